@@ -1,0 +1,1 @@
+//! rolegen: compile YAML specs of AWS IAM roles into Terraform modules and CloudFormation stacks.
