@@ -1,1 +1,19 @@
 //! rolegen: compile YAML specs of AWS IAM roles into Terraform modules and CloudFormation stacks.
+//!
+//! The pipeline: [`spec`] (load YAML) → [`lower`] (typed [`model`]) → [`validate`]
+//! (diagnostics) → [`emit`] (Terraform, CloudFormation, README) → [`out`] (atomic write or
+//! drift check).
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod cli;
+pub mod diagnostics;
+pub mod emit;
+pub mod lower;
+pub mod model;
+pub mod out;
+pub mod rules;
+pub mod spec;
+pub mod suggest;
+pub mod validate;
+pub mod wildcard;

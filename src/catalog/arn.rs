@@ -1,0 +1,170 @@
+//! Matching an ARN written in a policy (with IAM wildcards) against a resource type's ARN pattern.
+//!
+//! Both sides are patterns: the policy's ARN may hold `*` (any text), `?` (one character)
+//! and policy variables (`${aws:username}`: any text); AWS's pattern holds placeholders
+//! (`${BucketName}`: at least one character) and, rarely, a literal `*`. They match when
+//! some concrete ARN fits both. That is decided by a shortest-path search over pairs of
+//! positions (one in each pattern), so the work is bounded by the product of their lengths.
+//!
+//! The search also counts how many `/` and `:` the placeholders must swallow from the
+//! policy's ARN: that cost tells `bucket/*` (an object, cost 0) from a bucket whose name
+//! would have to contain a `/` (cost 1).
+
+use std::collections::VecDeque;
+
+/// One position of a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    /// Exactly this character.
+    Lit(char),
+    /// Any one character (`?`).
+    One,
+    /// Any run of characters, possibly empty (`*`, a policy variable).
+    Star,
+    /// First character of a placeholder (`${Name}` is `VarOne` then `VarStar`).
+    VarOne,
+    /// Rest of a placeholder.
+    VarStar,
+}
+
+impl Node {
+    /// Whether the node stays in place after consuming a character.
+    fn repeats(self) -> bool {
+        matches!(self, Node::Star | Node::VarStar)
+    }
+
+    fn is_placeholder(self) -> bool {
+        matches!(self, Node::VarOne | Node::VarStar)
+    }
+}
+
+/// An ARN from a policy, prepared for matching against resource type patterns.
+pub(super) struct ArnQuery {
+    nodes: Vec<Node>,
+    colons: Option<[usize; 5]>,
+}
+
+impl ArnQuery {
+    /// Reads a policy ARN: `*` and `?` are wildcards, `${*}`, `${?}` and `${$}` the escaped
+    /// characters, any other `${…}` a policy variable.
+    pub(super) fn new(arn: &str) -> ArnQuery {
+        let nodes = tokenize(arn, |name| match name {
+            "*" => vec![Node::Lit('*')],
+            "?" => vec![Node::Lit('?')],
+            "$" => vec![Node::Lit('$')],
+            _ => vec![Node::Star],
+        });
+        let colons = segment_colons(&nodes);
+        ArnQuery { nodes, colons }
+    }
+
+    /// The number of `/` and `:` that `pattern`'s placeholders must take from this ARN for
+    /// the two to match, or `None` if they cannot match.
+    ///
+    /// When both are full ARNs (six `:`-separated segments), partition, service, region
+    /// and account are matched segment by segment, so a wildcard there cannot span a `:`.
+    pub(super) fn cost(&self, pattern: &str) -> Option<u32> {
+        let pattern = tokenize(pattern, |_| vec![Node::VarOne, Node::VarStar]);
+        let (Some(q_colons), Some(p_colons)) = (self.colons, segment_colons(&pattern)) else {
+            return intersect(&self.nodes, &pattern);
+        };
+        let (mut q_start, mut p_start, mut total) = (0, 0, 0);
+        for (q_end, p_end) in q_colons.into_iter().zip(p_colons) {
+            total += intersect(&self.nodes[q_start..q_end], &pattern[p_start..p_end])?;
+            (q_start, p_start) = (q_end + 1, p_end + 1);
+        }
+        Some(total + intersect(&self.nodes[q_start..], &pattern[p_start..])?)
+    }
+}
+
+/// Splits text into nodes; `${name}` becomes `braced(name)`, `*` and `?` wildcards.
+fn tokenize(text: &str, braced: impl Fn(&str) -> Vec<Node>) -> Vec<Node> {
+    let mut nodes = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(inner) = rest.strip_prefix("${") {
+            if let Some(end) = inner.find('}') {
+                nodes.extend(braced(&inner[..end]));
+                rest = &inner[end + 1..];
+                continue;
+            }
+        }
+        nodes.push(match c {
+            '*' => Node::Star,
+            '?' => Node::One,
+            _ => Node::Lit(c),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    nodes
+}
+
+/// Positions of the first five literal `:`, which end partition… account; `None` if fewer.
+fn segment_colons(nodes: &[Node]) -> Option<[usize; 5]> {
+    let mut colons = [0; 5];
+    let mut found = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, node)| **node == Node::Lit(':'))
+        .map(|(i, _)| i);
+    for slot in &mut colons {
+        *slot = found.next()?;
+    }
+    Some(colons)
+}
+
+/// Least cost of a string matched by both `query` and `pattern`, or `None` if there is none.
+///
+/// 0-1 breadth-first search over states (i, j): `query[..i]` and `pattern[..j]` have
+/// matched the same prefix. A step either skips an empty-able `Star`/`VarStar`, or consumes
+/// one character both nodes accept; it costs 1 when a placeholder takes a `/` or `:` that the
+/// query spells out literally.
+fn intersect(query: &[Node], pattern: &[Node]) -> Option<u32> {
+    let (n, m) = (query.len(), pattern.len());
+    let width = m + 1;
+    let mut dist = vec![u32::MAX; (n + 1) * width];
+    let mut queue = VecDeque::new();
+    dist[0] = 0;
+    queue.push_back((0, 0, 0));
+    while let Some((i, j, d)) = queue.pop_front() {
+        if d > dist[i * width + j] {
+            continue;
+        }
+        if (i, j) == (n, m) {
+            return Some(d);
+        }
+        let mut relax = |i2: usize, j2: usize, cost: u32, queue: &mut VecDeque<_>| {
+            let d2 = d + cost;
+            if d2 < dist[i2 * width + j2] {
+                dist[i2 * width + j2] = d2;
+                if cost == 0 {
+                    queue.push_front((i2, j2, d2));
+                } else {
+                    queue.push_back((i2, j2, d2));
+                }
+            }
+        };
+        let (q, p) = (query.get(i).copied(), pattern.get(j).copied());
+        if q.is_some_and(Node::repeats) {
+            relax(i + 1, j, 0, &mut queue);
+        }
+        if p.is_some_and(Node::repeats) {
+            relax(i, j + 1, 0, &mut queue);
+        }
+        let (Some(q), Some(p)) = (q, p) else {
+            continue;
+        };
+        if q.repeats() && p.repeats() {
+            continue; // consuming with both in place leads back to (i, j)
+        }
+        let cost = match (q, p) {
+            (Node::Lit(a), Node::Lit(b)) if a != b => continue,
+            (Node::Lit('/' | ':'), p) if p.is_placeholder() => 1,
+            _ => 0,
+        };
+        let i2 = if q.repeats() { i } else { i + 1 };
+        let j2 = if p.repeats() { j } else { j + 1 };
+        relax(i2, j2, cost, &mut queue);
+    }
+    None
+}

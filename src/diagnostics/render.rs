@@ -1,0 +1,148 @@
+//! Diagnostic output: rustc-like text (codespan-reporting), JSON, and SARIF 2.1.0.
+
+use super::Diagnostic;
+use crate::rules::{self, Severity};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor::WriteColor};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Renders diagnostics like rustc: code, message, the source line with a caret, help.
+/// `texts` gives the text of each file a diagnostic may point into.
+pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
+    let mut files = SimpleFiles::new();
+    let mut ids: HashMap<&Path, usize> = HashMap::new();
+    let config = term::Config::default();
+    for d in diags {
+        let severity = match d.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let mut c = cs::Diagnostic::new(severity)
+            .with_code(d.rule.code)
+            .with_message(&d.message);
+        let mut text_notes = Vec::new();
+        if let Some(src) = &d.source {
+            match texts.get(&src.path) {
+                Some(text) => {
+                    let id = *ids
+                        .entry(src.path.as_path())
+                        .or_insert_with(|| files.add(src.path.display().to_string(), text.clone()));
+                    let end = src
+                        .span
+                        .end
+                        .min(text.len())
+                        .max(src.span.start.min(text.len()));
+                    let start = src.span.start.min(end);
+                    c = c.with_labels(vec![cs::Label::primary(id, start..end)]);
+                }
+                None => text_notes.push(format!(
+                    "at {}:{}:{}",
+                    src.path.display(),
+                    src.span.line,
+                    src.span.column
+                )),
+            }
+        }
+        text_notes.extend(d.notes.iter().cloned());
+        if let Some(h) = &d.help {
+            text_notes.push(format!("help: {h}"));
+        }
+        c = c.with_notes(text_notes);
+        // Writing to a terminal or buffer only fails if the stream is gone; nothing to do then.
+        let _ = term::emit(out, &config, &files, &c);
+    }
+}
+
+/// One JSON object per diagnostic, in a list.
+pub fn json(diags: &[Diagnostic]) -> String {
+    let list: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.rule.code,
+                "rule": d.rule.name,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "help": d.help,
+                "notes": d.notes,
+                "file": d.source.as_ref().map(|s| s.path.display().to_string()),
+                "line": d.source.as_ref().map(|s| s.span.line),
+                "column": d.source.as_ref().map(|s| s.span.column),
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// A SARIF 2.1.0 log with one run, every rule in the driver, one result per diagnostic.
+pub fn sarif(diags: &[Diagnostic]) -> String {
+    let rules: Vec<Value> = rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.what},
+                "fullDescription": {"text": format!("{} {}", r.what, r.why)},
+                "help": {"text": rules::explain(r)},
+                "defaultConfiguration": {"level": level(r.severity)},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(" Help: ");
+                text.push_str(h);
+            }
+            let mut r = json!({
+                "ruleId": d.rule.code,
+                "ruleIndex": rules::ALL.iter().position(|x| x.code == d.rule.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": {"text": text},
+            });
+            if let Some(src) = &d.source {
+                r["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&src.path)},
+                        "region": {"startLine": src.span.line.max(1), "startColumn": src.span.column.max(1)},
+                    }
+                }]);
+            }
+            r
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "rolegen",
+                "informationUri": "https://example.invalid/rolegen",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn uri(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}

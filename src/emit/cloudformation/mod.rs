@@ -1,0 +1,500 @@
+//! The CloudFormation backend: one stack per module with Parameters, Conditions, Resources and
+//! Outputs, plus `<module>.params.json` with example values when some parameter has no default.
+
+mod policy;
+pub mod yaml;
+
+use super::{Backend, OutputFile};
+use crate::model::*;
+use yaml::Node;
+
+/// Emits a CloudFormation stack.
+pub struct CloudFormation;
+
+impl Backend for CloudFormation {
+    fn emit(&self, m: &Module) -> Vec<OutputFile> {
+        let cfn = Cfn { m };
+        let mut files = vec![OutputFile::new(
+            format!("cloudformation/{}.yaml", m.name),
+            yaml::to_string(&cfn.stack()),
+        )];
+        if let Some(params) = params_json(m) {
+            files.push(OutputFile::new(
+                format!("cloudformation/{}.params.json", m.name),
+                params,
+            ));
+        }
+        files
+    }
+}
+
+pub(crate) struct Cfn<'a> {
+    m: &'a Module,
+}
+
+impl Cfn<'_> {
+    fn is_list(&self, p: &ParamName) -> bool {
+        self.m
+            .params
+            .get(p)
+            .is_some_and(|x| x.kind == ParamKind::List)
+    }
+
+    /// `MyFlagIsTrue` / `MyFlagIsFalse`.
+    fn condition_name(&self, s: &Switch) -> String {
+        format!(
+            "{}Is{}",
+            s.param.as_str(),
+            if s.negated { "False" } else { "True" }
+        )
+    }
+
+    /// A scalar template: literal string, `!Ref`, or `!Sub`.
+    fn template(&self, t: &Template) -> Node {
+        if let Some(l) = t.as_literal() {
+            return Node::Str(l);
+        }
+        match t.parts.as_slice() {
+            [Part::Param(p)] => return Node::reference(p.as_str()),
+            [Part::Pseudo(p)] => return Node::reference(p.cfn_name()),
+            _ => {}
+        }
+        let mut s = String::new();
+        for p in &t.parts {
+            match p {
+                Part::Lit(l) => s.push_str(&l.replace("${", "${!")),
+                Part::Param(n) => {
+                    s.push_str("${");
+                    s.push_str(n.as_str());
+                    s.push('}');
+                }
+                Part::Pseudo(x) => {
+                    s.push_str("${");
+                    s.push_str(x.cfn_name());
+                    s.push('}');
+                }
+                Part::PolicyVar(v) => {
+                    s.push_str("${!");
+                    s.push_str(v);
+                    s.push('}');
+                }
+            }
+        }
+        Node::Tag("!Sub", s)
+    }
+
+    fn stack(&self) -> Node {
+        let mut top: Vec<(String, Node)> =
+            vec![("AWSTemplateFormatVersion".into(), Node::str("2010-09-09"))];
+        let desc = self
+            .m
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("IAM roles of the {} module", self.m.name));
+        top.push(("Description".into(), Node::Str(desc)));
+        if !self.m.params.is_empty() {
+            top.push(("Parameters".into(), self.parameters()));
+        }
+        let conditions = self.conditions();
+        if !conditions.is_empty() {
+            top.push(("Conditions".into(), Node::Map(conditions)));
+        }
+        top.push(("Resources".into(), Node::Map(self.resources())));
+        let outputs = self.outputs();
+        if !outputs.is_empty() {
+            top.push(("Outputs".into(), Node::Map(outputs)));
+        }
+        Node::Map(top)
+    }
+
+    fn parameters(&self) -> Node {
+        Node::Map(
+            self.m
+                .params
+                .values()
+                .map(|p| {
+                    let mut e: Vec<(String, Node)> = Vec::new();
+                    let ty = match p.kind {
+                        ParamKind::String | ParamKind::Bool => "String",
+                        ParamKind::List => "CommaDelimitedList",
+                        ParamKind::Number => "Number",
+                    };
+                    e.push(("Type".into(), Node::str(ty)));
+                    if let Some(d) = &p.description {
+                        e.push(("Description".into(), Node::str(d)));
+                    }
+                    if let Some(d) = &p.default {
+                        e.push(("Default".into(), Node::Str(value_text(d))));
+                    }
+                    if p.kind == ParamKind::Bool {
+                        e.push((
+                            "AllowedValues".into(),
+                            Node::Seq(vec![Node::str("true"), Node::str("false")]),
+                        ));
+                    }
+                    if let (Some(pat), ParamKind::String) = (&p.pattern, p.kind) {
+                        e.push(("AllowedPattern".into(), Node::str(pat)));
+                    }
+                    (p.name.as_str().to_owned(), Node::Map(e))
+                })
+                .collect(),
+        )
+    }
+
+    fn conditions(&self) -> Vec<(String, Node)> {
+        let mut switches = self.m.switches();
+        // A document emitted as JSON variants branches on the positive condition of each switch.
+        for doc in self.documents() {
+            if policy::needs_json(doc) {
+                for s in doc.statements.iter().filter_map(|s| s.when.as_ref()) {
+                    let pos = Switch {
+                        param: s.param.clone(),
+                        negated: false,
+                    };
+                    if !switches.contains(&pos) {
+                        switches.push(pos);
+                    }
+                }
+            }
+        }
+        switches.sort();
+        switches.dedup();
+        switches
+            .iter()
+            .filter(|s| self.condition_used(s))
+            .map(|s| {
+                let value = if s.negated { "false" } else { "true" };
+                (
+                    self.condition_name(s),
+                    Node::func(
+                        "Fn::Equals",
+                        Node::Seq(vec![Node::reference(s.param.as_str()), Node::str(value)]),
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// A negated switch used only inside JSON-variant documents is never referenced by name.
+    fn condition_used(&self, s: &Switch) -> bool {
+        if !s.negated {
+            return true;
+        }
+        let in_plain_doc = self.documents().any(|d| {
+            !policy::needs_json(d) && d.statements.iter().any(|st| st.when.as_ref() == Some(s))
+        });
+        let elsewhere = self.m.roles.values().any(|r| {
+            r.when.as_ref() == Some(s)
+                || r.managed.iter().any(|m| m.when.as_ref() == Some(s))
+                || r.inline.iter().any(|p| p.when.as_ref() == Some(s))
+        }) || self.m.policies.values().any(|p| p.when.as_ref() == Some(s))
+            || self.m.kms_keys.values().any(|k| k.when.as_ref() == Some(s));
+        in_plain_doc || elsewhere
+    }
+
+    fn documents(&self) -> impl Iterator<Item = &PolicyDocument> {
+        self.m
+            .roles
+            .values()
+            .flat_map(|r| std::iter::once(&r.trust).chain(r.inline.iter().map(|p| &p.doc)))
+            .chain(self.m.policies.values().map(|p| &p.doc))
+            .chain(self.m.kms_keys.values().map(|k| &k.policy))
+    }
+
+    fn resource(
+        &self,
+        ty: &str,
+        when: &Option<Switch>,
+        props: Vec<(String, Node)>,
+        allow: &[&Allow],
+    ) -> Node {
+        let mut e: Vec<(String, Node)> = vec![("Type".into(), Node::str(ty))];
+        if let Some(sw) = when {
+            e.push(("Condition".into(), Node::Str(self.condition_name(sw))));
+        }
+        let ignored = cfn_lint_ignores(allow);
+        if !ignored.is_empty() {
+            e.push((
+                "Metadata".into(),
+                Node::map(vec![(
+                    "cfn-lint",
+                    Node::map(vec![(
+                        "config",
+                        Node::map(vec![(
+                            "ignore_checks",
+                            Node::Seq(ignored.into_iter().map(Node::str).collect()),
+                        )]),
+                    )]),
+                )]),
+            ));
+        }
+        e.push(("Properties".into(), Node::Map(props)));
+        Node::Map(e)
+    }
+
+    fn resources(&self) -> Vec<(String, Node)> {
+        let mut out = Vec::new();
+        for p in self.m.policies.values() {
+            let mut props = vec![("ManagedPolicyName".to_owned(), self.template(&p.name))];
+            if let Some(path) = &p.path {
+                props.push(("Path".into(), self.template(path)));
+            }
+            if let Some(d) = &p.description {
+                props.push(("Description".into(), Node::str(d)));
+            }
+            props.push(("PolicyDocument".into(), self.document(&p.doc)));
+            out.push((
+                p.id.pascal(),
+                self.resource(
+                    "AWS::IAM::ManagedPolicy",
+                    &p.when,
+                    props,
+                    &[&self.m.allow, &p.allow],
+                ),
+            ));
+        }
+        for k in self.m.kms_keys.values() {
+            let mut props = Vec::new();
+            if let Some(d) = &k.description {
+                props.push(("Description".to_owned(), Node::str(d)));
+            }
+            props.push((
+                "EnableKeyRotation".into(),
+                Node::Raw(k.rotation.to_string()),
+            ));
+            props.push(("KeyPolicy".into(), self.document(&k.policy)));
+            out.push((
+                k.id.pascal(),
+                self.resource("AWS::KMS::Key", &k.when, props, &[&self.m.allow, &k.allow]),
+            ));
+            if let Some(alias) = &k.alias {
+                let props = vec![
+                    ("AliasName".to_owned(), Node::str(format!("alias/{alias}"))),
+                    ("TargetKeyId".into(), Node::reference(k.id.pascal())),
+                ];
+                out.push((
+                    format!("{}Alias", k.id.pascal()),
+                    self.resource("AWS::KMS::Alias", &k.when, props, &[]),
+                ));
+            }
+        }
+        for r in self.m.roles.values() {
+            out.push((r.id.pascal(), self.role(r)));
+            if let Some(ip) = &r.instance_profile {
+                let mut props = Vec::new();
+                match (&ip.name, &r.name) {
+                    (Some(n), _) | (None, RoleName::Fixed(n)) => {
+                        props.push(("InstanceProfileName".to_owned(), self.template(n)))
+                    }
+                    _ => {}
+                }
+                if let Some(p) = &ip.path {
+                    props.push(("Path".into(), self.template(p)));
+                }
+                props.push((
+                    "Roles".into(),
+                    Node::Seq(vec![Node::reference(r.id.pascal())]),
+                ));
+                out.push((
+                    format!("{}InstanceProfile", r.id.pascal()),
+                    self.resource("AWS::IAM::InstanceProfile", &r.when, props, &[]),
+                ));
+            }
+        }
+        out
+    }
+
+    fn role(&self, r: &Role) -> Node {
+        let mut props: Vec<(String, Node)> = Vec::new();
+        if let RoleName::Fixed(n) = &r.name {
+            props.push(("RoleName".into(), self.template(n)));
+        }
+        if let Some(p) = &r.path {
+            props.push(("Path".into(), self.template(p)));
+        }
+        if let Some(d) = &r.description {
+            props.push(("Description".into(), self.template(d)));
+        }
+        if let Some(s) = r.max_session {
+            props.push(("MaxSessionDuration".into(), Node::Raw(s.to_string())));
+        }
+        if let Some(b) = &r.boundary {
+            props.push(("PermissionsBoundary".into(), self.template(b)));
+        }
+        props.push(("AssumeRolePolicyDocument".into(), self.document(&r.trust)));
+        if !r.managed.is_empty() {
+            let arns = r
+                .managed
+                .iter()
+                .map(|m| {
+                    let arn = self.policy_arn(&m.target);
+                    match &m.when {
+                        Some(sw) => self.if_node(sw, arn),
+                        None => arn,
+                    }
+                })
+                .collect();
+            props.push(("ManagedPolicyArns".into(), Node::Seq(arns)));
+        }
+        if !r.inline.is_empty() {
+            let policies = r
+                .inline
+                .iter()
+                .map(|p| {
+                    let node = Node::map(vec![
+                        ("PolicyName", Node::str(&p.name)),
+                        ("PolicyDocument", self.document(&p.doc)),
+                    ]);
+                    match &p.when {
+                        Some(sw) => self.if_node(sw, node),
+                        None => node,
+                    }
+                })
+                .collect();
+            props.push(("Policies".into(), Node::Seq(policies)));
+        }
+        if !r.tags.is_empty() {
+            let tags = r
+                .tags
+                .iter()
+                .map(|(k, v)| Node::map(vec![("Key", Node::str(k)), ("Value", self.template(v))]))
+                .collect();
+            props.push(("Tags".into(), Node::Seq(tags)));
+        }
+        let mut allows: Vec<&Allow> = vec![&self.m.allow, &r.allow];
+        allows.extend(r.inline.iter().map(|p| &p.allow));
+        allows.extend(r.trust.statements.iter().map(|s| &s.allow));
+        allows.extend(
+            r.inline
+                .iter()
+                .flat_map(|p| p.doc.statements.iter().map(|s| &s.allow)),
+        );
+        self.resource("AWS::IAM::Role", &r.when, props, &allows)
+    }
+
+    fn policy_arn(&self, p: &PolicyRef) -> Node {
+        match p {
+            PolicyRef::Aws(name) => Node::Tag(
+                "!Sub",
+                format!(
+                    "arn:${{AWS::Partition}}:iam::aws:policy/{}",
+                    name.replace("${", "${!")
+                ),
+            ),
+            PolicyRef::Module(id) => Node::reference(id.pascal()),
+            PolicyRef::Arn(t) => self.template(t),
+        }
+    }
+
+    fn outputs(&self) -> Vec<(String, Node)> {
+        let mut out = Vec::new();
+        let mut output = |name: String, desc: String, value: Node, when: &Option<Switch>| {
+            let mut e = vec![
+                ("Description".to_owned(), Node::Str(desc)),
+                ("Value".into(), value),
+            ];
+            if let Some(sw) = when {
+                e.push(("Condition".into(), Node::Str(self.condition_name(sw))));
+            }
+            out.push((name, Node::Map(e)));
+        };
+        for r in self.m.roles.values() {
+            let id = r.id.pascal();
+            output(
+                format!("{id}Arn"),
+                format!("ARN of the {} role.", r.id),
+                Node::Tag("!GetAtt", format!("{id}.Arn")),
+                &r.when,
+            );
+            output(
+                format!("{id}Name"),
+                format!("Name of the {} role.", r.id),
+                Node::reference(&id),
+                &r.when,
+            );
+            if r.instance_profile.is_some() {
+                output(
+                    format!("{id}InstanceProfileArn"),
+                    format!("ARN of the {} instance profile.", r.id),
+                    Node::Tag("!GetAtt", format!("{id}InstanceProfile.Arn")),
+                    &r.when,
+                );
+                output(
+                    format!("{id}InstanceProfileName"),
+                    format!("Name of the {} instance profile.", r.id),
+                    Node::reference(format!("{id}InstanceProfile")),
+                    &r.when,
+                );
+            }
+        }
+        for p in self.m.policies.values() {
+            let id = p.id.pascal();
+            output(
+                format!("{id}PolicyArn"),
+                format!("ARN of the {} managed policy.", p.id),
+                Node::reference(&id),
+                &p.when,
+            );
+        }
+        for k in self.m.kms_keys.values() {
+            let id = k.id.pascal();
+            output(
+                format!("{id}KeyArn"),
+                format!("ARN of the {} KMS key.", k.id),
+                Node::Tag("!GetAtt", format!("{id}.Arn")),
+                &k.when,
+            );
+            output(
+                format!("{id}KeyId"),
+                format!("Id of the {} KMS key.", k.id),
+                Node::reference(&id),
+                &k.when,
+            );
+        }
+        out
+    }
+}
+
+/// The cfn-lint checks silenced by the rules allowed at these levels, sorted and unique.
+fn cfn_lint_ignores(allow: &[&Allow]) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = allow
+        .iter()
+        .flat_map(|a| a.0.iter().flat_map(|(r, _)| r.cfn_lint.iter().copied()))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A parameter value as CloudFormation text (lists comma-separated).
+pub fn value_text(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Str(s) | ParamValue::Number(s) => s.clone(),
+        ParamValue::Bool(b) => b.to_string(),
+        ParamValue::List(items) => items.join(","),
+    }
+}
+
+/// `{"Param": "value"}` for parameters without a default, from their examples.
+fn params_json(m: &Module) -> Option<String> {
+    let entries: Vec<(String, String)> = m
+        .params
+        .values()
+        .filter(|p| p.default.is_none())
+        .filter_map(|p| {
+            p.example
+                .as_ref()
+                .map(|e| (p.name.as_str().to_owned(), value_text(e)))
+        })
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = entries
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    let mut s = serde_json::to_string_pretty(&map).ok()?;
+    s.push('\n');
+    Some(s)
+}

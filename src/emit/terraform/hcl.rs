@@ -1,0 +1,312 @@
+//! A small HCL writer for the constructs rolegen emits, laid out exactly as `terraform fmt`
+//! leaves it: two-space indents, `=` aligned across runs of single-line attributes.
+//!
+//! hcl-rs's formatter does not align `=` (so its output fails `terraform fmt -check`); this
+//! writer is purpose-built and fast, and the tests parse its output back with hcl-rs.
+
+use crate::model::{Part, Pseudo, Template};
+use std::fmt::Write;
+
+/// An attribute value.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A single-line expression, already rendered.
+    Inline(String),
+    /// A list written one element per line (`[`, `  a,`, `]`).
+    List(Vec<String>),
+    /// An object written one `key = value` per line.
+    Map(Vec<(String, String)>),
+    /// Pre-rendered lines; lines after the first are indented relative to the attribute.
+    Lines(Vec<String>),
+}
+
+/// One item of a body.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// `key = value`.
+    Attr(String, Expr),
+    /// A nested block.
+    Block(Block),
+    /// An empty line.
+    Blank,
+}
+
+/// A block: `type "label" { body }`.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    /// Block type (`resource`, `statement`).
+    pub ident: String,
+    /// Labels, quoted on output.
+    pub labels: Vec<String>,
+    /// Contents.
+    pub body: Vec<Item>,
+}
+
+impl Block {
+    /// A new block.
+    pub fn new(ident: &str, labels: &[&str]) -> Self {
+        Block {
+            ident: ident.to_owned(),
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            body: Vec::new(),
+        }
+    }
+    /// Adds a single-line attribute.
+    pub fn attr(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
+        self.body
+            .push(Item::Attr(key.to_owned(), Expr::Inline(value.into())));
+        self
+    }
+    /// Adds an attribute with any value.
+    pub fn attr_expr(&mut self, key: &str, value: Expr) -> &mut Self {
+        self.body.push(Item::Attr(key.to_owned(), value));
+        self
+    }
+    /// Adds a nested block, with a blank line before it if attributes precede.
+    pub fn block(&mut self, b: Block) -> &mut Self {
+        if matches!(self.body.last(), Some(Item::Attr(..))) {
+            self.body.push(Item::Blank);
+        }
+        self.body.push(Item::Block(b));
+        self
+    }
+}
+
+/// Writes top-level blocks separated by blank lines.
+pub fn write_file(blocks: &[Block]) -> String {
+    let mut out = String::with_capacity(blocks.len() * 256);
+    for (i, b) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_block(&mut out, b, 0);
+    }
+    out
+}
+
+fn indent(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push_str("  ");
+    }
+}
+
+fn write_block(out: &mut String, b: &Block, level: usize) {
+    indent(out, level);
+    out.push_str(&b.ident);
+    for l in &b.labels {
+        out.push(' ');
+        out.push_str(&quote_literal(l));
+    }
+    if b.body.is_empty() {
+        out.push_str(" {}\n");
+        return;
+    }
+    out.push_str(" {\n");
+    write_body(out, &b.body, level + 1);
+    indent(out, level);
+    out.push_str("}\n");
+}
+
+fn single_line(e: &Expr) -> bool {
+    match e {
+        Expr::Inline(_) => true,
+        Expr::List(v) => v.is_empty(),
+        Expr::Map(v) => v.is_empty(),
+        Expr::Lines(v) => v.len() <= 1,
+    }
+}
+
+fn write_body(out: &mut String, items: &[Item], level: usize) {
+    let mut i = 0;
+    while i < items.len() {
+        // A run of single-line attributes shares one `=` column.
+        let mut j = i;
+        let mut width = 0;
+        while let Some(Item::Attr(k, e)) = items.get(j) {
+            if !single_line(e) {
+                break;
+            }
+            width = width.max(k.chars().count());
+            j += 1;
+        }
+        if j > i {
+            for item in &items[i..j] {
+                if let Item::Attr(k, e) = item {
+                    indent(out, level);
+                    let _ = write!(out, "{k:width$} = ");
+                    write_expr(out, e, level);
+                }
+            }
+            i = j;
+            continue;
+        }
+        match &items[i] {
+            Item::Attr(k, e) => {
+                indent(out, level);
+                let _ = write!(out, "{k} = ");
+                write_expr(out, e, level);
+            }
+            Item::Block(b) => write_block(out, b, level),
+            Item::Blank => out.push('\n'),
+        }
+        i += 1;
+    }
+}
+
+fn write_expr(out: &mut String, e: &Expr, level: usize) {
+    match e {
+        Expr::Inline(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Expr::List(v) if v.is_empty() => out.push_str("[]\n"),
+        Expr::Map(v) if v.is_empty() => out.push_str("{}\n"),
+        Expr::List(v) => {
+            out.push_str("[\n");
+            for item in v {
+                indent(out, level + 1);
+                out.push_str(item);
+                out.push_str(",\n");
+            }
+            indent(out, level);
+            out.push_str("]\n");
+        }
+        Expr::Map(v) => {
+            out.push_str("{\n");
+            let width = v.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            for (k, val) in v {
+                indent(out, level + 1);
+                let _ = writeln!(out, "{k:width$} = {val}");
+            }
+            indent(out, level);
+            out.push_str("}\n");
+        }
+        Expr::Lines(lines) => {
+            for (n, l) in lines.iter().enumerate() {
+                if n > 0 && !l.is_empty() {
+                    indent(out, level);
+                }
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A map key: bare if it is an identifier, quoted otherwise.
+pub fn map_key(k: &str) -> String {
+    let ident = k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ident {
+        k.to_owned()
+    } else {
+        quote_literal(k)
+    }
+}
+
+/// Escapes literal text for the inside of an HCL quoted template.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("$$"),
+            '%' if chars.peek() == Some(&'{') => out.push_str("%%"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// A quoted HCL string of literal text.
+pub fn quote_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    escape_into(&mut out, s);
+    out.push('"');
+    out
+}
+
+/// The Terraform expression of a pseudo parameter.
+pub fn pseudo_ref(p: Pseudo) -> &'static str {
+    match p {
+        Pseudo::Partition => "data.aws_partition.current.partition",
+        Pseudo::AccountId => "data.aws_caller_identity.current.account_id",
+        Pseudo::Region => "data.aws_region.current.name",
+        Pseudo::UrlSuffix => "data.aws_partition.current.dns_suffix",
+    }
+}
+
+/// Renders a template as an HCL expression: a bare reference when it is exactly one
+/// placeholder, a quoted template otherwise. `param` renders a parameter reference.
+pub fn template_expr(t: &Template, param: &dyn Fn(&crate::model::ParamName) -> String) -> String {
+    match t.parts.as_slice() {
+        [Part::Param(p)] => return param(p),
+        [Part::Pseudo(p)] => return pseudo_ref(*p).to_owned(),
+        _ => {}
+    }
+    let mut out = String::with_capacity(32);
+    out.push('"');
+    for part in &t.parts {
+        match part {
+            Part::Lit(l) => escape_into(&mut out, l),
+            Part::Param(p) => {
+                out.push_str("${");
+                out.push_str(&param(p));
+                out.push('}');
+            }
+            Part::Pseudo(p) => {
+                out.push_str("${");
+                out.push_str(pseudo_ref(*p));
+                out.push('}');
+            }
+            Part::PolicyVar(v) => {
+                out.push_str("$${");
+                escape_into(&mut out, v);
+                out.push('}');
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_runs_and_breaks_on_multiline() {
+        let mut b = Block::new("resource", &["aws_iam_role", "x"]);
+        b.attr("name", "\"a\"")
+            .attr("assume_role_policy", "data.x.json")
+            .attr_expr(
+                "tags",
+                Expr::Map(vec![
+                    ("a".into(), "\"b\"".into()),
+                    ("long_key".into(), "\"c\"".into()),
+                ]),
+            )
+            .attr("description", "\"y\"");
+        let s = write_file(&[b]);
+        assert_eq!(
+            s,
+            "resource \"aws_iam_role\" \"x\" {\n  name               = \"a\"\n  assume_role_policy = data.x.json\n  tags = {\n    a        = \"b\"\n    long_key = \"c\"\n  }\n  description = \"y\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            quote_literal("a\"b\\c\n${x}%{y}$z"),
+            "\"a\\\"b\\\\c\\n$${x}%%{y}$z\""
+        );
+    }
+}

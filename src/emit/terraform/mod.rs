@@ -1,0 +1,423 @@
+//! The Terraform backend: `versions.tf`, `variables.tf`, `main.tf`, `outputs.tf`.
+
+pub mod hcl;
+mod policy;
+
+use super::{Backend, OutputFile};
+use crate::model::*;
+use hcl::{map_key, pseudo_ref, quote_literal, template_expr, Block, Expr};
+
+/// Emits a Terraform module.
+pub struct Terraform;
+
+impl Backend for Terraform {
+    fn emit(&self, m: &Module) -> Vec<OutputFile> {
+        let tf = Tf { m };
+        vec![
+            OutputFile::new("terraform/versions.tf", hcl::write_file(&[versions()])),
+            OutputFile::new("terraform/variables.tf", hcl::write_file(&tf.variables())),
+            OutputFile::new("terraform/main.tf", hcl::write_file(&tf.main())),
+            OutputFile::new("terraform/outputs.tf", hcl::write_file(&tf.outputs())),
+        ]
+    }
+}
+
+/// The provider constraint the emitted resources and attributes need.
+pub const AWS_PROVIDER: &str = ">= 5.0";
+
+fn versions() -> Block {
+    let mut t = Block::new("terraform", &[]);
+    t.attr("required_version", quote_literal(">= 1.0"));
+    let mut rp = Block::new("required_providers", &[]);
+    rp.attr_expr(
+        "aws",
+        Expr::Map(vec![
+            ("source".into(), quote_literal("hashicorp/aws")),
+            ("version".into(), quote_literal(AWS_PROVIDER)),
+        ]),
+    );
+    t.block(rp);
+    t
+}
+
+pub(crate) struct Tf<'a> {
+    m: &'a Module,
+}
+
+impl Tf<'_> {
+    fn is_list(&self, p: &ParamName) -> bool {
+        self.m
+            .params
+            .get(p)
+            .is_some_and(|x| x.kind == ParamKind::List)
+    }
+
+    fn template(&self, t: &Template) -> String {
+        template_expr(t, &|p| format!("var.{}", p.snake()))
+    }
+
+    fn switch(&self, s: &Switch) -> String {
+        if s.negated {
+            format!("!var.{}", s.param.snake())
+        } else {
+            format!("var.{}", s.param.snake())
+        }
+    }
+
+    /// `var.a && !var.b` for the switches that apply, or None if always on.
+    fn condition(&self, switches: &[&Option<Switch>]) -> Option<String> {
+        let parts: Vec<String> = switches
+            .iter()
+            .filter_map(|s| s.as_ref())
+            .map(|s| self.switch(s))
+            .collect();
+        if parts.is_empty() {
+            None
+        } else {
+            Some(parts.join(" && "))
+        }
+    }
+
+    fn count(b: &mut Block, cond: &Option<String>) {
+        if let Some(c) = cond {
+            b.attr("count", format!("{c} ? 1 : 0"));
+        }
+    }
+
+    /// `aws_iam_role.x.name` or `aws_iam_role.x[0].name`.
+    fn role_ref(r: &Role, attr: &str) -> String {
+        let idx = if r.when.is_some() { "[0]" } else { "" };
+        format!("aws_iam_role.{}{idx}.{attr}", r.id.snake())
+    }
+
+    fn variables(&self) -> Vec<Block> {
+        self.m
+            .params
+            .values()
+            .map(|p| {
+                let name = p.name.snake();
+                let mut b = Block::new("variable", &[&name]);
+                let ty = match p.kind {
+                    ParamKind::String => "string",
+                    ParamKind::List => "list(string)",
+                    ParamKind::Number => "number",
+                    ParamKind::Bool => "bool",
+                };
+                b.attr("type", ty);
+                if let Some(d) = &p.default {
+                    b.attr_expr("default", value_expr(d));
+                }
+                if let Some(desc) = &p.description {
+                    b.attr("description", quote_literal(desc));
+                }
+                if let Some(pat) = &p.pattern {
+                    let re = quote_literal(&format!("^(?:{pat})$"));
+                    let cond = match p.kind {
+                        ParamKind::List => {
+                            format!("alltrue([for v in var.{name} : can(regex({re}, v))])")
+                        }
+                        _ => format!("can(regex({re}, var.{name}))"),
+                    };
+                    let mut v = Block::new("validation", &[]);
+                    v.attr("condition", cond);
+                    v.attr(
+                        "error_message",
+                        quote_literal(&format!(
+                            "The value of {name} must match the pattern {pat}."
+                        )),
+                    );
+                    b.block(v);
+                }
+                b
+            })
+            .collect()
+    }
+
+    fn main(&self) -> Vec<Block> {
+        let mut out = Vec::new();
+        let pseudos = self.m.pseudos_used();
+        if pseudos.contains(&Pseudo::Partition) || pseudos.contains(&Pseudo::UrlSuffix) {
+            out.push(Block::new("data", &["aws_partition", "current"]));
+        }
+        if pseudos.contains(&Pseudo::AccountId) {
+            out.push(Block::new("data", &["aws_caller_identity", "current"]));
+        }
+        if pseudos.contains(&Pseudo::Region) {
+            out.push(Block::new("data", &["aws_region", "current"]));
+        }
+        for p in self.m.policies.values() {
+            let name = p.id.snake();
+            out.push(self.policy_document(&format!("{name}_policy"), &p.doc));
+            let mut b = Block::new("resource", &["aws_iam_policy", &name]);
+            Self::count(&mut b, &self.condition(&[&p.when]));
+            b.attr("name", self.template(&p.name));
+            if let Some(path) = &p.path {
+                b.attr("path", self.template(path));
+            }
+            if let Some(d) = &p.description {
+                b.attr("description", quote_literal(d));
+            }
+            b.attr(
+                "policy",
+                format!("data.aws_iam_policy_document.{name}_policy.json"),
+            );
+            out.push(b);
+        }
+        for k in self.m.kms_keys.values() {
+            let name = k.id.snake();
+            out.push(self.policy_document(&format!("{name}_key_policy"), &k.policy));
+            let cond = self.condition(&[&k.when]);
+            let mut b = Block::new("resource", &["aws_kms_key", &name]);
+            Self::count(&mut b, &cond);
+            if let Some(d) = &k.description {
+                b.attr("description", quote_literal(d));
+            }
+            b.attr("enable_key_rotation", k.rotation.to_string());
+            b.attr(
+                "policy",
+                format!("data.aws_iam_policy_document.{name}_key_policy.json"),
+            );
+            out.push(b);
+            if let Some(alias) = &k.alias {
+                let mut a = Block::new("resource", &["aws_kms_alias", &name]);
+                Self::count(&mut a, &cond);
+                let idx = if cond.is_some() { "[0]" } else { "" };
+                a.attr("name", quote_literal(&format!("alias/{alias}")));
+                a.attr("target_key_id", format!("aws_kms_key.{name}{idx}.key_id"));
+                out.push(a);
+            }
+        }
+        for r in self.m.roles.values() {
+            self.role(r, &mut out);
+        }
+        out
+    }
+
+    fn role(&self, r: &Role, out: &mut Vec<Block>) {
+        let id = r.id.snake();
+        out.push(self.policy_document(&format!("{id}_trust"), &r.trust));
+        let mut b = Block::new("resource", &["aws_iam_role", &id]);
+        let role_cond = self.condition(&[&r.when]);
+        Self::count(&mut b, &role_cond);
+        match &r.name {
+            RoleName::Fixed(t) => {
+                b.attr("name", self.template(t));
+            }
+            RoleName::Prefix(t) => {
+                b.attr("name_prefix", self.template(t));
+            }
+            RoleName::Generated => {}
+        }
+        if let Some(p) = &r.path {
+            b.attr("path", self.template(p));
+        }
+        if let Some(d) = &r.description {
+            b.attr("description", self.template(d));
+        }
+        if let Some(s) = r.max_session {
+            b.attr("max_session_duration", s.to_string());
+        }
+        if let Some(pb) = &r.boundary {
+            b.attr("permissions_boundary", self.template(pb));
+        }
+        b.attr(
+            "assume_role_policy",
+            format!("data.aws_iam_policy_document.{id}_trust.json"),
+        );
+        if !r.tags.is_empty() {
+            let tags = r
+                .tags
+                .iter()
+                .map(|(k, v)| (map_key(k), self.template(v)))
+                .collect();
+            b.attr_expr("tags", Expr::Map(tags));
+        }
+        out.push(b);
+        for p in &r.inline {
+            let pname = format!("{id}_{}", names::snake(&p.name));
+            out.push(self.policy_document(&pname, &p.doc));
+            let mut rp = Block::new("resource", &["aws_iam_role_policy", &pname]);
+            Self::count(&mut rp, &self.condition(&[&r.when, &p.when]));
+            rp.attr("name", quote_literal(&p.name));
+            rp.attr("role", Self::role_ref(r, "id"));
+            rp.attr(
+                "policy",
+                format!("data.aws_iam_policy_document.{pname}.json"),
+            );
+            out.push(rp);
+        }
+        if !r.managed.is_empty() {
+            let mut a = Block::new("resource", &["aws_iam_role_policy_attachment", &id]);
+            a.attr_expr("for_each", self.attachment_map(r));
+            a.attr("role", Self::role_ref(r, "name"));
+            a.attr("policy_arn", "each.value");
+            out.push(a);
+        }
+        if let Some(ip) = &r.instance_profile {
+            let mut b = Block::new("resource", &["aws_iam_instance_profile", &id]);
+            Self::count(&mut b, &role_cond);
+            match (&ip.name, &r.name) {
+                (Some(n), _) | (None, RoleName::Fixed(n)) => {
+                    b.attr("name", self.template(n));
+                }
+                (None, RoleName::Prefix(n)) => {
+                    b.attr("name_prefix", self.template(n));
+                }
+                (None, RoleName::Generated) => {}
+            }
+            if let Some(p) = &ip.path {
+                b.attr("path", self.template(p));
+            }
+            b.attr("role", Self::role_ref(r, "name"));
+            out.push(b);
+        }
+    }
+
+    /// Static keys → policy ARNs; switched attachments merged in only when on.
+    fn attachment_map(&self, r: &Role) -> Expr {
+        let entry = |m: &ManagedAttachment| (m.key.clone(), self.policy_arn(&m.target));
+        // Group consecutive attachments with the same switch.
+        let mut groups: Vec<(Option<String>, Vec<(String, String)>)> = Vec::new();
+        for m in &r.managed {
+            let cond = self.condition(&[&m.when]);
+            match groups.last_mut() {
+                Some((c, v)) if *c == cond => v.push(entry(m)),
+                _ => groups.push((cond, vec![entry(m)])),
+            }
+        }
+        let role_cond = self.condition(&[&r.when]);
+        if groups.len() == 1 && groups[0].0.is_none() && role_cond.is_none() {
+            return Expr::Map(groups.remove(0).1);
+        }
+        let mut lines = vec![match &role_cond {
+            Some(c) => format!("{c} ? merge("),
+            None => "merge(".to_owned(),
+        }];
+        for (cond, entries) in &groups {
+            let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            lines.push(match cond {
+                Some(c) => format!("  {c} ? {{"),
+                None => "  {".to_owned(),
+            });
+            for (k, v) in entries {
+                lines.push(format!("    {k:width$} = {v}"));
+            }
+            lines.push(match cond {
+                Some(_) => "  } : {},".to_owned(),
+                None => "  },".to_owned(),
+            });
+        }
+        lines.push(match &role_cond {
+            Some(_) => ") : {}".to_owned(),
+            None => ")".to_owned(),
+        });
+        Expr::Lines(lines)
+    }
+
+    fn policy_arn(&self, p: &PolicyRef) -> String {
+        match p {
+            PolicyRef::Aws(name) => {
+                let mut s = String::from("\"arn:${");
+                s.push_str(pseudo_ref(Pseudo::Partition));
+                s.push_str("}:iam::aws:policy/");
+                hcl::escape_into(&mut s, name);
+                s.push('"');
+                s
+            }
+            PolicyRef::Module(id) => {
+                let idx = if self.m.policies.get(id).is_some_and(|p| p.when.is_some()) {
+                    "[0]"
+                } else {
+                    ""
+                };
+                format!("aws_iam_policy.{}{idx}.arn", id.snake())
+            }
+            PolicyRef::Arn(t) => self.template(t),
+        }
+    }
+
+    fn outputs(&self) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut output = |name: String, desc: String, value: String| {
+            let mut b = Block::new("output", &[&name]);
+            b.attr("description", quote_literal(&desc));
+            b.attr("value", value);
+            out.push(b);
+        };
+        let pick = |conditional: bool, res: &str, attr: &str| {
+            if conditional {
+                format!("one({res}[*].{attr})")
+            } else {
+                format!("{res}.{attr}")
+            }
+        };
+        for r in self.m.roles.values() {
+            let id = r.id.snake();
+            let res = format!("aws_iam_role.{id}");
+            let c = r.when.is_some();
+            output(
+                format!("{id}_arn"),
+                format!("ARN of the {} role.", r.id),
+                pick(c, &res, "arn"),
+            );
+            output(
+                format!("{id}_name"),
+                format!("Name of the {} role.", r.id),
+                pick(c, &res, "name"),
+            );
+            output(
+                format!("{id}_unique_id"),
+                format!("Stable unique id of the {} role.", r.id),
+                pick(c, &res, "unique_id"),
+            );
+            if r.instance_profile.is_some() {
+                let res = format!("aws_iam_instance_profile.{id}");
+                output(
+                    format!("{id}_instance_profile_arn"),
+                    format!("ARN of the {} instance profile.", r.id),
+                    pick(c, &res, "arn"),
+                );
+                output(
+                    format!("{id}_instance_profile_name"),
+                    format!("Name of the {} instance profile.", r.id),
+                    pick(c, &res, "name"),
+                );
+            }
+        }
+        for p in self.m.policies.values() {
+            let id = p.id.snake();
+            output(
+                format!("{id}_policy_arn"),
+                format!("ARN of the {} managed policy.", p.id),
+                pick(p.when.is_some(), &format!("aws_iam_policy.{id}"), "arn"),
+            );
+        }
+        for k in self.m.kms_keys.values() {
+            let id = k.id.snake();
+            let c = k.when.is_some();
+            output(
+                format!("{id}_key_arn"),
+                format!("ARN of the {} KMS key.", k.id),
+                pick(c, &format!("aws_kms_key.{id}"), "arn"),
+            );
+            output(
+                format!("{id}_key_id"),
+                format!("Id of the {} KMS key.", k.id),
+                pick(c, &format!("aws_kms_key.{id}"), "key_id"),
+            );
+        }
+        out
+    }
+}
+
+/// A parameter value as an HCL literal.
+fn value_expr(v: &ParamValue) -> Expr {
+    match v {
+        ParamValue::Str(s) => Expr::Inline(quote_literal(s)),
+        ParamValue::Number(n) => Expr::Inline(n.clone()),
+        ParamValue::Bool(b) => Expr::Inline(b.to_string()),
+        ParamValue::List(items) => {
+            policy::list_expr(items.iter().map(|s| quote_literal(s)).collect())
+        }
+    }
+}

@@ -1,0 +1,713 @@
+//! Lowering: spec → model, once. Resolves parameters, placeholders, switches, names and
+//! references; every model node keeps the YAML path it came from.
+
+mod policy;
+pub mod template;
+mod trust;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::*;
+use crate::rules::{self, Rule};
+use crate::spec::load::LoadedSpec;
+use crate::spec::source::{spec_dir, SourceFile, YamlPath};
+use crate::spec::{AllowSpec, AttachmentSpec, ParamKindSpec, RoleSpec, Spec};
+use crate::suggest::closest;
+use indexmap::IndexMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use template::PlaceholderError;
+
+/// Where a template is used: decides whether a `list` parameter may appear.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ctx {
+    /// Exactly one value is needed (names, paths, condition keys).
+    Scalar,
+    /// One of several values (resources, principals, condition values): a list expands.
+    Item,
+}
+
+/// The lowering state: the declared parameters and the diagnostics found so far.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) file: &'a SourceFile,
+    pub(crate) dir: PathBuf,
+    pub(crate) params: IndexMap<ParamName, Parameter>,
+    pub(crate) diags: Vec<Diagnostic>,
+}
+
+/// Lowers a loaded spec into a module, or returns the diagnostics that stop it.
+pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
+    let file = &loaded.file;
+    let mut l = Lowerer {
+        file,
+        dir: spec_dir(&file.path),
+        params: IndexMap::new(),
+        diags: Vec::new(),
+    };
+    let module = l.module(&loaded.spec, file.clone());
+    if l.diags.iter().any(Diagnostic::is_error) {
+        Err(l.diags)
+    } else {
+        Ok(module)
+    }
+}
+
+/// Largest number of roles, policies and keys one module may hold.
+pub const MAX_RESOURCES: usize = 100_000;
+
+impl Lowerer<'_> {
+    pub(crate) fn error(
+        &mut self,
+        rule: &'static Rule,
+        path: &YamlPath,
+        msg: String,
+        help: String,
+    ) {
+        let d = Diagnostic::new(rule, msg)
+            .help(help)
+            .at(Some(self.file.locate(path)));
+        self.diags.push(d);
+    }
+
+    pub(crate) fn error_key(
+        &mut self,
+        rule: &'static Rule,
+        path: &YamlPath,
+        msg: String,
+        help: String,
+    ) {
+        let d = Diagnostic::new(rule, msg)
+            .help(help)
+            .at(Some(self.file.locate_key(path)));
+        self.diags.push(d);
+    }
+
+    fn module(&mut self, spec: &Spec, source: Arc<SourceFile>) -> Module {
+        let root = YamlPath::root();
+        let name_ok = !spec.module.is_empty()
+            && spec.module.len() <= 64
+            && spec
+                .module
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !spec.module.starts_with('-');
+        if !name_ok {
+            self.error(
+                &rules::MODULE_NAME,
+                &root.key("module"),
+                format!(
+                    "module name `{}` is not 1–64 characters of [a-z0-9-]",
+                    spec.module
+                ),
+                format!("use a name like `{}`", suggest_module_name(&spec.module)),
+            );
+        }
+        let total = spec.roles.len() + spec.policies.len() + spec.kms_keys.len();
+        if total > MAX_RESOURCES {
+            self.error(
+                &rules::INPUT_LIMIT,
+                &root.key("roles"),
+                format!("the spec declares {total} roles, policies and keys; the limit is {MAX_RESOURCES}"),
+                "split the spec into several modules".into(),
+            );
+        }
+        self.parameters(spec, &root.key("parameters"));
+        let allow = self.allow(&spec.allow, &root.key("allow"));
+        let policies = self.managed_policies(spec, &root.key("policies"));
+        let mut roles = IndexMap::with_capacity(spec.roles.len());
+        for (key, r) in &spec.roles {
+            let path = root.key("roles").key(key);
+            self.check_key(key, &path);
+            let role = self.role(key, r, &path, &policies);
+            roles.insert(role.id.clone(), role);
+        }
+        let mut kms_keys = IndexMap::new();
+        for (key, k) in &spec.kms_keys {
+            let path = root.key("kms_keys").key(key);
+            self.check_key(key, &path);
+            let when = self.switch(k.when.as_deref(), &path.key("when"));
+            let policy = self.document(&k.policy, DocKind::Resource, &path.key("policy"));
+            let alias = k
+                .alias
+                .as_ref()
+                .map(|a| a.strip_prefix("alias/").unwrap_or(a).to_owned());
+            let id = KeyId(key.clone());
+            kms_keys.insert(
+                id.clone(),
+                KmsKey {
+                    id,
+                    description: k.description.clone(),
+                    alias,
+                    rotation: k.rotation.unwrap_or(true),
+                    when,
+                    allow: self.allow(&k.policy.allow, &path.key("policy").key("allow")),
+                    policy,
+                    origin: path,
+                },
+            );
+        }
+        self.check_identifiers(&roles, &policies, &kms_keys);
+        Module {
+            name: spec.module.clone(),
+            description: spec.description.clone(),
+            params: std::mem::take(&mut self.params),
+            roles,
+            policies,
+            kms_keys,
+            allow,
+            source,
+        }
+    }
+
+    fn check_key(&mut self, key: &str, path: &YamlPath) {
+        let ok = !key.is_empty()
+            && key.len() <= 64
+            && key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            self.error_key(
+                &rules::WRONG_TYPE,
+                path,
+                format!("`{key}` is not a valid key: use letters, digits, `-` and `_`, starting with a letter (at most 64)"),
+                format!("rename it, for example `{}`", suggest_module_name(key)),
+            );
+        }
+    }
+
+    /// Terraform names and CloudFormation logical ids must be unique across the module.
+    fn check_identifiers(
+        &mut self,
+        roles: &IndexMap<RoleId, Role>,
+        policies: &IndexMap<PolicyId, ManagedPolicy>,
+        keys: &IndexMap<KeyId, KmsKey>,
+    ) {
+        let mut seen: std::collections::HashMap<String, YamlPath> =
+            std::collections::HashMap::new();
+        let items = roles
+            .values()
+            .map(|r| (r.id.pascal(), r.id.snake(), &r.origin, "role"))
+            .chain(
+                policies
+                    .values()
+                    .map(|p| (p.id.pascal(), p.id.snake(), &p.origin, "policy")),
+            )
+            .chain(
+                keys.values()
+                    .map(|k| (k.id.pascal(), k.id.snake(), &k.origin, "kms key")),
+            );
+        let mut dups = Vec::new();
+        for (pascal, snake, origin, what) in items {
+            for ident in [format!("cfn:{pascal}"), format!("tf:{what}:{snake}")] {
+                if let Some(first) = seen.get(&ident) {
+                    dups.push((origin.clone(), first.clone(), ident.clone()));
+                } else {
+                    seen.insert(ident, origin.clone());
+                }
+            }
+        }
+        for (origin, first, ident) in dups {
+            let name = ident.rsplit(':').next().unwrap_or_default().to_owned();
+            self.error_key(
+                &rules::DUPLICATE_NAME,
+                &origin,
+                format!(
+                    "`{}` and `{}` both become the identifier `{name}` in the output",
+                    origin, first
+                ),
+                "rename one of them so their spellings differ in more than `-`, `_` and case"
+                    .into(),
+            );
+        }
+    }
+
+    pub(crate) fn allow(&mut self, list: &[AllowSpec], path: &YamlPath) -> Allow {
+        let mut out = Vec::new();
+        for (i, a) in list.iter().enumerate() {
+            match rules::by_code(a.code()) {
+                Some(rule) if rule.suppressible => out.push((rule, a.reason().map(str::to_owned))),
+                Some(rule) => self.error(
+                    &rules::UNKNOWN_ALLOW,
+                    &path.index(i),
+                    format!(
+                        "{} ({}) cannot be allowed: AWS would reject the output",
+                        rule.code, rule.name
+                    ),
+                    "fix the finding instead".into(),
+                ),
+                None => {
+                    let codes = rules::ALL.iter().map(|r| r.code);
+                    let help = match closest(a.code(), codes) {
+                        Some(c) => format!("did you mean `{c}`? (`rolegen explain {c}`)"),
+                        None => "run `rolegen explain --list` for the codes".into(),
+                    };
+                    self.error(
+                        &rules::UNKNOWN_ALLOW,
+                        &path.index(i),
+                        format!("`{}` is not a rule code", a.code()),
+                        help,
+                    );
+                }
+            }
+        }
+        Allow(out)
+    }
+
+    fn parameters(&mut self, spec: &Spec, path: &YamlPath) {
+        for (name, p) in &spec.parameters {
+            let ppath = path.key(name);
+            let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.bytes().all(|b| b.is_ascii_alphanumeric())
+                && name.len() <= 255;
+            if !ok {
+                self.error_key(
+                    &rules::WRONG_TYPE,
+                    &ppath,
+                    format!("parameter name `{name}` must be alphanumeric and start with a letter (CloudFormation's rule)"),
+                    format!("rename it to `{}`", crate::model::names::pascal(name)),
+                );
+            }
+            let kind = match p.kind {
+                ParamKindSpec::String => ParamKind::String,
+                ParamKindSpec::List => ParamKind::List,
+                ParamKindSpec::Number => ParamKind::Number,
+                ParamKindSpec::Bool => ParamKind::Bool,
+            };
+            let default = p
+                .default
+                .as_ref()
+                .and_then(|v| self.param_value(kind, v, &ppath.key("default")));
+            let example = p
+                .example
+                .as_ref()
+                .and_then(|v| self.param_value(kind, v, &ppath.key("example")));
+            if let Some(pat) = &p.pattern {
+                if kind == ParamKind::Bool {
+                    self.error(
+                        &rules::PARAMETER_MISUSE,
+                        &ppath.key("pattern"),
+                        "a bool parameter cannot have a pattern".into(),
+                        "remove `pattern`".into(),
+                    );
+                } else if let Some(bad) = pattern_problem(pat) {
+                    self.error(&rules::WRONG_TYPE, &ppath.key("pattern"), format!("pattern `{pat}` {bad}"), "use a plain regular expression of character classes, groups, `|`, `?`, `*`, `+` and `{n,m}`".into());
+                }
+            }
+            self.params.insert(
+                ParamName(name.clone()),
+                Parameter {
+                    name: ParamName(name.clone()),
+                    kind,
+                    default,
+                    description: p.description.clone(),
+                    pattern: p.pattern.clone(),
+                    example,
+                    origin: ppath,
+                },
+            );
+        }
+    }
+
+    fn param_value(
+        &mut self,
+        kind: ParamKind,
+        v: &serde_yaml_ng::Value,
+        path: &YamlPath,
+    ) -> Option<ParamValue> {
+        use serde_yaml_ng::Value as V;
+        let scalar = |v: &V| match v {
+            V::String(s) => Some(s.clone()),
+            V::Number(n) => Some(n.to_string()),
+            V::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        let out = match (kind, v) {
+            (ParamKind::String, V::String(s)) => Some(ParamValue::Str(s.clone())),
+            (ParamKind::Number, V::Number(n)) => Some(ParamValue::Number(n.to_string())),
+            (ParamKind::Bool, V::Bool(b)) => Some(ParamValue::Bool(*b)),
+            (ParamKind::List, V::Sequence(items)) => items
+                .iter()
+                .map(scalar)
+                .collect::<Option<Vec<_>>>()
+                .map(ParamValue::List),
+            _ => None,
+        };
+        if out.is_none() {
+            self.error(
+                &rules::PARAMETER_MISUSE,
+                path,
+                format!("this value does not fit a `{}` parameter", kind.as_str()),
+                match kind {
+                    ParamKind::String => {
+                        "write a string (quote it if YAML would read it as a number or boolean)"
+                    }
+                    ParamKind::List => "write a list of strings: `[a, b]`",
+                    ParamKind::Number => "write a number",
+                    ParamKind::Bool => "write `true` or `false`",
+                }
+                .into(),
+            );
+        }
+        if let Some(ParamValue::List(items)) = &out {
+            if items.iter().any(|i| i.contains(',')) {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    path,
+                    "a list item contains a comma".into(),
+                    "CloudFormation passes lists as comma-separated text; remove the comma".into(),
+                );
+                return None;
+            }
+        }
+        out
+    }
+
+    /// Parses a placeholder string; `ctx` decides whether a list parameter may appear.
+    pub(crate) fn template(&mut self, s: &str, ctx: Ctx, path: &YamlPath) -> Template {
+        let params = &self.params;
+        match template::parse(s, |n| params.contains_key(n)) {
+            Ok(t) => {
+                let lists: Vec<&ParamName> = t
+                    .params()
+                    .filter(|p| {
+                        self.params
+                            .get(*p)
+                            .is_some_and(|x| x.kind == ParamKind::List)
+                    })
+                    .collect();
+                if ctx == Ctx::Scalar && !lists.is_empty() {
+                    let msg = format!(
+                        "the list parameter `{}` is used where one value is needed",
+                        lists[0]
+                    );
+                    self.error(&rules::PARAMETER_MISUSE, path, msg, "use a `string` parameter here, or move the value to a list position (Resource, principal, condition value)".into());
+                } else if lists.len() > 1 {
+                    let msg = format!(
+                        "`{s}` holds {} list parameters; a string may expand at most one",
+                        lists.len()
+                    );
+                    self.error(
+                        &rules::LIST_IN_STRING,
+                        path,
+                        msg,
+                        "split it into separate values, one list parameter each".into(),
+                    );
+                }
+                t
+            }
+            Err(e) => {
+                let (rule, msg, help) = match e {
+                    PlaceholderError::Unterminated => (&rules::UNDECLARED_PARAMETER, format!("`{s}` has a `${{` without a closing `}}`"), "close the placeholder, or write `$${` for a literal `${`".to_owned()),
+                    PlaceholderError::Empty => (&rules::UNDECLARED_PARAMETER, format!("`{s}` has an empty placeholder `${{}}`"), "name a parameter inside, or write `$${}` for literal text".to_owned()),
+                    PlaceholderError::UnknownPseudo(p) => (
+                        &rules::UNDECLARED_PARAMETER,
+                        format!("`AWS::{p}` is not a pseudo parameter rolegen supports"),
+                        "use one of ${AWS::Partition}, ${AWS::AccountId}, ${AWS::Region}, ${AWS::URLSuffix}".to_owned(),
+                    ),
+                    PlaceholderError::UnknownPolicyVariable(v) => (
+                        &rules::UNDECLARED_PARAMETER,
+                        format!("`${{{v}}}` is neither a parameter nor an IAM policy variable"),
+                        format!("IAM policy variables start with one of: {}; write `$${{` for a literal `${{`", template::POLICY_VARIABLE_PREFIXES.join(", ")),
+                    ),
+                    PlaceholderError::Undeclared(n) => {
+                        let help = match closest(&n, self.params.keys().map(ParamName::as_str)) {
+                            Some(c) => format!("did you mean `${{{c}}}`? Otherwise declare `{n}` under `parameters:`"),
+                            None => format!("declare it under `parameters:` (`{n}: {{type: string}}`), or write `$${{{n}}}` for literal text"),
+                        };
+                        (&rules::UNDECLARED_PARAMETER, format!("`${{{n}}}` is not a declared parameter"), help)
+                    }
+                };
+                self.error(rule, path, msg, help);
+                Template::lit(s)
+            }
+        }
+    }
+
+    /// A `when:` value: `Flag` or `not Flag`, where Flag is a declared bool parameter.
+    pub(crate) fn switch(&mut self, when: Option<&str>, path: &YamlPath) -> Option<Switch> {
+        let w = when?.trim();
+        let (negated, name) = match w.strip_prefix("not ") {
+            Some(n) => (true, n.trim()),
+            None => (false, w),
+        };
+        match self.params.get(name) {
+            Some(p) if p.kind == ParamKind::Bool => Some(Switch {
+                param: ParamName(name.to_owned()),
+                negated,
+            }),
+            Some(p) => {
+                let msg = format!(
+                    "`when:` needs a bool parameter; `{name}` is a {}",
+                    p.kind.as_str()
+                );
+                self.error(&rules::PARAMETER_MISUSE, path, msg, format!("declare a bool parameter (`Enable...: {{type: bool, default: false}}`) and use it here"));
+                None
+            }
+            None => {
+                let bools = self
+                    .params
+                    .values()
+                    .filter(|p| p.kind == ParamKind::Bool)
+                    .map(|p| p.name.as_str());
+                let help = match closest(name, bools) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("declare `{name}: {{type: bool, default: false}}` under `parameters:`; write `not {name}` for the opposite"),
+                };
+                self.error(
+                    &rules::UNDECLARED_PARAMETER,
+                    path,
+                    format!("`when: {w}` names no declared bool parameter"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_template(&mut self, s: &Option<String>, ctx: Ctx, path: &YamlPath) -> Option<Template> {
+        s.as_ref().map(|s| self.template(s, ctx, path))
+    }
+
+    fn role(
+        &mut self,
+        key: &str,
+        r: &RoleSpec,
+        path: &YamlPath,
+        policies: &IndexMap<PolicyId, ManagedPolicy>,
+    ) -> Role {
+        let name = match (&r.name, &r.name_prefix) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    &rules::WRONG_TYPE,
+                    &path.key("name_prefix"),
+                    "a role has either `name` or `name_prefix`, not both".into(),
+                    "remove one".into(),
+                );
+                RoleName::Generated
+            }
+            (Some(n), None) => RoleName::Fixed(self.template(n, Ctx::Scalar, &path.key("name"))),
+            (None, Some(p)) => {
+                RoleName::Prefix(self.template(p, Ctx::Scalar, &path.key("name_prefix")))
+            }
+            (None, None) => RoleName::Generated,
+        };
+        let when = self.switch(r.when.as_deref(), &path.key("when"));
+        let tags = r
+            .tags
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    self.template(v, Ctx::Scalar, &path.key("tags").key(k)),
+                )
+            })
+            .collect();
+        let instance_profile = match &r.instance_profile {
+            None | Some(crate::spec::InstanceProfileSpec::Enabled(false)) => None,
+            Some(crate::spec::InstanceProfileSpec::Enabled(true)) => Some(InstanceProfile {
+                name: None,
+                path: None,
+            }),
+            Some(crate::spec::InstanceProfileSpec::Named { name, path: p }) => {
+                Some(InstanceProfile {
+                    name: self.opt_template(
+                        name,
+                        Ctx::Scalar,
+                        &path.key("instance_profile").key("name"),
+                    ),
+                    path: self.opt_template(
+                        p,
+                        Ctx::Scalar,
+                        &path.key("instance_profile").key("path"),
+                    ),
+                })
+            }
+        };
+        let trust = self.trust(r, path);
+        let managed =
+            self.attachments(&r.managed_policies, &path.key("managed_policies"), policies);
+        let mut inline = Vec::with_capacity(r.inline_policies.len());
+        for (pname, doc) in &r.inline_policies {
+            let ppath = path.key("inline_policies").key(pname);
+            if pname.is_empty()
+                || pname.len() > 128
+                || !pname
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+            {
+                self.error_key(&rules::WRONG_TYPE, &ppath, format!("inline policy name `{pname}` must be 1–128 characters of [A-Za-z0-9+=,.@_-]"), "rename the policy".into());
+            }
+            inline.push(InlinePolicy {
+                name: pname.clone(),
+                when: self.switch(doc.when.as_deref(), &ppath.key("when")),
+                allow: self.allow(&doc.allow, &ppath.key("allow")),
+                doc: self.document(doc, DocKind::Identity, &ppath),
+                origin: ppath,
+            });
+        }
+        Role {
+            id: RoleId(key.to_owned()),
+            name,
+            path: self.opt_template(&r.path, Ctx::Scalar, &path.key("path")),
+            description: self.opt_template(&r.description, Ctx::Scalar, &path.key("description")),
+            max_session: r.max_session_duration,
+            boundary: self.opt_template(
+                &r.permissions_boundary,
+                Ctx::Scalar,
+                &path.key("permissions_boundary"),
+            ),
+            tags,
+            when,
+            instance_profile,
+            trust,
+            managed,
+            inline,
+            allow: self.allow(&r.allow, &path.key("allow")),
+            origin: path.clone(),
+        }
+    }
+
+    fn attachments(
+        &mut self,
+        list: &[AttachmentSpec],
+        path: &YamlPath,
+        policies: &IndexMap<PolicyId, ManagedPolicy>,
+    ) -> Vec<ManagedAttachment> {
+        let mut out: Vec<ManagedAttachment> = Vec::with_capacity(list.len());
+        for (i, a) in list.iter().enumerate() {
+            let apath = path.index(i);
+            let (target, key) = match (&a.aws, &a.policy, &a.arn) {
+                (Some(name), None, None) => {
+                    let name = name.trim_start_matches('/').to_owned();
+                    if name.is_empty()
+                        || !name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b))
+                        || name.contains("//")
+                        || name.ends_with('/')
+                    {
+                        self.error(&rules::MALFORMED_ARN, &apath.key("aws"), format!("`{name}` is not an AWS managed policy name"), "write the name as AWS lists it, with its path if any: `service-role/AmazonECSTaskExecutionRolePolicy`".into());
+                    }
+                    let last = name.rsplit('/').next().unwrap_or(&name).to_owned();
+                    (PolicyRef::Aws(name), names::snake(&last))
+                }
+                (None, Some(id), None) => {
+                    let pid = PolicyId(id.clone());
+                    if !policies.contains_key(&pid) {
+                        let help = match closest(id, policies.keys().map(PolicyId::as_str)) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => "declare it under `policies:`".into(),
+                        };
+                        self.error(
+                            &rules::UNDECLARED_PARAMETER,
+                            &apath.key("policy"),
+                            format!("`{id}` is not a policy of this module"),
+                            help,
+                        );
+                    }
+                    (PolicyRef::Module(pid), names::snake(id))
+                }
+                (None, None, Some(arn)) => {
+                    let t = self.template(arn, Ctx::Scalar, &apath.key("arn"));
+                    let key = match t.as_literal() {
+                        Some(l) => names::snake(l.rsplit('/').next().unwrap_or(&l)),
+                        None => match t.as_single_param() {
+                            Some(p) => p.snake(),
+                            None => format!("arn_{i}"),
+                        },
+                    };
+                    (PolicyRef::Arn(t), key)
+                }
+                _ => {
+                    self.error(
+                        &rules::WRONG_TYPE,
+                        &apath,
+                        "an attachment needs exactly one of `aws`, `policy`, `arn`".into(),
+                        "for example `- aws: ReadOnlyAccess`".into(),
+                    );
+                    continue;
+                }
+            };
+            if out.iter().any(|m| m.key == key) {
+                self.error(
+                    &rules::DUPLICATE_NAME,
+                    &apath,
+                    format!("this role already attaches a policy with the key `{key}`"),
+                    "remove the duplicate attachment".into(),
+                );
+                continue;
+            }
+            out.push(ManagedAttachment {
+                key,
+                target,
+                when: self.switch(a.when.as_deref(), &apath.key("when")),
+                allow: self.allow(&a.allow, &apath.key("allow")),
+                origin: apath,
+            });
+        }
+        out
+    }
+
+    fn managed_policies(
+        &mut self,
+        spec: &Spec,
+        path: &YamlPath,
+    ) -> IndexMap<PolicyId, ManagedPolicy> {
+        let mut out = IndexMap::new();
+        for (key, p) in &spec.policies {
+            let ppath = path.key(key);
+            self.check_key(key, &ppath);
+            let id = PolicyId(key.clone());
+            let mp = ManagedPolicy {
+                id: id.clone(),
+                name: self.template(&p.name, Ctx::Scalar, &ppath.key("name")),
+                path: self.opt_template(&p.path, Ctx::Scalar, &ppath.key("path")),
+                description: p.description.clone(),
+                when: self.switch(
+                    p.document.when.as_deref(),
+                    &ppath.key("document").key("when"),
+                ),
+                allow: self.allow(&p.document.allow, &ppath.key("document").key("allow")),
+                doc: self.document(&p.document, DocKind::Identity, &ppath.key("document")),
+                origin: ppath,
+            };
+            out.insert(id, mp);
+        }
+        out
+    }
+}
+
+fn suggest_module_name(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_owned();
+    if out.is_empty() {
+        "my-module".into()
+    } else {
+        out
+    }
+}
+
+/// Rejects regular-expression features that Terraform's RE2 and CloudFormation's Java regex
+/// read differently (look-around, back-references, possessive quantifiers).
+fn pattern_problem(p: &str) -> Option<&'static str> {
+    if p.contains("(?=") || p.contains("(?!") || p.contains("(?<") {
+        return Some("uses look-around, which Terraform's RE2 engine does not support");
+    }
+    if p.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && w[1].is_ascii_digit() && w[1] != b'0')
+    {
+        return Some("uses a back-reference, which Terraform's RE2 engine does not support");
+    }
+    if p.contains("*+") || p.contains("++") || p.contains("?+") {
+        return Some("uses a possessive quantifier, which Terraform's RE2 engine does not support");
+    }
+    None
+}

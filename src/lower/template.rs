@@ -1,0 +1,138 @@
+//! The placeholder parser: `${Param}`, `${AWS::Region}`, `${aws:username}`, `$${` for a literal.
+
+use crate::model::{ParamName, Part, Pseudo, Template};
+
+/// IAM policy-variable prefixes: `${prefix:...}` is kept literal for IAM.
+pub const POLICY_VARIABLE_PREFIXES: &[&str] = &[
+    "aws",
+    "saml",
+    "sts",
+    "ec2",
+    "s3",
+    "iam",
+    "ssm",
+    "cognito-identity.amazonaws.com",
+    "www.amazon.com",
+    "graph.facebook.com",
+    "accounts.google.com",
+];
+
+/// What went wrong parsing a placeholder string.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PlaceholderError {
+    /// `${` without a closing `}`.
+    Unterminated,
+    /// `${}`.
+    Empty,
+    /// `${AWS::Something}` that is not a supported pseudo parameter.
+    UnknownPseudo(String),
+    /// `${prefix:key}` with a prefix that is not a policy-variable prefix.
+    UnknownPolicyVariable(String),
+    /// A name that is not declared.
+    Undeclared(String),
+}
+
+/// Parses `s`; `declared` says whether a `${Name}` is a declared parameter.
+pub fn parse(s: &str, declared: impl Fn(&str) -> bool) -> Result<Template, PlaceholderError> {
+    let mut t = Template::default();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i + 1..];
+        if after.starts_with("${") {
+            // `$${` is a literal `${`.
+            t.push(Part::Lit(format!("{}${{", &rest[..i])));
+            rest = &after[2..];
+            continue;
+        }
+        if !after.starts_with('{') {
+            t.push(Part::Lit(rest[..=i].to_owned()));
+            rest = after;
+            continue;
+        }
+        t.push(Part::Lit(rest[..i].to_owned()));
+        let body_start = &after[1..];
+        let end = body_start.find('}').ok_or(PlaceholderError::Unterminated)?;
+        let name = &body_start[..end];
+        t.push(classify(name, &declared)?);
+        rest = &body_start[end + 1..];
+    }
+    t.push(Part::Lit(rest.to_owned()));
+    Ok(t)
+}
+
+fn classify(name: &str, declared: &impl Fn(&str) -> bool) -> Result<Part, PlaceholderError> {
+    if name.is_empty() {
+        return Err(PlaceholderError::Empty);
+    }
+    if let Some(rest) = name.strip_prefix("AWS::") {
+        return Pseudo::parse(name)
+            .map(Part::Pseudo)
+            .ok_or_else(|| PlaceholderError::UnknownPseudo(rest.to_owned()));
+    }
+    if matches!(name, "*" | "?" | "$") {
+        return Ok(Part::PolicyVar(name.to_owned()));
+    }
+    if let Some((prefix, _)) = name.split_once(':') {
+        return if POLICY_VARIABLE_PREFIXES
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(prefix))
+        {
+            Ok(Part::PolicyVar(name.to_owned()))
+        } else {
+            Err(PlaceholderError::UnknownPolicyVariable(name.to_owned()))
+        };
+    }
+    if declared(name) {
+        Ok(Part::Param(ParamName(name.to_owned())))
+    } else {
+        Err(PlaceholderError::Undeclared(name.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Template, PlaceholderError> {
+        parse(s, |n| n == "NamePrefix" || n == "Bucket")
+    }
+
+    #[test]
+    fn parts() {
+        let t = p("${NamePrefix}-task").unwrap();
+        assert_eq!(
+            t.parts,
+            vec![
+                Part::Param(ParamName("NamePrefix".into())),
+                Part::Lit("-task".into())
+            ]
+        );
+        let t = p("arn:${AWS::Partition}:s3:::${Bucket}/home/${aws:username}/*").unwrap();
+        assert_eq!(t.parts.len(), 6);
+        assert_eq!(t.parts[5], Part::Lit("/*".into()));
+        assert_eq!(t.parts[4], Part::PolicyVar("aws:username".into()));
+        assert_eq!(
+            p("cost $5 and $${literal}").unwrap().as_literal().unwrap(),
+            "cost $5 and ${literal}"
+        );
+        assert_eq!(p("").unwrap().parts, vec![]);
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(
+            p("${NamePrefx}"),
+            Err(PlaceholderError::Undeclared("NamePrefx".into()))
+        );
+        assert_eq!(
+            p("${AWS::StackName}"),
+            Err(PlaceholderError::UnknownPseudo("StackName".into()))
+        );
+        assert_eq!(
+            p("${foo:bar}"),
+            Err(PlaceholderError::UnknownPolicyVariable("foo:bar".into()))
+        );
+        assert_eq!(p("${Bucket"), Err(PlaceholderError::Unterminated));
+        assert_eq!(p("${}"), Err(PlaceholderError::Empty));
+    }
+}

@@ -1,0 +1,544 @@
+//! The typed intermediate model: plain data, resolved once by `lower`, read by every later stage
+//! as `&Module`. Maps are `IndexMap` (spec order), never `HashMap`.
+
+pub mod condition;
+pub mod names;
+pub mod resolve;
+pub mod template;
+
+pub use condition::{ConditionOp, ConditionTest, SetQualifier};
+pub use template::{Part, Pseudo, Template};
+
+use crate::rules::Rule;
+use crate::spec::source::{SourceFile, YamlPath};
+use indexmap::IndexMap;
+use std::fmt;
+use std::sync::Arc;
+
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub String);
+        impl $name {
+            /// The name as written in the spec.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// snake_case, for Terraform names.
+            pub fn snake(&self) -> String {
+                names::snake(&self.0)
+            }
+            /// PascalCase, for CloudFormation logical ids.
+            pub fn pascal(&self) -> String {
+                names::pascal(&self.0)
+            }
+        }
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A declared parameter's name (`NamePrefix`).
+    ParamName
+);
+name_type!(
+    /// A role's key in the spec (`task`, `eks-pod`).
+    RoleId
+);
+name_type!(
+    /// A customer managed policy's key in the spec.
+    PolicyId
+);
+name_type!(
+    /// A KMS key's key in the spec.
+    KeyId
+);
+
+/// A compiled module.
+#[derive(Debug)]
+pub struct Module {
+    /// `[a-z0-9-]+`.
+    pub name: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Inputs.
+    pub params: IndexMap<ParamName, Parameter>,
+    /// Roles.
+    pub roles: IndexMap<RoleId, Role>,
+    /// Customer managed policies.
+    pub policies: IndexMap<PolicyId, ManagedPolicy>,
+    /// KMS keys.
+    pub kms_keys: IndexMap<KeyId, KmsKey>,
+    /// Rules allowed module-wide.
+    pub allow: Allow,
+    /// The spec it came from (for diagnostics only).
+    pub source: Arc<SourceFile>,
+}
+
+/// Type of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// One string.
+    String,
+    /// A list of strings.
+    List,
+    /// A number.
+    Number,
+    /// A boolean switch.
+    Bool,
+}
+
+impl ParamKind {
+    /// Lower-case name as in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamKind::String => "string",
+            ParamKind::List => "list",
+            ParamKind::Number => "number",
+            ParamKind::Bool => "bool",
+        }
+    }
+}
+
+/// A concrete parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    /// A string.
+    Str(String),
+    /// A list of strings.
+    List(Vec<String>),
+    /// A number, as written (integer or decimal text).
+    Number(String),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// A module input.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Name.
+    pub name: ParamName,
+    /// Type.
+    pub kind: ParamKind,
+    /// Default, if optional.
+    pub default: Option<ParamValue>,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Regular expression values must match.
+    pub pattern: Option<String>,
+    /// Example value for test deployments.
+    pub example: Option<ParamValue>,
+    /// Where it was declared.
+    pub origin: YamlPath,
+}
+
+/// A `when:` switch: a bool parameter, possibly negated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Switch {
+    /// The bool parameter.
+    pub param: ParamName,
+    /// `not Flag`.
+    pub negated: bool,
+}
+
+impl Switch {
+    /// Spec spelling.
+    pub fn display(&self) -> String {
+        if self.negated {
+            format!("not {}", self.param)
+        } else {
+            self.param.to_string()
+        }
+    }
+}
+
+/// Rules silenced at one level, with reasons.
+#[derive(Debug, Clone, Default)]
+pub struct Allow(pub Vec<(&'static Rule, Option<String>)>);
+
+impl Allow {
+    /// True if `rule` is allowed here.
+    pub fn allows(&self, rule: &Rule) -> bool {
+        self.0.iter().any(|(r, _)| r.code == rule.code)
+    }
+}
+
+/// Statement effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Allow.
+    Allow,
+    /// Deny.
+    Deny,
+}
+
+impl Effect {
+    /// As IAM spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// What kind of document a policy is: it decides which elements are required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// Attached to a role or managed policy: Resource required, no Principal.
+    Identity,
+    /// A role's trust policy: Principal required, no Resource.
+    Trust,
+    /// A resource policy (KMS key policy): Principal and Resource.
+    Resource,
+}
+
+/// A policy document.
+#[derive(Debug, Clone)]
+pub struct PolicyDocument {
+    /// `2012-10-17` or `2008-10-17`, as written.
+    pub version: String,
+    /// `Id`, if any.
+    pub id: Option<String>,
+    /// Statements in order.
+    pub statements: Vec<Statement>,
+    /// Identity, trust or resource policy.
+    pub kind: DocKind,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+/// Principal types IAM knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalType {
+    /// `AWS`: accounts, users, roles.
+    Aws,
+    /// `Service`.
+    Service,
+    /// `Federated`: OIDC and SAML providers.
+    Federated,
+    /// `CanonicalUser`.
+    CanonicalUser,
+}
+
+impl PrincipalType {
+    /// As IAM spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalType::Aws => "AWS",
+            PrincipalType::Service => "Service",
+            PrincipalType::Federated => "Federated",
+            PrincipalType::CanonicalUser => "CanonicalUser",
+        }
+    }
+    /// Parses IAM's spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            PrincipalType::Aws,
+            PrincipalType::Service,
+            PrincipalType::Federated,
+            PrincipalType::CanonicalUser,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// A statement's principal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// `"*"`.
+    Any,
+    /// Type → values.
+    Typed(IndexMap<PrincipalType, Vec<Template>>),
+}
+
+/// One condition: operator, key, values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// Operator.
+    pub op: ConditionOp,
+    /// Condition key (may contain a parameter: `${OidcProvider}:sub`).
+    pub key: Template,
+    /// Values.
+    pub values: Vec<Template>,
+}
+
+/// One statement.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Sid.
+    pub sid: Option<String>,
+    /// Effect.
+    pub effect: Effect,
+    /// Actions (`NotAction` if `not_action`).
+    pub actions: Vec<String>,
+    /// The actions are a `NotAction`.
+    pub not_action: bool,
+    /// Resources, if any (`NotResource` if `not_resource`).
+    pub resources: Option<Vec<Template>>,
+    /// The resources are a `NotResource`.
+    pub not_resource: bool,
+    /// Principal, if any (`NotPrincipal` if `not_principal`).
+    pub principal: Option<Principal>,
+    /// The principal is a `NotPrincipal`.
+    pub not_principal: bool,
+    /// Conditions, grouped by operator in written order.
+    pub conditions: Vec<Condition>,
+    /// Switch.
+    pub when: Option<Switch>,
+    /// Rules allowed for this statement.
+    pub allow: Allow,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+/// A role's name: fixed, a prefix, or generated by the deployment tool.
+#[derive(Debug, Clone)]
+pub enum RoleName {
+    /// Exact name.
+    Fixed(Template),
+    /// Prefix; Terraform completes it, CloudFormation generates a whole name.
+    Prefix(Template),
+    /// No name given.
+    Generated,
+}
+
+/// An instance profile for a role.
+#[derive(Debug, Clone)]
+pub struct InstanceProfile {
+    /// Its name; the role's name if absent.
+    pub name: Option<Template>,
+    /// Its path.
+    pub path: Option<Template>,
+}
+
+/// What a managed attachment points at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyRef {
+    /// An AWS managed policy: path and name after `policy/` (`service-role/AmazonECSTaskExecutionRolePolicy`).
+    Aws(String),
+    /// A customer managed policy of this module.
+    Module(PolicyId),
+    /// Any ARN.
+    Arn(Template),
+}
+
+/// A managed policy attached to a role.
+#[derive(Debug, Clone)]
+pub struct ManagedAttachment {
+    /// Static key (snake_case), unique within the role: Terraform `for_each` key.
+    pub key: String,
+    /// What is attached.
+    pub target: PolicyRef,
+    /// Switch.
+    pub when: Option<Switch>,
+    /// Rules allowed for it.
+    pub allow: Allow,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+/// An inline policy of a role.
+#[derive(Debug, Clone)]
+pub struct InlinePolicy {
+    /// Policy name.
+    pub name: String,
+    /// Document.
+    pub doc: PolicyDocument,
+    /// Switch.
+    pub when: Option<Switch>,
+    /// Rules allowed for it.
+    pub allow: Allow,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+/// A role.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Key in the spec.
+    pub id: RoleId,
+    /// Name.
+    pub name: RoleName,
+    /// Path.
+    pub path: Option<Template>,
+    /// Description.
+    pub description: Option<Template>,
+    /// Max session duration (seconds).
+    pub max_session: Option<u32>,
+    /// Permissions boundary ARN.
+    pub boundary: Option<Template>,
+    /// Tags.
+    pub tags: IndexMap<String, Template>,
+    /// Switch.
+    pub when: Option<Switch>,
+    /// Instance profile.
+    pub instance_profile: Option<InstanceProfile>,
+    /// Trust policy.
+    pub trust: PolicyDocument,
+    /// Managed attachments.
+    pub managed: Vec<ManagedAttachment>,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// Rules allowed for the role.
+    pub allow: Allow,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+/// A customer managed policy.
+#[derive(Debug, Clone)]
+pub struct ManagedPolicy {
+    /// Key in the spec.
+    pub id: PolicyId,
+    /// Name.
+    pub name: Template,
+    /// Path.
+    pub path: Option<Template>,
+    /// Description.
+    pub description: Option<String>,
+    /// Document.
+    pub doc: PolicyDocument,
+    /// Switch (from the document's `when`).
+    pub when: Option<Switch>,
+    /// Rules allowed for it.
+    pub allow: Allow,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+/// A KMS key with its key policy.
+#[derive(Debug, Clone)]
+pub struct KmsKey {
+    /// Key in the spec.
+    pub id: KeyId,
+    /// Description.
+    pub description: Option<String>,
+    /// Alias name without `alias/`.
+    pub alias: Option<String>,
+    /// Automatic rotation.
+    pub rotation: bool,
+    /// Switch.
+    pub when: Option<Switch>,
+    /// Key policy.
+    pub policy: PolicyDocument,
+    /// Rules allowed for it.
+    pub allow: Allow,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+impl Module {
+    /// Every distinct switch used anywhere, in first-use order.
+    pub fn switches(&self) -> Vec<Switch> {
+        let mut out: Vec<Switch> = Vec::new();
+        let mut add = |s: &Option<Switch>| {
+            if let Some(s) = s {
+                if !out.contains(s) {
+                    out.push(s.clone());
+                }
+            }
+        };
+        for r in self.roles.values() {
+            add(&r.when);
+            r.trust.statements.iter().for_each(|s| add(&s.when));
+            r.managed.iter().for_each(|m| add(&m.when));
+            for p in &r.inline {
+                add(&p.when);
+                p.doc.statements.iter().for_each(|s| add(&s.when));
+            }
+        }
+        for p in self.policies.values() {
+            add(&p.when);
+            p.doc.statements.iter().for_each(|s| add(&s.when));
+        }
+        for k in self.kms_keys.values() {
+            add(&k.when);
+            k.policy.statements.iter().for_each(|s| add(&s.when));
+        }
+        out
+    }
+
+    /// Which pseudo parameters the module uses anywhere.
+    pub fn pseudos_used(&self) -> std::collections::BTreeSet<Pseudo> {
+        let mut set = std::collections::BTreeSet::new();
+        self.visit_templates(|t| {
+            for p in &t.parts {
+                if let Part::Pseudo(x) = p {
+                    set.insert(*x);
+                }
+            }
+        });
+        for r in self.roles.values() {
+            if r.managed
+                .iter()
+                .any(|m| matches!(m.target, PolicyRef::Aws(_)))
+            {
+                set.insert(Pseudo::Partition);
+            }
+        }
+        set
+    }
+
+    /// Calls `f` on every template in the module.
+    pub fn visit_templates(&self, mut f: impl FnMut(&Template)) {
+        for r in self.roles.values() {
+            match &r.name {
+                RoleName::Fixed(t) | RoleName::Prefix(t) => f(t),
+                RoleName::Generated => {}
+            }
+            [&r.path, &r.description, &r.boundary]
+                .into_iter()
+                .flatten()
+                .for_each(&mut f);
+            r.tags.values().for_each(&mut f);
+            if let Some(ip) = &r.instance_profile {
+                [&ip.name, &ip.path].into_iter().flatten().for_each(&mut f);
+            }
+            visit_doc(&r.trust, &mut f);
+            for m in &r.managed {
+                if let PolicyRef::Arn(t) = &m.target {
+                    f(t);
+                }
+            }
+            for p in &r.inline {
+                visit_doc(&p.doc, &mut f);
+            }
+        }
+        for p in self.policies.values() {
+            f(&p.name);
+            if let Some(t) = &p.path {
+                f(t);
+            }
+            visit_doc(&p.doc, &mut f);
+        }
+        for k in self.kms_keys.values() {
+            visit_doc(&k.policy, &mut f);
+        }
+    }
+}
+
+/// Calls `f` on every template of a document.
+pub fn visit_doc(doc: &PolicyDocument, f: &mut impl FnMut(&Template)) {
+    for s in &doc.statements {
+        s.resources.iter().flatten().for_each(&mut *f);
+        if let Some(Principal::Typed(m)) = &s.principal {
+            m.values().flatten().for_each(&mut *f);
+        }
+        for c in &s.conditions {
+            f(&c.key);
+            c.values.iter().for_each(&mut *f);
+        }
+    }
+}

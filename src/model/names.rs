@@ -1,0 +1,76 @@
+//! Identifier spelling: spec keys (`eks-pod`) to Terraform names (`eks_pod`) and CloudFormation
+//! logical ids (`EksPod`).
+
+/// `eks-pod` / `EksPod` / `eks.pod` → `eks_pod`; `NamePrefix` → `name_prefix`.
+pub fn snake(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            let boundary = prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower);
+            if boundary && !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// `eks-pod` → `EksPod`; `role-1` → `Role1`; `NamePrefix` stays.
+pub fn pascal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut upper_next = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper_next {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper_next = false;
+        } else {
+            upper_next = true;
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'R');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings() {
+        assert_eq!(snake("eks-pod"), "eks_pod");
+        assert_eq!(snake("NamePrefix"), "name_prefix");
+        assert_eq!(snake("KmsKeyArn"), "kms_key_arn");
+        assert_eq!(snake("role-10"), "role_10");
+        assert_eq!(
+            snake("service-role/AmazonECSTaskExecutionRolePolicy"),
+            "service_role_amazon_ecs_task_execution_role_policy"
+        );
+        assert_eq!(pascal("eks-pod"), "EksPod");
+        assert_eq!(pascal("role-1"), "Role1");
+        assert_eq!(pascal("task"), "Task");
+    }
+}

@@ -1,0 +1,180 @@
+//! Strings with placeholders, decided once at lowering: literal text, a module parameter, a
+//! pseudo parameter of the deployment, or an IAM policy variable kept for IAM to resolve.
+
+use super::ParamName;
+
+/// Where a stack is deployed: the values both backends can look up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pseudo {
+    /// `aws`, `aws-cn`, `aws-us-gov`.
+    Partition,
+    /// The deploying account id.
+    AccountId,
+    /// The deploying region.
+    Region,
+    /// `amazonaws.com` or `amazonaws.com.cn`.
+    UrlSuffix,
+}
+
+impl Pseudo {
+    /// All of them, in a fixed order.
+    pub const ALL: [Pseudo; 4] = [
+        Pseudo::Partition,
+        Pseudo::AccountId,
+        Pseudo::Region,
+        Pseudo::UrlSuffix,
+    ];
+
+    /// The CloudFormation name (`AWS::Partition`), also the spec's spelling.
+    pub fn cfn_name(self) -> &'static str {
+        match self {
+            Pseudo::Partition => "AWS::Partition",
+            Pseudo::AccountId => "AWS::AccountId",
+            Pseudo::Region => "AWS::Region",
+            Pseudo::UrlSuffix => "AWS::URLSuffix",
+        }
+    }
+
+    /// Parses the spec spelling.
+    pub fn parse(s: &str) -> Option<Pseudo> {
+        Pseudo::ALL.into_iter().find(|p| p.cfn_name() == s)
+    }
+}
+
+/// One part of a [`Template`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// Literal text (may contain `${` written as `$${` in the spec).
+    Lit(String),
+    /// A declared module parameter.
+    Param(ParamName),
+    /// A pseudo parameter.
+    Pseudo(Pseudo),
+    /// An IAM policy variable such as `aws:username`, kept literal for IAM.
+    PolicyVar(String),
+}
+
+/// A string value: literal text and placeholders.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Template {
+    /// The parts, adjacent literals merged, no empty literal.
+    pub parts: Vec<Part>,
+}
+
+impl Template {
+    /// A template of literal text only.
+    pub fn lit(s: impl Into<String>) -> Self {
+        let s = s.into();
+        if s.is_empty() {
+            Template { parts: Vec::new() }
+        } else {
+            Template {
+                parts: vec![Part::Lit(s)],
+            }
+        }
+    }
+
+    /// Appends a part, merging literals.
+    pub fn push(&mut self, part: Part) {
+        if let Part::Lit(s) = &part {
+            if s.is_empty() {
+                return;
+            }
+            if let Some(Part::Lit(prev)) = self.parts.last_mut() {
+                prev.push_str(s);
+                return;
+            }
+        }
+        self.parts.push(part);
+    }
+
+    /// Appends every part of another template.
+    pub fn extend(&mut self, other: &Template) {
+        for p in &other.parts {
+            self.push(p.clone());
+        }
+    }
+
+    /// The text if the template is all literal (policy variables count as literal text).
+    pub fn as_literal(&self) -> Option<String> {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(l) => s.push_str(l),
+                Part::PolicyVar(v) => {
+                    s.push_str("${");
+                    s.push_str(v);
+                    s.push('}');
+                }
+                _ => return None,
+            }
+        }
+        Some(s)
+    }
+
+    /// The only parameter, if the template is exactly one parameter.
+    pub fn as_single_param(&self) -> Option<&ParamName> {
+        match self.parts.as_slice() {
+            [Part::Param(p)] => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Parameters the template uses, in order (with repeats).
+    pub fn params(&self) -> impl Iterator<Item = &ParamName> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Param(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// True if the template holds any parameter or pseudo parameter.
+    pub fn is_dynamic(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Param(_) | Part::Pseudo(_)))
+    }
+
+    /// Renders with each placeholder replaced by `f(part)`; literals and policy variables as IAM sees them.
+    pub fn render_with(&self, mut f: impl FnMut(&Part) -> String) -> String {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(l) => s.push_str(l),
+                Part::PolicyVar(v) => {
+                    s.push_str("${");
+                    s.push_str(v);
+                    s.push('}');
+                }
+                other => s.push_str(&f(other)),
+            }
+        }
+        s
+    }
+
+    /// The spec spelling (placeholders as `${Name}`, literal `${` as `$${`), for messages.
+    pub fn display(&self) -> String {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(l) => s.push_str(&l.replace("${", "$${")),
+                Part::Param(n) => {
+                    s.push_str("${");
+                    s.push_str(n.as_str());
+                    s.push('}');
+                }
+                Part::Pseudo(x) => {
+                    s.push_str("${");
+                    s.push_str(x.cfn_name());
+                    s.push('}');
+                }
+                Part::PolicyVar(v) => {
+                    s.push_str("${");
+                    s.push_str(v);
+                    s.push('}');
+                }
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,259 @@
+//! The one list of every rule rolegen checks: code, name, severity and documentation.
+//!
+//! Codes are stable. Families: `RG0xx` spec input, `RG1xx` IAM grammar and the action
+//! catalogue, `RG2xx` limits AWS enforces, `RG3xx` security lints, `RG4xx` what a backend
+//! cannot express.
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build; nothing is written.
+    Error,
+    /// Printed; fails only with `--deny warnings`.
+    Warning,
+}
+
+impl Severity {
+    /// Lower-case name as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A rule: what it checks and how to fix what it finds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, `RG` and three digits.
+    pub code: &'static str,
+    /// Kebab-case name.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Whether a spec may silence it with `allow:`.
+    pub suppressible: bool,
+    /// The cfn-lint checks that an `allow:` of this rule also silences in the emitted stack.
+    pub cfn_lint: &'static [&'static str],
+    /// What it checks (one paragraph).
+    pub what: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// An example that triggers it, and the fix.
+    pub example: &'static str,
+}
+
+macro_rules! rules {
+    ($( $id:ident = { $code:literal, $name:literal, $sev:ident, $supp:literal, [$($cfn:literal),*],
+        $what:literal, $why:literal, $example:literal } )*) => {
+        $(
+            #[doc = $what]
+            pub static $id: Rule = Rule {
+                code: $code, name: $name, severity: Severity::$sev, suppressible: $supp,
+                cfn_lint: &[$($cfn),*], what: $what, why: $why, example: $example,
+            };
+        )*
+        /// Every rule, in code order.
+        pub static ALL: &[&Rule] = &[$(&$id),*];
+    };
+}
+
+rules! {
+    YAML_SYNTAX = { "RG001", "yaml-syntax", Error, false, [],
+        "The spec file is not well-formed YAML.",
+        "Nothing can be compiled from a file that does not parse.",
+        "roles:\n  task\n    name: x      # missing ':' after task\n\nFix: `task:`" }
+    UNKNOWN_FIELD = { "RG002", "unknown-field", Error, false, [],
+        "A mapping has a key the spec format does not know.",
+        "A misspelt key (`managed_polices`) would otherwise be ignored and the role would silently lack what the author meant.",
+        "roles:\n  task:\n    managed_polices: []\n\nFix: `managed_policies:` (the message lists the expected keys)." }
+    WRONG_TYPE = { "RG003", "wrong-type", Error, false, [],
+        "A value has the wrong shape or type (a list where a string belongs, a word where a number belongs).",
+        "The model is typed; a value that does not fit cannot be lowered.",
+        "max_session_duration: one hour\n\nFix: `max_session_duration: 3600`" }
+    UNDECLARED_PARAMETER = { "RG004", "undeclared-parameter", Error, false, [],
+        "A `${Name}` placeholder names no declared parameter, pseudo parameter or IAM policy variable.",
+        "A typo in a placeholder would otherwise reach AWS as literal text or as an unresolved reference.",
+        "name: ${NamePrefx}-task\n\nFix: declare the parameter, or correct the name (`${NamePrefix}`)." }
+    DUPLICATE_NAME = { "RG005", "duplicate-name", Error, false, [],
+        "Two things would get the same name or identifier in the output (role keys that map to one Terraform name, two inline policies of one name, two roles with one role name).",
+        "Terraform and CloudFormation would reject the module, or one resource would overwrite the other.",
+        "roles:\n  app-task: ...\n  app_task: ...   # both become aws_iam_role.app_task\n\nFix: rename one." }
+    PARAMETER_MISUSE = { "RG006", "parameter-misuse", Error, false, [],
+        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type.",
+        "Both backends need to know at build time whether a value is one string or many.",
+        "when: NamePrefix      # a string parameter\n\nFix: use a `bool` parameter in `when:`." }
+    POLICY_FILE = { "RG007", "policy-file", Error, false, [],
+        "A `policy_file:` cannot be read: it does not exist, is not JSON, or lies outside the spec's folder.",
+        "Policies from files must be reproducible and confined to the project.",
+        "policy_file: ../../etc/policy.json\n\nFix: keep policy files beside the spec and name them relative to it." }
+    MODULE_NAME = { "RG008", "module-name", Error, false, [],
+        "The module name is not `[a-z0-9-]+` (1–64 characters), or two specs share it.",
+        "The module name becomes a folder under modules-out/ and a stack name.",
+        "module: My Module\n\nFix: `module: my-module`" }
+    UNKNOWN_ALLOW = { "RG009", "unknown-allow", Error, false, [],
+        "An `allow:` list names a code that is not a rule, or a rule that cannot be silenced.",
+        "A suppression that silences nothing hides the intent and rots.",
+        "allow: [RG999]\n\nFix: use `rolegen explain` to find the right code; errors that AWS would enforce cannot be allowed." }
+    INPUT_LIMIT = { "RG010", "input-limit", Error, false, [],
+        "The spec exceeds an input limit: file size, nesting depth, number of roles, or YAML aliases.",
+        "Hostile or runaway input must fail fast instead of exhausting memory.",
+        "A spec of 50 MB, or an alias bomb.\n\nFix: split the spec into modules." }
+    INVALID_EFFECT = { "RG101", "invalid-effect", Error, false, [],
+        "A statement's `Effect` is not `Allow` or `Deny`.",
+        "IAM rejects the policy.",
+        "Effect: allow\n\nFix: `Effect: Allow`" }
+    INVALID_CONDITION_OPERATOR = { "RG102", "invalid-condition-operator", Error, false, [],
+        "A condition operator is not one IAM knows (with optional `ForAllValues:`/`ForAnyValue:` and `IfExists`).",
+        "IAM rejects the policy at apply time, far from the spec.",
+        "Condition:\n  StringEqual: {aws:SourceAccount: '123456789012'}\n\nFix: `StringEquals`" }
+    ACTION_SYNTAX = { "RG103", "action-syntax", Error, false, [],
+        "An action is not `service:Action` (letters, digits, `-`, and the wildcards `*` and `?`), or `*`.",
+        "IAM rejects malformed actions.",
+        "Action: s3 GetObject\n\nFix: `Action: s3:GetObject`" }
+    MALFORMED_ARN = { "RG104", "malformed-arn", Error, false, [],
+        "A resource or principal ARN does not have the shape `arn:partition:service:region:account:resource`, or its account is not 12 digits.",
+        "IAM rejects the policy, or worse, the statement matches nothing.",
+        "Resource: arn:aws:secretsmanager:eu-west-1:0000000000:platform-key-name\n\nFix: arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:platform-key-name-*" }
+    OLD_POLICY_VERSION = { "RG105", "old-policy-version", Warning, true, ["W2511"],
+        "A policy document uses `Version: 2008-10-17`.",
+        "The old version does not support policy variables; `${aws:username}` stays literal text. Keep it only where a vendor document requires it.",
+        "Version: '2008-10-17'\n\nFix: `Version: '2012-10-17'`, or `allow: [RG105]` with a reason." }
+    INVALID_STATEMENT = { "RG106", "invalid-statement", Error, false, [],
+        "A statement lacks what IAM requires: an action (`Action`/`NotAction`), a resource in identity policies, a principal in trust and resource policies, or has both `X` and `NotX`; or a policy has no statement; or two statements share a Sid.",
+        "IAM rejects the document.",
+        "Statement:\n  - Effect: Allow\n    Action: s3:GetObject\n\nFix: add `Resource:`." }
+    UNKNOWN_SERVICE = { "RG110", "unknown-service", Error, false, [],
+        "An action's service prefix is not in the IAM action catalogue.",
+        "IAM accepts unknown actions silently; the permission then never works.",
+        "Action: s4:GetObject\n\nFix: `s3:GetObject`" }
+    UNKNOWN_ACTION = { "RG111", "unknown-action", Error, false, [],
+        "An action is not in the IAM action catalogue, or a wildcard pattern matches no action.",
+        "IAM accepts unknown actions silently; the permission then never works.",
+        "Action: s3:PutObjects\n\nFix: `s3:PutObject`" }
+    RESOURCE_TYPE_MISMATCH = { "RG112", "resource-type-mismatch", Warning, true, [],
+        "No action of a statement can apply to one of its resources (the ARN matches none of the resource types the actions accept).",
+        "Such a resource grants nothing; usually the ARN lacks `/*` or names the wrong service.",
+        "Action: s3:GetObject\nResource: arn:aws:s3:::bucket\n\nFix: `arn:aws:s3:::bucket/*`" }
+    RESOURCE_STAR = { "RG113", "resource-star", Warning, true, [],
+        "`Resource: \"*\"` with actions that support resource-level permissions.",
+        "The statement grants the action on every resource of the account where it could be scoped.",
+        "Action: s3:GetObject\nResource: '*'\n\nFix: name the bucket: `arn:${AWS::Partition}:s3:::${Bucket}/*`." }
+    ROLE_NAME_LIMIT = { "RG201", "role-name-limit", Error, false, [],
+        "A role name (or name prefix) is longer than IAM allows: 64 characters (38 for a prefix), or uses characters outside `[\\w+=,.@-]`.",
+        "CreateRole fails at apply time.",
+        "name: a-very-long-prefix-...-role (70 characters)\n\nFix: shorten it." }
+    PATH_LIMIT = { "RG202", "path-limit", Error, false, [],
+        "A path is longer than 512 characters or is not `/` or `/segment/.../`.",
+        "CreateRole fails at apply time.",
+        "path: service-role\n\nFix: `path: /service-role/`" }
+    DESCRIPTION_LIMIT = { "RG203", "description-limit", Error, false, [],
+        "A role description is longer than 1,000 characters (or a policy description over 1,000).",
+        "CreateRole fails at apply time.",
+        "description: <1,200 characters>\n\nFix: shorten it." }
+    SESSION_DURATION = { "RG204", "session-duration", Error, false, [],
+        "`max_session_duration` is outside 3,600–43,200 seconds.",
+        "CreateRole fails at apply time.",
+        "max_session_duration: 60\n\nFix: `max_session_duration: 3600`" }
+    MANAGED_POLICY_SIZE = { "RG205", "managed-policy-size", Error, false, [],
+        "A customer managed policy is over 6,144 characters (whitespace excluded).",
+        "CreatePolicy fails at apply time.",
+        "A policy listing hundreds of ARNs.\n\nFix: use wildcards or split the policy." }
+    INLINE_POLICY_SIZE = { "RG206", "inline-policy-size", Error, false, [],
+        "A role's inline policies together are over 10,240 characters (whitespace excluded).",
+        "PutRolePolicy fails at apply time.",
+        "Many large inline policies on one role.\n\nFix: move some into customer managed policies." }
+    TRUST_POLICY_SIZE = { "RG207", "trust-policy-size", Error, true, [],
+        "A trust policy is over 2,048 characters (whitespace excluded), the default quota.",
+        "CreateRole fails at apply time unless the quota was raised (up to 8,192).",
+        "Trust with forty accounts.\n\nFix: shorten, or raise the quota and `allow: [RG207]` with a reason." }
+    MANAGED_ATTACHMENT_COUNT = { "RG208", "managed-attachment-count", Error, true, [],
+        "A role has more than 10 managed policy attachments, the default quota.",
+        "AttachRolePolicy fails at apply time unless the quota was raised (up to 20).",
+        "Eleven managed_policies entries.\n\nFix: merge policies, or raise the quota and `allow: [RG208]`." }
+    TAG_LIMIT = { "RG209", "tag-limit", Error, false, [],
+        "A role has more than 50 tags, or a tag key over 128 / value over 256 characters.",
+        "CreateRole fails at apply time.",
+        "tags with 51 entries.\n\nFix: fewer tags." }
+    PASS_ROLE_UNSCOPED = { "RG301", "pass-role-unscoped", Warning, true, [],
+        "`iam:PassRole` is allowed on `*`, or without an `iam:PassedToService` condition.",
+        "Passing any role to any service lets the holder escalate to the most privileged role in the account.",
+        "Action: iam:PassRole\nResource: '*'\n\nFix: name the role ARN and add `StringEquals: {iam:PassedToService: bedrock.amazonaws.com}`." }
+    PRIVILEGE_ESCALATION = { "RG302", "privilege-escalation", Warning, true, [],
+        "An Allow statement grants an action known to allow privilege escalation (`iam:CreatePolicyVersion`, `iam:AttachRolePolicy`, `iam:PutRolePolicy`, `iam:UpdateAssumeRolePolicy`, `iam:CreateAccessKey`, `sts:AssumeRole` on `*`, ...).",
+        "The holder can grant itself more than the policy says.",
+        "Action: iam:AttachRolePolicy\nResource: '*'\n\nFix: remove it, or scope it and `allow:` with a reason." }
+    CROSS_ACCOUNT_NO_EXTERNAL_ID = { "RG303", "cross-account-without-external-id", Warning, true, [],
+        "A trust statement lets another AWS account assume the role without an `sts:ExternalId` condition.",
+        "Without an external id a third party can be tricked into acting on your account (confused deputy).",
+        "trust:\n  - account: '111122223333'\n\nFix: `external_id: ${ExternalId}`." }
+    SERVICE_TRUST_NO_SOURCE = { "RG304", "service-trust-without-source", Warning, true, [],
+        "A service principal that supports it is trusted without an `aws:SourceAccount` or `aws:SourceArn` condition.",
+        "AWS recommends these conditions to stop the service acting for another account (confused deputy).",
+        "trust:\n  - service: [events.amazonaws.com]\n\nFix: `source_account: true`." }
+    PRINCIPAL_STAR = { "RG305", "principal-star", Warning, true, [],
+        "`Principal: \"*\"` (or `AWS: \"*\"`) in a trust or resource policy with no condition.",
+        "Anyone, in any account, matches the statement.",
+        "Principal: {AWS: '*'}\n\nFix: add a condition (`aws:PrincipalAccount`, `kms:ViaService`) or name the principal." }
+    NOT_ACTION_ALLOW = { "RG306", "not-action-allow", Warning, true, [],
+        "An Allow statement uses `NotAction` (or `NotResource`).",
+        "It grants every action but the listed ones, including actions AWS adds later.",
+        "Effect: Allow\nNotAction: iam:*\n\nFix: list the actions you mean." }
+    DEPRECATED_MANAGED_POLICY = { "RG307", "deprecated-managed-policy", Warning, true, [],
+        "An AWS managed policy that AWS has deprecated or superseded is attached.",
+        "Deprecated policies stop receiving updates and may be removed.",
+        "managed_policies:\n  - aws: CloudWatchFullAccess\n\nFix: `aws: CloudWatchFullAccessV2`." }
+    FULL_ACCESS_MANAGED_POLICY = { "RG308", "full-access-managed-policy", Warning, true, [],
+        "An AWS managed `*FullAccess` (or `AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess`) policy is attached.",
+        "These grant every action of a service on every resource; least privilege needs a scoped policy.",
+        "managed_policies:\n  - aws: AmazonS3FullAccess\n\nFix: an inline policy with the actions and buckets needed." }
+    WILDCARD_ACTION = { "RG309", "wildcard-action", Warning, true, [],
+        "An Allow statement grants `*` or `service:*`.",
+        "It grants every present and future action of the service.",
+        "Action: s3:*\n\nFix: list the actions needed (`s3:GetObject`, `s3:PutObject`)." }
+    LIST_IN_STRING = { "RG401", "list-in-string", Error, false, [],
+        "A `list` parameter is used inside a string where a backend cannot expand it: two list parameters in one string, a list where one value is required, or (CloudFormation) a list inside a string that also holds other placeholders.",
+        "CloudFormation has no map over a list: `Fn::Join`'s delimiter cannot contain functions, so `arn:${AWS::Partition}:s3:::${Buckets}/*` cannot be built per element.",
+        "Resource: arn:${AWS::Partition}:s3:::${Buckets}/*\n\nFix: make the list hold whole ARNs, or write the partition literally if the module is single-partition." }
+    SWITCH_LIMIT = { "RG402", "switch-limit", Error, false, [],
+        "A policy document whose condition keys contain parameters has more than 4 distinct `when:` switches.",
+        "CloudFormation cannot put an intrinsic in a map key, so such a document is emitted as one `Fn::Sub` JSON string per combination of switches; more than 16 variants is unreasonable.",
+        "A trust policy with an IRSA statement and five switched statements.\n\nFix: split the role or reduce the switches." }
+}
+
+/// Looks a rule up by code (case-insensitive).
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// The documentation of a rule as `rolegen explain` prints it.
+pub fn explain(rule: &Rule) -> String {
+    let mut s = format!(
+        "{} {} ({}{})\n\nWhat it checks\n  {}\n\nWhy\n  {}\n\nExample\n",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        if rule.suppressible {
+            ", can be allowed"
+        } else {
+            ""
+        },
+        rule.what,
+        rule.why
+    );
+    for line in rule.example.lines() {
+        s.push_str("  ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    if !rule.cfn_lint.is_empty() {
+        s.push_str(&format!(
+            "\nAllowing it also silences cfn-lint {} on the emitted resource.\n",
+            rule.cfn_lint.join(", ")
+        ));
+    }
+    s
+}

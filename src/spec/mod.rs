@@ -1,0 +1,398 @@
+//! The spec: serde structs that mirror the YAML a user writes, and nothing else.
+//!
+//! Field names follow the YAML exactly (`deny_unknown_fields` everywhere). Policy documents use
+//! the AWS JSON grammar verbatim (`Version`, `Statement`, `Effect`, ...), with three lower-case
+//! additions a statement may carry: `when`, `allow`. Nothing outside `spec` and `lower` reads
+//! these types.
+
+pub mod load;
+pub mod scalar;
+pub mod source;
+
+pub use scalar::{PrincipalSpec, Scalar, StrList};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// A whole spec file: one module.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Module name: `[a-z0-9-]+`, the folder under modules-out/.
+    pub module: String,
+    /// What the module is for (README and CloudFormation Description).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Rules silenced for the whole module.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
+    /// Inputs of the module.
+    #[serde(default)]
+    pub parameters: IndexMap<String, ParameterSpec>,
+    /// Roles, keyed by a short id (`task`, `eks-pod`).
+    #[serde(default)]
+    pub roles: IndexMap<String, RoleSpec>,
+    /// Customer managed policies created by the module, keyed by id.
+    #[serde(default)]
+    pub policies: IndexMap<String, ManagedPolicySpec>,
+    /// KMS keys with their key policies, keyed by id.
+    #[serde(default)]
+    pub kms_keys: IndexMap<String, KmsKeySpec>,
+}
+
+/// One entry of an `allow:` list: a code, or a code with the reason it is allowed.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum AllowSpec {
+    /// `RG123`
+    Code(String),
+    /// `{code: RG123, reason: "..."}`
+    WithReason {
+        /// The rule code.
+        code: String,
+        /// Why the finding is accepted.
+        reason: String,
+    },
+}
+
+impl AllowSpec {
+    /// The code this entry allows.
+    pub fn code(&self) -> &str {
+        match self {
+            AllowSpec::Code(c) | AllowSpec::WithReason { code: c, .. } => c,
+        }
+    }
+    /// The reason, if given.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            AllowSpec::Code(_) => None,
+            AllowSpec::WithReason { reason, .. } => Some(reason),
+        }
+    }
+}
+
+/// The type of a parameter.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamKindSpec {
+    /// One string.
+    String,
+    /// A list of strings (CloudFormation `CommaDelimitedList`).
+    List,
+    /// A number.
+    Number,
+    /// `true` or `false`; switches parts on and off with `when:`.
+    Bool,
+}
+
+/// A module input.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterSpec {
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: ParamKindSpec,
+    /// Default value; without one, the parameter is required.
+    #[serde(default)]
+    pub default: Option<serde_yaml_ng::Value>,
+    /// What it is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A regular expression every value must match (whole value; strings and list items).
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
+    #[serde(default)]
+    pub example: Option<serde_yaml_ng::Value>,
+}
+
+/// A role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSpec {
+    /// Role name (may hold placeholders).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Role name prefix; the rest is generated. Exclusive with `name`.
+    #[serde(default)]
+    pub name_prefix: Option<String>,
+    /// IAM path, `/` by default.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Role description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Maximum session duration in seconds (3600–43200).
+    #[serde(default)]
+    pub max_session_duration: Option<u32>,
+    /// Permissions boundary policy ARN.
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// A bool parameter that switches the role on (`Flag`) or off (`not Flag`).
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Create an instance profile for the role.
+    #[serde(default)]
+    pub instance_profile: Option<InstanceProfileSpec>,
+    /// Who may assume the role: a list of trust helpers.
+    #[serde(default)]
+    pub trust: Vec<TrustSpec>,
+    /// The trust policy written out in the AWS grammar (instead of `trust`).
+    #[serde(default)]
+    pub trust_document: Option<PolicyDocumentSpec>,
+    /// `Version` of the trust policy built from `trust` helpers (`2012-10-17` by default).
+    #[serde(default)]
+    pub trust_version: Option<String>,
+    /// Managed policies attached to the role.
+    #[serde(default)]
+    pub managed_policies: Vec<AttachmentSpec>,
+    /// Inline policies, keyed by policy name.
+    #[serde(default)]
+    pub inline_policies: IndexMap<String, PolicyDocumentSpec>,
+    /// Rules silenced for this role.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
+}
+
+/// `instance_profile: true` or `{name: ..., path: ...}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum InstanceProfileSpec {
+    /// `true` creates one named like the role; `false` none.
+    Enabled(bool),
+    /// An instance profile with its own name or path.
+    Named {
+        /// Instance profile name.
+        #[serde(default)]
+        name: Option<String>,
+        /// Instance profile path.
+        #[serde(default)]
+        path: Option<String>,
+    },
+}
+
+/// One trust helper: exactly one of `service`, `account`, `irsa`, `pod_identity`, `github`,
+/// `saml`, `statement`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TrustSpec {
+    /// AWS service principals (`ecs-tasks.amazonaws.com`).
+    #[serde(default)]
+    pub service: Option<StrList>,
+    /// AWS account ids or principal ARNs allowed to assume the role.
+    #[serde(default)]
+    pub account: Option<StrList>,
+    /// With `account`: the `sts:ExternalId` the caller must pass.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// With `service`: add `aws:SourceAccount = ${AWS::AccountId}`.
+    #[serde(default)]
+    pub source_account: Option<bool>,
+    /// IAM Roles for Service Accounts (EKS OIDC).
+    #[serde(default)]
+    pub irsa: Option<IrsaSpec>,
+    /// EKS Pod Identity (`pods.eks.amazonaws.com`).
+    #[serde(default)]
+    pub pod_identity: Option<bool>,
+    /// GitHub Actions OIDC.
+    #[serde(default)]
+    pub github: Option<GithubSpec>,
+    /// SAML federation: the SAML provider ARN.
+    #[serde(default)]
+    pub saml: Option<String>,
+    /// A raw trust statement in the AWS grammar.
+    #[serde(default)]
+    pub statement: Option<Box<StatementSpec>>,
+    /// Extra conditions added to the helper's statement (AWS grammar).
+    #[serde(default, rename = "conditions")]
+    pub conditions: Option<ConditionSpec>,
+    /// Switch for this trust entry.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Rules silenced for this statement.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
+}
+
+/// IRSA: the cluster's OIDC provider and the service accounts that may assume the role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IrsaSpec {
+    /// The OIDC issuer without `https://` (`oidc.eks.us-east-1.amazonaws.com/id/ABC`), usually `${OidcProvider}`.
+    pub provider: String,
+    /// Kubernetes namespace.
+    pub namespace: String,
+    /// Service account name(s); `*` and `?` make the match `StringLike`.
+    pub service_account: StrList,
+}
+
+/// GitHub Actions OIDC trust.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GithubSpec {
+    /// `owner/repo` (or `owner/*`).
+    pub repo: String,
+    /// Subject suffixes after `repo:owner/repo:` (`ref:refs/heads/main`, `environment:prod`); `*` if absent.
+    #[serde(default)]
+    pub subjects: Option<StrList>,
+}
+
+/// A managed policy attachment: exactly one of `aws`, `policy`, `arn`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSpec {
+    /// AWS managed policy by name, with its path if it has one (`service-role/AmazonECSTaskExecutionRolePolicy`).
+    #[serde(default)]
+    pub aws: Option<String>,
+    /// A customer managed policy of this module, by id.
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Any policy ARN.
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// Switch.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Rules silenced for this attachment.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
+}
+
+/// A policy document in the AWS grammar, or a `policy_file:`; with rolegen's `when`/`allow`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocumentSpec {
+    /// `2012-10-17` (default) or `2008-10-17`.
+    #[serde(rename = "Version", default)]
+    pub version: Option<String>,
+    /// Policy id.
+    #[serde(rename = "Id", default)]
+    pub id: Option<String>,
+    /// Statements.
+    #[serde(rename = "Statement", default)]
+    pub statement: Option<OneOrMany<StatementSpec>>,
+    /// A JSON policy document beside the spec, instead of `Statement`.
+    #[serde(default)]
+    pub policy_file: Option<String>,
+    /// Switch for the whole policy.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Rules silenced for this policy.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
+}
+
+/// Condition block: operator → key → values.
+pub type ConditionSpec = IndexMap<String, IndexMap<String, StrList>>;
+
+/// One statement, AWS grammar.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StatementSpec {
+    /// Statement id.
+    #[serde(rename = "Sid", default)]
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    #[serde(rename = "Effect", default)]
+    pub effect: Option<String>,
+    /// Actions.
+    #[serde(rename = "Action", default)]
+    pub action: Option<StrList>,
+    /// Actions excluded.
+    #[serde(rename = "NotAction", default)]
+    pub not_action: Option<StrList>,
+    /// Resources.
+    #[serde(rename = "Resource", default)]
+    pub resource: Option<StrList>,
+    /// Resources excluded.
+    #[serde(rename = "NotResource", default)]
+    pub not_resource: Option<StrList>,
+    /// Principal (trust and resource policies).
+    #[serde(rename = "Principal", default)]
+    pub principal: Option<PrincipalSpec>,
+    /// Principal excluded.
+    #[serde(rename = "NotPrincipal", default)]
+    pub not_principal: Option<PrincipalSpec>,
+    /// Conditions.
+    #[serde(rename = "Condition", default)]
+    pub condition: Option<ConditionSpec>,
+    /// Switch for this statement.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Rules silenced for this statement.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
+}
+
+/// A customer managed policy created by the module.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedPolicySpec {
+    /// Policy name (may hold placeholders).
+    pub name: String,
+    /// IAM path.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The document.
+    pub document: PolicyDocumentSpec,
+}
+
+/// A KMS key with its key policy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsKeySpec {
+    /// Key description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Alias, with or without the `alias/` prefix.
+    #[serde(default)]
+    pub alias: Option<String>,
+    /// Yearly automatic rotation (default on).
+    #[serde(default)]
+    pub rotation: Option<bool>,
+    /// Switch.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// The key policy (a resource policy: statements name principals).
+    pub policy: PolicyDocumentSpec,
+}
+
+/// One value or a list of them (the AWS grammar allows both almost everywhere).
+#[derive(Debug)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one statement (a mapping) or a list of them")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(OneOrMany(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                a: A,
+            ) -> Result<Self::Value, A::Error> {
+                let one = T::deserialize(serde::de::value::MapAccessDeserializer::new(a))?;
+                Ok(OneOrMany(vec![one]))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}

@@ -1,0 +1,73 @@
+//! What the backends can express: list parameters inside strings in CloudFormation, the number
+//! of switch combinations of a JSON-string document, and switched references.
+
+use super::Validator;
+use crate::model::*;
+use crate::rules;
+
+/// Largest number of distinct switches in a document emitted as `Fn::Sub` JSON variants.
+pub const MAX_JSON_SWITCHES: usize = 4;
+
+pub(super) fn check(v: &mut Validator) {
+    let m = v.m;
+    let is_list = |p: &ParamName| m.params.get(p).is_some_and(|x| x.kind == ParamKind::List);
+    for (doc, scope) in v.documents() {
+        let json = doc
+            .statements
+            .iter()
+            .any(|s| s.conditions.iter().any(|c| c.key.is_dynamic()));
+        if json {
+            let mut params: Vec<&ParamName> = doc
+                .statements
+                .iter()
+                .filter_map(|s| s.when.as_ref())
+                .map(|w| &w.param)
+                .collect();
+            params.sort();
+            params.dedup();
+            if params.len() > MAX_JSON_SWITCHES {
+                v.report(&rules::SWITCH_LIMIT, &scope.allows, &doc.origin, format!("this document has condition keys with placeholders and {} switches ({} variants)", params.len(), 1usize << params.len()), format!("use at most {MAX_JSON_SWITCHES} distinct `when:` parameters in it, or split the role"));
+            }
+        }
+        for s in &doc.statements {
+            let mut allows = scope.allows.clone();
+            allows.push(&s.allow);
+            let values = s
+                .resources
+                .iter()
+                .flatten()
+                .chain(s.conditions.iter().flat_map(|c| c.values.iter()))
+                .chain(match &s.principal {
+                    Some(Principal::Typed(pm)) => pm.values().flatten().collect::<Vec<_>>(),
+                    _ => Vec::new(),
+                });
+            for t in values {
+                let Some(list) = t.params().find(|p| is_list(p)) else {
+                    continue;
+                };
+                let other_dynamic = t.parts.iter().any(|p| {
+                    matches!(p, Part::Pseudo(_)) || matches!(p, Part::Param(n) if n != list)
+                });
+                let lit_comma = t
+                    .parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Lit(l) if l.contains(',')));
+                if t.parts.len() > 1 && (other_dynamic || lit_comma) {
+                    v.report(&rules::LIST_IN_STRING, &allows, &s.origin, format!("`{}` puts the list parameter `{list}` inside a string with other placeholders; CloudFormation cannot build it per element", t.display()), "make the list hold whole values (full ARNs), or write the rest of the string literally".into());
+                }
+            }
+        }
+    }
+    for r in m.roles.values() {
+        for a in &r.managed {
+            if let PolicyRef::Module(id) = &a.target {
+                let Some(p) = m.policies.get(id) else {
+                    continue;
+                };
+                if p.when.is_some() && p.when != a.when && p.when != r.when {
+                    v.report(&rules::PARAMETER_MISUSE, &[], &a.origin, format!("policy `{id}` exists only `when: {}`, but this attachment does not carry that switch", p.when.as_ref().map(Switch::display).unwrap_or_default()), "give the attachment the same `when:` as the policy".into());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! IAM grammar: action syntax, ARN shape, policy version, duplicate condition keys.
+
+use super::Validator;
+use crate::model::*;
+use crate::rules;
+
+pub(super) fn check(v: &mut Validator) {
+    for (doc, scope) in v.documents() {
+        if doc.version == "2008-10-17" {
+            v.report(&rules::OLD_POLICY_VERSION, &scope.allows, &doc.origin, "this policy uses `Version: 2008-10-17`, which does not support policy variables".into(), "use `2012-10-17`, or keep the old version with `allow: [{code: RG105, reason: ...}]`".into());
+        }
+        for s in &doc.statements {
+            let mut allows = scope.allows.clone();
+            allows.push(&s.allow);
+            for (i, a) in s.actions.iter().enumerate() {
+                if let Some(problem) = action_problem(a) {
+                    let at = s
+                        .origin
+                        .key(if s.not_action { "NotAction" } else { "Action" });
+                    let at = if s.actions.len() > 1 { at.index(i) } else { at };
+                    v.report(&rules::ACTION_SYNTAX, &allows, &at, format!("`{a}` {problem}"), "write actions as `service:ActionName`, e.g. `s3:GetObject`; wildcards `*` and `?` are allowed".into());
+                }
+            }
+            let arns = s.resources.iter().flatten().map(|t| {
+                (
+                    t,
+                    if s.not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    },
+                )
+            });
+            let principals = match &s.principal {
+                Some(Principal::Typed(m)) => m
+                    .get(&PrincipalType::Aws)
+                    .into_iter()
+                    .flatten()
+                    .chain(m.get(&PrincipalType::Federated).into_iter().flatten())
+                    .map(|t| (t, "Principal"))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (t, field) in arns.chain(principals) {
+                if let Some(problem) = arn_problem(t) {
+                    v.report(
+                        &rules::MALFORMED_ARN,
+                        &allows,
+                        &s.origin.key(field),
+                        format!("`{}` is not a valid ARN: {problem}", t.display()),
+                        arn_help(t),
+                    );
+                }
+            }
+            let mut seen: Vec<(String, String)> = Vec::new();
+            for c in &s.conditions {
+                let k = (c.op.to_string(), c.key.display());
+                if seen.contains(&k) {
+                    v.report(
+                        &rules::DUPLICATE_NAME,
+                        &allows,
+                        &s.origin.key("Condition"),
+                        format!("condition `{}` on `{}` appears twice", k.0, k.1),
+                        "merge the values into one list".into(),
+                    );
+                }
+                seen.push(k);
+            }
+        }
+    }
+    for r in v.m.roles.values() {
+        for a in &r.managed {
+            if let PolicyRef::Arn(t) = &a.target {
+                if let Some(problem) = arn_problem(t) {
+                    v.report(&rules::MALFORMED_ARN, &[&r.allow, &a.allow], &a.origin.key("arn"), format!("`{}` is not a valid policy ARN: {problem}", t.display()), "a policy ARN is `arn:${AWS::Partition}:iam::<account>:policy/<path><name>`; for AWS managed policies use `aws: <Name>`".into());
+                }
+            }
+        }
+        if let Some(b) = &r.boundary {
+            if let Some(problem) = arn_problem(b) {
+                v.report(&rules::MALFORMED_ARN, &[&r.allow], &r.origin.key("permissions_boundary"), format!("`{}` is not a valid ARN: {problem}", b.display()), "a boundary is a policy ARN: `arn:${AWS::Partition}:iam::<account>:policy/<name>`".into());
+            }
+        }
+    }
+}
+
+fn arn_help(t: &Template) -> String {
+    let shown = t.display();
+    if shown.starts_with("arn:aws:") {
+        format!("write it partition-aware: `{}`; an ARN is `arn:partition:service:region:account-id:resource`", shown.replacen("arn:aws:", "arn:${AWS::Partition}:", 1))
+    } else {
+        "an ARN is `arn:partition:service:region:account-id:resource`, with a 12-digit account id (or empty, or `*`)".into()
+    }
+}
+
+/// Why an action is malformed, if it is.
+pub(crate) fn action_problem(a: &str) -> Option<String> {
+    if a == "*" {
+        return None;
+    }
+    if a.contains("${") {
+        return Some("contains a placeholder; actions must be literal".into());
+    }
+    let Some((svc, name)) = a.split_once(':') else {
+        return Some("has no `service:` prefix".into());
+    };
+    if svc.is_empty()
+        || !svc
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?')
+    {
+        return Some(format!("has an invalid service prefix `{svc}`"));
+    }
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?' || b == b'-' || b == b'_')
+    {
+        return Some(format!(
+            "has an invalid action name `{name}` (letters and digits, with `*` and `?`)"
+        ));
+    }
+    None
+}
+
+/// Why an ARN template is malformed, if it is. Whole-parameter values and `*` are not checked.
+pub(crate) fn arn_problem(t: &Template) -> Option<String> {
+    if t.as_single_param().is_some() || matches!(t.parts.as_slice(), [Part::Pseudo(_)]) {
+        return None;
+    }
+    // Placeholders stand for unknown text; check the literal skeleton.
+    let s = t.render_with(|p| match p {
+        Part::Pseudo(Pseudo::Partition) => "aws".into(),
+        Part::Pseudo(Pseudo::AccountId) => "123456789012".into(),
+        Part::Pseudo(Pseudo::Region) => "us-east-1".into(),
+        Part::Pseudo(Pseudo::UrlSuffix) => "amazonaws.com".into(),
+        _ => "\u{1}".into(),
+    });
+    if s == "*" || s == "\u{1}" {
+        return None;
+    }
+    if !s.starts_with("arn:") && !s.starts_with('\u{1}') {
+        // Service principals, account ids and canonical users are not ARNs; only `arn:`-shaped values are checked.
+        if s.contains(':') && !s.contains('.') {
+            return Some("does not start with `arn:`".into());
+        }
+        return None;
+    }
+    if s.starts_with('\u{1}') {
+        return None;
+    }
+    let fields: Vec<&str> = s.splitn(6, ':').collect();
+    if fields.len() < 6 {
+        return Some(format!("has {} of the 6 colon-separated fields (`arn:partition:service:region:account:resource`)", fields.len()));
+    }
+    let (partition, service, account, resource) = (fields[1], fields[2], fields[4], fields[5]);
+    if !matches!(
+        partition,
+        "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "*" | "\u{1}"
+    ) {
+        return Some(format!("`{partition}` is not a partition"));
+    }
+    if service.is_empty() {
+        return Some("the service field is empty".into());
+    }
+    let acct_ok = account.is_empty()
+        || account.contains('\u{1}')
+        || account.contains('*')
+        || account == "aws"
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    if !acct_ok {
+        let digits = account.bytes().filter(u8::is_ascii_digit).count();
+        return Some(format!(
+            "the account field `{account}` has {digits} digits; AWS account ids have exactly 12"
+        ));
+    }
+    if resource.is_empty() {
+        return Some("the resource field is empty".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns() {
+        let lit = Template::lit;
+        assert!(arn_problem(&lit("arn:aws:s3:::bucket/*")).is_none());
+        assert!(arn_problem(&lit(
+            "arn:aws:secretsmanager:eu-west-1:0000000000:platform-key-name"
+        ))
+        .unwrap()
+        .contains("10 digits"));
+        assert!(arn_problem(&lit("arn:aws:s3::bucket")).is_some());
+        assert!(arn_problem(&lit("arn:aws:iam:aws:policy/x")).is_some());
+        assert!(arn_problem(&lit("*")).is_none());
+        assert!(arn_problem(&lit("arn:aws:logs:*:*:*")).is_none());
+        assert!(action_problem("s3:GetObject").is_none());
+        assert!(action_problem("s3 GetObject").is_some());
+        assert!(action_problem("s3:Get Object").is_some());
+    }
+}

@@ -1,0 +1,172 @@
+//! Limits AWS enforces, counted as IAM counts (whitespace excluded), with the numbers in the
+//! message. Sizes are measured on the resolved document with every switch on and the longest
+//! partition and region, so a module that passes here fits in every deployment.
+
+use super::Validator;
+use crate::model::resolve::{iam_size, Bindings};
+use crate::model::*;
+use crate::rules;
+
+/// Role name length.
+pub const ROLE_NAME_MAX: usize = 64;
+/// Role name prefix length (Terraform appends 26 characters).
+pub const ROLE_NAME_PREFIX_MAX: usize = 38;
+/// Path length.
+pub const PATH_MAX: usize = 512;
+/// Description length.
+pub const DESCRIPTION_MAX: usize = 1000;
+/// Session duration bounds (seconds).
+pub const SESSION_MIN: u32 = 3600;
+/// Upper session bound.
+pub const SESSION_MAX: u32 = 43_200;
+/// Managed policy document size.
+pub const MANAGED_POLICY_MAX: usize = 6144;
+/// Inline policies per role, in aggregate.
+pub const INLINE_AGGREGATE_MAX: usize = 10_240;
+/// Trust policy size (default quota).
+pub const TRUST_MAX: usize = 2048;
+/// Managed attachments per role (default quota).
+pub const ATTACHMENTS_MAX: usize = 10;
+
+pub(super) fn check(v: &mut Validator) {
+    let b = Bindings::worst_case(v.m);
+    for r in v.m.roles.values() {
+        let allows = [&r.allow];
+        match &r.name {
+            RoleName::Fixed(t) => name(
+                v,
+                &b,
+                t,
+                ROLE_NAME_MAX,
+                "role name",
+                &r.origin.key("name"),
+                &allows,
+            ),
+            RoleName::Prefix(t) => name(
+                v,
+                &b,
+                t,
+                ROLE_NAME_PREFIX_MAX,
+                "role name prefix",
+                &r.origin.key("name_prefix"),
+                &allows,
+            ),
+            RoleName::Generated => {}
+        }
+        if let Some(p) = &r.path {
+            path(v, &b, p, &r.origin.key("path"), &allows);
+        }
+        if let Some(d) = &r.description {
+            let n = b.scalar(d).chars().count();
+            if n > DESCRIPTION_MAX {
+                v.report(
+                    &rules::DESCRIPTION_LIMIT,
+                    &allows,
+                    &r.origin.key("description"),
+                    format!("the description is {n} characters; IAM allows {DESCRIPTION_MAX}"),
+                    "shorten it".into(),
+                );
+            }
+        }
+        if let Some(s) = r.max_session {
+            if !(SESSION_MIN..=SESSION_MAX).contains(&s) {
+                v.report(&rules::SESSION_DURATION, &allows, &r.origin.key("max_session_duration"), format!("max_session_duration {s} is outside {SESSION_MIN}–{SESSION_MAX} seconds (1 to 12 hours)"), "pick a value in range, e.g. 3600".into());
+            }
+        }
+        let trust = iam_size(&b.document(&r.trust));
+        if trust > TRUST_MAX {
+            v.report(&rules::TRUST_POLICY_SIZE, &allows, &r.trust.origin, format!("the trust policy is {trust} characters (whitespace excluded); the default IAM quota is {TRUST_MAX}"), "trust fewer principals, or raise the quota (up to 8,192) and allow RG207 with a reason".into());
+        }
+        let inline: usize = r.inline.iter().map(|p| iam_size(&b.document(&p.doc))).sum();
+        if inline > INLINE_AGGREGATE_MAX {
+            v.report(&rules::INLINE_POLICY_SIZE, &allows, &r.origin.key("inline_policies"), format!("the inline policies of this role total {inline} characters (whitespace excluded); IAM allows {INLINE_AGGREGATE_MAX} per role"), "move statements into a customer managed policy (`policies:`) and attach it".into());
+        }
+        if r.managed.len() > ATTACHMENTS_MAX {
+            v.report(&rules::MANAGED_ATTACHMENT_COUNT, &allows, &r.origin.key("managed_policies"), format!("the role attaches {} managed policies; the default IAM quota is {ATTACHMENTS_MAX}", r.managed.len()), "merge policies, or raise the quota (up to 20) and allow RG208 with a reason".into());
+        }
+        if r.tags.len() > 50 {
+            v.report(
+                &rules::TAG_LIMIT,
+                &allows,
+                &r.origin.key("tags"),
+                format!("the role has {} tags; IAM allows 50", r.tags.len()),
+                "drop some tags".into(),
+            );
+        }
+        for (k, val) in &r.tags {
+            let (kl, vl) = (k.chars().count(), b.scalar(val).chars().count());
+            if kl > 128 || vl > 256 {
+                v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` has a {kl}-character key and a {vl}-character value; IAM allows 128 and 256"), "shorten the tag".into());
+            }
+        }
+    }
+    for p in v.m.policies.values() {
+        let size = iam_size(&b.document(&p.doc));
+        if size > MANAGED_POLICY_MAX {
+            v.report(&rules::MANAGED_POLICY_SIZE, &[&p.allow], &p.origin.key("document"), format!("the policy is {size} characters (whitespace excluded); IAM allows {MANAGED_POLICY_MAX} for a managed policy"), "split it into two policies, or use wildcards".into());
+        }
+        name(
+            v,
+            &b,
+            &p.name,
+            128,
+            "policy name",
+            &p.origin.key("name"),
+            &[&p.allow],
+        );
+        if let Some(path_t) = &p.path {
+            path(v, &b, path_t, &p.origin.key("path"), &[&p.allow]);
+        }
+        if p.description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
+        {
+            v.report(
+                &rules::DESCRIPTION_LIMIT,
+                &[&p.allow],
+                &p.origin.key("description"),
+                format!("the description is over {DESCRIPTION_MAX} characters"),
+                "shorten it".into(),
+            );
+        }
+    }
+}
+
+fn name(
+    v: &mut Validator,
+    b: &Bindings,
+    t: &Template,
+    max: usize,
+    what: &str,
+    at: &crate::spec::source::YamlPath,
+    allows: &[&Allow],
+) {
+    let resolved = b.scalar(t);
+    let n = resolved.chars().count();
+    if n > max {
+        v.report(&rules::ROLE_NAME_LIMIT, allows, at, format!("the {what} is {n} characters (`{resolved}` with defaults and the longest region); IAM allows {max}"), "shorten it or its parameters' defaults".into());
+    }
+    if let Some(lit) = t.as_literal() {
+        if let Some(c) = lit
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
+        {
+            v.report(&rules::ROLE_NAME_LIMIT, allows, at, format!("the {what} `{lit}` contains `{c}`; IAM names allow letters, digits and +=,.@_-"), "remove the character".into());
+        }
+    }
+}
+
+fn path(
+    v: &mut Validator,
+    b: &Bindings,
+    t: &Template,
+    at: &crate::spec::source::YamlPath,
+    allows: &[&Allow],
+) {
+    let p = b.scalar(t);
+    let n = p.chars().count();
+    let shape = p.starts_with('/') && p.ends_with('/') && !p.contains("//") || p == "/";
+    if n > PATH_MAX || !shape || p.chars().any(|c| !('\u{21}'..='\u{7e}').contains(&c)) {
+        v.report(&rules::PATH_LIMIT, allows, at, format!("path `{p}` ({n} characters) must be `/` or `/segment/.../` of printable ASCII, at most {PATH_MAX}"), "for example `/service-role/`".into());
+    }
+}

@@ -1,0 +1,108 @@
+//! Validation: pure functions `&Module -> diagnostics`, one file per rule family. Errors stop
+//! the build; warnings print, fail with `--deny warnings`, and can be allowed in the spec.
+
+mod backend;
+mod grammar;
+mod limits;
+mod security;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::*;
+use crate::rules::Rule;
+use crate::spec::source::YamlPath;
+
+/// Runs every check on a module.
+pub fn validate(m: &Module) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        m,
+        diags: Vec::new(),
+    };
+    grammar::check(&mut v);
+    limits::check(&mut v);
+    security::check(&mut v);
+    backend::check(&mut v);
+    v.diags
+}
+
+/// Where a statement sits, for suppressions and messages.
+pub(crate) struct Scope<'a> {
+    pub allows: Vec<&'a Allow>,
+}
+
+pub(crate) struct Validator<'a> {
+    pub m: &'a Module,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Validator<'a> {
+    /// Reports unless the rule is allowed at one of the scope's levels.
+    pub fn report(
+        &mut self,
+        rule: &'static Rule,
+        allows: &[&Allow],
+        at: &YamlPath,
+        msg: String,
+        help: String,
+    ) {
+        if rule.suppressible && (self.m.allow.allows(rule) || allows.iter().any(|a| a.allows(rule)))
+        {
+            return;
+        }
+        let d = Diagnostic::new(rule, msg)
+            .help(help)
+            .at(Some(self.m.source.locate(at)));
+        self.diags.push(d);
+    }
+
+    /// Every document with its allow chain: trust, inline, managed, key policies.
+    pub fn documents(&self) -> Vec<(&'a PolicyDocument, Scope<'a>)> {
+        let m = self.m;
+        let mut out = Vec::new();
+        for r in m.roles.values() {
+            out.push((
+                &r.trust,
+                Scope {
+                    allows: vec![&r.allow],
+                },
+            ));
+            for p in &r.inline {
+                out.push((
+                    &p.doc,
+                    Scope {
+                        allows: vec![&r.allow, &p.allow],
+                    },
+                ));
+            }
+        }
+        for p in m.policies.values() {
+            out.push((
+                &p.doc,
+                Scope {
+                    allows: vec![&p.allow],
+                },
+            ));
+        }
+        for k in m.kms_keys.values() {
+            out.push((
+                &k.policy,
+                Scope {
+                    allows: vec![&k.allow],
+                },
+            ));
+        }
+        out
+    }
+}
+
+/// Actions of a statement that the IAM pattern list grants (`iam:*` grants `iam:PassRole`).
+pub(crate) fn grants(s: &Statement, action: &str) -> bool {
+    if s.not_action {
+        return !s
+            .actions
+            .iter()
+            .any(|a| crate::wildcard::matches(a, action));
+    }
+    s.actions
+        .iter()
+        .any(|a| crate::wildcard::matches(a, action))
+}
