@@ -14,29 +14,28 @@ use super::{cmp_names, AccessLevel, Action, Catalog, ResourceType, ResourceTypeR
 /// The file format version this parser reads (`meta.format`).
 const FORMAT: u32 = 1;
 
+// Everything borrows from the `'static` catalogue text, hence the `'de: 'static` bounds.
+
 #[derive(Deserialize)]
-struct RawFile<'a> {
-    #[serde(borrow)]
-    meta: RawMeta<'a>,
-    #[serde(borrow)]
-    services: Entries<&'a str, RawService<'a>>,
+#[serde(bound(deserialize = "'de: 'static"))]
+struct RawFile {
+    meta: RawMeta,
+    services: Entries<&'static str, RawService>,
 }
 
 #[derive(Deserialize)]
-struct RawMeta<'a> {
+struct RawMeta {
     format: u32,
-    source_version: &'a str,
-    data_date: &'a str,
+    source_version: &'static str,
+    data_date: &'static str,
 }
 
 #[derive(Deserialize)]
-struct RawService<'a> {
-    name: &'a str,
+struct RawService {
+    name: &'static str,
     /// Action name → `"<level letter>[,<resource type>[*]]..."`.
-    #[serde(borrow)]
-    actions: Entries<&'a str, &'a str>,
-    #[serde(borrow)]
-    resources: Entries<&'a str, ArnPatterns<'a>>,
+    actions: Actions,
+    resources: Entries<&'static str, ArnPatterns>,
 }
 
 /// A JSON object read as its entries in file order, without building a map.
@@ -66,15 +65,44 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
     }
 }
 
-/// One ARN pattern as a string, or several as an array of strings.
-struct ArnPatterns<'a>(Vec<&'a str>);
+/// A service's action map, decoded straight into [`Action`]s (in file order).
+struct Actions(Vec<Action>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for ArnPatterns<'a> {
+impl<'de: 'static> Deserialize<'de> for Actions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PatternsVisitor<'a>(PhantomData<&'a ()>);
+        struct ActionsVisitor;
 
-        impl<'de: 'a, 'a> Visitor<'de> for PatternsVisitor<'a> {
-            type Value = ArnPatterns<'a>;
+        impl<'de: 'static> Visitor<'de> for ActionsVisitor {
+            type Value = Actions;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object of actions")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut actions = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some((name, spec)) = map.next_entry::<&'de str, &'de str>()? {
+                    let action = parse_action(name, spec)
+                        .map_err(|e| serde::de::Error::custom(format!("action {name}: {e}")))?;
+                    actions.push(action);
+                }
+                Ok(Actions(actions))
+            }
+        }
+
+        deserializer.deserialize_map(ActionsVisitor)
+    }
+}
+
+/// One ARN pattern as a string, or several as an array of strings.
+struct ArnPatterns(Vec<&'static str>);
+
+impl<'de: 'static> Deserialize<'de> for ArnPatterns {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PatternsVisitor;
+
+        impl<'de: 'static> Visitor<'de> for PatternsVisitor {
+            type Value = ArnPatterns;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an ARN pattern string or an array of them")
@@ -96,13 +124,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for ArnPatterns<'a> {
             }
         }
 
-        deserializer.deserialize_any(PatternsVisitor(PhantomData))
+        deserializer.deserialize_any(PatternsVisitor)
     }
 }
 
 /// Parses catalogue text into a [`Catalog`] whose strings borrow from `text`.
 pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
-    let raw: RawFile<'static> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let raw: RawFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
     if raw.meta.format != FORMAT {
         return Err(format!(
             "catalogue format {} is not the supported format {FORMAT}",
@@ -112,10 +140,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
     let mut action_count = 0;
     let mut services = Vec::with_capacity(raw.services.0.len());
     for (prefix, raw_service) in raw.services.0 {
-        let mut actions = Vec::with_capacity(raw_service.actions.0.len());
-        for (name, spec) in raw_service.actions.0 {
-            actions.push(parse_action(name, spec).map_err(|e| format!("{prefix}:{name}: {e}"))?);
-        }
+        let mut actions = raw_service.actions.0;
         actions.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
         action_count += actions.len();
         let mut resource_types: Vec<ResourceType> = raw_service

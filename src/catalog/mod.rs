@@ -36,7 +36,7 @@ pub fn catalog() -> &'static Catalog {
 pub struct Catalog {
     source_version: &'static str,
     data_date: &'static str,
-    /// Sorted by [`cmp_ci`] on the prefix.
+    /// Sorted by [`cmp_names`] on the prefix.
     services: Vec<Service>,
     action_count: usize,
 }
@@ -46,9 +46,9 @@ pub struct Catalog {
 pub struct Service {
     prefix: &'static str,
     name: &'static str,
-    /// Sorted by [`cmp_ci`] on the name.
+    /// Sorted by [`cmp_names`] on the name.
     actions: Vec<Action>,
-    /// Sorted by [`cmp_ci`] on the name.
+    /// Sorted by [`cmp_names`] on the name.
     resource_types: Vec<ResourceType>,
 }
 

@@ -62,9 +62,9 @@ impl Block {
         self.body.push(Item::Attr(key.to_owned(), value));
         self
     }
-    /// Adds a nested block, with a blank line before it if attributes precede.
+    /// Adds a nested block, with a blank line before it unless it comes first.
     pub fn block(&mut self, b: Block) -> &mut Self {
-        if matches!(self.body.last(), Some(Item::Attr(..))) {
+        if matches!(self.body.last(), Some(Item::Attr(..) | Item::Block(_))) {
             self.body.push(Item::Blank);
         }
         self.body.push(Item::Block(b));

@@ -1,0 +1,114 @@
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "task_execution_trust" {
+  version = "2012-10-17"
+
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "task_execution" {
+  name               = "${var.name_prefix}-task-execution"
+  description        = "ECS task execution role of the Matillion agent (pulls images from ECR Public and ECR, writes logs)."
+  assume_role_policy = data.aws_iam_policy_document.task_execution_trust.json
+}
+
+data "aws_iam_policy_document" "task_execution_ecr_and_cloudwatch" {
+  version = "2012-10-17"
+
+  statement {
+    sid    = "ECRAndCloudWatch"
+    effect = "Allow"
+    actions = [
+      "ecr-public:GetAuthorizationToken",
+      "sts:GetServiceBearerToken",
+      "ecr:GetAuthorizationToken",
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:BatchGetImage",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "task_execution_ecr_and_cloudwatch" {
+  name   = "ecr-and-cloudwatch"
+  role   = aws_iam_role.task_execution.id
+  policy = data.aws_iam_policy_document.task_execution_ecr_and_cloudwatch.json
+}
+
+data "aws_iam_policy_document" "task_trust" {
+  version = "2012-10-17"
+
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "task" {
+  name               = "${var.name_prefix}-task"
+  description        = "ECS task role of the Matillion agent (staging bucket and its secrets)."
+  assume_role_policy = data.aws_iam_policy_document.task_trust.json
+}
+
+data "aws_iam_policy_document" "task_agent_task" {
+  version = "2012-10-17"
+
+  statement {
+    sid    = "S3List"
+    effect = "Allow"
+    actions = [
+      "s3:ListBucket",
+      "s3:GetBucketLocation",
+    ]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.staging_bucket}"]
+  }
+
+  statement {
+    sid    = "S3Use"
+    effect = "Allow"
+    actions = [
+      "s3:PutObject",
+      "s3:PutObjectAcl",
+      "s3:GetObject",
+      "s3:GetObjectAcl",
+      "s3:DeleteObject",
+    ]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.staging_bucket}/*"]
+  }
+
+  statement {
+    sid       = "SecretsManagerPerms"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = var.secret_arns
+  }
+
+  statement {
+    sid       = "ListSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:ListSecrets"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "task_agent_task" {
+  name   = "agent-task"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task_agent_task.json
+}

@@ -1,0 +1,17 @@
+variable "name_prefix" {
+  type        = string
+  default     = "matillion-cha"
+  description = "Prefix of the role name."
+}
+
+variable "enable_bedrock" {
+  type        = bool
+  default     = false
+  description = "Attach AmazonBedrockFullAccess for the agent's LLM prompt features (the document's optional extra)."
+}
+
+variable "use_cloud_watch_full_access_v2" {
+  type        = bool
+  default     = false
+  description = "Attach CloudWatchFullAccessV2 instead of the deprecated CloudWatchFullAccess."
+}

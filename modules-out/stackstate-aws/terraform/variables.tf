@@ -1,0 +1,31 @@
+variable "agent_on_ec2" {
+  type        = bool
+  default     = false
+  description = "The StackState agent runs on an EC2 instance in this account (trust ec2.amazonaws.com) instead of outside AWS (trust the agent's account with an external id)."
+}
+
+variable "agent_account_id" {
+  type        = string
+  description = "AWS account id of the IAM user or account the StackState agent uses when it runs outside AWS."
+
+  validation {
+    condition     = can(regex("^(?:[0-9]{12})$", var.agent_account_id))
+    error_message = "The value of agent_account_id must match the pattern [0-9]{12}."
+  }
+}
+
+variable "external_id" {
+  type        = string
+  description = "External id the StackState agent passes when it assumes the integration role."
+
+  validation {
+    condition     = can(regex("^(?:[A-Za-z0-9+=,.@:/_-]{2,1224})$", var.external_id))
+    error_message = "The value of external_id must match the pattern [A-Za-z0-9+=,.@:/_-]{2,1224}."
+  }
+}
+
+variable "delivery_stream_name" {
+  type        = string
+  default     = "stackstate-eventbridge-stream"
+  description = "Name of the Kinesis Firehose delivery stream the EventBridge rule targets."
+}
