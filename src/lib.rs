@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod catalog;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;

@@ -206,6 +206,7 @@ impl Lowerer<'_> {
                 }
             }
         }
+        dups.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         for (origin, first, ident) in dups {
             let name = ident.rsplit(':').next().unwrap_or_default().to_owned();
             self.error_key(

@@ -76,7 +76,10 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 /// Turns a serde_yaml_ng error into a diagnostic with a code, position and help.
 fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
     let raw = e.to_string();
-    let message = strip_location(&raw);
+    let message = strip_location(&raw)
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected a boolean", "expected `true` or `false`");
     let source = e.location().map(|l| SourceRef {
         path: file.path.clone(),
         span: file.span_at(l.line(), l.column()),

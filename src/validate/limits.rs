@@ -58,6 +58,9 @@ pub(super) fn check(v: &mut Validator) {
         }
         if let Some(d) = &r.description {
             let n = b.scalar(d).chars().count();
+            if let Some(c) = b.scalar(d).chars().find(|c| !description_char(*c)) {
+                v.report(&rules::DESCRIPTION_LIMIT, &allows, &r.origin.key("description"), format!("the description contains {c:?} (U+{:04X}); IAM role descriptions allow tab, newline, U+0020–U+007E and U+00A1–U+00FF", c as u32), "remove or replace the character".into());
+            }
             if n > DESCRIPTION_MAX {
                 v.report(
                     &rules::DESCRIPTION_LIMIT,
@@ -97,6 +100,10 @@ pub(super) fn check(v: &mut Validator) {
             let (kl, vl) = (k.chars().count(), b.scalar(val).chars().count());
             if kl > 128 || vl > 256 {
                 v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` has a {kl}-character key and a {vl}-character value; IAM allows 128 and 256"), "shorten the tag".into());
+            }
+            let text = format!("{k}{}", b.scalar(val));
+            if let Some(c) = text.chars().find(|c| !tag_char(*c)) {
+                v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` contains {c:?}; IAM tags allow letters, digits, spaces and _ . : / = + - @"), "remove or replace the character".into());
             }
         }
     }
@@ -169,4 +176,14 @@ fn path(
     if n > PATH_MAX || !shape || p.chars().any(|c| !('\u{21}'..='\u{7e}').contains(&c)) {
         v.report(&rules::PATH_LIMIT, allows, at, format!("path `{p}` ({n} characters) must be `/` or `/segment/.../` of printable ASCII, at most {PATH_MAX}"), "for example `/service-role/`".into());
     }
+}
+
+/// Characters IAM accepts in a role description.
+fn description_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}')
+}
+
+/// Characters IAM accepts in tag keys and values.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
 }

@@ -2,6 +2,7 @@
 //! the build; warnings print, fail with `--deny warnings`, and can be allowed in the spec.
 
 mod backend;
+mod catalog;
 mod grammar;
 mod limits;
 mod security;
@@ -18,6 +19,7 @@ pub fn validate(m: &Module) -> Vec<Diagnostic> {
         diags: Vec::new(),
     };
     grammar::check(&mut v);
+    catalog::check(&mut v);
     limits::check(&mut v);
     security::check(&mut v);
     backend::check(&mut v);

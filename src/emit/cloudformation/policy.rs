@@ -217,7 +217,10 @@ impl Cfn<'_> {
             self.json_statement(&mut j, s, &mut vars);
         }
         j.push_str("]}");
-        if vars.is_empty() {
+        if vars.is_empty() && !has_sub_variable(&j) {
+            // No placeholder: a plain JSON string (cfn-lint W1020 flags a needless Fn::Sub).
+            Node::Str(j.replace("${!", "${"))
+        } else if vars.is_empty() {
             Node::Tag("!Sub", j)
         } else {
             Node::func("Fn::Sub", Node::Seq(vec![Node::Str(j), Node::Map(vars)]))
@@ -366,6 +369,11 @@ impl Cfn<'_> {
         }
         j.push('"');
     }
+}
+
+/// True if an `Fn::Sub` string holds a `${Var}` (not only `${!Literal}` escapes).
+fn has_sub_variable(s: &str) -> bool {
+    s.match_indices("${").any(|(i, _)| !s[i + 2..].starts_with('!'))
 }
 
 /// True if a condition key of the document holds a placeholder.

@@ -1,0 +1,108 @@
+//! Checks against the IAM action catalogue: unknown services and actions (with did-you-mean),
+//! wildcards that match nothing, resources no action of the statement applies to, and
+//! `Resource: "*"` on actions that support resource-level permissions.
+
+use super::Validator;
+use crate::catalog::{catalog, Action, Service};
+use crate::model::*;
+use crate::rules;
+
+pub(super) fn check(v: &mut Validator) {
+    let cat = catalog();
+    for (doc, scope) in v.documents() {
+        for s in &doc.statements {
+            let mut allows = scope.allows.clone();
+            allows.push(&s.allow);
+            let field = if s.not_action { "NotAction" } else { "Action" };
+            let mut granted: Vec<(&Service, &Action)> = Vec::new();
+            for (i, a) in s.actions.iter().enumerate() {
+                let at = if s.actions.len() > 1 { s.origin.key(field).index(i) } else { s.origin.key(field) };
+                if a == "*" {
+                    continue;
+                }
+                let Some((prefix, name)) = a.split_once(':') else { continue };
+                let wild_prefix = prefix.contains(['*', '?']);
+                if !wild_prefix && cat.service(prefix).is_none() {
+                    let help = match cat.suggest_service(prefix) {
+                        Some(sug) => format!("did you mean `{sug}:{name}`?"),
+                        None => "check the service prefix in the AWS Service Authorization Reference".into(),
+                    };
+                    v.report(&rules::UNKNOWN_SERVICE, &allows, &at, format!("`{prefix}` is not an IAM service prefix"), help);
+                    continue;
+                }
+                let matched = cat.expand(a);
+                if matched.is_empty() {
+                    let wild = name.contains(['*', '?']);
+                    let help = match (wild, cat.suggest_action(prefix, name)) {
+                        (false, Some(sug)) => format!("did you mean `{prefix}:{sug}`?"),
+                        (true, _) => format!("no `{prefix}` action matches; list the service's actions with the AWS Service Authorization Reference"),
+                        (false, None) => format!("`{prefix}` has no such action; check the spelling in the AWS Service Authorization Reference"),
+                    };
+                    let what = if wild { "matches no IAM action" } else { "is not an IAM action" };
+                    v.report(&rules::UNKNOWN_ACTION, &allows, &at, format!("`{a}` {what}"), help);
+                    continue;
+                }
+                granted.extend(matched);
+            }
+            if s.effect != Effect::Allow || s.not_action || s.not_resource || doc.kind != DocKind::Identity || granted.is_empty() {
+                continue;
+            }
+            let Some(resources) = &s.resources else { continue };
+            let star = resources.iter().any(|t| t.as_literal().as_deref() == Some("*"));
+            if star {
+                let scoped: Vec<String> = granted
+                    .iter()
+                    .filter(|(_, a)| a.supports_resource_level())
+                    .take(4)
+                    .map(|(svc, a)| format!("{}:{}", svc.prefix(), a.name))
+                    .collect();
+                if !scoped.is_empty() && !s.actions.iter().any(|a| a == "*") {
+                    v.report(&rules::RESOURCE_STAR, &allows, &s.origin.key("Resource"), format!("`Resource: \"*\"` with actions that can be scoped to resources ({}{})", scoped.join(", "), if scoped.len() == 4 { ", ..." } else { "" }), "name the resources (ARNs) the actions need, or allow RG113 with a reason".into());
+                }
+            }
+            for t in resources {
+                if let Some(problem) = resource_mismatch(t, &granted) {
+                    v.report(&rules::RESOURCE_TYPE_MISMATCH, &allows, &s.origin.key("Resource"), problem, "check the ARN: a missing `/*` for objects, or a resource of another service".into());
+                }
+            }
+        }
+    }
+}
+
+/// Why no granted action applies to resource `t`, if none does.
+fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<String> {
+    if t.parts.len() == 1 && !matches!(t.parts[0], Part::Lit(_)) {
+        return None;
+    }
+    let arn = t.render_with(|p| match p {
+        Part::Pseudo(Pseudo::Partition) => "aws".into(),
+        Part::Pseudo(Pseudo::AccountId) => "123456789012".into(),
+        Part::Pseudo(Pseudo::Region) => "us-east-1".into(),
+        Part::Pseudo(Pseudo::UrlSuffix) => "amazonaws.com".into(),
+        _ => "*".into(),
+    });
+    if arn == "*" || !arn.starts_with("arn:") {
+        return None;
+    }
+    let service = arn.split(':').nth(2)?;
+    if service.contains('*') {
+        return None;
+    }
+    let cat = catalog();
+    cat.service(service)?;
+    let types = cat.resource_types_matching(service, &arn);
+    let applies = granted.iter().any(|(svc, a)| {
+        svc.prefix().eq_ignore_ascii_case(service) && a.resource_types.iter().any(|r| types.iter().any(|t| t.eq_ignore_ascii_case(r.name)))
+    });
+    if applies {
+        return None;
+    }
+    let same_service = granted.iter().any(|(svc, _)| svc.prefix().eq_ignore_ascii_case(service));
+    Some(if types.is_empty() {
+        format!("`{}` matches no `{service}` resource type", t.display())
+    } else if same_service {
+        format!("`{}` is a `{service}` {} but no action of the statement applies to that resource type", t.display(), types.join("/"))
+    } else {
+        format!("`{}` is a `{service}` resource but the statement grants no `{service}` action", t.display())
+    })
+}

@@ -1,0 +1,123 @@
+//! Snapshot tests over `tests/fixtures/*/spec.yaml` (one Terraform and one CloudFormation
+//! snapshot per fixture) and `tests/fixtures/invalid/*/spec.yaml` (rendered diagnostics), plus
+//! checks that every output parses back and that building twice gives the same bytes.
+
+use codespan_reporting::term::termcolor::NoColor;
+use rolegen::build::compile;
+use rolegen::diagnostics::render;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("spec.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+fn name(spec: &Path) -> String {
+    spec.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned()
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Every valid fixture, compiled: (name, files).
+fn compiled() -> Vec<(String, Vec<rolegen::emit::OutputFile>)> {
+    fixtures("tests/fixtures")
+        .into_iter()
+        .map(|spec| {
+            let out = compile(&[spec.clone()], true, false);
+            assert!(!out.diagnostics.has_errors(), "{} has errors: {:#?}", spec.display(), out.diagnostics.0);
+            let m = out.modules.into_iter().next().unwrap();
+            (name(&spec), m.files)
+        })
+        .collect()
+}
+
+#[test]
+fn valid_fixtures_snapshot() {
+    let all = compiled();
+    assert!(all.len() >= 8, "at least 8 valid fixtures, found {}", all.len());
+    for (name, files) in all {
+        let mut tf = String::new();
+        let mut cfn = String::new();
+        for f in &files {
+            let target = if f.path.starts_with("terraform/") {
+                &mut tf
+            } else if f.path.starts_with("cloudformation/") {
+                &mut cfn
+            } else {
+                continue;
+            };
+            target.push_str(&format!("# ---- {} ----\n{}", f.path, f.contents));
+        }
+        settings().bind(|| {
+            insta::assert_snapshot!(format!("{name}__terraform"), tf);
+            insta::assert_snapshot!(format!("{name}__cloudformation"), cfn);
+        });
+    }
+}
+
+#[test]
+fn invalid_fixtures_snapshot_their_diagnostics() {
+    let specs = fixtures("tests/fixtures/invalid");
+    assert!(specs.len() >= 10, "at least 10 invalid fixtures, found {}", specs.len());
+    for spec in specs {
+        let out = compile(&[spec.clone()], true, false);
+        assert!(out.diagnostics.has_errors(), "{} should be rejected", spec.display());
+        assert!(out.modules.is_empty());
+        let mut texts = HashMap::new();
+        texts.insert(spec.clone(), std::fs::read_to_string(&spec).unwrap());
+        let mut buf = NoColor::new(Vec::new());
+        render::human(&out.diagnostics.0, &texts, &mut buf);
+        let text = String::from_utf8(buf.into_inner()).unwrap();
+        for d in &out.diagnostics.0 {
+            assert!(d.source.is_some(), "{}: diagnostic without a location: {}", spec.display(), d.message);
+            assert!(d.help.is_some(), "{}: diagnostic without help: {}", spec.display(), d.message);
+        }
+        settings().bind(|| insta::assert_snapshot!(format!("invalid__{}", name(&spec)), text));
+    }
+}
+
+#[test]
+fn terraform_output_parses_back_with_hcl_rs() {
+    for (name, files) in compiled() {
+        for f in files.iter().filter(|f| f.path.ends_with(".tf")) {
+            let body: Result<hcl::Body, _> = hcl::from_str(&f.contents);
+            assert!(body.is_ok(), "{name}/{} does not parse: {:?}", f.path, body.err());
+        }
+    }
+}
+
+#[test]
+fn cloudformation_output_parses_back() {
+    for (name, files) in compiled() {
+        for f in files.iter().filter(|f| f.path.ends_with(".yaml")) {
+            let v: Result<serde_yaml_ng::Value, _> = serde_yaml_ng::from_str(&f.contents);
+            let v = v.unwrap_or_else(|e| panic!("{name}/{} does not parse: {e}", f.path));
+            assert!(v.get("Resources").is_some(), "{name}: no Resources");
+        }
+    }
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let mut specs = fixtures("tests/fixtures");
+    specs.extend(rolegen::build::discover(Path::new("specs")).unwrap());
+    let a = compile(&specs, true, false);
+    let b = compile(&specs, true, false);
+    assert!(!a.diagnostics.has_errors());
+    assert_eq!(a.modules.len(), b.modules.len());
+    for (x, y) in a.modules.iter().zip(&b.modules) {
+        assert_eq!(x.files, y.files, "{} differs between two builds", x.module.name);
+    }
+}
