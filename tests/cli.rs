@@ -1,0 +1,120 @@
+//! The binary end to end: `build` writes atomically, `check` exits 0 in sync, 1 on any edit,
+//! addition or removal, 2 on a broken spec with a file:line:col message; `build` never writes
+//! when a spec has an error and never deletes files it does not own.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rolegen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolegen")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn project() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    fs::create_dir_all(&specs).unwrap();
+    for f in ["tests/fixtures/switches/spec.yaml", "tests/fixtures/attachments/spec.yaml"] {
+        let name = Path::new(f).parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        fs::copy(f, specs.join(format!("{name}.yaml"))).unwrap();
+    }
+    let root = dir.path().to_path_buf();
+    (dir, root)
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn build_then_check_detects_every_kind_of_drift() {
+    let (_d, root) = project();
+    let o = rolegen(&["build"], &root);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(code(&rolegen(&["check"], &root)), 0);
+
+    // Edit.
+    let main = root.join("modules-out/switches/terraform/main.tf");
+    let original = fs::read_to_string(&main).unwrap();
+    fs::write(&main, original.replace("switches-worker", "switches-w0rker")).unwrap();
+    let o = rolegen(&["check"], &root);
+    assert_eq!(code(&o), 1);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("changed:") && out.contains("-  name ") && out.contains("+  name "), "{out}");
+    fs::write(&main, &original).unwrap();
+    assert_eq!(code(&rolegen(&["check"], &root)), 0);
+
+    // Removal.
+    let readme = root.join("modules-out/attachments/README.md");
+    let text = fs::read_to_string(&readme).unwrap();
+    fs::remove_file(&readme).unwrap();
+    let o = rolegen(&["check"], &root);
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("missing:"));
+    fs::write(&readme, text).unwrap();
+
+    // A module whose spec is gone is stale; a user's own file is left alone.
+    fs::remove_file(root.join("specs/attachments.yaml")).unwrap();
+    fs::write(root.join("modules-out/switches/NOTES.md"), "mine").unwrap();
+    let o = rolegen(&["check"], &root);
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no spec generates this module"));
+    assert_eq!(code(&rolegen(&["build"], &root)), 0);
+    assert!(!root.join("modules-out/attachments").exists());
+    assert_eq!(fs::read_to_string(root.join("modules-out/switches/NOTES.md")).unwrap(), "mine");
+    assert_eq!(code(&rolegen(&["check"], &root)), 0);
+}
+
+#[test]
+fn broken_spec_exits_2_with_location_and_writes_nothing() {
+    let (_d, root) = project();
+    assert_eq!(code(&rolegen(&["build"], &root)), 0);
+    let before = fs::read_to_string(root.join("modules-out/switches/terraform/main.tf")).unwrap();
+    let spec = root.join("specs/switches.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(&spec, text.replace("name: switches-worker", "name: ${WorkerNam}-worker").replace("dynamodb:PutItem", "dynamodb:PutItem\n            Extra: 1")).unwrap();
+    for cmd in ["build", "check", "lint"] {
+        let o = rolegen(&[cmd], &root);
+        assert_eq!(code(&o), 2, "{cmd}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("specs/switches.yaml:"), "{cmd}: {err}");
+    }
+    assert_eq!(fs::read_to_string(root.join("modules-out/switches/terraform/main.tf")).unwrap(), before);
+}
+
+#[test]
+fn refuses_to_overwrite_a_folder_it_does_not_own() {
+    let (_d, root) = project();
+    fs::create_dir_all(root.join("modules-out/switches")).unwrap();
+    fs::write(root.join("modules-out/switches/handwritten.tf"), "# mine").unwrap();
+    let o = rolegen(&["build"], &root);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not written by rolegen"));
+    assert_eq!(fs::read_to_string(root.join("modules-out/switches/handwritten.tf")).unwrap(), "# mine");
+}
+
+#[test]
+fn deny_warnings_fails_with_exit_1_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("specs")).unwrap();
+    fs::write(
+        dir.path().join("specs/w.yaml"),
+        "module: w\nroles:\n  r:\n    trust:\n      - service: [events.amazonaws.com]\n",
+    )
+    .unwrap();
+    assert_eq!(code(&rolegen(&["lint"], dir.path())), 0);
+    let o = rolegen(&["build", "--deny", "warnings"], dir.path());
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.path().join("modules-out").exists());
+}
+
+#[test]
+fn explain_and_usage() {
+    let here = Path::new(".");
+    let o = rolegen(&["explain", "RG301"], here);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("PassRole"));
+    assert_eq!(code(&rolegen(&["explain", "RG999"], here)), 2);
+    assert_eq!(code(&rolegen(&["frobnicate"], here)), 2);
+    assert_eq!(code(&rolegen(&["--help"], here)), 0);
+}
