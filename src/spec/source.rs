@@ -118,7 +118,7 @@ impl SourceFile {
 
     /// A span at a 1-based line and column (for errors of the YAML loader).
     pub fn span_at(&self, line: usize, column: usize) -> Span {
-        let start = byte_offset(&self.text, line, column.saturating_sub(1));
+        let start = LineStarts::new(&self.text).offset(&self.text, line, column.saturating_sub(1));
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |n| start + n)
@@ -136,20 +136,29 @@ impl SourceFile {
     }
 }
 
-/// Byte offset of a 1-based line and 0-based character column.
-fn byte_offset(text: &str, line: usize, col_chars: usize) -> usize {
-    let mut offset = 0;
-    for (n, l) in text.split_inclusive('\n').enumerate() {
-        if n + 1 == line {
-            let within = l
-                .char_indices()
-                .nth(col_chars)
-                .map_or(l.trim_end_matches('\n').len(), |(i, _)| i);
-            return offset + within;
-        }
-        offset += l.len();
+/// Byte offsets where each line starts, for turning (line, column) into an offset in O(1).
+#[derive(Debug)]
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let mut v = vec![0];
+        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(v)
     }
-    text.len()
+
+    /// Byte offset of a 1-based line and 0-based character column.
+    fn offset(&self, text: &str, line: usize, col_chars: usize) -> usize {
+        let Some(&start) = self.0.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let end = self.0.get(line).copied().unwrap_or(text.len());
+        let l = &text[start..end];
+        start
+            + l.char_indices()
+                .nth(col_chars)
+                .map_or(l.trim_end_matches('\n').len(), |(i, _)| i)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -165,6 +174,7 @@ enum Frame {
 
 struct Builder<'a> {
     text: &'a str,
+    lines: LineStarts,
     stack: Vec<Frame>,
     path: Vec<Seg>,
     index: SourceIndex,
@@ -172,7 +182,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn span(&self, mark: Marker, len: usize) -> Span {
-        let start = byte_offset(self.text, mark.line(), mark.col());
+        let start = self.lines.offset(self.text, mark.line(), mark.col());
         let end = (start + len).min(self.text.len()).max(start);
         Span {
             start,
@@ -259,6 +269,7 @@ impl SourceIndex {
     fn build(text: &str) -> Self {
         let mut b = Builder {
             text,
+            lines: LineStarts::new(text),
             stack: Vec::new(),
             path: Vec::new(),
             index: SourceIndex::default(),
