@@ -7,15 +7,29 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn project() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path().join("specs");
     fs::create_dir_all(&specs).unwrap();
-    for f in ["tests/fixtures/switches/spec.yaml", "tests/fixtures/attachments/spec.yaml"] {
-        let name = Path::new(f).parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+    for f in [
+        "tests/fixtures/switches/spec.yaml",
+        "tests/fixtures/attachments/spec.yaml",
+    ] {
+        let name = Path::new(f)
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         fs::copy(f, specs.join(format!("{name}.yaml"))).unwrap();
     }
     let root = dir.path().to_path_buf();
@@ -36,11 +50,18 @@ fn build_then_check_detects_every_kind_of_drift() {
     // Edit.
     let main = root.join("modules-out/switches/terraform/main.tf");
     let original = fs::read_to_string(&main).unwrap();
-    fs::write(&main, original.replace("switches-worker", "switches-w0rker")).unwrap();
+    fs::write(
+        &main,
+        original.replace("switches-worker", "switches-w0rker"),
+    )
+    .unwrap();
     let o = rolegen(&["check"], &root);
     assert_eq!(code(&o), 1);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("changed:") && out.contains("-  name ") && out.contains("+  name "), "{out}");
+    assert!(
+        out.contains("changed:") && out.contains("-  name ") && out.contains("+  name "),
+        "{out}"
+    );
     fs::write(&main, &original).unwrap();
     assert_eq!(code(&rolegen(&["check"], &root)), 0);
 
@@ -61,7 +82,10 @@ fn build_then_check_detects_every_kind_of_drift() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("no spec generates this module"));
     assert_eq!(code(&rolegen(&["build"], &root)), 0);
     assert!(!root.join("modules-out/attachments").exists());
-    assert_eq!(fs::read_to_string(root.join("modules-out/switches/NOTES.md")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(root.join("modules-out/switches/NOTES.md")).unwrap(),
+        "mine"
+    );
     assert_eq!(code(&rolegen(&["check"], &root)), 0);
 }
 
@@ -72,14 +96,22 @@ fn broken_spec_exits_2_with_location_and_writes_nothing() {
     let before = fs::read_to_string(root.join("modules-out/switches/terraform/main.tf")).unwrap();
     let spec = root.join("specs/switches.yaml");
     let text = fs::read_to_string(&spec).unwrap();
-    fs::write(&spec, text.replace("name: switches-worker", "name: ${WorkerNam}-worker").replace("dynamodb:PutItem", "dynamodb:PutItem\n            Extra: 1")).unwrap();
+    fs::write(
+        &spec,
+        text.replace("name: switches-worker", "name: ${WorkerNam}-worker")
+            .replace("dynamodb:PutItem", "dynamodb:PutItem\n            Extra: 1"),
+    )
+    .unwrap();
     for cmd in ["build", "check", "lint"] {
         let o = rolegen(&[cmd], &root);
         assert_eq!(code(&o), 2, "{cmd}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("specs/switches.yaml:"), "{cmd}: {err}");
     }
-    assert_eq!(fs::read_to_string(root.join("modules-out/switches/terraform/main.tf")).unwrap(), before);
+    assert_eq!(
+        fs::read_to_string(root.join("modules-out/switches/terraform/main.tf")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -90,7 +122,10 @@ fn refuses_to_overwrite_a_folder_it_does_not_own() {
     let o = rolegen(&["build"], &root);
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("not written by rolegen"));
-    assert_eq!(fs::read_to_string(root.join("modules-out/switches/handwritten.tf")).unwrap(), "# mine");
+    assert_eq!(
+        fs::read_to_string(root.join("modules-out/switches/handwritten.tf")).unwrap(),
+        "# mine"
+    );
 }
 
 #[test]

@@ -20,7 +20,12 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
 }
 
 fn name(spec: &Path) -> String {
-    spec.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned()
+    spec.parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn settings() -> insta::Settings {
@@ -35,8 +40,13 @@ fn compiled() -> Vec<(String, Vec<rolegen::emit::OutputFile>)> {
     fixtures("tests/fixtures")
         .into_iter()
         .map(|spec| {
-            let out = compile(&[spec.clone()], true, false);
-            assert!(!out.diagnostics.has_errors(), "{} has errors: {:#?}", spec.display(), out.diagnostics.0);
+            let out = compile(std::slice::from_ref(&spec), true, false);
+            assert!(
+                !out.diagnostics.has_errors(),
+                "{} has errors: {:#?}",
+                spec.display(),
+                out.diagnostics.0
+            );
             let m = out.modules.into_iter().next().unwrap();
             (name(&spec), m.files)
         })
@@ -46,7 +56,11 @@ fn compiled() -> Vec<(String, Vec<rolegen::emit::OutputFile>)> {
 #[test]
 fn valid_fixtures_snapshot() {
     let all = compiled();
-    assert!(all.len() >= 8, "at least 8 valid fixtures, found {}", all.len());
+    assert!(
+        all.len() >= 8,
+        "at least 8 valid fixtures, found {}",
+        all.len()
+    );
     for (name, files) in all {
         let mut tf = String::new();
         let mut cfn = String::new();
@@ -70,10 +84,18 @@ fn valid_fixtures_snapshot() {
 #[test]
 fn invalid_fixtures_snapshot_their_diagnostics() {
     let specs = fixtures("tests/fixtures/invalid");
-    assert!(specs.len() >= 10, "at least 10 invalid fixtures, found {}", specs.len());
+    assert!(
+        specs.len() >= 10,
+        "at least 10 invalid fixtures, found {}",
+        specs.len()
+    );
     for spec in specs {
-        let out = compile(&[spec.clone()], true, false);
-        assert!(out.diagnostics.has_errors(), "{} should be rejected", spec.display());
+        let out = compile(std::slice::from_ref(&spec), true, false);
+        assert!(
+            out.diagnostics.has_errors(),
+            "{} should be rejected",
+            spec.display()
+        );
         assert!(out.modules.is_empty());
         let mut texts = HashMap::new();
         texts.insert(spec.clone(), std::fs::read_to_string(&spec).unwrap());
@@ -81,8 +103,18 @@ fn invalid_fixtures_snapshot_their_diagnostics() {
         render::human(&out.diagnostics.0, &texts, &mut buf);
         let text = String::from_utf8(buf.into_inner()).unwrap();
         for d in &out.diagnostics.0 {
-            assert!(d.source.is_some(), "{}: diagnostic without a location: {}", spec.display(), d.message);
-            assert!(d.help.is_some(), "{}: diagnostic without help: {}", spec.display(), d.message);
+            assert!(
+                d.source.is_some(),
+                "{}: diagnostic without a location: {}",
+                spec.display(),
+                d.message
+            );
+            assert!(
+                d.help.is_some(),
+                "{}: diagnostic without help: {}",
+                spec.display(),
+                d.message
+            );
         }
         settings().bind(|| insta::assert_snapshot!(format!("invalid__{}", name(&spec)), text));
     }
@@ -93,7 +125,12 @@ fn terraform_output_parses_back_with_hcl_rs() {
     for (name, files) in compiled() {
         for f in files.iter().filter(|f| f.path.ends_with(".tf")) {
             let body: Result<hcl::Body, _> = hcl::from_str(&f.contents);
-            assert!(body.is_ok(), "{name}/{} does not parse: {:?}", f.path, body.err());
+            assert!(
+                body.is_ok(),
+                "{name}/{} does not parse: {:?}",
+                f.path,
+                body.err()
+            );
         }
     }
 }
@@ -118,6 +155,10 @@ fn building_twice_gives_identical_bytes() {
     assert!(!a.diagnostics.has_errors());
     assert_eq!(a.modules.len(), b.modules.len());
     for (x, y) in a.modules.iter().zip(&b.modules) {
-        assert_eq!(x.files, y.files, "{} differs between two builds", x.module.name);
+        assert_eq!(
+            x.files, y.files,
+            "{} differs between two builds",
+            x.module.name
+        );
     }
 }

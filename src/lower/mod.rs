@@ -441,7 +441,7 @@ impl Lowerer<'_> {
                     "`when:` needs a bool parameter; `{name}` is a {}",
                     p.kind.as_str()
                 );
-                self.error(&rules::PARAMETER_MISUSE, path, msg, format!("declare a bool parameter (`Enable...: {{type: bool, default: false}}`) and use it here"));
+                self.error(&rules::PARAMETER_MISUSE, path, msg, "declare a bool parameter (`Enable...: {type: bool, default: false}`) and use it here".into());
                 None
             }
             None => {

@@ -38,10 +38,10 @@ pub fn parse(s: &str, declared: impl Fn(&str) -> bool) -> Result<Template, Place
     let mut rest = s;
     while let Some(i) = rest.find('$') {
         let after = &rest[i + 1..];
-        if after.starts_with("${") {
+        if let Some(tail) = after.strip_prefix("${") {
             // `$${` is a literal `${`.
             t.push(Part::Lit(format!("{}${{", &rest[..i])));
-            rest = &after[2..];
+            rest = tail;
             continue;
         }
         if !after.starts_with('{') {
@@ -108,9 +108,9 @@ mod tests {
             ]
         );
         let t = p("arn:${AWS::Partition}:s3:::${Bucket}/home/${aws:username}/*").unwrap();
-        assert_eq!(t.parts.len(), 6);
-        assert_eq!(t.parts[5], Part::Lit("/*".into()));
-        assert_eq!(t.parts[4], Part::PolicyVar("aws:username".into()));
+        assert_eq!(t.parts.len(), 7);
+        assert_eq!(t.parts[6], Part::Lit("/*".into()));
+        assert_eq!(t.parts[5], Part::PolicyVar("aws:username".into()));
         assert_eq!(
             p("cost $5 and $${literal}").unwrap().as_literal().unwrap(),
             "cost $5 and ${literal}"

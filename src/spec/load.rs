@@ -122,7 +122,10 @@ fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
     } else {
         source
     };
-    let in_flow = source.as_ref().and_then(|s| file.text.get(s.span.start..s.span.end)).is_some_and(|l| l.contains("${"));
+    let in_flow = source
+        .as_ref()
+        .and_then(|s| file.text.get(s.span.start..s.span.end))
+        .is_some_and(|l| l.contains("${"));
     let help = if in_flow && message.contains("invalid type: map") {
         "inside `[...]` or `{...}`, a `${...}` placeholder reads as a YAML mapping: quote the value or use a block list".to_owned()
     } else {

@@ -238,16 +238,8 @@ impl Builder<'_> {
 impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
-            Event::Scalar(value, ..) => {
-                if !self.enter_node(mark, Some(&value)) {
-                    self.leave_value();
-                }
-            }
-            Event::Alias(_) => {
-                if !self.enter_node(mark, None) {
-                    self.leave_value();
-                }
-            }
+            Event::Scalar(value, ..) if !self.enter_node(mark, Some(&value)) => self.leave_value(),
+            Event::Alias(_) if !self.enter_node(mark, None) => self.leave_value(),
             Event::MappingStart(..) => {
                 self.enter_node(mark, None);
                 self.stack.push(Frame::Map { key: None });

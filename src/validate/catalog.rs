@@ -16,18 +16,33 @@ pub(super) fn check(v: &mut Validator) {
             let field = if s.not_action { "NotAction" } else { "Action" };
             let mut granted: Vec<(&Service, &Action)> = Vec::new();
             for (i, a) in s.actions.iter().enumerate() {
-                let at = if s.actions.len() > 1 { s.origin.key(field).index(i) } else { s.origin.key(field) };
+                let at = if s.actions.len() > 1 {
+                    s.origin.key(field).index(i)
+                } else {
+                    s.origin.key(field)
+                };
                 if a == "*" {
                     continue;
                 }
-                let Some((prefix, name)) = a.split_once(':') else { continue };
+                let Some((prefix, name)) = a.split_once(':') else {
+                    continue;
+                };
                 let wild_prefix = prefix.contains(['*', '?']);
                 if !wild_prefix && cat.service(prefix).is_none() {
                     let help = match cat.suggest_service(prefix) {
                         Some(sug) => format!("did you mean `{sug}:{name}`?"),
-                        None => "check the service prefix in the AWS Service Authorization Reference".into(),
+                        None => {
+                            "check the service prefix in the AWS Service Authorization Reference"
+                                .into()
+                        }
                     };
-                    v.report(&rules::UNKNOWN_SERVICE, &allows, &at, format!("`{prefix}` is not an IAM service prefix"), help);
+                    v.report(
+                        &rules::UNKNOWN_SERVICE,
+                        &allows,
+                        &at,
+                        format!("`{prefix}` is not an IAM service prefix"),
+                        help,
+                    );
                     continue;
                 }
                 let matched = cat.expand(a);
@@ -38,17 +53,36 @@ pub(super) fn check(v: &mut Validator) {
                         (true, _) => format!("no `{prefix}` action matches; list the service's actions with the AWS Service Authorization Reference"),
                         (false, None) => format!("`{prefix}` has no such action; check the spelling in the AWS Service Authorization Reference"),
                     };
-                    let what = if wild { "matches no IAM action" } else { "is not an IAM action" };
-                    v.report(&rules::UNKNOWN_ACTION, &allows, &at, format!("`{a}` {what}"), help);
+                    let what = if wild {
+                        "matches no IAM action"
+                    } else {
+                        "is not an IAM action"
+                    };
+                    v.report(
+                        &rules::UNKNOWN_ACTION,
+                        &allows,
+                        &at,
+                        format!("`{a}` {what}"),
+                        help,
+                    );
                     continue;
                 }
                 granted.extend(matched);
             }
-            if s.effect != Effect::Allow || s.not_action || s.not_resource || doc.kind != DocKind::Identity || granted.is_empty() {
+            if s.effect != Effect::Allow
+                || s.not_action
+                || s.not_resource
+                || doc.kind != DocKind::Identity
+                || granted.is_empty()
+            {
                 continue;
             }
-            let Some(resources) = &s.resources else { continue };
-            let star = resources.iter().any(|t| t.as_literal().as_deref() == Some("*"));
+            let Some(resources) = &s.resources else {
+                continue;
+            };
+            let star = resources
+                .iter()
+                .any(|t| t.as_literal().as_deref() == Some("*"));
             if star {
                 let scoped: Vec<String> = granted
                     .iter()
@@ -57,7 +91,18 @@ pub(super) fn check(v: &mut Validator) {
                     .map(|(svc, a)| format!("{}:{}", svc.prefix(), a.name))
                     .collect();
                 if !scoped.is_empty() && !s.actions.iter().any(|a| a == "*") {
-                    v.report(&rules::RESOURCE_STAR, &allows, &s.origin.key("Resource"), format!("`Resource: \"*\"` with actions that can be scoped to resources ({}{})", scoped.join(", "), if scoped.len() == 4 { ", ..." } else { "" }), "name the resources (ARNs) the actions need, or allow RG113 with a reason".into());
+                    v.report(
+                        &rules::RESOURCE_STAR,
+                        &allows,
+                        &s.origin.key("Resource"),
+                        format!(
+                            "`Resource: \"*\"` with actions that can be scoped to resources ({}{})",
+                            scoped.join(", "),
+                            if scoped.len() == 4 { ", ..." } else { "" }
+                        ),
+                        "name the resources (ARNs) the actions need, or allow RG113 with a reason"
+                            .into(),
+                    );
                 }
             }
             for t in resources {
@@ -92,17 +137,29 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
     cat.service(service)?;
     let types = cat.resource_types_matching(service, &arn);
     let applies = granted.iter().any(|(svc, a)| {
-        svc.prefix().eq_ignore_ascii_case(service) && a.resource_types.iter().any(|r| types.iter().any(|t| t.eq_ignore_ascii_case(r.name)))
+        svc.prefix().eq_ignore_ascii_case(service)
+            && a.resource_types
+                .iter()
+                .any(|r| types.iter().any(|t| t.eq_ignore_ascii_case(r.name)))
     });
     if applies {
         return None;
     }
-    let same_service = granted.iter().any(|(svc, _)| svc.prefix().eq_ignore_ascii_case(service));
+    let same_service = granted
+        .iter()
+        .any(|(svc, _)| svc.prefix().eq_ignore_ascii_case(service));
     Some(if types.is_empty() {
         format!("`{}` matches no `{service}` resource type", t.display())
     } else if same_service {
-        format!("`{}` is a `{service}` {} but no action of the statement applies to that resource type", t.display(), types.join("/"))
+        format!(
+            "`{}` is a `{service}` {} but no action of the statement applies to that resource type",
+            t.display(),
+            types.join("/")
+        )
     } else {
-        format!("`{}` is a `{service}` resource but the statement grants no `{service}` action", t.display())
+        format!(
+            "`{}` is a `{service}` resource but the statement grants no `{service}` action",
+            t.display()
+        )
     })
 }

@@ -185,7 +185,6 @@ fn principal_checks(v: &mut Validator, s: &Statement, allows: &[&Allow]) {
                 if foreign
                     && grants(s, "sts:AssumeRole")
                     && !has_cond("sts:ExternalId")
-                    && !matches!(s.principal, None)
                     && s.resources.is_none()
                 {
                     v.report(&rules::CROSS_ACCOUNT_NO_EXTERNAL_ID, allows, &s.origin, "another AWS account may assume this role without an `sts:ExternalId` condition".into(), "add `external_id: ${ExternalId}` to the `account` entry (or a StringEquals sts:ExternalId condition)".into());

@@ -373,7 +373,8 @@ impl Cfn<'_> {
 
 /// True if an `Fn::Sub` string holds a `${Var}` (not only `${!Literal}` escapes).
 fn has_sub_variable(s: &str) -> bool {
-    s.match_indices("${").any(|(i, _)| !s[i + 2..].starts_with('!'))
+    s.match_indices("${")
+        .any(|(i, _)| !s[i + 2..].starts_with('!'))
 }
 
 /// True if a condition key of the document holds a placeholder.

@@ -277,7 +277,8 @@ impl Tf<'_> {
     fn attachment_map(&self, r: &Role) -> Expr {
         let entry = |m: &ManagedAttachment| (m.key.clone(), self.policy_arn(&m.target));
         // Group consecutive attachments with the same switch.
-        let mut groups: Vec<(Option<String>, Vec<(String, String)>)> = Vec::new();
+        type Group = (Option<String>, Vec<(String, String)>);
+        let mut groups: Vec<Group> = Vec::new();
         for m in &r.managed {
             let cond = self.condition(&[&m.when]);
             match groups.last_mut() {
