@@ -123,6 +123,8 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Print the JSON Schema of the spec format (for editors).
+    Schema,
     /// Print what a spec grants as concrete IAM JSON (parameters from defaults or --param).
     Resolve {
         /// The spec.
@@ -163,6 +165,10 @@ pub fn main() -> u8 {
         Command::Lint { inputs, report } => lint(&inputs, &report, &mut err),
         Command::Explain { code, list } => explain(code.as_deref(), list, &mut err),
         Command::Resolve { spec, params } => resolve(&spec, &params, &mut err),
+        Command::Schema => {
+            print!("{}", crate::spec::schema());
+            OK
+        }
     }
 }
 

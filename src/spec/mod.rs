@@ -12,10 +12,24 @@ pub mod source;
 pub use scalar::{PrincipalSpec, Scalar, StrList};
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
+/// The JSON Schema of the spec format, as `rolegen schema` prints it.
+pub fn schema() -> String {
+    let mut schema = schemars::schema_for!(Spec);
+    schema.insert(
+        "$id".into(),
+        "https://example.invalid/rolegen/spec.schema.json".into(),
+    );
+    schema.insert("title".into(), "rolegen spec".into());
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// A whole spec file: one module.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Module name: `[a-z0-9-]+`, the folder under modules-out/.
@@ -41,7 +55,7 @@ pub struct Spec {
 }
 
 /// One entry of an `allow:` list: a code, or a code with the reason it is allowed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum AllowSpec {
     /// `RG123`
@@ -72,7 +86,7 @@ impl AllowSpec {
 }
 
 /// The type of a parameter.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamKindSpec {
     /// One string.
@@ -86,7 +100,7 @@ pub enum ParamKindSpec {
 }
 
 /// A module input.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterSpec {
     /// Its type.
@@ -94,6 +108,7 @@ pub struct ParameterSpec {
     pub kind: ParamKindSpec,
     /// Default value; without one, the parameter is required.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml_ng::Value>,
     /// What it is for.
     #[serde(default)]
@@ -103,11 +118,12 @@ pub struct ParameterSpec {
     pub pattern: Option<String>,
     /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub example: Option<serde_yaml_ng::Value>,
 }
 
 /// A role.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSpec {
     /// Role name (may hold placeholders).
@@ -158,7 +174,7 @@ pub struct RoleSpec {
 }
 
 /// `instance_profile: true` or `{name: ..., path: ...}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum InstanceProfileSpec {
     /// `true` creates one named like the role; `false` none.
@@ -176,7 +192,7 @@ pub enum InstanceProfileSpec {
 
 /// One trust helper: exactly one of `service`, `account`, `irsa`, `pod_identity`, `github`,
 /// `saml`, `statement`.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrustSpec {
     /// AWS service principals (`ecs-tasks.amazonaws.com`).
@@ -218,7 +234,7 @@ pub struct TrustSpec {
 }
 
 /// IRSA: the cluster's OIDC provider and the service accounts that may assume the role.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IrsaSpec {
     /// The OIDC issuer without `https://` (`oidc.eks.us-east-1.amazonaws.com/id/ABC`), usually `${OidcProvider}`.
@@ -230,7 +246,7 @@ pub struct IrsaSpec {
 }
 
 /// GitHub Actions OIDC trust.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GithubSpec {
     /// `owner/repo` (or `owner/*`).
@@ -241,7 +257,7 @@ pub struct GithubSpec {
 }
 
 /// A managed policy attachment: exactly one of `aws`, `policy`, `arn`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentSpec {
     /// AWS managed policy by name, with its path if it has one (`service-role/AmazonECSTaskExecutionRolePolicy`).
@@ -262,7 +278,7 @@ pub struct AttachmentSpec {
 }
 
 /// A policy document in the AWS grammar, or a `policy_file:`; with rolegen's `when`/`allow`.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyDocumentSpec {
     /// `2012-10-17` (default) or `2008-10-17`.
@@ -289,7 +305,7 @@ pub struct PolicyDocumentSpec {
 pub type ConditionSpec = IndexMap<String, IndexMap<String, StrList>>;
 
 /// One statement, AWS grammar.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatementSpec {
     /// Statement id.
@@ -328,7 +344,7 @@ pub struct StatementSpec {
 }
 
 /// A customer managed policy created by the module.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedPolicySpec {
     /// Policy name (may hold placeholders).
@@ -344,7 +360,7 @@ pub struct ManagedPolicySpec {
 }
 
 /// A KMS key with its key policy.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KmsKeySpec {
     /// Key description.
@@ -394,5 +410,15 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("OneOrMany_{}", T::schema_name()).into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let one = g.subschema_for::<T>();
+        schemars::json_schema!({"anyOf": [one, {"type": "array", "items": one}]})
     }
 }

@@ -129,3 +129,37 @@ impl<'de> Deserialize<'de> for PrincipalSpec {
         d.deserialize_any(V)
     }
 }
+
+impl schemars::JsonSchema for StrList {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StrList".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A string, or a list of strings (numbers and booleans are read as their text).",
+            "anyOf": [
+                {"type": ["string", "number", "boolean"]},
+                {"type": "array", "items": {"type": ["string", "number", "boolean"]}}
+            ]
+        })
+    }
+}
+
+impl schemars::JsonSchema for PrincipalSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Principal".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let values = g.subschema_for::<StrList>();
+        schemars::json_schema!({
+            "anyOf": [
+                {"const": "*"},
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": ["AWS", "Service", "Federated", "CanonicalUser"]},
+                    "additionalProperties": values
+                }
+            ]
+        })
+    }
+}
