@@ -20,6 +20,7 @@ that no longer match anything.
 Command line (standard library only):
     python baseline.py validate BASELINE          -> the `baseline` result line
     python baseline.py unused BASELINE USED_FILE  -> NOTE lines for stale entries
+    python baseline.py suggest DRAFTS_JSONL       -> draft entries (reason left empty)
 """
 
 import fnmatch
@@ -96,6 +97,14 @@ class Baseline:
             return entry
         return None
 
+    def suggest(self, tool, check, resource, path):
+        """Remember an unaccepted finding as a draft entry (--suggest-baseline)."""
+        target = os.environ.get("ROLEGEN_BASELINE_SUGGEST", "")
+        if target:
+            entry = {"tool": tool, "check": check, "resource": resource or "", "path_glob": path, "reason": ""}
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(entry) + "\n")
+
     def _record(self, index):
         if self.used_file:
             with open(self.used_file, "a", encoding="utf-8") as handle:
@@ -126,6 +135,19 @@ def main(argv):
         for index, entry in enumerate(entries):
             if entry is not None and index not in used:
                 print(f"NOTE baseline {path} {describe(entry, index)} matched no finding in this run")
+        return 0
+    if len(argv) >= 2 and argv[0] == "suggest":
+        drafts, seen = [], set()
+        if os.path.exists(argv[1]):
+            with open(argv[1], encoding="utf-8") as handle:
+                for line in handle:
+                    entry = json.loads(line)
+                    key = tuple(entry[f] for f in FIELDS[:4])
+                    if key not in seen:
+                        seen.add(key)
+                        drafts.append(entry)
+        drafts.sort(key=lambda e: (e["path_glob"], e["tool"], e["resource"], e["check"]))
+        print(json.dumps(drafts, indent=2))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -16,8 +16,8 @@ parsed (``policy_document``).
 
 Ref/GetAtt of a resource use the physical ids of a deployed stack when they
 are given (``physical``); otherwise the name the template sets, else an
-"unresolved" marker that ``compare`` treats as a wildcard and
-``for_linting`` turns into ``*``.
+"unresolved" marker (``unresolved``) that the read-back comparison in
+stack_checks.py treats as a wildcard and ``for_linting`` turns into ``*``.
 
 Standard library + PyYAML only: it runs inside the moto venv.
 """

@@ -74,7 +74,9 @@ def main(argv):
         failed.extend((rep.get("results") or {}).get("failed_checks") or [])
 
     problems = []
-    if str(status) != "0":
+    # checkov exits 1 when a security check failed (judged below against the
+    # baseline); anything else non-zero is a crash.
+    if str(status) not in ("0", "1"):
         problems.append(f"checkov exited {status}")
     if parse_errors:
         problems.append(f"{parse_errors} parsing error(s)")
@@ -94,6 +96,7 @@ def main(argv):
         entry = base.match("checkov", str(item.get("check_id")), str(item.get("resource")), [rel, shown, abs_path])
         if entry is None:
             rejected.append(desc)
+            base.suggest("checkov", str(item.get("check_id")), str(item.get("resource")), rel)
         else:
             accepted.append(f"baselined: {desc} ({entry['reason']})")
     if rejected:
@@ -104,7 +107,7 @@ def main(argv):
         print(f"FAIL {check} {target} " + "; ".join(problems) + f"; {counts}")
         for desc in rejected:
             print(IND + desc)
-        if str(status) != "0":
+        if str(status) not in ("0", "1"):
             for line in tail(stderr_path):
                 print(IND + line)
     else:
