@@ -33,6 +33,27 @@ pub(crate) struct Cfn<'a> {
 }
 
 impl Cfn<'_> {
+    /// String and list parameters; `Ref` to them is text.
+    fn is_text(&self, p: &ParamName) -> bool {
+        self.m
+            .params
+            .get(p)
+            .is_some_and(|x| matches!(x.kind, ParamKind::String | ParamKind::List))
+    }
+
+    /// The condition for something switched by both its role and itself (`AAndB`).
+    fn both(&self, role: &Option<Switch>, own: &Option<Switch>) -> Option<String> {
+        match (role, own) {
+            (Some(a), Some(b)) => Some(format!(
+                "{}And{}",
+                self.condition_name(a),
+                self.condition_name(b)
+            )),
+            (Some(a), None) | (None, Some(a)) => Some(self.condition_name(a)),
+            (None, None) => None,
+        }
+    }
+
     fn is_list(&self, p: &ParamName) -> bool {
         self.m
             .params
@@ -55,6 +76,10 @@ impl Cfn<'_> {
             return Node::Str(l);
         }
         match t.parts.as_slice() {
+            // `Ref` of a Number parameter is a number to some readers; strings need `Fn::Sub`.
+            [Part::Param(p)] if !self.is_text(p) => {
+                return Node::Tag("!Sub", format!("${{{}}}", p.as_str()))
+            }
             [Part::Param(p)] => return Node::reference(p.as_str()),
             [Part::Pseudo(p)] => return Node::reference(p.cfn_name()),
             _ => {}
@@ -159,7 +184,7 @@ impl Cfn<'_> {
         }
         switches.sort();
         switches.dedup();
-        switches
+        let mut out: Vec<(String, Node)> = switches
             .iter()
             .filter(|s| self.condition_used(s))
             .map(|s| {
@@ -172,7 +197,26 @@ impl Cfn<'_> {
                     ),
                 )
             })
-            .collect()
+            .collect();
+        // Switched inline policies of switched roles need both conditions.
+        for r in self.m.roles.values() {
+            for p in &r.inline {
+                if let (Some(a), Some(b)) = (&r.when, &p.when) {
+                    let name = self.both(&r.when, &p.when).unwrap_or_default();
+                    if out.iter().any(|(n, _)| *n == name) {
+                        continue;
+                    }
+                    let cond = |s: &Switch| {
+                        Node::map(vec![("Condition", Node::Str(self.condition_name(s)))])
+                    };
+                    out.push((
+                        name,
+                        Node::func("Fn::And", Node::Seq(vec![cond(a), cond(b)])),
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// A negated switch used only inside JSON-variant documents is never referenced by name.
@@ -208,9 +252,24 @@ impl Cfn<'_> {
         props: Vec<(String, Node)>,
         allow: &[&Allow],
     ) -> Node {
+        self.resource_if(
+            ty,
+            when.as_ref().map(|sw| self.condition_name(sw)),
+            props,
+            allow,
+        )
+    }
+
+    fn resource_if(
+        &self,
+        ty: &str,
+        condition: Option<String>,
+        props: Vec<(String, Node)>,
+        allow: &[&Allow],
+    ) -> Node {
         let mut e: Vec<(String, Node)> = vec![("Type".into(), Node::str(ty))];
-        if let Some(sw) = when {
-            e.push(("Condition".into(), Node::Str(self.condition_name(sw))));
+        if let Some(c) = condition {
+            e.push(("Condition".into(), Node::Str(c)));
         }
         let ignored = cfn_lint_ignores(allow);
         if !ignored.is_empty() {
@@ -280,6 +339,29 @@ impl Cfn<'_> {
         }
         for r in self.m.roles.values() {
             out.push((r.id.pascal(), self.role(r)));
+            // A switched inline policy is its own AWS::IAM::Policy with a Condition: an
+            // `Fn::If`/`AWS::NoValue` inside a role's Policies list is valid CloudFormation but
+            // breaks tools that read the list (moto crashes on the null element).
+            for p in r.inline.iter().filter(|p| p.when.is_some()) {
+                let props = vec![
+                    ("PolicyName".to_owned(), Node::str(&p.name)),
+                    ("PolicyDocument".into(), self.document(&p.doc)),
+                    (
+                        "Roles".into(),
+                        Node::Seq(vec![Node::reference(r.id.pascal())]),
+                    ),
+                ];
+                let id = format!("{}{}Policy", r.id.pascal(), names::pascal(&p.name));
+                out.push((
+                    id,
+                    self.resource_if(
+                        "AWS::IAM::Policy",
+                        self.both(&r.when, &p.when),
+                        props,
+                        &[&self.m.allow, &r.allow, &p.allow],
+                    ),
+                ));
+            }
             if let Some(ip) = &r.instance_profile {
                 let mut props = Vec::new();
                 match (&ip.name, &r.name) {
@@ -336,22 +418,19 @@ impl Cfn<'_> {
                 .collect();
             props.push(("ManagedPolicyArns".into(), Node::Seq(arns)));
         }
-        if !r.inline.is_empty() {
-            let policies = r
-                .inline
-                .iter()
-                .map(|p| {
-                    let node = Node::map(vec![
-                        ("PolicyName", Node::str(&p.name)),
-                        ("PolicyDocument", self.document(&p.doc)),
-                    ]);
-                    match &p.when {
-                        Some(sw) => self.if_node(sw, node),
-                        None => node,
-                    }
-                })
-                .collect();
-            props.push(("Policies".into(), Node::Seq(policies)));
+        let fixed: Vec<Node> = r
+            .inline
+            .iter()
+            .filter(|p| p.when.is_none())
+            .map(|p| {
+                Node::map(vec![
+                    ("PolicyName", Node::str(&p.name)),
+                    ("PolicyDocument", self.document(&p.doc)),
+                ])
+            })
+            .collect();
+        if !fixed.is_empty() {
+            props.push(("Policies".into(), Node::Seq(fixed)));
         }
         if !r.tags.is_empty() {
             let tags = r
