@@ -48,7 +48,7 @@ pub(super) fn check(v: &mut Validator) {
                         &allows,
                         &s.origin.key(field),
                         format!("`{}` is not a valid ARN: {problem}", t.display()),
-                        arn_help(t),
+                        arn_help(t, &problem),
                     );
                 }
             }
@@ -84,12 +84,19 @@ pub(super) fn check(v: &mut Validator) {
     }
 }
 
-fn arn_help(t: &Template) -> String {
+fn arn_help(t: &Template, problem: &str) -> String {
+    let shape = "an ARN is `arn:partition:service:region:account-id:resource`, with a 12-digit account id (or empty, or `*`)";
+    if problem.contains("account") {
+        return format!("{shape}; use `${{AWS::AccountId}}` for the deploying account, or a parameter with `pattern: \"[0-9]{{12}}\"`");
+    }
     let shown = t.display();
     if shown.starts_with("arn:aws:") {
-        format!("write it partition-aware: `{}`; an ARN is `arn:partition:service:region:account-id:resource`", shown.replacen("arn:aws:", "arn:${AWS::Partition}:", 1))
+        format!(
+            "{shape}; write the partition as `${{AWS::Partition}}`: `{}`",
+            shown.replacen("arn:aws:", "arn:${AWS::Partition}:", 1)
+        )
     } else {
-        "an ARN is `arn:partition:service:region:account-id:resource`, with a 12-digit account id (or empty, or `*`)".into()
+        shape.into()
     }
 }
 
