@@ -18,3 +18,4 @@ pub mod spec;
 pub mod suggest;
 pub mod validate;
 pub mod wildcard;
+pub mod graph;

@@ -145,7 +145,6 @@ impl Lowerer<'_> {
                 },
             );
         }
-        self.check_identifiers(&roles, &policies, &kms_keys);
         Module {
             name: spec.module.clone(),
             description: spec.description.clone(),
@@ -171,53 +170,6 @@ impl Lowerer<'_> {
                 path,
                 format!("`{key}` is not a valid key: use letters, digits, `-` and `_`, starting with a letter (at most 64)"),
                 format!("rename it, for example `{}`", suggest_module_name(key)),
-            );
-        }
-    }
-
-    /// Terraform names and CloudFormation logical ids must be unique across the module.
-    fn check_identifiers(
-        &mut self,
-        roles: &IndexMap<RoleId, Role>,
-        policies: &IndexMap<PolicyId, ManagedPolicy>,
-        keys: &IndexMap<KeyId, KmsKey>,
-    ) {
-        let mut seen: std::collections::HashMap<String, YamlPath> =
-            std::collections::HashMap::new();
-        let items = roles
-            .values()
-            .map(|r| (r.id.pascal(), r.id.snake(), &r.origin, "role"))
-            .chain(
-                policies
-                    .values()
-                    .map(|p| (p.id.pascal(), p.id.snake(), &p.origin, "policy")),
-            )
-            .chain(
-                keys.values()
-                    .map(|k| (k.id.pascal(), k.id.snake(), &k.origin, "kms key")),
-            );
-        let mut dups = Vec::new();
-        for (pascal, snake, origin, what) in items {
-            for ident in [format!("cfn:{pascal}"), format!("tf:{what}:{snake}")] {
-                if let Some(first) = seen.get(&ident) {
-                    dups.push((origin.clone(), first.clone(), ident.clone()));
-                } else {
-                    seen.insert(ident, origin.clone());
-                }
-            }
-        }
-        dups.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        for (origin, first, ident) in dups {
-            let name = ident.rsplit(':').next().unwrap_or_default().to_owned();
-            self.error_key(
-                &rules::DUPLICATE_NAME,
-                &origin,
-                format!(
-                    "`{}` and `{}` both become the identifier `{name}` in the output",
-                    origin, first
-                ),
-                "rename one of them so their spellings differ in more than `-`, `_` and case"
-                    .into(),
             );
         }
     }

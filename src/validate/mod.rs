@@ -5,6 +5,7 @@ mod backend;
 mod catalog;
 mod grammar;
 mod limits;
+mod names;
 mod security;
 
 use crate::diagnostics::Diagnostic;
@@ -19,6 +20,7 @@ pub fn validate(m: &Module) -> Vec<Diagnostic> {
         diags: Vec::new(),
     };
     grammar::check(&mut v);
+    names::check(&mut v);
     catalog::check(&mut v);
     limits::check(&mut v);
     security::check(&mut v);
@@ -53,6 +55,12 @@ impl<'a> Validator<'a> {
         let d = Diagnostic::new(rule, msg)
             .help(help)
             .at(Some(self.m.source.locate(at)));
+        self.diags.push(d);
+    }
+
+    /// Like [`Validator::report`], pointing at the key of the entry (for names).
+    pub fn report_key(&mut self, rule: &'static Rule, at: &YamlPath, msg: String, help: String) {
+        let d = Diagnostic::new(rule, msg).help(help).at(Some(self.m.source.locate_key(at)));
         self.diags.push(d);
     }
 

@@ -1,0 +1,136 @@
+//! Who can assume which role, and what each role reaches: a graph of the model as Mermaid
+//! (rendered by GitHub in the module README) or Graphviz dot (`rolegen graph`).
+
+use crate::model::*;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Output syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Mermaid `flowchart LR`.
+    Mermaid,
+    /// Graphviz `digraph`.
+    Dot,
+}
+
+struct Edge {
+    from: String,
+    to: String,
+    label: String,
+}
+
+struct Graph {
+    /// (id, label, kind) in first-seen order.
+    nodes: Vec<(String, String, &'static str)>,
+    edges: Vec<Edge>,
+}
+
+impl Graph {
+    fn node(&mut self, label: String, kind: &'static str) -> String {
+        if let Some((id, _, _)) = self.nodes.iter().find(|(_, l, k)| *l == label && *k == kind) {
+            return id.clone();
+        }
+        let id = format!("n{}", self.nodes.len());
+        self.nodes.push((id.clone(), label, kind));
+        id
+    }
+}
+
+fn build(m: &Module) -> Graph {
+    let mut g = Graph { nodes: Vec::new(), edges: Vec::new() };
+    for r in m.roles.values() {
+        let when = r.when.as_ref().map(|w| format!(" (when {})", w.display())).unwrap_or_default();
+        let role = g.node(format!("role {}{when}", r.id), "role");
+        for s in &r.trust.statements {
+            let mut label: Vec<String> = s.conditions.iter().map(|c| format!("{} {}", c.op, c.key.display())).collect();
+            if let Some(w) = &s.when {
+                label.push(format!("when {}", w.display()));
+            }
+            let principals: Vec<String> = match &s.principal {
+                Some(Principal::Any) => vec!["anyone (*)".into()],
+                Some(Principal::Typed(map)) => map.iter().flat_map(|(t, vals)| vals.iter().map(move |v| format!("{}: {}", t.as_str(), v.display()))).collect(),
+                None => Vec::new(),
+            };
+            for p in principals {
+                let from = g.node(p, "principal");
+                g.edges.push(Edge { from, to: role.clone(), label: label.join(", ") });
+            }
+        }
+        let mut services: BTreeSet<String> = BTreeSet::new();
+        for p in &r.inline {
+            for s in p.doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
+                for a in &s.actions {
+                    services.insert(a.split(':').next().unwrap_or(a).to_owned());
+                }
+            }
+        }
+        for svc in services {
+            let to = g.node(svc, "service");
+            g.edges.push(Edge { from: role.clone(), to, label: String::new() });
+        }
+        for a in &r.managed {
+            let label = match &a.target {
+                PolicyRef::Aws(n) => format!("AWS managed {n}"),
+                PolicyRef::Module(id) => format!("policy {id}"),
+                PolicyRef::Arn(t) => t.display(),
+            };
+            let to = g.node(label, "policy");
+            let when = a.when.as_ref().map(|w| format!("when {}", w.display())).unwrap_or_default();
+            g.edges.push(Edge { from: role.clone(), to, label: when });
+        }
+    }
+    g
+}
+
+fn mermaid_text(s: &str) -> String {
+    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('|', "#124;")
+}
+
+fn dot_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// The graph of a module in the given syntax.
+pub fn render(m: &Module, format: GraphFormat) -> String {
+    let g = build(m);
+    let mut s = String::new();
+    match format {
+        GraphFormat::Mermaid => {
+            s.push_str("flowchart LR\n");
+            for (id, label, kind) in &g.nodes {
+                let label = mermaid_text(label);
+                let _ = match *kind {
+                    "role" => writeln!(s, "  {id}[\"{label}\"]"),
+                    "principal" => writeln!(s, "  {id}([\"{label}\"])"),
+                    "policy" => writeln!(s, "  {id}[/\"{label}\"/]"),
+                    _ => writeln!(s, "  {id}{{{{\"{label}\"}}}}"),
+                };
+            }
+            for e in &g.edges {
+                if e.label.is_empty() {
+                    let _ = writeln!(s, "  {} --> {}", e.from, e.to);
+                } else {
+                    let _ = writeln!(s, "  {} -->|\"{}\"| {}", e.from, mermaid_text(&e.label), e.to);
+                }
+            }
+        }
+        GraphFormat::Dot => {
+            let _ = writeln!(s, "digraph \"{}\" {{\n  rankdir=LR;", dot_text(&m.name));
+            for (id, label, kind) in &g.nodes {
+                let shape = match *kind {
+                    "role" => "box",
+                    "principal" => "ellipse",
+                    "policy" => "note",
+                    _ => "hexagon",
+                };
+                let _ = writeln!(s, "  {id} [label=\"{}\", shape={shape}];", dot_text(label));
+            }
+            for e in &g.edges {
+                let _ = writeln!(s, "  {} -> {} [label=\"{}\"];", e.from, e.to, dot_text(&e.label));
+            }
+            s.push_str("}\n");
+        }
+    }
+    s
+}
