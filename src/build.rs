@@ -38,31 +38,56 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Loads, lowers and validates one spec.
 pub fn check_spec(path: &Path) -> (Option<Module>, Vec<Diagnostic>) {
+    let (m, d, _) = check_and_emit(path, false);
+    (m, d)
+}
+
+/// Loads, lowers and validates one spec; with `emit`, also emits its files, in parallel with
+/// validation (the files are dropped if validation finds an error).
+fn check_and_emit(
+    path: &Path,
+    emit: bool,
+) -> (Option<Module>, Vec<Diagnostic>, Option<Vec<OutputFile>>) {
     let loaded = match load_file(path) {
         Ok(l) => l,
-        Err(d) => return (None, d),
+        Err(d) => return (None, d, None),
     };
-    match crate::lower::lower(&loaded) {
-        Err(d) => (None, d),
-        Ok(m) => {
-            let mut d = crate::validate::validate(&m);
-            if d.iter().any(Diagnostic::is_error) {
-                return (None, d);
-            }
-            d.shrink_to_fit();
-            (Some(m), d)
+    let m = match crate::lower::lower(&loaded) {
+        Err(d) => return (None, d, None),
+        Ok(m) => m,
+    };
+    let (mut d, files) = std::thread::scope(|s| {
+        // The spec is no longer needed: free it off the critical path.
+        s.spawn(move || drop(loaded));
+        if emit {
+            let validation = s.spawn(|| crate::validate::validate(&m));
+            let files = emit_module(&m);
+            let d = match validation.join() {
+                Ok(d) => d,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (d, Some(files))
+        } else {
+            (crate::validate::validate(&m), None)
         }
+    });
+    if d.iter().any(Diagnostic::is_error) {
+        return (None, d, None);
     }
+    d.shrink_to_fit();
+    (Some(m), d, files)
 }
 
 /// Compiles every spec; `emit` false stops after validation (`rolegen lint`).
 pub fn compile(paths: &[PathBuf], emit: bool, deny_warnings: bool) -> Outcome {
     let mut diagnostics = Diagnostics::default();
     let mut modules: Vec<Module> = Vec::new();
+    let mut emitted: Vec<Vec<OutputFile>> = Vec::new();
     for p in paths {
-        let (m, d) = check_spec(p);
+        let (m, d, files) = check_and_emit(p, emit);
         d.into_iter().for_each(|x| diagnostics.push(x));
         if let Some(m) = m {
+            emitted.extend(files);
             if let Some(first) = modules.iter().find(|x| x.name == m.name) {
                 let msg = format!(
                     "module `{}` is declared by {} and {}",
@@ -104,9 +129,10 @@ pub fn compile(paths: &[PathBuf], emit: bool, deny_warnings: bool) -> Outcome {
     }
     let modules = modules
         .into_iter()
-        .map(|m| {
-            let files = crate::out::with_manifest(emit_module(&m));
-            Compiled { module: m, files }
+        .zip(emitted)
+        .map(|(m, files)| Compiled {
+            module: m,
+            files: crate::out::with_manifest(files),
         })
         .collect();
     Outcome {

@@ -49,6 +49,15 @@ pub enum Color {
     Never,
 }
 
+/// Graph syntax.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum GraphSyntax {
+    /// Mermaid flowchart (GitHub renders it).
+    Mermaid,
+    /// Graphviz dot.
+    Dot,
+}
+
 /// Diagnostic output format.
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -125,6 +134,61 @@ pub enum Command {
     },
     /// Print the JSON Schema of the spec format (for editors).
     Schema,
+    /// Print who can assume each role and what it reaches, as Mermaid or Graphviz dot.
+    Graph {
+        /// The spec.
+        spec: PathBuf,
+        /// Output syntax.
+        #[arg(long, value_enum, default_value_t = GraphSyntax::Mermaid)]
+        format: GraphSyntax,
+    },
+    /// Scaffold a first spec (specs/<module>.yaml) and a CI workflow snippet.
+    Init {
+        /// Module name of the first spec.
+        #[arg(long, default_value = "my-roles")]
+        module: String,
+        /// Folder to scaffold in.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// Write a spec from existing IAM definitions (CloudFormation, IAM JSON, Terraform).
+    Import {
+        /// What the inputs are.
+        #[arg(long, value_enum)]
+        from: crate::import::From,
+        /// The template, IAM JSON file(s), or Terraform module folder.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Module name of the spec (default: from the input's file name).
+        #[arg(long)]
+        module: Option<String>,
+        /// Write the spec here instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "OUT.yaml")]
+        out: Option<PathBuf>,
+        /// Exit 0 even when parts of the input cannot be expressed (they are still reported).
+        #[arg(long)]
+        allow_partial: bool,
+    },
+    /// Compare what two specs grant (files or `git:REV:path`), role by role.
+    Diff {
+        /// The old spec: a file or `git:REV:path/to/spec.yaml`.
+        old: String,
+        /// The new spec: a file or `git:REV:path/to/spec.yaml`.
+        new: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::diff::Format::Human)]
+        format: crate::diff::Format,
+        /// Exit 1 when the new spec grants more than the old one.
+        #[arg(long)]
+        fail_on_widen: bool,
+    },
     /// Print what a spec grants as concrete IAM JSON (parameters from defaults or --param).
     Resolve {
         /// The spec.
@@ -165,6 +229,43 @@ pub fn main() -> u8 {
         Command::Lint { inputs, report } => lint(&inputs, &report, &mut err),
         Command::Explain { code, list } => explain(code.as_deref(), list, &mut err),
         Command::Resolve { spec, params } => resolve(&spec, &params, &mut err),
+        Command::Import {
+            from,
+            inputs,
+            module,
+            out,
+            allow_partial,
+        } => crate::import::run(
+            from,
+            &inputs,
+            module.as_deref(),
+            out.as_deref(),
+            allow_partial,
+            &mut err,
+        ),
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on_widen,
+        } => crate::diff::run(&old, &new, format, fail_on_widen, &mut err),
+        Command::Graph { spec, format } => graph(&spec, format, &mut err),
+        Command::Init { module, dir } => init(&module, &dir, &mut err),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "rolegen", &mut std::io::stdout());
+            OK
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => OK,
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    INPUT_ERROR
+                }
+            }
+        }
         Command::Schema => {
             print!("{}", crate::spec::schema());
             OK
@@ -441,6 +542,73 @@ fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
     println!(
         "{}",
         serde_json::to_string_pretty(&b.module(m)).unwrap_or_default()
+    );
+    OK
+}
+
+fn graph(spec: &Path, format: GraphSyntax, err: &mut dyn WriteColor) -> u8 {
+    let outcome = compile(&[spec.to_path_buf()], false, false);
+    if outcome.diagnostics.has_errors() {
+        report(&outcome, Format::Human, err);
+        return INPUT_ERROR;
+    }
+    let Some(c) = outcome.modules.first() else {
+        return INPUT_ERROR;
+    };
+    let f = match format {
+        GraphSyntax::Mermaid => crate::graph::GraphFormat::Mermaid,
+        GraphSyntax::Dot => crate::graph::GraphFormat::Dot,
+    };
+    print!("{}", crate::graph::render(&c.module, f));
+    OK
+}
+
+/// The spec `rolegen init` writes.
+const INIT_SPEC: &str = include_str!("init/spec.yaml");
+/// The CI workflow `rolegen init` writes.
+const INIT_CI: &str = include_str!("init/rolegen.yml");
+
+fn init(module: &str, dir: &Path, err: &mut dyn WriteColor) -> u8 {
+    if module.is_empty()
+        || !module
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        let _ = writeln!(err, "error: module name `{module}` must be [a-z0-9-]+");
+        return INPUT_ERROR;
+    }
+    let files = [
+        (
+            dir.join("specs").join(format!("{module}.yaml")),
+            INIT_SPEC.replace("MODULE", module),
+        ),
+        (
+            dir.join(".github/workflows/rolegen.yml"),
+            INIT_CI.to_owned(),
+        ),
+    ];
+    if let Some((p, _)) = files.iter().find(|(p, _)| p.exists()) {
+        let _ = writeln!(
+            err,
+            "error: {} already exists; nothing was written",
+            p.display()
+        );
+        return INPUT_ERROR;
+    }
+    for (p, text) in &files {
+        let written = p
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(p, text));
+        if let Err(e) = written {
+            let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
+            return INPUT_ERROR;
+        }
+        let _ = writeln!(err, "wrote {}", p.display());
+    }
+    let _ = writeln!(
+        err,
+        "next: edit the spec, then `rolegen build` and commit specs/ and modules-out/"
     );
     OK
 }

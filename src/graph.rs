@@ -28,7 +28,11 @@ struct Graph {
 
 impl Graph {
     fn node(&mut self, label: String, kind: &'static str) -> String {
-        if let Some((id, _, _)) = self.nodes.iter().find(|(_, l, k)| *l == label && *k == kind) {
+        if let Some((id, _, _)) = self
+            .nodes
+            .iter()
+            .find(|(_, l, k)| *l == label && *k == kind)
+        {
             return id.clone();
         }
         let id = format!("n{}", self.nodes.len());
@@ -38,28 +42,54 @@ impl Graph {
 }
 
 fn build(m: &Module) -> Graph {
-    let mut g = Graph { nodes: Vec::new(), edges: Vec::new() };
+    let mut g = Graph {
+        nodes: Vec::new(),
+        edges: Vec::new(),
+    };
     for r in m.roles.values() {
-        let when = r.when.as_ref().map(|w| format!(" (when {})", w.display())).unwrap_or_default();
+        let when = r
+            .when
+            .as_ref()
+            .map(|w| format!(" (when {})", w.display()))
+            .unwrap_or_default();
         let role = g.node(format!("role {}{when}", r.id), "role");
         for s in &r.trust.statements {
-            let mut label: Vec<String> = s.conditions.iter().map(|c| format!("{} {}", c.op, c.key.display())).collect();
+            let mut label: Vec<String> = s
+                .conditions
+                .iter()
+                .map(|c| format!("{} {}", c.op, c.key.display()))
+                .collect();
             if let Some(w) = &s.when {
                 label.push(format!("when {}", w.display()));
             }
             let principals: Vec<String> = match &s.principal {
                 Some(Principal::Any) => vec!["anyone (*)".into()],
-                Some(Principal::Typed(map)) => map.iter().flat_map(|(t, vals)| vals.iter().map(move |v| format!("{}: {}", t.as_str(), v.display()))).collect(),
+                Some(Principal::Typed(map)) => map
+                    .iter()
+                    .flat_map(|(t, vals)| {
+                        vals.iter()
+                            .map(move |v| format!("{}: {}", t.as_str(), v.display()))
+                    })
+                    .collect(),
                 None => Vec::new(),
             };
             for p in principals {
                 let from = g.node(p, "principal");
-                g.edges.push(Edge { from, to: role.clone(), label: label.join(", ") });
+                g.edges.push(Edge {
+                    from,
+                    to: role.clone(),
+                    label: label.join(", "),
+                });
             }
         }
         let mut services: BTreeSet<String> = BTreeSet::new();
         for p in &r.inline {
-            for s in p.doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
+            for s in p
+                .doc
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow)
+            {
                 for a in &s.actions {
                     services.insert(a.split(':').next().unwrap_or(a).to_owned());
                 }
@@ -67,7 +97,11 @@ fn build(m: &Module) -> Graph {
         }
         for svc in services {
             let to = g.node(svc, "service");
-            g.edges.push(Edge { from: role.clone(), to, label: String::new() });
+            g.edges.push(Edge {
+                from: role.clone(),
+                to,
+                label: String::new(),
+            });
         }
         for a in &r.managed {
             let label = match &a.target {
@@ -76,15 +110,26 @@ fn build(m: &Module) -> Graph {
                 PolicyRef::Arn(t) => t.display(),
             };
             let to = g.node(label, "policy");
-            let when = a.when.as_ref().map(|w| format!("when {}", w.display())).unwrap_or_default();
-            g.edges.push(Edge { from: role.clone(), to, label: when });
+            let when = a
+                .when
+                .as_ref()
+                .map(|w| format!("when {}", w.display()))
+                .unwrap_or_default();
+            g.edges.push(Edge {
+                from: role.clone(),
+                to,
+                label: when,
+            });
         }
     }
     g
 }
 
 fn mermaid_text(s: &str) -> String {
-    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('|', "#124;")
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace('|', "#124;")
 }
 
 fn dot_text(s: &str) -> String {
@@ -111,7 +156,13 @@ pub fn render(m: &Module, format: GraphFormat) -> String {
                 if e.label.is_empty() {
                     let _ = writeln!(s, "  {} --> {}", e.from, e.to);
                 } else {
-                    let _ = writeln!(s, "  {} -->|\"{}\"| {}", e.from, mermaid_text(&e.label), e.to);
+                    let _ = writeln!(
+                        s,
+                        "  {} -->|\"{}\"| {}",
+                        e.from,
+                        mermaid_text(&e.label),
+                        e.to
+                    );
                 }
             }
         }
@@ -127,7 +178,13 @@ pub fn render(m: &Module, format: GraphFormat) -> String {
                 let _ = writeln!(s, "  {id} [label=\"{}\", shape={shape}];", dot_text(label));
             }
             for e in &g.edges {
-                let _ = writeln!(s, "  {} -> {} [label=\"{}\"];", e.from, e.to, dot_text(&e.label));
+                let _ = writeln!(
+                    s,
+                    "  {} -> {} [label=\"{}\"];",
+                    e.from,
+                    e.to,
+                    dot_text(&e.label)
+                );
             }
             s.push_str("}\n");
         }

@@ -1,16 +1,39 @@
 //! IAM wildcard matching: `*` any run of characters, `?` one character, case-insensitive.
 
 /// True if `text` matches the IAM pattern (linear time, no backtracking blow-up).
+///
+/// ASCII input (every action and nearly every pattern) is compared byte by byte without
+/// allocating; other text is lower-cased character by character (Unicode rules) first.
 pub fn matches(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(
+            pattern.as_bytes(),
+            text.as_bytes(),
+            |c| c == b'*',
+            |c| c == b'?',
+            |a, b| a.eq_ignore_ascii_case(&b),
+        );
+    }
     let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
     let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    glob(&p, &t, |c| c == '*', |c| c == '?', |a, b| a == b)
+}
+
+/// Greedy glob matching that only ever retries from the most recent `*`.
+fn glob<T: Copy>(
+    p: &[T],
+    t: &[T],
+    is_star: impl Fn(T) -> bool,
+    is_any: impl Fn(T) -> bool,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (is_any(p[pi]) || eq(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && is_star(p[pi]) {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -21,7 +44,7 @@ pub fn matches(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p[pi..].iter().all(|c| is_star(*c))
 }
 
 #[cfg(test)]
@@ -36,5 +59,17 @@ mod tests {
         assert!(matches("s3:?etObject", "s3:GetObject"));
         assert!(!matches("s3:Get*", "s3:PutObject"));
         assert!(!matches("a*a*a*a*b", &"a".repeat(200)));
+        assert!(matches("*", ""));
+        assert!(!matches("?", ""));
+        assert!(matches("a**", "a"));
+    }
+
+    #[test]
+    fn unicode_lowercases_like_before() {
+        assert!(matches("É*", "école"));
+        assert!(matches("?cole", "école"));
+        assert!(!matches("e*", "école"));
+        // 'İ' lower-cases to two characters ('i' + combining dot).
+        assert!(matches("i??", "İx"));
     }
 }

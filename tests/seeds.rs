@@ -14,14 +14,21 @@ type Grants = BTreeSet<(String, String, String)>;
 
 fn module(spec: &str) -> Module {
     let out = compile(&[PathBuf::from(spec)], false, false);
-    assert!(!out.diagnostics.has_errors(), "{spec}: {:#?}", out.diagnostics.0);
+    assert!(
+        !out.diagnostics.has_errors(),
+        "{spec}: {:#?}",
+        out.diagnostics.0
+    );
     out.modules.into_iter().next().unwrap().module
 }
 
 fn list(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -65,7 +72,10 @@ fn assert_same(spec: &str, got: &Grants, want: &Grants) {
 }
 
 fn trust(resolved: &Value, role: &str) -> Vec<Value> {
-    resolved["roles"][role]["trust"]["Statement"].as_array().unwrap().clone()
+    resolved["roles"][role]["trust"]["Statement"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -75,56 +85,202 @@ fn matillion_customer_hosted_agent_000() {
     let r = b.module(&m);
     let star = ["*"];
     let want = union(vec![
-        expect("Task", &["s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetBucketLocation"], &star),
-        expect("Task", &["sqs:DeleteMessage", "sqs:ListQueues", "sqs:ReceiveMessage", "sqs:SendMessage", "sqs:GetQueueUrl"], &star),
+        expect(
+            "Task",
+            &[
+                "s3:ListAllMyBuckets",
+                "s3:ListBucket",
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:GetBucketLocation",
+            ],
+            &star,
+        ),
+        expect(
+            "Task",
+            &[
+                "sqs:DeleteMessage",
+                "sqs:ListQueues",
+                "sqs:ReceiveMessage",
+                "sqs:SendMessage",
+                "sqs:GetQueueUrl",
+            ],
+            &star,
+        ),
         expect("Task", &["rds:DescribeDBInstances"], &star),
-        expect("Task", &["ec2:CreateSnapshot", "ec2:CreateTags", "ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeRegions"], &star),
-        expect("Task", &["sns:ListTopics", "sns:CreateTopic", "sns:Publish"], &star),
-        expect("Task", &["cloudwatch:PutMetricData", "cloudwatch:ListMetrics"], &star),
+        expect(
+            "Task",
+            &[
+                "ec2:CreateSnapshot",
+                "ec2:CreateTags",
+                "ec2:DescribeInstances",
+                "ec2:DescribeVolumes",
+                "ec2:DescribeRegions",
+            ],
+            &star,
+        ),
+        expect(
+            "Task",
+            &["sns:ListTopics", "sns:CreateTopic", "sns:Publish"],
+            &star,
+        ),
+        expect(
+            "Task",
+            &["cloudwatch:PutMetricData", "cloudwatch:ListMetrics"],
+            &star,
+        ),
         // Deviation: arn:aws:logs:*:*:* made partition-aware (same value in the aws partition).
-        expect("Task", &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], &["arn:aws:logs:*:*:*"]),
-        expect("Task", &["kms:ListAliases", "kms:Encrypt", "kms:Decrypt"], &star),
-        expect("Task", &["dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:Scan"], &star),
+        expect(
+            "Task",
+            &[
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+            ],
+            &["arn:aws:logs:*:*:*"],
+        ),
+        expect(
+            "Task",
+            &["kms:ListAliases", "kms:Encrypt", "kms:Decrypt"],
+            &star,
+        ),
+        expect(
+            "Task",
+            &[
+                "dynamodb:ListTables",
+                "dynamodb:DescribeTable",
+                "dynamodb:Scan",
+            ],
+            &star,
+        ),
     ]);
     assert_same("000", &inline_grants(&r), &want);
-    let sids: Vec<String> = r["roles"]["Task"]["inline"]["matillion-agent-minimum"]["Statement"].as_array().unwrap().iter().map(|s| s["Sid"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(sids, ["StmtMinS3", "StmtMinSQS", "StmtMinRDS", "StmtMinEC2", "StmtMinSNS", "StmtMinCloudwatch", "StmtMinCloudwatchLogs", "StmtMinKMS", "StmtMinDynamoDB"]);
+    let sids: Vec<String> = r["roles"]["Task"]["inline"]["matillion-agent-minimum"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "StmtMinS3",
+            "StmtMinSQS",
+            "StmtMinRDS",
+            "StmtMinEC2",
+            "StmtMinSNS",
+            "StmtMinCloudwatch",
+            "StmtMinCloudwatchLogs",
+            "StmtMinKMS",
+            "StmtMinDynamoDB"
+        ]
+    );
     let managed = |b: &Bindings| list(&b.module(&m)["roles"]["Task"]["managed"]);
-    assert_eq!(managed(&b), ["arn:aws:iam::aws:policy/CloudWatchFullAccess", "arn:aws:iam::aws:policy/SecretsManagerReadWrite"]);
+    assert_eq!(
+        managed(&b),
+        [
+            "arn:aws:iam::aws:policy/CloudWatchFullAccess",
+            "arn:aws:iam::aws:policy/SecretsManagerReadWrite"
+        ]
+    );
     let mut on = b.clone();
-    on.params.insert("EnableBedrock".into(), ParamValue::Bool(true));
-    on.params.insert("UseCloudWatchFullAccessV2".into(), ParamValue::Bool(true));
-    assert_eq!(managed(&on), ["arn:aws:iam::aws:policy/CloudWatchFullAccessV2", "arn:aws:iam::aws:policy/SecretsManagerReadWrite", "arn:aws:iam::aws:policy/AmazonBedrockFullAccess"]);
-    assert_eq!(trust(&r, "Task")[0]["Principal"]["Service"], serde_json::json!(["ecs-tasks.amazonaws.com"]));
+    on.params
+        .insert("EnableBedrock".into(), ParamValue::Bool(true));
+    on.params
+        .insert("UseCloudWatchFullAccessV2".into(), ParamValue::Bool(true));
+    assert_eq!(
+        managed(&on),
+        [
+            "arn:aws:iam::aws:policy/CloudWatchFullAccessV2",
+            "arn:aws:iam::aws:policy/SecretsManagerReadWrite",
+            "arn:aws:iam::aws:policy/AmazonBedrockFullAccess"
+        ]
+    );
+    assert_eq!(
+        trust(&r, "Task")[0]["Principal"]["Service"],
+        serde_json::json!(["ecs-tasks.amazonaws.com"])
+    );
 }
 
 #[test]
 fn matillion_streaming_agent_002() {
     let m = module("specs/matillion-streaming-ecs.yaml");
     let mut b = Bindings::defaults(&m);
-    let arns = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:one-AbCdEf", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:two-AbCdEf"];
-    b.params.insert("SecretArns".into(), ParamValue::List(arns.iter().map(|s| (*s).to_owned()).collect()));
+    let arns = [
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:one-AbCdEf",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:two-AbCdEf",
+    ];
+    b.params.insert(
+        "SecretArns".into(),
+        ParamValue::List(arns.iter().map(|s| (*s).to_owned()).collect()),
+    );
     let r = b.module(&m);
-    assert_same("002", &inline_grants(&r), &expect("TaskExecution", &["secretsmanager:GetSecretValue"], &arns));
-    assert_eq!(list(&r["roles"]["TaskExecution"]["managed"]), ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]);
+    assert_same(
+        "002",
+        &inline_grants(&r),
+        &expect("TaskExecution", &["secretsmanager:GetSecretValue"], &arns),
+    );
+    assert_eq!(
+        list(&r["roles"]["TaskExecution"]["managed"]),
+        ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+    );
     let t = trust(&r, "Task");
     assert_eq!(t.len(), 1);
-    assert_eq!(t[0]["Principal"]["Service"], serde_json::json!(["ecs-tasks.amazonaws.com", "ec2.amazonaws.com"]));
+    assert_eq!(
+        t[0]["Principal"]["Service"],
+        serde_json::json!(["ecs-tasks.amazonaws.com", "ec2.amazonaws.com"])
+    );
     assert_eq!(t[0]["Action"], serde_json::json!(["sts:AssumeRole"]));
     // The document's alternative: every secret, which is the default.
     let d = Bindings::defaults(&m).module(&m);
-    assert_same("002 default", &inline_grants(&d), &expect("TaskExecution", &["secretsmanager:GetSecretValue"], &["*"]));
+    assert_same(
+        "002 default",
+        &inline_grants(&d),
+        &expect("TaskExecution", &["secretsmanager:GetSecretValue"], &["*"]),
+    );
 }
 
 #[test]
 fn matillion_advanced_template_003() {
     let m = module("specs/matillion-agent-cfn.yaml");
     let r = Bindings::defaults(&m).module(&m);
-    let secrets = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-key-name-AbCdEf", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:database-password-AbCdEf"];
+    let secrets = [
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-key-name-AbCdEf",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:database-password-AbCdEf",
+    ];
     let want = union(vec![
-        expect("TaskExecution", &["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken", "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], &["*"]),
-        expect("Task", &["s3:ListBucket", "s3:GetBucketLocation"], &["arn:aws:s3:::matillion-staging-example"]),
-        expect("Task", &["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:GetObjectAcl", "s3:DeleteObject"], &["arn:aws:s3:::matillion-staging-example/*"]),
+        expect(
+            "TaskExecution",
+            &[
+                "ecr-public:GetAuthorizationToken",
+                "sts:GetServiceBearerToken",
+                "ecr:GetAuthorizationToken",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+            ],
+            &["*"],
+        ),
+        expect(
+            "Task",
+            &["s3:ListBucket", "s3:GetBucketLocation"],
+            &["arn:aws:s3:::matillion-staging-example"],
+        ),
+        expect(
+            "Task",
+            &[
+                "s3:PutObject",
+                "s3:PutObjectAcl",
+                "s3:GetObject",
+                "s3:GetObjectAcl",
+                "s3:DeleteObject",
+            ],
+            &["arn:aws:s3:::matillion-staging-example/*"],
+        ),
         expect("Task", &["secretsmanager:GetSecretValue"], &secrets),
         expect("Task", &["secretsmanager:ListSecrets"], &["*"]),
     ]);
@@ -142,60 +298,206 @@ fn stackstate_004() {
     let integration: &[&[&str]] = &[
         &["cloudtrail:LookupEvents", "iam:ListAccountAliases"],
         &["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"],
-        &["ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeVpnGateways", "ec2:DescribeNetworkInterfaces"],
-        &["elasticloadbalancing:DescribeInstanceHealth", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+        &[
+            "ec2:DescribeInstances",
+            "ec2:DescribeInstanceTypes",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeVpcs",
+            "ec2:DescribeVpnGateways",
+            "ec2:DescribeNetworkInterfaces",
+        ],
+        &[
+            "elasticloadbalancing:DescribeInstanceHealth",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTargetHealth",
+        ],
         &["autoscaling:DescribeAutoScalingGroups"],
         &["redshift:DescribeClusters"],
-        &["ecs:DescribeClusters", "ecs:DescribeContainerInstances", "ecs:DescribeServices", "ecs:DescribeTasks", "ecs:ListClusters", "ecs:ListContainerInstances", "ecs:ListServices", "ecs:ListTasks"],
-        &["servicediscovery:GetNamespace", "servicediscovery:GetService", "servicediscovery:ListInstances", "servicediscovery:ListServices"],
-        &["firehose:DescribeDeliveryStream", "firehose:ListDeliveryStreams", "firehose:ListTagsForDeliveryStream"],
-        &["s3:GetBucketNotification", "s3:GetBucketTagging", "s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketVersioning"],
+        &[
+            "ecs:DescribeClusters",
+            "ecs:DescribeContainerInstances",
+            "ecs:DescribeServices",
+            "ecs:DescribeTasks",
+            "ecs:ListClusters",
+            "ecs:ListContainerInstances",
+            "ecs:ListServices",
+            "ecs:ListTasks",
+        ],
+        &[
+            "servicediscovery:GetNamespace",
+            "servicediscovery:GetService",
+            "servicediscovery:ListInstances",
+            "servicediscovery:ListServices",
+        ],
+        &[
+            "firehose:DescribeDeliveryStream",
+            "firehose:ListDeliveryStreams",
+            "firehose:ListTagsForDeliveryStream",
+        ],
+        &[
+            "s3:GetBucketNotification",
+            "s3:GetBucketTagging",
+            "s3:ListAllMyBuckets",
+            "s3:ListBucket",
+            "s3:GetBucketVersioning",
+        ],
         &["rds:DescribeDBClusters", "rds:DescribeDBInstances"],
-        &["route53:GetHostedZone", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53domains:GetDomainDetail", "route53domains:ListDomains", "route53domains:ListTagsForDomain"],
-        &["lambda:GetFunction", "lambda:ListAliases", "lambda:ListEventSourceMappings", "lambda:ListFunctions", "lambda:ListTags"],
-        &["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource", "sns:ListTopics"],
-        &["sqs:GetQueueAttributes", "sqs:ListQueues", "sqs:ListQueueTags"],
-        &["dynamodb:DescribeTable", "dynamodb:ListTables", "dynamodb:ListTagsOfResource"],
-        &["kinesis:DescribeStreamSummary", "kinesis:ListStreams", "kinesis:ListTagsForStream"],
+        &[
+            "route53:GetHostedZone",
+            "route53:ListHostedZones",
+            "route53:ListResourceRecordSets",
+            "route53:ListTagsForResource",
+            "route53domains:GetDomainDetail",
+            "route53domains:ListDomains",
+            "route53domains:ListTagsForDomain",
+        ],
+        &[
+            "lambda:GetFunction",
+            "lambda:ListAliases",
+            "lambda:ListEventSourceMappings",
+            "lambda:ListFunctions",
+            "lambda:ListTags",
+        ],
+        &[
+            "sns:GetTopicAttributes",
+            "sns:ListSubscriptionsByTopic",
+            "sns:ListTagsForResource",
+            "sns:ListTopics",
+        ],
+        &[
+            "sqs:GetQueueAttributes",
+            "sqs:ListQueues",
+            "sqs:ListQueueTags",
+        ],
+        &[
+            "dynamodb:DescribeTable",
+            "dynamodb:ListTables",
+            "dynamodb:ListTagsOfResource",
+        ],
+        &[
+            "kinesis:DescribeStreamSummary",
+            "kinesis:ListStreams",
+            "kinesis:ListTagsForStream",
+        ],
         &["apigateway:GET"],
-        &["cloudformation:DescribeStackResources", "cloudformation:DescribeStacks"],
-        &["states:DescribeStateMachine", "states:ListActivities", "states:ListStateMachines", "states:ListTagsForResource"],
+        &[
+            "cloudformation:DescribeStackResources",
+            "cloudformation:DescribeStacks",
+        ],
+        &[
+            "states:DescribeStateMachine",
+            "states:ListActivities",
+            "states:ListStateMachines",
+            "states:ListTagsForResource",
+        ],
     ];
-    let mut parts: Vec<Grants> = integration.iter().map(|a| expect("Integration", a, &star)).collect();
+    let mut parts: Vec<Grants> = integration
+        .iter()
+        .map(|a| expect("Integration", a, &star))
+        .collect();
     let objects = format!("{bucket}/*");
-    parts.push(expect("Integration", &["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"], &[&bucket, &objects]));
-    parts.push(expect("Eventbridge", &["firehose:PutRecord", "firehose:PutRecordBatch"], &[&format!("arn:aws:firehose:{region}:{acct}:deliverystream/stackstate-eventbridge-stream")]));
+    parts.push(expect(
+        "Integration",
+        &[
+            "s3:DeleteObject",
+            "s3:GetObject",
+            "s3:GetObjectVersion",
+            "s3:ListBucket",
+        ],
+        &[&bucket, &objects],
+    ));
+    parts.push(expect(
+        "Eventbridge",
+        &["firehose:PutRecord", "firehose:PutRecordBatch"],
+        &[&format!(
+            "arn:aws:firehose:{region}:{acct}:deliverystream/stackstate-eventbridge-stream"
+        )],
+    ));
     let prefix = format!("{bucket}/AWSLogs/{acct}/EventBridge/{region}/*");
-    parts.push(expect("Firehose", &["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject", "s3:PutObjectAcl"], &[&prefix, &bucket]));
-    parts.push(expect("Firehose", &["kms:Decrypt", "kms:GenerateDataKey"], &[&format!("arn:aws:kms:{region}:{acct}:alias/stackstate-integration")]));
+    parts.push(expect(
+        "Firehose",
+        &[
+            "s3:AbortMultipartUpload",
+            "s3:GetBucketLocation",
+            "s3:GetObject",
+            "s3:ListBucket",
+            "s3:ListBucketMultipartUploads",
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+        ],
+        &[&prefix, &bucket],
+    ));
+    parts.push(expect(
+        "Firehose",
+        &["kms:Decrypt", "kms:GenerateDataKey"],
+        &[&format!(
+            "arn:aws:kms:{region}:{acct}:alias/stackstate-integration"
+        )],
+    ));
     assert_same("004", &inline_grants(&r), &union(parts));
 
     // The KMS conditions, as the document writes them.
-    let kms = &r["roles"]["Firehose"]["inline"]["StackStateFirehosePolicy"]["Statement"][1]["Condition"];
-    assert_eq!(kms["StringEquals"]["kms:ViaService"], serde_json::json!([format!("s3.{region}.amazonaws.com")]));
-    assert_eq!(kms["ArnLike"]["kms:EncryptionContext:aws:s3:arn"], serde_json::json!([prefix]));
+    let kms =
+        &r["roles"]["Firehose"]["inline"]["StackStateFirehosePolicy"]["Statement"][1]["Condition"];
+    assert_eq!(
+        kms["StringEquals"]["kms:ViaService"],
+        serde_json::json!([format!("s3.{region}.amazonaws.com")])
+    );
+    assert_eq!(
+        kms["ArnLike"]["kms:EncryptionContext:aws:s3:arn"],
+        serde_json::json!([prefix])
+    );
 
     // Trust: cross-account root with sts:ExternalId by default, the EC2 service when switched; 2008-10-17 kept.
     let t = trust(&r, "Integration");
     assert_eq!(r["roles"]["Integration"]["trust"]["Version"], "2008-10-17");
     assert_eq!(t.len(), 1);
-    assert_eq!(t[0]["Principal"]["AWS"], serde_json::json!(["arn:aws:iam::111122223333:root"]));
-    assert_eq!(t[0]["Condition"]["StringEquals"]["sts:ExternalId"], serde_json::json!(["stackstate-external-id-example"]));
+    assert_eq!(
+        t[0]["Principal"]["AWS"],
+        serde_json::json!(["arn:aws:iam::111122223333:root"])
+    );
+    assert_eq!(
+        t[0]["Condition"]["StringEquals"]["sts:ExternalId"],
+        serde_json::json!(["stackstate-external-id-example"])
+    );
     let mut ec2 = b.clone();
-    ec2.params.insert("AgentOnEc2".into(), ParamValue::Bool(true));
+    ec2.params
+        .insert("AgentOnEc2".into(), ParamValue::Bool(true));
     let t = trust(&ec2.module(&m), "Integration");
     assert_eq!(t.len(), 1);
-    assert_eq!(t[0]["Principal"]["Service"], serde_json::json!(["ec2.amazonaws.com"]));
-    assert_eq!(trust(&r, "Eventbridge")[0]["Principal"]["Service"], serde_json::json!(["events.amazonaws.com"]));
-    assert_eq!(trust(&r, "Firehose")[0]["Principal"]["Service"], serde_json::json!(["firehose.amazonaws.com"]));
+    assert_eq!(
+        t[0]["Principal"]["Service"],
+        serde_json::json!(["ec2.amazonaws.com"])
+    );
+    assert_eq!(
+        trust(&r, "Eventbridge")[0]["Principal"]["Service"],
+        serde_json::json!(["events.amazonaws.com"])
+    );
+    assert_eq!(
+        trust(&r, "Firehose")[0]["Principal"]["Service"],
+        serde_json::json!(["firehose.amazonaws.com"])
+    );
 
     // The key policy: three statements with their principals and the ViaService condition.
     let key = &r["kms_keys"]["StackstateIntegration"]["Statement"];
-    assert_eq!(key[0]["Principal"]["AWS"], serde_json::json!([format!("arn:aws:iam::{acct}:root")]));
+    assert_eq!(
+        key[0]["Principal"]["AWS"],
+        serde_json::json!([format!("arn:aws:iam::{acct}:root")])
+    );
     assert_eq!(list(&key[0]["Action"]).len(), 14);
     assert_eq!(key[1]["Principal"]["AWS"], serde_json::json!(["*"]));
-    assert_eq!(key[1]["Condition"]["StringEquals"]["kms:ViaService"], serde_json::json!([format!("s3.{region}.amazonaws.com")]));
-    assert_eq!(key[2]["Principal"]["Service"], serde_json::json!(["delivery.logs.amazonaws.com"]));
+    assert_eq!(
+        key[1]["Condition"]["StringEquals"]["kms:ViaService"],
+        serde_json::json!([format!("s3.{region}.amazonaws.com")])
+    );
+    assert_eq!(
+        key[2]["Principal"]["Service"],
+        serde_json::json!(["delivery.logs.amazonaws.com"])
+    );
 }
 
 #[test]
@@ -204,12 +506,67 @@ fn poolside_001() {
     let b = Bindings::defaults(&m);
     let r = b.module(&m);
     let got = inline_grants(&r);
-    let actions = |role: &str| -> BTreeSet<String> { got.iter().filter(|(r, _, _)| r == role).map(|(_, a, _)| a.clone()).collect() };
+    let actions = |role: &str| -> BTreeSet<String> {
+        got.iter()
+            .filter(|(r, _, _)| r == role)
+            .map(|(_, a, _)| a.clone())
+            .collect()
+    };
     // Every action the document names, on the role it names.
-    let pod_doc = ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "aws-marketplace:MeterUsage", "kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "bedrock:GetFoundationModel", "bedrock:ListFoundationModels", "bedrock:ListCustomModels", "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:CreateModelCustomizationJob", "bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob", "iam:PassRole"];
-    let bastion_doc = ["ecr:PutImageTagMutability", "ecr:GetDownloadUrlForLayer", "ecr:ListTagsForResource", "ecr:UploadLayerPart", "ecr:ListImages", "ecr:PutImage", "ecr:UntagResource", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages", "ecr:TagResource", "ecr:DescribeRepositories", "ecr:InitiateLayerUpload", "ecr:DescribeRegistry", "ecr:GetAuthorizationToken", "ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter", "ssm:DeleteParameters", "acm:DescribeCertificate", "acm:GetCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"];
+    let pod_doc = [
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+        "aws-marketplace:MeterUsage",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "bedrock:GetFoundationModel",
+        "bedrock:ListFoundationModels",
+        "bedrock:ListCustomModels",
+        "bedrock:InvokeModel",
+        "bedrock:InvokeModelWithResponseStream",
+        "bedrock:CreateModelCustomizationJob",
+        "bedrock:GetModelCustomizationJob",
+        "bedrock:StopModelCustomizationJob",
+        "iam:PassRole",
+    ];
+    let bastion_doc = [
+        "ecr:PutImageTagMutability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:ListTagsForResource",
+        "ecr:UploadLayerPart",
+        "ecr:ListImages",
+        "ecr:PutImage",
+        "ecr:UntagResource",
+        "ecr:BatchGetImage",
+        "ecr:CompleteLayerUpload",
+        "ecr:DescribeImages",
+        "ecr:TagResource",
+        "ecr:DescribeRepositories",
+        "ecr:InitiateLayerUpload",
+        "ecr:DescribeRegistry",
+        "ecr:GetAuthorizationToken",
+        "ssm:PutParameter",
+        "ssm:DeleteParameter",
+        "ssm:GetParametersByPath",
+        "ssm:GetParameters",
+        "ssm:GetParameter",
+        "ssm:DeleteParameters",
+        "acm:DescribeCertificate",
+        "acm:GetCertificate",
+        "acm:ListCertificates",
+        "acm:ListTagsForCertificate",
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:DeleteItem",
+    ];
     let pod: BTreeSet<String> = pod_doc.iter().map(|a| a.to_lowercase()).collect();
-    assert_eq!(actions("EksPod"), pod, "the pod role grants exactly the document's actions");
+    assert_eq!(
+        actions("EksPod"),
+        pod,
+        "the pod role grants exactly the document's actions"
+    );
     let bastion = actions("BastionHost");
     for a in bastion_doc {
         assert!(bastion.contains(&a.to_lowercase()), "bastion lacks {a}");
@@ -219,37 +576,105 @@ fn poolside_001() {
     for extra in &bastion {
         let documented = bastion_doc.iter().any(|a| a.eq_ignore_ascii_case(extra));
         let cognito = extra.starts_with("cognito-idp:");
-        let default_policy = extra.starts_with("ec2:describe") || extra.starts_with("eks:") || ["iam:getrole", "iam:getrolepolicy", "iam:listrolepolicies", "iam:listattachedrolepolicies", "s3:listbucket", "s3:getbucketlocation", "s3:getobject", "s3:putobject", "s3:deleteobject", "kms:decrypt", "kms:encrypt", "kms:generatedatakey", "kms:describekey"].contains(&extra.as_str());
-        assert!(documented || cognito || default_policy, "bastion grants {extra}, which no part of the document covers");
+        let default_policy = extra.starts_with("ec2:describe")
+            || extra.starts_with("eks:")
+            || [
+                "iam:getrole",
+                "iam:getrolepolicy",
+                "iam:listrolepolicies",
+                "iam:listattachedrolepolicies",
+                "s3:listbucket",
+                "s3:getbucketlocation",
+                "s3:getobject",
+                "s3:putobject",
+                "s3:deleteobject",
+                "kms:decrypt",
+                "kms:encrypt",
+                "kms:generatedatakey",
+                "kms:describekey",
+            ]
+            .contains(&extra.as_str());
+        assert!(
+            documented || cognito || default_policy,
+            "bastion grants {extra}, which no part of the document covers"
+        );
     }
     // Scoping as the document scopes it.
     let bucket = "arn:aws:s3:::poolside-deployment-123456789012";
     assert!(got.contains(&("EksPod".into(), "s3:listbucket".into(), bucket.into())));
-    assert!(got.contains(&("EksPod".into(), "s3:getobject".into(), format!("{bucket}/*"))));
-    assert!(got.iter().filter(|(r, a, _)| r == "EksPod" && a.starts_with("kms:")).all(|(_, _, res)| res.starts_with("arn:aws:kms:")));
-    assert!(got.iter().filter(|(r, a, _)| r == "BastionHost" && a.starts_with("ssm:")).all(|(_, _, res)| res.ends_with(":parameter/poolside/deployment/*")));
-    assert!(got.iter().filter(|(r, a, _)| r == "BastionHost" && a.starts_with("ecr:") && a != "ecr:getauthorizationtoken" && a != "ecr:describeregistry").all(|(_, _, res)| res.ends_with(":repository/poolside-*")));
+    assert!(got.contains(&(
+        "EksPod".into(),
+        "s3:getobject".into(),
+        format!("{bucket}/*")
+    )));
+    assert!(got
+        .iter()
+        .filter(|(r, a, _)| r == "EksPod" && a.starts_with("kms:"))
+        .all(|(_, _, res)| res.starts_with("arn:aws:kms:")));
+    assert!(got
+        .iter()
+        .filter(|(r, a, _)| r == "BastionHost" && a.starts_with("ssm:"))
+        .all(|(_, _, res)| res.ends_with(":parameter/poolside/deployment/*")));
+    assert!(got
+        .iter()
+        .filter(|(r, a, _)| r == "BastionHost"
+            && a.starts_with("ecr:")
+            && a != "ecr:getauthorizationtoken"
+            && a != "ecr:describeregistry")
+        .all(|(_, _, res)| res.ends_with(":repository/poolside-*")));
     // PassRole only on the customization job role, only to Bedrock.
-    let pass = r["roles"]["EksPod"]["inline"].as_object().unwrap().values().flat_map(|d| d["Statement"].as_array().unwrap().clone()).find(|s| list(&s["Action"]).contains(&"iam:PassRole".to_owned())).unwrap();
-    assert_eq!(list(&pass["Resource"]), ["arn:aws:iam::123456789012:role/poolside-customization-job"]);
-    assert_eq!(pass["Condition"]["StringEquals"]["iam:PassedToService"], serde_json::json!(["bedrock.amazonaws.com"]));
+    let pass = r["roles"]["EksPod"]["inline"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|d| d["Statement"].as_array().unwrap().clone())
+        .find(|s| list(&s["Action"]).contains(&"iam:PassRole".to_owned()))
+        .unwrap();
+    assert_eq!(
+        list(&pass["Resource"]),
+        ["arn:aws:iam::123456789012:role/poolside-customization-job"]
+    );
+    assert_eq!(
+        pass["Condition"]["StringEquals"]["iam:PassedToService"],
+        serde_json::json!(["bedrock.amazonaws.com"])
+    );
     // Both trust modes.
     let irsa = trust(&r, "EksPod");
     assert_eq!(irsa.len(), 1);
     assert_eq!(list(&irsa[0]["Action"]), ["sts:AssumeRoleWithWebIdentity"]);
     let mut pi = b.clone();
-    pi.params.insert("UsePodIdentity".into(), ParamValue::Bool(true));
+    pi.params
+        .insert("UsePodIdentity".into(), ParamValue::Bool(true));
     let pod_identity = trust(&pi.module(&m), "EksPod");
-    assert_eq!(pod_identity[0]["Principal"]["Service"], serde_json::json!(["pods.eks.amazonaws.com"]));
-    assert_eq!(list(&pod_identity[0]["Action"]), ["sts:AssumeRole", "sts:TagSession"]);
+    assert_eq!(
+        pod_identity[0]["Principal"]["Service"],
+        serde_json::json!(["pods.eks.amazonaws.com"])
+    );
+    assert_eq!(
+        list(&pod_identity[0]["Action"]),
+        ["sts:AssumeRole", "sts:TagSession"]
+    );
     // The bastion has an instance profile; the controller role carries the module's LBC policy.
     assert!(!r["roles"]["BastionHost"]["instance_profile"].is_null());
     let lbc = list(&r["roles"]["LoadBalancerController"]["managed"]);
     assert_eq!(lbc.len(), 1);
     assert!(lbc[0].starts_with("arn:aws:iam::123456789012:policy/"));
     let doc = &r["policies"].as_object().unwrap().values().next().unwrap()["document"];
-    let lbc_actions: BTreeSet<String> = doc["Statement"].as_array().unwrap().iter().flat_map(|s| list(&s["Action"])).collect();
-    for a in ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "ec2:AuthorizeSecurityGroupIngress", "iam:CreateServiceLinkedRole", "wafv2:AssociateWebACL", "shield:CreateProtection", "acm:DescribeCertificate"] {
+    let lbc_actions: BTreeSet<String> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| list(&s["Action"]))
+        .collect();
+    for a in [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "iam:CreateServiceLinkedRole",
+        "wafv2:AssociateWebACL",
+        "shield:CreateProtection",
+        "acm:DescribeCertificate",
+    ] {
         assert!(lbc_actions.contains(a), "LBC policy lacks {a}");
     }
 }

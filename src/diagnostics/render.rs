@@ -4,14 +4,38 @@ use super::Diagnostic;
 use crate::rules::{self, Severity};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, termcolor::WriteColor};
+use codespan_reporting::term;
+use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Renders diagnostics like rustc: code, message, the source line with a caret, help.
 /// `texts` gives the text of each file a diagnostic may point into.
+///
+/// The text is rendered in memory and written at once (codespan-reporting writes every
+/// fragment separately, a system call each on an unbuffered stderr), except on a console
+/// whose colours are set by calls rather than escape codes.
 pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
+    if out.supports_color() && out.is_synchronous() {
+        render_human(diags, texts, out);
+        return;
+    }
+    let bytes = if out.supports_color() {
+        let mut buf = Ansi::new(Vec::with_capacity(256 * diags.len()));
+        render_human(diags, texts, &mut buf);
+        buf.into_inner()
+    } else {
+        let mut buf = NoColor::new(Vec::with_capacity(256 * diags.len()));
+        render_human(diags, texts, &mut buf);
+        buf.into_inner()
+    };
+    // Writing to a terminal or buffer only fails if the stream is gone; nothing to do then.
+    let _ = out.write_all(&bytes);
+    let _ = out.flush();
+}
+
+fn render_human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<&Path, usize> = HashMap::new();
     let config = term::Config::default();

@@ -18,14 +18,6 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn code_list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{}`", cell(s)))
-        .collect::<Vec<_>>()
-        .join("<br>")
-}
-
 fn render(m: &Module) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {}\n", m.name);
@@ -200,6 +192,33 @@ fn role(s: &mut String, r: &Role) {
     }
 }
 
+/// Appends `text` as a table cell's content: `|` escaped, newlines as spaces.
+fn push_cell(s: &mut String, text: &str) {
+    if !text.contains(['|', '\n']) {
+        s.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '|' => s.push_str("\\|"),
+            '\n' => s.push(' '),
+            c => s.push(c),
+        }
+    }
+}
+
+/// Appends items as `` `a`<br>`b` ``.
+fn push_code_list<T: AsRef<str>>(s: &mut String, items: impl IntoIterator<Item = T>) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            s.push_str("<br>");
+        }
+        s.push('`');
+        push_cell(s, item.as_ref());
+        s.push('`');
+    }
+}
+
 /// A table: one row per statement with service, actions, resources or principals, conditions.
 fn permissions(s: &mut String, doc: &PolicyDocument) {
     let principal_col = doc.kind != DocKind::Identity;
@@ -215,75 +234,80 @@ fn permissions(s: &mut String, doc: &PolicyDocument) {
     let cols = header.matches('|').count() - 1;
     let _ = writeln!(s, "{header}\n|{}", "---|".repeat(cols));
     for st in &doc.statements {
-        let mut services: Vec<&str> = st
-            .actions
-            .iter()
-            .map(|a| a.split(':').next().unwrap_or(a))
-            .collect();
-        services.dedup();
-        let effect = format!(
-            "{}{}{}",
-            st.effect.as_str(),
-            st.sid
-                .as_ref()
-                .map(|x| format!(" ({x})"))
-                .unwrap_or_default(),
-            st.when
-                .as_ref()
-                .map(|w| format!(" when `{}`", w.display()))
-                .unwrap_or_default()
-        );
-        let actions = code_list(&st.actions);
-        let _ = write!(
-            s,
-            "| {} | {} | {}{actions} |",
-            cell(&effect),
-            services.join(", "),
-            if st.not_action { "all but " } else { "" }
-        );
+        // | effect (sid) when `x` | services | actions |
+        s.push_str("| ");
+        push_cell(s, st.effect.as_str());
+        if let Some(sid) = &st.sid {
+            s.push_str(" (");
+            push_cell(s, sid);
+            s.push(')');
+        }
+        if let Some(w) = &st.when {
+            s.push_str(" when `");
+            push_cell(s, &w.display());
+            s.push('`');
+        }
+        s.push_str(" | ");
+        let mut last: Option<&str> = None;
+        for a in &st.actions {
+            let service = a.split(':').next().unwrap_or(a);
+            if last == Some(service) {
+                continue;
+            }
+            if last.is_some() {
+                s.push_str(", ");
+            }
+            s.push_str(service);
+            last = Some(service);
+        }
+        s.push_str(" | ");
+        if st.not_action {
+            s.push_str("all but ");
+        }
+        push_code_list(s, &st.actions);
+        s.push_str(" |");
         if principal_col {
-            let p = match &st.principal {
-                None => String::new(),
-                Some(Principal::Any) => "`*`".into(),
-                Some(Principal::Typed(m)) => m
-                    .iter()
-                    .map(|(t, v)| {
-                        format!(
-                            "{}: {}",
-                            t.as_str(),
-                            code_list(&v.iter().map(Template::display).collect::<Vec<_>>())
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("<br>"),
-            };
-            let _ = write!(
-                s,
-                " {}{p} |",
-                if st.not_principal { "all but " } else { "" }
-            );
+            s.push(' ');
+            if st.not_principal {
+                s.push_str("all but ");
+            }
+            match &st.principal {
+                None => {}
+                Some(Principal::Any) => s.push_str("`*`"),
+                Some(Principal::Typed(m)) => {
+                    for (i, (t, v)) in m.iter().enumerate() {
+                        if i > 0 {
+                            s.push_str("<br>");
+                        }
+                        s.push_str(t.as_str());
+                        s.push_str(": ");
+                        push_code_list(s, v.iter().map(Template::display));
+                    }
+                }
+            }
+            s.push_str(" |");
         }
         if resource_col {
-            let r = st
-                .resources
-                .as_ref()
-                .map(|r| code_list(&r.iter().map(Template::display).collect::<Vec<_>>()))
-                .unwrap_or_default();
-            let _ = write!(s, " {}{r} |", if st.not_resource { "all but " } else { "" });
+            s.push(' ');
+            if st.not_resource {
+                s.push_str("all but ");
+            }
+            if let Some(r) = &st.resources {
+                push_code_list(s, r.iter().map(Template::display));
+            }
+            s.push_str(" |");
         }
-        let conds: Vec<String> = st
-            .conditions
-            .iter()
-            .map(|c| {
-                format!(
-                    "`{}` `{}` = {}",
-                    c.op,
-                    cell(&c.key.display()),
-                    code_list(&c.values.iter().map(Template::display).collect::<Vec<_>>())
-                )
-            })
-            .collect();
-        let _ = writeln!(s, " {} |", conds.join("<br>"));
+        s.push(' ');
+        for (i, c) in st.conditions.iter().enumerate() {
+            if i > 0 {
+                s.push_str("<br>");
+            }
+            let _ = write!(s, "`{}` `", c.op);
+            push_cell(s, &c.key.display());
+            s.push_str("` = ");
+            push_code_list(s, c.values.iter().map(Template::display));
+        }
+        s.push_str(" |\n");
     }
     s.push('\n');
 }

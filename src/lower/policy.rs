@@ -134,7 +134,8 @@ impl Lowerer<'_> {
             }
         };
         if let Some(sid) = &s.sid {
-            if sid.is_empty() || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // IAM accepts an empty Sid; otherwise letters and digits only.
+            if !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 self.error(
                     &rules::INVALID_STATEMENT,
                     &path.key("Sid"),

@@ -288,3 +288,290 @@ pub fn iam_size(doc: &Value) -> usize {
     let s = doc.to_string();
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
+
+/// [`iam_size`] of one JSON string: quotes plus each character as serde_json escapes it,
+/// whitespace not counted.
+fn string_size(s: &str) -> usize {
+    2 + text_size(s)
+}
+
+/// [`string_size`] without the quotes (additive over concatenation).
+fn text_size(s: &str) -> usize {
+    if s.bytes()
+        .all(|b| (0x21..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        return s.len();
+    }
+    s.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c if c.is_whitespace() => 0,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `[` items `,` ... `]` around items of the given total size.
+fn array_size(count: usize, items: usize) -> usize {
+    2 + items + count.saturating_sub(1)
+}
+
+impl Bindings {
+    /// `iam_size(&self.document(doc))`, computed without building the JSON.
+    pub fn document_size(&self, doc: &PolicyDocument) -> usize {
+        // {"Version":"…","Id":"…","Statement":[…]}
+        let mut n = 2 + string_size("Version") + 1 + string_size(&doc.version);
+        if let Some(id) = &doc.id {
+            n += 1 + string_size("Id") + 1 + string_size(id);
+        }
+        let (mut count, mut items) = (0, 0);
+        for s in doc.statements.iter().filter(|s| self.on(&s.when)) {
+            count += 1;
+            items += self.statement_size(s);
+        }
+        n + 1 + string_size("Statement") + 1 + array_size(count, items)
+    }
+
+    /// Number of values and their total [`string_size`] for a list of templates.
+    fn values_size(&self, items: &[Template]) -> (usize, usize) {
+        items.iter().fold((0, 0), |(c, t), item| {
+            let (c2, t2) = self.expand_size(item);
+            (c + c2, t + t2)
+        })
+    }
+
+    /// How many values [`Bindings::expand`] gives for `t`, and their total [`string_size`].
+    fn expand_size(&self, t: &Template) -> (usize, usize) {
+        // `count` strings, `total` characters of text over all of them.
+        let (mut count, mut total) = (1usize, 0usize);
+        let add = |count: usize, total: &mut usize, text: usize| *total += count * text;
+        for p in &t.parts {
+            match p {
+                Part::Lit(l) => add(count, &mut total, text_size(l)),
+                Part::PolicyVar(v) => add(count, &mut total, 3 + text_size(v)),
+                Part::Pseudo(x) => add(count, &mut total, text_size(self.pseudo(*x))),
+                Part::Param(n) => match self.params.get(n.as_str()) {
+                    Some(ParamValue::List(list)) => {
+                        let sum: usize = list.iter().map(|i| text_size(i)).sum();
+                        total = total * list.len() + count * sum;
+                        count *= list.len();
+                    }
+                    Some(ParamValue::Str(s)) | Some(ParamValue::Number(s)) => {
+                        add(count, &mut total, text_size(s))
+                    }
+                    Some(ParamValue::Bool(b)) => add(count, &mut total, if *b { 4 } else { 5 }),
+                    None => add(count, &mut total, 2 + text_size(n.as_str())),
+                },
+            }
+        }
+        (count, total + 2 * count)
+    }
+
+    fn statement_size(&self, s: &Statement) -> usize {
+        let entry = |key: &str, value: usize| 1 + string_size(key) + value;
+        // Entries are separated by commas: one less than their number, added at the end.
+        let mut entries = 0usize;
+        let mut n = 2usize;
+        let mut push = |size: usize| {
+            entries += 1;
+            n += size;
+        };
+        if let Some(sid) = &s.sid {
+            push(entry("Sid", string_size(sid)));
+        }
+        push(entry("Effect", string_size(s.effect.as_str())));
+        if let Some(p) = &s.principal {
+            let v = match p {
+                Principal::Any => string_size("*"),
+                Principal::Typed(t) => {
+                    let mut obj = 2 + t.len().saturating_sub(1);
+                    for (k, v) in t {
+                        let (c, size) = self.values_size(v);
+                        obj += 1 + string_size(k.as_str()) + array_size(c, size);
+                    }
+                    obj
+                }
+            };
+            let key = if s.not_principal {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            push(entry(key, v));
+        }
+        let actions: usize = s.actions.iter().map(|a| string_size(a)).sum();
+        let key = if s.not_action { "NotAction" } else { "Action" };
+        push(entry(key, array_size(s.actions.len(), actions)));
+        if let Some(r) = &s.resources {
+            let (c, size) = self.values_size(r);
+            let key = if s.not_resource {
+                "NotResource"
+            } else {
+                "Resource"
+            };
+            push(entry(key, array_size(c, size)));
+        }
+        if !s.conditions.is_empty() {
+            // Operators in first-use order; a repeated key within one keeps its first place
+            // and its last values, as the JSON map does.
+            let mut ops: Vec<(String, Vec<(String, usize)>)> = Vec::new();
+            for c in &s.conditions {
+                let op = c.op.to_string();
+                let i = match ops.iter().position(|(o, _)| *o == op) {
+                    Some(i) => i,
+                    None => {
+                        ops.push((op, Vec::new()));
+                        ops.len() - 1
+                    }
+                };
+                let key = self.scalar(&c.key);
+                let (count, size) = self.values_size(&c.values);
+                let value = array_size(count, size);
+                let keys = &mut ops[i].1;
+                match keys.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = value,
+                    None => keys.push((key, value)),
+                }
+            }
+            let mut obj = 2 + ops.len().saturating_sub(1);
+            for (op, keys) in &ops {
+                let mut inner = 2 + keys.len().saturating_sub(1);
+                for (k, v) in keys {
+                    inner += 1 + string_size(k) + v;
+                }
+                obj += 1 + string_size(op) + inner;
+            }
+            push(entry("Condition", obj));
+        }
+        n + entries.saturating_sub(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_sizes_follow_serde_json() {
+        for s in [
+            "",
+            "a b",
+            "x\"y\\z",
+            "tab\there\nnew",
+            "\u{1}\u{1f}\u{7f}",
+            "é\u{a0}\u{2028}x",
+            "${aws:username}",
+        ] {
+            assert_eq!(string_size(s), iam_size(&json!(s)), "{s:?}");
+        }
+    }
+
+    /// The computed size equals the size of the built JSON for every document of the
+    /// repository's specs and fixtures, with default and worst-case bindings.
+    #[test]
+    fn document_size_matches_iam_size() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut specs = Vec::new();
+        for dir in ["specs", "tests/fixtures"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|e| e == "yaml") {
+                        specs.push(p);
+                    }
+                }
+            }
+        }
+        let mut checked = 0;
+        for spec in specs {
+            let Ok(loaded) = crate::spec::load::load_file(&spec) else {
+                continue;
+            };
+            let Ok(m) = crate::lower::lower(&loaded) else {
+                continue;
+            };
+            for b in [Bindings::defaults(&m), Bindings::worst_case(&m)] {
+                let docs = m
+                    .roles
+                    .values()
+                    .flat_map(|r| std::iter::once(&r.trust).chain(r.inline.iter().map(|p| &p.doc)))
+                    .chain(m.policies.values().map(|p| &p.doc))
+                    .chain(m.kms_keys.values().map(|k| &k.policy));
+                for d in docs {
+                    assert_eq!(
+                        b.document_size(d),
+                        iam_size(&b.document(d)),
+                        "{}",
+                        spec.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
+    #[test]
+    fn document_size_matches_iam_size_on_awkward_documents() {
+        let spec = r#"
+module: sizes
+parameters:
+  Arns: {type: list, default: ["arn:aws:s3:::a", "arn:aws:s3:::b\tc", "x y"]}
+  Name: {type: string, default: "a \"quoted\" \\ name"}
+  Num: {type: number, default: 12}
+  On: {type: bool, default: false}
+  NoDefault: {type: string}
+roles:
+  r:
+    trust:
+      - service: [ecs-tasks.amazonaws.com, "lambda.amazonaws.com"]
+        source_account: true
+      - account: ["123456789012"]
+        external_id: ${Name}
+    inline_policies:
+      p:
+        Id: "my id"
+        Statement:
+          - Sid: One
+            Effect: Allow
+            Action: [s3:GetObject, "s3:Put*"]
+            Resource: ["${Arns}/*", "arn:${AWS::Partition}:s3:::${Name}-${Num}/${aws:username}", "${NoDefault}"]
+            Condition:
+              StringEquals: {aws:SourceAccount: "${AWS::AccountId}", "s3:x": [a, b]}
+              StringLike: {"s3:prefix": ["home/\u00e9\u2028/*"]}
+          - Effect: Deny
+            NotAction: iam:*
+            NotResource: "*"
+            when: On
+          - Effect: Allow
+            Action: s3:ListBucket
+            Resource: ${Arns}
+            when: not On
+            Condition:
+              StringEquals: {"s3:x": a}
+              Bool: {aws:SecureTransport: "true"}
+"#;
+        let loaded = crate::spec::load::load_str(std::path::Path::new("sizes.yaml"), spec.into())
+            .expect("loads");
+        let m = crate::lower::lower(&loaded).expect("lowers");
+        let mut b = Bindings::worst_case(&m);
+        for on in [true, false] {
+            b.params.insert("On".into(), ParamValue::Bool(on));
+            for r in m.roles.values() {
+                for d in std::iter::once(&r.trust).chain(r.inline.iter().map(|p| &p.doc)) {
+                    assert_eq!(b.document_size(d), iam_size(&b.document(d)));
+                }
+            }
+        }
+        let mut d = m.roles[0].inline[0].doc.clone();
+        // A key written twice under one operator: the JSON keeps the last values.
+        let c = d.statements[0].conditions[0].clone();
+        d.statements[0].conditions.push(c);
+        d.statements[0].conditions.swap(0, 2);
+        assert_eq!(b.document_size(&d), iam_size(&b.document(&d)));
+    }
+}

@@ -1,11 +1,12 @@
 //! Reading a spec file: size limit, YAML parse, serde into [`Spec`], and load errors turned
 //! into located diagnostics.
 
-use super::source::SourceFile;
+use super::source::{parse_fast, SourceFile};
 use super::Spec;
 use crate::diagnostics::{Diagnostic, SourceRef};
 use crate::rules;
 use crate::suggest::closest;
+use serde::Deserialize;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,7 +53,22 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
 }
 
 /// Parses spec text that came from `path`.
+///
+/// Plain block YAML (what specs are) is read by [`parse_fast`] into a positioned tree and
+/// deserialized from it with serde_yaml_ng's rules ([`fast`]); anything else, and every
+/// error, goes through serde_yaml_ng itself, so results and messages are the same either way.
 pub fn load_str(path: &Path, text: String) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    // ROLEGEN_GENERAL_YAML=1 skips the fast path (to compare the two; output is the same).
+    if std::env::var_os("ROLEGEN_GENERAL_YAML").is_none() {
+        if let Some(tree) = parse_fast(&text) {
+            if let Ok(spec) = Spec::deserialize(fast::De::root(&tree, &text)) {
+                return Ok(LoadedSpec {
+                    file: Arc::new(SourceFile::with_tree(path, text, tree)),
+                    spec,
+                });
+            }
+        }
+    }
     match serde_yaml_ng::from_str::<Spec>(&text) {
         Ok(spec) => Ok(LoadedSpec {
             file: Arc::new(SourceFile::new(path, text)),
@@ -182,4 +198,887 @@ fn expected_fields(msg: &str) -> Vec<String> {
         .step_by(2)
         .map(str::to_owned)
         .collect()
+}
+
+/// A serde deserializer over the fast parser's [`Tree`](super::source::Tree) that follows
+/// serde_yaml_ng's rules for untagged YAML (how plain scalars resolve to null, booleans and
+/// numbers; what an option, a sequence or a map accepts). Its errors carry no message: the
+/// caller then parses again with serde_yaml_ng for the real one.
+mod fast {
+    use super::super::source::{NodeKind, Tree};
+    use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+    use std::fmt;
+
+    /// Any failure; the caller falls back to serde_yaml_ng.
+    #[derive(Debug)]
+    pub struct Error;
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("not read by the fast path")
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    impl de::Error for Error {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Error
+        }
+    }
+
+    type Result<T> = std::result::Result<T, Error>;
+
+    /// Deserializes one node.
+    #[derive(Clone, Copy)]
+    pub struct De<'a> {
+        tree: &'a Tree,
+        text: &'a str,
+        node: u32,
+    }
+
+    impl<'a> De<'a> {
+        /// The document's root.
+        pub fn root(tree: &'a Tree, text: &'a str) -> Self {
+            De {
+                tree,
+                text,
+                node: Tree::ROOT,
+            }
+        }
+
+        fn at(self, node: u32) -> Self {
+            De { node, ..self }
+        }
+
+        fn kind(self) -> NodeKind {
+            self.tree.node(self.node).kind
+        }
+
+        fn value(self) -> &'a str {
+            self.tree.scalar(self.text, self.node)
+        }
+
+        /// The text of a plain scalar, or None.
+        fn plain(self) -> Option<&'a str> {
+            (self.kind() == NodeKind::Plain).then(|| self.value())
+        }
+
+        fn seq<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let mut access = Seq {
+                de: self,
+                items: self.tree.children(self.node),
+                next: 0,
+            };
+            let v = visitor.visit_seq(&mut access)?;
+            // serde_yaml_ng fails when a visitor leaves elements unread.
+            if access.next != access.items.len() {
+                return Err(Error);
+            }
+            Ok(v)
+        }
+
+        fn map<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let mut access = Map {
+                de: self,
+                entries: self.tree.children(self.node),
+                next: 0,
+            };
+            let v = visitor.visit_map(&mut access)?;
+            if access.next != access.entries.len() {
+                return Err(Error);
+            }
+            Ok(v)
+        }
+    }
+
+    struct Seq<'a> {
+        de: De<'a>,
+        items: &'a [u32],
+        next: usize,
+    }
+
+    impl<'de> de::SeqAccess<'de> for Seq<'_> {
+        type Error = Error;
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>> {
+            let Some(&item) = self.items.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            seed.deserialize(self.de.at(item)).map(Some)
+        }
+        fn size_hint(&self) -> Option<usize> {
+            // serde_yaml_ng gives no hint; keep capacities (and so behaviour) alike.
+            None
+        }
+    }
+
+    /// `entries` are key, value, key, value, ...; `next` indexes them.
+    struct Map<'a> {
+        de: De<'a>,
+        entries: &'a [u32],
+        next: usize,
+    }
+
+    impl<'de> de::MapAccess<'de> for Map<'_> {
+        type Error = Error;
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+            let Some(&key) = self.entries.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            seed.deserialize(self.de.at(key)).map(Some)
+        }
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+            let &value = self.entries.get(self.next).ok_or(Error)?;
+            self.next += 1;
+            seed.deserialize(self.de.at(value))
+        }
+    }
+
+    /// A unit variant named by a scalar (`type: string`).
+    struct UnitVariant<'a>(De<'a>);
+
+    impl<'de> de::EnumAccess<'de> for UnitVariant<'_> {
+        type Error = Error;
+        type Variant = Self;
+        fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+            Ok((seed.deserialize(self.0)?, self))
+        }
+    }
+
+    impl<'de> de::VariantAccess<'de> for UnitVariant<'_> {
+        type Error = Error;
+        fn unit_variant(self) -> Result<()> {
+            Ok(())
+        }
+        fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _: T) -> Result<T::Value> {
+            Err(Error)
+        }
+        fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value> {
+            Err(Error)
+        }
+        fn struct_variant<V: Visitor<'de>>(
+            self,
+            _: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value> {
+            Err(Error)
+        }
+    }
+
+    macro_rules! via {
+        ($($method:ident => $target:ident),* $(,)?) => {
+            $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+                self.$target(visitor)
+            })*
+        };
+    }
+
+    impl<'de> de::Deserializer<'de> for De<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.kind() {
+                NodeKind::Map => self.map(visitor),
+                NodeKind::Seq => self.seq(visitor),
+                NodeKind::Quoted => visitor.visit_str(self.value()),
+                NodeKind::Plain => visit_untagged_scalar(visitor, self.value()),
+            }
+        }
+
+        fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.plain().and_then(parse_bool) {
+                Some(b) => visitor.visit_bool(b),
+                None => Err(Error),
+            }
+        }
+
+        fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self
+                .plain()
+                .and_then(|v| parse_signed_int(v, i64::from_str_radix))
+            {
+                Some(n) => visitor.visit_i64(n),
+                None => Err(Error),
+            }
+        }
+
+        fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self
+                .plain()
+                .and_then(|v| parse_signed_int(v, i128::from_str_radix))
+            {
+                Some(n) => visitor.visit_i128(n),
+                None => Err(Error),
+            }
+        }
+
+        fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self
+                .plain()
+                .and_then(|v| parse_unsigned_int(v, u64::from_str_radix))
+            {
+                Some(n) => visitor.visit_u64(n),
+                None => Err(Error),
+            }
+        }
+
+        fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self
+                .plain()
+                .and_then(|v| parse_unsigned_int(v, u128::from_str_radix))
+            {
+                Some(n) => visitor.visit_u128(n),
+                None => Err(Error),
+            }
+        }
+
+        fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.plain().and_then(parse_f64) {
+                Some(n) => visitor.visit_f64(n),
+                None => Err(Error),
+            }
+        }
+
+        via! {
+            deserialize_i8 => deserialize_i64,
+            deserialize_i16 => deserialize_i64,
+            deserialize_i32 => deserialize_i64,
+            deserialize_u8 => deserialize_u64,
+            deserialize_u16 => deserialize_u64,
+            deserialize_u32 => deserialize_u64,
+            deserialize_f32 => deserialize_f64,
+            deserialize_char => deserialize_str,
+            deserialize_string => deserialize_str,
+            deserialize_identifier => deserialize_str,
+        }
+
+        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.kind() {
+                NodeKind::Plain | NodeKind::Quoted => visitor.visit_str(self.value()),
+                _ => Err(Error),
+            }
+        }
+
+        fn deserialize_bytes<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+            Err(Error)
+        }
+
+        fn deserialize_byte_buf<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+            Err(Error)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.plain() {
+                Some(v) if is_null(v) => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        }
+
+        fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.plain() {
+                Some(v) if is_null(v) => visitor.visit_unit(),
+                _ => Err(Error),
+            }
+        }
+
+        fn deserialize_unit_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value> {
+            self.deserialize_unit(visitor)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.kind() {
+                NodeKind::Seq => self.seq(visitor),
+                // An empty plain scalar would read as an empty sequence; the fast parser
+                // never produces one.
+                _ => Err(Error),
+            }
+        }
+
+        fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value> {
+            self.deserialize_seq(visitor)
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: usize,
+            visitor: V,
+        ) -> Result<V::Value> {
+            self.deserialize_seq(visitor)
+        }
+
+        fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.kind() {
+                NodeKind::Map => self.map(visitor),
+                _ => Err(Error),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value> {
+            self.deserialize_map(visitor)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value> {
+            match self.kind() {
+                NodeKind::Plain | NodeKind::Quoted => visitor.visit_enum(UnitVariant(self)),
+                _ => Err(Error),
+            }
+        }
+
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            visitor.visit_unit()
+        }
+    }
+
+    impl<'de> IntoDeserializer<'de, Error> for De<'_> {
+        type Deserializer = Self;
+        fn into_deserializer(self) -> Self {
+            self
+        }
+    }
+
+    // Scalar resolution, as serde_yaml_ng 0.10 `de.rs` does it for untagged plain scalars
+    // (copied so both paths agree exactly).
+
+    fn is_null(v: &str) -> bool {
+        v.is_empty() || matches!(v, "null" | "Null" | "NULL" | "~")
+    }
+
+    fn parse_bool(v: &str) -> Option<bool> {
+        match v {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
+    }
+
+    type Radix<T> = fn(&str, u32) -> std::result::Result<T, std::num::ParseIntError>;
+
+    fn parse_unsigned_int<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
+        let unpositive = scalar.strip_prefix('+').unwrap_or(scalar);
+        for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+            if let Some(rest) = unpositive.strip_prefix(prefix) {
+                if rest.starts_with(['+', '-']) {
+                    return None;
+                }
+                if let Ok(int) = from_str_radix(rest, radix) {
+                    return Some(int);
+                }
+            }
+        }
+        if unpositive.starts_with(['+', '-']) {
+            return None;
+        }
+        if digits_but_not_number(scalar) {
+            return None;
+        }
+        from_str_radix(unpositive, 10).ok()
+    }
+
+    fn parse_signed_int<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
+        let unpositive = if let Some(unpositive) = scalar.strip_prefix('+') {
+            if unpositive.starts_with(['+', '-']) {
+                return None;
+            }
+            unpositive
+        } else {
+            scalar
+        };
+        for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+            if let Some(rest) = unpositive.strip_prefix(prefix) {
+                if rest.starts_with(['+', '-']) {
+                    return None;
+                }
+                if let Ok(int) = from_str_radix(rest, radix) {
+                    return Some(int);
+                }
+            }
+            if let Some(rest) = scalar
+                .strip_prefix('-')
+                .and_then(|r| r.strip_prefix(prefix))
+            {
+                let negative = format!("-{rest}");
+                if let Ok(int) = from_str_radix(&negative, radix) {
+                    return Some(int);
+                }
+            }
+        }
+        if digits_but_not_number(scalar) {
+            return None;
+        }
+        from_str_radix(unpositive, 10).ok()
+    }
+
+    fn parse_negative_int<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
+        for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
+            if let Some(rest) = scalar.strip_prefix(prefix) {
+                let negative = format!("-{rest}");
+                if let Ok(int) = from_str_radix(&negative, radix) {
+                    return Some(int);
+                }
+            }
+        }
+        if digits_but_not_number(scalar) {
+            return None;
+        }
+        from_str_radix(scalar, 10).ok()
+    }
+
+    fn parse_f64(scalar: &str) -> Option<f64> {
+        let unpositive = if let Some(unpositive) = scalar.strip_prefix('+') {
+            if unpositive.starts_with(['+', '-']) {
+                return None;
+            }
+            unpositive
+        } else {
+            scalar
+        };
+        if let ".inf" | ".Inf" | ".INF" = unpositive {
+            return Some(f64::INFINITY);
+        }
+        if let "-.inf" | "-.Inf" | "-.INF" = scalar {
+            return Some(f64::NEG_INFINITY);
+        }
+        if let ".nan" | ".NaN" | ".NAN" = scalar {
+            return Some(f64::NAN.copysign(1.0));
+        }
+        if let Ok(float) = unpositive.parse::<f64>() {
+            if float.is_finite() {
+                return Some(float);
+            }
+        }
+        None
+    }
+
+    fn digits_but_not_number(scalar: &str) -> bool {
+        let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
+        scalar.len() > 1
+            && scalar.starts_with('0')
+            && scalar[1..].bytes().all(|b| b.is_ascii_digit())
+    }
+
+    fn visit_untagged_scalar<'de, V: Visitor<'de>>(visitor: V, v: &str) -> Result<V::Value> {
+        if is_null(v) {
+            return visitor.visit_unit();
+        }
+        if let Some(b) = parse_bool(v) {
+            return visitor.visit_bool(b);
+        }
+        if let Some(int) = parse_unsigned_int(v, u64::from_str_radix) {
+            return visitor.visit_u64(int);
+        }
+        if let Some(int) = parse_negative_int(v, i64::from_str_radix) {
+            return visitor.visit_i64(int);
+        }
+        if let Some(int) = parse_unsigned_int(v, u128::from_str_radix) {
+            return visitor.visit_u128(int);
+        }
+        if let Some(int) = parse_negative_int(v, i128::from_str_radix) {
+            return visitor.visit_i128(int);
+        }
+        if !digits_but_not_number(v) {
+            if let Some(f) = parse_f64(v) {
+                return visitor.visit_f64(f);
+            }
+        }
+        visitor.visit_str(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::source::check;
+
+    /// The fast path must give what serde_yaml_ng gives: values, spec and positions.
+    fn same(text: &str) -> Result<bool, String> {
+        let fast = check::positions(text)?;
+        if !fast {
+            return Ok(false);
+        }
+        let tree = parse_fast(text).expect("read");
+        let slow = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
+            .map_err(|e| format!("serde_yaml_ng rejects what the fast parser read: {e}"))?;
+        let quick = serde_yaml_ng::Value::deserialize(fast::De::root(&tree, text))
+            .map_err(|_| "the fast deserializer fails on a value".to_owned())?;
+        if format!("{slow:?}") != format!("{quick:?}") {
+            return Err(format!("values differ:\n{slow:?}\n{quick:?}"));
+        }
+        let slow = serde_yaml_ng::from_str::<Spec>(text).map(|s| format!("{s:?}"));
+        let quick = Spec::deserialize(fast::De::root(&tree, text)).map(|s| format!("{s:?}"));
+        match (slow, quick) {
+            (Ok(a), Ok(b)) if a != b => return Err(format!("specs differ:\n{a}\n{b}")),
+            (Err(_), Ok(b)) => {
+                return Err(format!(
+                    "serde_yaml_ng rejects a spec the fast path reads: {b}"
+                ))
+            }
+            _ => {}
+        }
+        Ok(true)
+    }
+
+    fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                yaml_files(&p, out);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_serde_yaml_ng_on_the_repository_specs() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        yaml_files(&root.join("specs"), &mut files);
+        yaml_files(&root.join("tests/fixtures"), &mut files);
+        assert!(files.len() > 10);
+        let mut read = 0;
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            match same(&text) {
+                Ok(true) => read += 1,
+                Ok(false) => {}
+                Err(e) => panic!("{}: {e}", f.display()),
+            }
+        }
+        eprintln!("repository: read {read} of {}", files.len());
+        // Every seed spec is plain block YAML.
+        assert!(
+            read * 2 > files.len(),
+            "the fast path read only {read} of {} files",
+            files.len()
+        );
+    }
+
+    /// A small deterministic generator of YAML documents in many styles, some then damaged.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+            v[self.below(v.len())]
+        }
+
+        fn scalar(&mut self, flow: bool) -> String {
+            const PLAIN: &[&str] = &[
+                "x",
+                "role-1",
+                "s3:GetObject",
+                "${AWS::Region}",
+                "arn:${AWS::Partition}:s3:::b/*",
+                "12",
+                "-3",
+                "0x1F",
+                "0o17",
+                "0b11",
+                "012",
+                "1e3",
+                "1.5",
+                ".inf",
+                "-.Inf",
+                "+7",
+                "true",
+                "False",
+                "null",
+                "~",
+                "Null",
+                "yes",
+                "a b c",
+                "a#b",
+                "a:b",
+                "é",
+                "日本",
+                "-x",
+                "x-",
+                "1_000",
+                "2012-10-17",
+                "3600",
+                "a*",
+                "NaNa",
+                "x]",
+                "a,b",
+                "{x",
+                "-1.5e-3",
+            ];
+            const QUOTED: &[&str] = &[
+                "'x'",
+                "'it''s'",
+                "''",
+                "'a: b'",
+                "'#x'",
+                "\"x\"",
+                "\"\"",
+                "\"a\\\"b\"",
+                "\"\\u00e9\\n\"",
+                "\"\\t\\/\\\\\"",
+                "\"${x}\"",
+                "'12'",
+                "\"null\"",
+                "\"\\x41\"",
+                "'é'",
+            ];
+            let s = if self.below(3) == 0 {
+                self.pick(QUOTED)
+            } else {
+                self.pick(PLAIN)
+            };
+            if flow
+                && (s.contains(": ")
+                    || s.contains(" #")
+                    || (s.contains('{') && !s.starts_with(['"', '\''])))
+            {
+                return "y".into();
+            }
+            s.to_owned()
+        }
+
+        fn key(&mut self) -> String {
+            let keys = [
+                "a",
+                "b",
+                "key",
+                "Statement",
+                "aws:SourceAccount",
+                "x y",
+                "'q'",
+                "\"d q\"",
+                "12",
+                "true",
+                "é",
+            ];
+            self.pick(&keys).to_owned()
+        }
+
+        fn comment(&mut self, out: &mut String) {
+            if self.below(6) == 0 {
+                let indent = self.below(6);
+                out.push_str(&" ".repeat(indent));
+                out.push_str("# note: - [x]\n");
+            }
+            if self.below(10) == 0 {
+                out.push('\n');
+            }
+        }
+
+        fn trailing(&mut self) -> &'static str {
+            match self.below(8) {
+                0 => "  # c",
+                1 => " ",
+                _ => "",
+            }
+        }
+
+        fn flow(&mut self, depth: usize) -> String {
+            match self.below(if depth > 2 { 1 } else { 4 }) {
+                0 | 1 => self.scalar(true),
+                2 => {
+                    let n = self.below(4);
+                    let items: Vec<String> = (0..n).map(|_| self.flow(depth + 1)).collect();
+                    format!("[{}]", items.join(", "))
+                }
+                _ => {
+                    let n = self.below(3);
+                    let mut keys = Vec::new();
+                    let mut items = Vec::new();
+                    for _ in 0..n {
+                        let k = self.key();
+                        if keys.contains(&k) {
+                            continue;
+                        }
+                        keys.push(k.clone());
+                        items.push(format!("{k}: {}", self.flow(depth + 1)));
+                    }
+                    format!("{{{}}}", items.join(", "))
+                }
+            }
+        }
+
+        /// A block mapping at `indent`; `first_inline`: the first key follows a `- ` already.
+        fn map(&mut self, out: &mut String, indent: usize, depth: usize, first_inline: bool) {
+            let n = 1 + self.below(4);
+            let mut used = Vec::new();
+            for i in 0..n {
+                let k = self.key();
+                if used.contains(&k) {
+                    continue;
+                }
+                used.push(k.clone());
+                if !(first_inline && i == 0) {
+                    self.comment(out);
+                    out.push_str(&" ".repeat(indent));
+                }
+                out.push_str(&k);
+                out.push(':');
+                self.value(out, indent, depth, true);
+            }
+        }
+
+        fn seq(&mut self, out: &mut String, indent: usize, depth: usize, first_inline: bool) {
+            let n = 1 + self.below(3);
+            for i in 0..n {
+                if !(first_inline && i == 0) {
+                    self.comment(out);
+                    out.push_str(&" ".repeat(indent));
+                }
+                out.push('-');
+                self.value(out, indent, depth, false);
+            }
+        }
+
+        /// After `key:` (in a mapping at `indent`) or `-` (at `indent`).
+        fn value(&mut self, out: &mut String, indent: usize, depth: usize, in_map: bool) {
+            let choice = if depth > 4 {
+                self.below(2)
+            } else {
+                self.below(7)
+            };
+            match choice {
+                0 => {
+                    let t = self.trailing();
+                    out.push(' ');
+                    out.push_str(&self.scalar(false));
+                    out.push_str(t);
+                    out.push('\n');
+                }
+                1 => {
+                    let t = self.trailing();
+                    out.push(' ');
+                    out.push_str(&self.flow(0));
+                    out.push_str(t);
+                    out.push('\n');
+                }
+                2 => {
+                    out.push_str(self.trailing());
+                    out.push('\n');
+                    let inner = indent + 1 + self.below(3);
+                    self.map(out, inner, depth + 1, false);
+                }
+                3 => {
+                    out.push_str(self.trailing());
+                    out.push('\n');
+                    let inner = if in_map && self.below(2) == 0 {
+                        indent
+                    } else {
+                        indent + 1 + self.below(3)
+                    };
+                    self.seq(out, inner, depth + 1, false);
+                }
+                4 if !in_map => {
+                    // `- key: value` on the item's line.
+                    let gap = 1 + self.below(2);
+                    out.push_str(&" ".repeat(gap));
+                    self.map(out, indent + 1 + gap, depth + 1, true);
+                }
+                5 if !in_map => {
+                    out.push(' ');
+                    self.seq(out, indent + 2, depth + 1, true);
+                }
+                _ => {
+                    out.push(' ');
+                    out.push_str(&self.scalar(false));
+                    out.push('\n');
+                }
+            }
+        }
+
+        fn document(&mut self) -> String {
+            let mut out = String::new();
+            if self.below(4) == 0 {
+                out.push_str("# header\n\n");
+            }
+            self.map(&mut out, 0, 0, false);
+            out
+        }
+
+        fn damage(&mut self, text: &str) -> String {
+            let mut b: Vec<char> = text.chars().collect();
+            for _ in 0..1 + self.below(2) {
+                if b.is_empty() {
+                    break;
+                }
+                let i = self.below(b.len());
+                let c = [
+                    ' ', ':', '-', '#', '\n', '"', '\'', '[', ']', '{', '}', ',', 'a', '&', '!',
+                    '|',
+                ][self.below(16)];
+                match self.below(3) {
+                    0 => b.insert(i, c),
+                    1 => {
+                        b.remove(i);
+                    }
+                    _ => b[i] = c,
+                }
+            }
+            b.into_iter().collect()
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_on_generated_documents() {
+        let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+        let (mut read, mut total) = (0, 0);
+        for i in 0..3000 {
+            let doc = g.document();
+            let doc = if i % 3 == 2 { g.damage(&doc) } else { doc };
+            if std::env::var_os("GEN_DEBUG").is_some() && i % 3 != 2 && parse_fast(&doc).is_none() {
+                eprintln!(
+                    "=== {i} bail at {}\n{doc}",
+                    crate::spec::source::BAIL_AT.with(|b| b.get())
+                );
+            }
+            total += 1;
+            match same(&doc) {
+                Ok(true) => read += 1,
+                Ok(false) => {}
+                Err(e) => panic!("{e}\n--- document ---\n{doc}"),
+            }
+        }
+        eprintln!("generated: read {read} of {total}");
+        assert!(
+            read * 3 > total,
+            "the fast path read only {read} of {total} documents"
+        );
+    }
 }

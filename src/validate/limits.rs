@@ -3,7 +3,7 @@
 //! partition and region, so a module that passes here fits in every deployment.
 
 use super::Validator;
-use crate::model::resolve::{iam_size, Bindings};
+use crate::model::resolve::Bindings;
 use crate::model::*;
 use crate::rules;
 
@@ -76,11 +76,11 @@ pub(super) fn check(v: &mut Validator) {
                 v.report(&rules::SESSION_DURATION, &allows, &r.origin.key("max_session_duration"), format!("max_session_duration {s} is outside {SESSION_MIN}–{SESSION_MAX} seconds (1 to 12 hours)"), "pick a value in range, e.g. 3600".into());
             }
         }
-        let trust = iam_size(&b.document(&r.trust));
+        let trust = b.document_size(&r.trust);
         if trust > TRUST_MAX {
             v.report(&rules::TRUST_POLICY_SIZE, &allows, &r.trust.origin, format!("the trust policy is {trust} characters (whitespace excluded); the default IAM quota is {TRUST_MAX}"), "trust fewer principals, or raise the quota (up to 8,192) and allow RG207 with a reason".into());
         }
-        let inline: usize = r.inline.iter().map(|p| iam_size(&b.document(&p.doc))).sum();
+        let inline: usize = r.inline.iter().map(|p| b.document_size(&p.doc)).sum();
         if inline > INLINE_AGGREGATE_MAX {
             v.report(&rules::INLINE_POLICY_SIZE, &allows, &r.origin.key("inline_policies"), format!("the inline policies of this role total {inline} characters (whitespace excluded); IAM allows {INLINE_AGGREGATE_MAX} per role"), "move statements into a customer managed policy (`policies:`) and attach it".into());
         }
@@ -101,14 +101,23 @@ pub(super) fn check(v: &mut Validator) {
             if kl > 128 || vl > 256 {
                 v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` has a {kl}-character key and a {vl}-character value; IAM allows 128 and 256"), "shorten the tag".into());
             }
-            let text = format!("{k}{}", b.scalar(val));
+            // Placeholders are checked by their values' patterns, not here.
+            let literal: String = val
+                .parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Lit(l) => Some(l.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let text = format!("{k}{literal}");
             if let Some(c) = text.chars().find(|c| !tag_char(*c)) {
                 v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` contains {c:?}; IAM tags allow letters, digits, spaces and _ . : / = + - @"), "remove or replace the character".into());
             }
         }
     }
     for p in v.m.policies.values() {
-        let size = iam_size(&b.document(&p.doc));
+        let size = b.document_size(&p.doc);
         if size > MANAGED_POLICY_MAX {
             v.report(&rules::MANAGED_POLICY_SIZE, &[&p.allow], &p.origin.key("document"), format!("the policy is {size} characters (whitespace excluded); IAM allows {MANAGED_POLICY_MAX} for a managed policy"), "split it into two policies, or use wildcards".into());
         }

@@ -60,7 +60,9 @@ impl<'a> Validator<'a> {
 
     /// Like [`Validator::report`], pointing at the key of the entry (for names).
     pub fn report_key(&mut self, rule: &'static Rule, at: &YamlPath, msg: String, help: String) {
-        let d = Diagnostic::new(rule, msg).help(help).at(Some(self.m.source.locate_key(at)));
+        let d = Diagnostic::new(rule, msg)
+            .help(help)
+            .at(Some(self.m.source.locate_key(at)));
         self.diags.push(d);
     }
 

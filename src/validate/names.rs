@@ -22,7 +22,11 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
     }
     for k in m.kms_keys.values() {
         let (t, c) = (k.id.snake(), k.id.pascal());
-        v.push(("Terraform data source", format!("{t}_key_policy"), &k.origin));
+        v.push((
+            "Terraform data source",
+            format!("{t}_key_policy"),
+            &k.origin,
+        ));
         v.push(("Terraform aws_kms_key", t.clone(), &k.origin));
         v.push(("Terraform output", format!("{t}_key_arn"), &k.origin));
         v.push(("Terraform output", format!("{t}_key_id"), &k.origin));
@@ -45,18 +49,42 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
             v.push(("CloudFormation output", format!("{c}{suffix}"), &r.origin));
         }
         if r.instance_profile.is_some() {
-            v.push(("CloudFormation logical id", format!("{c}InstanceProfile"), &r.origin));
-            v.push(("Terraform output", format!("{t}_instance_profile_arn"), &r.origin));
-            v.push(("Terraform output", format!("{t}_instance_profile_name"), &r.origin));
-            v.push(("CloudFormation output", format!("{c}InstanceProfileArn"), &r.origin));
-            v.push(("CloudFormation output", format!("{c}InstanceProfileName"), &r.origin));
+            v.push((
+                "CloudFormation logical id",
+                format!("{c}InstanceProfile"),
+                &r.origin,
+            ));
+            v.push((
+                "Terraform output",
+                format!("{t}_instance_profile_arn"),
+                &r.origin,
+            ));
+            v.push((
+                "Terraform output",
+                format!("{t}_instance_profile_name"),
+                &r.origin,
+            ));
+            v.push((
+                "CloudFormation output",
+                format!("{c}InstanceProfileArn"),
+                &r.origin,
+            ));
+            v.push((
+                "CloudFormation output",
+                format!("{c}InstanceProfileName"),
+                &r.origin,
+            ));
         }
         for p in &r.inline {
             let pn = format!("{t}_{}", names::snake(&p.name));
             v.push(("Terraform data source", pn.clone(), &p.origin));
             v.push(("Terraform aws_iam_role_policy", pn, &p.origin));
             if p.when.is_some() {
-                v.push(("CloudFormation logical id", format!("{c}{}Policy", names::pascal(&p.name)), &p.origin));
+                v.push((
+                    "CloudFormation logical id",
+                    format!("{c}{}Policy", names::pascal(&p.name)),
+                    &p.origin,
+                ));
             }
         }
     }

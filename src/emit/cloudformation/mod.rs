@@ -16,7 +16,7 @@ impl Backend for CloudFormation {
         let cfn = Cfn { m };
         let mut files = vec![OutputFile::new(
             format!("cloudformation/{}.yaml", m.name),
-            yaml::to_string(&cfn.stack()),
+            cfn.stack(),
         )];
         if let Some(params) = params_json(m) {
             files.push(OutputFile::new(
@@ -108,28 +108,31 @@ impl Cfn<'_> {
         Node::Tag("!Sub", s)
     }
 
-    fn stack(&self) -> Node {
-        let mut top: Vec<(String, Node)> =
-            vec![("AWSTemplateFormatVersion".into(), Node::str("2010-09-09"))];
+    /// The stack template, written resource by resource.
+    fn stack(&self) -> String {
+        let items = self.m.roles.len() + self.m.policies.len() + self.m.kms_keys.len();
+        let mut w = yaml::DocWriter::with_capacity(4096 + 1600 * items);
+        w.entry("AWSTemplateFormatVersion", &Node::str("2010-09-09"));
         let desc = self
             .m
             .description
             .clone()
             .unwrap_or_else(|| format!("IAM roles of the {} module", self.m.name));
-        top.push(("Description".into(), Node::Str(desc)));
+        w.entry("Description", &Node::Str(desc));
         if !self.m.params.is_empty() {
-            top.push(("Parameters".into(), self.parameters()));
+            w.entry("Parameters", &self.parameters());
         }
         let conditions = self.conditions();
         if !conditions.is_empty() {
-            top.push(("Conditions".into(), Node::Map(conditions)));
+            w.entry("Conditions", &Node::Map(conditions));
         }
-        top.push(("Resources".into(), Node::Map(self.resources())));
-        let outputs = self.outputs();
-        if !outputs.is_empty() {
-            top.push(("Outputs".into(), Node::Map(outputs)));
-        }
-        Node::Map(top)
+        w.begin("Resources");
+        self.resources(&mut Section(&mut w));
+        w.end(true);
+        w.begin("Outputs");
+        self.outputs(&mut Section(&mut w));
+        w.end(false);
+        w.finish()
     }
 
     fn parameters(&self) -> Node {
@@ -291,8 +294,7 @@ impl Cfn<'_> {
         Node::Map(e)
     }
 
-    fn resources(&self) -> Vec<(String, Node)> {
-        let mut out = Vec::new();
+    fn resources(&self, out: &mut Section) {
         for p in self.m.policies.values() {
             let mut props = vec![("ManagedPolicyName".to_owned(), self.template(&p.name))];
             if let Some(path) = &p.path {
@@ -383,7 +385,6 @@ impl Cfn<'_> {
                 ));
             }
         }
-        out
     }
 
     fn role(&self, r: &Role) -> Node {
@@ -465,8 +466,7 @@ impl Cfn<'_> {
         }
     }
 
-    fn outputs(&self) -> Vec<(String, Node)> {
-        let mut out = Vec::new();
+    fn outputs(&self, out: &mut Section) {
         let mut output = |name: String, desc: String, value: Node, when: &Option<Switch>| {
             let mut e = vec![
                 ("Description".to_owned(), Node::Str(desc)),
@@ -530,7 +530,15 @@ impl Cfn<'_> {
                 &k.when,
             );
         }
-        out
+    }
+}
+
+/// The open section of a [`yaml::DocWriter`]: entries are written as they are pushed.
+struct Section<'w>(&'w mut yaml::DocWriter);
+
+impl Section<'_> {
+    fn push(&mut self, (key, value): (String, Node)) {
+        self.0.item(&key, &value);
     }
 }
 

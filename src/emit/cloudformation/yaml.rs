@@ -54,6 +54,65 @@ pub fn to_string(root: &Node) -> String {
     out
 }
 
+/// A document written section by section as its entries are made, so no document-sized tree
+/// is built: the same text as [`to_string`] of the whole mapping.
+pub struct DocWriter {
+    out: String,
+    /// A section opened with [`DocWriter::begin`] whose header is not written yet.
+    pending: Option<&'static str>,
+}
+
+impl DocWriter {
+    /// An empty document with room for `bytes`.
+    pub fn with_capacity(bytes: usize) -> Self {
+        DocWriter {
+            out: String::with_capacity(bytes),
+            pending: None,
+        }
+    }
+
+    /// A top-level `key: value`.
+    pub fn entry(&mut self, key: &str, value: &Node) {
+        write_map_entry(&mut self.out, key, value, 0);
+    }
+
+    /// Opens a top-level mapping section whose entries follow with [`DocWriter::item`].
+    pub fn begin(&mut self, key: &'static str) {
+        self.pending = Some(key);
+    }
+
+    /// One entry of the open section.
+    pub fn item(&mut self, key: &str, value: &Node) {
+        if let Some(section) = self.pending.take() {
+            write_str(&mut self.out, section);
+            self.out.push_str(":\n");
+        }
+        pad(&mut self.out, 2);
+        write_map_entry(&mut self.out, key, value, 2);
+    }
+
+    /// Closes the open section; one without entries is written `key: {}` if `keep_empty`,
+    /// and left out otherwise.
+    pub fn end(&mut self, keep_empty: bool) {
+        if let Some(section) = self.pending.take() {
+            if keep_empty {
+                self.entry(section, &Node::Map(Vec::new()));
+            }
+        }
+    }
+
+    /// The document's text.
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+fn write_map_entry(out: &mut String, k: &str, v: &Node, level: usize) {
+    write_str(out, k);
+    out.push(':');
+    write_value(out, v, level);
+}
+
 fn pad(out: &mut String, n: usize) {
     for _ in 0..n {
         out.push(' ');
@@ -87,9 +146,7 @@ fn write_map(out: &mut String, entries: &[(String, Node)], level: usize) {
         if i > 0 {
             pad(out, level);
         }
-        write_str(out, k);
-        out.push(':');
-        write_value(out, v, level);
+        write_map_entry(out, k, v, level);
     }
 }
 
@@ -178,11 +235,66 @@ const SPECIAL_WORDS: &[&str] = &[
     "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "<<", "=",
 ];
 
+/// ASCII characters a plain scalar may hold: letters, digits and these.
+const PLAIN_CHARS: &[u8] = b" _./:*@()+=,${}-?<>^;!&~'\"[]#%|";
+
+const fn plain_table() -> [bool; 128] {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    let mut i = 0;
+    while i < PLAIN_CHARS.len() {
+        t[PLAIN_CHARS[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+static PLAIN: [bool; 128] = plain_table();
+
+/// Whether `s` can be written plain: one pass over its bytes.
 fn plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
     // Digits, signs and dots start numbers, dates and times in some YAML version.
+    if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
+        return false;
+    }
+    if b"?:,[]{}#&*!|>'\"%@`~= ".contains(&first) {
+        return false;
+    }
+    if last == b' ' || last == b':' {
+        return false;
+    }
+    if b.len() <= 5 && SPECIAL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+        return false;
+    }
+    // Only these ASCII characters, and no `: `, ` #` or two spaces (`:\t` has a tab,
+    // which is not among them).
+    let mut prev = 0u8;
+    for &c in b {
+        if c >= 128 || !PLAIN[c as usize] {
+            return false;
+        }
+        if (prev == b':' && c == b' ') || (prev == b' ' && (c == b'#' || c == b' ')) {
+            return false;
+        }
+        prev = c;
+    }
+    true
+}
+
+/// The definition [`plain_safe`] implements, kept for the test that compares them.
+#[cfg(test)]
+fn plain_safe_reference(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if first.is_ascii_digit() || matches!(first, '+' | '-' | '.') {
         return false;
     }
@@ -257,6 +369,39 @@ mod tests {
         assert_eq!(w("'x"), "'''x'");
         assert_eq!(w("a\nb\"c"), "\"a\\nb\\\"c\"");
         assert_eq!(w("é ünïcode"), "'é ünïcode'");
+    }
+
+    #[test]
+    fn plain_safe_is_its_definition() {
+        let alphabet: Vec<char> = "aZ09 _./:*@()+=,${}-?<>^;!&~'\"[]#%|\t\n`é"
+            .chars()
+            .collect();
+        let words = [
+            "",
+            "yes",
+            "NULL",
+            "<<",
+            "=",
+            "~",
+            "y",
+            "false",
+            "2012-10-17",
+            "arn:aws:s3:::b/*",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for w in words {
+            assert_eq!(plain_safe(w), plain_safe_reference(w), "{w:?}");
+        }
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 6) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (8 + 6 * i)) % alphabet.len() as u64) as usize])
+                .collect();
+            assert_eq!(plain_safe(&s), plain_safe_reference(&s), "{s:?}");
+        }
     }
 
     #[test]

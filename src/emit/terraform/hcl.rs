@@ -24,7 +24,7 @@ pub enum Expr {
 #[derive(Debug, Clone)]
 pub enum Item {
     /// `key = value`.
-    Attr(String, Expr),
+    Attr(&'static str, Expr),
     /// A nested block.
     Block(Block),
     /// An empty line.
@@ -35,7 +35,7 @@ pub enum Item {
 #[derive(Debug, Clone, Default)]
 pub struct Block {
     /// Block type (`resource`, `statement`).
-    pub ident: String,
+    pub ident: &'static str,
     /// Labels, quoted on output.
     pub labels: Vec<String>,
     /// Contents.
@@ -44,22 +44,21 @@ pub struct Block {
 
 impl Block {
     /// A new block.
-    pub fn new(ident: &str, labels: &[&str]) -> Self {
+    pub fn new(ident: &'static str, labels: &[&str]) -> Self {
         Block {
-            ident: ident.to_owned(),
+            ident,
             labels: labels.iter().map(|l| (*l).to_owned()).collect(),
             body: Vec::new(),
         }
     }
     /// Adds a single-line attribute.
-    pub fn attr(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
-        self.body
-            .push(Item::Attr(key.to_owned(), Expr::Inline(value.into())));
+    pub fn attr(&mut self, key: &'static str, value: impl Into<String>) -> &mut Self {
+        self.body.push(Item::Attr(key, Expr::Inline(value.into())));
         self
     }
     /// Adds an attribute with any value.
-    pub fn attr_expr(&mut self, key: &str, value: Expr) -> &mut Self {
-        self.body.push(Item::Attr(key.to_owned(), value));
+    pub fn attr_expr(&mut self, key: &'static str, value: Expr) -> &mut Self {
+        self.body.push(Item::Attr(key, value));
         self
     }
     /// Adds a nested block, with a blank line before it unless it comes first.
@@ -74,14 +73,46 @@ impl Block {
 
 /// Writes top-level blocks separated by blank lines.
 pub fn write_file(blocks: &[Block]) -> String {
-    let mut out = String::with_capacity(blocks.len() * 256);
-    for (i, b) in blocks.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        write_block(&mut out, b, 0);
+    let mut w = FileWriter::with_capacity(blocks.len() * 256);
+    for b in blocks {
+        w.write(b);
     }
-    out
+    w.finish()
+}
+
+/// A file written block by block as the blocks are made (so no file-sized tree is built).
+pub struct FileWriter {
+    out: String,
+    blocks: usize,
+}
+
+impl FileWriter {
+    /// An empty file with room for `bytes`.
+    pub fn with_capacity(bytes: usize) -> Self {
+        FileWriter {
+            out: String::with_capacity(bytes),
+            blocks: 0,
+        }
+    }
+
+    /// Writes a top-level block (after a blank line unless it is the first).
+    pub fn write(&mut self, b: &Block) {
+        if self.blocks > 0 {
+            self.out.push('\n');
+        }
+        self.blocks += 1;
+        write_block(&mut self.out, b, 0);
+    }
+
+    /// Writes a top-level block and drops it.
+    pub fn push(&mut self, b: Block) {
+        self.write(&b);
+    }
+
+    /// The file's text.
+    pub fn finish(self) -> String {
+        self.out
+    }
 }
 
 fn indent(out: &mut String, n: usize) {
@@ -90,12 +121,23 @@ fn indent(out: &mut String, n: usize) {
     }
 }
 
+/// `key` padded with spaces to `width` characters, then ` = `.
+fn key_eq(out: &mut String, k: &str, width: usize) {
+    out.push_str(k);
+    for _ in k.chars().count()..width {
+        out.push(' ');
+    }
+    out.push_str(" = ");
+}
+
 fn write_block(out: &mut String, b: &Block, level: usize) {
     indent(out, level);
-    out.push_str(&b.ident);
+    out.push_str(b.ident);
     for l in &b.labels {
         out.push(' ');
-        out.push_str(&quote_literal(l));
+        out.push('"');
+        escape_into(out, l);
+        out.push('"');
     }
     if b.body.is_empty() {
         out.push_str(" {}\n");
@@ -133,7 +175,7 @@ fn write_body(out: &mut String, items: &[Item], level: usize) {
             for item in &items[i..j] {
                 if let Item::Attr(k, e) = item {
                     indent(out, level);
-                    let _ = write!(out, "{k:width$} = ");
+                    key_eq(out, k, width);
                     write_expr(out, e, level);
                 }
             }
@@ -143,7 +185,7 @@ fn write_body(out: &mut String, items: &[Item], level: usize) {
         match &items[i] {
             Item::Attr(k, e) => {
                 indent(out, level);
-                let _ = write!(out, "{k} = ");
+                key_eq(out, k, 0);
                 write_expr(out, e, level);
             }
             Item::Block(b) => write_block(out, b, level),
@@ -176,7 +218,9 @@ fn write_expr(out: &mut String, e: &Expr, level: usize) {
             let width = v.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
             for (k, val) in v {
                 indent(out, level + 1);
-                let _ = writeln!(out, "{k:width$} = {val}");
+                key_eq(out, k, width);
+                out.push_str(val);
+                out.push('\n');
             }
             indent(out, level);
             out.push_str("}\n");
@@ -207,6 +251,18 @@ pub fn map_key(k: &str) -> String {
 
 /// Escapes literal text for the inside of an HCL quoted template.
 pub fn escape_into(out: &mut String, s: &str) {
+    // Printable ASCII without `\`, `"` and template openers is written as it is.
+    let b = s.as_bytes();
+    let plain = b.iter().enumerate().all(|(i, &c)| {
+        (0x20..0x7f).contains(&c)
+            && c != b'\\'
+            && c != b'"'
+            && !((c == b'$' || c == b'%') && b.get(i + 1) == Some(&b'{'))
+    });
+    if plain {
+        out.push_str(s);
+        return;
+    }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {

@@ -5,7 +5,7 @@ mod policy;
 
 use super::{Backend, OutputFile};
 use crate::model::*;
-use hcl::{map_key, pseudo_ref, quote_literal, template_expr, Block, Expr};
+use hcl::{map_key, pseudo_ref, quote_literal, template_expr, Block, Expr, FileWriter};
 
 /// Emits a Terraform module.
 pub struct Terraform;
@@ -16,8 +16,8 @@ impl Backend for Terraform {
         vec![
             OutputFile::new("terraform/versions.tf", hcl::write_file(&[versions()])),
             OutputFile::new("terraform/variables.tf", hcl::write_file(&tf.variables())),
-            OutputFile::new("terraform/main.tf", hcl::write_file(&tf.main())),
-            OutputFile::new("terraform/outputs.tf", hcl::write_file(&tf.outputs())),
+            OutputFile::new("terraform/main.tf", tf.main()),
+            OutputFile::new("terraform/outputs.tf", tf.outputs()),
         ]
     }
 }
@@ -133,8 +133,14 @@ impl Tf<'_> {
             .collect()
     }
 
-    fn main(&self) -> Vec<Block> {
-        let mut out = Vec::new();
+    /// Room for a file of about `per_item` bytes per role, policy and key.
+    fn writer(&self, per_item: usize) -> FileWriter {
+        let items = self.m.roles.len() + self.m.policies.len() + self.m.kms_keys.len();
+        FileWriter::with_capacity(1024 + per_item * items)
+    }
+
+    fn main(&self) -> String {
+        let mut out = self.writer(2048);
         let pseudos = self.m.pseudos_used();
         if pseudos.contains(&Pseudo::Partition) || pseudos.contains(&Pseudo::UrlSuffix) {
             out.push(Block::new("data", &["aws_partition", "current"]));
@@ -190,10 +196,10 @@ impl Tf<'_> {
         for r in self.m.roles.values() {
             self.role(r, &mut out);
         }
-        out
+        out.finish()
     }
 
-    fn role(&self, r: &Role, out: &mut Vec<Block>) {
+    fn role(&self, r: &Role, out: &mut FileWriter) {
         let id = r.id.snake();
         out.push(self.policy_document(&format!("{id}_trust"), &r.trust));
         let mut b = Block::new("resource", &["aws_iam_role", &id]);
@@ -337,8 +343,8 @@ impl Tf<'_> {
         }
     }
 
-    fn outputs(&self) -> Vec<Block> {
-        let mut out = Vec::new();
+    fn outputs(&self) -> String {
+        let mut out = self.writer(400);
         let mut output = |name: String, desc: String, value: String| {
             let mut b = Block::new("output", &[&name]);
             b.attr("description", quote_literal(&desc));
@@ -407,7 +413,7 @@ impl Tf<'_> {
                 pick(c, &format!("aws_kms_key.{id}"), "key_id"),
             );
         }
-        out
+        out.finish()
     }
 }
 

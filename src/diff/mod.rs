@@ -1,0 +1,629 @@
+//! `rolegen diff OLD NEW`: what changes in what two specs grant, role by role (and per
+//! customer managed policy and KMS key), both resolved with their default parameters.
+//!
+//! Documents become grants (see [`grants`]): action wildcards are expanded through the action
+//! catalogue, so `s3:Get*` → `s3:Get*,s3:GetObject` shows the concrete actions gained or lost;
+//! resources are compared by IAM wildcard containment (`bucket/*` widens `bucket/logs/*`);
+//! trust principals, conditions (a condition removed or values added relaxes it) and managed
+//! attachments are compared too. Each change says whether it widens permissions.
+
+pub mod grants;
+mod render;
+
+use crate::model::resolve::Bindings;
+use crate::model::Module;
+use grants::{contains, CondSet, Effect, Grants};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Output format.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for a terminal.
+    Human,
+    /// JSON (one object).
+    Json,
+    /// Markdown, to paste in a pull request comment.
+    Markdown,
+}
+
+/// One change.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Change {
+    /// What changed: `role_added`, `role_removed`, `actions_gained`, `actions_lost`,
+    /// `resource_widened`, `resource_narrowed`, `condition_relaxed`, `condition_tightened`,
+    /// `trust_added`, `trust_removed`, `deny_added`, `deny_removed`, `attachment_added`,
+    /// `attachment_removed`, `setting_changed`, ...
+    pub kind: String,
+    /// True if the new spec grants more because of it.
+    pub widens: bool,
+    /// Where it applies in a trust or resource policy (`Service ec2.amazonaws.com`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    /// Concrete actions concerned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Resources concerned (the new ones for a widening).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    /// What the resources were (widening) or became (narrowing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub was: Vec<String>,
+    /// A description (conditions, attachments, settings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Change {
+    fn new(kind: &str, widens: bool) -> Change {
+        Change {
+            kind: kind.to_owned(),
+            widens,
+            principal: None,
+            actions: Vec::new(),
+            resources: Vec::new(),
+            was: Vec::new(),
+            detail: None,
+        }
+    }
+    fn detail(mut self, d: impl Into<String>) -> Change {
+        self.detail = Some(d.into());
+        self
+    }
+}
+
+/// Changes of one role, managed policy or KMS key.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    /// `role`, `policy` or `kms_key`.
+    pub kind: &'static str,
+    /// The spec key.
+    pub name: String,
+    /// `added`, `removed` or `changed`.
+    pub status: &'static str,
+    /// What changed.
+    pub changes: Vec<Change>,
+}
+
+/// The whole comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The old spec as given.
+    pub old: String,
+    /// The new spec as given.
+    pub new: String,
+    /// True if any change widens permissions.
+    pub widens: bool,
+    /// Entities with changes, roles first.
+    pub entities: Vec<Entity>,
+}
+
+/// A loaded spec: its module and the folder that keeps `git:` sources alive.
+struct Loaded {
+    module: Module,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Runs `rolegen diff`; returns the exit code.
+pub fn run(old: &str, new: &str, format: Format, fail_on_widen: bool, err: &mut dyn Write) -> u8 {
+    let o = match load(old, err) {
+        Some(m) => m,
+        None => return crate::cli::INPUT_ERROR,
+    };
+    let n = match load(new, err) {
+        Some(m) => m,
+        None => return crate::cli::INPUT_ERROR,
+    };
+    let report = diff(&o.module, &n.module, old, new);
+    let text = match format {
+        Format::Human => render::human(&report),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Markdown => render::markdown(&report),
+    };
+    let mut out = std::io::stdout();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    if fail_on_widen && report.widens {
+        let _ = writeln!(
+            err,
+            "error: the new spec widens permissions (--fail-on-widen)"
+        );
+        crate::cli::FAILED
+    } else {
+        crate::cli::OK
+    }
+}
+
+fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {
+    let (path, dir) = match spec.strip_prefix("git:") {
+        Some(rest) => {
+            let Some((rev, file)) = rest.split_once(':') else {
+                let _ = writeln!(
+                    err,
+                    "error: `{spec}`: a git source is `git:REV:path/to/spec.yaml`"
+                );
+                return None;
+            };
+            match from_git(rev, file) {
+                Ok((p, d)) => (p, Some(d)),
+                Err(e) => {
+                    let _ = writeln!(err, "error: `{spec}`: {e}");
+                    return None;
+                }
+            }
+        }
+        None => {
+            let p = PathBuf::from(spec);
+            if !p.is_file() {
+                let _ = writeln!(err, "error: {spec}: no such spec file");
+                return None;
+            }
+            (p, None)
+        }
+    };
+    let mut outcome = crate::build::compile(std::slice::from_ref(&path), false, false);
+    if outcome.diagnostics.has_errors() || outcome.modules.is_empty() {
+        let mut texts = HashMap::new();
+        if let Ok(t) = std::fs::read_to_string(&path) {
+            texts.insert(path.clone(), t);
+        }
+        let errors: Vec<_> = outcome
+            .diagnostics
+            .0
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        let mut buf = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+        crate::diagnostics::render::human(&errors, &texts, &mut buf);
+        let text = String::from_utf8_lossy(&buf.into_inner()).into_owned();
+        let _ = write!(err, "{text}");
+        if dir.is_some() {
+            let _ = writeln!(
+                err,
+                "error: {spec} does not compile (positions refer to its copy {})",
+                path.display()
+            );
+        } else {
+            let _ = writeln!(err, "error: {spec} does not compile");
+        }
+        return None;
+    }
+    Some(Loaded {
+        module: outcome.modules.remove(0).module,
+        _dir: dir,
+    })
+}
+
+fn git_show(rev: &str, file: &str) -> Result<Vec<u8>, String> {
+    let out = std::process::Command::new("git")
+        .arg("show")
+        .arg(format!("{rev}:{file}"))
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "git show {rev}:{file} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// The spec at `rev:file` (and the `policy_file:`s beside it) in a temporary folder.
+fn from_git(rev: &str, file: &str) -> Result<(PathBuf, tempfile::TempDir), String> {
+    let text = git_show(rev, file)?;
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let name = Path::new(file)
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "spec.yaml".into());
+    let path = dir.path().join(name);
+    std::fs::write(&path, &text).map_err(|e| e.to_string())?;
+    // Policy files are read relative to the spec: fetch them from the same revision.
+    let parent = Path::new(file).parent().unwrap_or(Path::new(""));
+    if let Ok(v) = serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&text) {
+        let mut refs = Vec::new();
+        policy_files(&v, &mut refs);
+        for r in refs {
+            let rel = Path::new(&r);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                continue; // rolegen rejects these itself, with a located error
+            }
+            let src = parent.join(rel);
+            let bytes = git_show(rev, &src.to_string_lossy())?;
+            let dst = dir.path().join(rel);
+            if let Some(p) = dst.parent() {
+                std::fs::create_dir_all(p).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&dst, bytes).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok((path, dir))
+}
+
+fn policy_files(v: &serde_yaml_ng::Value, out: &mut Vec<String>) {
+    use serde_yaml_ng::Value as V;
+    match v {
+        V::Mapping(m) => {
+            for (k, x) in m {
+                if k.as_str() == Some("policy_file") {
+                    if let Some(s) = x.as_str() {
+                        out.push(s.to_owned());
+                    }
+                } else {
+                    policy_files(x, out);
+                }
+            }
+        }
+        V::Sequence(items) => items.iter().for_each(|x| policy_files(x, out)),
+        V::Tagged(t) => policy_files(&t.value, out),
+        _ => {}
+    }
+}
+
+/// Compares two modules, each resolved with its default parameters.
+pub fn diff(old: &Module, new: &Module, old_name: &str, new_name: &str) -> Report {
+    let ro = Bindings::defaults(old).module(old);
+    let rn = Bindings::defaults(new).module(new);
+    let mut names: HashMap<String, String> = HashMap::new();
+    for m in [old, new] {
+        for r in m.roles.values() {
+            names.insert(format!("roles/{}", r.id.pascal()), r.id.to_string());
+        }
+        for p in m.policies.values() {
+            names.insert(format!("policies/{}", p.id.pascal()), p.id.to_string());
+        }
+        for k in m.kms_keys.values() {
+            names.insert(format!("kms_keys/{}", k.id.pascal()), k.id.to_string());
+        }
+    }
+    let mut cache = HashMap::new();
+    let mut entities = Vec::new();
+    for (section, kind) in [
+        ("roles", "role"),
+        ("policies", "policy"),
+        ("kms_keys", "kms_key"),
+    ] {
+        let empty = serde_json::Map::new();
+        let os = ro.get(section).and_then(Value::as_object).unwrap_or(&empty);
+        let ns = rn.get(section).and_then(Value::as_object).unwrap_or(&empty);
+        let mut keys: Vec<&String> = os.keys().collect();
+        keys.extend(ns.keys().filter(|k| !os.contains_key(*k)));
+        for k in keys {
+            let name = names
+                .get(&format!("{section}/{k}"))
+                .cloned()
+                .unwrap_or_else(|| k.clone());
+            let (o, n) = (os.get(k), ns.get(k));
+            let (status, mut changes) = match (o, n) {
+                (Some(_), None) => (
+                    "removed",
+                    vec![Change::new(&format!("{kind}_removed"), false)],
+                ),
+                (None, Some(_)) => ("added", vec![Change::new(&format!("{kind}_added"), true)]),
+                _ => ("changed", Vec::new()),
+            };
+            let null = Value::Null;
+            let (o, n) = (o.unwrap_or(&null), n.unwrap_or(&null));
+            if status != "removed" {
+                changes.extend(match kind {
+                    "role" => role_changes(o, n, &mut cache),
+                    "policy" => {
+                        let mut c = setting(o, n, "name");
+                        c.extend(doc_changes(
+                            o.get("document"),
+                            n.get("document"),
+                            false,
+                            &mut cache,
+                        ));
+                        c
+                    }
+                    _ => doc_changes(Some(o), Some(n), false, &mut cache),
+                });
+            }
+            if !changes.is_empty() {
+                entities.push(Entity {
+                    kind,
+                    name,
+                    status,
+                    changes,
+                });
+            }
+        }
+    }
+    let widens = entities.iter().any(|e| e.changes.iter().any(|c| c.widens));
+    Report {
+        old: old_name.to_owned(),
+        new: new_name.to_owned(),
+        widens,
+        entities,
+    }
+}
+
+fn setting(o: &Value, n: &Value, field: &str) -> Vec<Change> {
+    let (a, b) = (o.get(field), n.get(field));
+    if o.is_null() || a == b {
+        return Vec::new();
+    }
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "(none)".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    vec![Change::new("setting_changed", false).detail(format!(
+        "{field}: {} → {}",
+        show(a),
+        show(b)
+    ))]
+}
+
+fn role_changes(o: &Value, n: &Value, cache: &mut HashMap<String, Vec<String>>) -> Vec<Change> {
+    let mut out = Vec::new();
+    for f in ["name", "path", "instance_profile"] {
+        out.extend(setting(o, n, f));
+    }
+    out.extend(doc_changes(o.get("trust"), n.get("trust"), true, cache));
+    let inline = |r: &Value, cache: &mut HashMap<String, Vec<String>>| {
+        let mut g = Grants::default();
+        if let Some(Value::Object(m)) = r.get("inline") {
+            for d in m.values() {
+                g.add_doc(d, cache);
+            }
+        }
+        g
+    };
+    let (go, gn) = (inline(o, cache), inline(n, cache));
+    out.extend(compare(&go, &gn, false));
+    let arns = |r: &Value| -> BTreeSet<String> {
+        r.get("managed")
+            .and_then(Value::as_array)
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (ao, an) = (arns(o), arns(n));
+    for a in an.difference(&ao) {
+        out.push(Change::new("attachment_added", true).detail(a.clone()));
+    }
+    for a in ao.difference(&an) {
+        out.push(Change::new("attachment_removed", false).detail(a.clone()));
+    }
+    out
+}
+
+fn doc_changes(
+    o: Option<&Value>,
+    n: Option<&Value>,
+    trust: bool,
+    cache: &mut HashMap<String, Vec<String>>,
+) -> Vec<Change> {
+    let mut go = Grants::default();
+    let mut gn = Grants::default();
+    if let Some(d) = o {
+        go.add_doc(d, cache);
+    }
+    if let Some(d) = n {
+        gn.add_doc(d, cache);
+    }
+    compare(&go, &gn, trust)
+}
+
+fn principal(p: &str) -> Option<String> {
+    (!p.is_empty()).then(|| p.to_owned())
+}
+
+fn resources(rs: &[String]) -> Vec<String> {
+    rs.iter().filter(|r| !r.is_empty()).cloned().collect()
+}
+
+/// Negated operators: more values exclude more.
+fn negated(op: &str) -> bool {
+    let base = op
+        .rsplit(':')
+        .next()
+        .unwrap_or(op)
+        .trim_end_matches("IfExists");
+    base.contains("Not")
+}
+
+fn show_cond(c: &CondSet) -> String {
+    if c.is_empty() {
+        return "no condition".into();
+    }
+    c.iter()
+        .map(|((op, k), v)| {
+            format!(
+                "{op} {k} = [{}]",
+                v.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How a condition changed: (description, relaxed?).
+fn cond_findings(o: &[CondSet], n: &[CondSet]) -> Vec<(String, bool)> {
+    if o == n {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let ([a], [b]) = (o, n) {
+        for ((op, k), av) in a {
+            match b.get(&(op.clone(), k.clone())) {
+                None => out.push((format!("{op} {k} removed"), true)),
+                Some(bv) => {
+                    let added: Vec<&String> = bv.difference(av).collect();
+                    let removed: Vec<&String> = av.difference(bv).collect();
+                    let neg = negated(op);
+                    if !added.is_empty() {
+                        let list = added
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        out.push((format!("{op} {k}: values added [{list}]"), !neg));
+                    }
+                    if !removed.is_empty() {
+                        let list = removed
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        out.push((format!("{op} {k}: values removed [{list}]"), neg));
+                    }
+                }
+            }
+        }
+        for ((op, k), bv) in b {
+            if !a.contains_key(&(op.clone(), k.clone())) {
+                let list = bv.iter().cloned().collect::<Vec<_>>().join(", ");
+                out.push((format!("{op} {k} added [{list}]"), false));
+            }
+        }
+        return out;
+    }
+    for c in n.iter().filter(|c| !o.contains(c)) {
+        out.push((format!("now also granted with {}", show_cond(c)), true));
+    }
+    for c in o.iter().filter(|c| !n.contains(c)) {
+        out.push((format!("no longer granted with {}", show_cond(c)), false));
+    }
+    out
+}
+
+/// The changes from `old` to `new` grants. `trust`: principals are who may assume the role.
+fn compare(old: &Grants, new: &Grants, trust: bool) -> Vec<Change> {
+    type Group = BTreeMap<(Effect, String, Vec<String>, Vec<String>, String, bool), Vec<String>>;
+    let mut gained: Group = BTreeMap::new();
+    let mut lost: Group = BTreeMap::new();
+    let mut widened: Group = BTreeMap::new();
+    let mut narrowed: Group = BTreeMap::new();
+    let mut conds: Group = BTreeMap::new();
+    let none = String::new();
+    for (k, nres) in &new.map {
+        let (effect, p, action) = k;
+        let Some(ores) = old.map.get(k) else {
+            let rs: Vec<String> = nres.keys().cloned().collect();
+            gained
+                .entry((*effect, p.clone(), rs, Vec::new(), none.clone(), true))
+                .or_default()
+                .push(action.clone());
+            continue;
+        };
+        for (r, nc) in nres {
+            match ores.get(r) {
+                Some(oc) => {
+                    for (d, relaxed) in cond_findings(oc, nc) {
+                        conds
+                            .entry((*effect, p.clone(), vec![r.clone()], Vec::new(), d, relaxed))
+                            .or_default()
+                            .push(action.clone());
+                    }
+                }
+                None if ores.keys().any(|o| contains(o, r)) => {}
+                None => {
+                    let was: Vec<String> =
+                        ores.keys().filter(|o| contains(r, o)).cloned().collect();
+                    widened
+                        .entry((*effect, p.clone(), vec![r.clone()], was, none.clone(), true))
+                        .or_default()
+                        .push(action.clone());
+                }
+            }
+        }
+        for o in ores.keys() {
+            if !nres.contains_key(o) && !nres.keys().any(|n| contains(n, o)) {
+                let now: Vec<String> = nres.keys().filter(|n| contains(o, n)).cloned().collect();
+                narrowed
+                    .entry((
+                        *effect,
+                        p.clone(),
+                        vec![o.clone()],
+                        now,
+                        none.clone(),
+                        false,
+                    ))
+                    .or_default()
+                    .push(action.clone());
+            }
+        }
+    }
+    for (k, ores) in &old.map {
+        if !new.map.contains_key(k) {
+            let (effect, p, action) = k;
+            let rs: Vec<String> = ores.keys().cloned().collect();
+            lost.entry((*effect, p.clone(), rs, Vec::new(), none.clone(), false))
+                .or_default()
+                .push(action.clone());
+        }
+    }
+    let mut out = Vec::new();
+    let mut emit = |g: Group, allow_kind: &str, deny_kind: &str, allow_widens: bool| {
+        for ((effect, p, rs, was, detail, flag), actions) in g {
+            let (kind, widens) = match effect {
+                Effect::Allow => (allow_kind, allow_widens),
+                Effect::Deny => (deny_kind, !allow_widens),
+            };
+            let widens = if allow_kind == "condition_relaxed" {
+                // flag: relaxed.
+                match effect {
+                    Effect::Allow => flag,
+                    Effect::Deny => !flag,
+                }
+            } else {
+                widens
+            };
+            let kind = if allow_kind == "condition_relaxed" {
+                match (effect, flag) {
+                    (Effect::Allow, true) => "condition_relaxed",
+                    (Effect::Allow, false) => "condition_tightened",
+                    (Effect::Deny, true) => "deny_condition_relaxed",
+                    (Effect::Deny, false) => "deny_condition_tightened",
+                }
+            } else {
+                kind
+            };
+            let mut c = Change::new(kind, widens);
+            c.principal = principal(&p);
+            c.actions = actions;
+            c.resources = resources(&rs);
+            c.was = resources(&was);
+            if !detail.is_empty() {
+                c.detail = Some(detail);
+            }
+            out.push(c);
+        }
+    };
+    let (gk, lk) = if trust {
+        ("trust_added", "trust_removed")
+    } else {
+        ("actions_gained", "actions_lost")
+    };
+    emit(gained, gk, "deny_added", true);
+    emit(lost, lk, "deny_removed", false);
+    emit(widened, "resource_widened", "deny_resource_widened", true);
+    emit(
+        narrowed,
+        "resource_narrowed",
+        "deny_resource_narrowed",
+        false,
+    );
+    emit(conds, "condition_relaxed", "deny_condition_relaxed", true);
+    out
+}

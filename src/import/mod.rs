@@ -1,0 +1,486 @@
+//! `rolegen import`: existing IAM definitions (a CloudFormation template, IAM JSON as the AWS
+//! CLI prints it, or a Terraform module of the resources rolegen emits) into a spec.
+//!
+//! Every importer builds the spec as a YAML tree ([`yaml::Y`]) and collects [`Issue`]s: what
+//! it could not express, each with where it was found. The command writes the spec, prints
+//! the issues and exits 1 if any is an error (unless `--allow-partial`).
+
+pub mod cfn;
+pub mod cfn_resolve;
+pub mod hcl;
+pub mod iam_json;
+pub mod terraform;
+pub mod yaml;
+
+use crate::model::{Part, Template};
+use indexmap::IndexMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use yaml::Y;
+
+/// What `--from` reads.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum From {
+    /// A CloudFormation template (YAML with short or long intrinsics, or JSON).
+    Cloudformation,
+    /// IAM JSON as the AWS CLI prints it (`get-role`, `get-role-policy`,
+    /// `get-account-authorization-details`, ...).
+    IamJson,
+    /// A Terraform module made of the resources rolegen emits.
+    Terraform,
+}
+
+/// How serious an issue is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Something the spec cannot express: the spec is partial.
+    Error,
+    /// Information that does not change what the spec grants (outputs, metadata).
+    Note,
+}
+
+/// Something an importer could not carry into the spec, with where it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// Error or note.
+    pub level: Level,
+    /// The input file.
+    pub file: PathBuf,
+    /// 1-based line and column, where known.
+    pub line: Option<(usize, usize)>,
+    /// The logical id / property path (`TaskRole: Properties.Policies[0]`).
+    pub at: String,
+    /// What was not expressed, and what the spec holds instead.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((l, c)) = self.line {
+            write!(f, ":{l}:{c}")?;
+        }
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Note => "note",
+        };
+        if self.at.is_empty() {
+            write!(f, ": {level}: {}", self.message)
+        } else {
+            write!(f, ": {level}: {}: {}", self.at, self.message)
+        }
+    }
+}
+
+/// The result of an import.
+#[derive(Debug)]
+pub struct Imported {
+    /// The spec as YAML text.
+    pub spec: String,
+    /// The spec tree.
+    pub tree: Y,
+    /// What could not be expressed (errors) and what was left out on purpose (notes).
+    pub issues: Vec<Issue>,
+    /// Source name (logical id, role name, Terraform address) → spec key, for every role,
+    /// policy and key.
+    pub keys: IndexMap<String, String>,
+}
+
+impl Imported {
+    /// True if some issue is an error.
+    pub fn partial(&self) -> bool {
+        self.issues.iter().any(|i| i.level == Level::Error)
+    }
+}
+
+/// An input that could not be read at all (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line and column, where known.
+    pub line: Option<(usize, usize)>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((l, c)) = self.line {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": error: {}", self.message)
+    }
+}
+
+impl InputError {
+    pub(crate) fn new(file: &Path, message: impl Into<String>) -> Self {
+        InputError {
+            file: file.to_path_buf(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// Largest input file read (bytes).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+pub(crate) fn read_input(path: &Path) -> Result<String, InputError> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(InputError::new(
+            path,
+            format!("the file is larger than {MAX_INPUT_BYTES} bytes"),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        InputError::new(
+            path,
+            format!(
+                "not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Imports `inputs` read as `from`.
+pub fn import(
+    from: From,
+    inputs: &[PathBuf],
+    module: Option<&str>,
+) -> Result<Imported, InputError> {
+    let first = inputs
+        .first()
+        .ok_or_else(|| InputError::new(Path::new("-"), "no input file"))?;
+    // A Terraform module in `<name>/terraform/` (as rolegen writes it) is named after `<name>`.
+    let named_by = match first.file_name().and_then(|n| n.to_str()) {
+        Some("terraform") if from == From::Terraform => first.parent().unwrap_or(first),
+        _ => first.as_path(),
+    };
+    let module = module
+        .map(str::to_owned)
+        .unwrap_or_else(|| module_name_from(named_by));
+    match from {
+        From::Cloudformation => {
+            if inputs.len() > 1 {
+                return Err(InputError::new(
+                    &inputs[1],
+                    "`--from cloudformation` reads one template",
+                ));
+            }
+            cfn::import(first, &module)
+        }
+        From::IamJson => iam_json::import(inputs, &module),
+        From::Terraform => {
+            if inputs.len() > 1 {
+                return Err(InputError::new(
+                    &inputs[1],
+                    "`--from terraform` reads one module folder",
+                ));
+            }
+            terraform::import(first, &module)
+        }
+    }
+}
+
+/// A module name from a file name: `TaskRoles.template.yaml` → `task-roles`.
+pub fn module_name_from(path: &Path) -> String {
+    let stem = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem.split('.').next().unwrap_or_default();
+    let k = spec_key(stem);
+    let k: String = k.chars().filter(|c| *c != '_').collect();
+    let k = k.trim_matches('-').to_owned();
+    if k.is_empty() {
+        "imported".into()
+    } else {
+        k.chars()
+            .take(64)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
+    }
+}
+
+/// A spec key from a source name in kebab-case: `TaskExecutionRole` → `task-execution-role`.
+pub fn spec_key(name: &str) -> String {
+    let snake = crate::model::names::snake(name);
+    let mut k: String = snake.trim_start_matches('_').replace('_', "-");
+    if !k.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        k.insert_str(0, "r-");
+    }
+    let mut k: String = k.chars().take(60).collect();
+    while k.ends_with('-') {
+        k.pop();
+    }
+    k
+}
+
+/// Assigns unique spec keys, remembering them per source name.
+#[derive(Debug, Default)]
+pub(crate) struct Keys {
+    pub(crate) map: IndexMap<String, String>,
+    used: std::collections::HashSet<String>,
+}
+
+impl Keys {
+    /// The key for `source`: its kebab-case spelling, made unique (also across the
+    /// Terraform/CloudFormation identifiers rolegen derives from it).
+    pub(crate) fn assign(&mut self, source: &str) -> String {
+        if let Some(k) = self.map.get(source) {
+            return k.clone();
+        }
+        let base = spec_key(source);
+        let mut k = base.clone();
+        let mut n = 2;
+        while self.used.contains(&crate::model::names::pascal(&k)) {
+            k = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used.insert(crate::model::names::pascal(&k));
+        self.map.insert(source.to_owned(), k.clone());
+        k
+    }
+}
+
+/// IAM policy-variable names that a spec may write as `${name}` (kept literal for IAM).
+fn is_policy_var(name: &str) -> bool {
+    if matches!(name, "*" | "?" | "$") {
+        return true;
+    }
+    if name.starts_with("AWS::") || name.contains('}') || name.contains("${") {
+        return false;
+    }
+    match name.split_once(':') {
+        Some((prefix, _)) => crate::lower::template::POLICY_VARIABLE_PREFIXES
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(prefix)),
+        None => false,
+    }
+}
+
+/// Escapes literal text for a spec string: `${` becomes `$${`, except IAM policy variables
+/// (`${aws:username}`), which the spec keeps literal by itself.
+fn escape_literal(out: &mut String, l: &str) {
+    let mut rest = l;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let var = after.find('}').map(|e| &after[..e]);
+        match var {
+            Some(v) if is_policy_var(v) && !out.ends_with('$') => {
+                out.push_str("${");
+                out.push_str(v);
+                out.push('}');
+                rest = &after[v.len() + 1..];
+            }
+            _ => {
+                out.push_str("$${");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+/// The spec spelling of a template: `${Param}`, `${AWS::Region}`, literal `${` as `$${`.
+/// `Err` when the spec grammar cannot write it (a literal `$` right before a placeholder).
+pub fn spec_string(t: &Template) -> Result<String, String> {
+    let mut out = String::new();
+    for p in &t.parts {
+        match p {
+            Part::Lit(l) => escape_literal(&mut out, l),
+            Part::PolicyVar(v) => escape_literal(&mut out, &format!("${{{v}}}")),
+            Part::Param(n) => {
+                if out.ends_with('$') {
+                    return Err(format!(
+                        "a literal `$` right before `${{{n}}}` cannot be written in a spec (`$${{` reads as an escaped `${{`)"
+                    ));
+                }
+                out.push_str("${");
+                out.push_str(n.as_str());
+                out.push('}');
+            }
+            Part::Pseudo(x) => {
+                if out.ends_with('$') {
+                    return Err(format!(
+                        "a literal `$` right before `${{{}}}` cannot be written in a spec",
+                        x.cfn_name()
+                    ));
+                }
+                out.push_str("${");
+                out.push_str(x.cfn_name());
+                out.push('}');
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Escapes literal text only (no placeholders) for a spec string.
+pub fn spec_literal(s: &str) -> String {
+    let mut out = String::new();
+    escape_literal(&mut out, s);
+    out
+}
+
+/// Runs `rolegen import`; returns the exit code.
+pub fn run(
+    from: From,
+    inputs: &[PathBuf],
+    module: Option<&str>,
+    out: Option<&Path>,
+    allow_partial: bool,
+    err: &mut dyn Write,
+) -> u8 {
+    let imported = match import(from, inputs, module) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return crate::cli::INPUT_ERROR;
+        }
+    };
+    let mut issues = imported.issues.clone();
+    // The spec must load: lint it as `rolegen lint` would (warnings are fine).
+    let check_path = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("{}.yaml", module_name_of(&imported.tree))));
+    for d in lint_text(&check_path, &imported.spec) {
+        issues.push(Issue {
+            level: Level::Error,
+            file: check_path.clone(),
+            line: d.1,
+            at: String::new(),
+            message: format!("the imported spec does not compile: {}", d.0),
+        });
+    }
+    match out {
+        Some(p) => {
+            if let Err(e) = write_atomic(p, &imported.spec) {
+                let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
+                return crate::cli::INPUT_ERROR;
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout();
+            let _ = stdout.write_all(imported.spec.as_bytes());
+            let _ = stdout.flush();
+        }
+    }
+    for i in &issues {
+        let _ = writeln!(err, "{i}");
+    }
+    let errors = issues.iter().filter(|i| i.level == Level::Error).count();
+    let notes = issues.len() - errors;
+    let target = out.map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
+    if errors > 0 {
+        let _ = writeln!(
+            err,
+            "imported into {target} with {errors} thing(s) the spec cannot express and {notes} note(s){}",
+            if allow_partial {
+                " (--allow-partial)"
+            } else {
+                "; review them, then rerun with --allow-partial to accept a partial spec"
+            }
+        );
+        if allow_partial {
+            crate::cli::OK
+        } else {
+            crate::cli::FAILED
+        }
+    } else {
+        let _ = writeln!(err, "imported into {target} ({notes} note(s))");
+        crate::cli::OK
+    }
+}
+
+fn module_name_of(tree: &Y) -> String {
+    tree.get("module")
+        .and_then(Y::as_str)
+        .unwrap_or("imported")
+        .to_owned()
+}
+
+/// Compiles spec text as `rolegen lint` would; returns the error messages with positions.
+pub fn lint_text(path: &Path, text: &str) -> Vec<(String, Option<(usize, usize)>)> {
+    let loaded = match crate::spec::load::load_str(path, text.to_owned()) {
+        Ok(l) => l,
+        Err(ds) => return ds.iter().map(diag_message).collect(),
+    };
+    match crate::lower::lower(&loaded) {
+        Err(ds) => ds
+            .iter()
+            .filter(|d| d.is_error())
+            .map(diag_message)
+            .collect(),
+        Ok(m) => crate::validate::validate(&m)
+            .iter()
+            .filter(|d| d.is_error())
+            .map(diag_message)
+            .collect(),
+    }
+}
+
+fn diag_message(d: &crate::diagnostics::Diagnostic) -> (String, Option<(usize, usize)>) {
+    (
+        format!("{} {}", d.rule.code, d.message),
+        d.source.as_ref().map(|s| (s.span.line, s.span.column)),
+    )
+}
+
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ParamName, Pseudo};
+
+    #[test]
+    fn keys_and_strings() {
+        assert_eq!(spec_key("TaskExecutionRole"), "task-execution-role");
+        assert_eq!(spec_key("IAMRole"), "iam-role");
+        assert_eq!(spec_key("S3Reader"), "s3-reader");
+        assert_eq!(
+            module_name_from(Path::new("x/My_Stack.template.yaml")),
+            "my-stack"
+        );
+        let mut k = Keys::default();
+        assert_eq!(k.assign("MyRole"), "my-role");
+        assert_eq!(k.assign("My-Role"), "my-role-2");
+        let t = Template {
+            parts: vec![
+                Part::Lit("arn:".into()),
+                Part::Pseudo(Pseudo::Partition),
+                Part::Lit(":s3:::b/${aws:username}/${Literal}/".into()),
+                Part::Param(ParamName("P".into())),
+            ],
+        };
+        assert_eq!(
+            spec_string(&t).unwrap(),
+            "arn:${AWS::Partition}:s3:::b/${aws:username}/$${Literal}/${P}"
+        );
+        let bad = Template {
+            parts: vec![Part::Lit("$".into()), Part::Param(ParamName("P".into()))],
+        };
+        assert!(spec_string(&bad).is_err());
+        assert_eq!(spec_literal("a$${b}"), "a$$${b}");
+    }
+}

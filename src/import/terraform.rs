@@ -1,0 +1,1866 @@
+//! `rolegen import --from terraform DIR`: a Terraform module made of the resources rolegen
+//! emits — `aws_iam_role`, `data "aws_iam_policy_document"` (with `dynamic "statement"`
+//! switches), `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (`for_each` over
+//! `merge(...)` or one ARN), `aws_iam_policy`, `aws_iam_instance_profile`, `aws_kms_key`,
+//! `aws_kms_alias`, `jsonencode(...)` or JSON-string policies — with `variable`s as parameters
+//! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
+//! The `.tf` files are read with the crate's own HCL parser ([`super::hcl`]).
+
+use super::cfn::{aws_attachment, trust_from, Sw};
+use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
+use super::yaml::Y;
+use super::{read_input, spec_literal, spec_string, Imported, InputError, Issue, Keys, Level};
+use crate::model::names::pascal;
+use crate::model::{ParamKind, ParamName, Part, Pseudo, Template};
+use indexmap::IndexMap;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where: a file and line, and the Terraform address and attribute.
+#[derive(Debug, Clone)]
+struct At {
+    file: usize,
+    line: usize,
+    what: String,
+}
+
+struct Tf {
+    files: Vec<PathBuf>,
+    vars: IndexMap<String, (String, ParamKind)>,
+    docs: HashMap<String, (usize, Block)>,
+    roles: IndexMap<String, RoleOut>,
+    policies: IndexMap<String, (String, Y, Option<Sw>)>,
+    keys_out: IndexMap<String, KeyOut>,
+    bound: Vec<(String, Template)>,
+    keys: Keys,
+    issues: Vec<Issue>,
+    synth: Vec<(String, Y)>,
+}
+
+/// A KMS key: spec key, entries, switch, alias.
+type KeyOut = (String, Vec<(String, Y)>, Option<Sw>, Option<String>);
+
+#[derive(Debug, Default)]
+struct RoleOut {
+    key: String,
+    props: Vec<(String, Y)>,
+    when: Option<Sw>,
+    name: Option<Template>,
+    path: Option<Template>,
+    profile: Option<Y>,
+    trust: Vec<(String, Y)>,
+    managed: Vec<Y>,
+    inline: Vec<(String, Y)>,
+}
+
+/// Imports a module folder (every `*.tf` in it).
+pub fn import(dir: &Path, module: &str) -> Result<Imported, InputError> {
+    let paths: Vec<PathBuf> = if dir.is_file() {
+        vec![dir.to_path_buf()]
+    } else {
+        let rd = std::fs::read_dir(dir)
+            .map_err(|e| InputError::new(dir, format!("cannot read the module folder: {e}")))?;
+        let mut v: Vec<PathBuf> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "tf"))
+            .collect();
+        v.sort();
+        v
+    };
+    if paths.is_empty() {
+        return Err(InputError::new(dir, "no *.tf files in the folder"));
+    }
+    let mut blocks: Vec<(usize, Block)> = Vec::new();
+    let mut top_attrs = Vec::new();
+    for (fi, p) in paths.iter().enumerate() {
+        let text = read_input(p)?;
+        let body = hcl::parse(&text).map_err(|e| InputError {
+            file: p.clone(),
+            line: Some((e.line, e.column)),
+            message: format!("invalid HCL: {}", e.message),
+        })?;
+        for item in body.items {
+            match item {
+                hcl::Item::Block(b) => blocks.push((fi, b)),
+                hcl::Item::Attr(a) => top_attrs.push((fi, a)),
+            }
+        }
+    }
+    let mut tf = Tf {
+        files: paths,
+        vars: IndexMap::new(),
+        docs: HashMap::new(),
+        roles: IndexMap::new(),
+        policies: IndexMap::new(),
+        keys_out: IndexMap::new(),
+        bound: Vec::new(),
+        keys: Keys::default(),
+        issues: Vec::new(),
+        synth: Vec::new(),
+    };
+    for (fi, a) in &top_attrs {
+        tf.issue(
+            &tf.at(*fi, a.line, &a.name),
+            "a top-level attribute is not Terraform configuration",
+        );
+    }
+    Ok(tf.run(blocks, module))
+}
+
+fn resource<'a>(
+    blocks: &'a [(usize, Block)],
+    ty: &'a str,
+) -> impl Iterator<Item = &'a (usize, Block)> + 'a {
+    blocks.iter().filter(move |(_, b)| {
+        b.kind == "resource" && b.labels.first().map(String::as_str) == Some(ty)
+    })
+}
+
+fn name_of(b: &Block) -> String {
+    b.labels.get(1).cloned().unwrap_or_default()
+}
+
+fn param_t(name: &str) -> Template {
+    Template {
+        parts: vec![Part::Param(ParamName(name.to_owned()))],
+    }
+}
+
+fn pseudo_t(p: Pseudo) -> Template {
+    Template {
+        parts: vec![Part::Pseudo(p)],
+    }
+}
+
+fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
+    y.remove("when");
+    if let Some(w) = w {
+        let text = if w.neg {
+            format!("not {}", w.param)
+        } else {
+            w.param.clone()
+        };
+        y.set("when", Y::s(text));
+    }
+    y
+}
+
+/// `aws_iam_role.app.name`, `aws_iam_role.app[0].id` → (`aws_iam_role`, `app`, `name`).
+fn reference(e: &Expr) -> Option<(String, String, String)> {
+    let Expr::Var(root, steps) = e else {
+        return None;
+    };
+    let mut names = steps.iter().filter_map(|s| match s {
+        Step::Attr(a) => Some(a.clone()),
+        _ => None,
+    });
+    let (name, attr) = (names.next()?, names.next()?);
+    Some((root.clone(), name, attr))
+}
+
+impl Tf {
+    fn at(&self, file: usize, line: usize, what: &str) -> At {
+        At {
+            file,
+            line,
+            what: what.to_owned(),
+        }
+    }
+
+    fn push(&mut self, level: Level, at: &At, msg: impl Into<String>) {
+        let issue = Issue {
+            level,
+            file: self.files[at.file].clone(),
+            line: Some((at.line, 1)),
+            at: at.what.clone(),
+            message: msg.into(),
+        };
+        if !self.issues.contains(&issue) {
+            self.issues.push(issue);
+        }
+    }
+    fn issue(&mut self, at: &At, msg: impl Into<String>) {
+        self.push(Level::Error, at, msg);
+    }
+    fn note(&mut self, at: &At, msg: impl Into<String>) {
+        self.push(Level::Note, at, msg);
+    }
+
+    fn run(&mut self, blocks: Vec<(usize, Block)>, module: &str) -> Imported {
+        let mut params = Vec::new();
+        for (fi, b) in &blocks {
+            if b.kind == "variable" {
+                if let Some(p) = self.variable(*fi, b) {
+                    params.push(p);
+                }
+            }
+        }
+        let mut outputs: Vec<(usize, usize)> = Vec::new();
+        for (fi, b) in &blocks {
+            let addr = if b.labels.is_empty() {
+                b.kind.clone()
+            } else {
+                format!("{}.{}", b.kind, b.labels.join("."))
+            };
+            let at = self.at(*fi, b.line, &addr);
+            match (b.kind.as_str(), b.labels.first().map(String::as_str)) {
+                ("variable", _) => {}
+                ("data", Some("aws_iam_policy_document")) => {
+                    self.docs.insert(name_of(b), (*fi, b.clone()));
+                }
+                ("data", Some("aws_partition" | "aws_caller_identity" | "aws_region")) => {}
+                ("resource", Some(
+                    "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy"
+                    | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias",
+                )) => {}
+                ("output", _) => outputs.push((*fi, b.line)),
+                ("terraform" | "provider", _) => self.note(&at, "Terraform and provider settings are not imported"),
+                ("locals", _) => self.issue(&at, "local values are not evaluated; uses of `local.…` are reported where they appear"),
+                (kind, Some(ty)) if kind == "resource" || kind == "data" || kind == "module" => {
+                    self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"))
+                }
+                (kind, _) => self.issue(&at, format!("`{kind}` blocks are not imported")),
+            }
+        }
+        if let Some((fi, line)) = outputs.first() {
+            let at = self.at(*fi, *line, "output");
+            self.note(
+                &at,
+                format!(
+                    "{} output(s) not imported: rolegen writes an ARN and a name output per role",
+                    outputs.len()
+                ),
+            );
+        }
+        // Keys in file order.
+        for (_, b) in &blocks {
+            if b.kind == "resource"
+                && matches!(
+                    b.labels.first().map(String::as_str),
+                    Some("aws_iam_role" | "aws_iam_policy" | "aws_kms_key")
+                )
+            {
+                self.keys.assign(&name_of(b));
+            }
+        }
+        for (fi, b) in resource(&blocks, "aws_iam_policy") {
+            self.policy(*fi, b);
+        }
+        for (fi, b) in resource(&blocks, "aws_kms_key") {
+            self.kms_key(*fi, b);
+        }
+        for (fi, b) in resource(&blocks, "aws_iam_role") {
+            self.role(*fi, b);
+        }
+        for (fi, b) in &blocks {
+            if b.kind != "resource" {
+                continue;
+            }
+            match b.labels.first().map(String::as_str) {
+                Some("aws_iam_role_policy") => self.role_policy(*fi, b),
+                Some("aws_iam_role_policy_attachment") => self.attachment(*fi, b),
+                Some("aws_iam_instance_profile") => self.instance_profile(*fi, b),
+                Some("aws_kms_alias") => self.kms_alias(*fi, b),
+                _ => {}
+            }
+        }
+        self.finish(module, params)
+    }
+
+    fn finish(&mut self, module: &str, mut params: Vec<(String, Y)>) -> Imported {
+        params.extend(self.synth.iter().cloned());
+        let mut top = vec![("module".to_owned(), Y::s(module))];
+        if !params.is_empty() {
+            top.push(("parameters".into(), Y::Map(params)));
+        }
+        let mut roles = Vec::new();
+        for (_, r) in std::mem::take(&mut self.roles) {
+            let mut m = r.props;
+            if let Some(w) = &r.when {
+                m = match with_when(Y::Map(m), &Some(w.clone())) {
+                    Y::Map(m) => m,
+                    _ => Vec::new(),
+                };
+            }
+            if let Some(p) = r.profile {
+                m.push(("instance_profile".into(), p));
+            }
+            m.extend(r.trust);
+            if !r.managed.is_empty() {
+                m.push(("managed_policies".into(), Y::Seq(r.managed)));
+            }
+            if !r.inline.is_empty() {
+                m.push(("inline_policies".into(), Y::Map(r.inline)));
+            }
+            roles.push((r.key, Y::Map(m)));
+        }
+        if !roles.is_empty() {
+            top.push(("roles".into(), Y::Map(roles)));
+        }
+        let pols: Vec<(String, Y)> = self
+            .policies
+            .values()
+            .map(|(k, y, _)| (k.clone(), y.clone()))
+            .collect();
+        if !pols.is_empty() {
+            top.push(("policies".into(), Y::Map(pols)));
+        }
+        let mut keys = Vec::new();
+        for (_, (k, mut e, when, alias)) in std::mem::take(&mut self.keys_out) {
+            if let Some(a) = alias {
+                let at = usize::from(e.first().is_some_and(|(n, _)| n == "description"));
+                e.insert(at, ("alias".into(), Y::s(a)));
+            }
+            if let Some(w) = &when {
+                let at = e.iter().position(|(n, _)| n == "policy").unwrap_or(e.len());
+                e.insert(
+                    at,
+                    (
+                        "when".into(),
+                        Y::s(if w.neg {
+                            format!("not {}", w.param)
+                        } else {
+                            w.param.clone()
+                        }),
+                    ),
+                );
+            }
+            keys.push((k, Y::Map(e)));
+        }
+        if !keys.is_empty() {
+            top.push(("kms_keys".into(), Y::Map(keys)));
+        }
+        let tree = Y::Map(top);
+        let dir = self
+            .files
+            .first()
+            .and_then(|f| f.parent())
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        let header = vec![format!(
+            "Imported by `rolegen import --from terraform` from {dir}."
+        )];
+        let mut issues = std::mem::take(&mut self.issues);
+        issues.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Imported {
+            spec: super::yaml::to_string(&tree, &header),
+            tree,
+            issues,
+            keys: std::mem::take(&mut self.keys.map),
+        }
+    }
+
+    // ------------------------------------------------------------ variables
+
+    fn variable(&mut self, fi: usize, b: &Block) -> Option<(String, Y)> {
+        let tfname = b.labels.first()?.clone();
+        let name = pascal(&tfname);
+        let at = self.at(fi, b.line, &format!("variable.{tfname}"));
+        let kind = match b.body.attr("type").map(|a| &a.expr) {
+            None => {
+                self.note(&at, "the variable has no type; read as a string");
+                ParamKind::String
+            }
+            Some(Expr::Var(t, s)) if s.is_empty() => match t.as_str() {
+                "string" => ParamKind::String,
+                "number" => ParamKind::Number,
+                "bool" => ParamKind::Bool,
+                other => {
+                    self.issue(
+                        &at,
+                        format!("type `{other}` cannot be expressed; read as a string"),
+                    );
+                    ParamKind::String
+                }
+            },
+            Some(Expr::Call(f, args, _))
+                if (f == "list" || f == "set")
+                    && matches!(args.as_slice(), [Expr::Var(t, s)] if t == "string" && s.is_empty()) =>
+            {
+                ParamKind::List
+            }
+            Some(_) => {
+                self.issue(&at, "this variable type cannot be expressed (string, number, bool, list(string)); read as a string");
+                ParamKind::String
+            }
+        };
+        self.vars.insert(tfname.clone(), (name.clone(), kind));
+        let mut e = vec![("type".to_owned(), Y::s(kind.as_str()))];
+        if let Some(d) = b.body.attr("default") {
+            let y = match (&d.expr, kind) {
+                (Expr::Bool(v), ParamKind::Bool) => Some(Y::Bool(*v)),
+                (Expr::Num(n), ParamKind::Number) => Some(Y::Num(n.clone())),
+                (Expr::Tuple(items), ParamKind::List) => items
+                    .iter()
+                    .map(|i| i.literal().map(Y::Str))
+                    .collect::<Option<Vec<_>>>()
+                    .map(Y::Seq),
+                (Expr::Null, _) => None,
+                (x, ParamKind::String) => x.literal().map(Y::Str),
+                _ => None,
+            };
+            match y {
+                Some(y) => e.push(("default".into(), y)),
+                None if matches!(d.expr, Expr::Null) => {}
+                None => self.issue(&at, "the default cannot be expressed as a spec value"),
+            }
+        }
+        if let Some(d) = b.body.attr("description").and_then(|a| a.expr.literal()) {
+            e.push(("description".into(), Y::s(d)));
+        }
+        for v in b.body.blocks("validation") {
+            match validation_pattern(&v.body) {
+                Some(p) => e.push(("pattern".into(), Y::s(p))),
+                None => self.issue(
+                    &self.at(fi, v.line, &format!("variable.{tfname}")),
+                    "a validation other than a whole-value regex cannot be expressed",
+                ),
+            }
+        }
+        for item in &b.body.items {
+            if let hcl::Item::Attr(a) = item {
+                match a.name.as_str() {
+                    "type" | "default" | "description" => {}
+                    "sensitive" | "nullable" => self.note(
+                        &self.at(fi, a.line, &format!("variable.{tfname}")),
+                        format!("`{}` is not carried", a.name),
+                    ),
+                    other => self.issue(
+                        &self.at(fi, a.line, &format!("variable.{tfname}")),
+                        format!("`{other}` cannot be expressed"),
+                    ),
+                }
+            }
+        }
+        Some((name, Y::Map(e)))
+    }
+
+    // ------------------------------------------------------------ values
+
+    fn var_param(&self, tfname: &str) -> Option<(String, ParamKind)> {
+        self.vars.get(tfname).cloned()
+    }
+
+    fn synth(&mut self, hint: &str, what: String, at: &At) -> Option<Template> {
+        let mut name: String = pascal(hint)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            name.insert(0, 'P');
+        }
+        if !self.synth.iter().any(|(n, _)| *n == name) {
+            self.synth.push((
+                name.clone(),
+                Y::Map(vec![
+                    ("type".into(), Y::s("string")),
+                    (
+                        "description".into(),
+                        Y::s(format!(
+                            "Takes the place of {what}, which a spec cannot express."
+                        )),
+                    ),
+                ]),
+            ));
+        }
+        self.issue(
+            at,
+            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}`"),
+        );
+        Some(param_t(&name))
+    }
+
+    fn role_name_t(&self, r: &str) -> Option<Template> {
+        self.roles.get(r).and_then(|x| x.name.clone())
+    }
+
+    /// One value.
+    fn scalar(&mut self, e: &Expr, at: &At) -> Option<Template> {
+        match e {
+            Expr::Str(parts) => {
+                let mut t = Template::default();
+                for p in parts {
+                    match p {
+                        TPart::Lit(l) => t.push(Part::Lit(l.clone())),
+                        TPart::Interp(x) => t.extend(&self.scalar(x, at)?),
+                    }
+                }
+                Some(t)
+            }
+            Expr::Num(n) => Some(Template::lit(n.clone())),
+            Expr::Bool(b) => Some(Template::lit(b.to_string())),
+            Expr::Var(root, steps) => self.var(root, steps, e, at),
+            Expr::Cond(..) => {
+                self.issue(at, "a conditional on a single value cannot be expressed: a spec switches whole roles, policies, attachments and statements");
+                None
+            }
+            Expr::Call(f, args, _) if f == "tostring" && args.len() == 1 => {
+                self.scalar(&args[0], at)
+            }
+            Expr::Call(f, _, _) => {
+                self.issue(at, format!("`{f}(…)` cannot be expressed in a spec"));
+                None
+            }
+            other => {
+                self.issue(
+                    at,
+                    format!(
+                        "this expression cannot be expressed in a spec ({})",
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn var(&mut self, root: &str, steps: &[Step], e: &Expr, at: &At) -> Option<Template> {
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        if steps.is_empty() {
+            if let Some((_, t)) = self.bound.iter().rev().find(|(n, _)| n == root) {
+                return Some(t.clone());
+            }
+        }
+        match root {
+            "var" => {
+                let name = attr(0)?;
+                match self.var_param(name) {
+                    Some((p, ParamKind::List)) => {
+                        self.issue(
+                            at,
+                            format!("the list variable `{name}` is used where one value is needed"),
+                        );
+                        let _ = p;
+                        None
+                    }
+                    Some((p, _)) => Some(param_t(&p)),
+                    None => {
+                        self.issue(at, format!("`var.{name}` is not declared"));
+                        None
+                    }
+                }
+            }
+            "data" => match (attr(0), attr(2)) {
+                (Some("aws_partition"), Some("partition")) => Some(pseudo_t(Pseudo::Partition)),
+                (Some("aws_partition"), Some("dns_suffix")) => Some(pseudo_t(Pseudo::UrlSuffix)),
+                (Some("aws_caller_identity"), Some("account_id")) => {
+                    Some(pseudo_t(Pseudo::AccountId))
+                }
+                (Some("aws_region"), Some("name" | "region" | "id")) => {
+                    Some(pseudo_t(Pseudo::Region))
+                }
+                _ => {
+                    let p = e.path().unwrap_or_default();
+                    self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
+                }
+            },
+            "aws_iam_role" => {
+                let (r, a) = (
+                    attr(0)?,
+                    steps.iter().rev().find_map(|s| match s {
+                        Step::Attr(a) => Some(a.as_str()),
+                        _ => None,
+                    })?,
+                );
+                let name = self.role_name_t(r);
+                match (a, name) {
+                    ("name" | "id", Some(n)) => Some(n),
+                    ("arn", Some(n)) => {
+                        let path = self.roles.get(r).and_then(|x| x.path.clone());
+                        Some(iam_arn("role", &path, &n))
+                    }
+                    _ => self.synth(&format!("{r}-{a}"), format!("`aws_iam_role.{r}.{a}`"), at),
+                }
+            }
+            "aws_iam_policy" => {
+                let p = attr(0)?;
+                match self.policies.get(p) {
+                    Some((_, y, _)) => {
+                        let name = y.get("name").and_then(Y::as_str).map(str::to_owned);
+                        let path = y.get("path").and_then(Y::as_str).map(str::to_owned);
+                        match name {
+                            Some(n) => {
+                                // Rebuild from the spec strings (they parse back to templates).
+                                let t = self.spec_template(&n);
+                                let pt = path.map(|p| self.spec_template(&p));
+                                Some(iam_arn("policy", &pt, &t))
+                            }
+                            None => None,
+                        }
+                    }
+                    None => {
+                        self.issue(
+                            at,
+                            format!("`aws_iam_policy.{p}` is not a policy of the module"),
+                        );
+                        None
+                    }
+                }
+            }
+            "local" => {
+                self.issue(
+                    at,
+                    format!("`local.{}` is not evaluated", attr(0).unwrap_or("?")),
+                );
+                None
+            }
+            _ => {
+                let p = e.path().unwrap_or_else(|| root.to_owned());
+                self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
+            }
+        }
+    }
+
+    /// A spec string this importer wrote, back to a template (names of declared parameters).
+    fn spec_template(&self, s: &str) -> Template {
+        let declared: Vec<String> = self
+            .vars
+            .values()
+            .map(|(n, _)| n.clone())
+            .chain(self.synth.iter().map(|(n, _)| n.clone()))
+            .collect();
+        crate::lower::template::parse(s, |n| declared.iter().any(|d| d == n))
+            .unwrap_or_else(|_| Template::lit(s))
+    }
+
+    /// A value list: items (a list variable, `concat`, a `for` over a list variable).
+    fn items(&mut self, e: &Expr, at: &At) -> Option<Vec<Template>> {
+        match e {
+            Expr::Tuple(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    out.extend(self.items_one(i, at)?);
+                }
+                Some(out)
+            }
+            Expr::Call(f, args, false) if f == "concat" => {
+                let mut out = Vec::new();
+                for a in args {
+                    out.extend(self.items(a, at)?);
+                }
+                Some(out)
+            }
+            Expr::ForTuple {
+                key: None,
+                value,
+                coll,
+                body,
+                cond: None,
+            } => {
+                let Some(("var", Some(name))) = (match &**coll {
+                    Expr::Var(r, s) => Some((
+                        r.as_str(),
+                        s.first().and_then(|x| match x {
+                            Step::Attr(a) => Some(a.as_str()),
+                            _ => None,
+                        }),
+                    )),
+                    _ => None,
+                }) else {
+                    self.issue(at, "a `for` expression over something other than a list variable cannot be expressed");
+                    return None;
+                };
+                let Some((p, ParamKind::List)) = self.var_param(name) else {
+                    self.issue(at, format!("`var.{name}` is not a list variable"));
+                    return None;
+                };
+                self.bound.push((value.clone(), param_t(&p)));
+                let t = self.scalar(body, at);
+                self.bound.pop();
+                Some(vec![t?])
+            }
+            other => self.items_one(other, at),
+        }
+    }
+
+    fn items_one(&mut self, e: &Expr, at: &At) -> Option<Vec<Template>> {
+        if let Expr::Var(r, s) = e {
+            if r == "var" {
+                if let Some(Step::Attr(n)) = s.first() {
+                    if let Some((p, ParamKind::List)) = self.var_param(n) {
+                        return Some(vec![param_t(&p)]);
+                    }
+                }
+            }
+        }
+        if matches!(e, Expr::Tuple(_) | Expr::Call(..) | Expr::ForTuple { .. }) {
+            return self.items(e, at);
+        }
+        Some(vec![self.scalar(e, at)?])
+    }
+
+    fn spec_str(&mut self, t: &Template, at: &At) -> Option<String> {
+        match spec_string(t) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.issue(at, e);
+                None
+            }
+        }
+    }
+
+    fn values_y(&mut self, e: &Expr, at: &At) -> Option<Y> {
+        let ts = self.items(e, at)?;
+        let mut out = Vec::new();
+        for t in &ts {
+            out.push(Y::Str(self.spec_str(t, at)?));
+        }
+        Some(if out.len() == 1 && !matches!(e, Expr::Tuple(_)) {
+            out.remove(0)
+        } else {
+            Y::Seq(out)
+        })
+    }
+
+    fn literal_items(&mut self, e: &Expr, at: &At, what: &str) -> Option<Y> {
+        let ts = self.items(e, at)?;
+        let mut out = Vec::new();
+        for t in ts {
+            match t.as_literal() {
+                Some(s) => out.push(Y::Str(s)),
+                None => {
+                    self.issue(
+                        at,
+                        format!(
+                            "{what} are literal in a spec; `{}` holds a variable",
+                            t.display()
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(Y::Seq(out))
+    }
+
+    fn template_attr(&mut self, body: &Body, name: &str, at: &At) -> Option<(Template, String)> {
+        let a = body.attr(name)?;
+        let t = self.scalar(&a.expr, at)?;
+        let s = self.spec_str(&t, at)?;
+        Some((t, s))
+    }
+
+    // ------------------------------------------------------------ switches
+
+    /// The switches a `count`/`for_each` condition is a conjunction of.
+    fn switches(&self, e: &Expr) -> Option<Vec<Sw>> {
+        match e {
+            Expr::Var(r, s) if r == "var" => {
+                let Some(Step::Attr(n)) = s.first() else {
+                    return None;
+                };
+                match self.var_param(n) {
+                    Some((p, ParamKind::Bool)) => Some(vec![Sw {
+                        param: p,
+                        neg: false,
+                    }]),
+                    _ => None,
+                }
+            }
+            Expr::Unary('!', x) => match self.switches(x)?.as_slice() {
+                [one] => Some(vec![Sw {
+                    param: one.param.clone(),
+                    neg: !one.neg,
+                }]),
+                _ => None,
+            },
+            Expr::Binary(op, a, b) if op == "&&" => {
+                let mut v = self.switches(a)?;
+                v.extend(self.switches(b)?);
+                Some(v)
+            }
+            Expr::Binary(op, a, b) if op == "==" || op == "!=" => {
+                let (x, lit) = match (&**a, &**b) {
+                    (Expr::Bool(v), x) | (x, Expr::Bool(v)) => (x, *v),
+                    _ => return None,
+                };
+                let [one] = self.switches(x)?.try_into().ok()?;
+                let pos = lit == (op == "==");
+                Some(vec![Sw {
+                    param: one.param,
+                    neg: one.neg == pos,
+                }])
+            }
+            _ => None,
+        }
+    }
+
+    /// One switch from a conjunction, after removing the parent's (`var.a && !var.b` on a
+    /// role switched by `a`).
+    fn one_switch(&mut self, e: &Expr, parent: &Option<Sw>, at: &At) -> Option<Sw> {
+        let Some(mut v) = self.switches(e) else {
+            self.issue(at, "this condition cannot be a `when:` (a bool variable, `!`, or `&&` with the role's own switch); imported as if it were true");
+            return None;
+        };
+        if let Some(p) = parent {
+            v.retain(|s| s != p);
+        }
+        v.dedup();
+        match v.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            _ => {
+                self.issue(at, "this combines several switches; a spec item has one `when:` (imported with the first)");
+                Some(v[0].clone())
+            }
+        }
+    }
+
+    /// `count = cond ? 1 : 0` → its switch.
+    fn count_when(&mut self, body: &Body, parent: &Option<Sw>, at: &At) -> Option<Sw> {
+        let a = body.attr("count")?;
+        match &a.expr {
+            Expr::Cond(c, one, zero)
+                if one.literal().as_deref() == Some("1")
+                    && zero.literal().as_deref() == Some("0") =>
+            {
+                self.one_switch(c, parent, at)
+            }
+            Expr::Num(n) if n == "1" => None,
+            _ => {
+                self.issue(
+                    at,
+                    "a `count` other than `cond ? 1 : 0` cannot be expressed; imported as one",
+                );
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ documents
+
+    /// A policy document from `data.aws_iam_policy_document.X.json`, `jsonencode(...)` or a
+    /// JSON string: (Version, Id, statements).
+    fn document(&mut self, e: &Expr, at: &At) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        match e {
+            Expr::Var(r, steps) if r == "data" => {
+                let (Some(Step::Attr(ty)), Some(Step::Attr(n))) = (steps.first(), steps.get(1))
+                else {
+                    self.issue(at, "expected `data.aws_iam_policy_document.NAME.json`");
+                    return None;
+                };
+                if ty != "aws_iam_policy_document" {
+                    self.issue(at, format!("`data.{ty}` is not a policy document"));
+                    return None;
+                }
+                let Some((fi, b)) = self.docs.get(n).cloned() else {
+                    self.issue(
+                        at,
+                        format!("`data.aws_iam_policy_document.{n}` is not declared"),
+                    );
+                    return None;
+                };
+                self.policy_document(fi, &b)
+            }
+            Expr::Call(f, args, _) if f == "jsonencode" && args.len() == 1 => {
+                self.json_expr_doc(&args[0], at)
+            }
+            Expr::Str(parts) => self.json_text_doc(parts, at),
+            other => {
+                self.issue(
+                    at,
+                    format!("a policy document here cannot be read ({})", kind(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn policy_document(
+        &mut self,
+        fi: usize,
+        b: &Block,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let addr = format!("data.aws_iam_policy_document.{}", name_of(b));
+        let at = self.at(fi, b.line, &addr);
+        let version = b.body.attr("version").and_then(|a| a.expr.literal());
+        let id = b.body.attr("policy_id").and_then(|a| a.expr.literal());
+        let mut statements = Vec::new();
+        for item in &b.body.items {
+            match item {
+                hcl::Item::Block(s) if s.kind == "statement" => {
+                    if let Some(y) = self.statement(fi, &s.body, &addr, s.line) {
+                        statements.push(y);
+                    }
+                }
+                hcl::Item::Block(d)
+                    if d.kind == "dynamic"
+                        && d.labels.first().map(String::as_str) == Some("statement") =>
+                {
+                    let dat = self.at(fi, d.line, &addr);
+                    let when = match d.body.attr("for_each").map(|a| &a.expr) {
+                        Some(Expr::Cond(c, a, z))
+                            if matches!(&**z, Expr::Tuple(v) if v.is_empty())
+                                && matches!(&**a, Expr::Tuple(v) if v.len() == 1) =>
+                        {
+                            self.one_switch(c, &None, &dat)
+                        }
+                        _ => {
+                            self.issue(&dat, "a dynamic statement other than `for_each = cond ? [1] : []` cannot be expressed");
+                            None
+                        }
+                    };
+                    for c in d.body.blocks("content") {
+                        if let Some(y) = self.statement(fi, &c.body, &addr, c.line) {
+                            statements.push(with_when(y, &when));
+                        }
+                    }
+                }
+                hcl::Item::Attr(a) if a.name == "version" || a.name == "policy_id" => {}
+                hcl::Item::Attr(a) => {
+                    let aat = self.at(fi, a.line, &addr);
+                    self.issue(
+                        &aat,
+                        format!(
+                            "`{}` cannot be expressed (a spec document is written out)",
+                            a.name
+                        ),
+                    );
+                }
+                hcl::Item::Block(x) => {
+                    let xat = self.at(fi, x.line, &addr);
+                    self.issue(&xat, format!("`{}` blocks cannot be expressed", x.kind));
+                }
+            }
+        }
+        let _ = at;
+        Some((version, id, statements))
+    }
+
+    fn statement(&mut self, fi: usize, body: &Body, addr: &str, line: usize) -> Option<Y> {
+        let at = |tf: &Tf, l: usize, what: &str| tf.at(fi, l, &format!("{addr}: {what}"));
+        let mut out: Vec<(String, Y)> = Vec::new();
+        if let Some(a) = body.attr("sid") {
+            let s = a.expr.literal();
+            match s {
+                Some(s) if s.is_empty() => {
+                    let x = at(self, a.line, "sid");
+                    self.note(
+                        &x,
+                        "an empty Sid is left out (a spec Sid has letters and digits)",
+                    );
+                }
+                Some(s) => out.push(("Sid".into(), Y::Str(s))),
+                None => {
+                    let x = at(self, a.line, "sid");
+                    self.issue(&x, "a Sid is literal in a spec");
+                }
+            }
+        }
+        let effect = body
+            .attr("effect")
+            .and_then(|a| a.expr.literal())
+            .unwrap_or_else(|| "Allow".into());
+        out.push(("Effect".into(), Y::Str(effect)));
+        let principals = |tf: &mut Tf, kind: &str| -> Option<Y> {
+            let mut m: Vec<(String, Y)> = Vec::new();
+            let mut star = false;
+            for p in body.blocks(kind) {
+                let pat = at(tf, p.line, kind);
+                let ty = p
+                    .body
+                    .attr("type")
+                    .and_then(|a| a.expr.literal())
+                    .unwrap_or_default();
+                let ids = p.body.attr("identifiers")?;
+                if ty == "*" {
+                    star = true;
+                    continue;
+                }
+                let v = tf.values_y(&ids.expr, &pat)?;
+                let items = match v {
+                    Y::Seq(items) => items,
+                    one => vec![one],
+                };
+                match m.iter_mut().find(|(t, _)| *t == ty) {
+                    Some((_, Y::Seq(existing))) => existing.extend(items),
+                    _ => m.push((ty, Y::Seq(items))),
+                }
+            }
+            if star {
+                return Some(Y::s("*"));
+            }
+            (!m.is_empty()).then_some(Y::Map(m))
+        };
+        if let Some(p) = principals(self, "principals") {
+            out.push(("Principal".into(), p));
+        }
+        if let Some(p) = principals(self, "not_principals") {
+            out.push(("NotPrincipal".into(), p));
+        }
+        for (tf_name, key, literal) in [
+            ("actions", "Action", true),
+            ("not_actions", "NotAction", true),
+            ("resources", "Resource", false),
+            ("not_resources", "NotResource", false),
+        ] {
+            if let Some(a) = body.attr(tf_name) {
+                let x = at(self, a.line, tf_name);
+                let y = if literal {
+                    self.literal_items(&a.expr, &x, "actions")
+                } else {
+                    self.values_y(&a.expr, &x)
+                };
+                if let Some(y) = y {
+                    out.push((key.into(), y));
+                }
+            }
+        }
+        let mut conds: Vec<(String, Y)> = Vec::new();
+        for c in body.blocks("condition") {
+            let x = at(self, c.line, "condition");
+            let test = c.body.attr("test").and_then(|a| a.expr.literal());
+            let variable = c.body.attr("variable").map(|a| a.expr.clone());
+            let values = c.body.attr("values").map(|a| a.expr.clone());
+            let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
+                self.issue(
+                    &x,
+                    "a condition needs a literal test, a variable and values",
+                );
+                continue;
+            };
+            let Some(kt) = self.scalar(&variable, &x) else {
+                continue;
+            };
+            let Some(key) = self.spec_str(&kt, &x) else {
+                continue;
+            };
+            let Some(v) = self.values_y(&values, &x) else {
+                continue;
+            };
+            let entry = match conds.iter_mut().find(|(t, _)| *t == test) {
+                Some((_, e)) => e,
+                None => {
+                    conds.push((test.clone(), Y::map()));
+                    &mut conds.last_mut().expect("just pushed").1
+                }
+            };
+            if entry.get(&key).is_some() {
+                self.issue(&x, format!("a second `{test}` condition on `{key}` cannot be expressed (a spec condition block has one entry per key)"));
+                continue;
+            }
+            entry.set(&key, v);
+        }
+        if !conds.is_empty() {
+            out.push(("Condition".into(), Y::Map(conds)));
+        }
+        for item in &body.items {
+            let (name, l) = match item {
+                hcl::Item::Attr(a) => (a.name.as_str(), a.line),
+                hcl::Item::Block(b) => (b.kind.as_str(), b.line),
+            };
+            if !matches!(
+                name,
+                "sid"
+                    | "effect"
+                    | "actions"
+                    | "not_actions"
+                    | "resources"
+                    | "not_resources"
+                    | "principals"
+                    | "not_principals"
+                    | "condition"
+            ) {
+                let x = at(self, l, name);
+                self.issue(&x, format!("`{name}` is not part of a policy statement"));
+            }
+        }
+        let _ = line;
+        Some(Y::Map(out))
+    }
+
+    /// `jsonencode({...})`: the object with template values.
+    fn json_expr_doc(
+        &mut self,
+        e: &Expr,
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let j = self.json_value(e, at)?;
+        self.json_doc(&j, at)
+    }
+
+    fn json_value(&mut self, e: &Expr, at: &At) -> Option<J> {
+        Some(match e {
+            Expr::Object(items) => {
+                let mut m = Vec::new();
+                for (k, v) in items {
+                    let Some(k) = k.literal() else {
+                        self.issue(
+                            at,
+                            "an object key with an interpolation cannot be expressed",
+                        );
+                        return None;
+                    };
+                    m.push((k, self.json_value(v, at)?));
+                }
+                J::Obj(m)
+            }
+            Expr::Tuple(items) => J::Arr(
+                items
+                    .iter()
+                    .map(|i| self.json_value(i, at))
+                    .collect::<Option<_>>()?,
+            ),
+            Expr::Call(..) | Expr::ForTuple { .. } => J::List(self.items(e, at)?),
+            Expr::Var(r, s)
+                if r == "var"
+                    && matches!(s.first(), Some(Step::Attr(n)) if self.var_param(n).is_some_and(|(_, k)| k == ParamKind::List)) =>
+            {
+                J::List(self.items(e, at)?)
+            }
+            other => J::Str(self.scalar(other, at)?),
+        })
+    }
+
+    /// A JSON string policy (heredoc), interpolations kept as placeholders.
+    fn json_text_doc(
+        &mut self,
+        parts: &[TPart],
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let mut text = String::new();
+        let mut interps = Vec::new();
+        for p in parts {
+            match p {
+                TPart::Lit(l) => text.push_str(l),
+                TPart::Interp(e) => {
+                    text.push_str(&format!("\u{E000}{}\u{E000}", interps.len()));
+                    interps.push(e.clone());
+                }
+            }
+        }
+        let v: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.issue(at, format!("the policy string is not JSON: {e}"));
+                return None;
+            }
+        };
+        let j = self.json_from_text(&v, &interps, at)?;
+        self.json_doc(&j, at)
+    }
+
+    fn json_from_text(&mut self, v: &serde_json::Value, interps: &[Expr], at: &At) -> Option<J> {
+        use serde_json::Value as V;
+        Some(match v {
+            V::Object(m) => {
+                let mut out = Vec::new();
+                for (k, x) in m {
+                    if k.contains('\u{E000}') {
+                        self.issue(at, "a JSON key with an interpolation cannot be expressed");
+                        return None;
+                    }
+                    out.push((k.clone(), self.json_from_text(x, interps, at)?));
+                }
+                J::Obj(out)
+            }
+            V::Array(items) => J::Arr(
+                items
+                    .iter()
+                    .map(|i| self.json_from_text(i, interps, at))
+                    .collect::<Option<_>>()?,
+            ),
+            V::String(s) => {
+                let mut t = Template::default();
+                for (i, piece) in s.split('\u{E000}').enumerate() {
+                    if i % 2 == 0 {
+                        t.push(Part::Lit(piece.to_owned()));
+                    } else {
+                        let e = piece.parse::<usize>().ok().and_then(|n| interps.get(n))?;
+                        t.extend(&self.scalar(e, at)?);
+                    }
+                }
+                J::Str(t)
+            }
+            other => J::Str(Template::lit(other.to_string())),
+        })
+    }
+
+    fn json_doc(&mut self, j: &J, at: &At) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let J::Obj(m) = j else {
+            self.issue(at, "a policy document is an object");
+            return None;
+        };
+        let get = |k: &str| m.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+        let lit = |v: Option<&J>| match v {
+            Some(J::Str(t)) => t.as_literal(),
+            _ => None,
+        };
+        let version = lit(get("Version"));
+        let id = lit(get("Id"));
+        let list = match get("Statement") {
+            Some(J::Arr(v)) => v.clone(),
+            Some(o @ J::Obj(_)) => vec![o.clone()],
+            _ => {
+                self.issue(at, "the policy document has no Statement list");
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        for s in &list {
+            let J::Obj(sm) = s else {
+                self.issue(at, "a statement is an object");
+                continue;
+            };
+            let mut o: Vec<(String, Y)> = Vec::new();
+            for key in [
+                "Sid",
+                "Effect",
+                "Principal",
+                "NotPrincipal",
+                "Action",
+                "NotAction",
+                "Resource",
+                "NotResource",
+                "Condition",
+            ] {
+                let Some(v) = sm.iter().find(|(n, _)| n == key).map(|(_, v)| v) else {
+                    continue;
+                };
+                if key == "Sid" && lit(Some(v)).as_deref() == Some("") {
+                    self.note(
+                        at,
+                        "an empty Sid is left out (a spec Sid has letters and digits)",
+                    );
+                    continue;
+                }
+                let y = match key {
+                    "Sid" | "Effect" => lit(Some(v)).map(Y::Str),
+                    "Action" | "NotAction" => self.j_values(v, at, true),
+                    "Principal" | "NotPrincipal" => match v {
+                        J::Str(t) if t.as_literal().as_deref() == Some("*") => Some(Y::s("*")),
+                        J::Obj(pm) => {
+                            let mut pm2 = Vec::new();
+                            for (t, x) in pm {
+                                pm2.push((t.clone(), self.j_values(x, at, false)?));
+                            }
+                            Some(Y::Map(pm2))
+                        }
+                        _ => None,
+                    },
+                    "Condition" => match v {
+                        J::Obj(ops) => {
+                            let mut co = Vec::new();
+                            for (op, keys) in ops {
+                                let J::Obj(keys) = keys else { return None };
+                                let mut ko = Vec::new();
+                                for (k, x) in keys {
+                                    ko.push((spec_literal(k), self.j_values(x, at, false)?));
+                                }
+                                co.push((op.clone(), Y::Map(ko)));
+                            }
+                            Some(Y::Map(co))
+                        }
+                        _ => None,
+                    },
+                    _ => self.j_values(v, at, false),
+                };
+                match y {
+                    Some(y) => o.push((key.into(), y)),
+                    None => self.issue(at, format!("`{key}` of a statement cannot be read")),
+                }
+            }
+            out.push(Y::Map(o));
+        }
+        Some((version, id, out))
+    }
+
+    fn j_values(&mut self, v: &J, at: &At, literal: bool) -> Option<Y> {
+        let ts: Vec<Template> = match v {
+            J::Str(t) => vec![t.clone()],
+            J::List(ts) => ts.clone(),
+            J::Arr(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    match i {
+                        J::Str(t) => out.push(t.clone()),
+                        J::List(ts) => out.extend(ts.iter().cloned()),
+                        _ => return None,
+                    }
+                }
+                out
+            }
+            J::Obj(_) => return None,
+        };
+        let mut out = Vec::new();
+        for t in &ts {
+            if literal {
+                out.push(Y::Str(t.as_literal()?));
+            } else {
+                out.push(Y::Str(self.spec_str(t, at)?));
+            }
+        }
+        Some(if out.len() == 1 && matches!(v, J::Str(_)) {
+            out.remove(0)
+        } else {
+            Y::Seq(out)
+        })
+    }
+
+    fn doc_y(version: Option<String>, id: Option<String>, statements: Vec<Y>) -> Y {
+        let mut m = Vec::new();
+        if let Some(v) = version {
+            m.push(("Version".to_owned(), Y::Str(v)));
+        }
+        if let Some(i) = id {
+            m.push(("Id".to_owned(), Y::Str(i)));
+        }
+        m.push(("Statement".to_owned(), Y::Seq(statements)));
+        Y::Map(m)
+    }
+
+    // ------------------------------------------------------------ resources
+
+    fn check_attrs(&mut self, fi: usize, b: &Block, known: &[&str]) {
+        let addr = format!(
+            "{}.{}",
+            b.labels.first().cloned().unwrap_or_default(),
+            name_of(b)
+        );
+        for item in &b.body.items {
+            let (name, line) = match item {
+                hcl::Item::Attr(Attr { name, line, .. }) => (name.as_str(), *line),
+                hcl::Item::Block(x) => (x.kind.as_str(), x.line),
+            };
+            if known.contains(&name) || name == "tags_all" {
+                continue;
+            }
+            let at = self.at(fi, line, &format!("{addr}: {name}"));
+            match name {
+                "depends_on" | "lifecycle" | "provider" => {
+                    self.note(&at, format!("`{name}` is not carried"))
+                }
+                _ => self.issue(&at, format!("`{name}` cannot be expressed")),
+            }
+        }
+    }
+
+    fn role_ref(&mut self, e: &Expr, at: &At) -> Option<String> {
+        match reference(e) {
+            Some((ty, r, _)) if ty == "aws_iam_role" && self.roles.contains_key(&r) => Some(r),
+            _ => {
+                // A literal name of one of the module's roles.
+                if let Some(t) = e.literal() {
+                    if let Some((id, _)) = self.roles.iter().find(|(_, r)| {
+                        r.name.as_ref().and_then(Template::as_literal).as_deref()
+                            == Some(t.as_str())
+                    }) {
+                        return Some(id.clone());
+                    }
+                }
+                self.issue(at, "the role is not an `aws_iam_role` of this module; a spec attaches policies to its own roles only");
+                None
+            }
+        }
+    }
+
+    fn role(&mut self, fi: usize, b: &Block) {
+        let r = name_of(b);
+        let addr = format!("aws_iam_role.{r}");
+        let at = |tf: &Tf, l: usize, w: &str| tf.at(fi, l, &format!("{addr}: {w}"));
+        let line = |n: &str| b.body.attr(n).map_or(b.line, |a| a.line);
+        self.check_attrs(
+            fi,
+            b,
+            &[
+                "count",
+                "name",
+                "name_prefix",
+                "path",
+                "description",
+                "max_session_duration",
+                "permissions_boundary",
+                "assume_role_policy",
+                "tags",
+                "inline_policy",
+                "managed_policy_arns",
+                "force_detach_policies",
+            ],
+        );
+        let key = self.keys.assign(&r);
+        let cat = at(self, line("count"), "count");
+        let when = self.count_when(&b.body, &None, &cat);
+        let mut out = RoleOut {
+            key,
+            when: when.clone(),
+            ..RoleOut::default()
+        };
+        for (tf_name, spec_name) in [
+            ("name", "name"),
+            ("name_prefix", "name_prefix"),
+            ("path", "path"),
+            ("description", "description"),
+            ("permissions_boundary", "permissions_boundary"),
+        ] {
+            let x = at(self, line(tf_name), tf_name);
+            if let Some((t, s)) = self.template_attr(&b.body, tf_name, &x) {
+                match tf_name {
+                    "name" => out.name = Some(t),
+                    "path" => out.path = Some(t),
+                    _ => {}
+                }
+                out.props.push((spec_name.into(), Y::Str(s)));
+            }
+        }
+        if let Some(a) = b.body.attr("max_session_duration") {
+            match a.expr.literal().and_then(|s| s.parse::<u32>().ok()) {
+                Some(v) => out
+                    .props
+                    .push(("max_session_duration".into(), Y::Num(v.to_string()))),
+                None => {
+                    let x = at(self, a.line, "max_session_duration");
+                    self.issue(&x, "max_session_duration is a literal number in a spec");
+                }
+            }
+        }
+        if let Some(a) = b.body.attr("tags") {
+            let x = at(self, a.line, "tags");
+            match &a.expr {
+                Expr::Object(items) => {
+                    let mut m = Vec::new();
+                    for (k, v) in items {
+                        let Some(k) = k.literal() else {
+                            self.issue(&x, "a tag key with an interpolation cannot be expressed");
+                            continue;
+                        };
+                        if let Some(t) = self.scalar(v, &x) {
+                            if let Some(s) = self.spec_str(&t, &x) {
+                                m.push((k, Y::Str(s)));
+                            }
+                        }
+                    }
+                    out.props.push(("tags".into(), Y::Map(m)));
+                }
+                _ => self.issue(&x, "tags other than an object literal cannot be expressed"),
+            }
+        }
+        match b.body.attr("assume_role_policy") {
+            Some(a) => {
+                let x = at(self, a.line, "assume_role_policy");
+                if let Some((v, i, s)) = self.document(&a.expr.clone(), &x) {
+                    out.trust = trust_from(v, i, s);
+                }
+            }
+            None => {
+                let x = at(self, b.line, "assume_role_policy");
+                self.issue(&x, "the role has no assume_role_policy");
+            }
+        }
+        for ip in b.body.blocks("inline_policy") {
+            let x = at(self, ip.line, "inline_policy");
+            let name = ip.body.attr("name").and_then(|a| a.expr.literal());
+            let doc = ip.body.attr("policy").map(|a| a.expr.clone());
+            match (name, doc) {
+                (Some(n), Some(d)) => {
+                    if let Some((v, i, s)) = self.document(&d, &x) {
+                        out.inline.push((n, Self::doc_y(v, i, s)));
+                    }
+                }
+                _ => self.issue(&x, "an inline_policy needs a literal name and a policy"),
+            }
+        }
+        if let Some(a) = b.body.attr("managed_policy_arns") {
+            let x = at(self, a.line, "managed_policy_arns");
+            if let Expr::Tuple(items) = &a.expr {
+                for i in items {
+                    if let Some(y) = self.attachment_y(i, &x) {
+                        out.managed.push(y);
+                    }
+                }
+            } else {
+                self.issue(
+                    &x,
+                    "managed_policy_arns other than a list literal cannot be expressed",
+                );
+            }
+        }
+        self.roles.insert(r, out);
+    }
+
+    fn attachment_y(&mut self, e: &Expr, at: &At) -> Option<Y> {
+        if let Some((ty, p, attr)) = reference(e) {
+            if ty == "aws_iam_policy" && attr == "arn" {
+                if let Some((k, _, _)) = self.policies.get(&p) {
+                    return Some(Y::Map(vec![("policy".into(), Y::s(k))]));
+                }
+            }
+        }
+        let t = self.scalar(e, at)?;
+        Some(aws_attachment(&t).unwrap_or_else(|| {
+            let s = spec_string(&t).unwrap_or_default();
+            Y::Map(vec![("arn".into(), Y::Str(s))])
+        }))
+    }
+
+    fn role_policy(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_role_policy.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "name", "role", "policy"]);
+        let at = self.at(fi, b.line, &addr);
+        let Some(role) = b
+            .body
+            .attr("role")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.role_ref(&e, &at))
+        else {
+            return;
+        };
+        let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+        let when = self.count_when(&b.body, &parent, &at);
+        let Some(name) = b.body.attr("name").and_then(|a| a.expr.literal()) else {
+            self.issue(
+                &at,
+                "the policy needs a literal name (name_prefix cannot be expressed)",
+            );
+            return;
+        };
+        let Some(doc) = b.body.attr("policy").map(|a| a.expr.clone()) else {
+            self.issue(&at, "the policy has no document");
+            return;
+        };
+        let Some((v, i, s)) = self.document(&doc, &at) else {
+            return;
+        };
+        let y = with_when(Self::doc_y(v, i, s), &when);
+        if let Some(r) = self.roles.get_mut(&role) {
+            if r.inline.iter().any(|(n, _)| *n == name) {
+                self.issue(
+                    &at,
+                    format!("the role already has an inline policy named `{name}`"),
+                );
+                return;
+            }
+            r.inline.push((name, y));
+        }
+    }
+
+    fn attachment(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_role_policy_attachment.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "for_each", "role", "policy_arn"]);
+        let at = self.at(fi, b.line, &addr);
+        let Some(role) = b
+            .body
+            .attr("role")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.role_ref(&e, &at))
+        else {
+            return;
+        };
+        let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+        let arn = b.body.attr("policy_arn").map(|a| a.expr.clone());
+        let mut items: Vec<(Option<Sw>, Expr)> = Vec::new();
+        match (b.body.attr("for_each").map(|a| a.expr.clone()), arn) {
+            (Some(fe), Some(Expr::Var(r, s)))
+                if r == "each" && matches!(s.first(), Some(Step::Attr(v)) if v == "value") =>
+            {
+                self.for_each_items(&fe, &parent, None, &at, &mut items);
+            }
+            (None, Some(arn)) => {
+                let when = self.count_when(&b.body, &parent, &at);
+                items.push((when, arn));
+            }
+            _ => {
+                self.issue(&at, "an attachment other than one `policy_arn` or `for_each` with `policy_arn = each.value` cannot be expressed");
+                return;
+            }
+        }
+        for (when, e) in items {
+            if let Some(y) = self.attachment_y(&e, &at) {
+                let y = with_when(y, &when);
+                if let Some(r) = self.roles.get_mut(&role) {
+                    r.managed.push(y);
+                }
+            }
+        }
+    }
+
+    /// `for_each = merge({k = arn}, cond ? {k = arn} : {}, …)`, maybe under the role's switch.
+    fn for_each_items(
+        &mut self,
+        e: &Expr,
+        parent: &Option<Sw>,
+        when: Option<Sw>,
+        at: &At,
+        out: &mut Vec<(Option<Sw>, Expr)>,
+    ) {
+        match e {
+            Expr::Object(items) => {
+                for (_, v) in items {
+                    out.push((when.clone(), v.clone()));
+                }
+            }
+            Expr::Call(f, args, false) if f == "merge" => {
+                for a in args {
+                    self.for_each_items(a, parent, when.clone(), at, out);
+                }
+            }
+            Expr::Cond(c, a, z) if matches!(&**z, Expr::Object(v) if v.is_empty()) => {
+                let sw = self.one_switch(c, parent, at);
+                let w = match (&when, sw) {
+                    (None, s) => s,
+                    (Some(w), None) => Some(w.clone()),
+                    (Some(w), Some(s)) if *w == s => Some(s),
+                    (Some(_), Some(s)) => {
+                        self.issue(at, "an attachment under two switches cannot be expressed");
+                        Some(s)
+                    }
+                };
+                self.for_each_items(a, parent, w, at, out);
+            }
+            _ => self.issue(at, "this for_each cannot be expressed (an object, `merge(...)` of objects, or `cond ? {...} : {}`)"),
+        }
+    }
+
+    fn policy(&mut self, fi: usize, b: &Block) {
+        let p = name_of(b);
+        let addr = format!("aws_iam_policy.{p}");
+        self.check_attrs(fi, b, &["count", "name", "path", "description", "policy"]);
+        let at = self.at(fi, b.line, &addr);
+        let key = self.keys.assign(&p);
+        let when = self.count_when(&b.body, &None, &at);
+        let mut m = Vec::new();
+        match self.template_attr(&b.body, "name", &at) {
+            Some((_, s)) => m.push(("name".to_owned(), Y::Str(s))),
+            None => {
+                self.issue(&at, format!("the policy has no literal name (name_prefix or generated); a spec names it: `{p}`"));
+                m.push(("name".into(), Y::s(&p)));
+            }
+        }
+        if let Some((_, s)) = self.template_attr(&b.body, "path", &at) {
+            m.push(("path".into(), Y::Str(s)));
+        }
+        if let Some(d) = b.body.attr("description").map(|a| a.expr.clone()) {
+            match d.literal() {
+                Some(s) => m.push(("description".into(), Y::Str(s))),
+                None => self.issue(&at, "a managed policy description is literal in a spec"),
+            }
+        }
+        let doc = b
+            .body
+            .attr("policy")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.document(&e, &at));
+        let (v, i, s) = doc.unwrap_or((None, None, Vec::new()));
+        m.push(("document".into(), with_when(Self::doc_y(v, i, s), &when)));
+        self.policies.insert(p, (key, Y::Map(m), when));
+    }
+
+    fn instance_profile(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_instance_profile.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "name", "path", "role"]);
+        let at = self.at(fi, b.line, &addr);
+        let Some(role) = b
+            .body
+            .attr("role")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.role_ref(&e, &at))
+        else {
+            return;
+        };
+        let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+        if self.count_when(&b.body, &parent, &at).is_some() {
+            self.issue(&at, "the instance profile is switched differently from its role; a spec creates it with the role");
+        }
+        let name = self.template_attr(&b.body, "name", &at);
+        let path = self.template_attr(&b.body, "path", &at);
+        let Some(r) = self.roles.get(&role) else {
+            return;
+        };
+        let y = match (&name, &path) {
+            (Some((n, _)), None) if Some(n) == r.name.as_ref() => Y::Bool(true),
+            (None, None) if r.name.is_none() => Y::Bool(true),
+            (None, _) if r.name.is_some() => {
+                self.issue(&at, "an instance profile without a name on a named role cannot be expressed: a spec names it like the role");
+                Y::Bool(true)
+            }
+            _ => {
+                let mut m = Vec::new();
+                if let Some((_, s)) = &name {
+                    m.push(("name".to_owned(), Y::Str(s.clone())));
+                }
+                if let Some((_, s)) = &path {
+                    m.push(("path".to_owned(), Y::Str(s.clone())));
+                }
+                Y::Map(m)
+            }
+        };
+        if let Some(r) = self.roles.get_mut(&role) {
+            if r.profile.is_some() {
+                self.issue(&at, "the role already has an instance profile");
+            } else {
+                r.profile = Some(y);
+            }
+        }
+    }
+
+    fn kms_key(&mut self, fi: usize, b: &Block) {
+        let k = name_of(b);
+        let addr = format!("aws_kms_key.{k}");
+        self.check_attrs(
+            fi,
+            b,
+            &[
+                "count",
+                "description",
+                "enable_key_rotation",
+                "policy",
+                "is_enabled",
+                "key_usage",
+                "customer_master_key_spec",
+            ],
+        );
+        let at = self.at(fi, b.line, &addr);
+        let key = self.keys.assign(&k);
+        let when = self.count_when(&b.body, &None, &at);
+        let mut e = Vec::new();
+        if let Some(d) = b.body.attr("description").map(|a| a.expr.clone()) {
+            match d.literal() {
+                Some(s) => e.push(("description".to_owned(), Y::Str(s))),
+                None => self.issue(&at, "a key description is literal in a spec"),
+            }
+        }
+        let rotation = b.body.attr("enable_key_rotation").map(|a| a.expr.clone());
+        match rotation {
+            Some(Expr::Bool(true)) => {}
+            Some(Expr::Bool(false)) | None => e.push(("rotation".into(), Y::Bool(false))),
+            Some(_) => self.issue(
+                &at,
+                "enable_key_rotation is a literal true or false in a spec",
+            ),
+        }
+        for (attr, ok) in [
+            ("is_enabled", "true"),
+            ("key_usage", "ENCRYPT_DECRYPT"),
+            ("customer_master_key_spec", "SYMMETRIC_DEFAULT"),
+        ] {
+            if let Some(a) = b.body.attr(attr) {
+                if a.expr.literal().as_deref() != Some(ok) {
+                    let x = self.at(fi, a.line, &format!("{addr}: {attr}"));
+                    self.issue(&x, format!("`{attr}` other than {ok} cannot be expressed"));
+                }
+            }
+        }
+        let doc = match b.body.attr("policy").map(|a| a.expr.clone()) {
+            Some(p) => self.document(&p, &at),
+            None => {
+                self.issue(
+                    &at,
+                    "the key has no policy (AWS would apply its default); a spec writes the policy",
+                );
+                None
+            }
+        };
+        let (v, i, s) = doc.unwrap_or((None, None, Vec::new()));
+        e.push(("policy".into(), Self::doc_y(v, i, s)));
+        self.keys_out.insert(k, (key, e, when, None));
+    }
+
+    fn kms_alias(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_kms_alias.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "name", "target_key_id"]);
+        let at = self.at(fi, b.line, &addr);
+        let name = b.body.attr("name").and_then(|a| a.expr.literal());
+        let target = b
+            .body
+            .attr("target_key_id")
+            .and_then(|a| reference(&a.expr));
+        let (Some(name), Some((ty, k, _))) = (name, target) else {
+            self.issue(&at, "the alias needs a literal name and a target_key_id of an aws_kms_key of this module; not imported");
+            return;
+        };
+        let parent = self.keys_out.get(&k).and_then(|x| x.2.clone());
+        let when = self.count_when(&b.body, &None, &at);
+        if ty != "aws_kms_key" || !self.keys_out.contains_key(&k) {
+            self.issue(
+                &at,
+                "the alias targets no aws_kms_key of this module; not imported",
+            );
+            return;
+        }
+        if when != parent {
+            self.issue(
+                &at,
+                "the alias is switched differently from its key; a spec creates it with the key",
+            );
+        }
+        if let Some(x) = self.keys_out.get_mut(&k) {
+            x.3 = Some(name.strip_prefix("alias/").unwrap_or(&name).to_owned());
+        }
+    }
+}
+
+/// Symbolic JSON of a `jsonencode` argument or a JSON string with interpolations.
+#[derive(Debug, Clone)]
+enum J {
+    Str(Template),
+    List(Vec<Template>),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+fn kind(e: &Expr) -> &'static str {
+    match e {
+        Expr::Null => "null",
+        Expr::Bool(_) => "a boolean",
+        Expr::Num(_) => "a number",
+        Expr::Str(_) => "a string",
+        Expr::Tuple(_) => "a list",
+        Expr::Object(_) => "an object",
+        Expr::Var(..) => "a reference",
+        Expr::Call(..) => "a function call",
+        Expr::Cond(..) => "a conditional",
+        Expr::Unary(..) | Expr::Binary(..) => "an operation",
+        Expr::ForTuple { .. } | Expr::ForObject { .. } => "a for expression",
+        Expr::Get(..) => "an index or attribute of an expression",
+    }
+}
+
+fn iam_arn(kind: &str, path: &Option<Template>, name: &Template) -> Template {
+    let mut t = Template::lit("arn:");
+    t.push(Part::Pseudo(Pseudo::Partition));
+    t.push(Part::Lit(":iam::".into()));
+    t.push(Part::Pseudo(Pseudo::AccountId));
+    t.push(Part::Lit(format!(":{kind}")));
+    match path {
+        Some(p) => t.extend(p),
+        None => t.push(Part::Lit("/".into())),
+    }
+    t.extend(name);
+    t
+}
+
+/// `can(regex("^(?:P)$", var.x))` or `alltrue([for v in var.x : can(regex("^(?:P)$", v))])`.
+fn validation_pattern(body: &Body) -> Option<String> {
+    let cond = &body.attr("condition")?.expr;
+    let inner = match cond {
+        Expr::Call(f, args, _) if f == "alltrue" => match args.as_slice() {
+            [Expr::ForTuple { body, .. }] => &**body,
+            _ => return None,
+        },
+        other => other,
+    };
+    let Expr::Call(f, args, _) = inner else {
+        return None;
+    };
+    if f != "can" {
+        return None;
+    }
+    let [Expr::Call(r, rargs, _)] = args.as_slice() else {
+        return None;
+    };
+    if r != "regex" {
+        return None;
+    }
+    let re = rargs.first()?.literal()?;
+    let p = re.strip_prefix("^(?:").and_then(|x| x.strip_suffix(")$"));
+    Some(match p {
+        Some(p) => p.to_owned(),
+        None => re
+            .strip_prefix('^')
+            .and_then(|x| x.strip_suffix('$'))?
+            .to_owned(),
+    })
+}

@@ -1,0 +1,428 @@
+//! `rolegen diff`: actions gained and lost (wildcards expanded), resources widened and
+//! narrowed, trust principals, conditions relaxed and tightened, attachments, roles added and
+//! removed; the three output formats; exit codes of the binary, `git:REV:path` sources.
+
+use rolegen::diff::{diff, Change, Report};
+use rolegen::model::Module;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn module(spec: &str) -> (tempfile::TempDir, Module) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.yaml");
+    fs::write(&path, spec).unwrap();
+    let mut o = rolegen::build::compile(std::slice::from_ref(&path), false, false);
+    assert!(
+        !o.diagnostics.has_errors(),
+        "{:?}",
+        o.diagnostics
+            .0
+            .iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    );
+    let m = o.modules.remove(0).module;
+    (dir, m)
+}
+
+/// A spec with one role `app`: trust entries and statements as YAML snippets.
+fn spec(trust: &str, statements: &str, extra: &str) -> String {
+    format!(
+        "module: demo\nroles:\n  app:\n    name: demo-app\n    trust:\n{trust}{extra}    inline_policies:\n      p:\n        Statement:\n{statements}"
+    )
+}
+
+const TRUST: &str = "      - service: [lambda.amazonaws.com]\n";
+
+fn stmt(actions: &str, resource: &str, condition: &str) -> String {
+    format!(
+        "          - Effect: Allow\n            Action: {actions}\n            Resource: \"{resource}\"\n{condition}"
+    )
+}
+
+fn report(old: &str, new: &str) -> Report {
+    let (_a, o) = module(old);
+    let (_b, n) = module(new);
+    diff(&o, &n, "old", "new")
+}
+
+fn changes<'a>(r: &'a Report, kind: &str) -> Vec<&'a Change> {
+    r.entities
+        .iter()
+        .flat_map(|e| e.changes.iter())
+        .filter(|c| c.kind == kind)
+        .collect()
+}
+
+#[test]
+fn identical_specs_have_no_changes() {
+    let s = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    let r = report(&s, &s);
+    assert!(r.entities.is_empty());
+    assert!(!r.widens);
+}
+
+#[test]
+fn actions_gained_and_lost_with_wildcards_expanded() {
+    let old = spec(
+        TRUST,
+        &stmt("[s3:GetObject, s3:DeleteObject]", "arn:aws:s3:::b/*", ""),
+        "",
+    );
+    let new = spec(
+        TRUST,
+        &stmt("[\"s3:GetObject*\"]", "arn:aws:s3:::b/*", ""),
+        "",
+    );
+    let r = report(&old, &new);
+    let gained = changes(&r, "actions_gained");
+    assert_eq!(gained.len(), 1);
+    let g = &gained[0].actions;
+    assert!(g.contains(&"s3:GetObjectTagging".to_owned()), "{g:?}");
+    assert!(g.contains(&"s3:GetObjectAcl".to_owned()));
+    assert!(!g.contains(&"s3:GetObject".to_owned()), "already granted");
+    assert_eq!(gained[0].resources, ["arn:aws:s3:::b/*"]);
+    assert!(gained[0].widens);
+    let lost = changes(&r, "actions_lost");
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].actions, ["s3:DeleteObject"]);
+    assert!(!lost[0].widens);
+    assert!(r.widens);
+    // Only losing actions does not widen.
+    let r = report(
+        &old,
+        &spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), ""),
+    );
+    assert!(!r.widens);
+    assert_eq!(changes(&r, "actions_lost").len(), 1);
+}
+
+#[test]
+fn resources_widened_and_narrowed_by_wildcard_containment() {
+    let logs = spec(
+        TRUST,
+        &stmt("[s3:GetObject]", "arn:aws:s3:::b/logs/*", ""),
+        "",
+    );
+    let all = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    let r = report(&logs, &all);
+    let w = changes(&r, "resource_widened");
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].resources, ["arn:aws:s3:::b/*"]);
+    assert_eq!(w[0].was, ["arn:aws:s3:::b/logs/*"]);
+    assert_eq!(w[0].actions, ["s3:GetObject"]);
+    assert!(w[0].widens && r.widens);
+    assert!(changes(&r, "resource_narrowed").is_empty());
+
+    let r = report(&all, &logs);
+    let n = changes(&r, "resource_narrowed");
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].resources, ["arn:aws:s3:::b/*"]);
+    assert_eq!(n[0].was, ["arn:aws:s3:::b/logs/*"]);
+    assert!(!r.widens);
+
+    // A second, unrelated resource is a widening too (nothing old contains it).
+    let two = spec(
+        TRUST,
+        "          - Effect: Allow\n            Action: s3:GetObject\n            Resource: [\"arn:aws:s3:::b/logs/*\", \"arn:aws:s3:::other/*\"]\n",
+        "",
+    );
+    let r = report(&logs, &two);
+    let w = changes(&r, "resource_widened");
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].resources, ["arn:aws:s3:::other/*"]);
+    assert!(w[0].was.is_empty());
+}
+
+#[test]
+fn trust_principals_added_and_removed() {
+    let s = stmt("[s3:GetObject]", "arn:aws:s3:::b/*", "");
+    let old = spec(TRUST, &s, "");
+    let new = spec(
+        "      - service: [ec2.amazonaws.com]\n      - account: [\"111122223333\"]\n        external_id: x\n",
+        &s,
+        "",
+    );
+    let r = report(&old, &new);
+    let added: Vec<String> = changes(&r, "trust_added")
+        .iter()
+        .map(|c| c.principal.clone().unwrap())
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "AWS arn:aws:iam::111122223333:root",
+            "Service ec2.amazonaws.com"
+        ]
+    );
+    let removed = changes(&r, "trust_removed");
+    assert_eq!(removed.len(), 1);
+    assert_eq!(
+        removed[0].principal.as_deref(),
+        Some("Service lambda.amazonaws.com")
+    );
+    assert_eq!(removed[0].actions, ["sts:AssumeRole"]);
+    assert!(r.widens);
+}
+
+#[test]
+fn conditions_relaxed_and_tightened() {
+    let cond = |values: &str| {
+        format!("            Condition:\n              StringEquals:\n                aws:RequestedRegion: {values}\n")
+    };
+    let one = spec(
+        TRUST,
+        &stmt("ec2:DescribeInstances", "*", &cond("[eu-west-1]")),
+        "",
+    );
+    let two = spec(
+        TRUST,
+        &stmt(
+            "ec2:DescribeInstances",
+            "*",
+            &cond("[eu-west-1, us-east-1]"),
+        ),
+        "",
+    );
+    let none = spec(TRUST, &stmt("ec2:DescribeInstances", "*", ""), "");
+    // Values added: relaxed.
+    let r = report(&one, &two);
+    let c = changes(&r, "condition_relaxed");
+    assert_eq!(c.len(), 1);
+    assert!(
+        c[0].detail
+            .as_deref()
+            .unwrap()
+            .contains("values added [us-east-1]"),
+        "{c:?}"
+    );
+    assert!(r.widens);
+    // Values removed: tightened.
+    let r = report(&two, &one);
+    assert_eq!(changes(&r, "condition_tightened").len(), 1);
+    assert!(!r.widens);
+    // Condition removed: relaxed; added: tightened.
+    let r = report(&one, &none);
+    let c = changes(&r, "condition_relaxed");
+    assert_eq!(c.len(), 1);
+    assert!(c[0].detail.as_deref().unwrap().contains("removed"));
+    assert!(r.widens);
+    let r = report(&none, &one);
+    assert_eq!(changes(&r, "condition_tightened").len(), 1);
+    assert!(!r.widens);
+    // Trust: dropping the external id relaxes the trust.
+    let s = stmt("[s3:GetObject]", "arn:aws:s3:::b/*", "");
+    let with = spec(
+        "      - account: [\"111122223333\"]\n        external_id: x\n",
+        &s,
+        "",
+    );
+    let without = spec("      - account: [\"111122223333\"]\n", &s, "");
+    let r = report(&with, &without);
+    let c = changes(&r, "condition_relaxed");
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        c[0].principal.as_deref(),
+        Some("AWS arn:aws:iam::111122223333:root")
+    );
+    assert!(c[0]
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("sts:ExternalId removed"));
+}
+
+#[test]
+fn attachments_roles_policies_and_denies() {
+    let s = stmt("[s3:GetObject]", "arn:aws:s3:::b/*", "");
+    let old = spec(
+        TRUST,
+        &s,
+        "    managed_policies:\n      - aws: ReadOnlyAccess\n",
+    );
+    let new = spec(
+        TRUST,
+        &s,
+        "    managed_policies:\n      - aws: AdministratorAccess\n",
+    );
+    let r = report(&old, &new);
+    assert_eq!(
+        changes(&r, "attachment_added")[0].detail.as_deref(),
+        Some("arn:aws:iam::aws:policy/AdministratorAccess")
+    );
+    assert_eq!(changes(&r, "attachment_removed").len(), 1);
+    assert!(r.widens);
+
+    // A role added widens, a role removed does not.
+    let two = format!(
+        "{new}  other:\n    name: demo-other\n    trust:\n      - service: [ec2.amazonaws.com]\n    inline_policies:\n      q:\n        Statement:\n{}",
+        stmt("[sqs:SendMessage]", "arn:aws:sqs:*:*:q", "")
+    );
+    let r = report(&new, &two);
+    assert_eq!(changes(&r, "role_added").len(), 1);
+    assert!(r
+        .entities
+        .iter()
+        .any(|e| e.name == "other" && e.status == "added"));
+    let r = report(&two, &new);
+    assert_eq!(changes(&r, "role_removed").len(), 1);
+    assert!(!r.widens);
+
+    // A Deny removed widens.
+    let deny = format!(
+        "{s}          - Effect: Deny\n            Action: s3:DeleteObject\n            Resource: \"*\"\n"
+    );
+    let r = report(&spec(TRUST, &deny, ""), &spec(TRUST, &s, ""));
+    let d = changes(&r, "deny_removed");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].widens && r.widens);
+
+    // Managed policies of the module are compared on their own.
+    let pol = |action: &str| {
+        format!(
+            "module: demo\npolicies:\n  shared:\n    name: shared\n    document:\n      Statement:\n{}roles:\n  app:\n    name: demo-app\n    trust:\n{TRUST}    managed_policies:\n      - policy: shared\n",
+            stmt(action, "arn:aws:s3:::b/*", "")
+        )
+    };
+    let r = report(&pol("s3:GetObject"), &pol("[s3:GetObject, s3:PutObject]"));
+    let e = r.entities.iter().find(|e| e.kind == "policy").unwrap();
+    assert_eq!(e.name, "shared");
+    assert_eq!(e.changes[0].kind, "actions_gained");
+    assert_eq!(e.changes[0].actions, ["s3:PutObject"]);
+}
+
+fn rolegen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn binary_exit_codes_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let narrow = spec(
+        TRUST,
+        &stmt("[s3:GetObject]", "arn:aws:s3:::b/logs/*", ""),
+        "",
+    );
+    let wide = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    fs::write(d.join("narrow.yaml"), &narrow).unwrap();
+    fs::write(d.join("wide.yaml"), &wide).unwrap();
+    fs::write(
+        d.join("broken.yaml"),
+        "module: demo\nroles:\n  app:\n    nmae: x\n",
+    )
+    .unwrap();
+
+    let o = rolegen(&["diff", "narrow.yaml", "wide.yaml"], d);
+    assert_eq!(code(&o), 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("resource widened"), "{out}");
+    assert!(out.contains("[widens]"));
+
+    let o = rolegen(&["diff", "narrow.yaml", "wide.yaml", "--fail-on-widen"], d);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = rolegen(&["diff", "wide.yaml", "narrow.yaml", "--fail-on-widen"], d);
+    assert_eq!(code(&o), 0);
+    let o = rolegen(&["diff", "wide.yaml", "wide.yaml", "--fail-on-widen"], d);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no changes"));
+
+    let o = rolegen(&["diff", "narrow.yaml", "wide.yaml", "--format", "json"], d);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["widens"], true);
+    assert_eq!(v["entities"][0]["kind"], "role");
+    assert_eq!(v["entities"][0]["changes"][0]["kind"], "resource_widened");
+
+    let o = rolegen(
+        &["diff", "narrow.yaml", "wide.yaml", "--format", "markdown"],
+        d,
+    );
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.contains("| role `app` | changed | 1 | 0 |"), "{md}");
+    assert!(md.contains("**widens**"));
+
+    // Input errors: exit 2 with the file (and line) named.
+    let o = rolegen(&["diff", "missing.yaml", "wide.yaml"], d);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.yaml"));
+    let o = rolegen(&["diff", "broken.yaml", "wide.yaml", "--fail-on-widen"], d);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("broken.yaml:4"), "{err}");
+    let o = rolegen(&["diff", "git:nonsense", "wide.yaml"], d);
+    assert_eq!(code(&o), 2);
+    let o = rolegen(&["diff", "wide.yaml", "narrow.yaml", "--format", "xml"], d);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn git_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(d)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    fs::create_dir_all(d.join("specs")).unwrap();
+    // The policy is a policy_file beside the spec: it is read from the revision too.
+    fs::write(
+        d.join("specs/app.yaml"),
+        "module: demo\nroles:\n  app:\n    name: demo-app\n    trust:\n      - service: [lambda.amazonaws.com]\n    inline_policies:\n      p:\n        policy_file: p.json\n",
+    )
+    .unwrap();
+    let p = |action: &str| {
+        format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"{action}\",\"Resource\":\"arn:aws:s3:::b/*\"}}]}}")
+    };
+    fs::write(d.join("specs/p.json"), p("s3:GetObject")).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    fs::write(d.join("specs/p.json"), p("s3:*")).unwrap();
+    let o = rolegen(
+        &[
+            "diff",
+            "git:HEAD:specs/app.yaml",
+            "specs/app.yaml",
+            "--fail-on-widen",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("gains"));
+    let o = rolegen(
+        &[
+            "diff",
+            "git:HEAD:specs/app.yaml",
+            "git:HEAD:specs/app.yaml",
+            "--fail-on-widen",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = rolegen(&["diff", "git:HEAD:specs/nope.yaml", "specs/app.yaml"], d);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("git show"));
+}

@@ -1,0 +1,750 @@
+//! `rolegen import`: CloudFormation templates (real-world role setups under
+//! `tests/import_fixtures/`, and rolegen's own `modules-out/*/cloudformation/*.yaml`) imported
+//! into a spec that compiles and resolves to the same IAM JSON as the original template, for
+//! every combination of its bool parameters; IAM JSON and Terraform imports; and the reports
+//! of what a spec cannot express.
+
+use rolegen::import::{self, cfn, cfn_resolve, Level};
+use rolegen::model::resolve::Bindings;
+use rolegen::model::{Module, ParamKind, ParamValue};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rolegen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Compiles spec text (written to a temporary folder); panics with the diagnostics on error.
+fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{name}.yaml"));
+    fs::write(&path, spec).unwrap();
+    let mut outcome = rolegen::build::compile(std::slice::from_ref(&path), false, false);
+    let errors: Vec<String> = outcome
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            format!(
+                "{} {} at {:?}",
+                d.rule.code,
+                d.message,
+                d.source.as_ref().map(|s| s.span.line)
+            )
+        })
+        .collect();
+    assert!(
+        errors.is_empty() && !outcome.modules.is_empty(),
+        "the imported spec of {name} does not compile:\n{}\n---\n{spec}",
+        errors.join("\n")
+    );
+    let m = outcome.modules.remove(0).module;
+    (dir, m)
+}
+
+/// Every combination of the module's bool parameters, on top of `values`.
+fn bindings(m: &Module, values: &[(&str, &str)]) -> Vec<Bindings> {
+    let mut base = Bindings::defaults(m);
+    for (k, v) in values {
+        let p = m
+            .params
+            .get(*k)
+            .unwrap_or_else(|| panic!("no parameter {k}"));
+        let value = match p.kind {
+            ParamKind::List => ParamValue::List(v.split(',').map(str::to_owned).collect()),
+            ParamKind::Bool => ParamValue::Bool(*v == "true"),
+            ParamKind::Number => ParamValue::Number((*v).to_owned()),
+            ParamKind::String => ParamValue::Str((*v).to_owned()),
+        };
+        base.params.insert((*k).to_owned(), value);
+    }
+    let bools: Vec<String> = m
+        .params
+        .values()
+        .filter(|p| p.kind == ParamKind::Bool)
+        .map(|p| p.name.0.clone())
+        .collect();
+    let n = bools.len().min(6);
+    (0..1u32 << n)
+        .map(|mask| {
+            let mut b = base.clone();
+            for (i, name) in bools.iter().take(n).enumerate() {
+                b.params
+                    .insert(name.clone(), ParamValue::Bool(mask & (1 << i) != 0));
+            }
+            b
+        })
+        .collect()
+}
+
+fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(d) = first_difference(p, q, &format!("{path}.{k}")) {
+                            return Some(d);
+                        }
+                    }
+                    (p, q) => return Some(format!("{path}.{k}: {p:?} vs {q:?}")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{path}[{i}]"))),
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} vs {b}")),
+    }
+}
+
+/// Imports `template`, compiles the spec, and checks that it resolves like the template for
+/// every combination of bool parameters. Returns the import (for further checks).
+fn round_trip(template: &Path, values: &[(&str, &str)], allow_errors: bool) -> import::Imported {
+    let name = template.file_stem().unwrap().to_string_lossy().into_owned();
+    let imported = cfn::import(template, &import::module_name_from(template)).unwrap();
+    let errors: Vec<String> = imported
+        .issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        allow_errors || errors.is_empty(),
+        "{name}: import reported\n{}",
+        errors.join("\n")
+    );
+    let (_dir, m) = compile(&imported.spec, &name);
+    for b in bindings(&m, values) {
+        let got = b.module(&m);
+        let want =
+            cfn_resolve::resolve_file(template, &b).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let want = cfn_resolve::rekey(&want, &imported.keys);
+        if let Some(d) = first_difference(&want, &got, "") {
+            panic!(
+                "{name}: the spec resolves differently from the template with {:?}:\n{d}\n--- spec\n{}",
+                b.params, imported.spec
+            );
+        }
+    }
+    imported
+}
+
+#[test]
+fn rolegens_own_cloudformation_round_trips() {
+    let mut n = 0;
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root().join("modules-out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        let cf = d.join("cloudformation");
+        let Ok(entries) = fs::read_dir(&cf) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let imported = round_trip(&f, &[], false);
+            assert!(imported.issues.iter().all(|i| i.level == Level::Note));
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "only {n} modules");
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/import_fixtures").join(name)
+}
+
+#[test]
+fn real_world_fixtures_round_trip() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        (
+            "aws-load-balancer-controller.yaml",
+            &[
+                ("ClusterName", "prod"),
+                ("OidcIssuer", "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF"),
+            ],
+        ),
+        ("karpenter.yaml", &[("ClusterName", "prod")]),
+        ("external-dns.json", &[("OidcProvider", "oidc.eks.us-east-1.amazonaws.com/id/ABC"), ("HostedZoneId", "Z0123")]),
+        (
+            "github-actions-deploy.yaml",
+            &[("GitHubOrg", "octo-org"), ("RepositoryName", "site"), ("SiteBucket", "octo-site"), ("DistributionId", "E123")],
+        ),
+        ("datadog-integration.yaml", &[("ExternalId", "0123abcd")]),
+        (
+            "snowflake-storage-integration.yaml",
+            &[("SnowflakeUserArn", "arn:aws:iam::111122223333:user/abc1-b-self1234"), ("SnowflakeExternalId", "MYACCOUNT_SFCRole=2_abc"), ("BucketName", "lake")],
+        ),
+        ("mfa-self-service.yaml", &[]),
+        ("lambda-boundary.yaml", &[("TableName", "orders-v2")]),
+        ("ecs-task-switches.yaml", &[("SecretArns", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:a,arn:aws:secretsmanager:eu-west-1:123456789012:secret:b")]),
+    ];
+    for (file, values) in cases {
+        round_trip(&fixture(file), values, false);
+    }
+    let on_disk = fs::read_dir(root().join("tests/import_fixtures"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_file())
+        .filter(|e| {
+            let p = e.as_ref().unwrap().path();
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            )
+        })
+        .count();
+    assert_eq!(on_disk, cases.len(), "every fixture is round-tripped");
+}
+
+#[test]
+fn the_comparison_sees_a_template_that_differs() {
+    // Guard against a vacuous round trip: edit the template after the import.
+    let path = fixture("ecs-task-switches.yaml");
+    let imported = cfn::import(&path, "ecs").unwrap();
+    let (_dir, m) = compile(&imported.spec, "ecs");
+    let b = Bindings::defaults(&m);
+    let text = fs::read_to_string(&path).unwrap();
+    for (from, to) in [
+        ("s3:PutObject", "s3:DeleteObject"),
+        (
+            "Service: ecs-tasks.amazonaws.com",
+            "Service: ec2.amazonaws.com",
+        ),
+        (
+            "AllowedValues: [\"true\", \"false\"]\n    Default: \"true\"",
+            "AllowedValues: [\"true\", \"false\"]\n    Default: \"false\"",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let edited = text.replacen(from, to, 1);
+        let want = cfn_resolve::resolve_text(&path, &edited, &b).unwrap();
+        let want = cfn_resolve::rekey(&want, &imported.keys);
+        let edited_b = {
+            // The default of UseCustomerKey lives in the template: resolve with it.
+            let mut b2 = b.clone();
+            if to.contains("Default: \"false\"") {
+                b2.params
+                    .insert("UseCustomerKey".into(), ParamValue::Bool(false));
+            }
+            b2
+        };
+        let want2 = cfn_resolve::rekey(
+            &cfn_resolve::resolve_text(&path, &edited, &edited_b).unwrap(),
+            &imported.keys,
+        );
+        assert!(
+            first_difference(&want, &b.module(&m), "").is_some()
+                || first_difference(&want2, &b.module(&m), "").is_some(),
+            "editing `{from}` went unnoticed"
+        );
+    }
+}
+
+#[test]
+fn escaping_of_placeholders_and_policy_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("escaping.yaml");
+    fs::write(
+        &path,
+        r#"Parameters:
+  Bucket: {Type: String, Default: "my-bucket"}
+Resources:
+  Home:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: home
+      Description: "literal ${NotAParam} and $5"
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: home
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource:
+                  - !Sub "arn:${AWS::Partition}:s3:::${Bucket}/home/${!aws:username}/*"
+                  - !Sub "arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}/*"
+                  - "arn:aws:s3:::plain/${aws:userid}/${Other}/*"
+                Condition:
+                  StringLike:
+                    s3:prefix: !Sub "${!aws:username}/${Bucket}"
+"#,
+    )
+    .unwrap();
+    let imported = round_trip(&path, &[], false);
+    let s = &imported.spec;
+    assert!(
+        s.contains("description: literal $${NotAParam} and $5"),
+        "{s}"
+    );
+    assert!(
+        s.contains("arn:${AWS::Partition}:s3:::${Bucket}/home/${aws:username}/*"),
+        "{s}"
+    );
+    assert!(
+        s.contains("arn:${AWS::Partition}:s3:::${Bucket}/$${Literal}/*"),
+        "{s}"
+    );
+    assert!(
+        s.contains("arn:aws:s3:::plain/${aws:userid}/$${Other}/*"),
+        "{s}"
+    );
+    assert!(s.contains("s3:prefix: ${aws:username}/${Bucket}"), "{s}");
+}
+
+#[test]
+fn what_cannot_be_expressed_is_reported_with_its_location() {
+    let path = fixture("partial/unsupported.yaml");
+    let imported = cfn::import(&path, "unsupported").unwrap();
+    let errors: Vec<String> = imported
+        .issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+        .map(ToString::to_string)
+        .collect();
+    let has = |at: &str, what: &str| {
+        assert!(
+            errors.iter().any(|e| e.contains(at) && e.contains(what)),
+            "no issue at `{at}` about `{what}` in\n{}",
+            errors.join("\n")
+        );
+    };
+    has(
+        "unsupported.yaml:13:5: error: Parameters.Name.MaxLength",
+        "MaxLength",
+    );
+    has("App: DeletionPolicy", "DeletionPolicy");
+    has("App: Condition", "condition `IsProd` cannot be a `when:`");
+    has("App: Properties.RoleName", "`Fn::If` on this property");
+    has(
+        "Statement[0].Resource",
+        "`Fn::GetAtt Data.Arn` (AWS::S3::Bucket)",
+    );
+    has("Statement[1].Resource", "`Fn::Select`");
+    has("Statement[2]", "`Fn::And` combines conditions");
+    has(
+        "Statement[2][1].Resource",
+        "`Fn::ImportValue shared-queue-arn`",
+    );
+    has(
+        "Shared: Properties.PolicyDocument.Statement[0].Resource",
+        "`AWS::StackName`",
+    );
+    has("Shared: Properties.Groups", "Groups are not imported");
+    has("Data: Type", "AWS::S3::Bucket is not imported");
+    // Every error has a line.
+    assert!(imported.issues.iter().all(|i| i.line.is_some()));
+    // The unexpressible values became parameters.
+    assert!(imported.spec.contains("DataArn:"), "{}", imported.spec);
+    assert!(imported.spec.contains("ImportSharedQueueArn:"));
+
+    let upstream = cfn::import(&fixture("partial/github-oidc-upstream.yaml"), "gh").unwrap();
+    let text: Vec<String> = upstream.issues.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("Principal.Federated") && t.contains("CreateOIDCProvider")),
+        "{text:?}"
+    );
+    assert!(text
+        .iter()
+        .any(|t| t.contains("GithubOidc: Type")
+            && t.contains("AWS::IAM::OIDCProvider is not imported")));
+    assert!(text
+        .iter()
+        .any(|t| t.contains("note") && t.contains("no Version")));
+}
+
+#[test]
+fn the_binary_exits_1_on_partial_imports_2_on_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let partial = fixture("partial/github-oidc-upstream.yaml");
+    let partial = partial.to_str().unwrap();
+    let o = rolegen(
+        &[
+            "import",
+            "--from",
+            "cloudformation",
+            partial,
+            "-o",
+            "gh.yaml",
+        ],
+        d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("github-oidc-upstream.yaml:34:15: error: Role: Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated"), "{err}");
+    assert!(err.contains("--allow-partial"));
+    // Still written, and it loads.
+    let lint = rolegen(&["lint", "gh.yaml"], d);
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let o = rolegen(
+        &[
+            "import",
+            "--from",
+            "cloudformation",
+            partial,
+            "--allow-partial",
+            "--module",
+            "gh",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("# Imported by"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("module: gh\n"));
+
+    // A clean import exits 0, writes a spec that lints, and is deterministic.
+    let clean = fixture("karpenter.yaml");
+    let clean = clean.to_str().unwrap();
+    let a = rolegen(
+        &["import", "--from", "cloudformation", clean, "-o", "k1.yaml"],
+        d,
+    );
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    let b = rolegen(
+        &["import", "--from", "cloudformation", clean, "-o", "k2.yaml"],
+        d,
+    );
+    assert_eq!(b.status.code(), Some(0));
+    assert_eq!(
+        fs::read(d.join("k1.yaml")).unwrap(),
+        fs::read(d.join("k2.yaml")).unwrap()
+    );
+    assert_eq!(rolegen(&["lint", "k1.yaml"], d).status.code(), Some(0));
+
+    // Bad input: exit 2, the file and line named.
+    fs::write(
+        d.join("bad.yaml"),
+        "Resources:\n  A:\n    Type: [unclosed\n",
+    )
+    .unwrap();
+    let o = rolegen(&["import", "--from", "cloudformation", "bad.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("bad.yaml:"), "{err}");
+    assert!(err.contains("invalid YAML"), "{err}");
+    fs::write(d.join("bad.json"), "{\"Resources\": {\"A\": }}").unwrap();
+    let o = rolegen(&["import", "--from", "cloudformation", "bad.json"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json:1:"));
+    fs::write(d.join("notcfn.yaml"), "hello: world\n").unwrap();
+    let o = rolegen(&["import", "--from", "cloudformation", "notcfn.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no `Resources`"));
+    let o = rolegen(&["import", "--from", "cloudformation", "missing.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.yaml"));
+    let o = rolegen(&["import", "--from", "iam-json", "bad.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    let o = rolegen(&["import", "--from", "nonsense", "x"], d);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn canonical(v: &Value) -> Value {
+    cfn_resolve::canonical_doc(v).unwrap()
+}
+
+fn iam(name: &str) -> PathBuf {
+    fixture(&format!("iam-json/{name}"))
+}
+
+#[test]
+fn iam_json_account_authorization_details() {
+    let path = iam("account-authorization-details.json");
+    let imported = import::iam_json::import(std::slice::from_ref(&path), "acct").unwrap();
+    let errors: Vec<String> = imported.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("UserDetailList[0]") && errors[0].contains("deploy-bot"));
+    assert!(errors[1].contains("RoleDetailList[2]") && errors[1].contains("service-linked"));
+    let (_dir, m) = compile(&imported.spec, "acct");
+    let got = Bindings::defaults(&m).module(&m);
+    let input: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let decode = |v: &Value| -> Value {
+        match v {
+            Value::String(s) => serde_json::from_str(&import::iam_json::percent_decode(s)).unwrap(),
+            other => other.clone(),
+        }
+    };
+    for (i, key) in [(0, "WebApp"), (1, "VendorAudit")] {
+        let r = &input["RoleDetailList"][i];
+        let g = &got["roles"][key];
+        assert_eq!(g["name"], r["RoleName"]);
+        assert_eq!(g["path"], r["Path"]);
+        assert_eq!(
+            g["trust"],
+            canonical(&decode(&r["AssumeRolePolicyDocument"])),
+            "{key}"
+        );
+        for p in r["RolePolicyList"].as_array().unwrap() {
+            let name = p["PolicyName"].as_str().unwrap();
+            assert_eq!(g["inline"][name], canonical(&decode(&p["PolicyDocument"])));
+        }
+        let arns: Vec<&Value> = r["AttachedManagedPolicies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["PolicyArn"])
+            .collect();
+        let got_arns: Vec<&Value> = g["managed"].as_array().unwrap().iter().collect();
+        // A module policy resolves in the test account (123456789012), as in the input.
+        assert_eq!(got_arns, arns, "{key}");
+    }
+    assert_eq!(got["roles"]["WebApp"]["instance_profile"], "web-app");
+    let pol = &input["Policies"][0];
+    assert_eq!(got["policies"]["WebAppLogs"]["name"], pol["PolicyName"]);
+    assert_eq!(
+        got["policies"]["WebAppLogs"]["document"],
+        canonical(&decode(&pol["PolicyVersionList"][1]["Document"]))
+    );
+    assert!(imported.spec.contains(
+        "permissions_boundary: arn:aws:iam::123456789012:policy/boundaries/partner-boundary"
+    ));
+    assert!(imported.spec.contains("max_session_duration: 7200"));
+    assert!(imported
+        .spec
+        .contains("Resource: arn:aws:s3:::web-app-data/home/${aws:username}/*"));
+}
+
+#[test]
+fn iam_json_several_cli_outputs_of_one_role() {
+    let files = [
+        iam("get-role.json"),
+        iam("get-role-policy.json"),
+        iam("list-attached-role-policies.json"),
+    ];
+    let imported = import::iam_json::import(&files, "reports").unwrap();
+    assert!(imported.issues.is_empty(), "{:?}", imported.issues);
+    let (_dir, m) = compile(&imported.spec, "reports");
+    let got = Bindings::defaults(&m).module(&m);
+    let r = &got["roles"]["ReportBuilder"];
+    assert_eq!(r["path"], "/service-role/");
+    assert_eq!(
+        r["managed"][0],
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    );
+    assert_eq!(
+        r["inline"]["reports-bucket"]["Statement"][0]["Resource"][0],
+        "arn:aws:s3:::reports/${aws:PrincipalTag/team}/*"
+    );
+    // Via the binary, several files at once.
+    let dir = tempfile::tempdir().unwrap();
+    let args: Vec<String> = ["import", "--from", "iam-json"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(files.iter().map(|f| f.display().to_string()))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = rolegen(&args, dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Bad JSON: exit 2 with the position.
+    fs::write(dir.path().join("bad.json"), "{\"Role\": [}").unwrap();
+    let o = rolegen(&["import", "--from", "iam-json", "bad.json"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json:1:"));
+}
+
+/// Values for every parameter of `m` (defaults, else a made-up value), keyed by a function of
+/// the name (parameters come back from Terraform as `pascal(snake(name))`).
+fn values_by(m: &Module, rename: impl Fn(&str) -> String) -> Vec<(String, ParamValue)> {
+    m.params
+        .values()
+        .map(|p| {
+            let v = p.default.clone().unwrap_or_else(|| match p.kind {
+                ParamKind::List => {
+                    ParamValue::List(vec![format!("v-{}-1", p.name), format!("v-{}-2", p.name)])
+                }
+                ParamKind::Bool => ParamValue::Bool(false),
+                ParamKind::Number => ParamValue::Number("7".into()),
+                ParamKind::String => ParamValue::Str(format!("v-{}", p.name)),
+            });
+            (rename(p.name.as_str()), v)
+        })
+        .collect()
+}
+
+#[test]
+fn terraform_written_by_rolegen_round_trips() {
+    use rolegen::model::names::{pascal, snake};
+    let mut specs: Vec<PathBuf> = fs::read_dir(root().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("spec.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    specs.extend(
+        fs::read_dir(root().join("specs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
+    );
+    specs.sort();
+    let out = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for spec in &specs {
+        let outcome = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        let Some(c) = outcome.modules.first() else {
+            continue; // an invalid fixture
+        };
+        rolegen::out::write_module(out.path(), &c.module.name, &c.files).unwrap();
+        let tf = out.path().join(&c.module.name).join("terraform");
+        let imported = import::terraform::import(&tf, &c.module.name).unwrap();
+        let errors: Vec<String> = imported
+            .issues
+            .iter()
+            .filter(|i| i.level == Level::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: {}",
+            spec.display(),
+            errors.join("\n")
+        );
+        let (_d, m2) = compile(&imported.spec, &c.module.name);
+        let orig = &c.module;
+        let bools: Vec<&str> = orig
+            .params
+            .values()
+            .filter(|p| p.kind == ParamKind::Bool)
+            .map(|p| p.name.as_str())
+            .collect();
+        for mask in 0..1u32 << bools.len().min(6) {
+            let mut b1 = Bindings::defaults(orig);
+            let mut b2 = Bindings::defaults(&m2);
+            for (k, v) in values_by(orig, str::to_owned) {
+                b1.params.insert(k, v);
+            }
+            for (k, v) in values_by(orig, |n| pascal(&snake(n))) {
+                b2.params.insert(k, v);
+            }
+            for (i, name) in bools.iter().enumerate().take(6) {
+                let on = ParamValue::Bool(mask & (1 << i) != 0);
+                b1.params.insert((*name).to_owned(), on.clone());
+                b2.params.insert(pascal(&snake(name)), on);
+            }
+            let (want, got) = (b1.module(orig), b2.module(&m2));
+            if let Some(d) = first_difference(&want, &got, "") {
+                panic!("{}: {d}\n--- imported\n{}", spec.display(), imported.spec);
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 10, "{n}");
+}
+
+#[test]
+fn terraform_written_by_hand() {
+    let dir = fixture("terraform/handwritten");
+    let imported = import::terraform::import(&dir, "handwritten").unwrap();
+    let errors: Vec<String> = imported
+        .issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("main.tf:21:1: error: resource.aws_s3_bucket.data"));
+    assert!(
+        errors[1].contains("aws_iam_role_policy.bucket")
+            && errors[1].contains("`aws_s3_bucket.data.arn`")
+    );
+    let (_d, m) = compile(&imported.spec, "handwritten");
+    for exec in [false, true] {
+        let mut b = Bindings::defaults(&m);
+        b.params.insert("EnableExec".into(), ParamValue::Bool(exec));
+        b.params.insert(
+            "AwsS3BucketDataArn".into(),
+            ParamValue::Str("arn:aws:s3:::billing-data".into()),
+        );
+        let got = b.module(&m);
+        let role = &got["roles"]["Task"];
+        assert_eq!(role["name"], "billing-task");
+        assert_eq!(
+            role["trust"]["Statement"][0]["Principal"]["Service"][0],
+            "ecs-tasks.amazonaws.com"
+        );
+        assert_eq!(
+            role["inline"]["data"]["Statement"][1]["Resource"],
+            serde_json::json!(["arn:aws:s3:::billing-a/*", "arn:aws:s3:::billing-b/*"])
+        );
+        assert_eq!(role["inline"].get("ecs-exec").is_some(), exec);
+        if exec {
+            assert_eq!(
+                role["inline"]["ecs-exec"]["Statement"][0]["Condition"]["StringEquals"]
+                    ["aws:ResourceAccount"][0],
+                "123456789012"
+            );
+        }
+        assert_eq!(
+            role["managed"][0],
+            "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"
+        );
+        assert_eq!(
+            role["inline"]["bucket"]["Statement"][0]["Resource"][0],
+            "arn:aws:s3:::billing-data/*"
+        );
+    }
+    // HCL syntax errors: exit 2 with file:line:col.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("main.tf"),
+        "resource \"aws_iam_role\" \"x\" {\n  name = \"unterminated\n}\n",
+    )
+    .unwrap();
+    let o = rolegen(&["import", "--from", "terraform", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("main.tf:2:"), "{err}");
+    let empty = tempfile::tempdir().unwrap();
+    let o = rolegen(&["import", "--from", "terraform", "."], empty.path());
+    assert_eq!(o.status.code(), Some(2));
+}
