@@ -220,6 +220,10 @@ rules! {
         "A policy document whose condition keys contain parameters has more than 4 distinct `when:` switches.",
         "CloudFormation cannot put an intrinsic in a map key, so such a document is emitted as one `Fn::Sub` JSON string per combination of switches; more than 16 variants is unreasonable.",
         "A trust policy with an IRSA statement and five switched statements.\n\nFix: split the role or reduce the switches." }
+    JSON_UNSAFE_PARAMETER = { "RG403", "json-unsafe-parameter", Error, false, [],
+        "A parameter used in a policy document that CloudFormation receives as `Fn::Sub` JSON text (a condition key holds a placeholder, as in IRSA trust) has a default or example value with `\"`, `\\` or a control character.",
+        "`Fn::Sub` inserts the value into the JSON text unescaped, so such a value makes the document invalid (or changes it) in CloudFormation while Terraform encodes it correctly. The stack also refuses such values at deploy time through the parameter's AllowedPattern.",
+        "Team: {type: string, default: 'a\"b'}   # used next to an IRSA trust\n\nFix: use a value without quotes, backslashes and control characters." }
 }
 
 /// Looks a rule up by code (case-insensitive).

@@ -609,7 +609,6 @@ fn rejected_or_equivalent(name: &str, yaml: &str) -> Result<(), String> {
 /// rejects ("Duplicate data configuration"). Same for role `app` + inline `x-y` and role `app-x`
 /// + inline `y` (`app_x_y`, both the data source and the `aws_iam_role_policy`).
 #[test]
-#[ignore = "bug: duplicate Terraform block names (role `app` with an inline policy `trust`)"]
 fn bug_terraform_names_derived_from_keys_collide() {
     let trust = r#"
 module: tf-name-collision
@@ -650,7 +649,6 @@ roles:
 /// the other logical ids: the stack has a duplicate key under `Resources`, which
 /// CloudFormation rejects (and a YAML 1.1 reader silently keeps only the last one).
 #[test]
-#[ignore = "bug: duplicate CloudFormation logical ids (role `worker-instance-profile` next to role `worker` with an instance profile)"]
 fn bug_cloudformation_logical_ids_derived_from_keys_collide() {
     let profile = r#"
 module: cfn-id-collision
@@ -689,7 +687,6 @@ roles:
 /// substitutes parameter values into the JSON text unescaped: a value with `"` or `\` makes
 /// the policy invalid JSON (IAM rejects it) while Terraform and the model grant the value.
 #[test]
-#[ignore = "bug: parameter values are not JSON-escaped inside Fn::Sub JSON documents"]
 fn bug_parameter_values_unescaped_in_fn_sub_json() {
     let spec = r#"
 module: json-escape
@@ -720,7 +717,6 @@ roles:
 /// CloudFormation) adds an empty-string element: CloudFormation grants `Resource: ["",
 /// "arn:…:fixed/*"]` where the model and Terraform grant `["arn:…:fixed/*"]`.
 #[test]
-#[ignore = "bug: an empty list parameter becomes an empty-string element in CloudFormation"]
 fn bug_empty_list_parameter_in_cloudformation() {
     let spec = r#"
 module: empty-list

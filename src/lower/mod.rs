@@ -302,6 +302,10 @@ impl Lowerer<'_> {
             );
         }
         if let Some(ParamValue::List(items)) = &out {
+            if items.is_empty() {
+                self.error(&rules::PARAMETER_MISUSE, path, "a list parameter's value must have at least one item".into(), "IAM has no empty value lists, and CloudFormation cannot drop an empty list spliced next to other values; give at least one item".into());
+                return None;
+            }
             if items.iter().any(|i| i.contains(',')) {
                 self.error(
                     &rules::PARAMETER_MISUSE,

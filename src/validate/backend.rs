@@ -29,6 +29,9 @@ pub(super) fn check(v: &mut Validator) {
                 v.report(&rules::SWITCH_LIMIT, &scope.allows, &doc.origin, format!("this document has condition keys with placeholders and {} switches ({} variants)", params.len(), 1usize << params.len()), format!("use at most {MAX_JSON_SWITCHES} distinct `when:` parameters in it, or split the role"));
             }
         }
+        if json {
+            json_unsafe_values(v, doc);
+        }
         for s in &doc.statements {
             let mut allows = scope.allows.clone();
             allows.push(&s.allow);
@@ -68,6 +71,37 @@ pub(super) fn check(v: &mut Validator) {
                     v.report(&rules::PARAMETER_MISUSE, &[], &a.origin, format!("policy `{id}` exists only `when: {}`, but this attachment does not carry that switch", p.when.as_ref().map(Switch::display).unwrap_or_default()), "give the attachment the same `when:` as the policy".into());
                 }
             }
+        }
+    }
+}
+
+/// True if a value cannot be put into JSON text without escaping.
+pub(crate) fn json_unsafe(s: &str) -> bool {
+    s.chars()
+        .any(|c| c == '"' || c == '\\' || (c as u32) < 0x20)
+}
+
+/// Parameters substituted into `Fn::Sub` JSON text must have JSON-safe defaults and examples.
+fn json_unsafe_values(v: &mut Validator, doc: &PolicyDocument) {
+    let mut used: Vec<ParamName> = Vec::new();
+    crate::model::visit_doc(doc, &mut |t: &Template| used.extend(t.params().cloned()));
+    used.sort();
+    used.dedup();
+    for name in used {
+        let Some(p) = v.m.params.get(&name) else {
+            continue;
+        };
+        let values: Vec<&String> = [&p.default, &p.example]
+            .into_iter()
+            .flatten()
+            .flat_map(|val| match val {
+                ParamValue::Str(s) | ParamValue::Number(s) => vec![s],
+                ParamValue::List(items) => items.iter().collect(),
+                ParamValue::Bool(_) => Vec::new(),
+            })
+            .collect();
+        if let Some(bad) = values.into_iter().find(|s| json_unsafe(s)) {
+            v.report(&rules::JSON_UNSAFE_PARAMETER, &[], &p.origin, format!("parameter `{name}` has the value {bad:?}, which CloudFormation would insert unescaped into the JSON text of a policy document"), "use a value without `\"`, `\\` and control characters".into());
         }
     }
 }

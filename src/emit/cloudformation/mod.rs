@@ -6,6 +6,7 @@ pub mod yaml;
 
 use super::{Backend, OutputFile};
 use crate::model::*;
+use std::collections::HashSet;
 use yaml::Node;
 
 /// Emits a CloudFormation stack.
@@ -171,6 +172,7 @@ impl Cfn<'_> {
 
     fn conditions(&self) -> Vec<(String, Node)> {
         let mut switches = self.m.switches();
+        let mut known: HashSet<Switch> = switches.iter().cloned().collect();
         // A document emitted as JSON variants branches on the positive condition of each switch.
         for doc in self.documents() {
             if policy::needs_json(doc) {
@@ -179,7 +181,7 @@ impl Cfn<'_> {
                         param: s.param.clone(),
                         negated: false,
                     };
-                    if !switches.contains(&pos) {
+                    if known.insert(pos.clone()) {
                         switches.push(pos);
                     }
                 }
@@ -187,9 +189,10 @@ impl Cfn<'_> {
         }
         switches.sort();
         switches.dedup();
+        let used = self.switches_referenced();
         let mut out: Vec<(String, Node)> = switches
             .iter()
-            .filter(|s| self.condition_used(s))
+            .filter(|s| !s.negated || used.contains(s))
             .map(|s| {
                 let value = if s.negated { "false" } else { "true" };
                 (
@@ -201,12 +204,13 @@ impl Cfn<'_> {
                 )
             })
             .collect();
+        let mut names: HashSet<String> = out.iter().map(|(n, _)| n.clone()).collect();
         // Switched inline policies of switched roles need both conditions.
         for r in self.m.roles.values() {
             for p in &r.inline {
                 if let (Some(a), Some(b)) = (&r.when, &p.when) {
                     let name = self.both(&r.when, &p.when).unwrap_or_default();
-                    if out.iter().any(|(n, _)| *n == name) {
+                    if !names.insert(name.clone()) {
                         continue;
                     }
                     let cond = |s: &Switch| {
@@ -222,21 +226,21 @@ impl Cfn<'_> {
         out
     }
 
-    /// A negated switch used only inside JSON-variant documents is never referenced by name.
-    fn condition_used(&self, s: &Switch) -> bool {
-        if !s.negated {
-            return true;
+    /// Switches some resource or some statement outside JSON-variant documents refers to by
+    /// condition name (a negated switch used only inside JSON variants never is).
+    fn switches_referenced(&self) -> HashSet<&Switch> {
+        let mut used = HashSet::new();
+        for d in self.documents().filter(|d| !policy::needs_json(d)) {
+            used.extend(d.statements.iter().filter_map(|st| st.when.as_ref()));
         }
-        let in_plain_doc = self.documents().any(|d| {
-            !policy::needs_json(d) && d.statements.iter().any(|st| st.when.as_ref() == Some(s))
-        });
-        let elsewhere = self.m.roles.values().any(|r| {
-            r.when.as_ref() == Some(s)
-                || r.managed.iter().any(|m| m.when.as_ref() == Some(s))
-                || r.inline.iter().any(|p| p.when.as_ref() == Some(s))
-        }) || self.m.policies.values().any(|p| p.when.as_ref() == Some(s))
-            || self.m.kms_keys.values().any(|k| k.when.as_ref() == Some(s));
-        in_plain_doc || elsewhere
+        for r in self.m.roles.values() {
+            used.extend(r.when.as_ref());
+            used.extend(r.managed.iter().filter_map(|m| m.when.as_ref()));
+            used.extend(r.inline.iter().filter_map(|p| p.when.as_ref()));
+        }
+        used.extend(self.m.policies.values().filter_map(|p| p.when.as_ref()));
+        used.extend(self.m.kms_keys.values().filter_map(|k| k.when.as_ref()));
+        used
     }
 
     fn documents(&self) -> impl Iterator<Item = &PolicyDocument> {
