@@ -67,6 +67,7 @@ fn render(m: &Module) -> String {
         let _ = writeln!(s, "- KMS key **{}**{alias} with its key policy", k.id);
     }
     s.push_str("\nOutputs: `terraform/` (a Terraform module) and `cloudformation/` (a CloudFormation stack) grant the same permissions.\n\n");
+    diagram(&mut s, m);
     inputs(&mut s, m);
     outputs(&mut s, m);
     for r in m.roles.values() {
@@ -97,21 +98,29 @@ fn inputs(s: &mut String, m: &Module) {
         s.push_str("None.\n\n");
         return;
     }
-    s.push_str("| Name | Terraform | Type | Default | Description |\n|---|---|---|---|---|\n");
+    s.push_str("| Name | Description | Type | Default | Required | CloudFormation |\n|------|-------------|------|---------|:--------:|----------------|\n");
     for p in m.params.values() {
         let default = match &p.default {
-            None => "required".to_owned(),
-            Some(ParamValue::Str(v)) | Some(ParamValue::Number(v)) => format!("`{}`", cell(v)),
+            None => "n/a".to_owned(),
+            Some(ParamValue::Str(v)) | Some(ParamValue::Number(v)) => {
+                format!("`{}`", cell(&format!("{v:?}")))
+            }
             Some(ParamValue::Bool(b)) => format!("`{b}`"),
-            Some(ParamValue::List(v)) => format!("`[{}]`", cell(&v.join(", "))),
+            Some(ParamValue::List(v)) => format!("`{}`", cell(&format!("{v:?}"))),
         };
+        let ty = match p.kind {
+            ParamKind::String => "`string`",
+            ParamKind::List => "`list(string)`",
+            ParamKind::Number => "`number`",
+            ParamKind::Bool => "`bool`",
+        };
+        let required = if p.default.is_none() { "yes" } else { "no" };
         let _ = writeln!(
             s,
-            "| `{}` | `{}` | {} | {default} | {} |",
-            p.name,
+            "| <a name=\"input_{0}\"></a> [{0}](#input\\_{0}) | {1} | {ty} | {default} | {required} | `{2}` |",
             p.name.snake(),
-            p.kind.as_str(),
-            cell(p.description.as_deref().unwrap_or(""))
+            cell(p.description.as_deref().unwrap_or("")),
+            p.name,
         );
     }
     s.push('\n');
@@ -310,4 +319,26 @@ fn permissions(s: &mut String, doc: &PolicyDocument) {
         s.push_str(" |\n");
     }
     s.push('\n');
+}
+
+/// Largest module that gets a diagram in its README (bigger ones: `rolegen graph`).
+const DIAGRAM_MAX_ROLES: usize = 40;
+
+/// Who can assume which role and what each role reaches, as a Mermaid flowchart.
+fn diagram(s: &mut String, m: &Module) {
+    if m.roles.is_empty() {
+        return;
+    }
+    s.push_str("## Who can assume what\n\n");
+    if m.roles.len() > DIAGRAM_MAX_ROLES {
+        let _ = writeln!(
+            s,
+            "The module has {} roles; `rolegen graph <spec>` prints the diagram.\n",
+            m.roles.len()
+        );
+        return;
+    }
+    s.push_str("Principals (rounded) assume roles (boxes), which reach services (hexagons) and managed policies.\n\n```mermaid\n");
+    s.push_str(&crate::graph::render(m, crate::graph::GraphFormat::Mermaid));
+    s.push_str("```\n\n");
 }

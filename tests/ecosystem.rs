@@ -1,0 +1,130 @@
+//! Fitting the ecosystem: the README diagram, `rolegen graph`, completions and man page, the
+//! pre-commit hook file, and `rolegen init` output that builds and passes `check`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn rolegen(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn readme_has_the_mermaid_diagram_of_who_assumes_what() {
+    let out = rolegen::build::compile(&["tests/fixtures/switches/spec.yaml".into()], true, false);
+    let m = out.modules.into_iter().next().unwrap();
+    let readme = &m
+        .files
+        .iter()
+        .find(|f| f.path == "README.md")
+        .unwrap()
+        .contents;
+    let start = readme
+        .find("```mermaid\n")
+        .expect("README has a mermaid block")
+        + "```mermaid\n".len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("switches__readme_diagram", block));
+    let o = rolegen(
+        &["graph", "tests/fixtures/switches/spec.yaml"],
+        Path::new("."),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        block,
+        "`rolegen graph` prints the README's diagram"
+    );
+    let dot = rolegen(
+        &[
+            "graph",
+            "--format",
+            "dot",
+            "tests/fixtures/switches/spec.yaml",
+        ],
+        Path::new("."),
+    );
+    let dot = String::from_utf8_lossy(&dot.stdout);
+    assert!(
+        dot.starts_with("digraph \"switches\" {") && dot.trim_end().ends_with('}'),
+        "{dot}"
+    );
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = rolegen(&["completions", shell], Path::new("."));
+        assert_eq!(o.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("rolegen") && text.contains("build") && text.contains("check"),
+            "{shell}"
+        );
+    }
+    let man = rolegen(&["man"], Path::new("."));
+    let man = String::from_utf8_lossy(&man.stdout);
+    assert!(man.contains(".TH rolegen 1") && man.contains("build"));
+}
+
+#[test]
+fn pre_commit_hooks_file_is_valid() {
+    let text = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let hooks: Vec<serde_yaml_ng::Value> = serde_yaml_ng::from_str(&text).unwrap();
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["rolegen-check", "rolegen-lint"]);
+    for h in &hooks {
+        for field in ["id", "name", "entry", "language"] {
+            assert!(
+                h[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{field} missing in {h:?}"
+            );
+        }
+        assert!(h["entry"].as_str().unwrap().starts_with("rolegen "));
+    }
+    let ci: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string("examples/ci/rolegen.yml").unwrap())
+            .unwrap();
+    let steps = ci["jobs"]["rolegen"]["steps"].as_sequence().unwrap();
+    let runs: String = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.contains("rolegen check")
+            && runs.contains("--format sarif")
+            && runs.contains("rolegen diff")
+    );
+}
+
+#[test]
+fn init_scaffolds_a_spec_that_builds_and_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(
+        rolegen(&["init", "--module", "first", "--dir", d], Path::new("."))
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(dir.path().join("specs/first.yaml").is_file());
+    assert!(dir.path().join(".github/workflows/rolegen.yml").is_file());
+    assert_eq!(
+        rolegen(&["lint", "--deny", "warnings"], dir.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(rolegen(&["build"], dir.path()).status.code(), Some(0));
+    assert_eq!(rolegen(&["check"], dir.path()).status.code(), Some(0));
+    // A second init would overwrite: refused.
+    assert_eq!(
+        rolegen(&["init", "--module", "first", "--dir", d], Path::new("."))
+            .status
+            .code(),
+        Some(2)
+    );
+}
