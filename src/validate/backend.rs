@@ -35,16 +35,35 @@ pub(super) fn check(v: &mut Validator) {
         for s in &doc.statements {
             let mut allows = scope.allows.clone();
             allows.push(&s.allow);
+            let resource_field = if s.not_resource {
+                "NotResource"
+            } else {
+                "Resource"
+            };
+            let principal_field = if s.not_principal {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
             let values = s
                 .resources
                 .iter()
                 .flatten()
-                .chain(s.conditions.iter().flat_map(|c| c.values.iter()))
+                .map(|t| (t, resource_field))
+                .chain(
+                    s.conditions
+                        .iter()
+                        .flat_map(|c| c.values.iter().map(|t| (t, "Condition"))),
+                )
                 .chain(match &s.principal {
-                    Some(Principal::Typed(pm)) => pm.values().flatten().collect::<Vec<_>>(),
+                    Some(Principal::Typed(pm)) => pm
+                        .values()
+                        .flatten()
+                        .map(|t| (t, principal_field))
+                        .collect::<Vec<_>>(),
                     _ => Vec::new(),
                 });
-            for t in values {
+            for (t, field) in values {
                 let Some(list) = t.params().find(|p| is_list(p)) else {
                     continue;
                 };
@@ -56,7 +75,7 @@ pub(super) fn check(v: &mut Validator) {
                     .iter()
                     .any(|p| matches!(p, Part::Lit(l) if l.contains(',')));
                 if t.parts.len() > 1 && (other_dynamic || lit_comma) {
-                    v.report(&rules::LIST_IN_STRING, &allows, &s.origin, format!("`{}` puts the list parameter `{list}` inside a string with other placeholders; CloudFormation cannot build it per element", t.display()), "make the list hold whole values (full ARNs), or write the rest of the string literally".into());
+                    v.report(&rules::LIST_IN_STRING, &allows, &s.origin.key(field), format!("`{}` puts the list parameter `{list}` inside a string with other placeholders; CloudFormation cannot build it per element", t.display()), "make the list hold whole values (full ARNs), or write the rest of the string literally".into());
                 }
             }
         }

@@ -152,13 +152,13 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
         format!("`{}` matches no `{service}` resource type", t.display())
     } else if same_service {
         format!(
-            "`{}` is a `{service}` {} but no action of the statement applies to that resource type",
+            "no action of the statement applies to `{}` (resource type `{service}` {})",
             t.display(),
             types.join("/")
         )
     } else {
         format!(
-            "`{}` is a `{service}` resource but the statement grants no `{service}` action",
+            "the statement grants no `{service}` action, so `{}` (a resource of `{service}`) grants nothing",
             t.display()
         )
     })
