@@ -9,8 +9,9 @@
 //!
 //! Stages: `load` (read + serde), `lower`, `validate` (on a fresh module each time, so the
 //! source index that diagnostics need is built inside the measurement), `render` (the human
-//! diagnostics, to a sink), `emit_tf`, `emit_cfn`, `write` (atomic write of every file into a
-//! temp dir), and `full` (`build::compile` of both outputs with validation, plus the write).
+//! diagnostics, to a sink), `emit_tf`, `emit_cfn`, `emit_readme`, `write` (atomic write of every
+//! file into a temp dir), and `full` (`build::compile` of both outputs with validation, plus the
+//! write).
 
 use codespan_reporting::term::termcolor::NoColor;
 use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion};
@@ -107,6 +108,9 @@ fn benches(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("emit_cfn", n), |b| {
             b.iter(|| black_box(emit::cloudformation::CloudFormation.emit(&m)))
         });
+        g.bench_function(BenchmarkId::new("emit_readme", n), |b| {
+            b.iter(|| black_box(emit::readme::Readme.emit(&m)))
+        });
         let files = out::with_manifest(emit::emit_module(&m));
         g.bench_function(BenchmarkId::new("write", n), |b| {
             b.iter(|| out::write_module(&out_dir, &m.name, &files).expect("write"))
@@ -125,12 +129,12 @@ fn stages() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
     let tmp = tempfile::tempdir().expect("temp dir");
-    println!("| N | load | lower | validate | render | emit TF | emit CFN | write | full |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| N | load | lower | validate | render | emit TF | emit CFN | emit README | write | full |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in SIZES {
         let path = workload(tmp.path(), n);
         let out_dir = tmp.path().join(format!("out-{n}"));
-        let mut cols: Vec<Vec<Duration>> = vec![Vec::new(); 8];
+        let mut cols: Vec<Vec<Duration>> = vec![Vec::new(); 9];
         for _ in 0..runs {
             let t = Instant::now();
             let l = load(&path);
@@ -151,14 +155,17 @@ fn stages() {
             let t = Instant::now();
             let cfn = emit::cloudformation::CloudFormation.emit(&m);
             cols[5].push(t.elapsed());
-            drop((tf, cfn));
+            let t = Instant::now();
+            let readme = emit::readme::Readme.emit(&m);
+            cols[6].push(t.elapsed());
+            drop((tf, cfn, readme));
             let files = out::with_manifest(emit::emit_module(&m));
             let t = Instant::now();
             out::write_module(&out_dir, &m.name, &files).expect("write");
-            cols[6].push(t.elapsed());
+            cols[7].push(t.elapsed());
             let t = Instant::now();
             full(&path, &out_dir);
-            cols[7].push(t.elapsed());
+            cols[8].push(t.elapsed());
         }
         let cells: Vec<String> = cols
             .iter_mut()

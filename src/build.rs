@@ -1,7 +1,10 @@
 //! The pipeline over a set of specs: load, lower, validate, emit; nothing is written here.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::emit::{emit_module, OutputFile};
+use crate::emit::cloudformation::CloudFormation;
+use crate::emit::readme::Readme;
+use crate::emit::terraform::Terraform;
+use crate::emit::{combine, run_jobs, Backend, Job, OutputFile};
 use crate::model::Module;
 use crate::rules;
 use crate::spec::load::load_file;
@@ -48,34 +51,66 @@ fn check_and_emit(
     path: &Path,
     emit: bool,
 ) -> (Option<Module>, Vec<Diagnostic>, Option<Vec<OutputFile>>) {
+    let timer = Timings::start();
     let loaded = match load_file(path) {
         Ok(l) => l,
         Err(d) => return (None, d, None),
     };
+    timer.mark("load");
     let m = match crate::lower::lower(&loaded) {
         Err(d) => return (None, d, None),
         Ok(m) => m,
     };
-    let (mut d, files) = std::thread::scope(|s| {
-        // The spec is no longer needed: free it off the critical path.
-        s.spawn(move || drop(loaded));
-        if emit {
-            let validation = s.spawn(|| crate::validate::validate(&m));
-            let files = emit_module(&m);
-            let d = match validation.join() {
-                Ok(d) => d,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
-            (d, Some(files))
-        } else {
-            (crate::validate::validate(&m), None)
-        }
-    });
+    timer.mark("lower");
+    // Validation (usually the longest) and the backends run side by side; the spec, no longer
+    // needed, is freed last, off the critical path.
+    let mut d = Vec::new();
+    let (mut tf, mut cfn, mut readme) = (Vec::new(), Vec::new(), Vec::new());
+    let mut jobs: Vec<Job> = vec![Box::new(|| {
+        d = crate::validate::validate(&m);
+        timer.mark("validate");
+    })];
+    if emit {
+        jobs.push(Box::new(|| {
+            tf = Terraform.emit(&m);
+            timer.mark("emit Terraform");
+        }));
+        jobs.push(Box::new(|| {
+            cfn = CloudFormation.emit(&m);
+            timer.mark("emit CloudFormation");
+        }));
+        jobs.push(Box::new(|| {
+            readme = Readme.emit(&m);
+            timer.mark("emit README");
+        }));
+    }
+    jobs.push(Box::new(move || drop(loaded)));
+    run_jobs(jobs);
+    let files = emit.then(|| combine(vec![tf, cfn, readme]));
     if d.iter().any(Diagnostic::is_error) {
         return (None, d, None);
     }
     d.shrink_to_fit();
     (Some(m), d, files)
+}
+
+/// With `ROLEGEN_TIMINGS` set, prints when each stage ends (ms since the spec's load began)
+/// to stderr: what the critical path is made of. Off, it costs nothing.
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn start() -> Self {
+        Timings(std::env::var_os("ROLEGEN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn mark(&self, stage: &str) {
+        if let Some(t) = self.0 {
+            eprintln!(
+                "rolegen timings: {stage} done at {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
 }
 
 /// Compiles every spec; `emit` false stops after validation (`rolegen lint`).

@@ -21,22 +21,46 @@ pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut d
         render_human(diags, texts, out);
         return;
     }
-    let bytes = if out.supports_color() {
-        let mut buf = Ansi::new(Vec::with_capacity(256 * diags.len()));
-        render_human(diags, texts, &mut buf);
-        buf.into_inner()
+    let ansi = out.supports_color();
+    let render = |part: &[Diagnostic]| -> Vec<u8> {
+        let buf = Vec::with_capacity(256 * part.len());
+        if ansi {
+            let mut w = Ansi::new(buf);
+            render_human(part, texts, &mut w);
+            w.into_inner()
+        } else {
+            let mut w = NoColor::new(buf);
+            render_human(part, texts, &mut w);
+            w.into_inner()
+        }
+    };
+    // Each diagnostic renders on its own, so halves render in parallel and concatenate.
+    let bytes = if diags.len() >= PARALLEL_RENDER_MIN {
+        let (first, second) = diags.split_at(diags.len() / 2);
+        std::thread::scope(|s| {
+            let later = s.spawn(|| render(second));
+            let mut bytes = render(first);
+            bytes.extend(
+                later
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+            bytes
+        })
     } else {
-        let mut buf = NoColor::new(Vec::with_capacity(256 * diags.len()));
-        render_human(diags, texts, &mut buf);
-        buf.into_inner()
+        render(diags)
     };
     // Writing to a terminal or buffer only fails if the stream is gone; nothing to do then.
     let _ = out.write_all(&bytes);
     let _ = out.flush();
 }
 
+/// Diagnostics below this number render on one thread.
+const PARALLEL_RENDER_MIN: usize = 512;
+
 fn render_human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
-    let mut files = SimpleFiles::new();
+    // The texts are borrowed: codespan-reporting indexes their lines once per file.
+    let mut files: SimpleFiles<String, &str> = SimpleFiles::new();
     let mut ids: HashMap<&Path, usize> = HashMap::new();
     let config = term::Config::default();
     for d in diags {
@@ -51,9 +75,9 @@ fn render_human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mu
         if let Some(src) = &d.source {
             match texts.get(&src.path) {
                 Some(text) => {
-                    let id = *ids
-                        .entry(src.path.as_path())
-                        .or_insert_with(|| files.add(src.path.display().to_string(), text.clone()));
+                    let id = *ids.entry(src.path.as_path()).or_insert_with(|| {
+                        files.add(src.path.display().to_string(), text.as_str())
+                    });
                     let end = src
                         .span
                         .end

@@ -6,7 +6,6 @@ use super::Spec;
 use crate::diagnostics::{Diagnostic, SourceRef};
 use crate::rules;
 use crate::suggest::closest;
-use serde::Deserialize;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -61,7 +60,7 @@ pub fn load_str(path: &Path, text: String) -> Result<LoadedSpec, Vec<Diagnostic>
     // ROLEGEN_GENERAL_YAML=1 skips the fast path (to compare the two; output is the same).
     if std::env::var_os("ROLEGEN_GENERAL_YAML").is_none() {
         if let Some(tree) = parse_fast(&text) {
-            if let Ok(spec) = Spec::deserialize(fast::De::root(&tree, &text)) {
+            if let Ok(spec) = fast::spec(&tree, &text) {
                 return Ok(LoadedSpec {
                     file: Arc::new(SourceFile::with_tree(path, text, tree)),
                     spec,
@@ -206,8 +205,68 @@ fn expected_fields(msg: &str) -> Vec<String> {
 /// caller then parses again with serde_yaml_ng for the real one.
 mod fast {
     use super::super::source::{NodeKind, Tree};
+    use super::super::{RoleSpec, Spec};
     use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+    use serde::Deserialize;
     use std::fmt;
+
+    /// Roles from this many on are deserialized on two threads.
+    const PARALLEL_ROLES_MIN: usize = 512;
+
+    /// The spec of a tree. A large `roles:` mapping is read apart from the rest, half of it on
+    /// a second thread, and put in place in order: the same spec `Spec::deserialize` makes.
+    pub fn spec(tree: &Tree, text: &str) -> Result<Spec> {
+        let root = De::root(tree, text);
+        let entries = tree.children(Tree::ROOT);
+        let roles_at = (root.kind() == NodeKind::Map)
+            .then(|| {
+                entries
+                    .chunks_exact(2)
+                    .position(|e| tree.scalar(text, e[0]) == "roles")
+            })
+            .flatten();
+        let Some(i) = roles_at.filter(|&i| {
+            let roles = tree.node(entries[2 * i + 1]);
+            roles.kind == NodeKind::Map
+                && tree.children(entries[2 * i + 1]).len() / 2 >= PARALLEL_ROLES_MIN
+        }) else {
+            return Spec::deserialize(root);
+        };
+        let rest: Vec<u32> = entries
+            .chunks_exact(2)
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, e)| e.iter().copied())
+            .collect();
+        let roles = tree.children(entries[2 * i + 1]);
+        let read = |part: &[u32]| -> Result<Vec<(String, RoleSpec)>> {
+            part.chunks_exact(2)
+                .map(|e| {
+                    Ok((
+                        String::deserialize(root.at(e[0]))?,
+                        RoleSpec::deserialize(root.at(e[1]))?,
+                    ))
+                })
+                .collect()
+        };
+        let half = roles.len() / 4 * 2;
+        let (mut spec, first, second) = std::thread::scope(|s| {
+            let later = s.spawn(|| read(&roles[half..]));
+            let first = read(&roles[..half]);
+            let spec = Spec::deserialize(De {
+                root_entries: Some(&rest),
+                ..root
+            });
+            let second = later.join().unwrap_or(Err(Error));
+            (spec, first, second)
+        });
+        let spec_roles = &mut spec.as_mut().map_err(|_| Error)?.roles;
+        spec_roles.reserve(roles.len() / 2);
+        for (k, v) in first?.into_iter().chain(second?) {
+            spec_roles.insert(k, v);
+        }
+        spec
+    }
 
     /// Any failure; the caller falls back to serde_yaml_ng.
     #[derive(Debug)]
@@ -235,6 +294,8 @@ mod fast {
         tree: &'a Tree,
         text: &'a str,
         node: u32,
+        /// The root mapping's entries to show instead of all of them.
+        root_entries: Option<&'a [u32]>,
     }
 
     impl<'a> De<'a> {
@@ -244,11 +305,16 @@ mod fast {
                 tree,
                 text,
                 node: Tree::ROOT,
+                root_entries: None,
             }
         }
 
         fn at(self, node: u32) -> Self {
-            De { node, ..self }
+            De {
+                node,
+                root_entries: None,
+                ..self
+            }
         }
 
         fn kind(self) -> NodeKind {
@@ -279,9 +345,13 @@ mod fast {
         }
 
         fn map<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let entries = match self.root_entries {
+                Some(e) if self.node == Tree::ROOT => e,
+                _ => self.tree.children(self.node),
+            };
             let mut access = Map {
                 de: self,
-                entries: self.tree.children(self.node),
+                entries,
                 next: 0,
             };
             let v = visitor.visit_map(&mut access)?;
@@ -716,6 +786,7 @@ mod fast {
 mod tests {
     use super::*;
     use crate::spec::source::check;
+    use serde::Deserialize;
 
     /// The fast path must give what serde_yaml_ng gives: values, spec and positions.
     fn same(text: &str) -> Result<bool, String> {
@@ -724,15 +795,30 @@ mod tests {
             return Ok(false);
         }
         let tree = parse_fast(text).expect("read");
-        let slow = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
-            .map_err(|e| format!("serde_yaml_ng rejects what the fast parser read: {e}"))?;
+        // The YAML must parse; whether it makes a `Value` (no two keys equal as values, such
+        // as `null` and `~`) must agree.
+        if let Err(e) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) {
+            if e.location().is_some() && !e.to_string().contains("duplicate entry") {
+                return Err(format!(
+                    "serde_yaml_ng rejects what the fast parser read: {e}"
+                ));
+            }
+        }
+        let slow = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).map(|v| format!("{v:?}"));
         let quick = serde_yaml_ng::Value::deserialize(fast::De::root(&tree, text))
-            .map_err(|_| "the fast deserializer fails on a value".to_owned())?;
-        if format!("{slow:?}") != format!("{quick:?}") {
-            return Err(format!("values differ:\n{slow:?}\n{quick:?}"));
+            .map(|v| format!("{v:?}"));
+        match (&slow, &quick) {
+            (Ok(a), Ok(b)) if a != b => return Err(format!("values differ:\n{a}\n{b}")),
+            (Ok(_), Err(_)) | (Err(_), Ok(_)) => {
+                return Err(format!(
+                    "one path reads a value, the other not: {slow:?} / {}",
+                    quick.is_ok()
+                ))
+            }
+            _ => {}
         }
         let slow = serde_yaml_ng::from_str::<Spec>(text).map(|s| format!("{s:?}"));
-        let quick = Spec::deserialize(fast::De::root(&tree, text)).map(|s| format!("{s:?}"));
+        let quick = fast::spec(&tree, text).map(|s| format!("{s:?}"));
         match (slow, quick) {
             (Ok(a), Ok(b)) if a != b => return Err(format!("specs differ:\n{a}\n{b}")),
             (Err(_), Ok(b)) => {
@@ -782,6 +868,76 @@ mod tests {
             "the fast path read only {read} of {} files",
             files.len()
         );
+    }
+
+    #[test]
+    fn fast_path_matches_on_edge_cases() {
+        let cases = [
+            "key   : v\nother :  w  \n",
+            "key: # comment\n  sub: x\n",
+            "# only\n# comments\na: 1\n# trailing\n",
+            "a:\n  b:\n    c:\n      d:\n        - e: [f, {g: h}]\n",
+            "a: []\nb: {}\nc: [[], {}]\n",
+            "\"a\\\"b\": x\n'c''d': \"e\\u00e9\"\n",
+            "ключ: значение\nclé: 'été'\nk: [é, ü]\n",
+            "-   key: v\n    other: w\n",
+            "a:\n-   key: v\n    other: w\n- x\nb: 1\n",
+            "r:\n- k:\n  - x\n  - y\n  j: 1\n",
+            "a: 1\n   \n\nb: 2\n",
+            "a: x#y\nb: x #y\nc: 'x' #y\n",
+            "a: 'x'#y\n",
+            "true: x\n12: y\nnull: z\n~: w\n",
+            "a: ''\nb: \"\"\n",
+            "  a: 1\n  b:\n    - 2\n",
+            "a: 1\n b: 2\n",
+            "a:\n  - b\n   - c\n",
+            "a: [x, y]\n  - z\n",
+            "a: -1\nb: -x\nc: +1\nd: .5\ne: 1e5\nf: 0o17\ng: 0x_1\n",
+            "a: x:y\nb: http://x.y/z?q=1#f\n",
+            "a:\n  b: 1\n c: 2\n",
+            "a: {b: [1, 2], c: 'd'}  # c\n",
+            "a: [b, c] x\n",
+            "a:\n  - [b]\n  - {c: d}\n  - 'e'\n",
+            "x:\n- [b]\n- {c: d}\n",
+            "x:\n- 'q'\n- \"r\"\n",
+            "- a\n",
+            "a: b\n---\nc: d\n",
+            "a: 1\n...\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: !!str 1\n",
+            "a: [1,2]\n",
+            "a: {b: 1,c: 2}\n",
+            "a: [ 1 , 2 ]\n",
+            "a: { b : 1 }\n",
+            "a:\n\n  - 1\n\n  - 2\n\nb: 3\n",
+        ];
+        for text in cases {
+            match same(text) {
+                Err(e) => panic!("{text:?}: {e}"),
+                Ok(read) if std::env::var_os("GEN_DEBUG").is_some() => {
+                    eprintln!("fast={read} {text:?}")
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_reads_many_roles_in_parallel_as_one() {
+        let mut text =
+            String::from("module: many\nparameters:\n  P: {type: string, default: x}\nroles:\n");
+        for i in 0..1200 {
+            text.push_str(&format!(
+                "  r-{i}:\n    name: r-{i}-${{P}}\n    trust:\n      - service: [ec2.amazonaws.com]\n    tags: {{k: '{i}'}}\n"
+            ));
+        }
+        text.push_str("policies:\n  p:\n    name: p\n    document:\n      Statement: []\n");
+        assert_eq!(same(&text), Ok(true));
+        // And a spec that fails in the second half is not read by the fast path.
+        let bad = text.replace("  r-1100:\n    name:", "  r-1100:\n    nmae:");
+        let tree = parse_fast(&bad).expect("plain YAML");
+        assert!(fast::spec(&tree, &bad).is_err());
+        assert!(serde_yaml_ng::from_str::<Spec>(&bad).is_err());
     }
 
     /// A small deterministic generator of YAML documents in many styles, some then damaged.

@@ -12,7 +12,7 @@ pub struct Terraform;
 
 impl Backend for Terraform {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
-        let tf = Tf { m };
+        let tf = Tf::new(m);
         vec![
             OutputFile::new("terraform/versions.tf", hcl::write_file(&[versions()])),
             OutputFile::new("terraform/variables.tf", hcl::write_file(&tf.variables())),
@@ -42,9 +42,28 @@ fn versions() -> Block {
 
 pub(crate) struct Tf<'a> {
     m: &'a Module,
+    /// `var.<snake_case>` of every parameter, made once.
+    vars: std::collections::HashMap<&'a str, String>,
 }
 
-impl Tf<'_> {
+impl<'a> Tf<'a> {
+    fn new(m: &'a Module) -> Self {
+        let vars = m
+            .params
+            .keys()
+            .map(|p| (p.as_str(), format!("var.{}", p.snake())))
+            .collect();
+        Tf { m, vars }
+    }
+
+    /// `var.<snake_case>` of a parameter.
+    fn var(&self, p: &ParamName) -> String {
+        match self.vars.get(p.as_str()) {
+            Some(v) => v.clone(),
+            None => format!("var.{}", p.snake()),
+        }
+    }
+
     fn is_list(&self, p: &ParamName) -> bool {
         self.m
             .params
@@ -53,7 +72,7 @@ impl Tf<'_> {
     }
 
     fn template(&self, t: &Template) -> String {
-        template_expr(t, &|p| format!("var.{}", p.snake()))
+        template_expr(t, &|p| self.var(p))
     }
 
     fn switch(&self, s: &Switch) -> String {

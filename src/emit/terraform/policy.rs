@@ -106,7 +106,7 @@ impl Tf<'_> {
                         pieces.push(format!("[{}]", scalars.join(", ")));
                         scalars.clear();
                     }
-                    let var = format!("var.{}", p.snake());
+                    let var = self.var(p);
                     if t.parts.len() == 1 {
                         pieces.push(var);
                     } else {
@@ -114,7 +114,7 @@ impl Tf<'_> {
                             if q == p {
                                 "v".to_owned()
                             } else {
-                                format!("var.{}", q.snake())
+                                self.var(q)
                             }
                         });
                         pieces.push(format!("[for v in {var} : {each}]"));
@@ -141,10 +141,17 @@ impl Tf<'_> {
 }
 
 /// One element inline, several one per line.
-pub(super) fn list_expr(items: Vec<String>) -> Expr {
-    if items.len() <= 1 {
-        Expr::Inline(format!("[{}]", items.join(", ")))
-    } else {
-        Expr::List(items)
+pub(super) fn list_expr(mut items: Vec<String>) -> Expr {
+    match items.len() {
+        0 => Expr::Inline("[]".to_owned()),
+        1 => {
+            let item = items.pop().unwrap_or_default();
+            let mut s = String::with_capacity(item.len() + 2);
+            s.push('[');
+            s.push_str(&item);
+            s.push(']');
+            Expr::Inline(s)
+        }
+        _ => Expr::List(items),
     }
 }
