@@ -51,6 +51,18 @@ pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
     }
 }
 
+/// Variable names Terraform refuses ("The variable name is reserved").
+pub const TERRAFORM_RESERVED_VARIABLES: &[&str] = &[
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "lifecycle",
+    "depends_on",
+    "locals",
+];
+
 /// Largest number of roles, policies and keys one module may hold.
 pub const MAX_RESOURCES: usize = 100_000;
 
@@ -218,6 +230,15 @@ impl Lowerer<'_> {
                     &ppath,
                     format!("parameter name `{name}` must be alphanumeric and start with a letter (CloudFormation's rule)"),
                     format!("rename it to `{}`", crate::model::names::pascal(name)),
+                );
+            }
+            let tf_name = crate::model::names::snake(name);
+            if TERRAFORM_RESERVED_VARIABLES.contains(&tf_name.as_str()) {
+                self.error_key(
+                    &rules::WRONG_TYPE,
+                    &ppath,
+                    format!("parameter `{name}` becomes the Terraform variable `{tf_name}`, a name Terraform reserves"),
+                    format!("rename it, e.g. `{}Value`", crate::model::names::pascal(name)),
                 );
             }
             let kind = match p.kind {

@@ -73,6 +73,10 @@ fn classify(name: &str, declared: &impl Fn(&str) -> bool) -> Result<Part, Placeh
         return Ok(Part::PolicyVar(name.to_owned()));
     }
     if let Some((prefix, _)) = name.split_once(':') {
+        // A policy variable is one name: `${aws:a${b}` is not one.
+        if name.contains(['$', '{', '}']) {
+            return Err(PlaceholderError::UnknownPolicyVariable(name.to_owned()));
+        }
         return if POLICY_VARIABLE_PREFIXES
             .iter()
             .any(|p| p.eq_ignore_ascii_case(prefix))

@@ -108,7 +108,17 @@ impl DocWriter {
 }
 
 fn write_map_entry(out: &mut String, k: &str, v: &Node, level: usize) {
+    let start = out.len();
     write_str(out, k);
+    if out.len() - start > 1000 {
+        // YAML limits implicit keys to 1024 characters: write an explicit `? key` instead.
+        let key = out[start..].to_owned();
+        out.truncate(start);
+        out.push_str("? ");
+        out.push_str(&key);
+        out.push('\n');
+        pad(out, level);
+    }
     out.push(':');
     write_value(out, v, level);
 }
@@ -227,7 +237,11 @@ pub fn write_str(out: &mut String, s: &str) {
 
 /// Characters that cannot appear raw in a single-quoted scalar (or that readers normalise).
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{85}')
+    // YAML's printable set: tab, line breaks, U+0020–U+007E, U+0085, U+00A0–U+D7FF,
+    // U+E000–U+FFFD, U+10000 and up; the rest (e.g. U+FFFE) must be escaped.
+    let printable = matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}';
+    !printable || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
 /// Words YAML 1.1 reads as booleans or null (compared case-insensitively).

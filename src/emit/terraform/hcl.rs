@@ -242,7 +242,12 @@ pub fn map_key(k: &str) -> String {
     let ident = k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if ident {
+    // `for` opens a for-expression in an object; quote keywords so they stay keys.
+    let keyword = matches!(
+        k,
+        "for" | "in" | "if" | "else" | "endif" | "endfor" | "true" | "false" | "null"
+    );
+    if ident && !keyword {
         k.to_owned()
     } else {
         quote_literal(k)

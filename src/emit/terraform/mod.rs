@@ -300,7 +300,7 @@ impl<'a> Tf<'a> {
 
     /// Static keys → policy ARNs; switched attachments merged in only when on.
     fn attachment_map(&self, r: &Role) -> Expr {
-        let entry = |m: &ManagedAttachment| (m.key.clone(), self.policy_arn(&m.target));
+        let entry = |m: &ManagedAttachment| (map_key(&m.key), self.policy_arn(&m.target));
         // Group consecutive attachments with the same switch.
         type Group = (Option<String>, Vec<(String, String)>);
         let mut groups: Vec<Group> = Vec::new();
