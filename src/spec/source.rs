@@ -268,7 +268,7 @@ impl SourceFile {
         };
         SourceRef {
             path: self.path.clone(),
-            span,
+            span: first_key_of_mapping(&self.text, span),
         }
     }
 
@@ -1545,5 +1545,26 @@ mod tests {
             assert_eq!(parse_fast(text).is_some(), fast, "{text:?}");
             check::positions(text).unwrap();
         }
+    }
+}
+
+/// A block mapping's position is reported at the `:` after its first key; point at that key
+/// instead (`- Effect: Allow` → `Effect`), so carets land on text a reader recognises.
+fn first_key_of_mapping(text: &str, span: Span) -> Span {
+    if text.as_bytes().get(span.start) != Some(&b':') {
+        return span;
+    }
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..span.start];
+    let key_offset = before.len() - before.trim_start_matches([' ', '-']).len();
+    let start = line_start + key_offset;
+    if start >= span.start {
+        return span;
+    }
+    Span {
+        start,
+        end: span.start,
+        line: span.line,
+        column: text[line_start..start].chars().count() + 1,
     }
 }
