@@ -31,12 +31,7 @@ enum Check {
 /// Each entry is `(case, check, the bug)`, where a case is `<CODE>/<fixture>`. An entry keeps the
 /// suite green while the bug is open; once the check passes the suite fails and asks for the
 /// entry to be removed, so the list cannot rot. Keep it empty unless a bug is reported.
-const KNOWN_BUGS: &[(&str, Check, &str)] = &[(
-    "RG010/alias-bomb",
-    Check::Located,
-    "serde_yaml_ng's RepetitionLimitExceeded carries no position and src/spec/load.rs \
-     `yaml_error` then drops the file as well: the diagnostic names neither file nor line",
-)];
+const KNOWN_BUGS: &[(&str, Check, &str)] = &[];
 
 fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules")

@@ -95,9 +95,16 @@ fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
         .replace("expected u32", "expected a whole number")
         .replace("expected u64", "expected a whole number")
         .replace("expected a boolean", "expected `true` or `false`");
-    let source = e.location().map(|l| SourceRef {
-        path: file.path.clone(),
-        span: file.span_at(l.line(), l.column()),
+    // Errors without a position (an alias bomb's repetition limit) still name the file.
+    let source = Some(match e.location() {
+        Some(l) => SourceRef {
+            path: file.path.clone(),
+            span: file.span_at(l.line(), l.column()),
+        },
+        None => SourceRef {
+            path: file.path.clone(),
+            span: file.span_at(1, 1),
+        },
     });
     let syntax = syntax_error(&file.text);
     let (rule, help) = if message.contains("recursion limit")
@@ -175,11 +182,22 @@ impl yaml_rust2::parser::MarkedEventReceiver for Ignore {
     fn on_event(&mut self, _: yaml_rust2::parser::Event, _: yaml_rust2::scanner::Marker) {}
 }
 
+/// Removes every " at line N column M" serde_yaml_ng puts in a message (the diagnostic carries
+/// the position itself).
 fn strip_location(s: &str) -> String {
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_owned(),
-        None => s.to_owned(),
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let skip = tail
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || *c == ' ' || "column".contains(*c)))
+            .map_or(tail.len(), |(n, _)| n);
+        rest = &tail[skip..];
     }
+    out.push_str(rest);
+    out.trim_end().to_owned()
 }
 
 fn unknown_field(msg: &str) -> Option<String> {
