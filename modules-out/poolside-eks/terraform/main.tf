@@ -227,7 +227,6 @@ data "aws_iam_policy_document" "aws_load_balancer_controller_policy" {
       "elasticloadbalancing:DeleteTargetGroup",
       "elasticloadbalancing:ModifyListenerAttributes",
       "elasticloadbalancing:ModifyCapacityReservation",
-      "elasticloadbalancing:ModifyIpPools",
     ]
     resources = ["*"]
 
@@ -450,7 +449,6 @@ data "aws_iam_policy_document" "eks_pod_bedrock_model_invocation" {
     resources = [
       "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}::foundation-model/*",
       "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:provisioned-model/*",
-      "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:custom-model-deployment/*",
     ]
   }
 }

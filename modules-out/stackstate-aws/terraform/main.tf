@@ -470,7 +470,7 @@ data "aws_iam_policy_document" "firehose_stack_state_firehose_policy" {
       "kms:Decrypt",
       "kms:GenerateDataKey",
     ]
-    resources = ["arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:alias/stackstate-integration"]
+    resources = ["arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:key/*"]
 
     condition {
       test     = "StringEquals"
@@ -482,6 +482,12 @@ data "aws_iam_policy_document" "firehose_stack_state_firehose_policy" {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:s3:arn"
       values   = ["arn:${data.aws_partition.current.partition}:s3:::stackstate-logs-${data.aws_caller_identity.current.account_id}/AWSLogs/${data.aws_caller_identity.current.account_id}/EventBridge/${data.aws_region.current.name}/*"]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = ["alias/stackstate-integration"]
     }
   }
 }
