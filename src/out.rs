@@ -67,6 +67,7 @@ fn safe_relative(p: &str) -> bool {
 pub fn write_module(out: &Path, module: &str, files: &[OutputFile]) -> Result<(), WriteError> {
     fs::create_dir_all(out).map_err(|e| err("cannot create", out, e))?;
     let target = out.join(module);
+    recover(out, module, &target)?;
     let owned = if target.exists() {
         match read_manifest(&target) {
             Some(m) => m,
@@ -292,4 +293,25 @@ pub fn check_module(out: &Path, module: &str, files: &[OutputFile]) -> Vec<Drift
         }
     }
     drift
+}
+
+/// Heals what a killed build can leave behind: a module moved aside but not replaced is put
+/// back, and staging folders of earlier builds are removed.
+fn recover(out: &Path, module: &str, target: &Path) -> Result<(), WriteError> {
+    let backup = out.join(format!(".rolegen-old-{module}"));
+    if backup.exists() && !target.exists() {
+        fs::rename(&backup, target).map_err(|e| err("cannot restore", &backup, e))?;
+    }
+    let prefix = format!(".rolegen-new-{module}-");
+    if let Ok(rd) = fs::read_dir(out) {
+        for e in rd.filter_map(Result::ok) {
+            if e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+            {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(())
 }
