@@ -154,10 +154,22 @@ impl Template {
 
     /// The spec spelling (placeholders as `${Name}`, literal `${` as `$${`), for messages.
     pub fn display(&self) -> String {
+        self.spell("$${", "${")
+    }
+
+    /// The text of a CloudFormation `Fn::Sub` string: `${Name}`, `${AWS::Region}`, and
+    /// `${!...}` for a literal `${` and for IAM policy variables.
+    pub fn to_sub(&self) -> String {
+        self.spell("${!", "${!")
+    }
+
+    /// Placeholders as `${Name}`; a literal `${` written as `literal_open`, a policy variable
+    /// opened with `var_open`.
+    fn spell(&self, literal_open: &str, var_open: &str) -> String {
         let mut s = String::new();
         for p in &self.parts {
             match p {
-                Part::Lit(l) => s.push_str(&l.replace("${", "$${")),
+                Part::Lit(l) => s.push_str(&l.replace("${", literal_open)),
                 Part::Param(n) => {
                     s.push_str("${");
                     s.push_str(n.as_str());
@@ -169,7 +181,7 @@ impl Template {
                     s.push('}');
                 }
                 Part::PolicyVar(v) => {
-                    s.push_str("${");
+                    s.push_str(var_open);
                     s.push_str(v);
                     s.push('}');
                 }

@@ -85,28 +85,7 @@ impl Cfn<'_> {
             [Part::Pseudo(p)] => return Node::reference(p.cfn_name()),
             _ => {}
         }
-        let mut s = String::new();
-        for p in &t.parts {
-            match p {
-                Part::Lit(l) => s.push_str(&l.replace("${", "${!")),
-                Part::Param(n) => {
-                    s.push_str("${");
-                    s.push_str(n.as_str());
-                    s.push('}');
-                }
-                Part::Pseudo(x) => {
-                    s.push_str("${");
-                    s.push_str(x.cfn_name());
-                    s.push('}');
-                }
-                Part::PolicyVar(v) => {
-                    s.push_str("${!");
-                    s.push_str(v);
-                    s.push('}');
-                }
-            }
-        }
-        Node::Tag("!Sub", s)
+        Node::Tag("!Sub", t.to_sub())
     }
 
     /// The stack template, written resource by resource.
