@@ -675,7 +675,8 @@ fn regression_inputs() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs, reported to the lead: each asserts the correct behaviour and is ignored until fixed.
+// Bugs these tests found (fixed in ec17507): each asserts the correct behaviour. A new bug gets
+// a test here marked `#[ignore = "bug: ..."]` until it is fixed.
 
 fn assert_fixed(field: Field, s: &str) {
     match harness::check_strict(field, s) {
