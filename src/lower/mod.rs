@@ -121,6 +121,17 @@ impl Lowerer<'_> {
                 format!("the spec declares {total} roles, policies and keys; the limit is {MAX_RESOURCES}"),
                 "split the spec into several modules".into(),
             );
+            // Stop here: lowering a runaway spec would only spend time on a build that fails.
+            return Module {
+                name: spec.module.clone(),
+                description: None,
+                params: IndexMap::new(),
+                roles: IndexMap::new(),
+                policies: IndexMap::new(),
+                kms_keys: IndexMap::new(),
+                allow: Allow::default(),
+                source,
+            };
         }
         self.parameters(spec, &root.key("parameters"));
         let allow = self.allow(&spec.allow, &root.key("allow"));
