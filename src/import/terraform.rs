@@ -6,7 +6,7 @@
 //! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
 //! The `.tf` files are read with the crate's own HCL parser ([`super::hcl`]).
 
-use super::cfn::{aws_attachment, trust_from, Sw};
+use super::cfn::{aws_attachment, key_entry, trust_from, Sw};
 use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
 use super::yaml::Y;
 use super::{read_input, spec_literal, spec_string, Imported, InputError, Issue, Keys, Level};
@@ -136,12 +136,7 @@ fn pseudo_t(p: Pseudo) -> Template {
 fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
     y.remove("when");
     if let Some(w) = w {
-        let text = if w.neg {
-            format!("not {}", w.param)
-        } else {
-            w.param.clone()
-        };
-        y.set("when", Y::s(text));
+        y.set("when", Y::s(w.text()));
     }
     y
 }
@@ -307,26 +302,8 @@ impl Tf {
             top.push(("policies".into(), Y::Map(pols)));
         }
         let mut keys = Vec::new();
-        for (_, (k, mut e, when, alias)) in std::mem::take(&mut self.keys_out) {
-            if let Some(a) = alias {
-                let at = usize::from(e.first().is_some_and(|(n, _)| n == "description"));
-                e.insert(at, ("alias".into(), Y::s(a)));
-            }
-            if let Some(w) = &when {
-                let at = e.iter().position(|(n, _)| n == "policy").unwrap_or(e.len());
-                e.insert(
-                    at,
-                    (
-                        "when".into(),
-                        Y::s(if w.neg {
-                            format!("not {}", w.param)
-                        } else {
-                            w.param.clone()
-                        }),
-                    ),
-                );
-            }
-            keys.push((k, Y::Map(e)));
+        for (_, (k, e, when, alias)) in std::mem::take(&mut self.keys_out) {
+            keys.push((k, key_entry(e, alias, when.as_ref())));
         }
         if !keys.is_empty() {
             top.push(("kms_keys".into(), Y::Map(keys)));

@@ -35,7 +35,7 @@ impl Sw {
             neg: !self.neg,
         }
     }
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         if self.neg {
             format!("not {}", self.param)
         } else {
@@ -410,17 +410,7 @@ impl<'a> Cx<'a> {
         }
         let mut keys = Vec::new();
         for (_, k) in std::mem::take(&mut self.kms) {
-            let mut e = k.entries;
-            if let Some(a) = k.alias {
-                // After `description`.
-                let at = usize::from(e.first().is_some_and(|(n, _)| n == "description"));
-                e.insert(at, ("alias".into(), Y::s(a)));
-            }
-            if let Some(w) = &k.when {
-                let at = e.iter().position(|(n, _)| n == "policy").unwrap_or(e.len());
-                e.insert(at, ("when".into(), Y::s(w.text())));
-            }
-            keys.push((k.key, Y::Map(e)));
+            keys.push((k.key, key_entry(k.entries, k.alias, k.when.as_ref())));
         }
         if !keys.is_empty() {
             top.push(("kms_keys".into(), Y::Map(keys)));
@@ -2838,4 +2828,17 @@ fn trust_helper(s: &Y) -> Option<Y> {
         out.push(("when".into(), w.clone()));
     }
     Some(Y::Map(out))
+}
+
+/// A `kms_keys:` entry: its entries with `alias` after `description` and `when` before `policy`.
+pub(crate) fn key_entry(mut e: Vec<(String, Y)>, alias: Option<String>, when: Option<&Sw>) -> Y {
+    if let Some(a) = alias {
+        let at = usize::from(e.first().is_some_and(|(n, _)| n == "description"));
+        e.insert(at, ("alias".into(), Y::s(a)));
+    }
+    if let Some(w) = when {
+        let at = e.iter().position(|(n, _)| n == "policy").unwrap_or(e.len());
+        e.insert(at, ("when".into(), Y::s(w.text())));
+    }
+    Y::Map(e)
 }
