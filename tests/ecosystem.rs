@@ -1,7 +1,7 @@
 //! Fitting the ecosystem: the README diagram, `rolegen graph`, completions and man page, the
 //! pre-commit hook file, and `rolegen init` output that builds and passes `check`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn rolegen(args: &[&str], cwd: &Path) -> std::process::Output {
@@ -127,4 +127,91 @@ fn init_scaffolds_a_spec_that_builds_and_checks() {
             .code(),
         Some(2)
     );
+}
+
+/// Every stack's console metadata lists each parameter in exactly one group and labels only
+/// parameters that exist; spec groups come in the order the spec names them.
+#[test]
+fn cloudformation_interface_groups_every_parameter_once() {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures")
+        .unwrap()
+        .map(|e| e.unwrap().path().join("spec.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    specs.extend(rolegen::build::discover(Path::new("specs")).unwrap());
+    specs.sort();
+    let mut seen_custom_group = false;
+    for spec in &specs {
+        let out = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        assert!(!out.diagnostics.has_errors(), "{spec:?}");
+        for c in out.modules {
+            let f = c
+                .files
+                .iter()
+                .find(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml"))
+                .unwrap();
+            let t: serde_yaml_ng::Value = serde_yaml_ng::from_str(&f.contents).unwrap();
+            let params: Vec<String> = t["Parameters"]
+                .as_mapping()
+                .unwrap()
+                .keys()
+                .map(|k| k.as_str().unwrap().to_owned())
+                .collect();
+            assert!(params.iter().any(|p| p == "ExportPrefix"), "{spec:?}");
+            let i = &t["Metadata"]["AWS::CloudFormation::Interface"];
+            let mut grouped: Vec<String> = Vec::new();
+            let mut labels_of_groups = Vec::new();
+            for g in i["ParameterGroups"].as_sequence().unwrap() {
+                labels_of_groups.push(g["Label"]["default"].as_str().unwrap().to_owned());
+                for p in g["Parameters"].as_sequence().unwrap() {
+                    grouped.push(p.as_str().unwrap().to_owned());
+                }
+            }
+            let mut sorted_grouped = grouped.clone();
+            sorted_grouped.sort();
+            let mut sorted_params = params.clone();
+            sorted_params.sort();
+            assert_eq!(
+                sorted_grouped, sorted_params,
+                "{spec:?}: groups {grouped:?}"
+            );
+            for (name, _) in i["ParameterLabels"].as_mapping().unwrap() {
+                assert!(
+                    params.contains(&name.as_str().unwrap().to_owned()),
+                    "{spec:?}: label of {name:?}"
+                );
+            }
+            for (name, p) in &c.module.params {
+                if let Some(l) = &p.label {
+                    assert_eq!(
+                        i["ParameterLabels"][name.as_str()]["default"].as_str(),
+                        Some(l.as_str())
+                    );
+                }
+            }
+            if labels_of_groups.iter().any(|l| l == "Auditing") {
+                seen_custom_group = true;
+                assert_eq!(
+                    labels_of_groups,
+                    ["Auditing", "Parameters", "Stack outputs"],
+                    "{spec:?}"
+                );
+            }
+            // Every unswitched output is exported under the prefix parameter (or the stack
+            // name); switched ones are not (an imported export would pin the switch on).
+            for (name, o) in t["Outputs"].as_mapping().unwrap() {
+                if o.get("Condition").is_some() {
+                    assert!(o.get("Export").is_none(), "{spec:?} {name:?}");
+                } else {
+                    let ifs = &o["Export"]["Name"]["Fn::If"];
+                    assert_eq!(
+                        ifs[0].as_str(),
+                        Some("HasExportPrefix"),
+                        "{spec:?} {name:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen_custom_group, "no fixture uses `group:`");
 }

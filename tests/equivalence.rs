@@ -207,7 +207,17 @@ fn expected(m: &Module, b: &Bindings) -> Value {
 }
 
 fn terraform(m: &Module, tf: &terraform_eval::TfModule, b: &Bindings) -> Result<Value, String> {
-    let vars = m
+    terraform_with(m, tf, b, &[])
+}
+
+/// Terraform evaluated with the module-convention variables (`create`, `tags`) set too.
+fn terraform_with(
+    m: &Module,
+    tf: &terraform_eval::TfModule,
+    b: &Bindings,
+    convention: &[(&str, Value)],
+) -> Result<Value, String> {
+    let mut vars: BTreeMap<String, Value> = m
         .params
         .values()
         .filter_map(|p| {
@@ -219,6 +229,7 @@ fn terraform(m: &Module, tf: &terraform_eval::TfModule, b: &Bindings) -> Result<
             Some((p.name.snake(), v))
         })
         .collect();
+    vars.extend(convention.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
     let inputs = terraform_eval::Inputs {
         vars,
         partition: b.partition.clone(),
@@ -356,6 +367,104 @@ fn specs_not_listed_above_are_equivalent_too() {
     for spec in all.iter().filter(|s| !LISTED.contains(&s.as_str())) {
         assert_equivalent(spec);
     }
+}
+
+// ---- The Terraform module conventions: `create` and `tags` ----
+
+#[test]
+fn create_false_creates_nothing_in_any_module() {
+    for spec in all_specs() {
+        let case = compile_spec(&spec);
+        let parsed = parse(&case.files).unwrap();
+        for (label, b) in variants(&case.module) {
+            let got = terraform_with(&case.module, &parsed.tf, &b, &[("create", json!(false))])
+                .unwrap_or_else(|e| panic!("{spec} `{label}` with create = false: {e}"));
+            for kind in ["roles", "policies", "keys"] {
+                let n = got
+                    .get(kind)
+                    .and_then(Value::as_object)
+                    .map_or(0, |o| o.len());
+                assert_eq!(
+                    n, 0,
+                    "{spec} `{label}`: create = false still makes {kind}: {got:#}"
+                );
+            }
+            // And `create = true` is the default: the same as not setting it.
+            let on = terraform_with(&case.module, &parsed.tf, &b, &[("create", json!(true))]);
+            assert_eq!(
+                on,
+                terraform(&case.module, &parsed.tf, &b),
+                "{spec} `{label}`"
+            );
+        }
+    }
+}
+
+#[test]
+fn module_tags_reach_every_role_and_role_tags_win() {
+    for spec in all_specs() {
+        let case = compile_spec(&spec);
+        let parsed = parse(&case.files).unwrap();
+        let (_, b) = variants(&case.module).remove(0);
+        let module_tags = json!({"team": "platform", "cost-center": "42"});
+        let got = terraform_with(&case.module, &parsed.tf, &b, &[("tags", module_tags)])
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+        for r in case.module.roles.values().filter(|r| b.on(&r.when)) {
+            let tags = &got["roles"][r.id.pascal()]["tags"];
+            for (k, v) in [("team", "platform"), ("cost-center", "42")] {
+                let want = match r.tags.get(k) {
+                    Some(own) => b.scalar(own),
+                    None => v.to_owned(),
+                };
+                assert_eq!(tags[k], json!(want), "{spec} role {}: {tags:#}", r.id);
+            }
+            for (k, t) in &r.tags {
+                assert_eq!(tags[k], json!(b.scalar(t)), "{spec} role {}", r.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_taggable_terraform_resource_takes_the_module_tags() {
+    const TAGGABLE: &[&str] = &[
+        "aws_iam_role",
+        "aws_iam_policy",
+        "aws_iam_instance_profile",
+        "aws_kms_key",
+    ];
+    let mut seen = 0;
+    for spec in all_specs() {
+        let case = compile_spec(&spec);
+        let main = case
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("terraform/main.tf"))
+            .unwrap();
+        let body: hcl::Body = hcl::from_str(&main.contents).unwrap();
+        for b in body
+            .blocks()
+            .filter(|b| b.identifier.as_str() == "resource")
+        {
+            let ty = b.labels[0].as_str();
+            let count = b
+                .body
+                .attributes()
+                .find(|a| matches!(a.key.as_str(), "count" | "for_each"));
+            let count = count.map(|a| a.expr.to_string()).unwrap_or_default();
+            assert!(
+                count.starts_with("var.create"),
+                "{spec}: {ty} is not gated by var.create: {count}"
+            );
+            if TAGGABLE.contains(&ty) {
+                seen += 1;
+                let tags = b.body.attributes().find(|a| a.key.as_str() == "tags");
+                let tags = tags.map(|a| a.expr.to_string()).unwrap_or_default();
+                assert!(tags.contains("var.tags"), "{spec}: {ty} has tags `{tags}`");
+            }
+        }
+    }
+    assert!(seen > 20, "only {seen} taggable resources");
 }
 
 #[test]

@@ -748,3 +748,87 @@ fn terraform_written_by_hand() {
     let o = rolegen(&["import", "--from", "terraform", "."], empty.path());
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// terraform-aws-modules conventions: a `create` toggle and a `tags` map are read as the
+/// module's own conventions, not as spec parameters.
+#[test]
+fn terraform_module_conventions_create_and_tags() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("main.tf"),
+        r#"variable "create" {
+  type    = bool
+  default = true
+}
+
+variable "tags" {
+  type    = map(string)
+  default = {}
+}
+
+variable "enable_extra" {
+  type    = bool
+  default = false
+}
+
+resource "aws_iam_role" "this" {
+  count              = var.create ? 1 : 0
+  name               = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+  tags               = merge(var.tags, { team = "platform" })
+}
+
+resource "aws_iam_role_policy_attachment" "this" {
+  for_each = var.create ? merge(
+    { ro = "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+    var.enable_extra ? { ssm = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" } : {},
+  ) : {}
+  role       = aws_iam_role.this[0].name
+  policy_arn = each.value
+}
+
+resource "aws_iam_instance_profile" "this" {
+  count = var.create ? 1 : 0
+  name  = "app"
+  role  = aws_iam_role.this[0].name
+  tags  = var.tags
+}
+"#,
+    )
+    .unwrap();
+    let imported = import::terraform::import(tmp.path(), "conv").unwrap();
+    let errors: Vec<String> = imported
+        .issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{}", imported.spec);
+    let notes: Vec<String> = imported.issues.iter().map(ToString::to_string).collect();
+    assert!(
+        notes.iter().any(|n| n.contains("`create` toggle"))
+            && notes
+                .iter()
+                .any(|n| n.contains("`tags` for every resource")),
+        "{notes:?}"
+    );
+    let (_d, m) = compile(&imported.spec, "conv");
+    let names: Vec<&str> = m.params.keys().map(|p| p.as_str()).collect();
+    assert_eq!(names, ["EnableExtra"], "{}", imported.spec);
+    for extra in [false, true] {
+        let mut b = Bindings::defaults(&m);
+        b.params
+            .insert("EnableExtra".into(), ParamValue::Bool(extra));
+        let got = b.module(&m);
+        let role = &got["roles"]["This"];
+        assert_eq!(role["name"], "app");
+        assert_eq!(
+            role["managed"].as_array().unwrap().len(),
+            1 + extra as usize,
+            "{got:#}"
+        );
+    }
+    let role = m.roles.values().next().unwrap();
+    assert_eq!(role.tags.len(), 1);
+    assert_eq!(role.tags["team"].as_literal().as_deref(), Some("platform"));
+}

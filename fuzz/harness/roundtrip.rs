@@ -394,6 +394,9 @@ pub fn hcl_context(p_default: &str) -> Context<'static> {
     let mut var = hcl::Map::new();
     var.insert("oidc".to_owned(), hcl::Value::from(OIDC));
     var.insert("p".to_owned(), hcl::Value::from(p_default));
+    // The module-convention variables at their defaults.
+    var.insert("create".to_owned(), hcl::Value::Bool(true));
+    var.insert("tags".to_owned(), hcl::Value::Object(hcl::Map::new()));
     ctx.declare_var("var", hcl::Value::Object(var));
     let obj = |pairs: Vec<(&str, hcl::Value)>| {
         hcl::Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -433,6 +436,17 @@ pub fn hcl_eval(e: &hcl::Expression, ctx: &Context, src: &HclSource) -> Result<J
             template_eval(raw, ctx, src).map(J::String)
         }
         E::TemplateExpr(t) => Err(format!("unmasked template {t:?}")),
+        // `merge(var.tags, {...})`: objects merged left to right, later keys win.
+        E::FuncCall(f) if f.name.to_string() == "merge" => {
+            let mut out = serde_json::Map::new();
+            for a in &f.args {
+                match hcl_eval(a, ctx, src)? {
+                    J::Object(o) => out.extend(o),
+                    other => return Err(format!("merge: not an object: {other}")),
+                }
+            }
+            Ok(J::Object(out))
+        }
         E::Array(items) => items
             .iter()
             .map(|i| hcl_eval(i, ctx, src))
@@ -1180,8 +1194,10 @@ fn skel_expr(
         }
         E::FuncCall(f) => {
             out.push_str(&format!("{}(", f.name));
+            // `tags = merge(var.tags, {...})`: the object is still the resource's tags.
+            let in_tags = in_tags && f.name.to_string() == "merge";
             for a in &f.args {
-                skel_expr(out, a, field, s, false, env);
+                skel_expr(out, a, field, s, in_tags, env);
                 out.push(',');
             }
             out.push(')');

@@ -94,11 +94,19 @@ fn render(m: &Module) -> String {
 
 fn inputs(s: &mut String, m: &Module) {
     s.push_str("## Inputs\n\n");
-    if m.params.is_empty() {
-        s.push_str("None.\n\n");
-        return;
-    }
     s.push_str("| Name | Description | Type | Default | Required | CloudFormation |\n|------|-------------|------|---------|:--------:|----------------|\n");
+    let [create, tags] = crate::emit::terraform::CONVENTION_VARIABLES;
+    let convention = |s: &mut String,
+                      (name, ty, default, desc): (&str, &str, &str, &str),
+                      cfn: &str| {
+        let _ = writeln!(
+            s,
+            "| <a name=\"input_{name}\"></a> [{name}](#input\\_{name}) | {} | `{ty}` | `{default}` | no | {cfn} |",
+            cell(desc)
+        );
+    };
+    convention(s, create, "(deploy or delete the stack)");
+    convention(s, tags, "(stack tags propagate to every resource)");
     for p in m.params.values() {
         let default = match &p.default {
             None => "n/a".to_owned(),
@@ -123,11 +131,16 @@ fn inputs(s: &mut String, m: &Module) {
             p.name,
         );
     }
+    let _ = writeln!(
+        s,
+        "| | Prefix of the stack's export names (`<prefix>-<output>`); empty uses the stack name | | `\"\"` | no | `{}` |",
+        crate::emit::cloudformation::EXPORT_PREFIX
+    );
     s.push('\n');
 }
 
 fn outputs(s: &mut String, m: &Module) {
-    s.push_str("## Outputs\n\n| Terraform | CloudFormation | Description |\n|---|---|---|\n");
+    s.push_str("## Outputs\n\nTerraform outputs are null when `create` (or the resource's switch) is off. Every CloudFormation output of an unswitched resource is exported as `<ExportPrefix>-<output>` (the stack name when `ExportPrefix` is empty).\n\n| Terraform | CloudFormation | Description |\n|---|---|---|\n");
     for r in m.roles.values() {
         let (t, c) = (r.id.snake(), r.id.pascal());
         let _ = writeln!(s, "| `{t}_arn` | `{c}Arn` | ARN of the {} role |", r.id);

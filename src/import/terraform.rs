@@ -13,7 +13,7 @@ use super::{read_input, spec_literal, spec_string, Imported, InputError, Issue, 
 use crate::model::names::pascal;
 use crate::model::{ParamKind, ParamName, Part, Pseudo, Template};
 use indexmap::IndexMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where: a file and line, and the Terraform address and attribute.
@@ -27,6 +27,9 @@ struct At {
 struct Tf {
     files: Vec<PathBuf>,
     vars: IndexMap<String, (String, ParamKind)>,
+    /// Module-convention variables read as conventions, not parameters: `create` (a bool
+    /// toggle gating every resource) and `tags` (merged into every resource's tags).
+    conventions: HashSet<String>,
     docs: HashMap<String, (usize, Block)>,
     roles: IndexMap<String, RoleOut>,
     policies: IndexMap<String, (String, Y, Option<Sw>)>,
@@ -90,6 +93,7 @@ pub fn import(dir: &Path, module: &str) -> Result<Imported, InputError> {
     let mut tf = Tf {
         files: paths,
         vars: IndexMap::new(),
+        conventions: HashSet::new(),
         docs: HashMap::new(),
         roles: IndexMap::new(),
         policies: IndexMap::new(),
@@ -334,6 +338,11 @@ impl Tf {
         let tfname = b.labels.first()?.clone();
         let name = pascal(&tfname);
         let at = self.at(fi, b.line, &format!("variable.{tfname}"));
+        if let Some(what) = convention(&tfname, b) {
+            self.note(&at, format!("`{tfname}` is read as the module's {what}, as every rolegen module has; it is not a spec parameter"));
+            self.conventions.insert(tfname);
+            return None;
+        }
         let kind = match b.body.attr("type").map(|a| &a.expr) {
             None => {
                 self.note(&at, "the variable has no type; read as a string");
@@ -730,6 +739,10 @@ impl Tf {
                 let Some(Step::Attr(n)) = s.first() else {
                     return None;
                 };
+                if n == "create" && self.conventions.contains(n) {
+                    // The module toggle: on whenever the spec's resources exist at all.
+                    return Some(Vec::new());
+                }
                 match self.var_param(n) {
                     Some((p, ParamKind::Bool)) => Some(vec![Sw {
                         param: p,
@@ -1292,6 +1305,12 @@ impl Tf {
 
     // ------------------------------------------------------------ resources
 
+    /// `var.tags`, when `tags` is the module-convention variable.
+    fn is_module_tags(&self, e: &Expr) -> bool {
+        matches!(e, Expr::Var(r, s) if r == "var"
+            && matches!(s.as_slice(), [Step::Attr(n)] if n == "tags" && self.conventions.contains(n)))
+    }
+
     fn check_attrs(&mut self, fi: usize, b: &Block, known: &[&str]) {
         let addr = format!(
             "{}.{}",
@@ -1300,7 +1319,13 @@ impl Tf {
         );
         for item in &b.body.items {
             let (name, line) = match item {
-                hcl::Item::Attr(Attr { name, line, .. }) => (name.as_str(), *line),
+                hcl::Item::Attr(Attr { name, line, expr }) => {
+                    if name == "tags" && self.is_module_tags(expr) {
+                        // The module's `tags` alone: nothing of the resource's own.
+                        continue;
+                    }
+                    (name.as_str(), *line)
+                }
                 hcl::Item::Block(x) => (x.kind.as_str(), x.line),
             };
             if known.contains(&name) || name == "tags_all" {
@@ -1396,8 +1421,18 @@ impl Tf {
         }
         if let Some(a) = b.body.attr("tags") {
             let x = at(self, a.line, "tags");
-            match &a.expr {
-                Expr::Object(items) => {
+            // `merge(var.tags, {...})`: the module's tags under the role's own.
+            let own = match &a.expr {
+                Expr::Call(f, args, false) if f == "merge" => match args.as_slice() {
+                    [t, own] if self.is_module_tags(t) => Some(own),
+                    _ => None,
+                },
+                e if self.is_module_tags(e) => None,
+                e => Some(e),
+            };
+            match own {
+                None => {}
+                Some(Expr::Object(items)) => {
                     let mut m = Vec::new();
                     for (k, v) in items {
                         let Some(k) = k.literal() else {
@@ -1412,7 +1447,7 @@ impl Tf {
                     }
                     out.props.push(("tags".into(), Y::Map(m)));
                 }
-                _ => self.issue(&x, "tags other than an object literal cannot be expressed"),
+                Some(_) => self.issue(&x, "tags other than an object literal (or `merge(var.tags, {...})`) cannot be expressed"),
             }
         }
         match b.body.attr("assume_role_policy") {
@@ -1840,4 +1875,25 @@ fn validation_pattern(body: &Body) -> Option<String> {
             .and_then(|x| x.strip_suffix('$'))?
             .to_owned(),
     })
+}
+
+/// What a module-convention variable is, if `b` declares one: `create` (a bool defaulting to
+/// true) or `tags` (a `map(string)`).
+fn convention(name: &str, b: &Block) -> Option<&'static str> {
+    let ty = b.body.attr("type").map(|a| &a.expr);
+    let default = b.body.attr("default").map(|a| &a.expr);
+    match (name, ty, default) {
+        ("create", Some(Expr::Var(t, s)), None | Some(Expr::Bool(true)))
+            if t == "bool" && s.is_empty() =>
+        {
+            Some("`create` toggle")
+        }
+        ("tags", Some(Expr::Call(f, args, _)), _)
+            if f == "map"
+                && matches!(args.as_slice(), [Expr::Var(t, s)] if t == "string" && s.is_empty()) =>
+        {
+            Some("`tags` for every resource")
+        }
+        _ => None,
+    }
 }

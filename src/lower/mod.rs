@@ -244,7 +244,24 @@ impl Lowerer<'_> {
                 );
             }
             let tf_name = crate::model::names::snake(name);
-            if TERRAFORM_RESERVED_VARIABLES.contains(&tf_name.as_str()) {
+            if crate::emit::terraform::CONVENTION_VARIABLES
+                .iter()
+                .any(|(v, ..)| *v == tf_name)
+            {
+                self.error_key(
+                    &rules::WRONG_TYPE,
+                    &ppath,
+                    format!("parameter `{name}` becomes the Terraform variable `{tf_name}`, which every rolegen module already has (the module's `create` toggle and `tags`)"),
+                    format!("rename it, e.g. `{}Value`", crate::model::names::pascal(name)),
+                );
+            } else if name == crate::emit::cloudformation::EXPORT_PREFIX {
+                self.error_key(
+                    &rules::WRONG_TYPE,
+                    &ppath,
+                    format!("parameter `{name}` is the CloudFormation parameter every rolegen stack already has (the prefix of its output export names)"),
+                    format!("rename it, e.g. `{name}Value`"),
+                );
+            } else if TERRAFORM_RESERVED_VARIABLES.contains(&tf_name.as_str()) {
                 self.error_key(
                     &rules::WRONG_TYPE,
                     &ppath,
@@ -287,6 +304,8 @@ impl Lowerer<'_> {
                     description: p.description.clone(),
                     pattern: p.pattern.clone(),
                     example,
+                    label: p.label.clone(),
+                    group: p.group.clone(),
                     origin: ppath,
                 },
             );

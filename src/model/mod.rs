@@ -138,6 +138,10 @@ pub struct Parameter {
     pub pattern: Option<String>,
     /// Example value for test deployments.
     pub example: Option<ParamValue>,
+    /// Console label (CloudFormation `ParameterLabels`).
+    pub label: Option<String>,
+    /// Console group (CloudFormation `ParameterGroups`).
+    pub group: Option<String>,
     /// Where it was declared.
     pub origin: YamlPath,
 }

@@ -120,6 +120,13 @@ pub struct ParameterSpec {
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub example: Option<serde_yaml_ng::Value>,
+    /// A short human label for the CloudFormation console (`AWS::CloudFormation::Interface`).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The console group this parameter is shown in (`AWS::CloudFormation::Interface`);
+    /// parameters without one are shown under "Parameters".
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// A role.

@@ -682,6 +682,16 @@ fn convert(ty: &str, v: H, what: &str) -> Result<H, String> {
             }
             Ok(H::Array(out.into_iter().map(H::String).collect()))
         }
+        "map(string)" => {
+            let H::Object(items) = &v else {
+                return Err(bad(&v));
+            };
+            items
+                .iter()
+                .map(|(k, x)| Ok((k.clone(), H::String(h_text(x).ok_or_else(|| bad(&v))?))))
+                .collect::<Result<_, String>>()
+                .map(H::Object)
+        }
         _ => Err(format!("{what}: unsupported variable type {ty}")),
     }
 }

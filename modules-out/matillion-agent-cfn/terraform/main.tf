@@ -15,9 +15,11 @@ data "aws_iam_policy_document" "task_execution_trust" {
 }
 
 resource "aws_iam_role" "task_execution" {
+  count              = var.create ? 1 : 0
   name               = "${var.name_prefix}-task-execution"
   description        = "ECS task execution role of the Matillion agent (pulls images from ECR Public and ECR, writes logs)."
   assume_role_policy = data.aws_iam_policy_document.task_execution_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "task_execution_ecr_and_cloudwatch" {
@@ -41,8 +43,9 @@ data "aws_iam_policy_document" "task_execution_ecr_and_cloudwatch" {
 }
 
 resource "aws_iam_role_policy" "task_execution_ecr_and_cloudwatch" {
+  count  = var.create ? 1 : 0
   name   = "ecr-and-cloudwatch"
-  role   = aws_iam_role.task_execution.id
+  role   = aws_iam_role.task_execution[0].id
   policy = data.aws_iam_policy_document.task_execution_ecr_and_cloudwatch.json
 }
 
@@ -61,9 +64,11 @@ data "aws_iam_policy_document" "task_trust" {
 }
 
 resource "aws_iam_role" "task" {
+  count              = var.create ? 1 : 0
   name               = "${var.name_prefix}-task"
   description        = "ECS task role of the Matillion agent (staging bucket and its secrets)."
   assume_role_policy = data.aws_iam_policy_document.task_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "task_agent_task" {
@@ -108,7 +113,8 @@ data "aws_iam_policy_document" "task_agent_task" {
 }
 
 resource "aws_iam_role_policy" "task_agent_task" {
+  count  = var.create ? 1 : 0
   name   = "agent-task"
-  role   = aws_iam_role.task.id
+  role   = aws_iam_role.task[0].id
   policy = data.aws_iam_policy_document.task_agent_task.json
 }

@@ -1,29 +1,29 @@
 output "task_execution_arn" {
   description = "ARN of the task-execution role."
-  value       = aws_iam_role.task_execution.arn
+  value       = one(aws_iam_role.task_execution[*].arn)
 }
 
 output "task_execution_name" {
   description = "Name of the task-execution role."
-  value       = aws_iam_role.task_execution.name
+  value       = one(aws_iam_role.task_execution[*].name)
 }
 
 output "task_execution_unique_id" {
   description = "Stable unique id of the task-execution role."
-  value       = aws_iam_role.task_execution.unique_id
+  value       = one(aws_iam_role.task_execution[*].unique_id)
 }
 
 output "task_arn" {
   description = "ARN of the task role."
-  value       = aws_iam_role.task.arn
+  value       = one(aws_iam_role.task[*].arn)
 }
 
 output "task_name" {
   description = "Name of the task role."
-  value       = aws_iam_role.task.name
+  value       = one(aws_iam_role.task[*].name)
 }
 
 output "task_unique_id" {
   description = "Stable unique id of the task role."
-  value       = aws_iam_role.task.unique_id
+  value       = one(aws_iam_role.task[*].unique_id)
 }

@@ -1,3 +1,9 @@
+variable "create" {
+  type        = bool
+  default     = true
+  description = "Whether to create the module's resources; false creates nothing."
+}
+
 variable "name_prefix" {
   type        = string
   default     = "matillion-agent"
@@ -22,4 +28,10 @@ variable "secret_arns" {
     condition     = alltrue([for v in var.secret_arns : can(regex("^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)$", v))])
     error_message = "The value of secret_arns must match the pattern arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+."
   }
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  description = "Tags added to every taggable resource (roles, managed policies, instance profiles, KMS keys); a role's own tags win."
 }

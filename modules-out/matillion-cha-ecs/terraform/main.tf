@@ -15,9 +15,11 @@ data "aws_iam_policy_document" "task_trust" {
 }
 
 resource "aws_iam_role" "task" {
+  count              = var.create ? 1 : 0
   name               = "${var.name_prefix}-task"
   description        = "ECS task role of the Matillion customer-hosted agent."
   assume_role_policy = data.aws_iam_policy_document.task_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "task_matillion_agent_minimum" {
@@ -127,13 +129,14 @@ data "aws_iam_policy_document" "task_matillion_agent_minimum" {
 }
 
 resource "aws_iam_role_policy" "task_matillion_agent_minimum" {
+  count  = var.create ? 1 : 0
   name   = "matillion-agent-minimum"
-  role   = aws_iam_role.task.id
+  role   = aws_iam_role.task[0].id
   policy = data.aws_iam_policy_document.task_matillion_agent_minimum.json
 }
 
 resource "aws_iam_role_policy_attachment" "task" {
-  for_each = merge(
+  for_each = var.create ? merge(
     !var.use_cloud_watch_full_access_v2 ? {
       cloud_watch_full_access = "arn:${data.aws_partition.current.partition}:iam::aws:policy/CloudWatchFullAccess"
     } : {},
@@ -146,7 +149,7 @@ resource "aws_iam_role_policy_attachment" "task" {
     var.enable_bedrock ? {
       amazon_bedrock_full_access = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonBedrockFullAccess"
     } : {},
-  )
-  role       = aws_iam_role.task.name
+  ) : {}
+  role       = aws_iam_role.task[0].name
   policy_arn = each.value
 }

@@ -1,14 +1,14 @@
 output "task_arn" {
   description = "ARN of the task role."
-  value       = aws_iam_role.task.arn
+  value       = one(aws_iam_role.task[*].arn)
 }
 
 output "task_name" {
   description = "Name of the task role."
-  value       = aws_iam_role.task.name
+  value       = one(aws_iam_role.task[*].name)
 }
 
 output "task_unique_id" {
   description = "Stable unique id of the task role."
-  value       = aws_iam_role.task.unique_id
+  value       = one(aws_iam_role.task[*].unique_id)
 }

@@ -18,9 +18,11 @@ data "aws_iam_policy_document" "task_trust" {
 }
 
 resource "aws_iam_role" "task" {
+  count              = var.create ? 1 : 0
   name               = "${var.name_prefix}-task"
   description        = "Role the running Streaming agent uses."
   assume_role_policy = data.aws_iam_policy_document.task_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "task_execution_trust" {
@@ -38,9 +40,11 @@ data "aws_iam_policy_document" "task_execution_trust" {
 }
 
 resource "aws_iam_role" "task_execution" {
+  count              = var.create ? 1 : 0
   name               = "${var.name_prefix}-task-execution"
   description        = "Role ECS and Fargate use to start the agent and read its credentials."
   assume_role_policy = data.aws_iam_policy_document.task_execution_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "task_execution_agent_secrets" {
@@ -54,15 +58,16 @@ data "aws_iam_policy_document" "task_execution_agent_secrets" {
 }
 
 resource "aws_iam_role_policy" "task_execution_agent_secrets" {
+  count  = var.create ? 1 : 0
   name   = "agent-secrets"
-  role   = aws_iam_role.task_execution.id
+  role   = aws_iam_role.task_execution[0].id
   policy = data.aws_iam_policy_document.task_execution_agent_secrets.json
 }
 
 resource "aws_iam_role_policy_attachment" "task_execution" {
-  for_each = {
+  for_each = var.create ? {
     amazon_ecs_task_execution_role_policy = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-  }
-  role       = aws_iam_role.task_execution.name
+  } : {}
+  role       = aws_iam_role.task_execution[0].name
   policy_arn = each.value
 }

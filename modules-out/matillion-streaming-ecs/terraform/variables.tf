@@ -1,3 +1,9 @@
+variable "create" {
+  type        = bool
+  default     = true
+  description = "Whether to create the module's resources; false creates nothing."
+}
+
 variable "name_prefix" {
   type        = string
   default     = "matillion-streaming"
@@ -13,4 +19,10 @@ variable "secret_arns" {
   type        = list(string)
   default     = ["*"]
   description = "ARNs of the Secrets Manager secrets that hold the agent's credentials."
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  description = "Tags added to every taggable resource (roles, managed policies, instance profiles, KMS keys); a role's own tags win."
 }

@@ -286,9 +286,11 @@ data "aws_iam_policy_document" "aws_load_balancer_controller_policy" {
 }
 
 resource "aws_iam_policy" "aws_load_balancer_controller" {
+  count       = var.create ? 1 : 0
   name        = "${var.deployment_prefix}-AWSLoadBalancerController"
   description = "AWS Load Balancer Controller policy (terraform-aws-iam v5.59.0, upstream controller v2.13)."
   policy      = data.aws_iam_policy_document.aws_load_balancer_controller_policy.json
+  tags        = var.tags
 }
 
 data "aws_iam_policy_document" "eks_pod_trust" {
@@ -339,9 +341,11 @@ data "aws_iam_policy_document" "eks_pod_trust" {
 }
 
 resource "aws_iam_role" "eks_pod" {
+  count              = var.create ? 1 : 0
   name               = "${var.deployment_prefix}-eks-pod-role"
   description        = "Role of the Poolside application pods on EKS (S3, Marketplace metering, KMS, Bedrock)."
   assume_role_policy = data.aws_iam_policy_document.eks_pod_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "eks_pod_s3_access" {
@@ -366,8 +370,9 @@ data "aws_iam_policy_document" "eks_pod_s3_access" {
 }
 
 resource "aws_iam_role_policy" "eks_pod_s3_access" {
+  count  = var.create ? 1 : 0
   name   = "s3-access"
-  role   = aws_iam_role.eks_pod.id
+  role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_s3_access.json
 }
 
@@ -383,8 +388,9 @@ data "aws_iam_policy_document" "eks_pod_marketplace_metering" {
 }
 
 resource "aws_iam_role_policy" "eks_pod_marketplace_metering" {
+  count  = var.create ? 1 : 0
   name   = "marketplace-metering"
-  role   = aws_iam_role.eks_pod.id
+  role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_marketplace_metering.json
 }
 
@@ -404,8 +410,9 @@ data "aws_iam_policy_document" "eks_pod_kms_access" {
 }
 
 resource "aws_iam_role_policy" "eks_pod_kms_access" {
+  count  = var.create ? 1 : 0
   name   = "kms-access"
-  role   = aws_iam_role.eks_pod.id
+  role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_kms_access.json
 }
 
@@ -431,8 +438,9 @@ data "aws_iam_policy_document" "eks_pod_bedrock_read_only" {
 }
 
 resource "aws_iam_role_policy" "eks_pod_bedrock_read_only" {
+  count  = var.create ? 1 : 0
   name   = "bedrock-read-only"
-  role   = aws_iam_role.eks_pod.id
+  role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_bedrock_read_only.json
 }
 
@@ -454,8 +462,9 @@ data "aws_iam_policy_document" "eks_pod_bedrock_model_invocation" {
 }
 
 resource "aws_iam_role_policy" "eks_pod_bedrock_model_invocation" {
+  count  = var.create ? 1 : 0
   name   = "bedrock-model-invocation"
-  role   = aws_iam_role.eks_pod.id
+  role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_bedrock_model_invocation.json
 }
 
@@ -492,8 +501,9 @@ data "aws_iam_policy_document" "eks_pod_bedrock_customization_job" {
 }
 
 resource "aws_iam_role_policy" "eks_pod_bedrock_customization_job" {
+  count  = var.create ? 1 : 0
   name   = "bedrock-customization-job"
-  role   = aws_iam_role.eks_pod.id
+  role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_bedrock_customization_job.json
 }
 
@@ -512,9 +522,11 @@ data "aws_iam_policy_document" "bastion_host_trust" {
 }
 
 resource "aws_iam_role" "bastion_host" {
+  count              = var.create ? 1 : 0
   name               = "${var.deployment_prefix}-bastion-host-role"
   description        = "Role of the Poolside bastion host (EC2) that manages the deployment."
   assume_role_policy = data.aws_iam_policy_document.bastion_host_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "bastion_host_ecr_access" {
@@ -553,8 +565,9 @@ data "aws_iam_policy_document" "bastion_host_ecr_access" {
 }
 
 resource "aws_iam_role_policy" "bastion_host_ecr_access" {
+  count  = var.create ? 1 : 0
   name   = "ecr-access"
-  role   = aws_iam_role.bastion_host.id
+  role   = aws_iam_role.bastion_host[0].id
   policy = data.aws_iam_policy_document.bastion_host_ecr_access.json
 }
 
@@ -598,8 +611,9 @@ data "aws_iam_policy_document" "bastion_host_cognito_management" {
 }
 
 resource "aws_iam_role_policy" "bastion_host_cognito_management" {
+  count  = var.create ? 1 : 0
   name   = "cognito-management"
-  role   = aws_iam_role.bastion_host.id
+  role   = aws_iam_role.bastion_host[0].id
   policy = data.aws_iam_policy_document.bastion_host_cognito_management.json
 }
 
@@ -622,8 +636,9 @@ data "aws_iam_policy_document" "bastion_host_ssm_parameters" {
 }
 
 resource "aws_iam_role_policy" "bastion_host_ssm_parameters" {
+  count  = var.create ? 1 : 0
   name   = "ssm-parameters"
-  role   = aws_iam_role.bastion_host.id
+  role   = aws_iam_role.bastion_host[0].id
   policy = data.aws_iam_policy_document.bastion_host_ssm_parameters.json
 }
 
@@ -650,8 +665,9 @@ data "aws_iam_policy_document" "bastion_host_acm_read" {
 }
 
 resource "aws_iam_role_policy" "bastion_host_acm_read" {
+  count  = var.create ? 1 : 0
   name   = "acm-read"
-  role   = aws_iam_role.bastion_host.id
+  role   = aws_iam_role.bastion_host[0].id
   policy = data.aws_iam_policy_document.bastion_host_acm_read.json
 }
 
@@ -671,8 +687,9 @@ data "aws_iam_policy_document" "bastion_host_terraform_state" {
 }
 
 resource "aws_iam_role_policy" "bastion_host_terraform_state" {
+  count  = var.create ? 1 : 0
   name   = "terraform-state"
-  role   = aws_iam_role.bastion_host.id
+  role   = aws_iam_role.bastion_host[0].id
   policy = data.aws_iam_policy_document.bastion_host_terraform_state.json
 }
 
@@ -755,14 +772,17 @@ data "aws_iam_policy_document" "bastion_host_bastion_default" {
 }
 
 resource "aws_iam_role_policy" "bastion_host_bastion_default" {
+  count  = var.create ? 1 : 0
   name   = "bastion-default"
-  role   = aws_iam_role.bastion_host.id
+  role   = aws_iam_role.bastion_host[0].id
   policy = data.aws_iam_policy_document.bastion_host_bastion_default.json
 }
 
 resource "aws_iam_instance_profile" "bastion_host" {
-  name = "${var.deployment_prefix}-bastion-host-role"
-  role = aws_iam_role.bastion_host.name
+  count = var.create ? 1 : 0
+  name  = "${var.deployment_prefix}-bastion-host-role"
+  role  = aws_iam_role.bastion_host[0].name
+  tags  = var.tags
 }
 
 data "aws_iam_policy_document" "load_balancer_controller_trust" {
@@ -792,15 +812,17 @@ data "aws_iam_policy_document" "load_balancer_controller_trust" {
 }
 
 resource "aws_iam_role" "load_balancer_controller" {
+  count              = var.create ? 1 : 0
   name               = "${var.deployment_prefix}-aws-load-balancer-controller"
   description        = "Role of the AWS Load Balancer Controller (kube-system/aws-load-balancer-controller) through IRSA."
   assume_role_policy = data.aws_iam_policy_document.load_balancer_controller_trust.json
+  tags               = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "load_balancer_controller" {
-  for_each = {
-    aws_load_balancer_controller = aws_iam_policy.aws_load_balancer_controller.arn
-  }
-  role       = aws_iam_role.load_balancer_controller.name
+  for_each = var.create ? {
+    aws_load_balancer_controller = aws_iam_policy.aws_load_balancer_controller[0].arn
+  } : {}
+  role       = aws_iam_role.load_balancer_controller[0].name
   policy_arn = each.value
 }

@@ -1,3 +1,9 @@
+variable "create" {
+  type        = bool
+  default     = true
+  description = "Whether to create the module's resources; false creates nothing."
+}
+
 variable "deployment_prefix" {
   type        = string
   default     = "poolside"
@@ -107,4 +113,10 @@ variable "terraform_lock_table_name" {
     condition     = can(regex("^(?:\\*|[A-Za-z0-9_.-]{3,255})$", var.terraform_lock_table_name))
     error_message = "The value of terraform_lock_table_name must match the pattern \\*|[A-Za-z0-9_.-]{3,255}."
   }
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  description = "Tags added to every taggable resource (roles, managed policies, instance profiles, KMS keys); a role's own tags win."
 }

@@ -79,14 +79,17 @@ data "aws_iam_policy_document" "stackstate_integration_key_policy" {
 }
 
 resource "aws_kms_key" "stackstate_integration" {
+  count               = var.create ? 1 : 0
   description         = "stackstate-integration key for the StackState logs bucket."
   enable_key_rotation = true
   policy              = data.aws_iam_policy_document.stackstate_integration_key_policy.json
+  tags                = var.tags
 }
 
 resource "aws_kms_alias" "stackstate_integration" {
+  count         = var.create ? 1 : 0
   name          = "alias/stackstate-integration"
-  target_key_id = aws_kms_key.stackstate_integration.key_id
+  target_key_id = aws_kms_key.stackstate_integration[0].key_id
 }
 
 data "aws_iam_policy_document" "integration_trust" {
@@ -128,9 +131,11 @@ data "aws_iam_policy_document" "integration_trust" {
 }
 
 resource "aws_iam_role" "integration" {
+  count              = var.create ? 1 : 0
   name               = "StackStateAwsIntegrationRole"
   description        = "Read-only role the StackState agent assumes to discover AWS resources."
   assume_role_policy = data.aws_iam_policy_document.integration_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "integration_stack_state_aws_integration_policy" {
@@ -380,8 +385,9 @@ data "aws_iam_policy_document" "integration_stack_state_aws_integration_policy" 
 }
 
 resource "aws_iam_role_policy" "integration_stack_state_aws_integration_policy" {
+  count  = var.create ? 1 : 0
   name   = "StackStateAwsIntegrationPolicy"
-  role   = aws_iam_role.integration.id
+  role   = aws_iam_role.integration[0].id
   policy = data.aws_iam_policy_document.integration_stack_state_aws_integration_policy.json
 }
 
@@ -400,9 +406,11 @@ data "aws_iam_policy_document" "eventbridge_trust" {
 }
 
 resource "aws_iam_role" "eventbridge" {
+  count              = var.create ? 1 : 0
   name               = "StackStateEventBridgeRole-${data.aws_region.current.name}"
   description        = "Role EventBridge assumes to put events into the StackState Firehose delivery stream."
   assume_role_policy = data.aws_iam_policy_document.eventbridge_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "eventbridge_stack_state_event_bridge_policy" {
@@ -419,8 +427,9 @@ data "aws_iam_policy_document" "eventbridge_stack_state_event_bridge_policy" {
 }
 
 resource "aws_iam_role_policy" "eventbridge_stack_state_event_bridge_policy" {
+  count  = var.create ? 1 : 0
   name   = "StackStateEventBridgePolicy"
-  role   = aws_iam_role.eventbridge.id
+  role   = aws_iam_role.eventbridge[0].id
   policy = data.aws_iam_policy_document.eventbridge_stack_state_event_bridge_policy.json
 }
 
@@ -439,9 +448,11 @@ data "aws_iam_policy_document" "firehose_trust" {
 }
 
 resource "aws_iam_role" "firehose" {
+  count              = var.create ? 1 : 0
   name               = "StackStateFirehoseRole-${data.aws_region.current.name}"
   description        = "Role Kinesis Firehose assumes to deliver events into the StackState logs bucket."
   assume_role_policy = data.aws_iam_policy_document.firehose_trust.json
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "firehose_stack_state_firehose_policy" {
@@ -493,7 +504,8 @@ data "aws_iam_policy_document" "firehose_stack_state_firehose_policy" {
 }
 
 resource "aws_iam_role_policy" "firehose_stack_state_firehose_policy" {
+  count  = var.create ? 1 : 0
   name   = "StackStateFirehosePolicy"
-  role   = aws_iam_role.firehose.id
+  role   = aws_iam_role.firehose[0].id
   policy = data.aws_iam_policy_document.firehose_stack_state_firehose_policy.json
 }

@@ -1,3 +1,9 @@
+variable "create" {
+  type        = bool
+  default     = true
+  description = "Whether to create the module's resources; false creates nothing."
+}
+
 variable "agent_on_ec2" {
   type        = bool
   default     = false
@@ -28,4 +34,10 @@ variable "delivery_stream_name" {
   type        = string
   default     = "stackstate-eventbridge-stream"
   description = "Name of the Kinesis Firehose delivery stream the EventBridge rule targets."
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  description = "Tags added to every taggable resource (roles, managed policies, instance profiles, KMS keys); a role's own tags win."
 }

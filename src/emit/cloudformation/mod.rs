@@ -12,6 +12,14 @@ use yaml::Node;
 /// Emits a CloudFormation stack.
 pub struct CloudFormation;
 
+/// The parameter every stack has: the prefix of its output export names (`<prefix>-TaskArn`);
+/// empty, the default, uses the stack name. Spec parameters cannot take this name.
+pub const EXPORT_PREFIX: &str = "ExportPrefix";
+/// The condition that `ExportPrefix` is set.
+const HAS_EXPORT_PREFIX: &str = "HasExportPrefix";
+/// The console group of parameters that name none.
+const DEFAULT_GROUP: &str = "Parameters";
+
 impl Backend for CloudFormation {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
         let cfn = Cfn { m };
@@ -99,13 +107,20 @@ impl Cfn<'_> {
             .clone()
             .unwrap_or_else(|| format!("IAM roles of the {} module", self.m.name));
         w.entry("Description", &Node::Str(desc));
-        if !self.m.params.is_empty() {
-            w.entry("Parameters", &self.parameters());
-        }
-        let conditions = self.conditions();
-        if !conditions.is_empty() {
-            w.entry("Conditions", &Node::Map(conditions));
-        }
+        w.entry("Metadata", &self.interface());
+        w.entry("Parameters", &self.parameters());
+        let mut conditions = self.conditions();
+        conditions.push((
+            HAS_EXPORT_PREFIX.into(),
+            Node::func(
+                "Fn::Not",
+                Node::Seq(vec![Node::func(
+                    "Fn::Equals",
+                    Node::Seq(vec![Node::reference(EXPORT_PREFIX), Node::str("")]),
+                )]),
+            ),
+        ));
+        w.entry("Conditions", &Node::Map(conditions));
         w.begin("Resources");
         self.resources(&mut Section(&mut w));
         w.end(true);
@@ -115,7 +130,64 @@ impl Cfn<'_> {
         w.finish()
     }
 
+    /// `AWS::CloudFormation::Interface`: the console's parameter groups (in the order the
+    /// spec first names them, the ungrouped under "Parameters", the export prefix last) and
+    /// labels.
+    fn interface(&self) -> Node {
+        let mut groups: Vec<(&str, Vec<Node>)> = Vec::new();
+        for p in self.m.params.values() {
+            let g = p.group.as_deref().unwrap_or(DEFAULT_GROUP);
+            let name = Node::str(p.name.as_str());
+            match groups.iter_mut().find(|(n, _)| *n == g) {
+                Some((_, v)) => v.push(name),
+                None => groups.push((g, vec![name])),
+            }
+        }
+        groups.push(("Stack outputs", vec![Node::str(EXPORT_PREFIX)]));
+        let groups = groups
+            .into_iter()
+            .map(|(label, params)| {
+                Node::map(vec![
+                    ("Label", Node::map(vec![("default", Node::str(label))])),
+                    ("Parameters", Node::Seq(params)),
+                ])
+            })
+            .collect();
+        let labels = self
+            .m
+            .params
+            .values()
+            .filter_map(|p| Some((p.name.as_str(), p.label.as_deref()?)))
+            .chain([(EXPORT_PREFIX, "Export name prefix")])
+            .map(|(name, label)| {
+                (
+                    name.to_owned(),
+                    Node::map(vec![("default", Node::str(label))]),
+                )
+            })
+            .collect();
+        Node::map(vec![(
+            "AWS::CloudFormation::Interface",
+            Node::map(vec![
+                ("ParameterGroups", Node::Seq(groups)),
+                ("ParameterLabels", Node::Map(labels)),
+            ]),
+        )])
+    }
+
     fn parameters(&self) -> Node {
+        let export_prefix = (
+            EXPORT_PREFIX.to_owned(),
+            Node::map(vec![
+                ("Type", Node::str("String")),
+                (
+                    "Description",
+                    Node::str("Prefix of the export names of the stack's outputs (`<prefix>-<output>`); empty, the default, uses the stack name."),
+                ),
+                ("Default", Node::str("")),
+                ("AllowedPattern", Node::str("[A-Za-z0-9:-]{0,200}")),
+            ]),
+        );
         Node::Map(
             self.m
                 .params
@@ -145,6 +217,7 @@ impl Cfn<'_> {
                     }
                     (p.name.as_str().to_owned(), Node::Map(e))
                 })
+                .chain([export_prefix])
                 .collect(),
         )
     }
@@ -456,8 +529,23 @@ impl Cfn<'_> {
                 ("Value".into(), value),
             ];
             if let Some(sw) = when {
+                // Not exported: while another stack imports an export, CloudFormation refuses
+                // the update that removes it, so the switch could not be turned off.
                 e.push(("Condition".into(), Node::Str(self.condition_name(sw))));
+                out.push((name, Node::Map(e)));
+                return;
             }
+            // An `Export` cannot itself be conditional (cfn-lint E6001: `Fn::If` is not
+            // allowed there), so every output is exported and the parameter picks the prefix.
+            let export = Node::func(
+                "Fn::If",
+                Node::Seq(vec![
+                    Node::str(HAS_EXPORT_PREFIX),
+                    Node::Tag("!Sub", format!("${{{EXPORT_PREFIX}}}-{name}")),
+                    Node::Tag("!Sub", format!("${{AWS::StackName}}-{name}")),
+                ]),
+            );
+            e.push(("Export".into(), Node::map(vec![("Name", export)])));
             out.push((name, Node::Map(e)));
         };
         for r in self.m.roles.values() {

@@ -6,6 +6,7 @@ mod policy;
 use super::{Backend, OutputFile};
 use crate::model::*;
 use hcl::{map_key, pseudo_ref, quote_literal, template_expr, Block, Expr, FileWriter};
+use indexmap::IndexMap;
 
 /// Emits a Terraform module.
 pub struct Terraform;
@@ -24,6 +25,28 @@ impl Backend for Terraform {
 
 /// The provider constraint the emitted resources and attributes need.
 pub const AWS_PROVIDER: &str = ">= 5.0";
+
+/// The module's on/off toggle (terraform-aws-modules' `create`): every resource is counted by it.
+const CREATE: &str = "var.create";
+/// Tags for every taggable resource; a resource's own tags win.
+const TAGS: &str = "var.tags";
+
+/// The variables every module has, beside the spec's parameters: `(name, type, default,
+/// description)`. Spec parameters cannot take these names (lowering reports them).
+pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
+    (
+        "create",
+        "bool",
+        "true",
+        "Whether to create the module's resources; false creates nothing.",
+    ),
+    (
+        "tags",
+        "map(string)",
+        "{}",
+        "Tags added to every taggable resource (roles, managed policies, instance profiles, KMS keys); a role's own tags win.",
+    ),
+];
 
 fn versions() -> Block {
     let mut t = Block::new("terraform", &[]);
@@ -83,72 +106,92 @@ impl<'a> Tf<'a> {
         }
     }
 
-    /// `var.a && !var.b` for the switches that apply, or None if always on.
-    fn condition(&self, switches: &[&Option<Switch>]) -> Option<String> {
-        let parts: Vec<String> = switches
-            .iter()
-            .filter_map(|s| s.as_ref())
-            .map(|s| self.switch(s))
-            .collect();
-        if parts.is_empty() {
-            None
-        } else {
-            Some(parts.join(" && "))
+    /// `var.create`, and the switches that apply: `var.create && var.a && !var.b`.
+    fn gate(&self, switches: &[&Option<Switch>]) -> String {
+        let mut g = String::from(CREATE);
+        for s in switches.iter().filter_map(|s| s.as_ref()) {
+            g.push_str(" && ");
+            g.push_str(&self.switch(s));
         }
+        g
     }
 
-    fn count(b: &mut Block, cond: &Option<String>) {
-        if let Some(c) = cond {
-            b.attr("count", format!("{c} ? 1 : 0"));
-        }
+    /// `count = <gate> ? 1 : 0`: every resource of the module hangs off `var.create`.
+    fn count(b: &mut Block, gate: &str) {
+        b.attr("count", format!("{gate} ? 1 : 0"));
     }
 
-    /// `aws_iam_role.x.name` or `aws_iam_role.x[0].name`.
+    /// `aws_iam_role.x[0].name` (every resource is counted).
     fn role_ref(r: &Role, attr: &str) -> String {
-        let idx = if r.when.is_some() { "[0]" } else { "" };
-        format!("aws_iam_role.{}{idx}.{attr}", r.id.snake())
+        format!("aws_iam_role.{}[0].{attr}", r.id.snake())
+    }
+
+    /// The module-wide `tags` variable merged under a resource's own tags.
+    fn tags(&self, own: &IndexMap<String, Template>) -> Expr {
+        if own.is_empty() {
+            return Expr::Inline(TAGS.into());
+        }
+        let width = own
+            .keys()
+            .map(|k| map_key(k).chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut lines = vec![format!("merge({TAGS}, {{")];
+        for (k, v) in own {
+            lines.push(format!("  {:width$} = {}", map_key(k), self.template(v)));
+        }
+        lines.push("})".into());
+        Expr::Lines(lines)
     }
 
     fn variables(&self) -> Vec<Block> {
-        self.m
-            .params
-            .values()
-            .map(|p| {
-                let name = p.name.snake();
-                let mut b = Block::new("variable", &[&name]);
-                let ty = match p.kind {
-                    ParamKind::String => "string",
-                    ParamKind::List => "list(string)",
-                    ParamKind::Number => "number",
-                    ParamKind::Bool => "bool",
+        let convention = |(name, ty, default, desc): (&str, &str, &str, &str)| {
+            let mut b = Block::new("variable", &[name]);
+            b.attr("type", ty);
+            b.attr("default", default);
+            b.attr("description", quote_literal(desc));
+            b
+        };
+        let [create, tags] = CONVENTION_VARIABLES;
+        let params = self.m.params.values().map(|p| {
+            let name = p.name.snake();
+            let mut b = Block::new("variable", &[&name]);
+            let ty = match p.kind {
+                ParamKind::String => "string",
+                ParamKind::List => "list(string)",
+                ParamKind::Number => "number",
+                ParamKind::Bool => "bool",
+            };
+            b.attr("type", ty);
+            if let Some(d) = &p.default {
+                b.attr_expr("default", value_expr(d));
+            }
+            if let Some(desc) = &p.description {
+                b.attr("description", quote_literal(desc));
+            }
+            if let Some(pat) = &p.pattern {
+                let re = quote_literal(&format!("^(?:{pat})$"));
+                let cond = match p.kind {
+                    ParamKind::List => {
+                        format!("alltrue([for v in var.{name} : can(regex({re}, v))])")
+                    }
+                    _ => format!("can(regex({re}, var.{name}))"),
                 };
-                b.attr("type", ty);
-                if let Some(d) = &p.default {
-                    b.attr_expr("default", value_expr(d));
-                }
-                if let Some(desc) = &p.description {
-                    b.attr("description", quote_literal(desc));
-                }
-                if let Some(pat) = &p.pattern {
-                    let re = quote_literal(&format!("^(?:{pat})$"));
-                    let cond = match p.kind {
-                        ParamKind::List => {
-                            format!("alltrue([for v in var.{name} : can(regex({re}, v))])")
-                        }
-                        _ => format!("can(regex({re}, var.{name}))"),
-                    };
-                    let mut v = Block::new("validation", &[]);
-                    v.attr("condition", cond);
-                    v.attr(
-                        "error_message",
-                        quote_literal(&format!(
-                            "The value of {name} must match the pattern {pat}."
-                        )),
-                    );
-                    b.block(v);
-                }
-                b
-            })
+                let mut v = Block::new("validation", &[]);
+                v.attr("condition", cond);
+                v.attr(
+                    "error_message",
+                    quote_literal(&format!(
+                        "The value of {name} must match the pattern {pat}."
+                    )),
+                );
+                b.block(v);
+            }
+            b
+        });
+        std::iter::once(convention(create))
+            .chain(params)
+            .chain(std::iter::once(convention(tags)))
             .collect()
     }
 
@@ -174,7 +217,7 @@ impl<'a> Tf<'a> {
             let name = p.id.snake();
             out.push(self.policy_document(&format!("{name}_policy"), &p.doc));
             let mut b = Block::new("resource", &["aws_iam_policy", &name]);
-            Self::count(&mut b, &self.condition(&[&p.when]));
+            Self::count(&mut b, &self.gate(&[&p.when]));
             b.attr("name", self.template(&p.name));
             if let Some(path) = &p.path {
                 b.attr("path", self.template(path));
@@ -186,14 +229,15 @@ impl<'a> Tf<'a> {
                 "policy",
                 format!("data.aws_iam_policy_document.{name}_policy.json"),
             );
+            b.attr_expr("tags", self.tags(&IndexMap::new()));
             out.push(b);
         }
         for k in self.m.kms_keys.values() {
             let name = k.id.snake();
             out.push(self.policy_document(&format!("{name}_key_policy"), &k.policy));
-            let cond = self.condition(&[&k.when]);
+            let gate = self.gate(&[&k.when]);
             let mut b = Block::new("resource", &["aws_kms_key", &name]);
-            Self::count(&mut b, &cond);
+            Self::count(&mut b, &gate);
             if let Some(d) = &k.description {
                 b.attr("description", quote_literal(d));
             }
@@ -202,13 +246,13 @@ impl<'a> Tf<'a> {
                 "policy",
                 format!("data.aws_iam_policy_document.{name}_key_policy.json"),
             );
+            b.attr_expr("tags", self.tags(&IndexMap::new()));
             out.push(b);
             if let Some(alias) = &k.alias {
                 let mut a = Block::new("resource", &["aws_kms_alias", &name]);
-                Self::count(&mut a, &cond);
-                let idx = if cond.is_some() { "[0]" } else { "" };
+                Self::count(&mut a, &gate);
                 a.attr("name", quote_literal(&format!("alias/{alias}")));
-                a.attr("target_key_id", format!("aws_kms_key.{name}{idx}.key_id"));
+                a.attr("target_key_id", format!("aws_kms_key.{name}[0].key_id"));
                 out.push(a);
             }
         }
@@ -222,8 +266,8 @@ impl<'a> Tf<'a> {
         let id = r.id.snake();
         out.push(self.policy_document(&format!("{id}_trust"), &r.trust));
         let mut b = Block::new("resource", &["aws_iam_role", &id]);
-        let role_cond = self.condition(&[&r.when]);
-        Self::count(&mut b, &role_cond);
+        let role_gate = self.gate(&[&r.when]);
+        Self::count(&mut b, &role_gate);
         match &r.name {
             RoleName::Fixed(t) => {
                 b.attr("name", self.template(t));
@@ -249,20 +293,13 @@ impl<'a> Tf<'a> {
             "assume_role_policy",
             format!("data.aws_iam_policy_document.{id}_trust.json"),
         );
-        if !r.tags.is_empty() {
-            let tags = r
-                .tags
-                .iter()
-                .map(|(k, v)| (map_key(k), self.template(v)))
-                .collect();
-            b.attr_expr("tags", Expr::Map(tags));
-        }
+        b.attr_expr("tags", self.tags(&r.tags));
         out.push(b);
         for p in &r.inline {
             let pname = format!("{id}_{}", names::snake(&p.name));
             out.push(self.policy_document(&pname, &p.doc));
             let mut rp = Block::new("resource", &["aws_iam_role_policy", &pname]);
-            Self::count(&mut rp, &self.condition(&[&r.when, &p.when]));
+            Self::count(&mut rp, &self.gate(&[&r.when, &p.when]));
             rp.attr("name", quote_literal(&p.name));
             rp.attr("role", Self::role_ref(r, "id"));
             rp.attr(
@@ -280,7 +317,7 @@ impl<'a> Tf<'a> {
         }
         if let Some(ip) = &r.instance_profile {
             let mut b = Block::new("resource", &["aws_iam_instance_profile", &id]);
-            Self::count(&mut b, &role_cond);
+            Self::count(&mut b, &role_gate);
             match (&ip.name, &r.name) {
                 (Some(n), _) | (None, RoleName::Fixed(n)) => {
                     b.attr("name", self.template(n));
@@ -294,49 +331,51 @@ impl<'a> Tf<'a> {
                 b.attr("path", self.template(p));
             }
             b.attr("role", Self::role_ref(r, "name"));
+            b.attr_expr("tags", self.tags(&IndexMap::new()));
             out.push(b);
         }
     }
 
-    /// Static keys → policy ARNs; switched attachments merged in only when on.
+    /// Static keys → policy ARNs when the role is created; switched attachments merged in only
+    /// when on.
     fn attachment_map(&self, r: &Role) -> Expr {
         let entry = |m: &ManagedAttachment| (map_key(&m.key), self.policy_arn(&m.target));
         // Group consecutive attachments with the same switch.
         type Group = (Option<String>, Vec<(String, String)>);
         let mut groups: Vec<Group> = Vec::new();
         for m in &r.managed {
-            let cond = self.condition(&[&m.when]);
+            let cond = m.when.as_ref().map(|s| self.switch(s));
             match groups.last_mut() {
                 Some((c, v)) if *c == cond => v.push(entry(m)),
                 _ => groups.push((cond, vec![entry(m)])),
             }
         }
-        let role_cond = self.condition(&[&r.when]);
-        if groups.len() == 1 && groups[0].0.is_none() && role_cond.is_none() {
-            return Expr::Map(groups.remove(0).1);
-        }
-        let mut lines = vec![match &role_cond {
-            Some(c) => format!("{c} ? merge("),
-            None => "merge(".to_owned(),
-        }];
-        for (cond, entries) in &groups {
+        let entries = |lines: &mut Vec<String>, entries: &[(String, String)], pad: &str| {
             let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (k, v) in entries {
+                lines.push(format!("{pad}{k:width$} = {v}"));
+            }
+        };
+        let gate = self.gate(&[&r.when]);
+        if let [(None, only)] = groups.as_slice() {
+            let mut lines = vec![format!("{gate} ? {{")];
+            entries(&mut lines, only, "  ");
+            lines.push("} : {}".into());
+            return Expr::Lines(lines);
+        }
+        let mut lines = vec![format!("{gate} ? merge(")];
+        for (cond, group) in &groups {
             lines.push(match cond {
                 Some(c) => format!("  {c} ? {{"),
                 None => "  {".to_owned(),
             });
-            for (k, v) in entries {
-                lines.push(format!("    {k:width$} = {v}"));
-            }
+            entries(&mut lines, group, "    ");
             lines.push(match cond {
                 Some(_) => "  } : {},".to_owned(),
                 None => "  },".to_owned(),
             });
         }
-        lines.push(match &role_cond {
-            Some(_) => ") : {}".to_owned(),
-            None => ")".to_owned(),
-        });
+        lines.push(") : {}".into());
         Expr::Lines(lines)
     }
 
@@ -350,14 +389,7 @@ impl<'a> Tf<'a> {
                 s.push('"');
                 s
             }
-            PolicyRef::Module(id) => {
-                let idx = if self.m.policies.get(id).is_some_and(|p| p.when.is_some()) {
-                    "[0]"
-                } else {
-                    ""
-                };
-                format!("aws_iam_policy.{}{idx}.arn", id.snake())
-            }
+            PolicyRef::Module(id) => format!("aws_iam_policy.{}[0].arn", id.snake()),
             PolicyRef::Arn(t) => self.template(t),
         }
     }
@@ -370,43 +402,37 @@ impl<'a> Tf<'a> {
             b.attr("value", value);
             out.push(b);
         };
-        let pick = |conditional: bool, res: &str, attr: &str| {
-            if conditional {
-                format!("one({res}[*].{attr})")
-            } else {
-                format!("{res}.{attr}")
-            }
-        };
+        // Every resource is counted (by `var.create` and its switches): null when not created.
+        let pick = |res: &str, attr: &str| format!("one({res}[*].{attr})");
         for r in self.m.roles.values() {
             let id = r.id.snake();
             let res = format!("aws_iam_role.{id}");
-            let c = r.when.is_some();
             output(
                 format!("{id}_arn"),
                 format!("ARN of the {} role.", r.id),
-                pick(c, &res, "arn"),
+                pick(&res, "arn"),
             );
             output(
                 format!("{id}_name"),
                 format!("Name of the {} role.", r.id),
-                pick(c, &res, "name"),
+                pick(&res, "name"),
             );
             output(
                 format!("{id}_unique_id"),
                 format!("Stable unique id of the {} role.", r.id),
-                pick(c, &res, "unique_id"),
+                pick(&res, "unique_id"),
             );
             if r.instance_profile.is_some() {
                 let res = format!("aws_iam_instance_profile.{id}");
                 output(
                     format!("{id}_instance_profile_arn"),
                     format!("ARN of the {} instance profile.", r.id),
-                    pick(c, &res, "arn"),
+                    pick(&res, "arn"),
                 );
                 output(
                     format!("{id}_instance_profile_name"),
                     format!("Name of the {} instance profile.", r.id),
-                    pick(c, &res, "name"),
+                    pick(&res, "name"),
                 );
             }
         }
@@ -415,21 +441,20 @@ impl<'a> Tf<'a> {
             output(
                 format!("{id}_policy_arn"),
                 format!("ARN of the {} managed policy.", p.id),
-                pick(p.when.is_some(), &format!("aws_iam_policy.{id}"), "arn"),
+                pick(&format!("aws_iam_policy.{id}"), "arn"),
             );
         }
         for k in self.m.kms_keys.values() {
             let id = k.id.snake();
-            let c = k.when.is_some();
             output(
                 format!("{id}_key_arn"),
                 format!("ARN of the {} KMS key.", k.id),
-                pick(c, &format!("aws_kms_key.{id}"), "arn"),
+                pick(&format!("aws_kms_key.{id}"), "arn"),
             );
             output(
                 format!("{id}_key_id"),
                 format!("Id of the {} KMS key.", k.id),
-                pick(c, &format!("aws_kms_key.{id}"), "key_id"),
+                pick(&format!("aws_kms_key.{id}"), "key_id"),
             );
         }
         out.finish()

@@ -294,7 +294,12 @@ impl<'a> Cx<'a> {
                     &loc,
                     "Outputs are not imported: rolegen writes an ARN and a name output per role",
                 ),
-                "Metadata" => self.note(&loc, "template Metadata is not imported"),
+                "Metadata" => {
+                    if !matches!(v, N::Map(m) if m.iter().all(|(k, _)| k == "AWS::CloudFormation::Interface"))
+                    {
+                        self.note(&loc, "template Metadata other than the console's parameter groups and labels is not imported");
+                    }
+                }
                 "Transform" => self.issue(
                     &loc,
                     format!(
@@ -446,8 +451,13 @@ impl<'a> Cx<'a> {
                 return;
             }
         };
+        let console = interface(root);
         for (name, p) in ps {
             let loc = Loc::root().key("Parameters").key(name);
+            if name == crate::emit::cloudformation::EXPORT_PREFIX {
+                self.note(&loc, format!("`{name}` is read as the stack's export-name prefix, which every rolegen stack has; it is not a spec parameter"));
+                continue;
+            }
             let N::Map(entries) = p else {
                 self.issue(&loc, "a parameter is a mapping with a `Type`");
                 continue;
@@ -528,6 +538,12 @@ impl<'a> Cx<'a> {
                 } else {
                     e.push(("pattern".into(), Y::s(pat)));
                 }
+            }
+            if let Some(label) = console.labels.get(name.as_str()) {
+                e.push(("label".into(), Y::s(label)));
+            }
+            if let Some(group) = console.groups.get(name.as_str()) {
+                e.push(("group".into(), Y::s(group)));
             }
             for (k, _) in entries {
                 match k.as_str() {
@@ -2841,4 +2857,48 @@ pub(crate) fn key_entry(mut e: Vec<(String, Y)>, alias: Option<String>, when: Op
         e.insert(at, ("when".into(), Y::s(w.text())));
     }
     Y::Map(e)
+}
+
+/// The console's view of the parameters (`Metadata: AWS::CloudFormation::Interface`).
+#[derive(Default)]
+struct Console {
+    /// Parameter → its `ParameterLabels` label.
+    labels: HashMap<String, String>,
+    /// Parameter → its group's label, for groups other than rolegen's default "Parameters".
+    groups: HashMap<String, String>,
+}
+
+fn interface(root: &N) -> Console {
+    let mut c = Console::default();
+    let Some(i) = root
+        .get("Metadata")
+        .and_then(|m| m.get("AWS::CloudFormation::Interface"))
+    else {
+        return c;
+    };
+    if let Some(N::Map(labels)) = i.get("ParameterLabels") {
+        for (name, l) in labels {
+            if let Some(text) = l.get("default").and_then(N::literal) {
+                c.labels.insert(name.clone(), text);
+            }
+        }
+    }
+    if let Some(N::Seq(groups)) = i.get("ParameterGroups") {
+        for g in groups {
+            let label = g
+                .get("Label")
+                .and_then(|l| l.get("default"))
+                .and_then(N::literal);
+            let (Some(label), Some(N::Seq(params))) = (label, g.get("Parameters")) else {
+                continue;
+            };
+            if label == "Parameters" {
+                continue;
+            }
+            for p in params.iter().filter_map(N::literal) {
+                c.groups.insert(p, label.clone());
+            }
+        }
+    }
+    c
 }
