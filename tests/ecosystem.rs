@@ -215,3 +215,45 @@ fn cloudformation_interface_groups_every_parameter_once() {
     }
     assert!(seen_custom_group, "no fixture uses `group:`");
 }
+
+/// The README's usage snippet is a Terraform `module` block that parses and sets every
+/// required variable, plus a deploy command with every required parameter.
+#[test]
+fn readme_usage_snippets_parse_and_set_every_required_input() {
+    let mut n = 0;
+    for spec in rolegen::build::discover(Path::new("specs")).unwrap() {
+        let out = rolegen::build::compile(std::slice::from_ref(&spec), true, false);
+        for c in out.modules {
+            let readme = &c
+                .files
+                .iter()
+                .find(|f| f.path == "README.md")
+                .unwrap()
+                .contents;
+            let hcl_src = readme
+                .split("```hcl\n")
+                .nth(1)
+                .and_then(|r| r.split("```").next())
+                .unwrap_or_else(|| panic!("{spec:?}: no hcl usage block"));
+            let body: hcl::Body =
+                hcl::from_str(hcl_src).unwrap_or_else(|e| panic!("{spec:?}: {e}\n{hcl_src}"));
+            let module = body.blocks().next().unwrap();
+            let set: Vec<&str> = module.body.attributes().map(|a| a.key.as_str()).collect();
+            let sh = readme.split("```sh\n").nth(1).unwrap();
+            for p in c.module.params.values().filter(|p| p.default.is_none()) {
+                assert!(
+                    set.contains(&p.name.snake().as_str()),
+                    "{spec:?}: {} not set",
+                    p.name
+                );
+                assert!(
+                    sh.contains(&format!("{}=", p.name)),
+                    "{spec:?}: {} not overridden",
+                    p.name
+                );
+            }
+            n += 1;
+        }
+    }
+    assert_eq!(n, 5);
+}

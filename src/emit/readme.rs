@@ -67,6 +67,7 @@ fn render(m: &Module) -> String {
         let _ = writeln!(s, "- KMS key **{}**{alias} with its key policy", k.id);
     }
     s.push_str("\nOutputs: `terraform/` (a Terraform module) and `cloudformation/` (a CloudFormation stack) grant the same permissions.\n\n");
+    usage(&mut s, m);
     diagram(&mut s, m);
     inputs(&mut s, m);
     outputs(&mut s, m);
@@ -90,6 +91,86 @@ fn render(m: &Module) -> String {
     s.truncate(s.trim_end().len());
     s.push('\n');
     s
+}
+
+/// How to use the module: a Terraform `module` block and an `aws cloudformation deploy` line
+/// with every required parameter (its example value when the spec gives one).
+fn usage(s: &mut String, m: &Module) {
+    use crate::emit::terraform::hcl::quote_literal;
+    let required: Vec<&Parameter> = m.params.values().filter(|p| p.default.is_none()).collect();
+    let example = |p: &Parameter| {
+        p.example
+            .as_ref()
+            .map(crate::emit::cloudformation::value_text)
+    };
+    s.push_str("## Usage\n\n```hcl\n");
+    let _ = writeln!(
+        s,
+        "module \"{}\" {{\n  source = \"./modules-out/{}/terraform\"\n",
+        crate::model::names::snake(&m.name),
+        m.name
+    );
+    let width = required
+        .iter()
+        .map(|p| p.name.snake().len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    for p in &required {
+        let value = match (&p.example, p.kind) {
+            (Some(ParamValue::List(v)), _) => {
+                let items: Vec<String> = v.iter().map(|x| quote_literal(x)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            (Some(ParamValue::Bool(b)), _) => b.to_string(),
+            (Some(ParamValue::Number(n)), _) => n.clone(),
+            (Some(ParamValue::Str(v)), _) => quote_literal(v),
+            (None, ParamKind::List) => "[\"...\"]".into(),
+            (None, ParamKind::Bool) => "false".into(),
+            (None, ParamKind::Number) => "0".into(),
+            (None, ParamKind::String) => "\"...\"".into(),
+        };
+        let _ = writeln!(s, "  {:width$} = {value}", p.name.snake());
+    }
+    let _ = writeln!(
+        s,
+        "  {:width$} = {{ team = \"platform\" }}\n}}\n```\n",
+        "tags"
+    );
+    s.push_str("```sh\naws cloudformation deploy \\\n");
+    let _ = writeln!(s, "  --stack-name {} \\", m.name);
+    let _ = writeln!(
+        s,
+        "  --template-file modules-out/{0}/cloudformation/{0}.yaml \\",
+        m.name
+    );
+    s.push_str("  --capabilities CAPABILITY_NAMED_IAM \\\n");
+    if !required.is_empty() {
+        let overrides: Vec<String> = required
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    p.name,
+                    shell_word(&example(p).unwrap_or_else(|| "...".into()))
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "  --parameter-overrides {} \\", overrides.join(" "));
+    }
+    s.push_str("  --tags team=platform\n```\n\n");
+}
+
+/// A value as one shell word: single-quoted unless it is plainly safe.
+fn shell_word(v: &str) -> String {
+    if !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:,@=".contains(c))
+    {
+        v.to_owned()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
 }
 
 fn inputs(s: &mut String, m: &Module) {
