@@ -116,15 +116,20 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 
 /// Imports `template`, compiles the spec, and checks that it resolves like the template for
 /// every combination of bool parameters. Returns the import (for further checks).
-fn round_trip(template: &Path, values: &[(&str, &str)], allow_errors: bool) -> import::Imported {
-    let name = template.file_stem().unwrap().to_string_lossy().into_owned();
-    let imported = cfn::import(template, &import::module_name_from(template)).unwrap();
-    let errors: Vec<String> = imported
+/// The error-level issues of an import, as text.
+fn errors_of(imported: &import::Imported) -> Vec<String> {
+    imported
         .issues
         .iter()
         .filter(|i| i.level == Level::Error)
         .map(ToString::to_string)
-        .collect();
+        .collect()
+}
+
+fn round_trip(template: &Path, values: &[(&str, &str)], allow_errors: bool) -> import::Imported {
+    let name = template.file_stem().unwrap().to_string_lossy().into_owned();
+    let imported = cfn::import(template, &import::module_name_from(template)).unwrap();
+    let errors = errors_of(&imported);
     assert!(
         allow_errors || errors.is_empty(),
         "{name}: import reported\n{}",
@@ -325,12 +330,7 @@ Resources:
 fn what_cannot_be_expressed_is_reported_with_its_location() {
     let path = fixture("partial/unsupported.yaml");
     let imported = cfn::import(&path, "unsupported").unwrap();
-    let errors: Vec<String> = imported
-        .issues
-        .iter()
-        .filter(|i| i.level == Level::Error)
-        .map(ToString::to_string)
-        .collect();
+    let errors = errors_of(&imported);
     let has = |at: &str, what: &str| {
         assert!(
             errors.iter().any(|e| e.contains(at) && e.contains(what)),
@@ -637,12 +637,7 @@ fn terraform_written_by_rolegen_round_trips() {
         rolegen::out::write_module(out.path(), &c.module.name, &c.files).unwrap();
         let tf = out.path().join(&c.module.name).join("terraform");
         let imported = import::terraform::import(&tf, &c.module.name).unwrap();
-        let errors: Vec<String> = imported
-            .issues
-            .iter()
-            .filter(|i| i.level == Level::Error)
-            .map(ToString::to_string)
-            .collect();
+        let errors = errors_of(&imported);
         assert!(
             errors.is_empty(),
             "{}: {}",
@@ -685,12 +680,7 @@ fn terraform_written_by_rolegen_round_trips() {
 fn terraform_written_by_hand() {
     let dir = fixture("terraform/handwritten");
     let imported = import::terraform::import(&dir, "handwritten").unwrap();
-    let errors: Vec<String> = imported
-        .issues
-        .iter()
-        .filter(|i| i.level == Level::Error)
-        .map(ToString::to_string)
-        .collect();
+    let errors = errors_of(&imported);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].contains("main.tf:21:1: error: resource.aws_s3_bucket.data"));
     assert!(
@@ -797,12 +787,7 @@ resource "aws_iam_instance_profile" "this" {
     )
     .unwrap();
     let imported = import::terraform::import(tmp.path(), "conv").unwrap();
-    let errors: Vec<String> = imported
-        .issues
-        .iter()
-        .filter(|i| i.level == Level::Error)
-        .map(ToString::to_string)
-        .collect();
+    let errors = errors_of(&imported);
     assert!(errors.is_empty(), "{errors:?}\n{}", imported.spec);
     let notes: Vec<String> = imported.issues.iter().map(ToString::to_string).collect();
     assert!(
