@@ -6,7 +6,7 @@
 //! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
 //! The `.tf` files are read with the crate's own HCL parser ([`super::hcl`]).
 
-use super::cfn::{aws_attachment, key_entry, trust_from, Sw};
+use super::cfn::{aws_attachment, key_entry, role_entry, spec_tree, trust_from, with_when, Sw};
 use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
 use super::yaml::Y;
 use super::{read_input, spec_literal, spec_string, Imported, InputError, Issue, Keys, Level};
@@ -137,14 +137,6 @@ fn pseudo_t(p: Pseudo) -> Template {
     }
 }
 
-fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
-    y.remove("when");
-    if let Some(w) = w {
-        y.set("when", Y::s(w.text()));
-    }
-    y
-}
-
 /// `aws_iam_role.app.name`, `aws_iam_role.app[0].id` → (`aws_iam_role`, `app`, `name`).
 fn reference(e: &Expr) -> Option<(String, String, String)> {
     let Expr::Var(root, steps) = e else {
@@ -269,50 +261,31 @@ impl Tf {
 
     fn finish(&mut self, module: &str, mut params: Vec<(String, Y)>) -> Imported {
         params.extend(self.synth.iter().cloned());
-        let mut top = vec![("module".to_owned(), Y::s(module))];
-        if !params.is_empty() {
-            top.push(("parameters".into(), Y::Map(params)));
-        }
-        let mut roles = Vec::new();
-        for (_, r) in std::mem::take(&mut self.roles) {
-            let mut m = r.props;
-            if let Some(w) = &r.when {
-                m = match with_when(Y::Map(m), &Some(w.clone())) {
-                    Y::Map(m) => m,
-                    _ => Vec::new(),
-                };
-            }
-            if let Some(p) = r.profile {
-                m.push(("instance_profile".into(), p));
-            }
-            m.extend(r.trust);
-            if !r.managed.is_empty() {
-                m.push(("managed_policies".into(), Y::Seq(r.managed)));
-            }
-            if !r.inline.is_empty() {
-                m.push(("inline_policies".into(), Y::Map(r.inline)));
-            }
-            roles.push((r.key, Y::Map(m)));
-        }
-        if !roles.is_empty() {
-            top.push(("roles".into(), Y::Map(roles)));
-        }
-        let pols: Vec<(String, Y)> = self
+        let top = vec![("module".to_owned(), Y::s(module))];
+        let roles = std::mem::take(&mut self.roles)
+            .into_values()
+            .map(|r| {
+                let e = role_entry(
+                    r.props,
+                    r.when.as_ref(),
+                    r.profile,
+                    r.trust,
+                    r.managed,
+                    r.inline,
+                );
+                (r.key, e)
+            })
+            .collect();
+        let policies = self
             .policies
             .values()
             .map(|(k, y, _)| (k.clone(), y.clone()))
             .collect();
-        if !pols.is_empty() {
-            top.push(("policies".into(), Y::Map(pols)));
-        }
-        let mut keys = Vec::new();
-        for (_, (k, e, when, alias)) in std::mem::take(&mut self.keys_out) {
-            keys.push((k, key_entry(e, alias, when.as_ref())));
-        }
-        if !keys.is_empty() {
-            top.push(("kms_keys".into(), Y::Map(keys)));
-        }
-        let tree = Y::Map(top);
+        let keys = std::mem::take(&mut self.keys_out)
+            .into_values()
+            .map(|(k, e, when, alias)| (k, key_entry(e, alias, when.as_ref())))
+            .collect();
+        let tree = spec_tree(top, params, roles, policies, keys);
         let dir = self
             .files
             .first()

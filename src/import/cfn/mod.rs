@@ -71,7 +71,7 @@ fn when_of(y: &Y) -> Option<Sw> {
     y.get("when").and_then(Y::as_str).map(Sw::parse)
 }
 
-fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
+pub(crate) fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
     y.remove("when");
     if let Some(w) = w {
         y.set("when", Y::s(w.text()));
@@ -378,49 +378,31 @@ impl<'a> Cx<'a> {
         }
         let mut params = self.params_y.clone();
         params.extend(self.synth.iter().cloned());
-        if !params.is_empty() {
-            top.push(("parameters".into(), Y::Map(params)));
-        }
-        let mut roles = Vec::new();
-        for (_, r) in std::mem::take(&mut self.roles) {
-            let mut m: Vec<(String, Y)> = r.props;
-            if let Some(w) = &r.when {
-                m.push(("when".into(), Y::s(w.text())));
-            }
-            if let Some(p) = r.profile {
-                m.push(("instance_profile".into(), p));
-            }
-            m.extend(r.trust);
-            if !r.managed.is_empty() {
-                m.push((
-                    "managed_policies".into(),
-                    Y::Seq(r.managed.into_iter().map(|(y, _)| y).collect()),
-                ));
-            }
-            if !r.inline.is_empty() {
-                m.push(("inline_policies".into(), Y::Map(r.inline)));
-            }
-            roles.push((r.key, Y::Map(m)));
-        }
-        if !roles.is_empty() {
-            top.push(("roles".into(), Y::Map(roles)));
-        }
-        let policies: Vec<(String, Y)> = self
+        let roles = std::mem::take(&mut self.roles)
+            .into_values()
+            .map(|r| {
+                let managed = r.managed.into_iter().map(|(y, _)| y).collect();
+                let e = role_entry(
+                    r.props,
+                    r.when.as_ref(),
+                    r.profile,
+                    r.trust,
+                    managed,
+                    r.inline,
+                );
+                (r.key, e)
+            })
+            .collect();
+        let policies = self
             .policies
             .values()
             .map(|(k, y, _)| (k.clone(), y.clone()))
             .collect();
-        if !policies.is_empty() {
-            top.push(("policies".into(), Y::Map(policies)));
-        }
-        let mut keys = Vec::new();
-        for (_, k) in std::mem::take(&mut self.kms) {
-            keys.push((k.key, key_entry(k.entries, k.alias, k.when.as_ref())));
-        }
-        if !keys.is_empty() {
-            top.push(("kms_keys".into(), Y::Map(keys)));
-        }
-        let tree = Y::Map(top);
+        let keys = std::mem::take(&mut self.kms)
+            .into_values()
+            .map(|k| (k.key, key_entry(k.entries, k.alias, k.when.as_ref())))
+            .collect();
+        let tree = spec_tree(top, params, roles, policies, keys);
         let header = vec![format!(
             "Imported by `rolegen import --from cloudformation` from {}.",
             self.file.path.display()
@@ -2857,6 +2839,55 @@ pub(crate) fn key_entry(mut e: Vec<(String, Y)>, alias: Option<String>, when: Op
         e.insert(at, ("when".into(), Y::s(w.text())));
     }
     Y::Map(e)
+}
+
+/// A `roles:` entry: its properties, `when`, `instance_profile`, trust, `managed_policies` and
+/// `inline_policies`, in that order (empty lists left out).
+pub(crate) fn role_entry(
+    mut m: Vec<(String, Y)>,
+    when: Option<&Sw>,
+    profile: Option<Y>,
+    trust: Vec<(String, Y)>,
+    managed: Vec<Y>,
+    inline: Vec<(String, Y)>,
+) -> Y {
+    if let Some(w) = when {
+        m.retain(|(k, _)| k != "when");
+        m.push(("when".into(), Y::s(w.text())));
+    }
+    if let Some(p) = profile {
+        m.push(("instance_profile".into(), p));
+    }
+    m.extend(trust);
+    if !managed.is_empty() {
+        m.push(("managed_policies".into(), Y::Seq(managed)));
+    }
+    if !inline.is_empty() {
+        m.push(("inline_policies".into(), Y::Map(inline)));
+    }
+    Y::Map(m)
+}
+
+/// The whole imported spec: `top` (module, description), then parameters, roles, policies
+/// and KMS keys, each left out when empty.
+pub(crate) fn spec_tree(
+    mut top: Vec<(String, Y)>,
+    params: Vec<(String, Y)>,
+    roles: Vec<(String, Y)>,
+    policies: Vec<(String, Y)>,
+    keys: Vec<(String, Y)>,
+) -> Y {
+    for (name, entries) in [
+        ("parameters", params),
+        ("roles", roles),
+        ("policies", policies),
+        ("kms_keys", keys),
+    ] {
+        if !entries.is_empty() {
+            top.push((name.into(), Y::Map(entries)));
+        }
+    }
+    Y::Map(top)
 }
 
 /// The console's view of the parameters (`Metadata: AWS::CloudFormation::Interface`).
