@@ -189,6 +189,15 @@ pub enum Command {
         #[arg(long)]
         fail_on_widen: bool,
     },
+    /// Rewrite specs in the canonical layout, comments kept (`--check`: only report).
+    Fmt {
+        /// Specs (`-` reads standard input and writes standard output).
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Write nothing: print a diff of each file that would change; exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print what a spec grants as concrete IAM JSON (parameters from defaults or --param).
     Resolve {
         /// The spec.
@@ -250,6 +259,7 @@ pub fn main() -> u8 {
             fail_on_widen,
         } => crate::diff::run(&old, &new, format, fail_on_widen, &mut err),
         Command::Graph { spec, format } => graph(&spec, format, &mut err),
+        Command::Fmt { inputs, check } => crate::fmt::run(&inputs, check, &mut err),
         Command::Init { module, dir } => init(&module, &dir, &mut err),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

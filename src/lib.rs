@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod fmt;
 pub mod graph;
 pub mod import;
 pub mod lower;

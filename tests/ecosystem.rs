@@ -78,7 +78,7 @@ fn pre_commit_hooks_file_is_valid() {
     let text = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
     let hooks: Vec<serde_yaml_ng::Value> = serde_yaml_ng::from_str(&text).unwrap();
     let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["rolegen-check", "rolegen-lint"]);
+    assert_eq!(ids, ["rolegen-check", "rolegen-lint", "rolegen-fmt"]);
     for h in &hooks {
         for field in ["id", "name", "entry", "language"] {
             assert!(
@@ -86,7 +86,13 @@ fn pre_commit_hooks_file_is_valid() {
                 "{field} missing in {h:?}"
             );
         }
-        assert!(h["entry"].as_str().unwrap().starts_with("rolegen "));
+        let entry = h["entry"].as_str().unwrap();
+        let mut words = entry.split_whitespace();
+        assert_eq!(words.next(), Some("rolegen"));
+        // The entry is a command line this binary accepts.
+        let args: Vec<&str> = words.chain(["--help"]).collect();
+        let o = rolegen(&args, Path::new("."));
+        assert!(o.status.success(), "`{entry} --help` failed");
     }
     let ci: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(&std::fs::read_to_string("examples/ci/rolegen.yml").unwrap())
@@ -95,6 +101,7 @@ fn pre_commit_hooks_file_is_valid() {
     let runs: String = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     assert!(
         runs.contains("rolegen check")
+            && runs.contains("rolegen fmt --check")
             && runs.contains("--format sarif")
             && runs.contains("rolegen diff")
     );

@@ -113,13 +113,6 @@ pub struct ParameterSpec {
     /// What it is for.
     #[serde(default)]
     pub description: Option<String>,
-    /// A regular expression every value must match (whole value; strings and list items).
-    #[serde(default)]
-    pub pattern: Option<String>,
-    /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
-    #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub example: Option<serde_yaml_ng::Value>,
     /// A short human label for the CloudFormation console (`AWS::CloudFormation::Interface`).
     #[serde(default)]
     pub label: Option<String>,
@@ -127,6 +120,13 @@ pub struct ParameterSpec {
     /// parameters without one are shown under "Parameters".
     #[serde(default)]
     pub group: Option<String>,
+    /// A regular expression every value must match (whole value; strings and list items).
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub example: Option<serde_yaml_ng::Value>,
 }
 
 /// A role.
@@ -157,6 +157,9 @@ pub struct RoleSpec {
     /// A bool parameter that switches the role on (`Flag`) or off (`not Flag`).
     #[serde(default)]
     pub when: Option<String>,
+    /// Rules silenced for this role.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
     /// Create an instance profile for the role.
     #[serde(default)]
     pub instance_profile: Option<InstanceProfileSpec>,
@@ -175,9 +178,6 @@ pub struct RoleSpec {
     /// Inline policies, keyed by policy name.
     #[serde(default)]
     pub inline_policies: IndexMap<String, PolicyDocumentSpec>,
-    /// Rules silenced for this role.
-    #[serde(default)]
-    pub allow: Vec<AllowSpec>,
 }
 
 /// `instance_profile: true` or `{name: ..., path: ...}`.
@@ -288,6 +288,12 @@ pub struct AttachmentSpec {
 #[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyDocumentSpec {
+    /// Switch for the whole policy.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Rules silenced for this policy.
+    #[serde(default)]
+    pub allow: Vec<AllowSpec>,
     /// `2012-10-17` (default) or `2008-10-17`.
     #[serde(rename = "Version", default)]
     pub version: Option<String>,
@@ -300,12 +306,6 @@ pub struct PolicyDocumentSpec {
     /// A JSON policy document beside the spec, instead of `Statement`.
     #[serde(default)]
     pub policy_file: Option<String>,
-    /// Switch for the whole policy.
-    #[serde(default)]
-    pub when: Option<String>,
-    /// Rules silenced for this policy.
-    #[serde(default)]
-    pub allow: Vec<AllowSpec>,
 }
 
 /// Condition block: operator → key → values.

@@ -1,0 +1,424 @@
+//! `rolegen fmt`: rewrites specs in one canonical layout, keeping every comment.
+//!
+//! The formatter works on the text, not on a re-serialisation: a small lossless parser
+//! (`parse`) reads the block structure (mappings, sequences, their comments and blank lines)
+//! and keeps every scalar exactly as written; `order` sorts keys; `print` writes it back.
+//!
+//! # The canonical form
+//!
+//! - Indentation is 2 spaces per level. A block sequence is indented under its key
+//!   (`trust:` then `  - service: …`), as every spec in `specs/` writes it; a mapping inside a
+//!   sequence item starts on the dash line (`- Sid: …`) with its other keys under the first.
+//!   One space after `key:` and after `-`.
+//! - Keys of the spec's own structures are in the order of the serde structs in
+//!   `src/spec/mod.rs`, which is the order of the JSON Schema (`rolegen schema`): top level
+//!   `module, description, allow, parameters, roles, policies, kms_keys`; a role `name,
+//!   name_prefix, path, description, max_session_duration, permissions_boundary, tags, when,
+//!   instance_profile, trust, trust_document, trust_version, managed_policies,
+//!   inline_policies, allow`; a policy document `Version, Id, Statement, policy_file, when,
+//!   allow`; and so on. One exception: a statement is `Sid, Effect, Principal, NotPrincipal,
+//!   Action, NotAction, Resource, NotResource, Condition, when, allow` (AWS's order, and the
+//!   order `rolegen import` writes).
+//! - Maps whose keys the user names keep the user's order (it is the output order): `roles`,
+//!   `parameters`, `policies`, `kms_keys`, `inline_policies`, `tags`, condition operators and
+//!   condition keys, principals. So does a mapping with a key the schema does not know (the
+//!   linter reports it), a file that is not a spec, and any file with YAML anchors or aliases.
+//! - Scalars keep their exact spelling (plain, quoted, escapes); flow collections (`[a, b]`,
+//!   `{…}`) are kept as written (over several lines they move with their key, alignment kept).
+//!   Block scalars (`|`, `>`) are re-indented to 2 spaces under their key, their content (and
+//!   its trailing whitespace, which is content) unchanged.
+//! - Comments stay attached: a full-line comment belongs to the entry after it and moves with
+//!   it when keys are reordered (re-indented to that entry's column); a comment at the end of
+//!   a line stays on that line; comments after the last entry of a block, indented at least
+//!   as deep as it, stay at the end of that block. Comments before the first key are the
+//!   file's header and stay at the top.
+//! - Blank lines: runs collapse to one; none at the start of a nested block, at the start or
+//!   end of the file; one blank line between top-level keys whenever either of them spans
+//!   several lines (between two one-line top-level keys, as the user wrote it).
+//! - Trailing whitespace is removed (outside block scalars), line ends are `\n`, a byte order
+//!   mark is dropped, and the file ends with exactly one newline.
+//!
+//! # What it refuses
+//!
+//! Several documents in one file, directives (`%YAML`), complex keys (`? key`), flow
+//! collections as keys, tabs as indentation, lines indented deeper than their block, and a
+//! block scalar with `+` chomping followed by blank lines are reported as errors (exit 2) and
+//! the file is left alone.
+//!
+//! # Safety net
+//!
+//! Before anything is written, the original and the formatted text are both parsed with
+//! serde_yaml_ng and must be equal, formatting the result again must give it back unchanged,
+//! and the comments must be the same. If any of that fails the file is reported as an internal
+//! error and left as it was, so `fmt` can never change what a spec means.
+
+mod order;
+mod parse;
+mod print;
+mod tree;
+
+use crate::cli::{Inputs, FAILED, INPUT_ERROR, OK};
+use crate::diagnostics::{render, Diagnostic, SourceRef};
+use crate::rules;
+use crate::spec::source::SourceFile;
+use codespan_reporting::term::termcolor::WriteColor;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FmtError {
+    /// The text is not YAML that rolegen reads.
+    Syntax {
+        /// serde_yaml_ng's message, without its position.
+        message: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The file uses a construct the formatter does not rewrite.
+    Unsupported {
+        /// 1-based line.
+        line: usize,
+        /// What it is.
+        reason: String,
+    },
+    /// The safety net caught the formatter changing the content (a bug in `fmt`).
+    Internal(String),
+}
+
+impl std::fmt::Display for FmtError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            FmtError::Syntax {
+                message,
+                line,
+                column,
+            } => write!(f, "{line}:{column}: {message}"),
+            FmtError::Unsupported { line, reason } => {
+                write!(f, "{line}: rolegen fmt does not rewrite {reason}")
+            }
+            FmtError::Internal(m) => write!(f, "internal formatter error: {m}"),
+        }
+    }
+}
+
+/// Formats YAML text canonically (see the module documentation), or says why it cannot.
+///
+/// The result is checked: it parses to the same YAML value as `text`, keeps the same
+/// comments, and formatting it again changes nothing.
+pub fn format(text: &str) -> Result<String, FmtError> {
+    // A byte order mark is not content (and serde_yaml_ng would not read the file with it).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let scan = scan(text);
+    let original: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(text).map_err(|e| syntax_error(&e, scan.error_at))?;
+    let sortable = !scan.anchors && scan.error_at.is_none();
+    let (out, comments) = layout(text, sortable).map_err(|u| FmtError::Unsupported {
+        line: u.line,
+        reason: u.reason,
+    })?;
+    let reread: serde_yaml_ng::Value = serde_yaml_ng::from_str(&out)
+        .map_err(|e| FmtError::Internal(format!("the formatted text does not parse ({e})")))?;
+    if reread != original {
+        return Err(FmtError::Internal(
+            "the formatted text would mean something else".into(),
+        ));
+    }
+    let (again, after) = layout(&out, sortable).map_err(|u| {
+        FmtError::Internal(format!(
+            "the formatted text cannot be read back (line {}: {})",
+            u.line, u.reason
+        ))
+    })?;
+    if again != out {
+        return Err(FmtError::Internal(
+            "formatting the result again changes it (not idempotent)".into(),
+        ));
+    }
+    let (mut before, mut after) = (comments, after);
+    before.sort();
+    after.sort();
+    if before != after {
+        return Err(FmtError::Internal(
+            "a comment would be lost or changed".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Parse, sort, normalise, print; also returns the comments of `text`.
+fn layout(text: &str, sortable: bool) -> Result<(String, Vec<String>), parse::Unsupported> {
+    let mut doc = parse::parse(text)?;
+    let comments = doc.comments();
+    if sortable {
+        order::reorder(&mut doc);
+    }
+    print::normalize(&mut doc);
+    Ok((print::print(&doc), comments))
+}
+
+/// serde_yaml_ng's error; positioned where yaml-rust2 stops if it stops (serde_yaml_ng often
+/// points past the cause: the end of an unclosed quote rather than its start), as the loader does.
+fn syntax_error(e: &serde_yaml_ng::Error, at: Option<(usize, usize)>) -> FmtError {
+    let (line, column) = at
+        .or_else(|| e.location().map(|l| (l.line(), l.column())))
+        .unwrap_or((1, 1));
+    let raw = e.to_string();
+    let message = raw
+        .find(" at line ")
+        .map_or(raw.as_str(), |i| &raw[..i])
+        .to_owned();
+    FmtError::Syntax {
+        message,
+        line,
+        column,
+    }
+}
+
+/// What yaml-rust2's event parser sees in a file.
+struct Scan {
+    /// Anchors or aliases (moving keys could put an alias before its anchor).
+    anchors: bool,
+    /// Where it failed to parse (1-based line and column).
+    error_at: Option<(usize, usize)>,
+}
+
+fn scan(text: &str) -> Scan {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+    struct Seen(bool);
+    impl MarkedEventReceiver for Seen {
+        fn on_event(&mut self, ev: Event, _: yaml_rust2::scanner::Marker) {
+            match ev {
+                Event::Alias(_) => self.0 = true,
+                Event::Scalar(_, _, a, _)
+                | Event::SequenceStart(a, _)
+                | Event::MappingStart(a, _)
+                    if a > 0 =>
+                {
+                    self.0 = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut seen = Seen(false);
+    let mut parser = Parser::new_from_str(text);
+    let error_at = parser
+        .load(&mut seen, true)
+        .err()
+        .map(|e| (e.marker().line(), e.marker().col() + 1));
+    Scan {
+        anchors: seen.0,
+        error_at,
+    }
+}
+
+/// Where a file comes from; `-` is standard input (formatted text goes to standard output).
+fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+fn read(p: &Path) -> Result<String, String> {
+    if is_stdin(p) {
+        let mut s = String::new();
+        return std::io::stdin()
+            .read_to_string(&mut s)
+            .map(|_| s)
+            .map_err(|e| format!("cannot read standard input: {e}"));
+    }
+    let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    if meta.len() > crate::spec::load::MAX_SPEC_BYTES {
+        return Err(format!(
+            "{} is {} bytes; specs are limited to {} bytes",
+            p.display(),
+            meta.len(),
+            crate::spec::load::MAX_SPEC_BYTES
+        ));
+    }
+    let bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{} is not UTF-8 (invalid byte at offset {})",
+            p.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Replaces `path`'s contents atomically (a temporary file beside it, then a rename),
+/// keeping its permissions; a symlink is followed and the file it points to rewritten.
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rolegen-fmt-")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    let perms = std::fs::metadata(&target)?.permissions();
+    tmp.as_file().set_permissions(perms)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Reports why `path` could not be formatted.
+fn report(path: &Path, text: &str, e: &FmtError, err: &mut dyn WriteColor) {
+    match e {
+        FmtError::Syntax {
+            message,
+            line,
+            column,
+        } => {
+            let limit = message.contains("recursion limit") || message.contains("repetition limit");
+            let (rule, help) = if limit {
+                (
+                    &rules::INPUT_LIMIT,
+                    "the file nests too deeply or expands too many YAML aliases; write it out plainly",
+                )
+            } else {
+                (
+                    &rules::YAML_SYNTAX,
+                    "fix the YAML syntax at this position (indentation, a missing `:` or an unclosed quote)",
+                )
+            };
+            let file = SourceFile::new(path, text.to_owned());
+            let diags = [Diagnostic::new(rule, message.clone())
+                .help(help)
+                .at(Some(SourceRef {
+                    path: path.to_path_buf(),
+                    span: file.span_at(*line, *column),
+                }))];
+            let texts: HashMap<PathBuf, String> =
+                std::iter::once((path.to_path_buf(), text.to_owned())).collect();
+            render::human(&diags, &texts, err);
+        }
+        FmtError::Unsupported { line, reason } => {
+            let _ = writeln!(
+                err,
+                "error: {}:{line}: rolegen fmt does not rewrite {reason}; the file is left as it is",
+                path.display()
+            );
+        }
+        FmtError::Internal(m) => {
+            let _ = writeln!(
+                err,
+                "error: {}: internal formatter error: {m}; the file is left as it is (please report this)",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Runs `rolegen fmt`: exit 0 when done (or, with `check`, when every file is canonical),
+/// 1 when `check` finds a file that would change, 2 on any input error (then nothing is
+/// written).
+pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
+    let paths = if inputs.files.is_empty() {
+        match crate::build::discover(&inputs.specs) {
+            Ok(v) if !v.is_empty() => v,
+            Ok(_) => {
+                let _ = writeln!(
+                    err,
+                    "error: no specs (*.yaml) in {}",
+                    inputs.specs.display()
+                );
+                return INPUT_ERROR;
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "error: cannot read the specs folder {}: {e}",
+                    inputs.specs.display()
+                );
+                return INPUT_ERROR;
+            }
+        }
+    } else {
+        inputs.files.clone()
+    };
+    let mut done = Vec::new();
+    let mut errors = 0;
+    for p in &paths {
+        let text = match read(p) {
+            Ok(t) => t,
+            Err(m) => {
+                let _ = writeln!(err, "error: {m}");
+                errors += 1;
+                continue;
+            }
+        };
+        match format(&text) {
+            Ok(f) => done.push((p, text, f)),
+            Err(e) => {
+                report(p, &text, &e, err);
+                errors += 1;
+            }
+        }
+    }
+    let stdout = &mut std::io::stdout();
+    let changed: Vec<_> = done.iter().filter(|(_, t, f)| t != f).collect();
+    if check {
+        for (p, t, f) in &changed {
+            let name = if is_stdin(p) {
+                "<stdin>".to_owned()
+            } else {
+                p.display().to_string()
+            };
+            let diff = similar::TextDiff::from_lines(t.as_str(), f.as_str())
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+                .to_string();
+            let _ = writeln!(stdout, "would reformat: {name}\n{diff}");
+        }
+    }
+    if errors > 0 {
+        let _ = writeln!(
+            err,
+            "error: {errors} file(s) could not be formatted{}",
+            if check { "" } else { "; nothing was written" }
+        );
+        return INPUT_ERROR;
+    }
+    if check {
+        return if changed.is_empty() {
+            let _ = writeln!(err, "{} file(s) already formatted", done.len());
+            OK
+        } else {
+            let _ = writeln!(
+                err,
+                "error: {} of {} file(s) would be reformatted; run `rolegen fmt`",
+                changed.len(),
+                done.len()
+            );
+            FAILED
+        };
+    }
+    for (p, t, f) in &done {
+        if is_stdin(p) {
+            let _ = stdout.write_all(f.as_bytes());
+            continue;
+        }
+        if t == f {
+            continue;
+        }
+        if let Err(e) = write_atomic(p, f) {
+            let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
+            return INPUT_ERROR;
+        }
+        let _ = writeln!(err, "reformatted {}", p.display());
+    }
+    let files = done.iter().filter(|(p, _, _)| !is_stdin(p)).count();
+    let n = changed.iter().filter(|(p, _, _)| !is_stdin(p)).count();
+    if files > 0 {
+        let _ = writeln!(
+            err,
+            "{n} file(s) reformatted, {} already formatted",
+            files - n
+        );
+    }
+    OK
+}
