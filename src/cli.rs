@@ -142,7 +142,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = GraphSyntax::Mermaid)]
         format: GraphSyntax,
     },
-    /// Scaffold a first spec (specs/<module>.yaml) and a CI workflow snippet.
+    /// Scaffold a first spec (`specs/<module>.yaml`) and a CI workflow snippet.
     Init {
         /// Module name of the first spec.
         #[arg(long, default_value = "my-roles")]

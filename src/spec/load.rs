@@ -54,7 +54,7 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
 /// Parses spec text that came from `path`.
 ///
 /// Plain block YAML (what specs are) is read by [`parse_fast`] into a positioned tree and
-/// deserialized from it with serde_yaml_ng's rules ([`fast`]); anything else, and every
+/// deserialized from it with serde_yaml_ng's rules (`fast`); anything else, and every
 /// error, goes through serde_yaml_ng itself, so results and messages are the same either way.
 pub fn load_str(path: &Path, text: String) -> Result<LoadedSpec, Vec<Diagnostic>> {
     // ROLEGEN_GENERAL_YAML=1 skips the fast path (to compare the two; output is the same).
