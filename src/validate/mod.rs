@@ -15,17 +15,33 @@ use crate::spec::source::YamlPath;
 
 /// Runs every check on a module.
 pub fn validate(m: &Module) -> Vec<Diagnostic> {
-    let mut v = Validator {
-        m,
-        diags: Vec::new(),
-    };
-    grammar::check(&mut v);
-    names::check(&mut v);
-    catalog::check(&mut v);
-    limits::check(&mut v);
-    security::check(&mut v);
-    backend::check(&mut v);
-    v.diags
+    // The checks are independent: they run side by side, and their findings are joined in
+    // this fixed order, so the output does not depend on which finishes first.
+    let checks: [fn(&mut Validator); 6] = [
+        grammar::check,
+        names::check,
+        catalog::check,
+        limits::check,
+        security::check,
+        backend::check,
+    ];
+    let mut found: Vec<Vec<Diagnostic>> = checks.iter().map(|_| Vec::new()).collect();
+    let jobs: Vec<crate::emit::Job> = checks
+        .iter()
+        .zip(found.iter_mut())
+        .map(|(check, out)| -> crate::emit::Job {
+            Box::new(move || {
+                let mut v = Validator {
+                    m,
+                    diags: Vec::new(),
+                };
+                check(&mut v);
+                *out = v.diags;
+            })
+        })
+        .collect();
+    crate::emit::run_jobs(jobs);
+    found.concat()
 }
 
 /// Where a statement sits, for suppressions and messages.
