@@ -42,6 +42,30 @@ impl Node {
 pub(super) struct ArnQuery {
     nodes: Vec<Node>,
     colons: Option<[usize; 5]>,
+    /// The search's buffers, reused from one pattern to the next.
+    scratch: std::cell::RefCell<Scratch>,
+}
+
+/// A resource type's ARN pattern, tokenized once (`${Name}` placeholders).
+#[derive(Debug)]
+pub(super) struct Pattern {
+    nodes: Vec<Node>,
+    colons: Option<[usize; 5]>,
+}
+
+impl Pattern {
+    pub(super) fn new(pattern: &str) -> Pattern {
+        let nodes = tokenize(pattern, |_| vec![Node::VarOne, Node::VarStar]);
+        let colons = segment_colons(&nodes);
+        Pattern { nodes, colons }
+    }
+}
+
+/// Distance table and queue of [`intersect`].
+#[derive(Default)]
+struct Scratch {
+    dist: Vec<u32>,
+    queue: VecDeque<(usize, usize, u32)>,
 }
 
 impl ArnQuery {
@@ -55,7 +79,11 @@ impl ArnQuery {
             _ => vec![Node::Star],
         });
         let colons = segment_colons(&nodes);
-        ArnQuery { nodes, colons }
+        ArnQuery {
+            nodes,
+            colons,
+            scratch: Default::default(),
+        }
     }
 
     /// The number of `/` and `:` that `pattern`'s placeholders must take from this ARN for
@@ -63,17 +91,18 @@ impl ArnQuery {
     ///
     /// When both are full ARNs (six `:`-separated segments), partition, service, region
     /// and account are matched segment by segment, so a wildcard there cannot span a `:`.
-    pub(super) fn cost(&self, pattern: &str) -> Option<u32> {
-        let pattern = tokenize(pattern, |_| vec![Node::VarOne, Node::VarStar]);
-        let (Some(q_colons), Some(p_colons)) = (self.colons, segment_colons(&pattern)) else {
-            return intersect(&self.nodes, &pattern);
+    pub(super) fn cost(&self, pattern: &Pattern) -> Option<u32> {
+        let scratch = &mut *self.scratch.borrow_mut();
+        let p = &pattern.nodes;
+        let (Some(q_colons), Some(p_colons)) = (self.colons, pattern.colons) else {
+            return intersect(&self.nodes, p, scratch);
         };
         let (mut q_start, mut p_start, mut total) = (0, 0, 0);
         for (q_end, p_end) in q_colons.into_iter().zip(p_colons) {
-            total += intersect(&self.nodes[q_start..q_end], &pattern[p_start..p_end])?;
+            total += intersect(&self.nodes[q_start..q_end], &p[p_start..p_end], scratch)?;
             (q_start, p_start) = (q_end + 1, p_end + 1);
         }
-        Some(total + intersect(&self.nodes[q_start..], &pattern[p_start..])?)
+        Some(total + intersect(&self.nodes[q_start..], &p[p_start..], scratch)?)
     }
 }
 
@@ -119,11 +148,13 @@ fn segment_colons(nodes: &[Node]) -> Option<[usize; 5]> {
 /// matched the same prefix. A step either skips an empty-able `Star`/`VarStar`, or consumes
 /// one character both nodes accept; it costs 1 when a placeholder takes a `/` or `:` that the
 /// query spells out literally.
-fn intersect(query: &[Node], pattern: &[Node]) -> Option<u32> {
+fn intersect(query: &[Node], pattern: &[Node], scratch: &mut Scratch) -> Option<u32> {
     let (n, m) = (query.len(), pattern.len());
     let width = m + 1;
-    let mut dist = vec![u32::MAX; (n + 1) * width];
-    let mut queue = VecDeque::new();
+    let Scratch { dist, queue } = scratch;
+    dist.clear();
+    dist.resize((n + 1) * width, u32::MAX);
+    queue.clear();
     dist[0] = 0;
     queue.push_back((0, 0, 0));
     while let Some((i, j, d)) = queue.pop_front() {
@@ -146,10 +177,10 @@ fn intersect(query: &[Node], pattern: &[Node]) -> Option<u32> {
         };
         let (q, p) = (query.get(i).copied(), pattern.get(j).copied());
         if q.is_some_and(Node::repeats) {
-            relax(i + 1, j, 0, &mut queue);
+            relax(i + 1, j, 0, queue);
         }
         if p.is_some_and(Node::repeats) {
-            relax(i, j + 1, 0, &mut queue);
+            relax(i, j + 1, 0, queue);
         }
         let (Some(q), Some(p)) = (q, p) else {
             continue;
@@ -164,7 +195,7 @@ fn intersect(query: &[Node], pattern: &[Node]) -> Option<u32> {
         };
         let i2 = if q.repeats() { i } else { i + 1 };
         let j2 = if p.repeats() { j } else { j + 1 };
-        relax(i2, j2, cost, &mut queue);
+        relax(i2, j2, cost, queue);
     }
     None
 }

@@ -158,6 +158,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
             name: raw_service.name,
             actions,
             resource_types,
+            patterns: Default::default(),
         });
     }
     services.sort_unstable_by(|a, b| cmp_names(a.prefix, b.prefix));

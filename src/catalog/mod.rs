@@ -50,6 +50,8 @@ pub struct Service {
     actions: Vec<Action>,
     /// Sorted by [`cmp_names`] on the name.
     resource_types: Vec<ResourceType>,
+    /// The ARN patterns of each resource type (same order), tokenized on first use.
+    patterns: std::sync::OnceLock<Vec<Vec<arn::Pattern>>>,
 }
 
 /// One IAM action of a service, such as `GetObject` of `s3`.
@@ -229,14 +231,17 @@ impl Catalog {
             return Vec::new();
         };
         let query = arn::ArnQuery::new(arn);
+        let patterns = service.patterns.get_or_init(|| {
+            service
+                .resource_types
+                .iter()
+                .map(|r| r.arn_patterns.iter().map(|p| arn::Pattern::new(p)).collect())
+                .collect()
+        });
         let mut best = u32::MAX;
         let mut names = Vec::new();
-        for resource_type in &service.resource_types {
-            let cost = resource_type
-                .arn_patterns
-                .iter()
-                .filter_map(|pattern| query.cost(pattern))
-                .min();
+        for (resource_type, patterns) in service.resource_types.iter().zip(patterns) {
+            let cost = patterns.iter().filter_map(|p| query.cost(p)).min();
             match cost {
                 Some(cost) if cost < best => {
                     best = cost;
