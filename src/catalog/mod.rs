@@ -235,7 +235,12 @@ impl Catalog {
             service
                 .resource_types
                 .iter()
-                .map(|r| r.arn_patterns.iter().map(|p| arn::Pattern::new(p)).collect())
+                .map(|r| {
+                    r.arn_patterns
+                        .iter()
+                        .map(|p| arn::Pattern::new(p))
+                        .collect()
+                })
                 .collect()
         });
         let mut best = u32::MAX;
