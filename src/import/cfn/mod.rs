@@ -172,7 +172,8 @@ struct Cx<'a> {
     params_y: Vec<(String, Y)>,
     synth: Vec<(String, Y)>,
     synth_by_what: HashMap<String, String>,
-    conditions: HashMap<String, Result<Sw, String>>,
+    /// Each condition as the conjunction of switches it is (`Fn::And` of equalities).
+    conditions: HashMap<String, Result<Vec<Sw>, String>>,
     resources: IndexMap<String, (String, &'a N)>,
     cache: HashMap<(String, String), Option<Template>>,
     in_progress: HashSet<(String, String)>,
@@ -599,11 +600,13 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn condition_of(&self, n: &N, depth: usize) -> Result<Sw, String> {
+    /// A condition as a conjunction of switches: one for an equality (or its `Fn::Not`),
+    /// several for an `Fn::And` of them.
+    fn condition_of(&self, n: &N, depth: usize) -> Result<Vec<Sw>, String> {
         if depth > 32 {
             return Err("conditions refer to each other in a cycle".into());
         }
-        let named = |c: &str| -> Result<Sw, String> {
+        let named = |c: &str| -> Result<Vec<Sw>, String> {
             match self.root.get("Conditions").and_then(|cs| cs.get(c)) {
                 Some(x) => self.condition_of(x, depth + 1),
                 None => Err(format!("there is no condition `{c}`")),
@@ -629,7 +632,10 @@ impl<'a> Cx<'a> {
                     N::Seq(v) if v.len() == 1 => &v[0],
                     other => other,
                 };
-                self.condition_of(x, depth + 1).map(|s| s.not())
+                match self.condition_of(x, depth + 1)?.as_slice() {
+                    [one] => Ok(vec![one.clone().not()]),
+                    _ => Err("`Fn::Not` of several conditions is an `or`; a rolegen `when:` is a conjunction of switches".into()),
+                }
             }
             "Fn::Equals" => {
                 let N::Seq(v) = arg else {
@@ -654,30 +660,61 @@ impl<'a> Cx<'a> {
                     None => return Err(format!("it tests `{p}`, which is not a parameter")),
                 }
                 match val.literal().as_deref() {
-                    Some("true") => Ok(Sw {
+                    Some("true") => Ok(vec![Sw {
                         param: p,
                         neg: false,
-                    }),
-                    Some("false") => Ok(Sw {
+                    }]),
+                    Some("false") => Ok(vec![Sw {
                         param: p,
                         neg: true,
-                    }),
+                    }]),
                     _ => Err(format!(
                         "it compares `{p}` with something other than \"true\" or \"false\""
                     )),
                 }
             }
-            "Fn::And" | "Fn::Or" => Err(format!(
-                "`{name}` combines conditions; a rolegen `when:` is one bool parameter"
-            )),
+            "Fn::And" => {
+                let N::Seq(v) = arg else {
+                    return Err("`Fn::And` takes a list of conditions".into());
+                };
+                let mut all: Vec<Sw> = Vec::new();
+                for c in v {
+                    for sw in self.condition_of(c, depth + 1)? {
+                        if !all.contains(&sw) {
+                            all.push(sw);
+                        }
+                    }
+                }
+                Ok(all)
+            }
+            "Fn::Or" => {
+                Err("`Fn::Or` combines conditions; a rolegen `when:` is one bool parameter".into())
+            }
             other => Err(format!("`{other}` is not a condition function")),
         }
     }
 
     /// The switch of a named condition; reports (at `loc`) conditions the spec cannot express.
     fn switch_named(&mut self, name: &str, loc: &Loc) -> Option<Sw> {
+        self.switch_named_under(name, None, loc)
+    }
+
+    /// The switch of a named condition on something of a role switched by `parent`: the
+    /// role's own switch is dropped from the conjunction (`Fn::And [RoleOn, PolicyOn]` on a
+    /// role's policy is the policy's `when: PolicyOn`).
+    fn switch_named_under(&mut self, name: &str, parent: Option<&Sw>, loc: &Loc) -> Option<Sw> {
         match self.conditions.get(name).cloned() {
-            Some(Ok(sw)) => Some(sw),
+            Some(Ok(mut conj)) => {
+                conj.retain(|s| Some(s) != parent);
+                match conj.as_slice() {
+                    [] => None,
+                    [one] => Some(one.clone()),
+                    _ => {
+                        self.issue(loc, format!("condition `{name}` combines several switches; a spec item has one `when:` (beside its role's); imported as if it were true"));
+                        None
+                    }
+                }
+            }
             Some(Err(why)) => {
                 self.issue(
                     loc,
@@ -693,11 +730,17 @@ impl<'a> Cx<'a> {
     }
 
     fn resource_when(&mut self, id: &str) -> Option<Sw> {
+        self.resource_when_under(id, None)
+    }
+
+    /// The switch of a resource that belongs to a role switched by `parent` (see
+    /// [`Self::switch_named_under`]).
+    fn resource_when_under(&mut self, id: &str, parent: Option<&Sw>) -> Option<Sw> {
         let (_, r) = self.resources.get(id)?;
         let c = r.get("Condition")?;
         let loc = res_loc(id).key("Condition");
         match c.literal() {
-            Some(name) => self.switch_named(&name, &loc),
+            Some(name) => self.switch_named_under(&name, parent, &loc),
             None => {
                 self.issue(&loc, "`Condition` names a condition");
                 None
@@ -1464,9 +1507,9 @@ impl<'a> Cx<'a> {
                         if a.len() == 3 {
                             let c = a[0].literal().unwrap_or_default();
                             let on = match self.conditions.get(&c) {
-                                Some(Ok(sw)) => {
+                                Some(Ok(conj)) => conj.iter().all(|sw| {
                                     env.get(&sw.param).copied().unwrap_or(true) != sw.neg
-                                }
+                                }),
                                 _ => true,
                             };
                             return self.subst(if on { &a[1] } else { &a[2] }, env);
@@ -2264,7 +2307,6 @@ impl<'a> Cx<'a> {
     fn policy(&mut self, id: &str) {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
-        let when = self.resource_when(id);
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let name = get("PolicyName")
@@ -2314,10 +2356,12 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        let y = with_when(doc.to_y(), &when);
         for r in targets {
+            let role_when = self.roles.get(&r).and_then(|o| o.when.clone());
+            let when = self.resource_when_under(id, role_when.as_ref());
+            let y = with_when(doc.to_y(), &when);
             if let Some(mut out) = self.roles.swap_remove(&r) {
-                add_inline(self, &mut out, name.clone(), y.clone(), &res_loc(id));
+                add_inline(self, &mut out, name.clone(), y, &res_loc(id));
                 self.roles.insert(r, out);
             }
         }
@@ -2327,7 +2371,6 @@ impl<'a> Cx<'a> {
     fn role_policy(&mut self, id: &str) {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
-        let when = self.resource_when(id);
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let name = get("PolicyName")
@@ -2346,6 +2389,8 @@ impl<'a> Cx<'a> {
             self.issue(&loc, "the role policy needs a literal PolicyName, a PolicyDocument and a role of the template; not imported");
             return;
         };
+        let role_when = self.roles.get(&r).and_then(|o| o.when.clone());
+        let when = self.resource_when_under(id, role_when.as_ref());
         let y = with_when(doc.to_y(), &when);
         if let Some(mut out) = self.roles.swap_remove(&r) {
             add_inline(self, &mut out, name, y, &res_loc(id));
@@ -2364,7 +2409,6 @@ impl<'a> Cx<'a> {
     fn instance_profile(&mut self, id: &str) {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
-        let when = self.resource_when(id);
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let roles = match get("Roles") {
@@ -2398,7 +2442,12 @@ impl<'a> Cx<'a> {
         let Some(mut out) = self.roles.swap_remove(&role) else {
             return;
         };
-        if out.when != when {
+        let switched = self
+            .resources
+            .get(id)
+            .is_some_and(|(_, r)| r.get("Condition").is_some());
+        let own = self.resource_when_under(id, out.when.as_ref());
+        if own.is_some() || (out.when.is_some() && !switched) {
             self.issue(
                 &res_loc(id).key("Condition"),
                 "the instance profile is switched differently from its role; a spec creates it with the role",
