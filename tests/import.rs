@@ -379,7 +379,7 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
         "`Fn::GetAtt Data.Arn` (AWS::S3::Bucket)",
     );
     has("Statement[1].Resource", "`Fn::Select`");
-    has("Statement[2]", "`Fn::And` combines conditions");
+    has("Statement[2]", "condition `Both` cannot be a `when:`");
     has(
         "Statement[2][1].Resource",
         "`Fn::ImportValue shared-queue-arn`",
