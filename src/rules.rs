@@ -121,7 +121,7 @@ rules! {
         "The old version does not support policy variables; `${aws:username}` stays literal text. Keep it only where a vendor document requires it.",
         "Version: '2008-10-17'\n\nFix: `Version: '2012-10-17'`, or `allow: [RG105]` with a reason." }
     INVALID_STATEMENT = { "RG106", "invalid-statement", Error, false, [],
-        "A statement lacks what IAM requires: an action (`Action`/`NotAction`), a resource in identity policies, a principal in trust and resource policies, or has both `X` and `NotX`; or a policy has no statement; or two statements share a Sid.",
+        "A statement lacks what IAM requires: an action (`Action`/`NotAction`), a resource in identity policies, a principal in trust and resource policies, or has both `X` and `NotX`; or a policy has no statement, also when some choice of `when:` switches turns the policy on and all of its statements off; or two statements share a Sid.",
         "IAM rejects the document.",
         "Statement:\n  - Effect: Allow\n    Action: s3:GetObject\n\nFix: add `Resource:`." }
     UNKNOWN_SERVICE = { "RG110", "unknown-service", Error, false, [],

@@ -68,6 +68,7 @@ pub(super) fn check(v: &mut Validator) {
             }
         }
     }
+    empty_documents(v);
     for r in v.m.roles.values() {
         for a in &r.managed {
             if let PolicyRef::Arn(t) = &a.target {
@@ -82,6 +83,64 @@ pub(super) fn check(v: &mut Validator) {
             }
         }
     }
+}
+
+/// Documents whose every statement is switched, where some choice of the switches turns the
+/// document on and all of its statements off: IAM rejects a policy without statements.
+fn empty_documents(v: &mut Validator) {
+    let m = v.m;
+    let mut docs: Vec<(&PolicyDocument, Vec<&Option<Switch>>)> = Vec::new();
+    for r in m.roles.values() {
+        docs.push((&r.trust, vec![&r.when]));
+        for p in &r.inline {
+            docs.push((&p.doc, vec![&r.when, &p.when]));
+        }
+    }
+    docs.extend(m.policies.values().map(|p| (&p.doc, vec![&p.when])));
+    docs.extend(m.kms_keys.values().map(|k| (&k.policy, vec![&k.when])));
+    for (doc, on) in docs {
+        let Some(binding) = empty_binding(doc, &on) else {
+            continue;
+        };
+        let values: Vec<String> = binding
+            .iter()
+            .map(|(p, value)| format!("`{p} = {value}`"))
+            .collect();
+        v.report(
+            &rules::INVALID_STATEMENT,
+            &[],
+            &doc.origin,
+            format!(
+                "every statement of this policy is switched, and with {} none is on: IAM rejects a policy without statements",
+                values.join(", ")
+            ),
+            "switch the policy itself with `when:`, or keep one statement unswitched".into(),
+        );
+    }
+}
+
+/// The switch values under which the document is on (`on`) but none of its statements is,
+/// if there are any; `None` when some statement is unswitched or the switches exclude it.
+fn empty_binding(doc: &PolicyDocument, on: &[&Option<Switch>]) -> Option<Vec<(String, bool)>> {
+    let mut binding: Vec<(String, bool)> = Vec::new();
+    let mut require = |s: &Switch, value: bool| -> Option<()> {
+        match binding.iter().find(|(p, _)| *p == s.param.as_str()) {
+            Some((_, v)) if *v != value => None,
+            Some(_) => Some(()),
+            None => {
+                binding.push((s.param.as_str().to_owned(), value));
+                Some(())
+            }
+        }
+    };
+    for s in on.iter().filter_map(|s| s.as_ref()) {
+        require(s, !s.negated)?;
+    }
+    for st in &doc.statements {
+        let s = st.when.as_ref()?;
+        require(s, s.negated)?;
+    }
+    (!doc.statements.is_empty()).then_some(binding)
 }
 
 fn arn_help(t: &Template, problem: &str) -> String {
