@@ -212,11 +212,13 @@ fn inputs(s: &mut String, m: &Module) {
             p.name,
         );
     }
-    let _ = writeln!(
-        s,
-        "| | Prefix of the stack's export names (`<prefix>-<output>`); empty uses the stack name | | `\"\"` | no | `{}` |",
-        crate::emit::cloudformation::EXPORT_PREFIX
-    );
+    if crate::emit::cloudformation::longest_export(m).is_some() {
+        let _ = writeln!(
+            s,
+            "| | Prefix of the stack's export names (`<prefix>-<output>`); empty uses the stack name | | `\"\"` | no | `{}` |",
+            crate::emit::cloudformation::EXPORT_PREFIX
+        );
+    }
     s.push('\n');
 }
 

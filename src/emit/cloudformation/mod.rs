@@ -19,6 +19,29 @@ pub const EXPORT_PREFIX: &str = "ExportPrefix";
 const HAS_EXPORT_PREFIX: &str = "HasExportPrefix";
 /// The console group of parameters that name none.
 const DEFAULT_GROUP: &str = "Parameters";
+/// The console group of `ExportPrefix` (shared with spec parameters that name it).
+const EXPORT_GROUP: &str = "Stack outputs";
+/// Longest export name CloudFormation accepts.
+const EXPORT_NAME_MAX: usize = 255;
+
+/// The length of the longest output name the stack exports (outputs of unswitched roles,
+/// instance profiles, policies and keys), or `None` when it exports nothing.
+pub fn longest_export(m: &Module) -> Option<usize> {
+    let roles = m.roles.values().filter(|r| r.when.is_none()).map(|r| {
+        let suffix = if r.instance_profile.is_some() {
+            "InstanceProfileName"
+        } else {
+            "Name"
+        };
+        r.id.pascal().len() + suffix.len()
+    });
+    let policies = m.policies.values().filter(|p| p.when.is_none());
+    let keys = m.kms_keys.values().filter(|k| k.when.is_none());
+    roles
+        .chain(policies.map(|p| p.id.pascal().len() + "PolicyArn".len()))
+        .chain(keys.map(|k| k.id.pascal().len() + "KeyArn".len()))
+        .max()
+}
 
 impl Backend for CloudFormation {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
@@ -107,20 +130,28 @@ impl Cfn<'_> {
             .clone()
             .unwrap_or_else(|| format!("IAM roles of the {} module", self.m.name));
         w.entry("Description", &Node::Str(desc));
-        w.entry("Metadata", &self.interface());
-        w.entry("Parameters", &self.parameters());
+        let exports = longest_export(self.m);
+        w.entry("Metadata", &self.interface(exports.is_some()));
+        let params = self.parameters(exports);
+        if !params.is_empty() {
+            w.entry("Parameters", &Node::Map(params));
+        }
         let mut conditions = self.conditions();
-        conditions.push((
-            HAS_EXPORT_PREFIX.into(),
-            Node::func(
-                "Fn::Not",
-                Node::Seq(vec![Node::func(
-                    "Fn::Equals",
-                    Node::Seq(vec![Node::reference(EXPORT_PREFIX), Node::str("")]),
-                )]),
-            ),
-        ));
-        w.entry("Conditions", &Node::Map(conditions));
+        if exports.is_some() {
+            conditions.push((
+                HAS_EXPORT_PREFIX.into(),
+                Node::func(
+                    "Fn::Not",
+                    Node::Seq(vec![Node::func(
+                        "Fn::Equals",
+                        Node::Seq(vec![Node::reference(EXPORT_PREFIX), Node::str("")]),
+                    )]),
+                ),
+            ));
+        }
+        if !conditions.is_empty() {
+            w.entry("Conditions", &Node::Map(conditions));
+        }
         w.begin("Resources");
         self.resources(&mut Section(&mut w));
         w.end(true);
@@ -131,19 +162,22 @@ impl Cfn<'_> {
     }
 
     /// `AWS::CloudFormation::Interface`: the console's parameter groups (in the order the
-    /// spec first names them, the ungrouped under "Parameters", the export prefix last) and
-    /// labels.
-    fn interface(&self) -> Node {
+    /// spec first names them, the ungrouped under "Parameters", the export prefix last, when
+    /// the stack exports anything) and labels.
+    fn interface(&self, exports: bool) -> Node {
         let mut groups: Vec<(&str, Vec<Node>)> = Vec::new();
-        for p in self.m.params.values() {
-            let g = p.group.as_deref().unwrap_or(DEFAULT_GROUP);
-            let name = Node::str(p.name.as_str());
+        let grouped = self
+            .m
+            .params
+            .values()
+            .map(|p| (p.group.as_deref().unwrap_or(DEFAULT_GROUP), p.name.as_str()));
+        let export = exports.then_some((EXPORT_GROUP, EXPORT_PREFIX));
+        for (g, name) in grouped.chain(export) {
             match groups.iter_mut().find(|(n, _)| *n == g) {
-                Some((_, v)) => v.push(name),
-                None => groups.push((g, vec![name])),
+                Some((_, v)) => v.push(Node::str(name)),
+                None => groups.push((g, vec![Node::str(name)])),
             }
         }
-        groups.push(("Stack outputs", vec![Node::str(EXPORT_PREFIX)]));
         let groups = groups
             .into_iter()
             .map(|(label, params)| {
@@ -158,7 +192,7 @@ impl Cfn<'_> {
             .params
             .values()
             .filter_map(|p| Some((p.name.as_str(), p.label.as_deref()?)))
-            .chain([(EXPORT_PREFIX, "Export name prefix")])
+            .chain(exports.then_some((EXPORT_PREFIX, "Export name prefix")))
             .map(|(name, label)| {
                 (
                     name.to_owned(),
@@ -175,51 +209,56 @@ impl Cfn<'_> {
         )])
     }
 
-    fn parameters(&self) -> Node {
-        let export_prefix = (
-            EXPORT_PREFIX.to_owned(),
-            Node::map(vec![
-                ("Type", Node::str("String")),
-                (
-                    "Description",
-                    Node::str("Prefix of the export names of the stack's outputs (`<prefix>-<output>`); empty, the default, uses the stack name."),
-                ),
-                ("Default", Node::str("")),
-                ("AllowedPattern", Node::str("[A-Za-z0-9:-]{0,200}")),
-            ]),
-        );
-        Node::Map(
-            self.m
-                .params
-                .values()
-                .map(|p| {
-                    let mut e: Vec<(String, Node)> = Vec::new();
-                    let ty = match p.kind {
-                        ParamKind::String | ParamKind::Bool => "String",
-                        ParamKind::List => "CommaDelimitedList",
-                        ParamKind::Number => "Number",
-                    };
-                    e.push(("Type".into(), Node::str(ty)));
-                    if let Some(d) = &p.description {
-                        e.push(("Description".into(), Node::str(d)));
-                    }
-                    if let Some(d) = &p.default {
-                        e.push(("Default".into(), Node::Str(value_text(d))));
-                    }
-                    if p.kind == ParamKind::Bool {
-                        e.push((
-                            "AllowedValues".into(),
-                            Node::Seq(vec![Node::str("true"), Node::str("false")]),
-                        ));
-                    }
-                    if let (Some(pat), ParamKind::String) = (&p.pattern, p.kind) {
-                        e.push(("AllowedPattern".into(), Node::str(pat)));
-                    }
-                    (p.name.as_str().to_owned(), Node::Map(e))
-                })
-                .chain([export_prefix])
-                .collect(),
-        )
+    /// The spec's parameters, then `ExportPrefix` when outputs are exported: its length is
+    /// capped so that `<prefix>-<longest output>` fits CloudFormation's 255 characters.
+    fn parameters(&self, longest_export: Option<usize>) -> Vec<(String, Node)> {
+        let export_prefix = longest_export.map(|len| {
+            (
+                EXPORT_PREFIX.to_owned(),
+                Node::map(vec![
+                    ("Type", Node::str("String")),
+                    (
+                        "Description",
+                        Node::str("Prefix of the export names of the stack's outputs (`<prefix>-<output>`); empty, the default, uses the stack name."),
+                    ),
+                    ("Default", Node::str("")),
+                    (
+                        "AllowedPattern",
+                        Node::str(format!("[A-Za-z0-9:-]{{0,{}}}", EXPORT_NAME_MAX - 1 - len)),
+                    ),
+                ]),
+            )
+        });
+        self.m
+            .params
+            .values()
+            .map(|p| {
+                let mut e: Vec<(String, Node)> = Vec::new();
+                let ty = match p.kind {
+                    ParamKind::String | ParamKind::Bool => "String",
+                    ParamKind::List => "CommaDelimitedList",
+                    ParamKind::Number => "Number",
+                };
+                e.push(("Type".into(), Node::str(ty)));
+                if let Some(d) = &p.description {
+                    e.push(("Description".into(), Node::str(d)));
+                }
+                if let Some(d) = &p.default {
+                    e.push(("Default".into(), Node::Str(value_text(d))));
+                }
+                if p.kind == ParamKind::Bool {
+                    e.push((
+                        "AllowedValues".into(),
+                        Node::Seq(vec![Node::str("true"), Node::str("false")]),
+                    ));
+                }
+                if let (Some(pat), ParamKind::String) = (&p.pattern, p.kind) {
+                    e.push(("AllowedPattern".into(), Node::str(pat)));
+                }
+                (p.name.as_str().to_owned(), Node::Map(e))
+            })
+            .chain(export_prefix)
+            .collect()
     }
 
     fn conditions(&self) -> Vec<(String, Node)> {
