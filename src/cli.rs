@@ -188,6 +188,10 @@ pub enum Command {
         /// Exit 1 when the new spec grants more than the old one.
         #[arg(long)]
         fail_on_widen: bool,
+        /// A side that does not exist (a spec the change adds or deletes) is a module
+        /// without roles, instead of an error.
+        #[arg(long)]
+        missing_as_empty: bool,
     },
     /// Rewrite specs in the canonical layout, comments kept (`--check`: only report).
     Fmt {
@@ -257,7 +261,15 @@ pub fn main() -> u8 {
             new,
             format,
             fail_on_widen,
-        } => crate::diff::run(&old, &new, format, fail_on_widen, &mut err),
+            missing_as_empty,
+        } => crate::diff::run(
+            &old,
+            &new,
+            format,
+            fail_on_widen,
+            missing_as_empty,
+            &mut err,
+        ),
         Command::Graph { spec, format } => graph(&spec, format, &mut err),
         Command::Fmt { inputs, check } => crate::fmt::run(&inputs, check, &mut err),
         Command::Init { module, dir } => init(&module, &dir, &mut err),
@@ -582,31 +594,30 @@ const INIT_SPEC: &str = include_str!("init/spec.yaml");
 const INIT_CI: &str = include_str!("init/rolegen.yml");
 
 fn init(module: &str, dir: &Path, err: &mut dyn WriteColor) -> u8 {
-    if module.is_empty()
-        || !module
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        let _ = writeln!(err, "error: module name `{module}` must be [a-z0-9-]+");
+    if !crate::lower::valid_module_name(module) {
+        let _ = writeln!(
+            err,
+            "error: module name `{module}` must be 1–64 characters of [a-z0-9-] starting with a letter, e.g. `{}`",
+            crate::lower::suggest_module_name(module)
+        );
         return INPUT_ERROR;
     }
-    let files = [
-        (
-            dir.join("specs").join(format!("{module}.yaml")),
-            INIT_SPEC.replace("MODULE", module),
-        ),
-        (
-            dir.join(".github/workflows/rolegen.yml"),
-            INIT_CI.to_owned(),
-        ),
-    ];
-    if let Some((p, _)) = files.iter().find(|(p, _)| p.exists()) {
+    let spec = dir.join("specs").join(format!("{module}.yaml"));
+    if spec.exists() {
         let _ = writeln!(
             err,
             "error: {} already exists; nothing was written",
-            p.display()
+            spec.display()
         );
         return INPUT_ERROR;
+    }
+    let mut files = vec![(spec, INIT_SPEC.replace("MODULE", module))];
+    let workflow = dir.join(".github/workflows/rolegen.yml");
+    if workflow.exists() {
+        // A second module in a repository that already has the workflow: it covers every spec.
+        let _ = writeln!(err, "kept {} (it checks every spec)", workflow.display());
+    } else {
+        files.push((workflow, INIT_CI.to_owned()));
     }
     for (p, text) in &files {
         let written = p

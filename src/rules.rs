@@ -89,7 +89,7 @@ rules! {
         "Policies from files must be reproducible and confined to the project.",
         "policy_file: ../../etc/policy.json\n\nFix: keep policy files beside the spec and name them relative to it." }
     MODULE_NAME = { "RG008", "module-name", Error, false, [],
-        "The module name is not `[a-z0-9-]+` (1–64 characters), or two specs share it.",
+        "The module name is not 1–64 characters of `[a-z0-9-]` starting with a letter, or two specs share it.",
         "The module name becomes a folder under modules-out/ and a stack name.",
         "module: My Module\n\nFix: `module: my-module`" }
     UNKNOWN_ALLOW = { "RG009", "unknown-allow", Error, false, [],
@@ -224,6 +224,10 @@ rules! {
         "A parameter used in a policy document that CloudFormation receives as `Fn::Sub` JSON text (a condition key holds a placeholder, as in IRSA trust) has a default or example value with `\"`, `\\` or a control character.",
         "`Fn::Sub` inserts the value into the JSON text unescaped, so such a value makes the document invalid (or changes it) in CloudFormation while Terraform encodes it correctly. The stack also refuses such values at deploy time through the parameter's AllowedPattern.",
         "Team: {type: string, default: 'a\"b'}   # used next to an IRSA trust\n\nFix: use a value without quotes, backslashes and control characters." }
+    STACK_QUOTA = { "RG404", "stack-quota", Warning, true, [],
+        "The CloudFormation stack would exceed a CloudFormation quota: more than 500 resources, 200 outputs or 200 parameters in one template.",
+        "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and two outputs (four with an instance profile).",
+        "A spec with 101 roles: 202 outputs.\n\nFix: split the spec into modules of at most 100 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
 }
 
 /// Looks a rule up by code (case-insensitive).

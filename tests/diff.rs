@@ -425,4 +425,29 @@ fn git_revisions() {
     let o = rolegen(&["diff", "git:HEAD:specs/nope.yaml", "specs/app.yaml"], d);
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("git show"));
+    // A spec the change adds (not at the base revision) widens by everything it grants; one
+    // it deletes only narrows.
+    let added = [
+        "diff",
+        "git:HEAD:specs/new.yaml",
+        "specs/app.yaml",
+        "--missing-as-empty",
+        "--fail-on-widen",
+    ];
+    let o = rolegen(&added, d);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("role `app`: added"), "{out}");
+    let deleted = [
+        "diff",
+        "specs/app.yaml",
+        "specs/gone.yaml",
+        "--missing-as-empty",
+        "--fail-on-widen",
+    ];
+    let o = rolegen(&deleted, d);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("role `app`: removed"));
+    let both = ["diff", "a.yaml", "b.yaml", "--missing-as-empty"];
+    assert_eq!(code(&rolegen(&both, d)), 2);
 }

@@ -134,6 +134,29 @@ fn init_scaffolds_a_spec_that_builds_and_checks() {
             .code(),
         Some(2)
     );
+    // A second module keeps the workflow, which already checks every spec.
+    let workflow = std::fs::read(dir.path().join(".github/workflows/rolegen.yml")).unwrap();
+    let o = rolegen(&["init", "--module", "second", "--dir", d], Path::new("."));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kept"));
+    assert!(dir.path().join("specs/second.yaml").is_file());
+    assert_eq!(
+        std::fs::read(dir.path().join(".github/workflows/rolegen.yml")).unwrap(),
+        workflow
+    );
+    assert_eq!(rolegen(&["build"], dir.path()).status.code(), Some(0));
+    // Module names start with a letter (they name CloudFormation stacks).
+    let o = rolegen(
+        &["init", "--module", "1password", "--dir", d],
+        Path::new("."),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("m-1password"));
 }
 
 /// Every stack's console metadata lists each parameter in exactly one group and labels only

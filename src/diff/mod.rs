@@ -107,15 +107,38 @@ struct Loaded {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// Runs `rolegen diff`; returns the exit code.
-pub fn run(old: &str, new: &str, format: Format, fail_on_widen: bool, err: &mut dyn Write) -> u8 {
-    let o = match load(old, err) {
-        Some(m) => m,
-        None => return crate::cli::INPUT_ERROR,
+/// Runs `rolegen diff`; returns the exit code. With `missing_as_empty`, a side that does not
+/// exist (a spec added or deleted by the change) is a module without roles.
+pub fn run(
+    old: &str,
+    new: &str,
+    format: Format,
+    fail_on_widen: bool,
+    missing_as_empty: bool,
+    err: &mut dyn Write,
+) -> u8 {
+    let (old_missing, new_missing) = if missing_as_empty {
+        (!exists(old), !exists(new))
+    } else {
+        (false, false)
     };
-    let n = match load(new, err) {
-        Some(m) => m,
-        None => return crate::cli::INPUT_ERROR,
+    if old_missing && new_missing {
+        let _ = writeln!(err, "error: neither {old} nor {new} exists");
+        return crate::cli::INPUT_ERROR;
+    }
+    let o = if old_missing { None } else { load(old, err) };
+    let n = if new_missing { None } else { load(new, err) };
+    let (o, n) = match (o, n) {
+        (Some(o), Some(n)) => (o, n),
+        (Some(o), None) if new_missing => match empty_like(&o.module, err) {
+            Some(n) => (o, n),
+            None => return crate::cli::INPUT_ERROR,
+        },
+        (None, Some(n)) if old_missing => match empty_like(&n.module, err) {
+            Some(o) => (o, n),
+            None => return crate::cli::INPUT_ERROR,
+        },
+        _ => return crate::cli::INPUT_ERROR,
     };
     let report = diff(&o.module, &n.module, old, new);
     let text = match format {
@@ -139,6 +162,38 @@ pub fn run(old: &str, new: &str, format: Format, fail_on_widen: bool, err: &mut 
     } else {
         crate::cli::OK
     }
+}
+
+/// Whether a spec source exists: a file, or a path at a git revision.
+fn exists(spec: &str) -> bool {
+    match spec.strip_prefix("git:").and_then(|r| r.split_once(':')) {
+        Some((rev, file)) => std::process::Command::new("git")
+            .args(["cat-file", "-e", &format!("{rev}:{file}")])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success()),
+        None if spec.starts_with("git:") => true, // malformed: `load` says why
+        None => Path::new(spec).exists(),
+    }
+}
+
+/// A module of the same name as `m` with nothing in it (the side of a spec that does not
+/// exist yet, or any more).
+fn empty_like(m: &Module, err: &mut dyn Write) -> Option<Loaded> {
+    let written = tempfile::tempdir().and_then(|dir| {
+        let path = dir.path().join("empty.yaml");
+        std::fs::write(&path, format!("module: {}\n", m.name))?;
+        Ok((dir, path))
+    });
+    let module = written.ok().and_then(|(dir, path)| {
+        let mut outcome = crate::build::compile(std::slice::from_ref(&path), false, false);
+        drop(dir);
+        (!outcome.modules.is_empty()).then(|| outcome.modules.remove(0).module)
+    });
+    if module.is_none() {
+        let _ = writeln!(err, "error: cannot make an empty module to compare with");
+    }
+    module.map(|module| Loaded { module, _dir: None })
 }
 
 fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {

@@ -125,10 +125,10 @@ fn usage(s: &mut String, m: &Module) {
             (Some(ParamValue::Bool(b)), _) => b.to_string(),
             (Some(ParamValue::Number(n)), _) => n.clone(),
             (Some(ParamValue::Str(v)), _) => quote_literal(v),
-            (None, ParamKind::List) => "[\"...\"]".into(),
-            (None, ParamKind::Bool) => "false".into(),
-            (None, ParamKind::Number) => "0".into(),
-            (None, ParamKind::String) => "\"...\"".into(),
+            (None, ParamKind::List) => "[\"...\"] # required".into(),
+            (None, ParamKind::Bool) => "false # required".into(),
+            (None, ParamKind::Number) => "0 # required".into(),
+            (None, ParamKind::String) => "\"...\" # required".into(),
         };
         let _ = writeln!(s, "  {:width$} = {value}", p.name.snake());
     }
@@ -159,6 +159,7 @@ fn usage(s: &mut String, m: &Module) {
         let _ = writeln!(s, "  --parameter-overrides {} \\", overrides.join(" "));
     }
     s.push_str("  --tags team=platform\n```\n\n");
+    s.push_str("`aws cloudformation deploy` needs `--s3-bucket <bucket>` for a template over 51,200 bytes.\n\n");
 }
 
 /// A value as one shell word: single-quoted unless it is plainly safe.
@@ -191,9 +192,8 @@ fn inputs(s: &mut String, m: &Module) {
     for p in m.params.values() {
         let default = match &p.default {
             None => "n/a".to_owned(),
-            Some(ParamValue::Str(v)) | Some(ParamValue::Number(v)) => {
-                format!("`{}`", cell(&format!("{v:?}")))
-            }
+            Some(ParamValue::Str(v)) => format!("`{}`", cell(&format!("{v:?}"))),
+            Some(ParamValue::Number(v)) => format!("`{}`", cell(v)),
             Some(ParamValue::Bool(b)) => format!("`{b}`"),
             Some(ParamValue::List(v)) => format!("`{}`", cell(&format!("{v:?}"))),
         };

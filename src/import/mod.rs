@@ -203,6 +203,11 @@ pub fn module_name_from(path: &Path) -> String {
     if k.is_empty() {
         "imported".into()
     } else {
+        let k = if k.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("m-{k}")
+        } else {
+            k
+        };
         k.chars()
             .take(64)
             .collect::<String>()

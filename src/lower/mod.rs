@@ -95,19 +95,12 @@ impl Lowerer<'_> {
 
     fn module(&mut self, spec: &Spec, source: Arc<SourceFile>) -> Module {
         let root = YamlPath::root();
-        let name_ok = !spec.module.is_empty()
-            && spec.module.len() <= 64
-            && spec
-                .module
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !spec.module.starts_with('-');
-        if !name_ok {
+        if !valid_module_name(&spec.module) {
             self.error(
                 &rules::MODULE_NAME,
                 &root.key("module"),
                 format!(
-                    "module name `{}` is not 1–64 characters of [a-z0-9-]",
+                    "module name `{}` is not 1–64 characters of [a-z0-9-] starting with a letter (it names the stack, and CloudFormation stack names start with a letter)",
                     spec.module
                 ),
                 format!("use a name like `{}`", suggest_module_name(&spec.module)),
@@ -685,7 +678,18 @@ impl Lowerer<'_> {
     }
 }
 
-fn suggest_module_name(s: &str) -> String {
+/// Whether `name` can name a module: 1–64 characters of `[a-z0-9-]` starting with a letter
+/// (it is a folder under modules-out/ and the CloudFormation stack's name).
+pub fn valid_module_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A valid module name close to `s`.
+pub fn suggest_module_name(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {
@@ -697,6 +701,8 @@ fn suggest_module_name(s: &str) -> String {
     let out = out.trim_matches('-').to_owned();
     if out.is_empty() {
         "my-module".into()
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m-{out}")
     } else {
         out
     }

@@ -8,7 +8,51 @@ use crate::rules;
 /// Largest number of distinct switches in a document emitted as `Fn::Sub` JSON variants.
 pub const MAX_JSON_SWITCHES: usize = 4;
 
+/// CloudFormation's quotas per template.
+const MAX_RESOURCES: usize = 500;
+const MAX_OUTPUTS: usize = 200;
+const MAX_PARAMETERS: usize = 200;
+
+/// Counts what the stack will hold and reports the CloudFormation quotas it exceeds.
+fn stack_quotas(v: &mut Validator) {
+    let m = v.m;
+    let mut resources = 0;
+    let mut outputs = 0;
+    for r in m.roles.values() {
+        resources += 1 + r.inline.iter().filter(|p| p.when.is_some()).count();
+        outputs += 2;
+        if r.instance_profile.is_some() {
+            resources += 1;
+            outputs += 2;
+        }
+    }
+    resources += m.policies.len();
+    outputs += m.policies.len();
+    for k in m.kms_keys.values() {
+        resources += 1 + usize::from(k.alias.is_some());
+        outputs += 2;
+    }
+    let parameters =
+        m.params.len() + usize::from(crate::emit::cloudformation::longest_export(m).is_some());
+    for (what, n, max) in [
+        ("resources", resources, MAX_RESOURCES),
+        ("outputs", outputs, MAX_OUTPUTS),
+        ("parameters", parameters, MAX_PARAMETERS),
+    ] {
+        if n > max {
+            v.report(
+                &rules::STACK_QUOTA,
+                &[],
+                &crate::spec::source::YamlPath::root().key("module"),
+                format!("the CloudFormation stack would hold {n} {what}; CloudFormation allows {max} per template"),
+                "split the spec into smaller modules, or allow RG404 at module level (with a reason) if only the Terraform module is used".into(),
+            );
+        }
+    }
+}
+
 pub(super) fn check(v: &mut Validator) {
+    stack_quotas(v);
     let m = v.m;
     let is_list = |p: &ParamName| m.params.get(p).is_some_and(|x| x.kind == ParamKind::List);
     for (doc, scope) in v.documents() {
