@@ -149,6 +149,10 @@ impl Field {
                 | Field::Resource
                 | Field::PrincipalAws
                 | Field::PolicyName
+                // Literal-only fields: parsed, and a placeholder is an error (`$${` is `${`).
+                | Field::PolicyDescription
+                | Field::KeyDescription
+                | Field::KeyAlias
         )
     }
 
@@ -167,9 +171,9 @@ impl Field {
             Field::InlinePolicyName => &["RG003", "RG005"],
             Field::PrincipalAws => &["RG004", "RG104", "RG207"],
             Field::PolicyName => &["RG004", "RG201"],
-            Field::PolicyDescription => &["RG203"],
-            Field::KeyDescription => &[],
-            Field::KeyAlias => &[],
+            Field::PolicyDescription => &["RG003", "RG004", "RG203"],
+            Field::KeyDescription => &["RG003", "RG004"],
+            Field::KeyAlias => &["RG003", "RG004"],
             Field::ModuleDescription => &[],
             Field::ParamDescription => &[],
             Field::ParamDefault => &[],
@@ -871,7 +875,7 @@ pub fn expected(field: Field, s: &str) -> Option<(String, String)> {
     };
     Some(match field {
         Field::KeyAlias => {
-            let a = format!("alias/{}", s.strip_prefix("alias/").unwrap_or(s));
+            let a = format!("alias/{}", value.strip_prefix("alias/").unwrap_or(&value));
             (a.clone(), a)
         }
         Field::ParamPattern => (format!("^(?:{s})$"), s.to_owned()),

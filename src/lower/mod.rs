@@ -142,16 +142,28 @@ impl Lowerer<'_> {
             self.check_key(key, &path);
             let when = self.switch(k.when.as_deref(), &path.key("when"));
             let policy = self.document(&k.policy, DocKind::Resource, &path.key("policy"));
-            let alias = k
-                .alias
-                .as_ref()
-                .map(|a| a.strip_prefix("alias/").unwrap_or(a).to_owned());
+            let alias = self
+                .literal_text(&k.alias, "a KMS alias", &path.key("alias"))
+                .map(|a| a.strip_prefix("alias/").unwrap_or(&a).to_owned());
+            if let Some(problem) = alias.as_deref().and_then(alias_problem) {
+                self.error(
+                    &rules::WRONG_TYPE,
+                    &path.key("alias"),
+                    format!("`alias/{}` is not a valid KMS alias: {problem}", alias.as_deref().unwrap_or_default()),
+                    "an alias is `alias/` and up to 250 of [A-Za-z0-9/_-], not starting with `aws/`".into(),
+                );
+            }
+            let description = self.literal_text(
+                &k.description,
+                "a KMS key description",
+                &path.key("description"),
+            );
             let id = KeyId(key.clone());
             kms_keys.insert(
                 id.clone(),
                 KmsKey {
                     id,
-                    description: k.description.clone(),
+                    description,
                     alias,
                     rotation: k.rotation.unwrap_or(true),
                     when,
@@ -469,6 +481,25 @@ impl Lowerer<'_> {
         s.as_ref().map(|s| self.template(s, ctx, path))
     }
 
+    /// A field that takes literal text only (`$${` still writes `${`): a placeholder there is
+    /// an error rather than text that reaches AWS unresolved.
+    fn literal_text(&mut self, s: &Option<String>, what: &str, path: &YamlPath) -> Option<String> {
+        let t = self.opt_template(s, Ctx::Scalar, path)?;
+        let literal = t.as_literal();
+        if literal.is_none() {
+            self.error(
+                &rules::WRONG_TYPE,
+                path,
+                format!(
+                    "{what} takes literal text; `{}` holds a placeholder",
+                    t.display()
+                ),
+                "write the value out (use `$${` for a literal `${`)".into(),
+            );
+        }
+        literal
+    }
+
     fn role(
         &mut self,
         key: &str,
@@ -663,7 +694,11 @@ impl Lowerer<'_> {
                 id: id.clone(),
                 name: self.template(&p.name, Ctx::Scalar, &ppath.key("name")),
                 path: self.opt_template(&p.path, Ctx::Scalar, &ppath.key("path")),
-                description: p.description.clone(),
+                description: self.literal_text(
+                    &p.description,
+                    "a managed policy description",
+                    &ppath.key("description"),
+                ),
                 when: self.switch(
                     p.document.when.as_deref(),
                     &ppath.key("document").key("when"),
@@ -675,6 +710,24 @@ impl Lowerer<'_> {
             out.insert(id, mp);
         }
         out
+    }
+}
+
+/// Why `alias` (without `alias/`) cannot be a KMS alias name, if it cannot.
+fn alias_problem(alias: &str) -> Option<&'static str> {
+    if alias.is_empty() {
+        Some("it is empty")
+    } else if alias.len() > 250 {
+        Some("it is longer than 256 characters with `alias/`")
+    } else if alias.starts_with("aws/") {
+        Some("`alias/aws/` is reserved for AWS managed keys")
+    } else if !alias
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+    {
+        Some("it may hold only letters, digits, `/`, `_` and `-`")
+    } else {
+        None
     }
 }
 
