@@ -1635,7 +1635,7 @@ impl Tf {
 
     fn instance_profile(&mut self, fi: usize, b: &Block) {
         let addr = format!("aws_iam_instance_profile.{}", name_of(b));
-        self.check_attrs(fi, b, &["count", "name", "path", "role"]);
+        self.check_attrs(fi, b, &["count", "name", "name_prefix", "path", "role"]);
         let at = self.at(fi, b.line, &addr);
         let Some(role) = b
             .body
@@ -1651,10 +1651,24 @@ impl Tf {
         }
         let name = self.template_attr(&b.body, "name", &at);
         let path = self.template_attr(&b.body, "path", &at);
+        let prefix = self.template_attr(&b.body, "name_prefix", &at);
+        // rolegen gives the profile of a `name_prefix` role the same prefix.
+        let role_prefix = self.roles.get(&role).and_then(|r| {
+            r.props.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                ("name_prefix", Y::Str(p)) => Some(p.clone()),
+                _ => None,
+            })
+        });
+        if let Some((_, p)) = &prefix {
+            if name.is_some() || role_prefix.as_ref() != Some(p) {
+                self.issue(&at, "an instance profile `name_prefix` other than its role's cannot be expressed: a spec names the profile like the role, or with a fixed `name`");
+            }
+        }
         let Some(r) = self.roles.get(&role) else {
             return;
         };
         let y = match (&name, &path) {
+            (None, None) if prefix.is_some() && role_prefix.is_some() => Y::Bool(true),
             (Some((n, _)), None) if Some(n) == r.name.as_ref() => Y::Bool(true),
             (None, None) if r.name.is_none() => Y::Bool(true),
             (None, _) if r.name.is_some() => {
