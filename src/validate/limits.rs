@@ -110,9 +110,12 @@ pub(super) fn check(v: &mut Validator) {
                     _ => None,
                 })
                 .collect();
-            let text = format!("{k}{literal}");
-            if let Some(c) = text.chars().find(|c| !tag_char(*c)) {
-                v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` contains {c:?}; IAM tags allow letters, digits, spaces and _ . : / = + - @"), "remove or replace the character".into());
+            let at = r.origin.key("tags").key(k);
+            if let Some(c) = k.chars().find(|c| !tag_char(*c)) {
+                v.report_key(&rules::TAG_LIMIT, &at, format!("tag key `{k}` contains {c:?}; IAM tags allow letters, digits, spaces and _ . : / = + - @"), "remove or replace the character".into());
+            }
+            if let Some(c) = literal.chars().find(|c| !tag_char(*c)) {
+                v.report(&rules::TAG_LIMIT, &allows, &at, format!("the value of tag `{k}` contains {c:?}; IAM tags allow letters, digits, spaces and _ . : / = + - @"), "remove or replace the character".into());
             }
         }
     }
@@ -193,6 +196,13 @@ fn description_char(c: char) -> bool {
 }
 
 /// Characters IAM accepts in tag keys and values.
+/// IAM's tag alphabet, `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, digits, the Unicode space
+/// separators (not tabs or line breaks, which are control characters) and `_.:/=+-@`.
 fn tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
+    let separator = matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    );
+    c.is_alphanumeric() || separator || "_.:/=+-@".contains(c)
 }
