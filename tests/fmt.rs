@@ -464,7 +464,11 @@ fn what_it_cannot_reason_about_is_refused() {
     ));
     assert!(matches!(
         format("k: |+\n  a\n\nnext: 1\n"),
-        Err(FmtError::Unsupported { line: 1, .. })
+        Err(FmtError::Unsupported {
+            line: 1,
+            column: 4,
+            ..
+        })
     ));
     match format("module: m\nroles:\n  a:\n    name: \"x\n") {
         Err(FmtError::Syntax { line, column, .. }) => assert_eq!((line, column), (4, 11)),
@@ -587,11 +591,12 @@ fn cli_syntax_error_exits_2_with_its_position_and_writes_nothing() {
     fs::write(root.join("specs/complex.yaml"), "? [a]\n: b\n").unwrap();
     let o = rolegen(&["fmt", "--check", "specs/complex.yaml"], root);
     assert_eq!(code(&o), 2);
+    let err = text(&o.stderr);
     assert!(
-        text(&o.stderr).contains("specs/complex.yaml:1: rolegen fmt does not rewrite"),
-        "{}",
-        text(&o.stderr)
+        err.contains("rolegen fmt does not rewrite a complex key"),
+        "{err}"
     );
+    assert!(err.contains("specs/complex.yaml:1:1"), "{err}");
 }
 
 #[test]
@@ -629,5 +634,275 @@ fn committed_specs_and_templates_are_canonical() {
             path.display(),
             path.display()
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Regressions.
+
+#[test]
+fn a_comment_under_an_empty_key_or_a_block_scalar_stays_with_it() {
+    // A commented-out item under `managed_policies:` (whose value is null) belongs to that
+    // key: it must not become a comment of the next key (and move to the top of the role,
+    // where uncommenting it would put a list item at role level).
+    let input = "\
+module: m
+roles:
+  app:
+    trust:
+      - service: [ec2.amazonaws.com]
+    managed_policies:
+      # - aws: AdministratorAccess   (disabled until INC-123)
+    name: x
+";
+    let expected = "\
+module: m
+
+roles:
+  app:
+    name: x
+    trust:
+      - service: [ec2.amazonaws.com]
+    managed_policies:
+      # - aws: AdministratorAccess   (disabled until INC-123)
+";
+    assert_eq!(fmt(input), expected);
+    assert_eq!(fmt(expected), expected);
+    // The same under 4-space indentation, and as the last key of the role.
+    let input = "\
+module: m
+roles:
+    app:
+        managed_policies:
+
+            # - aws: AdministratorAccess
+
+        trust:
+            - service: [ec2.amazonaws.com]
+        name: x
+    other:
+        name: y
+        managed_policies:
+            # - aws: ReadOnlyAccess
+";
+    let expected = "\
+module: m
+
+roles:
+  app:
+    name: x
+
+    trust:
+      - service: [ec2.amazonaws.com]
+    managed_policies:
+      # - aws: AdministratorAccess
+  other:
+    name: y
+    managed_policies:
+      # - aws: ReadOnlyAccess
+";
+    assert_eq!(fmt(input), expected);
+    assert_eq!(fmt(expected), expected);
+    // Under a block scalar (shallower than its content, which it would otherwise become):
+    // it stays after the scalar, still deeper than the key.
+    let input = "\
+module: m
+roles:
+  app:
+    trust:
+      - service: [ec2.amazonaws.com]
+    description: |
+        The app.
+      # TODO: say what it does.
+    name: x
+";
+    let expected = "\
+module: m
+
+roles:
+  app:
+    name: x
+    description: |
+      The app.
+     # TODO: say what it does.
+    trust:
+      - service: [ec2.amazonaws.com]
+";
+    assert_eq!(fmt(input), expected);
+    assert_eq!(fmt(expected), expected);
+    // Comments under a list still stay with it; a comment at the key's own column still
+    // belongs to the key after it.
+    let input = "\
+module: m
+roles:
+  app:
+    trust:
+      - service: [ec2.amazonaws.com]
+      # - service: [lambda.amazonaws.com]
+    # The role's name.
+    name: x
+";
+    assert_eq!(
+        fmt(input),
+        "\
+module: m
+
+roles:
+  app:
+    # The role's name.
+    name: x
+    trust:
+      - service: [ec2.amazonaws.com]
+      # - service: [lambda.amazonaws.com]
+"
+    );
+}
+
+#[test]
+fn a_tab_after_a_colon_does_not_stop_reordering() {
+    // yaml-rust2 rejects `name:<TAB>w` (serde_yaml_ng and the loader accept it); that used to
+    // turn reordering off for the first run only, so a second run changed the file again.
+    let input = "module: c\nroles:\n  w:\n    trust:\n      - service: [lambda.amazonaws.com]\n    name:\tw\n";
+    let expected = "module: c\n\nroles:\n  w:\n    name: w\n    trust:\n      - service: [lambda.amazonaws.com]\n";
+    assert_eq!(fmt(input), expected);
+    assert_eq!(fmt(expected), expected);
+    // Anchors (found by the formatter itself) still turn it off, tab or not.
+    let anchored = "module: c\nroles:\n  w:\n    trust: &t\n      - service: x\n    name:\tw\n  v:\n    trust: *t\n";
+    let out = fmt(anchored);
+    assert!(
+        out.contains("    trust: &t\n      - service: x\n    name: w\n"),
+        "{out}"
+    );
+    assert_eq!(fmt(&out), out);
+    let flow =
+        "module: c\nroles:\n  w:\n    trust: [{service: &s x}, {service: *s}]\n    name: w\n";
+    assert_eq!(
+        fmt(flow),
+        format!("module: c\n\n{}", &flow["module: c\n".len()..])
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("t.yaml"), input).unwrap();
+    let o = rolegen(&["fmt", "t.yaml"], dir.path());
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let o = rolegen(&["fmt", "--check", "t.yaml"], dir.path());
+    assert_eq!(code(&o), 0, "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
+#[test]
+fn a_multi_line_flow_collection_keeps_its_closing_bracket_under_its_key() {
+    let canonical = "\
+module: m
+
+roles:
+  a:
+    tags: {
+      team: core,
+      env: prod
+    }
+    trust:
+      - service: [
+          ec2.amazonaws.com,
+        ]
+";
+    assert_eq!(fmt(canonical), canonical);
+    // Moved with their key, the lines keep their columns relative to it.
+    let wide = "\
+module: m
+roles:
+    a:
+        tags: {
+            team: core,
+            env: prod
+        }
+        trust:
+            - service: [
+                  ec2.amazonaws.com,
+              ]
+";
+    let expected = "\
+module: m
+
+roles:
+  a:
+    tags: {
+        team: core,
+        env: prod
+    }
+    trust:
+      - service: [
+            ec2.amazonaws.com,
+        ]
+";
+    assert_eq!(fmt(wide), expected);
+    assert_eq!(fmt(expected), expected);
+}
+
+#[test]
+fn refusals_and_odd_documents_are_reported_where_they_are() {
+    // The position of a refusal has a column.
+    match format("a:\n  b: 1\n  ? c\n  : d\n") {
+        Err(FmtError::Unsupported { line, column, .. }) => assert_eq!((line, column), (3, 3)),
+        other => panic!("{other:?}"),
+    }
+    // A second document is reported at its `---`.
+    match format("# c\na: 1\n\n---\nb: 2\n") {
+        Err(FmtError::Syntax { line, column, .. }) => assert_eq!((line, column), (4, 1)),
+        other => panic!("{other:?}"),
+    }
+    match format("a: 1\n...\nb: 2\n") {
+        Err(FmtError::Syntax { line, column, .. }) => assert_eq!((line, column), (3, 1)),
+        other => panic!("{other:?}"),
+    }
+    // A document end marker is accepted and kept, comments after it too.
+    assert_eq!(fmt("a: 1\n...\n"), "a: 1\n...\n");
+    assert_eq!(
+        fmt("roles: {}\nmodule: m\n# end\n...   \n# after\n"),
+        "module: m\nroles: {}\n# end\n...\n# after\n"
+    );
+    assert_eq!(fmt("a: |\n  x\n...\n"), "a: |\n  x\n...\n");
+    // A double-quoted scalar over several lines keeps its escapes, an escaped line break
+    // and an escaped space or tab at the end of a line included.
+    for s in [
+        "a: \"abc\\\n  def\"\n",
+        "a: \"abc\\ \n  def\"\n",
+        "a: \"abc\\\t\n  def\"\n",
+        "a:\n  - \"x \\\n    \\ y\\\\\n    z\"\n",
+        "a: [\"abc\\ \n  def\"]\n",
+    ] {
+        assert_eq!(fmt(s), s);
+        if !s.contains('[') {
+            // Continuation lines of a quoted scalar are re-indented freely.
+            let wide = s.replace("\n  ", "\n      ");
+            assert_eq!(fmt(&wide), s, "{wide:?}");
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("complex.yaml"), "a:\n  b: 1\n  ? c\n  : d\n").unwrap();
+    fs::write(root.join("multi.yaml"), "module: a\n---\nmodule: b\n").unwrap();
+    for (file, at, line, help) in [
+        (
+            "complex.yaml",
+            "complex.yaml:3:3",
+            "3 │   ? c",
+            "write this part another way",
+        ),
+        (
+            "multi.yaml",
+            "multi.yaml:2:1",
+            "2 │ ---",
+            "one YAML document per file",
+        ),
+    ] {
+        let o = rolegen(&["fmt", "--check", file], root);
+        assert_eq!(code(&o), 2);
+        let err = text(&o.stderr);
+        assert!(err.contains(at), "{err}");
+        assert!(err.contains(line), "{err}");
+        assert!(err.contains('^'), "{err}");
+        assert!(err.contains(help), "{err}");
+        assert!(!err.contains("indentation, a missing"), "{err}");
     }
 }

@@ -3,21 +3,25 @@
 //! It understands block mappings and sequences by indentation, and keeps every scalar's text
 //! exactly as written: plain, quoted (single or multi-line), flow collections (`[..]`, `{..}`,
 //! possibly over several lines) and block scalars (`|`, `>`). Full-line comments attach to the
-//! entry after them; comments after the last entry of a block that are indented at least as
+//! entry after them, except those indented deeper than it, which stay with the entry before
+//! (`Entry::post`); comments after the last entry of a block that are indented at least as
 //! deep as the block stay at its end. Whatever it cannot reason about (complex `?` keys, flow
 //! collections as keys, several documents, directives, tabs as indentation, lines indented
-//! deeper than their block) is refused with the line it is on; the caller then changes nothing.
+//! deeper than their block) is refused with the line and column it is at; the caller then
+//! changes nothing.
 //!
 //! The input must already be valid YAML (the caller parses it with serde_yaml_ng first), so
 //! the parser only has to tell valid constructs apart, not diagnose invalid ones.
 
-use super::tree::{Block, Cont, Doc, Entry, Pre, Trail, Value};
+use super::tree::{Block, CommentAt, Cont, Doc, Entry, Pre, Trail, Value};
 
 /// Why the formatter leaves a file alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unsupported {
     /// 1-based line.
     pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
     /// What is not supported.
     pub reason: String,
 }
@@ -38,6 +42,7 @@ pub(crate) fn parse(text: &str) -> R<Doc> {
         lines,
         pos: 0,
         pending: Vec::new(),
+        comments: Vec::new(),
     };
     p.document()
 }
@@ -71,6 +76,22 @@ fn seq_item(c: &str) -> bool {
 fn marker(l: &str, m: &str) -> bool {
     l.strip_prefix(m)
         .is_some_and(|r| r.is_empty() || r.starts_with(WS))
+}
+
+/// Either document marker.
+fn any_marker(l: &str) -> bool {
+    marker(l, "---") || marker(l, "...")
+}
+
+/// `l` without its trailing spaces and tabs, except one that a backslash escapes (`\ ` at
+/// the end of a line of a double-quoted scalar is content, and `\` then a line break is
+/// not the same thing).
+pub(crate) fn trim_end_escaped(l: &str) -> &str {
+    let t = l.trim_end_matches(WS);
+    if t.len() < l.len() && t.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1 {
+        return &l[..=t.len()];
+    }
+    t
 }
 
 /// Index of the closing quote `q` in `b` from `from`, honouring `\` escapes (double quotes)
@@ -117,20 +138,8 @@ impl FlowScan {
         let mut i = from;
         while i < b.len() {
             let c = b[i];
-            if let Some(q) = self.quote {
-                if q == b'"' && c == b'\\' {
-                    i += 2;
-                    continue;
-                }
-                if c == q {
-                    if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    self.quote = None;
-                    self.prev = c;
-                }
-                i += 1;
+            if let Some(next) = quoted_step(&mut self.quote, &mut self.prev, b, i) {
+                i = next;
                 continue;
             }
             match c {
@@ -188,12 +197,25 @@ struct Parser {
     /// Comments and blank lines read but not yet given to an entry or a block's end,
     /// with the comment's indentation.
     pending: Vec<(Pre, usize)>,
+    /// Every full-line comment read, with its position.
+    comments: Vec<CommentAt>,
 }
 
 impl Parser {
+    /// An error at the first non-blank character of line `idx`.
     fn err(&self, idx: usize, reason: impl Into<String>) -> Unsupported {
+        let l = self.lines.get(idx).map_or("", String::as_str);
+        let at = l.len() - l.trim_start_matches(WS).len();
+        self.err_at(idx, at, reason)
+    }
+
+    /// An error at byte `at` of line `idx`.
+    fn err_at(&self, idx: usize, at: usize, reason: impl Into<String>) -> Unsupported {
+        let l = self.lines.get(idx).map_or("", String::as_str);
+        let column = l.get(..at).map_or(at, |p| p.chars().count()) + 1;
         Unsupported {
             line: idx + 1,
+            column,
             reason: reason.into(),
         }
     }
@@ -204,8 +226,13 @@ impl Parser {
             if blank(l) {
                 self.pending.push((Pre::Blank, 0));
             } else if comment_line(l) {
-                self.pending
-                    .push((Pre::Comment(l.trim_matches(WS).to_owned()), indent(l)));
+                let text = l.trim_matches(WS).to_owned();
+                self.comments.push(CommentAt {
+                    line: self.pos,
+                    indent: indent(l),
+                    text: text.clone(),
+                });
+                self.pending.push((Pre::Comment(text), indent(l)));
             } else {
                 break;
             }
@@ -229,7 +256,26 @@ impl Parser {
         while let Some((p, ind)) = self.pending.get(k) {
             match p {
                 Pre::Comment(_) if *ind < min => break,
+                Pre::Raw(_) => break,
                 _ => k += 1,
+            }
+        }
+        while k > 0 && self.pending[k - 1].0 == Pre::Blank {
+            k -= 1;
+        }
+        self.pending.drain(..k).map(|(p, _)| p).collect()
+    }
+
+    /// The pending comments indented deeper than an entry at column `ind` that follow it
+    /// directly (blank lines between them aside): they belong to that entry, not to the
+    /// next one (`managed_policies:` then `  # - aws: X`, or a comment under a block scalar).
+    fn take_post(&mut self, ind: usize) -> Vec<Pre> {
+        let mut k = 0;
+        while let Some((p, c)) = self.pending.get(k) {
+            match p {
+                Pre::Blank => k += 1,
+                Pre::Comment(_) if *c > ind => k += 1,
+                _ => break,
             }
         }
         while k > 0 && self.pending[k - 1].0 == Pre::Blank {
@@ -303,7 +349,7 @@ impl Parser {
             if marker(&l, "---") {
                 let rest = l[3..].trim_start_matches(WS);
                 if !rest.is_empty() && !rest.starts_with('#') {
-                    return Err(self.err(i, "content on the `---` line"));
+                    return Err(self.err_at(i, l.len() - rest.len(), "content on the `---` line"));
                 }
                 header = self.take_pending();
                 header.push(Pre::Raw(l.trim_end_matches(WS).to_owned()));
@@ -313,13 +359,14 @@ impl Parser {
         }
         let root = match self.peek() {
             None => None,
+            Some(i) if marker(&self.lines[i], "...") => None,
             Some(i) => {
                 let l = self.lines[i].clone();
                 if l.starts_with('%') {
                     return Err(self.err(i, "a YAML directive (`%...`)"));
                 }
-                if marker(&l, "---") || marker(&l, "...") {
-                    return Err(self.err(i, "more than one YAML document or a document end marker"));
+                if marker(&l, "---") {
+                    return Err(self.err(i, "more than one YAML document in one file"));
                 }
                 self.check_tab(i)?;
                 let ind = indent(&l);
@@ -339,13 +386,29 @@ impl Parser {
             }
         };
         self.collect_pre();
+        let mut end_marker = None;
+        if let Some(i) = self.peek().filter(|&i| marker(&self.lines[i], "...")) {
+            // A document end marker: kept as written, with only comments after it.
+            let l = self.lines[i].clone();
+            let rest = l[3..].trim_start_matches(WS);
+            if !rest.is_empty() && !rest.starts_with('#') {
+                return Err(self.err_at(i, l.len() - rest.len(), "content on the `...` line"));
+            }
+            self.pending
+                .push((Pre::Raw(l.trim_end_matches(WS).to_owned()), 0));
+            end_marker = Some(i);
+            self.pos += 1;
+            self.collect_pre();
+        }
         if let Some(i) = self.peek() {
             let l = &self.lines[i];
-            return Err(if marker(l, "---") || marker(l, "...") {
-                self.err(i, "more than one YAML document or a document end marker")
-            } else {
-                self.err(i, "a line indented less than the document's first node")
-            });
+            return Err(
+                if any_marker(l) || end_marker.is_some() || l.starts_with('%') {
+                    self.err(i, "more than one YAML document in one file")
+                } else {
+                    self.err(i, "a line indented less than the document's first node")
+                },
+            );
         }
         let tail = self.take_pending();
         let mut root = root;
@@ -354,7 +417,13 @@ impl Parser {
                 header.append(&mut e.pre);
             }
         }
-        Ok(Doc { header, root, tail })
+        Ok(Doc {
+            header,
+            root,
+            tail,
+            comment_lines: std::mem::take(&mut self.comments),
+            end_marker,
+        })
     }
 
     /// A block mapping or sequence whose entries are at column `ind`. Comments at its end
@@ -366,7 +435,7 @@ impl Parser {
             self.collect_pre();
             let Some(i) = self.peek() else { break };
             let li = indent(&self.lines[i]);
-            if li < ind {
+            if li < ind || any_marker(&self.lines[i]) {
                 break;
             }
             if li > ind {
@@ -390,6 +459,10 @@ impl Parser {
                 self.map_entry(ind)?
             };
             e.pre = pre;
+            e.line = i;
+            e.col = ind;
+            self.collect_pre();
+            e.post = self.take_post(ind);
             entries.push(e);
         }
         let tail = self.take_tail(tail_min);
@@ -408,6 +481,9 @@ impl Parser {
             pre: Vec::new(),
             key: Some(key),
             value,
+            post: Vec::new(),
+            line: i,
+            col: ind,
         })
     }
 
@@ -435,6 +511,9 @@ impl Parser {
                     trail: None,
                     block,
                 },
+                post: Vec::new(),
+                line: i,
+                col: ind,
             });
         }
         self.pos += 1;
@@ -443,6 +522,9 @@ impl Parser {
             pre: Vec::new(),
             key: None,
             value,
+            post: Vec::new(),
+            line: i,
+            col: ind,
         })
     }
 
@@ -557,13 +639,22 @@ impl Parser {
                         cont: Cont::None,
                     });
                 }
+                // Line folding drops the whitespace around line breaks, except a space or
+                // tab escaped in a double-quoted scalar.
+                let trim = |l: &str| -> String {
+                    if b0 == b'"' {
+                        trim_end_escaped(l).to_owned()
+                    } else {
+                        l.trim_end_matches(WS).to_owned()
+                    }
+                };
                 let mut lines = Vec::new();
                 self.continue_until(idx, "an unterminated quoted scalar", |l| {
-                    lines.push(l.trim_matches(WS).to_owned());
+                    lines.push(trim(l.trim_start_matches(WS)));
                     scan_quoted(l.as_bytes(), 0, b0).map(|k| k + 1)
                 })?;
                 Ok(Value::Scalar {
-                    text: t.trim_end_matches(WS).to_owned(),
+                    text: trim(t),
                     trail: None,
                     cont: Cont::Folded(lines),
                 })
@@ -585,7 +676,7 @@ impl Parser {
                     f.feed(l.as_bytes(), 0)
                 })?;
                 Ok(Value::Scalar {
-                    text: t.trim_end_matches(WS).to_owned(),
+                    text: trim_end_escaped(t).to_owned(),
                     trail: None,
                     cont: Cont::Flow {
                         lines,
@@ -609,7 +700,8 @@ impl Parser {
                 }
                 let end = pl + k;
                 let trail = self.trail_of(&t[end..], idx)?;
-                let cont = self.block_scalar(owner, indicator, keep, idx)?;
+                let header = self.lines[idx].len().saturating_sub(t.len()) + pl;
+                let cont = self.block_scalar(owner, indicator, keep, (idx, header))?;
                 Ok(Value::Scalar {
                     text: t[..end].to_owned(),
                     trail,
@@ -670,7 +762,8 @@ impl Parser {
                 text: t.trim_end_matches(WS).to_owned(),
             }));
         }
-        Err(self.err(idx, "text after a quoted scalar or flow collection"))
+        let at = self.lines[idx].len().saturating_sub(t.len());
+        Err(self.err_at(idx, at, "text after a quoted scalar or flow collection"))
     }
 
     /// Continuation lines of a multi-line plain scalar.
@@ -684,7 +777,7 @@ impl Parser {
                 j += 1;
                 continue;
             }
-            if indent(l) as isize <= owner || comment_line(l) {
+            if indent(l) as isize <= owner || comment_line(l) || any_marker(l) {
                 break;
             }
             out.resize(out.len() + blanks, String::new());
@@ -711,7 +804,7 @@ impl Parser {
         owner: isize,
         indicator: Option<usize>,
         keep: bool,
-        idx: usize,
+        (idx, header): (usize, usize),
     ) -> R<Cont> {
         let mut ci: Option<usize> =
             indicator.map(|d| usize::try_from(owner + d as isize).unwrap_or(0));
@@ -723,6 +816,9 @@ impl Parser {
                 continue;
             }
             let li = indent(l);
+            if any_marker(l) {
+                break;
+            }
             match ci {
                 None if li as isize > owner => ci = Some(li),
                 None => break,
@@ -733,8 +829,9 @@ impl Parser {
             end = j;
         }
         if keep && j > end {
-            return Err(self.err(
+            return Err(self.err_at(
                 idx,
+                header,
                 "a block scalar with `+` chomping followed by blank lines (they are its content)",
             ));
         }
@@ -752,4 +849,28 @@ impl Parser {
         self.pos = end;
         Ok(Cont::Literal { lines, indicator })
     }
+}
+
+/// One step inside a quoted scalar of a flow collection: where scanning goes on after byte
+/// `i` (past an escape, a doubled `''`, or the closing quote, which ends the quote and becomes
+/// `prev`); `None` outside quotes.
+pub(super) fn quoted_step(
+    quote: &mut Option<u8>,
+    prev: &mut u8,
+    b: &[u8],
+    i: usize,
+) -> Option<usize> {
+    let q = (*quote)?;
+    let c = b[i];
+    if q == b'"' && c == b'\\' {
+        return Some(i + 2);
+    }
+    if c == q {
+        if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+            return Some(i + 2);
+        }
+        *quote = None;
+        *prev = c;
+    }
+    Some(i + 1)
 }

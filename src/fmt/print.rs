@@ -1,6 +1,6 @@
 //! [`Doc`] → canonical text: blank-line normalisation, then printing with 2-space indentation.
 
-use super::parse::indent;
+use super::parse::{indent, trim_end_escaped};
 use super::tree::{Block, Cont, Doc, Entry, Pre, Trail, Value};
 
 /// Normalises comments and blank lines in place (see the module documentation of `fmt`).
@@ -35,27 +35,26 @@ pub(crate) fn normalize(doc: &mut Doc) {
 
 fn nested(block: &mut Block) {
     for (i, e) in block.entries.iter_mut().enumerate() {
+        if let Value::Block { block: inner, .. } = &mut e.value {
+            nested(inner);
+        }
         // A compact item (`- key: v`, `- - x`) prints its first entry on the dash line, so
-        // that entry's comments go before the dash.
-        if let Value::Block {
-            props: None,
-            trail: None,
-            block: inner,
-        } = &mut e.value
-        {
-            if let Some(first) = inner.entries.first_mut() {
-                if block.seq {
+        // that entry's comments go before the dash (after the inner block is normalised, so
+        // that what moved there from deeper down comes along).
+        if block.seq && e.value.compact() {
+            if let Value::Block { block: inner, .. } = &mut e.value {
+                if let Some(first) = inner.entries.first_mut() {
                     e.pre.append(&mut first.pre);
                 }
             }
-        }
-        if let Value::Block { block: inner, .. } = &mut e.value {
-            nested(inner);
         }
         collapse(&mut e.pre);
         if i == 0 {
             strip_leading_blanks(&mut e.pre);
         }
+        collapse(&mut e.post);
+        strip_leading_blanks(&mut e.post);
+        strip_trailing_blanks(&mut e.post);
     }
     collapse(&mut block.tail);
     strip_trailing_blanks(&mut block.tail);
@@ -109,9 +108,10 @@ fn trail(t: &Option<Trail>) -> String {
 }
 
 impl Printer {
-    /// One line, trailing whitespace removed.
+    /// One line, trailing whitespace removed (but for a space or tab escaped by `\\`, which
+    /// is content in a double-quoted scalar).
     fn line(&mut self, s: &str) {
-        self.out.push_str(s.trim_end_matches([' ', '\t']));
+        self.out.push_str(trim_end_escaped(s));
         self.out.push('\n');
     }
 
@@ -136,6 +136,20 @@ impl Printer {
     /// An entry at column `col`; `lead` is what precedes it on its first line (its
     /// indentation, or the `- ` of a compact item).
     fn entry(&mut self, e: &Entry, col: usize, seq: bool, lead: String) {
+        self.entry_body(e, col, seq, lead);
+        // Comments that belong under the entry: one level deeper, but shallower than a
+        // block scalar's content (which they would otherwise become).
+        let literal = matches!(
+            e.value,
+            Value::Scalar {
+                cont: Cont::Literal { .. },
+                ..
+            }
+        );
+        self.pre(&e.post, col + if literal { 1 } else { 2 });
+    }
+
+    fn entry_body(&mut self, e: &Entry, col: usize, seq: bool, lead: String) {
         if !seq {
             let key = e.key.as_deref().unwrap_or_default();
             self.value(format!("{lead}{key}:"), &e.value, col);
@@ -200,15 +214,20 @@ impl Printer {
                 }
             }
             Cont::Flow { lines, owner } => {
-                let delta = col as isize - *owner as isize;
+                // Each line keeps its column relative to the owning line (a closing bracket
+                // under its key stays under it); a line written left of its owner goes one
+                // column right of it.
                 for l in lines {
                     let t = l.trim_start_matches([' ', '\t']);
                     if t.is_empty() {
                         self.out.push('\n');
                         continue;
                     }
-                    let n = (indent(l) as isize + delta).max(col as isize + 1);
-                    self.line(&format!("{}{t}", spaces(n as usize)));
+                    let n = match indent(l).checked_sub(*owner) {
+                        Some(r) => col + r,
+                        None => col + 1,
+                    };
+                    self.line(&format!("{}{t}", spaces(n)));
                 }
             }
             Cont::Literal { lines, indicator } => {

@@ -41,6 +41,14 @@ pub(crate) struct Entry {
     pub key: Option<String>,
     /// The value.
     pub value: Value,
+    /// Comments after the value indented deeper than the entry (`key:` then `  # - item`):
+    /// they belong to it, move with it, and are printed under it.
+    pub post: Vec<Pre>,
+    /// Source line (0-based) the entry starts on (the dash line for a compact mapping's
+    /// first key).
+    pub line: usize,
+    /// Source column (0-based) of its key or dash.
+    pub col: usize,
 }
 
 /// What follows `key:` or `-`.
@@ -101,8 +109,24 @@ pub(crate) struct Doc {
     pub header: Vec<Pre>,
     /// The root node, if the file has one.
     pub root: Option<Value>,
-    /// Comments after everything else.
+    /// Comments after everything else (and a `...` document end marker).
     pub tail: Vec<Pre>,
+    /// Every full-line comment of the source with its position, in order (for the check that
+    /// comments keep their owner; not printed).
+    pub comment_lines: Vec<CommentAt>,
+    /// Source line (0-based) of a `...` document end marker.
+    pub end_marker: Option<usize>,
+}
+
+/// Where a full-line comment was in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CommentAt {
+    /// 0-based line.
+    pub line: usize,
+    /// Its indentation.
+    pub indent: usize,
+    /// The comment, from `#`.
+    pub text: String,
 }
 
 impl Value {
@@ -116,39 +140,185 @@ impl Value {
     }
 }
 
+/// What a comment belongs to, judged from positions alone (not from where the parser put
+/// it): the formatter must give every comment the same owner in its output.
+///
+/// A full-line comment belongs to the entry after it (`Before`) unless it is indented
+/// deeper than that entry; then it belongs to the deepest entry still open before it that
+/// is indented less than the comment (`After`), e.g. `managed_policies:` with a
+/// commented-out item under it. Comments before the first entry are the header; comments
+/// after everything, at the root's column, the end. Comments before a key of a mapping
+/// that starts on a `- ` line count as before the item (the formatter prints them before
+/// the dash, whichever key comes first).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Owner {
+    /// Before the first entry.
+    Header,
+    /// Before the entry at this path.
+    Before(Vec<String>),
+    /// At the end of a line of the entry at this path.
+    Trail(Vec<String>),
+    /// After the entry at this path, inside or under its value.
+    After(Vec<String>),
+    /// After everything.
+    End,
+}
+
+/// An entry in document order, for [`Doc::owners`].
+struct Flat {
+    line: usize,
+    col: usize,
+    path: Vec<String>,
+    parent: Option<usize>,
+    /// The entry whose path a comment before this one is owned by.
+    before: usize,
+}
+
+fn flatten(
+    block: &Block,
+    path: &[String],
+    parent: Option<usize>,
+    compact: bool,
+    out: &mut Vec<Flat>,
+    trails: &mut Vec<(Owner, String)>,
+) {
+    for (i, e) in block.entries.iter().enumerate() {
+        let mut p = path.to_vec();
+        p.push(e.key.clone().unwrap_or_else(|| format!("[{i}]")));
+        let me = out.len();
+        let before = match parent {
+            Some(x) if compact => out[x].before,
+            _ => me,
+        };
+        out.push(Flat {
+            line: e.line,
+            col: e.col,
+            path: p.clone(),
+            parent,
+            before,
+        });
+        if let Some(t) = e.value.trail() {
+            trails.push((Owner::Trail(p.clone()), t.text.clone()));
+        }
+        if let Value::Block { block: inner, .. } = &e.value {
+            // A sequence item's mapping (or sequence) is printed from the dash line.
+            let compact = block.seq && e.value.compact();
+            flatten(inner, &p, Some(me), compact, out, trails);
+        }
+    }
+}
+
+impl Value {
+    /// The comment on the value's first line.
+    pub fn trail(&self) -> Option<&Trail> {
+        match self {
+            Value::Empty(t) | Value::Block { trail: t, .. } | Value::Scalar { trail: t, .. } => {
+                t.as_ref()
+            }
+        }
+    }
+
+    /// A nested block without properties or comment (printed from the dash line in a
+    /// sequence).
+    pub fn compact(&self) -> bool {
+        matches!(
+            self,
+            Value::Block {
+                props: None,
+                trail: None,
+                ..
+            }
+        )
+    }
+}
+
 impl Doc {
-    /// Every comment in the file, in order (full-line and trailing); for the safety check.
-    pub fn comments(&self) -> Vec<String> {
+    /// Every comment (full-line and at the end of a line) with its [`Owner`]; call on a
+    /// document as parsed (before reordering).
+    pub fn owners(&self) -> Vec<(Owner, String)> {
+        let mut flat = Vec::new();
         let mut out = Vec::new();
-        pre_comments(&self.header, &mut out);
-        if let Some(v) = &self.root {
-            value_comments(v, &mut out);
+        match &self.root {
+            Some(Value::Block { block, .. }) => {
+                flatten(block, &[], None, false, &mut flat, &mut out);
+            }
+            Some(v) => {
+                if let Some(t) = v.trail() {
+                    out.push((Owner::Trail(Vec::new()), t.text.clone()));
+                }
+            }
+            None => {}
         }
-        pre_comments(&self.tail, &mut out);
+        let is_under = |mut n: usize, k: usize| loop {
+            if n == k {
+                return true;
+            }
+            match flat[n].parent {
+                Some(p) => n = p,
+                None => return false,
+            }
+        };
+        // Entries before the comment (`next` is the first entry after it), the open
+        // entries (innermost first), and whether the comments of the current run already
+        // went before the next entry.
+        let mut next = 0;
+        let mut run_of: Option<usize> = None;
+        let mut chain: Vec<usize> = Vec::new();
+        let mut before_mode = false;
+        for c in &self.comment_lines {
+            while next < flat.len() && flat[next].line < c.line {
+                next += 1;
+            }
+            if self.end_marker.is_some_and(|m| c.line > m) {
+                out.push((Owner::End, c.text.clone()));
+                continue;
+            }
+            if next == 0 {
+                out.push((Owner::Header, c.text.clone()));
+                continue;
+            }
+            if run_of != Some(next) {
+                run_of = Some(next);
+                before_mode = false;
+                chain.clear();
+                let mut k = Some(next - 1);
+                while let Some(x) = k {
+                    chain.push(x);
+                    k = flat[x].parent;
+                }
+            }
+            let n = flat.get(next).map(|_| next);
+            let before = |n: usize| Owner::Before(flat[flat[n].before].path.clone());
+            let owner = match n {
+                Some(n) if before_mode || c.indent <= flat[n].col => {
+                    before_mode = true;
+                    before(n)
+                }
+                _ => match chain.iter().position(|&k| flat[k].col < c.indent) {
+                    Some(at) if n.is_some_and(|n| is_under(n, chain[at])) => {
+                        before_mode = true;
+                        before(next)
+                    }
+                    Some(at) => {
+                        chain.drain(..at);
+                        Owner::After(flat[chain[0]].path.clone())
+                    }
+                    None => match n {
+                        Some(n) => {
+                            before_mode = true;
+                            before(n)
+                        }
+                        None => {
+                            // Nothing is open after a comment at the end at the root's
+                            // column.
+                            chain.clear();
+                            Owner::End
+                        }
+                    },
+                },
+            };
+            out.push((owner, c.text.clone()));
+        }
         out
-    }
-}
-
-fn pre_comments(pre: &[Pre], out: &mut Vec<String>) {
-    for p in pre {
-        if let Pre::Comment(c) = p {
-            out.push(c.clone());
-        }
-    }
-}
-
-fn value_comments(v: &Value, out: &mut Vec<String>) {
-    let trail = match v {
-        Value::Empty(t) | Value::Block { trail: t, .. } | Value::Scalar { trail: t, .. } => t,
-    };
-    if let Some(t) = trail {
-        out.push(t.text.clone());
-    }
-    if let Value::Block { block, .. } = v {
-        for e in &block.entries {
-            pre_comments(&e.pre, out);
-            value_comments(&e.value, out);
-        }
-        pre_comments(&block.tail, out);
     }
 }
