@@ -156,8 +156,12 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff); with --dir, write it and one page per subcommand there.
+    Man {
+        /// Folder to write `rolegen.1` and `rolegen-<subcommand>.1` into.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Write a spec from existing IAM definitions (CloudFormation, IAM JSON, Terraform).
     Import {
         /// What the inputs are.
@@ -278,9 +282,17 @@ pub fn main() -> u8 {
             clap_complete::generate(shell, &mut cmd, "rolegen", &mut std::io::stdout());
             OK
         }
-        Command::Man => {
+        Command::Man { dir } => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+            let done = match dir {
+                Some(dir) => std::fs::create_dir_all(&dir)
+                    .and_then(|()| clap_mangen::generate_to(cmd, &dir))
+                    .map(|()| {
+                        let _ = writeln!(err, "wrote the man pages into {}", dir.display());
+                    }),
+                None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout()),
+            };
+            match done {
                 Ok(()) => OK,
                 Err(e) => {
                     let _ = writeln!(err, "error: {e}");

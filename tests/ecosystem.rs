@@ -71,6 +71,22 @@ fn completions_and_man_page() {
     let man = rolegen(&["man"], Path::new("."));
     let man = String::from_utf8_lossy(&man.stdout);
     assert!(man.contains(".TH rolegen 1") && man.contains("build"));
+    // The pages the main page refers to (`rolegen-build(1)`, …) exist with --dir.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(
+        rolegen(&["man", "--dir", d], Path::new(".")).status.code(),
+        Some(0)
+    );
+    for page in [
+        "rolegen.1",
+        "rolegen-build.1",
+        "rolegen-fmt.1",
+        "rolegen-diff.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(text.starts_with(".ie") || text.contains(".TH"), "{page}");
+    }
 }
 
 #[test]
