@@ -106,7 +106,7 @@ fn usage(s: &mut String, m: &Module) {
     s.push_str("## Usage\n\n```hcl\n");
     let _ = writeln!(
         s,
-        "module \"{}\" {{\n  source = \"./modules-out/{}/terraform\"\n",
+        "module \"{}\" {{\n  source = \"./modules-out/{}/terraform\" # where `rolegen build` wrote it\n",
         crate::model::names::snake(&m.name),
         m.name
     );
