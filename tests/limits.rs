@@ -78,3 +78,25 @@ fn a_policy_file_symlink_out_of_the_spec_folder_is_refused() {
     .unwrap();
     assert!(!codes(&spec).contains(&"RG007"));
 }
+
+/// YAML reads at most 1024 characters as an implicit key; a longer one is a syntax error that
+/// says so, rather than a type error about the value.
+#[test]
+fn a_key_over_1024_characters_says_why() {
+    let spec = PathBuf::from("tests/fixtures/regressions/long-condition-key.yaml");
+    let out = compile(std::slice::from_ref(&spec), false, false);
+    let d = out
+        .diagnostics
+        .0
+        .iter()
+        .find(|d| d.rule.code == "RG001")
+        .expect("a YAML syntax error");
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("1024 characters"),
+        "{:?}",
+        d.help
+    );
+}

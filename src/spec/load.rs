@@ -116,10 +116,16 @@ fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
                 .to_owned(),
         )
     } else if syntax {
-        (
-            &rules::YAML_SYNTAX,
-            "fix the YAML syntax at this position (indentation, a missing `:` or an unclosed quote)".to_owned(),
-        )
+        let line = e
+            .location()
+            .and_then(|l| file.text.lines().nth(l.line().saturating_sub(1)));
+        let help = if line.is_some_and(long_key) {
+            "YAML reads at most 1024 characters as a key: shorten the key on this line".to_owned()
+        } else {
+            "fix the YAML syntax at this position (indentation, a missing `:` or an unclosed quote)"
+                .to_owned()
+        };
+        (&rules::YAML_SYNTAX, help)
     } else if let Some(field) = unknown_field(&message) {
         let expected = expected_fields(&message);
         let help = match closest(&field, expected.iter().map(String::as_str)) {
@@ -154,6 +160,16 @@ fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
         help
     };
     Diagnostic::new(rule, message).help(help).at(source)
+}
+
+/// Whether `line` is `key: value` (or `key:`) with a key over YAML's 1024-character limit
+/// for implicit keys, which parsers then do not read as a key at all.
+fn long_key(line: &str) -> bool {
+    let body = line.trim_start().trim_start_matches("- ");
+    let colon = body
+        .find(": ")
+        .or_else(|| body.strip_suffix(':').map(str::len));
+    colon.is_some_and(|i| body[..i].chars().count() > 1024)
 }
 
 fn syntax_error(text: &str) -> bool {
