@@ -846,3 +846,22 @@ roles:
     let r = rejected_or_equivalent("empty-list", spec);
     assert!(r.is_ok(), "{}", r.unwrap_err());
 }
+
+#[test]
+fn catches_a_moved_block_that_does_not_land_on_an_instance() {
+    let (case, _) = switches();
+    for (from, to) in [
+        ("aws_iam_role.worker[0]", "aws_iam_role.worker[1]"),
+        (
+            "to   = aws_iam_role.worker[0]",
+            "to   = aws_iam_role.workers[0]",
+        ),
+    ] {
+        let files = edit(&case.files, "terraform/moved.tf", |t| {
+            t.replacen(from, to, 1)
+        });
+        let parsed = parse(&files).unwrap();
+        let report = must_fail(&case, &parsed);
+        assert!(report.contains("moved"), "{report}");
+    }
+}

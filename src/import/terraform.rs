@@ -207,6 +207,8 @@ impl Tf {
                 )) => {}
                 ("output", _) => outputs.push((*fi, b.line)),
                 ("terraform" | "provider", _) => self.note(&at, "Terraform and provider settings are not imported"),
+                // State moves say nothing about what is granted; rolegen writes its own.
+                ("moved", _) => {}
                 ("locals", _) => self.issue(&at, "local values are not evaluated; uses of `local.…` are reported where they appear"),
                 (kind, Some(ty)) if kind == "resource" || kind == "data" || kind == "module" => {
                     self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"))

@@ -971,12 +971,46 @@ impl TfModule {
         Ok(())
     }
 
+    /// A `moved` block must move `type.name` to `type.name[0]`, a counted resource of the
+    /// module (Terraform checks the same when it plans).
+    fn check_moved(&self, path: &str, b: &Block) -> Result<(), String> {
+        let text = |k: &str| {
+            attr(&b.body, k)
+                .map(|e| e.to_string())
+                .ok_or_else(|| format!("{path}: a `moved` block without `{k}`"))
+        };
+        let (from, to) = (text("from")?, text("to")?);
+        if to != format!("{from}[0]") {
+            return Err(format!(
+                "{path}: moved {from} to {to}, not to its [0] instance"
+            ));
+        }
+        let (ty, name) = from
+            .split_once('.')
+            .ok_or_else(|| format!("{path}: `{from}` is not a resource address"))?;
+        let target = self.blocks.iter().find(|(_, r)| {
+            r.identifier.as_str() == "resource"
+                && label(r, 0) == Some(ty)
+                && label(r, 1) == Some(name)
+        });
+        match target {
+            Some((_, r)) if attr(&r.body, "count").is_some() => Ok(()),
+            Some(_) => Err(format!(
+                "{path}: {from} has no `count`, so {to} does not exist"
+            )),
+            None => Err(format!(
+                "{path}: moved to {to}, which the module does not declare"
+            )),
+        }
+    }
+
     /// Everything the module creates with these inputs, as `{"roles", "policies", "kms_keys"}`.
     pub fn evaluate(&self, inp: &Inputs) -> Result<J, String> {
         let vars = self.variables(inp)?;
         for (path, b) in &self.blocks {
             match b.identifier.as_str() {
                 "terraform" | "variable" | "output" | "data" | "resource" => {}
+                "moved" => self.check_moved(path, b)?,
                 other => return Err(format!("{path}: `{other}` blocks are not supported")),
             }
         }
@@ -985,9 +1019,18 @@ impl TfModule {
         let mut seen = std::collections::BTreeSet::new();
         for (path, b) in &self.blocks {
             let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
-            if b.identifier.as_str() != "terraform"
-                && !seen.insert(format!("{} {}", b.identifier, labels.join(".")))
-            {
+            // Unlabelled blocks (`terraform`, `moved`) may repeat; two moves of one address
+            // would be caught by Terraform, and `check_moved` ties each to its resource.
+            let key = match b.identifier.as_str() {
+                "moved" => format!(
+                    "moved {}",
+                    attr(&b.body, "from")
+                        .map(|e| e.to_string())
+                        .unwrap_or_default()
+                ),
+                _ => format!("{} {}", b.identifier, labels.join(".")),
+            };
+            if b.identifier.as_str() != "terraform" && !seen.insert(key) {
                 return Err(format!(
                     "{path}: duplicate {} block {:?} (Terraform rejects the module)",
                     b.identifier, labels

@@ -14,12 +14,19 @@ pub struct Terraform;
 impl Backend for Terraform {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
         let tf = Tf::new(m);
-        vec![
+        let mut files = vec![
             OutputFile::new("terraform/versions.tf", hcl::write_file(&[versions()])),
             OutputFile::new("terraform/variables.tf", hcl::write_file(&tf.variables())),
             OutputFile::new("terraform/main.tf", tf.main()),
             OutputFile::new("terraform/outputs.tf", tf.outputs()),
-        ]
+        ];
+        let moved = tf.moved();
+        if !moved.is_empty() {
+            let mut text = String::from(MOVED_HEADER);
+            text.push_str(&hcl::write_file(&moved));
+            files.push(OutputFile::new("terraform/moved.tf", text));
+        }
+        files
     }
 }
 
@@ -48,9 +55,13 @@ pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
     ),
 ];
 
+/// Why `moved.tf` exists.
+const MOVED_HEADER: &str = "# Modules rolegen generated before the `create` toggle kept unswitched resources without\n# an index; these blocks move such state to the `[0]` instances (Terraform >= 1.1), so an\n# upgrade changes no role. Addresses that are not in the state are ignored.\n\n";
+
 fn versions() -> Block {
     let mut t = Block::new("terraform", &[]);
-    t.attr("required_version", quote_literal(">= 1.0"));
+    // `moved` blocks (moved.tf) need 1.1.
+    t.attr("required_version", quote_literal(">= 1.1"));
     let mut rp = Block::new("required_providers", &[]);
     rp.attr_expr(
         "aws",
@@ -334,6 +345,43 @@ impl<'a> Tf<'a> {
             b.attr_expr("tags", self.tags(&IndexMap::new()));
             out.push(b);
         }
+    }
+
+    /// `moved` blocks from the unindexed address of every unswitched resource (as modules
+    /// before the `create` toggle wrote them) to its `[0]` instance.
+    fn moved(&self) -> Vec<Block> {
+        let mut addrs: Vec<String> = Vec::new();
+        for p in self.m.policies.values().filter(|p| p.when.is_none()) {
+            addrs.push(format!("aws_iam_policy.{}", p.id.snake()));
+        }
+        for k in self.m.kms_keys.values().filter(|k| k.when.is_none()) {
+            addrs.push(format!("aws_kms_key.{}", k.id.snake()));
+            if k.alias.is_some() {
+                addrs.push(format!("aws_kms_alias.{}", k.id.snake()));
+            }
+        }
+        for r in self.m.roles.values().filter(|r| r.when.is_none()) {
+            let id = r.id.snake();
+            addrs.push(format!("aws_iam_role.{id}"));
+            for p in r.inline.iter().filter(|p| p.when.is_none()) {
+                addrs.push(format!(
+                    "aws_iam_role_policy.{id}_{}",
+                    names::snake(&p.name)
+                ));
+            }
+            if r.instance_profile.is_some() {
+                addrs.push(format!("aws_iam_instance_profile.{id}"));
+            }
+        }
+        addrs
+            .into_iter()
+            .map(|a| {
+                let mut b = Block::new("moved", &[]);
+                b.attr("from", a.clone());
+                b.attr("to", format!("{a}[0]"));
+                b
+            })
+            .collect()
     }
 
     /// Static keys → policy ARNs when the role is created; switched attachments merged in only

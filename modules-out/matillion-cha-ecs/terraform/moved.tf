@@ -1,0 +1,13 @@
+# Modules rolegen generated before the `create` toggle kept unswitched resources without
+# an index; these blocks move such state to the `[0]` instances (Terraform >= 1.1), so an
+# upgrade changes no role. Addresses that are not in the state are ignored.
+
+moved {
+  from = aws_iam_role.task
+  to   = aws_iam_role.task[0]
+}
+
+moved {
+  from = aws_iam_role_policy.task_matillion_agent_minimum
+  to   = aws_iam_role_policy.task_matillion_agent_minimum[0]
+}
