@@ -357,6 +357,21 @@ impl Lowerer<'_> {
                 .into(),
             );
         }
+        if let Some(ParamValue::Number(n)) = &out {
+            // Terraform interpolates a number in its shortest form (`2.0` → `2`, `1e3` →
+            // `1000`) while CloudFormation keeps the text: only the shortest form means the same
+            // in a name, ARN or condition in both.
+            let shortest = n.parse::<f64>().ok().map(|f| f.to_string());
+            if shortest.as_deref() != Some(n.as_str()) {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    path,
+                    format!("the number `{n}` reads differently in the two outputs (Terraform writes it as `{}`)", shortest.as_deref().unwrap_or("?")),
+                    format!("write it as `{}`", shortest.as_deref().unwrap_or("a plain integer")),
+                );
+                return None;
+            }
+        }
         if let Some(ParamValue::List(items)) = &out {
             if items.is_empty() {
                 self.error(&rules::PARAMETER_MISUSE, path, "a list parameter's value must have at least one item".into(), "IAM has no empty value lists, and CloudFormation cannot drop an empty list spliced next to other values; give at least one item".into());

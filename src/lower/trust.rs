@@ -265,12 +265,15 @@ fn suffixed(t: &Template, suffix: &str) -> Template {
     k
 }
 
-/// `StringLike` if any subject holds an IAM wildcard, else `StringEquals` (terraform-aws-iam#200).
+/// `StringLike` if any subject holds an IAM wildcard or a parameter (whose value may hold one:
+/// `StringEquals` would never match `app-*`), else `StringEquals` (terraform-aws-iam#200).
 fn subject_test(subjects: &[Template]) -> ConditionTest {
     let wild = subjects.iter().any(|s| {
-        s.parts
-            .iter()
-            .any(|p| matches!(p, Part::Lit(l) if l.contains('*') || l.contains('?')))
+        s.parts.iter().any(|p| match p {
+            Part::Lit(l) => l.contains('*') || l.contains('?'),
+            Part::Param(_) => true,
+            _ => false,
+        })
     });
     if wild {
         ConditionTest::StringLike

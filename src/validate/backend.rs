@@ -107,6 +107,41 @@ pub(super) fn check(v: &mut Validator) {
                         .collect::<Vec<_>>(),
                     _ => Vec::new(),
                 });
+            // Lists that splice a whole list parameter beside other values: CloudFormation
+            // joins them with `,` and splits again, so a comma in another value splits it too.
+            let mut groups: Vec<(&[Template], &str)> = Vec::new();
+            groups.extend(s.resources.as_deref().map(|r| (r, resource_field)));
+            groups.extend(
+                s.conditions
+                    .iter()
+                    .map(|c| (c.values.as_slice(), "Condition")),
+            );
+            if let Some(Principal::Typed(pm)) = &s.principal {
+                groups.extend(pm.values().map(|v| (v.as_slice(), principal_field)));
+            }
+            for (items, field) in groups {
+                let whole =
+                    |t: &Template| matches!(t.parts.as_slice(), [Part::Param(p)] if is_list(p));
+                if items.len() < 2 || !items.iter().any(whole) {
+                    continue;
+                }
+                for t in items.iter().filter(|t| !whole(t)) {
+                    let lit = t
+                        .parts
+                        .iter()
+                        .any(|p| matches!(p, Part::Lit(l) if l.contains(',')));
+                    let param = t.params().find(|p| {
+                        m.params.get(*p).is_some_and(|x| {
+                            [&x.default, &x.example].into_iter().flatten().any(|val| {
+                                matches!(val, ParamValue::Str(s) | ParamValue::Number(s) if s.contains(','))
+                            })
+                        })
+                    });
+                    if lit || param.is_some() {
+                        v.report(&rules::LIST_IN_STRING, &allows, &s.origin.key(field), format!("`{}` holds a comma and sits in a list beside a whole list parameter; CloudFormation joins such a list with commas and splits it again, so it would become two values", t.display()), "drop the comma, or give the value its own statement".into());
+                    }
+                }
+            }
             for (t, field) in values {
                 let Some(list) = t.params().find(|p| is_list(p)) else {
                     continue;

@@ -12,6 +12,13 @@ pub(super) fn check(v: &mut Validator) {
         for s in &doc.statements {
             let mut allows = scope.allows.clone();
             allows.push(&s.allow);
+            if statement_texts(s).any(|t| {
+                t.parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Lit(l) if l.contains("&{")))
+            }) {
+                v.report(&rules::INVALID_STATEMENT, &allows, &s.origin, "the statement holds `&{`, which the Terraform AWS provider turns into `${` (its own spelling of an IAM policy variable): the two outputs would differ".into(), "write an IAM policy variable as `${aws:username}`".into());
+            }
             for (i, a) in s.actions.iter().enumerate() {
                 if let Some(problem) = action_problem(a) {
                     let at = s
@@ -83,6 +90,19 @@ pub(super) fn check(v: &mut Validator) {
             }
         }
     }
+}
+
+/// Every template of a statement: resources, principals, condition keys and values.
+fn statement_texts(s: &Statement) -> impl Iterator<Item = &Template> {
+    let principals: Vec<&Template> = match &s.principal {
+        Some(Principal::Typed(pm)) => pm.values().flatten().collect(),
+        _ => Vec::new(),
+    };
+    s.resources.iter().flatten().chain(principals).chain(
+        s.conditions
+            .iter()
+            .flat_map(|c| std::iter::once(&c.key).chain(&c.values)),
+    )
 }
 
 /// Documents whose every statement is switched, where some choice of the switches turns the

@@ -111,6 +111,14 @@ pub(super) fn check(v: &mut Validator) {
                 })
                 .collect();
             let at = r.origin.key("tags").key(k);
+            if k.len() >= 4 && k[..4].eq_ignore_ascii_case("aws:") {
+                v.report_key(
+                    &rules::TAG_LIMIT,
+                    &at,
+                    format!("tag key `{k}` starts with `aws:`, which AWS reserves"),
+                    "use a key without the `aws:` prefix".into(),
+                );
+            }
             if let Some(c) = k.chars().find(|c| !tag_char(*c)) {
                 v.report_key(&rules::TAG_LIMIT, &at, format!("tag key `{k}` contains {c:?}; IAM tags allow letters, digits, spaces and _ . : / = + - @"), "remove or replace the character".into());
             }
@@ -149,7 +157,24 @@ pub(super) fn check(v: &mut Validator) {
             );
         }
     }
+    for k in v.m.kms_keys.values() {
+        if k.description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > KMS_DESCRIPTION_MAX)
+        {
+            v.report(
+                &rules::DESCRIPTION_LIMIT,
+                &[&k.allow],
+                &k.origin.key("description"),
+                format!("the key description is over {KMS_DESCRIPTION_MAX} characters; KMS allows {KMS_DESCRIPTION_MAX}"),
+                "shorten it".into(),
+            );
+        }
+    }
 }
+
+/// Longest KMS key description.
+const KMS_DESCRIPTION_MAX: usize = 8192;
 
 fn name(
     v: &mut Validator,

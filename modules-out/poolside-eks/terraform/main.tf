@@ -309,7 +309,7 @@ data "aws_iam_policy_document" "eks_pod_trust" {
       }
 
       condition {
-        test     = "StringEquals"
+        test     = "StringLike"
         variable = "${var.oidc_provider}:sub"
         values   = ["system:serviceaccount:${var.pod_namespace}:${var.pod_service_account}"]
       }
