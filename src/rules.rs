@@ -100,6 +100,10 @@ rules! {
         "The spec exceeds an input limit: file size, nesting depth, number of roles, or YAML aliases.",
         "Hostile or runaway input must fail fast instead of exhausting memory.",
         "A spec of 50 MB, or an alias bomb.\n\nFix: split the spec into modules." }
+    UNUSED_PARAMETER = { "RG011", "unused-parameter", Warning, true, [],
+        "A declared parameter is used by no placeholder and no `when:`.",
+        "It still becomes a Terraform variable and a CloudFormation parameter (cfn-lint W2001) that changes nothing, which misleads whoever sets it; often it is a typo of the name used elsewhere.",
+        "parameters:\n  BucketName: {type: string}\nroles: ...   # no ${BucketName} anywhere\n\nFix: use it, or remove it." }
     INVALID_EFFECT = { "RG101", "invalid-effect", Error, false, [],
         "A statement's `Effect` is not `Allow` or `Deny`.",
         "IAM rejects the policy.",

@@ -111,7 +111,7 @@ pub(super) fn check(v: &mut Validator) {
                 })
                 .collect();
             let at = r.origin.key("tags").key(k);
-            if k.len() >= 4 && k[..4].eq_ignore_ascii_case("aws:") {
+            if k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
                 v.report_key(
                     &rules::TAG_LIMIT,
                     &at,

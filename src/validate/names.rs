@@ -117,3 +117,27 @@ pub(super) fn check(v: &mut Validator) {
         );
     }
 }
+
+/// Parameters that no placeholder and no `when:` uses.
+pub(super) fn unused_parameters(v: &mut Validator) {
+    let m = v.m;
+    let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut templates: Vec<String> = Vec::new();
+    m.visit_templates(|t| templates.extend(t.params().map(|p| p.as_str().to_owned())));
+    used.extend(templates.iter().map(String::as_str));
+    let switches = m.switches();
+    used.extend(switches.iter().map(|s| s.param.as_str()));
+    for p in m
+        .params
+        .values()
+        .filter(|p| !used.contains(p.name.as_str()))
+    {
+        v.report(
+            &rules::UNUSED_PARAMETER,
+            &[],
+            &p.origin,
+            format!("parameter `{}` is not used by any placeholder or `when:`", p.name),
+            "use it, or remove it (it would be a variable and a stack parameter that changes nothing)".into(),
+        );
+    }
+}
