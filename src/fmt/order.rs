@@ -183,20 +183,8 @@ mod tests {
             .unwrap();
         let st = child(doc, "Statement").and_then(items).unwrap();
         let o = order(st, &keys(&["Effect"])).unwrap();
-        assert_eq!(
-            &o[..8],
-            [
-                "Sid",
-                "Effect",
-                "Principal",
-                "NotPrincipal",
-                "Action",
-                "NotAction",
-                "Resource",
-                "NotResource"
-            ]
-        );
-        assert_eq!(&o[8..], ["Condition", "when", "allow"]);
+        assert_eq!(&o[..9], crate::spec::STATEMENT_KEYS);
+        assert_eq!(&o[9..], ["when", "allow"]);
         // A statement written as one mapping (not a list) is ordered the same way.
         let one = child(doc, "Statement").unwrap();
         assert_eq!(order(one, &keys(&["Effect"])).unwrap(), o);

@@ -613,17 +613,7 @@ pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
             return Err(format!("a statement is an object, found {st}"));
         };
         let mut o = Vec::new();
-        for key in [
-            "Sid",
-            "Effect",
-            "Principal",
-            "NotPrincipal",
-            "Action",
-            "NotAction",
-            "Resource",
-            "NotResource",
-            "Condition",
-        ] {
+        for key in crate::spec::STATEMENT_KEYS {
             let Some(x) = sm.get(key) else { continue };
             if key == "Sid" && x.as_str() == Some("") {
                 left_out

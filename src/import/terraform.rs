@@ -1172,17 +1172,7 @@ impl Tf {
                 continue;
             };
             let mut o: Vec<(String, Y)> = Vec::new();
-            for key in [
-                "Sid",
-                "Effect",
-                "Principal",
-                "NotPrincipal",
-                "Action",
-                "NotAction",
-                "Resource",
-                "NotResource",
-                "Condition",
-            ] {
+            for key in crate::spec::STATEMENT_KEYS {
                 let Some(v) = sm.iter().find(|(n, _)| n == key).map(|(_, v)| v) else {
                     continue;
                 };

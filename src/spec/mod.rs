@@ -308,6 +308,20 @@ pub struct PolicyDocumentSpec {
     pub policy_file: Option<String>,
 }
 
+/// The keys of a policy statement in the order AWS writes them (and rolegen's importers and
+/// `rolegen fmt` put them).
+pub const STATEMENT_KEYS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
 /// Condition block: operator → key → values.
 pub type ConditionSpec = IndexMap<String, IndexMap<String, StrList>>;
 

@@ -1851,17 +1851,7 @@ impl<'a> Cx<'a> {
             self.issue(loc, format!("expected a statement, found {}", n.kind()));
             return None;
         };
-        const ORDER: [&str; 9] = [
-            "Sid",
-            "Effect",
-            "Principal",
-            "NotPrincipal",
-            "Action",
-            "NotAction",
-            "Resource",
-            "NotResource",
-            "Condition",
-        ];
+        const ORDER: [&str; 9] = crate::spec::STATEMENT_KEYS;
         let mut out: Vec<(String, Y)> = Vec::new();
         let mut ok = true;
         for key in ORDER {
