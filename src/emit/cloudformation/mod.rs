@@ -21,6 +21,9 @@ const HAS_EXPORT_PREFIX: &str = "HasExportPrefix";
 const DEFAULT_GROUP: &str = "Parameters";
 /// The console group of `ExportPrefix` (shared with spec parameters that name it).
 const EXPORT_GROUP: &str = "Stack outputs";
+/// Values that can go into JSON text unescaped: no `"`, `\` or control character (Java regex,
+/// as CloudFormation's AllowedPattern).
+const JSON_SAFE_PATTERN: &str = "[^\"\\\\\\x00-\\x1f]*";
 /// Longest export name CloudFormation accepts.
 const EXPORT_NAME_MAX: usize = 255;
 
@@ -229,6 +232,15 @@ impl Cfn<'_> {
                 ]),
             )
         });
+        // Parameters CloudFormation inserts into `Fn::Sub` JSON text: a deploy-time value with
+        // `"`, `\` or a control character would break (or change) the document, so the stack
+        // refuses such values unless the spec's own pattern already decides.
+        let mut in_json: HashSet<String> = HashSet::new();
+        for doc in self.documents().filter(|d| policy::needs_json(d)) {
+            visit_doc(doc, &mut |t: &Template| {
+                in_json.extend(t.params().map(|p| p.as_str().to_owned()))
+            });
+        }
         self.m
             .params
             .values()
@@ -252,8 +264,17 @@ impl Cfn<'_> {
                         Node::Seq(vec![Node::str("true"), Node::str("false")]),
                     ));
                 }
-                if let (Some(pat), ParamKind::String) = (&p.pattern, p.kind) {
-                    e.push(("AllowedPattern".into(), Node::str(pat)));
+                // For a CommaDelimitedList, CloudFormation matches every item.
+                match (&p.pattern, p.kind) {
+                    (Some(pat), ParamKind::String | ParamKind::List) => {
+                        e.push(("AllowedPattern".into(), Node::str(pat)));
+                    }
+                    (None, ParamKind::String | ParamKind::List)
+                        if in_json.contains(p.name.as_str()) =>
+                    {
+                        e.push(("AllowedPattern".into(), Node::str(JSON_SAFE_PATTERN)));
+                    }
+                    _ => {}
                 }
                 (p.name.as_str().to_owned(), Node::Map(e))
             })
