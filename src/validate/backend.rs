@@ -17,21 +17,17 @@ const MAX_PARAMETERS: usize = 200;
 fn stack_quotas(v: &mut Validator) {
     let m = v.m;
     let mut resources = 0;
-    let mut outputs = 0;
     for r in m.roles.values() {
         resources += 1 + r.inline.iter().filter(|p| p.when.is_some()).count();
-        outputs += 2;
-        if r.instance_profile.is_some() {
-            resources += 1;
-            outputs += 2;
-        }
+        resources += usize::from(r.instance_profile.is_some());
     }
     resources += m.policies.len();
-    outputs += m.policies.len();
     for k in m.kms_keys.values() {
         resources += 1 + usize::from(k.alias.is_some());
-        outputs += 2;
     }
+    let outputs: usize = crate::emit::cloudformation::output_groups(m)
+        .map(|(_, _, kinds, _)| kinds.len())
+        .sum();
     let parameters =
         m.params.len() + usize::from(crate::emit::cloudformation::longest_export(m).is_some());
     for (what, n, max) in [

@@ -27,22 +27,69 @@ const JSON_SAFE_PATTERN: &str = "[^\"\\\\\\x00-\\x1f]*";
 /// Longest export name CloudFormation accepts.
 const EXPORT_NAME_MAX: usize = 255;
 
-/// The length of the longest output name the stack exports (outputs of unswitched roles,
-/// instance profiles, policies and keys), or `None` when it exports nothing.
-pub fn longest_export(m: &Module) -> Option<usize> {
-    let roles = m.roles.values().filter(|r| r.when.is_none()).map(|r| {
-        let suffix = if r.instance_profile.is_some() {
-            "InstanceProfileName"
+/// One kind of output: name suffix (after the resource's logical id), suffix of the resource
+/// it reads, the `!GetAtt` attribute (`None`: `!Ref`), and its description (`{}`: the spec key).
+type OutputKind = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+);
+
+/// A role's outputs; the last two only when it has an instance profile.
+const ROLE_OUTPUTS: [OutputKind; 4] = [
+    ("Arn", "", Some("Arn"), "ARN of the {} role."),
+    ("Name", "", None, "Name of the {} role."),
+    (
+        "InstanceProfileArn",
+        "InstanceProfile",
+        Some("Arn"),
+        "ARN of the {} instance profile.",
+    ),
+    (
+        "InstanceProfileName",
+        "InstanceProfile",
+        None,
+        "Name of the {} instance profile.",
+    ),
+];
+const POLICY_OUTPUTS: [OutputKind; 1] = [("PolicyArn", "", None, "ARN of the {} managed policy.")];
+const KEY_OUTPUTS: [OutputKind; 2] = [
+    ("KeyArn", "", Some("Arn"), "ARN of the {} KMS key."),
+    ("KeyId", "", None, "Id of the {} KMS key."),
+];
+
+/// The stack's outputs, resource by resource in output order: the resource's logical id, its
+/// spec key, its kinds of output and its switch. The Outputs section, the export-name bound
+/// and the quota check all read this one list.
+pub fn output_groups(
+    m: &Module,
+) -> impl Iterator<Item = (String, &str, &'static [OutputKind], &Option<Switch>)> {
+    let roles = m.roles.values().map(|r| {
+        let kinds: &'static [OutputKind] = if r.instance_profile.is_some() {
+            &ROLE_OUTPUTS
         } else {
-            "Name"
+            &ROLE_OUTPUTS[..2]
         };
-        r.id.pascal().len() + suffix.len()
+        (r.id.pascal(), r.id.as_str(), kinds, &r.when)
     });
-    let policies = m.policies.values().filter(|p| p.when.is_none());
-    let keys = m.kms_keys.values().filter(|k| k.when.is_none());
-    roles
-        .chain(policies.map(|p| p.id.pascal().len() + "PolicyArn".len()))
-        .chain(keys.map(|k| k.id.pascal().len() + "KeyArn".len()))
+    let policies = m.policies.values().map(|p| {
+        let kinds: &'static [OutputKind] = &POLICY_OUTPUTS;
+        (p.id.pascal(), p.id.as_str(), kinds, &p.when)
+    });
+    let keys = m.kms_keys.values().map(|k| {
+        let kinds: &'static [OutputKind] = &KEY_OUTPUTS;
+        (k.id.pascal(), k.id.as_str(), kinds, &k.when)
+    });
+    roles.chain(policies).chain(keys)
+}
+
+/// The length of the longest output name the stack exports (outputs of unswitched
+/// resources), or `None` when it exports nothing.
+pub fn longest_export(m: &Module) -> Option<usize> {
+    output_groups(m)
+        .filter(|(_, _, _, when)| when.is_none())
+        .flat_map(|(id, _, kinds, _)| kinds.iter().map(move |k| id.len() + k.0.len()))
         .max()
 }
 
@@ -608,58 +655,20 @@ impl Cfn<'_> {
             e.push(("Export".into(), Node::map(vec![("Name", export)])));
             out.push((name, Node::Map(e)));
         };
-        for r in self.m.roles.values() {
-            let id = r.id.pascal();
-            output(
-                format!("{id}Arn"),
-                format!("ARN of the {} role.", r.id),
-                Node::Tag("!GetAtt", format!("{id}.Arn")),
-                &r.when,
-            );
-            output(
-                format!("{id}Name"),
-                format!("Name of the {} role.", r.id),
-                Node::reference(&id),
-                &r.when,
-            );
-            if r.instance_profile.is_some() {
+        for (id, key, kinds, when) in output_groups(self.m) {
+            for &(suffix, resource, attribute, what) in kinds {
+                let target = format!("{id}{resource}");
+                let value = match attribute {
+                    Some(a) => Node::Tag("!GetAtt", format!("{target}.{a}")),
+                    None => Node::reference(target),
+                };
                 output(
-                    format!("{id}InstanceProfileArn"),
-                    format!("ARN of the {} instance profile.", r.id),
-                    Node::Tag("!GetAtt", format!("{id}InstanceProfile.Arn")),
-                    &r.when,
-                );
-                output(
-                    format!("{id}InstanceProfileName"),
-                    format!("Name of the {} instance profile.", r.id),
-                    Node::reference(format!("{id}InstanceProfile")),
-                    &r.when,
+                    format!("{id}{suffix}"),
+                    what.replace("{}", key),
+                    value,
+                    when,
                 );
             }
-        }
-        for p in self.m.policies.values() {
-            let id = p.id.pascal();
-            output(
-                format!("{id}PolicyArn"),
-                format!("ARN of the {} managed policy.", p.id),
-                Node::reference(&id),
-                &p.when,
-            );
-        }
-        for k in self.m.kms_keys.values() {
-            let id = k.id.pascal();
-            output(
-                format!("{id}KeyArn"),
-                format!("ARN of the {} KMS key.", k.id),
-                Node::Tag("!GetAtt", format!("{id}.Arn")),
-                &k.when,
-            );
-            output(
-                format!("{id}KeyId"),
-                format!("Id of the {} KMS key.", k.id),
-                Node::reference(&id),
-                &k.when,
-            );
         }
     }
 }
