@@ -31,6 +31,50 @@ fn err(ctx: &str, p: &Path, e: io::Error) -> WriteError {
     WriteError(format!("{ctx} {}: {e}", p.display()))
 }
 
+/// Replaces one file's contents so that a reader sees the old or the new bytes, never a
+/// mix: a temporary file beside it, then a rename. A symlink is followed (the file it
+/// points to is rewritten, the link stays) and an existing file keeps its permissions.
+///
+/// A target that exists but is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is
+/// written in place instead: renaming over it would replace the device with a plain file
+/// — run as root, `--out /dev/null` would otherwise turn the machine's `/dev/null` into a
+/// file that every later reader of "nothing" reads back.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let target = match fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is a folder, not a file",
+            ))
+        }
+        Ok(m) if !m.is_file() => {
+            return fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(bytes));
+        }
+        Ok(_) => Some(fs::canonicalize(path)?),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let target = target.unwrap_or_else(|| path.to_path_buf());
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rolegen-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(m) = fs::metadata(&target) {
+        tmp.as_file().set_permissions(m.permissions())?;
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// The files of a module plus its manifest.
 pub fn with_manifest(mut files: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut m = String::from(MANIFEST_HEADER);

@@ -317,22 +317,6 @@ fn read(p: &Path) -> Result<String, String> {
     })
 }
 
-/// Replaces `path`'s contents atomically (a temporary file beside it, then a rename),
-/// keeping its permissions; a symlink is followed and the file it points to rewritten.
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rolegen-fmt-")
-        .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    let perms = std::fs::metadata(&target)?.permissions();
-    tmp.as_file().set_permissions(perms)?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// The rule a refusal of `fmt` is reported under (it is not a finding of the spec: the
 /// file is valid, `fmt` only does not rewrite it).
 static UNSUPPORTED: Rule = Rule {
@@ -499,7 +483,7 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
         if t == f {
             continue;
         }
-        if let Err(e) = write_atomic(p, f) {
+        if let Err(e) = crate::out::replace_file(p, f.as_bytes()) {
             let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
             return INPUT_ERROR;
         }

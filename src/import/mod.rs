@@ -370,7 +370,7 @@ pub fn run(
     }
     match out {
         Some(p) => {
-            if let Err(e) = write_atomic(p, &imported.spec) {
+            if let Err(e) = crate::out::replace_file(p, imported.spec.as_bytes()) {
                 let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
                 return crate::cli::INPUT_ERROR;
             }
@@ -440,17 +440,6 @@ fn diag_message(d: &crate::diagnostics::Diagnostic) -> (String, Option<(usize, u
         format!("{} {}", d.rule.code, d.message),
         d.source.as_ref().map(|s| (s.span.line, s.span.column)),
     )
-}
-
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]
