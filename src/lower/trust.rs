@@ -10,6 +10,15 @@ use indexmap::IndexMap;
 
 const AUD_STS: &str = "sts.amazonaws.com";
 const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
+/// The global AWS sign-in endpoint of each partition (`aws`, `aws-us-gov`, `aws-cn`): the
+/// `SAML:aud` of an assertion posted to it. All three by default, so one module works in
+/// every partition: an assertion for one partition's sign-in can never assume another
+/// partition's role, so the other two values widen nothing.
+const SAML_AUDIENCES: [&str; 3] = [
+    "https://signin.aws.amazon.com/saml",
+    "https://signin.amazonaws-us-gov.com/saml",
+    "https://signin.amazonaws.cn/saml",
+];
 
 impl Lowerer<'_> {
     pub(crate) fn trust(&mut self, r: &RoleSpec, path: &YamlPath) -> PolicyDocument {
@@ -88,6 +97,14 @@ impl Lowerer<'_> {
                 &path.key("source_account"),
                 "`source_account` belongs to a `service` entry".into(),
                 "move it next to `service:`".into(),
+            );
+        }
+        if t.saml_audience.is_some() && t.saml.is_none() {
+            self.error(
+                &rules::WRONG_TYPE,
+                &path.key("saml_audience"),
+                "`saml_audience` belongs to a `saml` entry".into(),
+                "move it next to `saml:`".into(),
             );
         }
         if let Some(raw) = &t.statement {
@@ -211,10 +228,14 @@ impl Lowerer<'_> {
         } else {
             let saml = t.saml.as_deref().unwrap_or_default();
             let arn = self.template(saml, Ctx::Item, &path.key("saml"));
+            let audience = match &t.saml_audience {
+                Some(list) => self.values(list, &path.key("saml_audience")),
+                None => SAML_AUDIENCES.into_iter().map(Template::lit).collect(),
+            };
             conditions.push(cond(
                 ConditionTest::StringEquals,
                 Template::lit("SAML:aud"),
-                vec![Template::lit("https://signin.aws.amazon.com/saml")],
+                audience,
             ));
             (
                 PrincipalType::Federated,

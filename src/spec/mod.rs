@@ -226,6 +226,11 @@ pub struct TrustSpec {
     /// SAML federation: the SAML provider ARN.
     #[serde(default)]
     pub saml: Option<String>,
+    /// With `saml`: the sign-in endpoints accepted as `SAML:aud` (a regional one such as
+    /// `https://us-east-1.signin.aws.amazon.com/saml`); default: the global endpoint of every
+    /// partition (`aws`, `aws-us-gov`, `aws-cn`), so the role works wherever it is deployed.
+    #[serde(default)]
+    pub saml_audience: Option<StrList>,
     /// A raw trust statement in the AWS grammar.
     #[serde(default)]
     pub statement: Option<Box<StatementSpec>>,
