@@ -265,3 +265,48 @@ fn findings_scale_linearly() {
         s
     });
 }
+
+/// A spec of 512 roles or more is lowered in two halves on two threads: the roles and the
+/// diagnostics must come out as one pass makes them, in spec order (errors in both halves and
+/// on both sides of the split).
+#[test]
+fn roles_lowered_in_two_halves_keep_spec_order() {
+    let bad = [3usize, 349, 350, 351, 699];
+    let text = |bad: &[usize]| {
+        let mut s = String::from("module: halves\nroles:\n");
+        for i in 0..700 {
+            let name = if bad.contains(&i) {
+                format!("${{Missing{i}}}-r")
+            } else {
+                format!("r-{i}")
+            };
+            s.push_str(&format!(
+                "  r{i}:\n    name: {name}\n    trust:\n      - service: [ec2.amazonaws.com]\n"
+            ));
+        }
+        s
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("halves.yaml");
+    std::fs::write(&spec, text(&bad)).unwrap();
+    let out = rolegen::build::compile(std::slice::from_ref(&spec), false, false);
+    let messages: Vec<&str> = out
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    let expected: Vec<String> = bad
+        .iter()
+        .map(|i| format!("`${{Missing{i}}}` is not a declared parameter"))
+        .collect();
+    assert_eq!(messages, expected);
+    // Without errors, the module's roles keep the spec's order.
+    std::fs::write(&spec, text(&[])).unwrap();
+    let mut out = rolegen::build::compile(std::slice::from_ref(&spec), false, false);
+    assert!(!out.diagnostics.has_errors());
+    let module = out.modules.remove(0).module;
+    let ids: Vec<String> = module.roles.keys().map(|k| k.0.clone()).collect();
+    let want: Vec<String> = (0..700).map(|i| format!("r{i}")).collect();
+    assert_eq!(ids, want);
+}

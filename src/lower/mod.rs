@@ -129,13 +129,7 @@ impl Lowerer<'_> {
         self.parameters(spec, &root.key("parameters"));
         let allow = self.allow(&spec.allow, &root.key("allow"));
         let policies = self.managed_policies(spec, &root.key("policies"));
-        let mut roles = IndexMap::with_capacity(spec.roles.len());
-        for (key, r) in &spec.roles {
-            let path = root.key("roles").key(key);
-            self.check_key(key, &path);
-            let role = self.role(key, r, &path, &policies);
-            roles.insert(role.id.clone(), role);
-        }
+        let roles = self.roles(spec, &root, &policies);
         let mut kms_keys = IndexMap::new();
         for (key, k) in &spec.kms_keys {
             let path = root.key("kms_keys").key(key);
@@ -183,6 +177,59 @@ impl Lowerer<'_> {
             allow,
             source,
         }
+    }
+
+    /// Every role, in spec order. A large spec is lowered in two halves on two threads,
+    /// each with its own diagnostics, put together in order: the same roles and the same
+    /// diagnostics in the same order as one pass.
+    fn roles(
+        &mut self,
+        spec: &Spec,
+        root: &YamlPath,
+        policies: &IndexMap<PolicyId, ManagedPolicy>,
+    ) -> IndexMap<RoleId, Role> {
+        /// Below this many roles a thread costs more than it saves.
+        const PARALLEL_FROM: usize = 512;
+        let entries: Vec<(&String, &RoleSpec)> = spec.roles.iter().collect();
+        let lower_part = |l: &mut Lowerer, part: &[(&String, &RoleSpec)]| -> Vec<Role> {
+            part.iter()
+                .map(|(key, r)| {
+                    let path = root.key("roles").key(key);
+                    l.check_key(key, &path);
+                    l.role(key, r, &path, policies)
+                })
+                .collect()
+        };
+        let (first, second) = if entries.len() >= PARALLEL_FROM
+            && std::thread::available_parallelism().map_or(1, |n| n.get()) > 1
+        {
+            let half = entries.len() / 2;
+            let mut other = Lowerer {
+                file: self.file,
+                dir: self.dir.clone(),
+                params: self.params.clone(),
+                diags: Vec::new(),
+            };
+            let (first, second) = std::thread::scope(|s| {
+                let later = s.spawn(|| lower_part(&mut other, &entries[half..]));
+                let first = lower_part(self, &entries[..half]);
+                (first, later.join())
+            });
+            match second {
+                Ok(second) => {
+                    self.diags.append(&mut other.diags);
+                    (first, second)
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        } else {
+            (lower_part(self, &entries), Vec::new())
+        };
+        let mut roles = IndexMap::with_capacity(entries.len());
+        for role in first.into_iter().chain(second) {
+            roles.insert(role.id.clone(), role);
+        }
+        roles
     }
 
     fn check_key(&mut self, key: &str, path: &YamlPath) {
