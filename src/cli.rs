@@ -2,6 +2,7 @@
 
 use crate::build::{compile, discover, Outcome};
 use crate::diagnostics::render;
+use crate::emit::OutputFile;
 use crate::out::{self, Drift};
 use crate::rules;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -378,31 +379,31 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
             INPUT_ERROR
         };
     }
-    for c in &outcome.modules {
-        if let Err(e) = out::write_module(out_dir, &c.module.name, &c.files) {
+    let modules: Vec<(&str, &[OutputFile])> = outcome
+        .modules
+        .iter()
+        .map(|c| (c.module.name.as_str(), c.files.as_slice()))
+        .collect();
+    // Every spec of the folder was compiled: module folders none of them generates are stale.
+    match out::write_modules(out_dir, &modules, inputs.files.is_empty()) {
+        Ok(written) => {
+            for (dir, kept) in written.removed {
+                let _ = match kept {
+                    0 => writeln!(err, "removed {} (its spec is gone)", dir.display()),
+                    n => writeln!(
+                        err,
+                        "removed the generated files of {} (its spec is gone); kept {n} file(s) rolegen did not write",
+                        dir.display()
+                    ),
+                };
+            }
+            for w in written.warnings {
+                let _ = writeln!(err, "warning: {w}");
+            }
+        }
+        Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return INPUT_ERROR;
-        }
-    }
-    if inputs.files.is_empty() {
-        let current: Vec<&str> = outcome
-            .modules
-            .iter()
-            .map(|c| c.module.name.as_str())
-            .collect();
-        for stale in out::owned_modules(out_dir)
-            .into_iter()
-            .filter(|m| !current.contains(&m.as_str()))
-        {
-            if let Err(e) = out::remove_module(out_dir, &stale) {
-                let _ = writeln!(err, "error: {e}");
-                return INPUT_ERROR;
-            }
-            let _ = writeln!(
-                err,
-                "removed {} (its spec is gone)",
-                out_dir.join(&stale).display()
-            );
         }
     }
     let roles: usize = outcome.modules.iter().map(|c| c.module.roles.len()).sum();
@@ -440,45 +441,35 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
         report(&outcome, Format::Human, err);
         return INPUT_ERROR;
     }
-    let mut drifted = 0;
-    let stdout = &mut std::io::stdout();
-    for c in &outcome.modules {
-        for d in out::check_module(out_dir, &c.module.name, &c.files) {
-            drifted += 1;
-            match d {
-                Drift::Missing(p) => {
-                    let _ = writeln!(stdout, "missing: {} (would be created)", p.display());
-                }
-                Drift::Stale(p) => {
-                    let _ = writeln!(
-                        stdout,
-                        "stale: {} (no longer generated; would be removed)",
-                        p.display()
-                    );
-                }
-                Drift::Changed(p, diff) => {
-                    let _ = writeln!(stdout, "changed: {}\n{diff}", p.display());
-                }
-            }
+    let modules: Vec<(&str, &[OutputFile])> = outcome
+        .modules
+        .iter()
+        .map(|c| (c.module.name.as_str(), c.files.as_slice()))
+        .collect();
+    let drift = match out::check_modules(out_dir, &modules, inputs.files.is_empty()) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return INPUT_ERROR;
         }
-    }
-    if inputs.files.is_empty() {
-        let current: Vec<&str> = outcome
-            .modules
-            .iter()
-            .map(|c| c.module.name.as_str())
-            .collect();
-        for stale in out::owned_modules(out_dir)
-            .into_iter()
-            .filter(|m| !current.contains(&m.as_str()))
-        {
-            drifted += 1;
-            let _ = writeln!(
+    };
+    let drifted = drift.len();
+    let stdout = &mut std::io::stdout();
+    for d in drift {
+        let _ = match d {
+            Drift::Missing(p) => writeln!(stdout, "missing: {} (would be created)", p.display()),
+            Drift::Stale(p) => writeln!(
+                stdout,
+                "stale: {} (no longer generated; would be removed)",
+                p.display()
+            ),
+            Drift::StaleModule(p) => writeln!(
                 stdout,
                 "stale: {} (no spec generates this module)",
-                out_dir.join(stale).display()
-            );
-        }
+                p.display()
+            ),
+            Drift::Changed(p, diff) => writeln!(stdout, "changed: {}\n{diff}", p.display()),
+        };
     }
     if drifted > 0 {
         let _ = writeln!(err, "error: {drifted} file(s) differ from the specs; run `rolegen build` and commit the result");

@@ -177,3 +177,259 @@ fn import_into_a_special_file_leaves_it_in_place() {
     let spec = String::from_utf8(reader.join().unwrap()).unwrap();
     assert!(spec.contains("module: m\n"), "{spec}");
 }
+
+/// A project folder with `specs/<name>.yaml` for each name (one small role each), built once.
+fn project(names: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("specs")).unwrap();
+    for n in names {
+        write_spec(dir.path(), n, "a");
+    }
+    let o = run(dir.path(), &["build"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    dir
+}
+
+fn write_spec(root: &Path, module: &str, bucket: &str) {
+    fs::write(
+        root.join(format!("specs/{module}.yaml")),
+        format!("module: {module}\nroles:\n  task:\n    name: {module}-task\n    trust:\n      - service: [ecs-tasks.amazonaws.com]\n        source_account: true\n    inline_policies:\n      p:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:${{AWS::Partition}}:s3:::{bucket}/*\n"),
+    )
+    .unwrap();
+}
+
+fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+/// Removing a module whose spec is gone deletes only its generated files, and never through
+/// a symbolic link, whatever its manifest lists.
+#[test]
+fn removing_a_stale_module_never_follows_links() {
+    let p = project(&["app"]);
+    let root = p.path();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("data.txt"), "precious").unwrap();
+    let gone = root.join("modules-out/gone");
+    fs::create_dir_all(&gone).unwrap();
+    std::os::unix::fs::symlink(outside.path(), gone.join("docs")).unwrap();
+    fs::write(gone.join("generated.tf"), "x").unwrap();
+    fs::write(gone.join("NOTES.md"), "mine").unwrap();
+    fs::write(
+        gone.join(".rolegen-manifest"),
+        "# list\ngenerated.tf\ndocs/data.txt\n../x\n",
+    )
+    .unwrap();
+    let o = run(root, &["build"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(outside.path().join("data.txt")).unwrap(),
+        "precious"
+    );
+    assert!(!gone.join("generated.tf").exists());
+    assert!(gone.join("NOTES.md").exists());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("kept 2 file(s) rolegen did not write"),
+        "{stderr}"
+    );
+    // A module folder that is itself a link is never listed as rolegen's.
+    let linked = root.join("modules-out/linked");
+    fs::create_dir_all(outside.path().join("m")).unwrap();
+    fs::write(outside.path().join("m/.rolegen-manifest"), "#\nkeep.tf\n").unwrap();
+    fs::write(outside.path().join("m/keep.tf"), "x").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("m"), &linked).unwrap();
+    assert_eq!(run(root, &["build"]).status.code(), Some(0));
+    assert!(outside.path().join("m/keep.tf").exists());
+}
+
+/// User entries in a module folder survive a rebuild as they were: links stay links (also to
+/// folders, also dangling), FIFOs stay FIFOs (and do not hang the build), empty folders stay,
+/// files keep their inode and time (hard-linked, not copied).
+#[test]
+fn a_rebuild_keeps_user_entries_as_they_are() {
+    use std::os::unix::fs::MetadataExt;
+    let p = project(&["app"]);
+    let root = p.path();
+    let m = root.join("modules-out/app");
+    fs::create_dir_all(root.join("common/cache")).unwrap();
+    fs::write(root.join("common/providers.tf"), "# shared\n").unwrap();
+    std::os::unix::fs::symlink(
+        "../../../common/providers.tf",
+        m.join("terraform/providers.tf"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../../common/cache", m.join("cache")).unwrap();
+    std::os::unix::fs::symlink("nowhere", m.join("dangling")).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(m.join("pipe"))
+        .status()
+        .unwrap()
+        .success());
+    fs::create_dir_all(m.join("terraform/.terraform/providers")).unwrap();
+    fs::write(m.join("NOTES.md"), "mine").unwrap();
+    let before = fs::metadata(m.join("NOTES.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    write_spec(root, "app", "b");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .arg("build")
+        .current_dir(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    while child.try_wait().unwrap().is_none() {
+        assert!(waited < 200, "the build hangs");
+        std::thread::sleep(Duration::from_millis(50));
+        waited += 1;
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(fs::read_to_string(m.join("terraform/main.tf"))
+        .unwrap()
+        .contains(":::b/*"));
+    let link = |p: &str| {
+        fs::symlink_metadata(m.join(p))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    };
+    assert!(link("terraform/providers.tf") && link("cache") && link("dangling"));
+    assert_eq!(
+        fs::read_link(m.join("dangling")).unwrap(),
+        Path::new("nowhere")
+    );
+    assert!(is_fifo(&m.join("pipe")));
+    assert!(m.join("terraform/.terraform/providers").is_dir());
+    let after = fs::metadata(m.join("NOTES.md")).unwrap();
+    assert_eq!((after.ino(), after.mtime()), (before.ino(), before.mtime()));
+    assert_eq!(run(root, &["check"]).status.code(), Some(0));
+}
+
+/// Builds running at the same time take turns: every one succeeds and user files survive.
+#[test]
+fn concurrent_builds_take_turns() {
+    let p = project(&["aaa", "aaa-x"]);
+    let root = p.path();
+    fs::write(root.join("modules-out/aaa/NOTES.md"), "mine").unwrap();
+    for round in 0..3 {
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_rolegen"))
+                    .arg("build")
+                    .current_dir(root)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        assert_eq!(
+            fs::read_to_string(root.join("modules-out/aaa/NOTES.md")).unwrap(),
+            "mine"
+        );
+    }
+    let names: Vec<String> = fs::read_dir(root.join("modules-out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".rolegen-")),
+        "{names:?}"
+    );
+    assert_eq!(run(root, &["check"]).status.code(), Some(0));
+}
+
+/// A build refused for one module writes none: every target is checked first.
+#[test]
+fn a_refused_build_writes_no_module() {
+    let p = project(&["aaa", "zzz"]);
+    let root = p.path();
+    let before = snapshot(&root.join("modules-out"));
+    fs::remove_file(root.join("modules-out/zzz/.rolegen-manifest")).unwrap();
+    let before_zzz = snapshot(&root.join("modules-out"));
+    write_spec(root, "aaa", "changed");
+    write_spec(root, "zzz", "changed");
+    let o = run(root, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("was not written by rolegen"));
+    assert_eq!(snapshot(&root.join("modules-out")), before_zzz);
+    assert_ne!(before, before_zzz);
+}
+
+/// What a killed build leaves behind is neither drift nor a module, and the next build clears
+/// it; a manifest that is not text is an error, not a missing manifest.
+#[test]
+fn leftovers_and_broken_manifests() {
+    let p = project(&["aaa"]);
+    let root = p.path();
+    let out = root.join("modules-out");
+    fs::create_dir_all(out.join(".rolegen-new-aaa-Ab12Cd/terraform")).unwrap();
+    fs::write(out.join(".rolegen-new-aaa-Ab12Cd/.rolegen-manifest"), "#\n").unwrap();
+    fs::create_dir_all(out.join(".rolegen-old-aaa")).unwrap();
+    fs::write(out.join(".rolegen-old-aaa/.rolegen-manifest"), "#\n").unwrap();
+    let o = run(root, &["check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(run(root, &["build"]).status.code(), Some(0));
+    assert!(!out.join(".rolegen-new-aaa-Ab12Cd").exists());
+    assert!(!out.join(".rolegen-old-aaa").exists());
+    // Not UTF-8: an error naming the manifest, for build and check alike.
+    fs::write(out.join("aaa/.rolegen-manifest"), b"#\xff\nREADME.md\n").unwrap();
+    for cmd in ["build", "check"] {
+        let o = run(root, &[cmd]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("is not UTF-8"),
+            "{cmd}"
+        );
+    }
+}
+
+/// An `--out` that is a file, and a module folder that is a link, are errors (exit 2).
+#[test]
+fn outputs_rolegen_cannot_use_are_errors() {
+    let p = project(&["aaa"]);
+    let root = p.path();
+    fs::write(root.join("afile"), "x").unwrap();
+    let o = run(root, &["check", "--out", "afile"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a folder"));
+    let real = root.join("elsewhere");
+    fs::rename(root.join("modules-out/aaa"), &real).unwrap();
+    std::os::unix::fs::symlink(&real, root.join("modules-out/aaa")).unwrap();
+    let o = run(root, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a symbolic link"));
+}
