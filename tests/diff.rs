@@ -451,3 +451,163 @@ fn git_revisions() {
     let both = ["diff", "a.yaml", "b.yaml", "--missing-as-empty"];
     assert_eq!(code(&rolegen(&both, d)), 2);
 }
+
+const MFA: &str = "            Condition:\n              Bool:\n                aws:MultiFactorAuthPresent: \"true\"\n";
+
+#[test]
+fn a_grant_inside_an_old_resource_without_its_condition_widens() {
+    let old = spec(
+        TRUST,
+        &stmt("[s3:GetObject]", "arn:aws:s3:::bucket/*", MFA),
+        "",
+    );
+    let new = spec(
+        TRUST,
+        &format!(
+            "{}{}",
+            stmt("[s3:GetObject]", "arn:aws:s3:::bucket/*", MFA),
+            stmt("[s3:GetObject]", "arn:aws:s3:::bucket/secrets/*", "")
+        ),
+        "",
+    );
+    let r = report(&old, &new);
+    assert!(r.widens, "{r:#?}");
+    let c = changes(&r, "condition_relaxed");
+    assert_eq!(c.len(), 1, "{r:#?}");
+    assert_eq!(c[0].resources, ["arn:aws:s3:::bucket/secrets/*"]);
+    assert_eq!(c[0].was, ["arn:aws:s3:::bucket/*"]);
+    assert_eq!(c[0].actions, ["s3:GetObject"]);
+    assert!(c[0]
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("Bool aws:MultiFactorAuthPresent removed"));
+    assert!(c[0].widens);
+    // The same grant under the same (or a stricter) condition is covered.
+    let stricter = spec(
+        TRUST,
+        &format!(
+            "{}{}",
+            stmt("[s3:GetObject]", "arn:aws:s3:::bucket/*", MFA),
+            stmt(
+                "[s3:GetObject]",
+                "arn:aws:s3:::bucket/secrets/*",
+                &format!("{MFA}              StringEquals:\n                aws:RequestedRegion: [eu-west-1]\n")
+            )
+        ),
+        "",
+    );
+    let r = report(&old, &stricter);
+    assert!(!r.widens, "{r:#?}");
+    // Narrowing checks conditions too: the old unconditional grant inside is gone when
+    // only a conditioned one remains.
+    let r = report(&new, &old);
+    assert!(!r.widens);
+    let t = changes(&r, "condition_tightened");
+    assert_eq!(t.len(), 1, "{r:#?}");
+    assert_eq!(t[0].resources, ["arn:aws:s3:::bucket/secrets/*"]);
+    // The binary agrees: --fail-on-widen exits 1.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("old.yaml"), &old).unwrap();
+    fs::write(dir.path().join("new.yaml"), &new).unwrap();
+    let o = rolegen(
+        &["diff", "old.yaml", "new.yaml", "--fail-on-widen"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("condition relaxed"));
+}
+
+#[test]
+fn resource_widened_and_condition_relaxed_are_both_shown() {
+    let old = spec(
+        TRUST,
+        &stmt("[s3:GetObject]", "arn:aws:s3:::b/logs/*", MFA),
+        "",
+    );
+    let new = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    let r = report(&old, &new);
+    let w = changes(&r, "resource_widened");
+    assert_eq!(w.len(), 1, "{r:#?}");
+    assert_eq!(w[0].was, ["arn:aws:s3:::b/logs/*"]);
+    let c = changes(&r, "condition_relaxed");
+    assert_eq!(c.len(), 1, "{r:#?}");
+    assert!(c[0].detail.as_deref().unwrap().contains("removed"));
+    // Only the resource: no condition change.
+    let new = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", MFA), "");
+    let r = report(&old, &new);
+    assert_eq!(changes(&r, "resource_widened").len(), 1);
+    assert!(changes(&r, "condition_relaxed").is_empty(), "{r:#?}");
+}
+
+#[test]
+fn not_resource_containment_runs_the_other_way() {
+    let not = |r: &str| {
+        spec(
+            TRUST,
+            &format!("          - Effect: Allow\n            Action: [s3:GetObject]\n            NotResource: \"{r}\"\n"),
+            "",
+        )
+    };
+    // The exclusion shrank: more is granted.
+    let r = report(
+        &not("arn:aws:s3:::secret/*"),
+        &not("arn:aws:s3:::secret/keys/*"),
+    );
+    assert!(r.widens, "{r:#?}");
+    let w = changes(&r, "resource_widened");
+    assert_eq!(w.len(), 1, "{r:#?}");
+    assert_eq!(w[0].resources, ["NotResource arn:aws:s3:::secret/keys/*"]);
+    assert_eq!(w[0].was, ["NotResource arn:aws:s3:::secret/*"]);
+    assert!(changes(&r, "resource_narrowed").is_empty());
+    // The exclusion grew: less is granted.
+    let r = report(
+        &not("arn:aws:s3:::secret/keys/*"),
+        &not("arn:aws:s3:::secret/*"),
+    );
+    assert!(!r.widens, "{r:#?}");
+    assert_eq!(changes(&r, "resource_narrowed").len(), 1);
+    // NotResource → a Resource outside the exclusion: narrowed; → everything: widened.
+    let r = report(
+        &not("arn:aws:s3:::secret/*"),
+        &spec(
+            TRUST,
+            &stmt("[s3:GetObject]", "arn:aws:s3:::public/*", ""),
+            "",
+        ),
+    );
+    assert!(!r.widens, "{r:#?}");
+    let r = report(
+        &not("arn:aws:s3:::secret/*"),
+        &spec(TRUST, &stmt("[s3:GetObject]", "*", ""), ""),
+    );
+    assert!(r.widens, "{r:#?}");
+    // Two excluded patterns are one grant: dropping one of them widens.
+    let two = spec(
+        TRUST,
+        "          - Effect: Allow\n            Action: [s3:GetObject]\n            NotResource: [\"arn:aws:s3:::a/*\", \"arn:aws:s3:::b/*\"]\n",
+        "",
+    );
+    let r = report(&two, &not("arn:aws:s3:::a/*"));
+    assert!(r.widens, "{r:#?}");
+    let r = report(&not("arn:aws:s3:::a/*"), &two);
+    assert!(!r.widens, "{r:#?}");
+}
+
+#[test]
+fn not_action_change_direction() {
+    let na = |a: &str| {
+        spec(
+            TRUST,
+            &format!("          - Effect: Allow\n            NotAction: [\"{a}\"]\n            Resource: \"arn:aws:s3:::b/*\"\n"),
+            "",
+        )
+    };
+    // Excluding fewer actions grants more.
+    let r = report(&na("s3:*"), &na("s3:Delete*"));
+    assert!(r.widens);
+    let g = changes(&r, "actions_gained");
+    assert!(g[0].actions.contains(&"s3:GetObject".to_owned()));
+    let r = report(&na("s3:Delete*"), &na("s3:*"));
+    assert!(!r.widens);
+}

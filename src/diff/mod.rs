@@ -12,7 +12,7 @@ mod render;
 
 use crate::model::resolve::Bindings;
 use crate::model::Module;
-use grants::{contains, CondSet, Effect, Grants};
+use grants::{CondSet, Effect, Grants, Res};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -512,120 +512,210 @@ fn show_cond(c: &CondSet) -> String {
         .join("; ")
 }
 
-/// How a condition changed: (description, relaxed?).
-fn cond_findings(o: &[CondSet], n: &[CondSet]) -> Vec<(String, bool)> {
-    if o == n {
-        return Vec::new();
-    }
+/// True if condition set `x` is at least as strict as `y` (every request `x` lets through, `y`
+/// lets through): each condition of `y` is in `x` with the same operator and key, and values
+/// that admit no more (a subset for a positive operator, a superset for a negated one).
+/// Conservative: other spellings of an equivalent condition count as not as strict.
+fn implies(x: &CondSet, y: &CondSet) -> bool {
+    y.iter()
+        .all(|((op, k), yv)| match x.get(&(op.clone(), k.clone())) {
+            None => false,
+            Some(xv) if negated(op) => xv.is_superset(yv),
+            Some(xv) => xv.is_subset(yv),
+        })
+}
+
+fn joined<'a>(v: impl Iterator<Item = &'a String>) -> String {
+    v.map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+/// Where the new condition set `n` lets more through than the old `o` (empty iff
+/// `implies(n, o)`).
+fn relaxations(o: &CondSet, n: &CondSet) -> Vec<String> {
     let mut out = Vec::new();
-    if let ([a], [b]) = (o, n) {
-        for ((op, k), av) in a {
-            match b.get(&(op.clone(), k.clone())) {
-                None => out.push((format!("{op} {k} removed"), true)),
-                Some(bv) => {
-                    let added: Vec<&String> = bv.difference(av).collect();
-                    let removed: Vec<&String> = av.difference(bv).collect();
-                    let neg = negated(op);
-                    if !added.is_empty() {
-                        let list = added
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        out.push((format!("{op} {k}: values added [{list}]"), !neg));
-                    }
-                    if !removed.is_empty() {
-                        let list = removed
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        out.push((format!("{op} {k}: values removed [{list}]"), neg));
-                    }
+    for ((op, k), ov) in o {
+        match n.get(&(op.clone(), k.clone())) {
+            None => out.push(format!("{op} {k} removed")),
+            Some(nv) if negated(op) => {
+                if !nv.is_superset(ov) {
+                    let list = joined(ov.difference(nv));
+                    out.push(format!("{op} {k}: values removed [{list}]"));
+                }
+            }
+            Some(nv) => {
+                if !nv.is_subset(ov) {
+                    let list = joined(nv.difference(ov));
+                    out.push(format!("{op} {k}: values added [{list}]"));
                 }
             }
         }
-        for ((op, k), bv) in b {
-            if !a.contains_key(&(op.clone(), k.clone())) {
-                let list = bv.iter().cloned().collect::<Vec<_>>().join(", ");
-                out.push((format!("{op} {k} added [{list}]"), false));
-            }
-        }
-        return out;
-    }
-    for c in n.iter().filter(|c| !o.contains(c)) {
-        out.push((format!("now also granted with {}", show_cond(c)), true));
-    }
-    for c in o.iter().filter(|c| !n.contains(c)) {
-        out.push((format!("no longer granted with {}", show_cond(c)), false));
     }
     out
 }
 
+/// Where the old condition set `o` let more through than the new `n` (empty iff
+/// `implies(o, n)`), described as changes from old to new.
+fn tightenings(o: &CondSet, n: &CondSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((op, k), nv) in n {
+        match o.get(&(op.clone(), k.clone())) {
+            None => out.push(format!("{op} {k} added [{}]", joined(nv.iter()))),
+            Some(ov) if negated(op) => {
+                if !ov.is_superset(nv) {
+                    let list = joined(nv.difference(ov));
+                    out.push(format!("{op} {k}: values added [{list}]"));
+                }
+            }
+            Some(ov) => {
+                if !ov.is_subset(nv) {
+                    let list = joined(ov.difference(nv));
+                    out.push(format!("{op} {k}: values removed [{list}]"));
+                }
+            }
+        }
+    }
+    out
+}
+
+type Group = BTreeMap<(Effect, String, Vec<String>, Vec<String>, String, bool), Vec<String>>;
+
+fn shown(rs: &[&Res]) -> Vec<String> {
+    rs.iter().map(|r| r.to_string()).collect()
+}
+
+/// The grants of one key on side `xs` that the other side `ys` does not cover. A grant (a
+/// resource and one of its alternative condition sets) is covered when some resource of `ys`
+/// contains its resource under a condition set no stricter than its own. `new_side`: `xs` is
+/// the new spec (uncovered grants widen for Allow), else the old one (uncovered grants narrow).
+/// Resource changes go to `res`, condition changes to `conds`; both when both changed.
+fn uncovered(
+    key: &(Effect, String, String),
+    xs: &BTreeMap<Res, Vec<CondSet>>,
+    ys: &BTreeMap<Res, Vec<CondSet>>,
+    new_side: bool,
+    res: &mut Group,
+    conds: &mut Group,
+) {
+    let (effect, p, action) = key;
+    for (r, xc) in xs {
+        let mut containing: Vec<&Res> = ys.keys().filter(|y| y.contains(r)).collect();
+        // The same resource first: the most natural thing to compare conditions with.
+        containing.sort_by_key(|y| *y != r);
+        let related: Vec<&Res> = if containing.is_empty() {
+            ys.keys().filter(|y| r.contains(y)).collect()
+        } else {
+            Vec::new()
+        };
+        let mut resource_reported = false;
+        for x in xc {
+            if containing
+                .iter()
+                .any(|y| ys[*y].iter().any(|yc| implies(x, yc)))
+            {
+                continue;
+            }
+            if containing.is_empty() && !resource_reported {
+                resource_reported = true;
+                res.entry((
+                    *effect,
+                    p.clone(),
+                    vec![r.to_string()],
+                    shown(&related),
+                    String::new(),
+                    new_side,
+                ))
+                .or_default()
+                .push(action.clone());
+            }
+            // Conditions, against the closest alternative of the resources compared with
+            // (those containing it, or, when its resource changed, those it relates to).
+            let against = if containing.is_empty() {
+                &related
+            } else {
+                &containing
+            };
+            let mut best: Option<(usize, &Res, Vec<String>)> = None;
+            for y in against {
+                for yc in &ys[*y] {
+                    let points = if new_side {
+                        relaxations(yc, x)
+                    } else {
+                        tightenings(x, yc)
+                    };
+                    if best.as_ref().map_or(true, |b| points.len() < b.0) {
+                        best = Some((points.len(), y, points));
+                    }
+                }
+            }
+            let Some((n, y, points)) = best else { continue };
+            if n == 0 {
+                continue; // only the resource changed
+            }
+            let mut detail = points.join("; ");
+            if xc.len() > 1 || ys[y].len() > 1 {
+                detail = format!("with {}: {detail}", show_cond(x));
+            }
+            let was = if y == r {
+                Vec::new()
+            } else {
+                vec![y.to_string()]
+            };
+            conds
+                .entry((
+                    *effect,
+                    p.clone(),
+                    vec![r.to_string()],
+                    was,
+                    detail,
+                    new_side,
+                ))
+                .or_default()
+                .push(action.clone());
+        }
+    }
+}
+
 /// The changes from `old` to `new` grants. `trust`: principals are who may assume the role.
 fn compare(old: &Grants, new: &Grants, trust: bool) -> Vec<Change> {
-    type Group = BTreeMap<(Effect, String, Vec<String>, Vec<String>, String, bool), Vec<String>>;
     let mut gained: Group = BTreeMap::new();
     let mut lost: Group = BTreeMap::new();
     let mut widened: Group = BTreeMap::new();
     let mut narrowed: Group = BTreeMap::new();
     let mut conds: Group = BTreeMap::new();
     let none = String::new();
+    let all = |m: &BTreeMap<Res, Vec<CondSet>>| m.keys().map(|r| r.to_string()).collect();
     for (k, nres) in &new.map {
         let (effect, p, action) = k;
         let Some(ores) = old.map.get(k) else {
-            let rs: Vec<String> = nres.keys().cloned().collect();
             gained
-                .entry((*effect, p.clone(), rs, Vec::new(), none.clone(), true))
+                .entry((
+                    *effect,
+                    p.clone(),
+                    all(nres),
+                    Vec::new(),
+                    none.clone(),
+                    true,
+                ))
                 .or_default()
                 .push(action.clone());
             continue;
         };
-        for (r, nc) in nres {
-            match ores.get(r) {
-                Some(oc) => {
-                    for (d, relaxed) in cond_findings(oc, nc) {
-                        conds
-                            .entry((*effect, p.clone(), vec![r.clone()], Vec::new(), d, relaxed))
-                            .or_default()
-                            .push(action.clone());
-                    }
-                }
-                None if ores.keys().any(|o| contains(o, r)) => {}
-                None => {
-                    let was: Vec<String> =
-                        ores.keys().filter(|o| contains(r, o)).cloned().collect();
-                    widened
-                        .entry((*effect, p.clone(), vec![r.clone()], was, none.clone(), true))
-                        .or_default()
-                        .push(action.clone());
-                }
-            }
-        }
-        for o in ores.keys() {
-            if !nres.contains_key(o) && !nres.keys().any(|n| contains(n, o)) {
-                let now: Vec<String> = nres.keys().filter(|n| contains(o, n)).cloned().collect();
-                narrowed
-                    .entry((
-                        *effect,
-                        p.clone(),
-                        vec![o.clone()],
-                        now,
-                        none.clone(),
-                        false,
-                    ))
-                    .or_default()
-                    .push(action.clone());
-            }
-        }
+        uncovered(k, nres, ores, true, &mut widened, &mut conds);
+        uncovered(k, ores, nres, false, &mut narrowed, &mut conds);
     }
     for (k, ores) in &old.map {
         if !new.map.contains_key(k) {
             let (effect, p, action) = k;
-            let rs: Vec<String> = ores.keys().cloned().collect();
-            lost.entry((*effect, p.clone(), rs, Vec::new(), none.clone(), false))
-                .or_default()
-                .push(action.clone());
+            lost.entry((
+                *effect,
+                p.clone(),
+                all(ores),
+                Vec::new(),
+                none.clone(),
+                false,
+            ))
+            .or_default()
+            .push(action.clone());
         }
     }
     let mut out = Vec::new();
@@ -657,6 +747,7 @@ fn compare(old: &Grants, new: &Grants, trust: bool) -> Vec<Change> {
             let mut c = Change::new(kind, widens);
             c.principal = principal(&p);
             c.actions = actions;
+            c.actions.dedup();
             c.resources = resources(&rs);
             c.was = resources(&was);
             if !detail.is_empty() {

@@ -81,10 +81,17 @@ pub fn sentence(c: &Change) -> String {
         "condition_relaxed"
         | "condition_tightened"
         | "deny_condition_relaxed"
-        | "deny_condition_tightened" => format!(
-            "{}{who}{on}: {detail} ({n} action(s): {acts})",
-            c.kind.replace('_', " ")
-        ),
+        | "deny_condition_tightened" => {
+            let against = if c.was.is_empty() {
+                String::new()
+            } else {
+                format!(" (compared with {})", list(&c.was))
+            };
+            format!(
+                "{}{who}{on}{against}: {detail} ({n} action(s): {acts})",
+                c.kind.replace('_', " ")
+            )
+        }
         "deny_added" => format!("denies {n} more action(s){who}{on}: {acts}"),
         "deny_removed" => format!("no longer denies {n} action(s){who}{on}: {acts}"),
         "deny_resource_widened" => format!(
