@@ -611,3 +611,54 @@ fn not_action_change_direction() {
     let r = report(&na("s3:Delete*"), &na("s3:*"));
     assert!(!r.widens);
 }
+
+#[test]
+fn permissions_boundary_and_max_session() {
+    let s = stmt("[s3:GetObject]", "arn:aws:s3:::b/*", "");
+    let pb = "    permissions_boundary: arn:aws:iam::111122223333:policy/boundary\n";
+    let pb2 = "    permissions_boundary: arn:aws:iam::111122223333:policy/other\n";
+    let with = spec(TRUST, &s, pb);
+    let without = spec(TRUST, &s, "");
+    let r = report(&with, &without);
+    let c = changes(&r, "permissions_boundary_removed");
+    assert_eq!(c.len(), 1, "{r:#?}");
+    assert_eq!(
+        c[0].detail.as_deref(),
+        Some("arn:aws:iam::111122223333:policy/boundary")
+    );
+    assert!(c[0].widens && r.widens);
+    let r = report(&without, &with);
+    assert_eq!(changes(&r, "permissions_boundary_added").len(), 1);
+    assert!(!r.widens);
+    let r = report(&with, &spec(TRUST, &s, pb2));
+    assert_eq!(changes(&r, "permissions_boundary_changed").len(), 1);
+    assert!(r.widens);
+    // A longer session widens; a shorter one does not. No setting is IAM's 3600 seconds.
+    let long = spec(TRUST, &s, "    max_session_duration: 43200\n");
+    let r = report(&without, &long);
+    let c = changes(&r, "max_session_duration_changed");
+    assert_eq!(c.len(), 1, "{r:#?}");
+    assert_eq!(
+        c[0].detail.as_deref(),
+        Some("max_session_duration: 3600s → 43200s")
+    );
+    assert!(r.widens);
+    let r = report(&long, &without);
+    assert_eq!(changes(&r, "max_session_duration_changed").len(), 1);
+    assert!(!r.widens);
+    let r = report(
+        &without,
+        &spec(TRUST, &s, "    max_session_duration: 3600\n"),
+    );
+    assert!(r.entities.is_empty(), "{r:#?}");
+    // The binary: --fail-on-widen exits 1 when the boundary goes.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("old.yaml"), &with).unwrap();
+    fs::write(dir.path().join("new.yaml"), &without).unwrap();
+    let o = rolegen(
+        &["diff", "old.yaml", "new.yaml", "--fail-on-widen"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("permissions boundary removed"));
+}

@@ -330,8 +330,8 @@ fn policy_files(v: &serde_yaml_ng::Value, out: &mut Vec<String>) {
 
 /// Compares two modules, each resolved with its default parameters.
 pub fn diff(old: &Module, new: &Module, old_name: &str, new_name: &str) -> Report {
-    let ro = Bindings::defaults(old).module(old);
-    let rn = Bindings::defaults(new).module(new);
+    let ro = resolved(old);
+    let rn = resolved(new);
     let mut names: HashMap<String, String> = HashMap::new();
     for m in [old, new] {
         for r in m.roles.values() {
@@ -407,6 +407,62 @@ pub fn diff(old: &Module, new: &Module, old_name: &str, new_name: &str) -> Repor
     }
 }
 
+/// The module resolved with its default parameters, roles with their permissions boundary
+/// and maximum session duration (which `Bindings::module` leaves out).
+fn resolved(m: &Module) -> Value {
+    let b = Bindings::defaults(m);
+    let mut v = b.module(m);
+    if let Some(Value::Object(roles)) = v.get_mut("roles") {
+        for r in m.roles.values() {
+            if let Some(Value::Object(role)) = roles.get_mut(&r.id.pascal()) {
+                let boundary = r.boundary.as_ref().map(|t| b.scalar(t));
+                role.insert("permissions_boundary".into(), serde_json::json!(boundary));
+                role.insert(
+                    "max_session_duration".into(),
+                    serde_json::json!(r.max_session.unwrap_or(DEFAULT_MAX_SESSION)),
+                );
+            }
+        }
+    }
+    v
+}
+
+/// IAM's maximum session duration when a role sets none (seconds).
+const DEFAULT_MAX_SESSION: u32 = 3600;
+
+/// A permissions boundary removed or replaced widens (what the boundary capped is no longer
+/// capped, and another boundary's content is not compared); one added narrows. A longer
+/// maximum session widens (credentials stay valid longer); a shorter one does not.
+fn limit_changes(o: &Value, n: &Value) -> Vec<Change> {
+    let mut out = Vec::new();
+    if o.is_null() {
+        return out;
+    }
+    let pb = |v: &Value| {
+        v.get("permissions_boundary")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    match (pb(o), pb(n)) {
+        (Some(a), None) => out.push(Change::new("permissions_boundary_removed", true).detail(a)),
+        (None, Some(b)) => out.push(Change::new("permissions_boundary_added", false).detail(b)),
+        (Some(a), Some(b)) if a != b => {
+            out.push(Change::new("permissions_boundary_changed", true).detail(format!("{a} → {b}")))
+        }
+        _ => {}
+    }
+    let ms = |v: &Value| v.get("max_session_duration").and_then(Value::as_u64);
+    if let (Some(a), Some(b)) = (ms(o), ms(n)) {
+        if a != b {
+            out.push(
+                Change::new("max_session_duration_changed", b > a)
+                    .detail(format!("max_session_duration: {a}s → {b}s")),
+            );
+        }
+    }
+    out
+}
+
 fn setting(o: &Value, n: &Value, field: &str) -> Vec<Change> {
     let (a, b) = (o.get(field), n.get(field));
     if o.is_null() || a == b {
@@ -429,6 +485,7 @@ fn role_changes(o: &Value, n: &Value, cache: &mut HashMap<String, Vec<String>>) 
     for f in ["name", "path", "instance_profile"] {
         out.extend(setting(o, n, f));
     }
+    out.extend(limit_changes(o, n));
     out.extend(doc_changes(o.get("trust"), n.get("trust"), true, cache));
     let inline = |r: &Value, cache: &mut HashMap<String, Vec<String>>| {
         let mut g = Grants::default();

@@ -106,7 +106,10 @@ pub fn sentence(c: &Change) -> String {
         ),
         "attachment_added" => format!("attaches {detail}"),
         "attachment_removed" => format!("detaches {detail}"),
-        "setting_changed" => detail,
+        "setting_changed" | "max_session_duration_changed" => detail,
+        "permissions_boundary_removed" => format!("permissions boundary removed (was {detail})"),
+        "permissions_boundary_added" => format!("permissions boundary added: {detail}"),
+        "permissions_boundary_changed" => format!("permissions boundary changed: {detail}"),
         other => format!("{other}{who}{on} {detail}"),
     }
 }
@@ -119,6 +122,7 @@ fn marker(c: &Change) -> &'static str {
         || c.kind.ends_with("narrowed")
         || c.kind.ends_with("tightened")
         || c.kind == "deny_added"
+        || c.kind == "permissions_boundary_added"
     {
         "-"
     } else {
