@@ -662,3 +662,117 @@ fn permissions_boundary_and_max_session() {
     assert_eq!(code(&o), 1);
     assert!(String::from_utf8_lossy(&o.stdout).contains("permissions boundary removed"));
 }
+
+fn git_repo(d: &Path) -> impl Fn(&[&str]) + '_ {
+    move |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(d)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn missing_as_empty_only_for_a_path_absent_at_an_existing_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    fs::write(d.join("app.yaml"), &s).unwrap();
+    // Not a repository: an error naming the revision, not "everything added".
+    let o = rolegen(
+        &[
+            "diff",
+            "git:HEAD:app.yaml",
+            "app.yaml",
+            "--missing-as-empty",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stdout));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`HEAD`") && err.contains("not a git repository"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+    let git = git_repo(d);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    // A revision that does not exist: an error too.
+    let o = rolegen(
+        &[
+            "diff",
+            "git:no-such-branch:app.yaml",
+            "app.yaml",
+            "--missing-as-empty",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stdout));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("`no-such-branch`"), "{err}");
+    // A path absent at an existing revision: missing, compared with an empty module.
+    let o = rolegen(
+        &[
+            "diff",
+            "git:HEAD:new.yaml",
+            "app.yaml",
+            "--missing-as-empty",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("role `app`: added"));
+}
+
+#[test]
+fn git_revisions_are_never_options_and_folders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    fs::create_dir_all(d.join("specs")).unwrap();
+    fs::write(d.join("specs/app.yaml"), &s).unwrap();
+    let git = git_repo(d);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    let target = d.join("written");
+    let injected = format!("git:--output={}:specs/app.yaml", target.display());
+    for extra in [&[][..], &["--missing-as-empty"][..]] {
+        let mut args = vec!["diff", injected.as_str(), "specs/app.yaml"];
+        args.extend(extra);
+        let o = rolegen(&args, d);
+        assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stdout));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("starts with `-`"), "{err}");
+        assert!(!target.exists(), "git wrote {}", target.display());
+    }
+    // A folder at the revision: one clear error, not YAML errors about git's tree listing.
+    let o = rolegen(&["diff", "git:HEAD:specs", "specs/app.yaml"], d);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a folder"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = rolegen(
+        &[
+            "diff",
+            "git:HEAD:specs",
+            "specs/app.yaml",
+            "--missing-as-empty",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
+}

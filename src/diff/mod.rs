@@ -118,7 +118,13 @@ pub fn run(
     err: &mut dyn Write,
 ) -> u8 {
     let (old_missing, new_missing) = if missing_as_empty {
-        (!exists(old), !exists(new))
+        match (missing(old), missing(new)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = writeln!(err, "error: {e}");
+                return crate::cli::INPUT_ERROR;
+            }
+        }
     } else {
         (false, false)
     };
@@ -164,17 +170,54 @@ pub fn run(
     }
 }
 
-/// Whether a spec source exists: a file, or a path at a git revision.
-fn exists(spec: &str) -> bool {
+/// Whether a spec source is absent (for `--missing-as-empty`): a file that does not exist, or
+/// a path absent at a revision that does. A revision that does not exist, or no repository,
+/// is an error, not a missing spec.
+fn missing(spec: &str) -> Result<bool, String> {
     match spec.strip_prefix("git:").and_then(|r| r.split_once(':')) {
-        Some((rev, file)) => std::process::Command::new("git")
-            .args(["cat-file", "-e", &format!("{rev}:{file}")])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success()),
-        None if spec.starts_with("git:") => true, // malformed: `load` says why
-        None => Path::new(spec).exists(),
+        Some((rev, file)) => Ok(git_object_type(spec, rev, file)?.is_none()),
+        None if spec.starts_with("git:") => Ok(false), // malformed: `load` says why
+        None => Ok(!Path::new(spec).exists()),
     }
+}
+
+fn git(args: &[&str]) -> Result<std::process::Output, String> {
+    std::process::Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))
+}
+
+/// Checks `rev` is a revision git can use here and says what `rev:file` is: `Ok(None)` if the
+/// revision exists but has no such path, else the object type (`blob`, `tree`, ...). A
+/// revision starting with `-` is refused (git would read it as an option: `--output=FILE`).
+fn git_object_type(spec: &str, rev: &str, file: &str) -> Result<Option<String>, String> {
+    if rev.is_empty() {
+        return Err(format!(
+            "`{spec}`: no revision; a git source is `git:REV:path/to/spec.yaml`"
+        ));
+    }
+    if rev.starts_with('-') {
+        return Err(format!(
+            "`{spec}`: revision `{rev}` starts with `-`; git would read it as an option"
+        ));
+    }
+    let commit = format!("{rev}^{{tree}}");
+    let out = git(&["rev-parse", "--verify", "--quiet", &commit])?;
+    if !out.status.success() {
+        let why = git(&["rev-parse", "--git-dir"])
+            .ok()
+            .filter(|o| !o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned())
+            .unwrap_or_else(|| "no such revision in this repository".to_owned());
+        return Err(format!("`{spec}`: cannot resolve revision `{rev}`: {why}"));
+    }
+    let object = format!("{rev}:{file}");
+    let out = git(&["cat-file", "-t", &object])?;
+    if !out.status.success() {
+        return Ok(None);
+    }
+    Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()))
 }
 
 /// A module of the same name as `m` with nothing in it (the side of a spec that does not
@@ -206,6 +249,31 @@ fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {
                 );
                 return None;
             };
+            match git_object_type(spec, rev, file) {
+                Ok(Some(t)) if t == "blob" => {}
+                Ok(Some(t)) if t == "tree" => {
+                    let _ = writeln!(
+                        err,
+                        "error: `{spec}`: `{file}` is a folder at `{rev}`, not a spec file"
+                    );
+                    return None;
+                }
+                Ok(Some(t)) => {
+                    let _ = writeln!(err, "error: `{spec}`: `{file}` is a {t}, not a spec file");
+                    return None;
+                }
+                Ok(None) => {
+                    let _ = writeln!(
+                        err,
+                        "error: `{spec}`: no file `{file}` at revision `{rev}` (git show {rev}:{file} failed)"
+                    );
+                    return None;
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    return None;
+                }
+            }
             match from_git(rev, file) {
                 Ok((p, d)) => (p, Some(d)),
                 Err(e) => {
@@ -258,11 +326,11 @@ fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {
 }
 
 fn git_show(rev: &str, file: &str) -> Result<Vec<u8>, String> {
-    let out = std::process::Command::new("git")
-        .arg("show")
-        .arg(format!("{rev}:{file}"))
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+    if rev.starts_with('-') {
+        return Err(format!("revision `{rev}` starts with `-`"));
+    }
+    // `rev` never starts with `-` (checked above), so `rev:file` is never read as an option.
+    let out = git(&["show", &format!("{rev}:{file}")])?;
     if !out.status.success() {
         return Err(format!(
             "git show {rev}:{file} failed: {}",
