@@ -776,3 +776,150 @@ fn git_revisions_are_never_options_and_folders_are_refused() {
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
 }
+
+#[test]
+fn markdown_stays_under_the_comment_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let old = spec(TRUST, &stmt("[s3:GetObject]", "arn:aws:s3:::b/*", ""), "");
+    let new = spec(TRUST, &stmt("[\"*\"]", "*", ""), "");
+    fs::write(d.join("old.yaml"), &old).unwrap();
+    fs::write(d.join("new.yaml"), &new).unwrap();
+    let o = rolegen(&["diff", "old.yaml", "new.yaml", "--format", "markdown"], d);
+    assert_eq!(code(&o), 0);
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(md.len() < 60_000, "{} bytes", md.len());
+    assert!(
+        md.contains("<details>") && md.contains("more\n  </details>"),
+        "{md}"
+    );
+    // Many roles each gaining everything: cut, with a closing line saying how much is not shown.
+    let mut many = String::from("module: demo\nroles:\n");
+    let mut base = String::from("module: demo\nroles:\n");
+    for i in 0..12 {
+        let role = |s: &str| {
+            format!(
+                "  r{i}:\n    name: demo-r{i}\n    trust:\n{TRUST}    inline_policies:\n      p:\n        Statement:\n{s}"
+            )
+        };
+        many.push_str(&role(&stmt("[\"*\"]", "*", "")));
+        base.push_str(&role(&stmt("[s3:GetObject]", "arn:aws:s3:::b/*", "")));
+    }
+    fs::write(d.join("base.yaml"), &base).unwrap();
+    fs::write(d.join("many.yaml"), &many).unwrap();
+    let o = rolegen(
+        &["diff", "base.yaml", "many.yaml", "--format", "markdown"],
+        d,
+    );
+    assert_eq!(code(&o), 0);
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(md.len() <= 60_000, "{} bytes", md.len());
+    assert!(md.chars().count() < 65_536);
+    let last = md.trim_end().lines().last().unwrap();
+    assert!(
+        last.contains("more change(s) not shown") && last.contains("rolegen diff"),
+        "{last}"
+    );
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+    // The text format is not cut.
+    let o = rolegen(&["diff", "base.yaml", "many.yaml"], d);
+    assert!(o.stdout.len() > 60_000);
+}
+
+#[test]
+fn markdown_values_are_code_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let team = |v: &str| {
+        spec(
+            TRUST,
+            &stmt(
+                "[s3:GetObject]",
+                "arn:aws:s3:::data/*/reports/*",
+                &format!("            Condition:\n              StringEquals:\n                aws:PrincipalTag/team: [{v}]\n"),
+            ),
+            "",
+        )
+    };
+    let old = team("x");
+    let new = team("\"a`b``c @octocat #123 <b>x</b>\\nnext | line\"");
+    let name = "new `x` @octocat #1.yaml";
+    fs::write(d.join("old.yaml"), &old).unwrap();
+    fs::write(d.join(name), &new).unwrap();
+    let o = rolegen(&["diff", "old.yaml", name, "--format", "markdown"], d);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8(o.stdout).unwrap();
+    // ARN wildcards inside a code span, not emphasis.
+    assert!(md.contains("`arn:aws:s3:::data/*/reports/*`"), "{md}");
+    // The file name: fenced by two backticks (its longest run is one), padded? no: it starts
+    // with `n`.
+    assert!(md.contains("``new `x` @octocat #1.yaml``"), "{md}");
+    // The condition value: a triple fence (longest run two), the newline visible, no HTML
+    // escaping inside the span.
+    assert!(
+        md.contains("a`b``c @octocat #123 <b>x</b>\\nnext | line"),
+        "{md}"
+    );
+    assert!(md.contains("```"), "{md}");
+    assert!(!md.contains("&lt;"), "{md}");
+    // No line starts with text from the value.
+    assert!(!md.lines().any(|l| l.starts_with("next")), "{md}");
+    // Outside code spans, no mention or issue reference.
+    let mut outside = String::new();
+    for line in md.lines() {
+        let mut rest = line;
+        while let Some(start) = rest.find('`') {
+            outside.push_str(&rest[..start]);
+            let run = rest[start..].chars().take_while(|c| *c == '`').count();
+            let fence = "`".repeat(run);
+            let after = &rest[start + run..];
+            match after.find(&fence) {
+                Some(end) => rest = &after[end + run..],
+                None => {
+                    rest = after;
+                    break;
+                }
+            }
+        }
+        outside.push_str(rest);
+        outside.push('\n');
+    }
+    assert!(
+        !outside.contains('@') && !outside.contains("#1"),
+        "{outside}"
+    );
+    // The text format keeps the value on one line too.
+    let o = rolegen(&["diff", "old.yaml", name], d);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(!text.lines().any(|l| l.starts_with("next")), "{text}");
+}
+
+#[test]
+fn ci_workflow_diff_steps() {
+    let text = fs::read_to_string("examples/ci/rolegen.yml").unwrap();
+    // `rolegen init` writes the same workflow.
+    assert_eq!(text, fs::read_to_string("src/init/rolegen.yml").unwrap());
+    let ci: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let steps = ci["jobs"]["rolegen"]["steps"].as_sequence().unwrap();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["name"].as_str() == Some(name))
+            .unwrap_or_else(|| panic!("no step {name}"))
+    };
+    for name in ["Permission diff", "Comment the diff"] {
+        // They run after a failed check too.
+        let cond = step(name)["if"].as_str().unwrap();
+        assert!(cond.contains("!cancelled()"), "{name}: {cond}");
+    }
+    let run = step("Permission diff")["run"].as_str().unwrap();
+    // A spec that fails does not end the loop; the comment is kept under the limit.
+    assert!(run.contains("|| rc=$?"), "{run}");
+    assert!(
+        run.contains("limit=60000") && run.contains("not shown"),
+        "{run}"
+    );
+}
