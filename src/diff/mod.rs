@@ -30,13 +30,48 @@ pub enum Format {
     Markdown,
 }
 
+/// Every `Change::kind` (the JSON output's `kind`), in the order changes are listed.
+/// Entities: `role_added`/`_removed`, `policy_added`/`_removed`, `kms_key_added`/`_removed`.
+/// Role settings: `setting_changed` (name, path, instance profile, a managed policy's name),
+/// `permissions_boundary_added`/`_removed`/`_changed`, `max_session_duration_changed`.
+/// Allow statements: `actions_gained`/`_lost` (in trust policies `trust_added`/`_removed`),
+/// `resource_widened`/`_narrowed`, `condition_relaxed`/`_tightened`. Deny statements:
+/// `deny_added`/`_removed`, `deny_resource_widened`/`_narrowed`,
+/// `deny_condition_relaxed`/`_tightened`. Managed policies: `attachment_added`/`_removed`.
+pub const KINDS: &[&str] = &[
+    "role_added",
+    "role_removed",
+    "policy_added",
+    "policy_removed",
+    "kms_key_added",
+    "kms_key_removed",
+    "setting_changed",
+    "permissions_boundary_removed",
+    "permissions_boundary_added",
+    "permissions_boundary_changed",
+    "max_session_duration_changed",
+    "trust_added",
+    "trust_removed",
+    "actions_gained",
+    "actions_lost",
+    "deny_added",
+    "deny_removed",
+    "resource_widened",
+    "deny_resource_widened",
+    "resource_narrowed",
+    "deny_resource_narrowed",
+    "condition_relaxed",
+    "condition_tightened",
+    "deny_condition_relaxed",
+    "deny_condition_tightened",
+    "attachment_added",
+    "attachment_removed",
+];
+
 /// One change.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Change {
-    /// What changed: `role_added`, `role_removed`, `actions_gained`, `actions_lost`,
-    /// `resource_widened`, `resource_narrowed`, `condition_relaxed`, `condition_tightened`,
-    /// `trust_added`, `trust_removed`, `deny_added`, `deny_removed`, `attachment_added`,
-    /// `attachment_removed`, `setting_changed`, ...
+    /// What changed: one of [`KINDS`].
     pub kind: String,
     /// True if the new spec grants more because of it.
     pub widens: bool,

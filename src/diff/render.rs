@@ -371,3 +371,28 @@ pub fn markdown(r: &Report) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_sentence() {
+        for kind in super::super::KINDS {
+            let mut c = Change::new(kind, false);
+            c.detail = Some("d".into());
+            let line = sentence(&c);
+            assert!(!line.starts_with(kind), "{kind}: {line}");
+        }
+    }
+
+    #[test]
+    fn code_spans() {
+        assert_eq!(code("a*b_c"), "`a*b_c`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("a\nb"), "`a\\nb`");
+        assert_eq!(code("<b>"), "`<b>`");
+        assert_eq!(code_cell("a|b"), "`a\\|b`");
+    }
+}
