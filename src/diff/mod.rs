@@ -300,7 +300,7 @@ fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {
                 Ok(None) => {
                     let _ = writeln!(
                         err,
-                        "error: `{spec}`: no file `{file}` at revision `{rev}` (git show {rev}:{file} failed)"
+                        "error: `{spec}`: no file `{file}` at revision `{rev}` (paths are from the repository root)"
                     );
                     return None;
                 }
@@ -365,10 +365,12 @@ fn git_show(rev: &str, file: &str) -> Result<Vec<u8>, String> {
         return Err(format!("revision `{rev}` starts with `-`"));
     }
     // `rev` never starts with `-` (checked above), so `rev:file` is never read as an option.
-    let out = git(&["show", &format!("{rev}:{file}")])?;
+    // `cat-file blob` gives the committed bytes as they are: no textconv driver or other
+    // filter from `.gitattributes` runs (`git show` may apply them).
+    let out = git(&["cat-file", "blob", &format!("{rev}:{file}")])?;
     if !out.status.success() {
         return Err(format!(
-            "git show {rev}:{file} failed: {}",
+            "git cat-file blob {rev}:{file} failed: {}",
             String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
