@@ -10,6 +10,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColo
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 /// Exit code: success.
@@ -18,6 +19,48 @@ pub const OK: u8 = 0;
 pub const FAILED: u8 = 1;
 /// Exit code: usage or input error.
 pub const INPUT_ERROR: u8 = 2;
+
+/// What became of standard output so far: [`STDOUT_OK`], [`STDOUT_CLOSED`] or [`STDOUT_FAILED`].
+static STDOUT_STATE: AtomicU8 = AtomicU8::new(STDOUT_OK);
+const STDOUT_OK: u8 = 0;
+/// The reader went away (a broken pipe): the rest of the output is dropped quietly.
+const STDOUT_CLOSED: u8 = 1;
+/// Writing failed otherwise (a full disk): reported once; the run exits [`INPUT_ERROR`].
+const STDOUT_FAILED: u8 = 2;
+
+/// Writes `bytes` to standard output and flushes them; every stdout write of rolegen goes
+/// through here (`print!` panics when the write fails, which is exit 101).
+///
+/// A reader that went away (`rolegen schema | head -1`, a broken pipe) is not a failure of
+/// rolegen's: the rest of the output is dropped silently and the exit code stays the
+/// command's own verdict (0, or 1 for drift or a failed lint), as ripgrep does. The SIGPIPE
+/// convention (141) is not used: rolegen's exit codes are 0, 1 and 2 only, and whether a
+/// spec lints does not depend on whether its reader read to the end.
+///
+/// Any other failure (a full disk, a descriptor not open for writing) loses output the user
+/// asked for: it is reported once, `error: cannot write to standard output: …`, later writes
+/// are skipped, and the run exits 2 — returned here, and enforced by [`main`] for callers
+/// that carry on.
+pub fn write_stdout<W: Write + ?Sized>(bytes: &[u8], err: &mut W) -> Result<(), u8> {
+    match STDOUT_STATE.load(Ordering::Relaxed) {
+        STDOUT_CLOSED => return Ok(()),
+        STDOUT_FAILED => return Err(INPUT_ERROR),
+        _ => {}
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_STATE.store(STDOUT_CLOSED, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => {
+            STDOUT_STATE.store(STDOUT_FAILED, Ordering::Relaxed);
+            let _ = writeln!(err, "error: cannot write to standard output: {e}");
+            Err(INPUT_ERROR)
+        }
+    }
+}
 
 /// rolegen compiles YAML specs of AWS IAM roles into Terraform modules and CloudFormation
 /// stacks, validated before anything is written.
@@ -237,16 +280,27 @@ pub fn main() -> u8 {
         Color::Auto => ColorChoice::Auto,
     };
     let mut err = StandardStream::stderr(color);
-    match cli.command {
+    let code = run(cli.command, &mut err);
+    if STDOUT_STATE.load(Ordering::Relaxed) == STDOUT_FAILED {
+        // Output the user asked for is lost, whatever the command concluded.
+        INPUT_ERROR
+    } else {
+        code
+    }
+}
+
+/// Runs one command; returns its exit code.
+fn run(command: Command, err: &mut StandardStream) -> u8 {
+    match command {
         Command::Build {
             inputs,
             out,
             report,
-        } => build(&inputs, &out, &report, &mut err),
-        Command::Check { inputs, out } => check(&inputs, &out, &mut err),
-        Command::Lint { inputs, report } => lint(&inputs, &report, &mut err),
-        Command::Explain { code, list } => explain(code.as_deref(), list, &mut err),
-        Command::Resolve { spec, params } => resolve(&spec, &params, &mut err),
+        } => build(&inputs, &out, &report, err),
+        Command::Check { inputs, out } => check(&inputs, &out, err),
+        Command::Lint { inputs, report } => lint(&inputs, &report, err),
+        Command::Explain { code, list } => explain(code.as_deref(), list, err),
+        Command::Resolve { spec, params } => resolve(&spec, &params, err),
         Command::Import {
             from,
             inputs,
@@ -259,7 +313,7 @@ pub fn main() -> u8 {
             module.as_deref(),
             out.as_deref(),
             allow_partial,
-            &mut err,
+            err,
         ),
         Command::Diff {
             old,
@@ -267,21 +321,16 @@ pub fn main() -> u8 {
             format,
             fail_on_widen,
             missing_as_empty,
-        } => crate::diff::run(
-            &old,
-            &new,
-            format,
-            fail_on_widen,
-            missing_as_empty,
-            &mut err,
-        ),
-        Command::Graph { spec, format } => graph(&spec, format, &mut err),
-        Command::Fmt { inputs, check } => crate::fmt::run(&inputs, check, &mut err),
-        Command::Init { module, dir } => init(&module, &dir, &mut err),
+        } => crate::diff::run(&old, &new, format, fail_on_widen, missing_as_empty, err),
+        Command::Graph { spec, format } => graph(&spec, format, err),
+        Command::Fmt { inputs, check } => crate::fmt::run(&inputs, check, err),
+        Command::Init { module, dir } => init(&module, &dir, err),
         Command::Completions { shell } => {
+            // Into a buffer: clap_complete panics when its writer fails.
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "rolegen", &mut std::io::stdout());
-            OK
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "rolegen", &mut buf);
+            write_stdout(&buf, err).map_or_else(|c| c, |()| OK)
         }
         Command::Man { dir } => {
             let cmd = <Cli as clap::CommandFactory>::command();
@@ -291,7 +340,13 @@ pub fn main() -> u8 {
                     .map(|()| {
                         let _ = writeln!(err, "wrote the man pages into {}", dir.display());
                     }),
-                None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout()),
+                None => {
+                    let mut buf = Vec::new();
+                    match clap_mangen::Man::new(cmd).render(&mut buf) {
+                        Ok(()) => return write_stdout(&buf, err).map_or_else(|c| c, |()| OK),
+                        Err(e) => Err(e),
+                    }
+                }
             };
             match done {
                 Ok(()) => OK,
@@ -302,8 +357,7 @@ pub fn main() -> u8 {
             }
         }
         Command::Schema => {
-            print!("{}", crate::spec::schema());
-            OK
+            write_stdout(crate::spec::schema().as_bytes(), err).map_or_else(|c| c, |()| OK)
         }
     }
 }
@@ -349,8 +403,13 @@ fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {
             }
             render::human(diags, &texts, err);
         }
-        Format::Json => print!("{}", render::json(diags)),
-        Format::Sarif => print!("{}", render::sarif(diags)),
+        // A failed write makes the run exit 2 (see `write_stdout`).
+        Format::Json => {
+            let _ = write_stdout(render::json(diags).as_bytes(), err);
+        }
+        Format::Sarif => {
+            let _ = write_stdout(render::sarif(diags).as_bytes(), err);
+        }
     }
 }
 
@@ -514,17 +573,20 @@ fn lint(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
 
 fn explain(code: Option<&str>, list: bool, err: &mut dyn WriteColor) -> u8 {
     if list || code.is_none() {
+        let mut text = String::new();
         for r in rules::ALL {
-            println!("{}  {:<7}  {}", r.code, r.severity.as_str(), r.name);
+            text.push_str(&format!(
+                "{}  {:<7}  {}\n",
+                r.code,
+                r.severity.as_str(),
+                r.name
+            ));
         }
-        return OK;
+        return write_stdout(text.as_bytes(), err).map_or_else(|c| c, |()| OK);
     }
     let code = code.unwrap_or_default();
     match rules::by_code(code) {
-        Some(r) => {
-            print!("{}", rules::explain(r));
-            OK
-        }
+        Some(r) => write_stdout(rules::explain(r).as_bytes(), err).map_or_else(|c| c, |()| OK),
         None => {
             let hint = crate::suggest::closest(code, rules::ALL.iter().map(|r| r.code))
                 .map(|c| format!(" (did you mean {c}?)"))
@@ -567,11 +629,9 @@ fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
         };
         b.params.insert(k.to_owned(), value);
     }
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&b.module(m)).unwrap_or_default()
-    );
-    OK
+    let mut text = serde_json::to_string_pretty(&b.module(m)).unwrap_or_default();
+    text.push('\n');
+    write_stdout(text.as_bytes(), err).map_or_else(|c| c, |()| OK)
 }
 
 fn graph(spec: &Path, format: GraphSyntax, err: &mut dyn WriteColor) -> u8 {
@@ -587,8 +647,7 @@ fn graph(spec: &Path, format: GraphSyntax, err: &mut dyn WriteColor) -> u8 {
         GraphSyntax::Mermaid => crate::graph::GraphFormat::Mermaid,
         GraphSyntax::Dot => crate::graph::GraphFormat::Dot,
     };
-    print!("{}", crate::graph::render(&c.module, f));
-    OK
+    write_stdout(crate::graph::render(&c.module, f).as_bytes(), err).map_or_else(|c| c, |()| OK)
 }
 
 /// The spec `rolegen init` writes.

@@ -153,3 +153,112 @@ fn explain_and_usage() {
     assert_eq!(code(&rolegen(&["frobnicate"], here)), 2);
     assert_eq!(code(&rolegen(&["--help"], here)), 0);
 }
+
+/// Runs rolegen with its standard output a pipe whose reader is already gone.
+#[cfg(unix)]
+fn with_closed_stdout(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    if let (Some(text), Some(mut w)) = (stdin, child.stdin.take()) {
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A reader that stops reading (`rolegen schema | head -1`) is not an error: no panic (exit
+/// 101, "failed printing to stdout"), nothing on stderr, the command's own exit code.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_is_quiet_and_keeps_the_verdict() {
+    let (_d, root) = project();
+    let graph_spec = "specs/switches.yaml";
+    let bad = root.join("specs/bad.yaml");
+    let stack = root.join("stack.yaml");
+    fs::write(&stack, "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {Service: ec2.amazonaws.com}\n            Action: sts:AssumeRole\n").unwrap();
+    let cases: &[(&[&str], i32)] = &[
+        (&["schema"], 0),
+        (&["completions", "bash"], 0),
+        (&["man"], 0),
+        (&["explain", "--list"], 0),
+        (&["explain", "RG301"], 0),
+        (&["lint", "--format", "json"], 0),
+        (&["lint", "--format", "sarif"], 0),
+        (&["resolve", graph_spec], 0),
+        (&["graph", graph_spec], 0),
+        (&["import", "--from", "cloudformation", "stack.yaml"], 0),
+        (&["fmt", "--check", "specs/switches.yaml"], 1),
+    ];
+    for (args, want) in cases {
+        let o = with_closed_stdout(args, &root, None);
+        assert_eq!(
+            code(&o),
+            *want,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            !String::from_utf8_lossy(&o.stderr).contains("panicked"),
+            "{args:?}"
+        );
+    }
+    let o = with_closed_stdout(&["fmt", "-"], &root, Some("module: x\n"));
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The verdict stands: a failed lint still exits 2 with its JSON unread.
+    fs::write(&bad, "module: [\n").unwrap();
+    let o = with_closed_stdout(&["lint", "--format", "json", "specs/bad.yaml"], &root, None);
+    assert_eq!(code(&o), 2);
+}
+
+/// Any other write error (here a file over the size limit the shell sets, `File too large`,
+/// which stands in for a full disk) loses output the user asked for: `error: cannot write to
+/// standard output: …`, exit 2.
+#[cfg(unix)]
+#[test]
+fn a_failing_stdout_is_an_error_with_exit_2() {
+    let (_d, root) = project();
+    for args in [
+        "schema",
+        "completions bash",
+        "explain --list",
+        "lint --format sarif",
+        "resolve specs/switches.yaml",
+        "graph specs/switches.yaml",
+        "fmt - < specs/switches.yaml",
+    ] {
+        // SIGXFSZ ignored (an ignored signal stays ignored across exec): the write fails
+        // with EFBIG instead of killing the process.
+        let script = format!("trap '' XFSZ; ulimit -f 0; exec \"$0\" {args} > out.txt",);
+        let o = Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_rolegen")])
+            .current_dir(&root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 2, "{args}: {err}");
+        assert!(
+            err.contains("error: cannot write to standard output:"),
+            "{args}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args}: {err}");
+    }
+}

@@ -75,7 +75,7 @@ use crate::rules::{self, Rule, Severity};
 use crate::spec::source::SourceFile;
 use codespan_reporting::term::termcolor::WriteColor;
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Why a file could not be formatted.
@@ -436,7 +436,6 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
             }
         }
     }
-    let stdout = &mut std::io::stdout();
     let changed: Vec<_> = done.iter().filter(|(_, t, f)| t != f).collect();
     if check {
         for (p, t, f) in &changed {
@@ -450,7 +449,11 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
                 .context_radius(3)
                 .header(&format!("a/{name}"), &format!("b/{name}"))
                 .to_string();
-            let _ = writeln!(stdout, "would reformat: {name}\n{diff}");
+            // A failed write makes the run exit 2 (see `cli::write_stdout`).
+            let _ = crate::cli::write_stdout(
+                format!("would reformat: {name}\n{diff}\n").as_bytes(),
+                err,
+            );
         }
     }
     if errors > 0 {
@@ -477,7 +480,9 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
     }
     for (p, t, f) in &done {
         if is_stdin(p) {
-            let _ = stdout.write_all(f.as_bytes());
+            if let Err(code) = crate::cli::write_stdout(f.as_bytes(), err) {
+                return code;
+            }
             continue;
         }
         if t == f {

@@ -376,9 +376,9 @@ pub fn run(
             }
         }
         None => {
-            let mut stdout = std::io::stdout();
-            let _ = stdout.write_all(imported.spec.as_bytes());
-            let _ = stdout.flush();
+            if let Err(code) = crate::cli::write_stdout(imported.spec.as_bytes(), err) {
+                return code;
+            }
         }
     }
     for i in &issues {
