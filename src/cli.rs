@@ -62,6 +62,11 @@ pub fn write_stdout<W: Write + ?Sized>(bytes: &[u8], err: &mut W) -> Result<(), 
     }
 }
 
+/// Replaces a file the user named (`fmt`, `import -o`) through [`out::replace_file`].
+pub(crate) fn replace_keeping_owner(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    out::replace_file(path, bytes)
+}
+
 /// rolegen compiles YAML specs of AWS IAM roles into Terraform modules and CloudFormation
 /// stacks, validated before anything is written.
 #[derive(Parser, Debug)]
@@ -220,9 +225,13 @@ pub enum Command {
         /// Write the spec here instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "OUT.yaml")]
         out: Option<PathBuf>,
-        /// Exit 0 even when parts of the input cannot be expressed (they are still reported).
+        /// Exit 0 even when parts of the input cannot be expressed (they are still reported),
+        /// and write the partial spec to --output (without it, nothing is written there).
         #[arg(long)]
         allow_partial: bool,
+        /// Replace an existing --output file.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare what two specs grant (files or `git:REV:path`), role by role.
     Diff {
@@ -307,12 +316,16 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
             module,
             out,
             allow_partial,
+            force,
         } => crate::import::run(
             from,
             &inputs,
             module.as_deref(),
             out.as_deref(),
-            allow_partial,
+            crate::import::Options {
+                allow_partial,
+                force,
+            },
             err,
         ),
         Command::Diff {

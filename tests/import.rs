@@ -438,7 +438,22 @@ fn the_binary_exits_1_on_partial_imports_2_on_bad_input() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("github-oidc-upstream.yaml:34:15: error: Role: Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated"), "{err}");
     assert!(err.contains("--allow-partial"));
-    // Still written, and it loads.
+    // Nothing is written without --allow-partial; with it the spec is written, and it loads.
+    assert!(!d.join("gh.yaml").exists(), "a partial import was written");
+    assert!(err.contains("nothing was written to gh.yaml"), "{err}");
+    let o = rolegen(
+        &[
+            "import",
+            "--from",
+            "cloudformation",
+            partial,
+            "-o",
+            "gh.yaml",
+            "--allow-partial",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0));
     let lint = rolegen(&["lint", "gh.yaml"], d);
     assert_eq!(
         lint.status.code(),
@@ -845,4 +860,73 @@ resource "aws_iam_instance_profile" "this" {
     let role = m.roles.values().next().unwrap();
     assert_eq!(role.tags.len(), 1);
     assert_eq!(role.tags["team"].as_literal().as_deref(), Some("platform"));
+}
+
+/// `-o` never replaces an existing file without `--force` (it once replaced another module's
+/// spec), and a path that cannot be written is named as given, with what to do — not the
+/// temporary file's path or a bare "Not a directory".
+#[test]
+fn import_output_is_checked_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let clean = fixture("karpenter.yaml");
+    let clean = clean.to_str().unwrap();
+    let import = |out: &str, extra: &[&str]| {
+        let mut args = vec!["import", "--from", "cloudformation", clean, "-o", out];
+        args.extend_from_slice(extra);
+        rolegen(&args, d)
+    };
+    fs::write(d.join("other.yaml"), "module: other\n").unwrap();
+    let o = import("other.yaml", &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("other.yaml already exists; pass --force"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("other.yaml")).unwrap(),
+        "module: other\n"
+    );
+    // Through a symlink, too; a dangling symlink is not written through either.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("other.yaml", d.join("link.yaml")).unwrap();
+        assert_eq!(import("link.yaml", &[]).status.code(), Some(2));
+        std::os::unix::fs::symlink("missing.yaml", d.join("dangling.yaml")).unwrap();
+        let o = import("dangling.yaml", &[]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(!d.join("missing.yaml").exists());
+    }
+    let o = import("other.yaml", &["--force"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(fs::read_to_string(d.join("other.yaml"))
+        .unwrap()
+        .contains("module: karpenter"));
+
+    for (out, want) in [
+        (
+            "nodir/x.yaml",
+            "cannot write nodir/x.yaml: the folder nodir does not exist; create it first",
+        ),
+        ("newdir/", "`newdir/` is a folder; name the spec file"),
+        ("other.yaml/x.yaml", "other.yaml is a file, not a folder"),
+    ] {
+        let o = import(out, &[]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{out}: {err}");
+        assert!(err.contains(want), "{out}: {err}");
+        assert!(err.contains("nothing was written"), "{out}: {err}");
+        assert!(!err.contains(".rolegen-"), "{out}: {err}");
+    }
+    fs::create_dir(d.join("existing")).unwrap();
+    let o = import("existing", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
+    assert!(!d.join("nodir").exists() && !d.join("newdir").exists());
 }
