@@ -408,7 +408,8 @@ fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {
             for d in diags {
                 if let Some(s) = &d.source {
                     if !texts.contains_key(&s.path) {
-                        if let Ok(t) = std::fs::read_to_string(&s.path) {
+                        // As the loader read it (no byte order mark), so spans line up.
+                        if let Some(t) = crate::spec::load::source_text(&s.path) {
                             texts.insert(s.path.clone(), t);
                         }
                     }

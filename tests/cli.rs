@@ -262,3 +262,57 @@ fn a_failing_stdout_is_an_error_with_exit_2() {
         assert!(!err.contains("panicked"), "{args}: {err}");
     }
 }
+
+/// A spec may start with a UTF-8 byte order mark (YAML allows it): it loads, and positions
+/// are those an editor shows (the mark is not a column). It was RG003 "more than one
+/// document" at 1:1. `fmt` drops the mark (and `fmt --check` reports a file with one).
+#[test]
+fn a_byte_order_mark_is_accepted_and_positions_stay_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let body = "module: bom\nroles:\n  r:\n    trust:\n      - service: [lambda.amazonaws.com]\n";
+    fs::write(d.join("ok.yaml"), format!("\u{feff}{body}")).unwrap();
+    let o = rolegen(&["lint", "ok.yaml"], d);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    for general in [false, true] {
+        // Both loaders: the fast path and serde_yaml_ng's (used for every error).
+        fs::write(
+            d.join("bad.yaml"),
+            format!("\u{feff}module: Bad_Name\n{}    bogus: 1\n", &body[12..]),
+        )
+        .unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolegen"));
+        cmd.args(["lint", "bad.yaml"])
+            .current_dir(d)
+            .env("NO_COLOR", "1");
+        if general {
+            cmd.env("ROLEGEN_GENERAL_YAML", "1");
+        }
+        let o = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 2, "{err}");
+        assert!(!err.contains("more than one document"), "{err}");
+        assert!(err.contains("bad.yaml:6:5"), "{err}");
+        assert!(err.contains("bogus"), "{err}");
+    }
+    fs::write(
+        d.join("bad.yaml"),
+        format!("\u{feff}module: Bad_Name\n{}", &body[12..]),
+    )
+    .unwrap();
+    let err = String::from_utf8_lossy(&rolegen(&["lint", "bad.yaml"], d).stderr).into_owned();
+    assert!(err.contains("bad.yaml:1:9"), "{err}");
+    // The caret is under `Bad_Name`, not one column off.
+    assert!(err.contains("1 │ module: Bad_Name\n  │         ^"), "{err}");
+
+    // fmt: the mark is dropped, consistently.
+    let o = rolegen(&["fmt", "--check", "ok.yaml"], d);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = rolegen(&["fmt", "ok.yaml"], d);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        fs::read_to_string(d.join("ok.yaml")).unwrap(),
+        body.replace("bom\n", "bom\n\n")
+    );
+    assert_eq!(code(&rolegen(&["fmt", "--check", "ok.yaml"], d)), 0);
+}

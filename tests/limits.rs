@@ -100,3 +100,102 @@ fn a_key_over_1024_characters_says_why() {
         d.help
     );
 }
+
+/// Writes `n` bytes of YAML comment lines after `module: big` into `w`, stopping quietly when
+/// the reader goes away (it stops at the limit).
+#[cfg(unix)]
+fn feed(mut w: impl std::io::Write, n: usize) {
+    let line = format!("# {}\n", "x".repeat(1022));
+    let _ = w.write_all(b"module: big\n");
+    let mut sent = 0;
+    while sent < n {
+        if w.write_all(line.as_bytes()).is_err() {
+            return;
+        }
+        sent += line.len();
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo failed");
+}
+
+/// A pipe has no size (`metadata().len()` is 0): the limit is applied while reading, so
+/// `rolegen lint <(…200 MB…)` is refused with RG010 instead of read whole.
+#[cfg(unix)]
+#[test]
+fn a_spec_over_64_mib_through_a_pipe_is_refused_while_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("spec.yaml");
+    mkfifo(&fifo);
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || feed(fs::File::create(path).unwrap(), 80 << 20));
+    let out = compile(std::slice::from_ref(&fifo), false, false);
+    writer.join().unwrap();
+    let d = &out.diagnostics.0;
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].rule.code, "RG010");
+    assert!(
+        d[0].message.contains("more than 67108864 bytes"),
+        "{}",
+        d[0].message
+    );
+
+    // `fmt -` reads standard input under the same limit.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || feed(stdin, 80 << 20));
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("standard input holds more than 67108864 bytes"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+/// `policy_file:` naming a FIFO blocked the build forever; a folder or device is no policy
+/// either. Only a regular file is read.
+#[cfg(unix)]
+#[test]
+fn a_policy_file_that_is_not_a_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("p.json"));
+    fs::create_dir(dir.path().join("d.json")).unwrap();
+    let spec = dir.path().join("spec.yaml");
+    for (name, what) in [("p.json", "not a regular file"), ("d.json", "a folder")] {
+        fs::write(&spec, format!("module: fifo\nroles:\n  r:\n    trust:\n      - service: [ec2.amazonaws.com]\n    inline_policies:\n      p:\n        policy_file: {name}\n")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s = spec.clone();
+        std::thread::spawn(move || {
+            let out = compile(std::slice::from_ref(&s), false, false);
+            let _ = tx.send(
+                out.diagnostics
+                    .0
+                    .iter()
+                    .map(|d| (d.rule.code, d.message.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        });
+        let d = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("reading the {name} policy_file blocked"));
+        assert!(
+            d.iter().any(|(c, m)| *c == "RG007" && m.contains(what)),
+            "{name}: {d:?}"
+        );
+    }
+}

@@ -75,7 +75,6 @@ use crate::rules::{self, Rule, Severity};
 use crate::spec::source::SourceFile;
 use codespan_reporting::term::termcolor::WriteColor;
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Why a file could not be formatted.
@@ -290,28 +289,39 @@ fn is_stdin(p: &Path) -> bool {
     p.as_os_str() == "-"
 }
 
+/// The text of `p` (standard input for `-`), at most [`crate::spec::load::MAX_SPEC_BYTES`]
+/// (applied while reading: a pipe has no size), UTF-8. A leading byte order mark is kept
+/// here: `format` drops it, so a file with one counts as changed and is rewritten without it
+/// (`--check` reports it).
 fn read(p: &Path) -> Result<String, String> {
-    if is_stdin(p) {
-        let mut s = String::new();
-        return std::io::stdin()
-            .read_to_string(&mut s)
-            .map(|_| s)
-            .map_err(|e| format!("cannot read standard input: {e}"));
-    }
-    let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-    if meta.len() > crate::spec::load::MAX_SPEC_BYTES {
-        return Err(format!(
-            "{} is {} bytes; specs are limited to {} bytes",
-            p.display(),
-            meta.len(),
-            crate::spec::load::MAX_SPEC_BYTES
-        ));
-    }
-    let bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    use crate::spec::load::{read_at_most, MAX_SPEC_BYTES};
+    let name = if is_stdin(p) {
+        "standard input".to_owned()
+    } else {
+        p.display().to_string()
+    };
+    let bytes = if is_stdin(p) {
+        read_at_most(std::io::stdin().lock(), MAX_SPEC_BYTES)
+            .map_err(|e| format!("cannot read standard input: {e}"))?
+    } else {
+        let file = std::fs::File::open(p).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot read {name}: {e}"))?;
+        if meta.is_file() && meta.len() > MAX_SPEC_BYTES {
+            return Err(format!(
+                "{name} is {} bytes; specs are limited to {MAX_SPEC_BYTES} bytes",
+                meta.len()
+            ));
+        }
+        read_at_most(file, MAX_SPEC_BYTES).map_err(|e| format!("cannot read {name}: {e}"))?
+    };
+    let bytes = bytes.ok_or_else(|| {
+        format!("{name} holds more than {MAX_SPEC_BYTES} bytes; specs are limited to {MAX_SPEC_BYTES} bytes")
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
-            "{} is not UTF-8 (invalid byte at offset {})",
-            p.display(),
+            "{name} is not UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         )
     })
@@ -431,7 +441,8 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
         match format(&text) {
             Ok(f) => done.push((p, text, f)),
             Err(e) => {
-                report(p, &text, &e, err);
+                // Positions are in the text without its byte order mark, as `format` read it.
+                report(p, text.strip_prefix('\u{feff}').unwrap_or(&text), &e, err);
                 errors += 1;
             }
         }

@@ -128,25 +128,19 @@ impl InputError {
 /// Largest input file read (bytes).
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Reads an input file of at most [`MAX_INPUT_BYTES`] (applied while reading: a pipe has no
+/// size), UTF-8, a leading byte order mark removed.
 pub(crate) fn read_input(path: &Path) -> Result<String, InputError> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(InputError::new(
+    use crate::spec::load::{read_text, ReadError};
+    read_text(path, MAX_INPUT_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => InputError::new(path, format!("cannot read: {e}")),
+        ReadError::TooLarge(_) => InputError::new(
             path,
             format!("the file is larger than {MAX_INPUT_BYTES} bytes"),
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            path,
-            format!(
-                "not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
+        ),
+        ReadError::NotUtf8(at) => {
+            InputError::new(path, format!("not UTF-8 (invalid byte at offset {at})"))
+        }
     })
 }
 

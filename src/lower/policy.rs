@@ -368,21 +368,56 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let text = match std::fs::read_to_string(&full) {
-            Ok(t) if t.len() as u64 <= crate::spec::load::MAX_SPEC_BYTES => t,
-            Ok(_) => {
+        // A regular file only: a FIFO would block the build forever (and a device could
+        // stream without end); the size is checked before reading and while reading.
+        match std::fs::metadata(&full) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) => {
+                let what = if m.is_dir() {
+                    "a folder"
+                } else {
+                    "not a regular file (a FIFO, socket or device)"
+                };
                 self.error(
-                    &rules::INPUT_LIMIT,
+                    &rules::POLICY_FILE,
                     path,
-                    format!(
-                        "`{file}` is larger than {} bytes",
-                        crate::spec::load::MAX_SPEC_BYTES
-                    ),
-                    "a policy is at most a few KB; check the file".into(),
+                    format!("`{file}` is {what}"),
+                    "name a JSON file holding the policy document".into(),
                 );
                 return None;
             }
             Err(e) => {
+                self.error(
+                    &rules::POLICY_FILE,
+                    path,
+                    format!("cannot read `{}`: {e}", full.display()),
+                    "check the file".into(),
+                );
+                return None;
+            }
+        }
+        use crate::spec::load::{read_text, ReadError, MAX_SPEC_BYTES};
+        let text = match read_text(&full, MAX_SPEC_BYTES) {
+            Ok(t) => t,
+            Err(ReadError::TooLarge(_)) => {
+                self.error(
+                    &rules::INPUT_LIMIT,
+                    path,
+                    format!("`{file}` is larger than {MAX_SPEC_BYTES} bytes"),
+                    "a policy is at most a few KB; check the file".into(),
+                );
+                return None;
+            }
+            Err(ReadError::NotUtf8(at)) => {
+                self.error(
+                    &rules::POLICY_FILE,
+                    path,
+                    format!("`{file}` is not UTF-8 (invalid byte at offset {at})"),
+                    "save the policy file as UTF-8".into(),
+                );
+                return None;
+            }
+            Err(ReadError::Io(e)) => {
                 self.error(
                     &rules::POLICY_FILE,
                     path,
