@@ -26,10 +26,13 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
 }
 
-/// The spec files of a folder: `*.yaml` and `*.yml`, sorted by name.
+/// The spec files of a folder: `*.yaml` and `*.yml`, sorted by name. Hidden files
+/// (`.name.yaml`, macOS's `._name.yaml` resource forks, editors' backups) are not specs; a
+/// hidden file named on the command line still is.
 pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .filter(|p| {
             p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))

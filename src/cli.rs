@@ -375,11 +375,26 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
     }
 }
 
+/// `paths` without repeats, in first-seen order: a file named twice (`a.yaml a.yaml`,
+/// `a.yaml ./a.yaml`, a symlink and its target) is one spec, not two declaring the same
+/// module (RG008). Files are compared by canonical path; a path that cannot be resolved
+/// (a missing file) is compared as written, so its error is still reported, once. `-`
+/// (standard input) is kept once.
+pub fn unique_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    paths
+        .into_iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect()
+}
+
+/// The specs a command reads: the files given (without repeats, see [`unique_paths`]), or
+/// those of the `--specs` folder.
 fn spec_paths(inputs: &Inputs, err: &mut dyn WriteColor) -> Option<Vec<PathBuf>> {
     if !inputs.files.is_empty() {
-        return Some(inputs.files.clone());
+        return Some(unique_paths(inputs.files.clone()));
     }
-    match discover(&inputs.specs) {
+    match discover(&inputs.specs).map(unique_paths) {
         Ok(v) if v.is_empty() => {
             let _ = writeln!(
                 err,

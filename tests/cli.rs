@@ -316,3 +316,75 @@ fn a_byte_order_mark_is_accepted_and_positions_stay_right() {
     );
     assert_eq!(code(&rolegen(&["fmt", "--check", "ok.yaml"], d)), 0);
 }
+
+/// A spec named twice — as written, as `./path`, or through a symlink — is one spec, not
+/// RG008 "declared by specs/a.yaml and specs/a.yaml"; `fmt` formats and counts it once.
+#[test]
+fn a_spec_named_twice_is_read_once() {
+    let (_d, root) = project();
+    let mut args: Vec<Vec<&str>> = vec![
+        vec!["specs/switches.yaml", "specs/switches.yaml"],
+        vec!["specs/switches.yaml", "./specs/switches.yaml"],
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("switches.yaml", root.join("specs/link.yml")).unwrap();
+        args.push(vec!["specs/link.yml", "specs/switches.yaml"]);
+    }
+    for files in &args {
+        for cmd in ["lint", "build", "check"] {
+            let mut a = vec![cmd];
+            a.extend(files);
+            let o = rolegen(&a, &root);
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(code(&o), 0, "{a:?}: {err}");
+            assert!(!err.contains("RG008"), "{a:?}: {err}");
+        }
+    }
+    // The folder holds the symlink and its target: one module.
+    let o = rolegen(&["lint"], &root);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    // A missing file named twice is reported (once) as missing.
+    let o = rolegen(&["lint", "specs/nope.yaml", "specs/nope.yaml"], &root);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("cannot read specs/nope.yaml").count(),
+        1,
+        "{err}"
+    );
+
+    let o = rolegen(
+        &["fmt", "specs/attachments.yaml", "./specs/attachments.yaml"],
+        &root,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 0, "{err}");
+    assert!(
+        err.contains("1 file(s) reformatted, 0 already formatted"),
+        "{err}"
+    );
+}
+
+/// Hidden files in the specs folder (`.hidden.yaml`, macOS `._x.yaml`) are not specs; named
+/// on the command line, a hidden file is read.
+#[test]
+fn hidden_files_in_the_specs_folder_are_skipped() {
+    let (_d, root) = project();
+    fs::write(root.join("specs/.hidden.yaml"), "module: [broken\n").unwrap();
+    fs::write(
+        root.join("specs/._switches.yaml"),
+        b"\x00\x05\x16\x07\xff\xfe",
+    )
+    .unwrap();
+    for cmd in [&["lint"][..], &["build"], &["check"], &["fmt", "--check"]] {
+        let o = rolegen(cmd, &root);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains(".hidden") && !err.contains("._switches"),
+            "{cmd:?}: {err}"
+        );
+        assert_ne!(code(&o), 2, "{cmd:?}: {err}");
+    }
+    assert_eq!(code(&rolegen(&["lint", "specs/.hidden.yaml"], &root)), 2);
+}

@@ -405,7 +405,7 @@ fn report(path: &Path, text: &str, e: &FmtError, err: &mut dyn WriteColor) {
 /// written).
 pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
     let paths = if inputs.files.is_empty() {
-        match crate::build::discover(&inputs.specs) {
+        match crate::build::discover(&inputs.specs).map(crate::cli::unique_paths) {
             Ok(v) if !v.is_empty() => v,
             Ok(_) => {
                 let _ = writeln!(
@@ -425,7 +425,8 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
             }
         }
     } else {
-        inputs.files.clone()
+        // A file named twice is formatted (and counted) once.
+        crate::cli::unique_paths(inputs.files.clone())
     };
     let mut done = Vec::new();
     let mut errors = 0;
