@@ -649,18 +649,65 @@ fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
             let _ = writeln!(err, "error: `{k}` is not a parameter of {}", m.name);
             return INPUT_ERROR;
         };
-        use crate::model::{ParamKind, ParamValue};
-        let value = match p.kind {
-            ParamKind::List => ParamValue::List(v.split(',').map(str::to_owned).collect()),
-            ParamKind::Bool => ParamValue::Bool(v == "true"),
-            ParamKind::Number => ParamValue::Number(v.to_owned()),
-            ParamKind::String => ParamValue::Str(v.to_owned()),
-        };
-        b.params.insert(k.to_owned(), value);
+        match param_value(p, v) {
+            Ok(value) => {
+                b.params.insert(k.to_owned(), value);
+            }
+            Err(m) => {
+                let _ = writeln!(err, "error: --param {k}={v}: {m}");
+                return INPUT_ERROR;
+            }
+        }
     }
     let mut text = serde_json::to_string_pretty(&b.module(m)).unwrap_or_default();
     text.push('\n');
     write_stdout(text.as_bytes(), err).map_or_else(|c| c, |()| OK)
+}
+
+/// A `--param` value of parameter `p`, checked as the deployed stack would check it: a bool is
+/// `true` or `false` (nothing else silently became `false`), a number parses, and a string
+/// or every list item matches the parameter's `pattern` (whole value).
+fn param_value(p: &crate::model::Parameter, v: &str) -> Result<crate::model::ParamValue, String> {
+    use crate::model::{ParamKind, ParamValue};
+    let value = match p.kind {
+        ParamKind::List => ParamValue::List(v.split(',').map(str::to_owned).collect()),
+        ParamKind::Bool => match v {
+            "true" => ParamValue::Bool(true),
+            "false" => ParamValue::Bool(false),
+            _ => {
+                return Err(format!(
+                    "`{}` is a bool parameter: write `true` or `false`",
+                    p.name.0
+                ))
+            }
+        },
+        ParamKind::Number => match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => ParamValue::Number(v.to_owned()),
+            _ => {
+                return Err(format!(
+                    "`{}` is a number parameter: write a number",
+                    p.name.0
+                ))
+            }
+        },
+        ParamKind::String => ParamValue::Str(v.to_owned()),
+    };
+    if let Some(pattern) = &p.pattern {
+        // As the Terraform validation does: the whole value (each list item) must match.
+        let re = regex::Regex::new(&format!("^(?:{pattern})$"))
+            .map_err(|e| format!("the pattern of `{}` does not compile: {e}", p.name.0))?;
+        let items: Vec<&str> = match &value {
+            ParamValue::List(items) => items.iter().map(String::as_str).collect(),
+            _ => vec![v],
+        };
+        if let Some(bad) = items.iter().find(|i| !re.is_match(i)) {
+            return Err(format!(
+                "`{bad}` does not match the pattern of `{}`: {pattern}",
+                p.name.0
+            ));
+        }
+    }
+    Ok(value)
 }
 
 fn graph(spec: &Path, format: GraphSyntax, err: &mut dyn WriteColor) -> u8 {

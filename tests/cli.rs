@@ -388,3 +388,51 @@ fn hidden_files_in_the_specs_folder_are_skipped() {
     }
     assert_eq!(code(&rolegen(&["lint", "specs/.hidden.yaml"], &root)), 2);
 }
+
+/// `resolve --param` values are checked as the deployed stack checks them: a bool is `true`
+/// or `false` (`True`, `yes`, `1` silently became false), a number parses, and a string (or
+/// each list item) matches the parameter's `pattern`.
+#[test]
+fn resolve_checks_param_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("p.yaml"),
+        "module: p\nparameters:\n  Enable: {type: bool, default: false}\n  Env: {type: string, default: dev, pattern: '(dev|prod)'}\n  Buckets: {type: list, default: [a1], pattern: '[a-z][a-z0-9]*'}\n  Hours: {type: number, default: 1}\nroles:\n  r:\n    name: r-${Env}\n    when: Enable\n    max_session_duration: 3600\n    trust:\n      - service: [lambda.amazonaws.com]\n",
+    )
+    .unwrap();
+    let resolve = |param: &str| rolegen(&["resolve", "p.yaml", "--param", param], d);
+    for ok in [
+        "Enable=true",
+        "Enable=false",
+        "Env=prod",
+        "Buckets=a,b2",
+        "Hours=2",
+    ] {
+        let o = resolve(ok);
+        assert_eq!(code(&o), 0, "{ok}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = resolve("Enable=true");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("r-dev"));
+    for (bad, want) in [
+        (
+            "Enable=True",
+            "`Enable` is a bool parameter: write `true` or `false`",
+        ),
+        ("Enable=yes", "write `true` or `false`"),
+        ("Enable=1", "write `true` or `false`"),
+        (
+            "Env=staging",
+            "`staging` does not match the pattern of `Env`: (dev|prod)",
+        ),
+        ("Env=prod2", "does not match the pattern"),
+        ("Buckets=a,B", "`B` does not match the pattern of `Buckets`"),
+        ("Hours=two", "`Hours` is a number parameter"),
+    ] {
+        let o = resolve(bad);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 2, "{bad}: {err}");
+        assert!(err.contains(want), "{bad}: {err}");
+        assert!(o.stdout.is_empty(), "{bad}");
+    }
+}
