@@ -436,3 +436,79 @@ fn resolve_checks_param_values() {
         assert!(o.stdout.is_empty(), "{bad}");
     }
 }
+
+/// `init` checks every target before writing anything: a dangling symlink at the spec's
+/// path is not written through, a `.github/workflows` that is a file is refused up front
+/// (it used to leave the spec behind, and a re-run then refused), and a module name an
+/// existing spec already declares is refused.
+#[test]
+fn init_checks_everything_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let init = |m: &str| rolegen(&["init", "--module", m, "--dir", "."], d);
+    let listing = || {
+        let mut v: Vec<String> = walk(d);
+        v.sort();
+        v
+    };
+    // `.github/workflows` is a file: nothing is written.
+    fs::create_dir_all(d.join(".github")).unwrap();
+    fs::write(d.join(".github/workflows"), "not a folder").unwrap();
+    let before = listing();
+    let o = init("first");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(err.contains(".github/workflows is a file"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(listing(), before);
+    // Fixed, the same command works.
+    fs::remove_file(d.join(".github/workflows")).unwrap();
+    let o = init("first");
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(d.join("specs/first.yaml").is_file());
+    assert!(d.join(".github/workflows/rolegen.yml").is_file());
+
+    // The module is already declared (by a spec under another file name).
+    fs::rename(d.join("specs/first.yaml"), d.join("specs/team.yml")).unwrap();
+    let o = init("first");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(
+        err.contains("module `first` is already declared by ./specs/team.yml"),
+        "{err}"
+    );
+    assert!(!d.join("specs/first.yaml").exists());
+
+    // A dangling symlink at the spec's path is not written through.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("../elsewhere.yaml", d.join("specs/second.yaml")).unwrap();
+        let o = init("second");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 2, "{err}");
+        assert!(err.contains("already exists (as a symlink)"), "{err}");
+        assert!(!d.join("elsewhere.yaml").exists());
+    }
+}
+
+/// Every file below `root`, relative.
+fn walk(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for e in fs::read_dir(&p).unwrap() {
+            let e = e.unwrap();
+            let path = e.path();
+            out.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+            if e.file_type().unwrap().is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    out
+}
