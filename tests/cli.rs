@@ -512,3 +512,44 @@ fn walk(root: &Path) -> Vec<String> {
     }
     out
 }
+
+/// `fmt` (and `import -o --force`) replace a file by renaming a new one into place; run as
+/// root, the file used to become root's. The owner and group are kept. (Only root can give
+/// a file away: elsewhere the test has nothing to check.)
+#[cfg(unix)]
+#[test]
+fn rewriting_a_file_as_root_keeps_its_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spec = d.join("s.yaml");
+    fs::write(&spec, "roles: {}\nmodule: s\n").unwrap();
+    if std::os::unix::fs::chown(&spec, Some(4242), Some(4343)).is_err() {
+        return; // not root
+    }
+    // Through a symlink too: the target keeps its owner.
+    std::os::unix::fs::symlink("s.yaml", d.join("link.yaml")).unwrap();
+    let o = rolegen(&["fmt", "link.yaml"], d);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read_to_string(&spec).unwrap(), "module: s\nroles: {}\n");
+    let m = fs::metadata(&spec).unwrap();
+    assert_eq!((m.uid(), m.gid()), (4242, 4343));
+
+    let stack = d.join("stack.yaml");
+    fs::write(&stack, "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {Service: ec2.amazonaws.com}\n            Action: sts:AssumeRole\n").unwrap();
+    let o = rolegen(
+        &[
+            "import",
+            "--from",
+            "cloudformation",
+            "stack.yaml",
+            "-o",
+            "s.yaml",
+            "--force",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let m = fs::metadata(&spec).unwrap();
+    assert_eq!((m.uid(), m.gid()), (4242, 4343));
+}

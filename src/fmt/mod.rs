@@ -500,7 +500,7 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
         if t == f {
             continue;
         }
-        if let Err(e) = crate::out::replace_file(p, f.as_bytes()) {
+        if let Err(e) = crate::cli::replace_keeping_owner(p, f.as_bytes()) {
             let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
             return INPUT_ERROR;
         }
