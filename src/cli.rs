@@ -565,22 +565,28 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
         }
     };
     let drifted = drift.len();
-    let stdout = &mut std::io::stdout();
+    let mut text = String::new();
     for d in drift {
+        use std::fmt::Write as _;
         let _ = match d {
-            Drift::Missing(p) => writeln!(stdout, "missing: {} (would be created)", p.display()),
+            Drift::Missing(p) => writeln!(text, "missing: {} (would be created)", p.display()),
             Drift::Stale(p) => writeln!(
-                stdout,
+                text,
                 "stale: {} (no longer generated; would be removed)",
                 p.display()
             ),
-            Drift::StaleModule(p) => writeln!(
-                stdout,
-                "stale: {} (no spec generates this module)",
-                p.display()
-            ),
-            Drift::Changed(p, diff) => writeln!(stdout, "changed: {}\n{diff}", p.display()),
+            Drift::StaleModule(p) => {
+                writeln!(
+                    text,
+                    "stale: {} (no spec generates this module)",
+                    p.display()
+                )
+            }
+            Drift::Changed(p, diff) => writeln!(text, "changed: {}\n{diff}", p.display()),
         };
+    }
+    if let Err(code) = write_stdout(text.as_bytes(), err) {
+        return code;
     }
     if drifted > 0 {
         let _ = writeln!(err, "error: {drifted} file(s) differ from the specs; run `rolegen build` and commit the result");

@@ -191,9 +191,9 @@ pub fn run(
         }
         Format::Markdown => render::markdown(&report),
     };
-    let mut out = std::io::stdout();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    if let Err(code) = crate::cli::write_stdout(text.as_bytes(), err) {
+        return code;
+    }
     if fail_on_widen && report.widens {
         let _ = writeln!(
             err,
@@ -329,7 +329,7 @@ fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {
     let mut outcome = crate::build::compile(std::slice::from_ref(&path), false, false);
     if outcome.diagnostics.has_errors() || outcome.modules.is_empty() {
         let mut texts = HashMap::new();
-        if let Ok(t) = std::fs::read_to_string(&path) {
+        if let Some(t) = crate::spec::load::source_text(&path) {
             texts.insert(path.clone(), t);
         }
         let errors: Vec<_> = outcome
