@@ -136,9 +136,48 @@ fn dot_text(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// Mermaid 11's default `maxEdges`: a flowchart with more edges fails to render ("Edge limit
+/// exceeded").
+pub const MERMAID_MAX_EDGES: usize = 500;
+
+/// Mermaid's default `maxTextSize`: longer diagram text (counted in UTF-16 code units, as
+/// JavaScript does) is not rendered.
+pub const MERMAID_MAX_TEXT: usize = 50_000;
+
+/// The Mermaid diagram of a module if Mermaid renders it with its default limits, else what
+/// exceeds them (`"600 edges"`, `"61,234 characters"`).
+pub fn mermaid_within_limits(m: &Module) -> Result<String, String> {
+    let g = build(m);
+    if g.edges.len() >= MERMAID_MAX_EDGES {
+        return Err(format!("{} edges", thousands(g.edges.len())));
+    }
+    let text = render_graph(m, &g, GraphFormat::Mermaid);
+    let size = text.encode_utf16().count();
+    if size >= MERMAID_MAX_TEXT {
+        return Err(format!("{} characters", thousands(size)));
+    }
+    Ok(text)
+}
+
+/// `n` with thousands separators.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The graph of a module in the given syntax.
 pub fn render(m: &Module, format: GraphFormat) -> String {
-    let g = build(m);
+    render_graph(m, &build(m), format)
+}
+
+fn render_graph(m: &Module, g: &Graph, format: GraphFormat) -> String {
     let mut s = String::new();
     match format {
         GraphFormat::Mermaid => {

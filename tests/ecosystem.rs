@@ -541,3 +541,51 @@ fn readme_shows_spec_text_as_text() {
     }));
     assert!(readme.contains("\nRegion (`*` for any), e.g. eu-west-1.\n"));
 }
+
+/// A module of `roles` roles, each trusting `principals(role)` accounts or principal ARNs.
+fn trusting_spec(roles: usize, principals: &dyn Fn(usize) -> Vec<String>) -> String {
+    let mut spec = String::from("module: big\nroles:\n");
+    for r in 0..roles {
+        spec.push_str(&format!("  r{r}:\n    trust:\n      - account:\n"));
+        for p in principals(r) {
+            spec.push_str(&format!("          - \"{p}\"\n"));
+        }
+    }
+    spec
+}
+
+#[test]
+fn readme_diagram_stays_within_mermaids_edge_and_text_limits() {
+    // 12 roles (well under the role bound) with 45 trusted accounts each: 540 edges, more
+    // than Mermaid's default maxEdges (500), which fails with "Edge limit exceeded".
+    let spec = trusting_spec(12, &|r| {
+        (0..45)
+            .map(|i| (100_000_000_000u64 + r as u64 * 1000 + i).to_string())
+            .collect()
+    });
+    let readme = readme_of(&spec);
+    assert!(!readme.contains("```mermaid"), "{readme}");
+    assert!(
+        readme.contains("The module's diagram has 540 edges, more than Mermaid renders by default; `rolegen graph <spec>` prints it."),
+        "{readme}"
+    );
+    // 30 roles trusting 10 long role ARNs each: 300 edges, but over Mermaid's maxTextSize
+    // (50,000).
+    let spec = trusting_spec(30, &|r| {
+        (0..10)
+            .map(|i| {
+                format!(
+                    "arn:aws:iam::111122223333:role/{}/r{r}-{i}",
+                    "p".repeat(140)
+                )
+            })
+            .collect()
+    });
+    let readme = readme_of(&spec);
+    assert!(!readme.contains("```mermaid"), "{readme}");
+    assert!(readme.contains(" characters, more than Mermaid renders by default"));
+    // Within the limits, the diagram is there.
+    let spec = trusting_spec(10, &|r| vec![format!("{}", 100_000_000_000u64 + r as u64)]);
+    let readme = readme_of(&spec);
+    assert!(readme.contains("```mermaid\nflowchart LR\n"), "{readme}");
+}

@@ -440,7 +440,8 @@ fn permissions(s: &mut String, doc: &PolicyDocument) {
     s.push('\n');
 }
 
-/// Largest module that gets a diagram in its README (bigger ones: `rolegen graph`).
+/// Largest module that gets a diagram in its README (bigger ones: `rolegen graph`); a smaller
+/// one too big for Mermaid's default limits (edges, text size) gets none either.
 const DIAGRAM_MAX_ROLES: usize = 40;
 
 /// Who can assume which role and what each role reaches, as a Mermaid flowchart.
@@ -457,13 +458,19 @@ fn diagram(s: &mut String, m: &Module) {
         );
         return;
     }
-    s.push_str("Principals (rounded) assume roles (boxes), which reach services (hexagons) and managed policies.\n\n");
-    fenced(
-        s,
-        "mermaid",
-        &crate::graph::render(m, crate::graph::GraphFormat::Mermaid),
-    );
-    s.push('\n');
+    match crate::graph::mermaid_within_limits(m) {
+        Ok(diagram) => {
+            s.push_str("Principals (rounded) assume roles (boxes), which reach services (hexagons) and managed policies.\n\n");
+            fenced(s, "mermaid", &diagram);
+            s.push('\n');
+        }
+        Err(size) => {
+            let _ = writeln!(
+                s,
+                "The module's diagram has {size}, more than Mermaid renders by default; `rolegen graph <spec>` prints it.\n"
+            );
+        }
+    }
 }
 
 // ---- Markdown escaping -------------------------------------------------------------------
