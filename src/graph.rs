@@ -125,15 +125,36 @@ fn build(m: &Module) -> Graph {
     g
 }
 
+/// A label's text for a quoted Mermaid label, shown as it is: Mermaid's entity codes for what
+/// Mermaid or the HTML it renders to would read as syntax: quotes, pipes, angle brackets,
+/// `&` (an HTML entity), `#` (a Mermaid entity such as `#quot;`), `%` (a `%%{init: ...}%%`
+/// directive or `%%` comment) and the backtick (a Markdown string). Line breaks and other
+/// control characters become spaces: a label is one line of the diagram's text.
 fn mermaid_text(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace('|', "#124;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '|' => out.push_str("#124;"),
+            '&' => out.push_str("#38;"),
+            '#' => out.push_str("#35;"),
+            '%' => out.push_str("#37;"),
+            '`' => out.push_str("#96;"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
+/// A label's text for a quoted DOT string: backslashes and quotes escaped, and `&` as
+/// `&amp;`, since Graphviz decodes HTML entities (`&amp;`, `&lt;`) in labels.
 fn dot_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('&', "&amp;")
 }
 
 /// Mermaid 11's default `maxEdges`: a flowchart with more edges fails to render ("Edge limit

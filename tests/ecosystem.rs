@@ -548,7 +548,10 @@ fn trusting_spec(roles: usize, principals: &dyn Fn(usize) -> Vec<String>) -> Str
     for r in 0..roles {
         spec.push_str(&format!("  r{r}:\n    trust:\n      - account:\n"));
         for p in principals(r) {
-            spec.push_str(&format!("          - \"{p}\"\n"));
+            spec.push_str(&format!(
+                "          - {}\n",
+                serde_json::to_string(&p).unwrap()
+            ));
         }
     }
     spec
@@ -588,4 +591,63 @@ fn readme_diagram_stays_within_mermaids_edge_and_text_limits() {
     let spec = trusting_spec(10, &|r| vec![format!("{}", 100_000_000_000u64 + r as u64)]);
     let readme = readme_of(&spec);
     assert!(readme.contains("```mermaid\nflowchart LR\n"), "{readme}");
+}
+
+/// The text Mermaid shows for a label written with entity codes `#name;` / `#number;`.
+fn mermaid_decode(label: &str) -> String {
+    let mut out = String::new();
+    let mut rest = label;
+    while let Some(i) = rest.find('#') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(';').expect("entity code ends with ;") + i;
+        let code = &rest[i + 1..end];
+        out.push(match code {
+            "quot" => '"',
+            "lt" => '<',
+            "gt" => '>',
+            n => char::from_u32(n.parse().expect("numeric entity")).unwrap(),
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn graph_labels_are_text_in_mermaid_and_dot() {
+    let principals = [
+        "arn:aws:iam::111122223333:role/%%{init: {'theme':'dark'}}%%",
+        "arn:aws:iam::111122223333:role/a#quot;b&amp;c#lt;",
+        "arn:aws:iam::111122223333:role/`**md**`|\"x\"<b>",
+    ];
+    let spec = trusting_spec(1, &|_| principals.iter().map(|p| p.to_string()).collect());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, &spec).unwrap();
+    let path = path.to_str().unwrap();
+    let mermaid = String::from_utf8(rolegen(&["graph", path], Path::new(".")).stdout).unwrap();
+    // No directive (`%%{init}%%`) or comment (`%%`) and no entity the spec wrote.
+    assert!(!mermaid.contains('%'), "{mermaid}");
+    let labels: Vec<String> = mermaid
+        .lines()
+        .filter_map(|l| l.split_once("([\"").map(|(_, rest)| rest))
+        .map(|rest| mermaid_decode(rest.trim_end_matches("\"])")))
+        .collect();
+    let expected: Vec<String> = principals.iter().map(|p| format!("AWS: {p}")).collect();
+    assert_eq!(labels, expected, "{mermaid}");
+    let readme = readme_of(&spec);
+    assert!(
+        readme.contains(&format!("```mermaid\n{mermaid}```")),
+        "{readme}"
+    );
+    // Graphviz decodes HTML entities in labels: `&` is written `&amp;`.
+    let dot =
+        String::from_utf8(rolegen(&["graph", "--format", "dot", path], Path::new(".")).stdout)
+            .unwrap();
+    assert!(
+        dot.contains("label=\"AWS: arn:aws:iam::111122223333:role/a#quot;b&amp;amp;c#lt;\""),
+        "{dot}"
+    );
+    assert!(dot.contains("role/%%{init: {'theme':'dark'}}%%\""), "{dot}");
+    assert!(dot.contains("role/`**md**`|\\\"x\\\"<b>\""), "{dot}");
 }
