@@ -44,6 +44,13 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
             .unwrap()
             >= 1
     ));
+    // The schema's `uri-reference` format is not checked by the validator (a Draft 4 schema
+    // knows no such format): check every URI here.
+    for l in artifact_locations(&log) {
+        let uri = l["uri"].as_str().unwrap();
+        assert!(is_uri_reference(uri), "not a URI reference: {uri}");
+        assert_eq!(l["uriBaseId"], "%SRCROOT%", "{l}");
+    }
     // A broken log must be rejected, so the validation above means something.
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -95,4 +102,187 @@ fn committed_spec_schema_is_current_and_accepts_every_spec() {
         !validator.is_valid(&bad),
         "the schema must reject unknown fields"
     );
+}
+
+/// RFC 3986 `URI-reference`, checked by hand: the schema's `"format": "uri-reference"` is
+/// only an annotation unless a format checker runs, so validation alone proves nothing.
+fn is_uri_reference(s: &str) -> bool {
+    let b = s.as_bytes();
+    let allowed = |c: u8| {
+        // unreserved, sub-delims and the gen-delims a path, query or fragment may hold
+        c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?#".contains(&c)
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if !(i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit()) {
+                return false;
+            }
+            i += 3;
+        } else if allowed(b[i]) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    if s.matches('#').count() > 1 {
+        return false;
+    }
+    // A scheme (`file:`) or a relative path whose first segment has no `:`.
+    let first = s.split(['/', '?', '#']).next().unwrap_or("");
+    match first.split_once(':') {
+        None => true,
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+    }
+}
+
+fn artifact_locations(log: &Value) -> Vec<Value> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"].clone())
+        .collect()
+}
+
+#[test]
+fn uri_reference_check_rejects_what_the_schema_lets_through() {
+    for good in [
+        "a/b.yaml",
+        "%C3%BC/my%20spec%231%25.yaml",
+        "file:///tmp/a.yaml",
+        ".",
+    ] {
+        assert!(is_uri_reference(good), "{good}");
+    }
+    for bad in [
+        "ü/a.yaml",
+        "my spec.yaml",
+        "a%zz.yaml",
+        "a#1#2",
+        "c:\\x",
+        "1a:b/c",
+        "%2",
+    ] {
+        assert!(!is_uri_reference(bad), "{bad}");
+    }
+}
+
+#[test]
+fn sarif_uris_are_relative_normalised_and_percent_encoded() {
+    use rolegen::diagnostics::{Diagnostic, SourceRef, Span};
+    let cwd = std::env::current_dir().unwrap();
+    let at = |p: PathBuf| {
+        Diagnostic::new(&rolegen::rules::YAML_SYNTAX, format!("in {}", p.display())).at(Some(
+            SourceRef {
+                path: p,
+                span: Span {
+                    start: 0,
+                    end: 1,
+                    line: 2,
+                    column: 3,
+                },
+            },
+        ))
+    };
+    let outside = PathBuf::from("/nonexistent-rolegen-test/ü x#1%.yaml");
+    let diags = vec![
+        at(PathBuf::from("ü/my spec#1%.yaml")),
+        at(PathBuf::from("./sp/../sp/a.yaml")),
+        at(cwd.join("specs").join("b.yaml")),
+        at(PathBuf::from("specs/a:b.yaml")),
+        at(outside.clone()),
+    ];
+    let log: Value = serde_json::from_str(&render::sarif(&diags)).unwrap();
+    let locs = artifact_locations(&log);
+    let uris: Vec<&str> = locs.iter().map(|l| l["uri"].as_str().unwrap()).collect();
+    assert_eq!(
+        &uris[..4],
+        [
+            "%C3%BC/my%20spec%231%25.yaml",
+            "sp/a.yaml",
+            "specs/b.yaml",
+            "specs/a%3Ab.yaml"
+        ]
+    );
+    for l in &locs[..4] {
+        assert_eq!(l["uriBaseId"], "%SRCROOT%", "{l}");
+    }
+    if !outside.starts_with(&cwd) {
+        assert_eq!(
+            uris[4],
+            "file:///nonexistent-rolegen-test/%C3%BC%20x%231%25.yaml"
+        );
+        assert!(locs[4].get("uriBaseId").is_none());
+    }
+    for u in &uris {
+        assert!(is_uri_reference(u) && !u.contains('#'), "{u}");
+    }
+}
+
+#[test]
+fn sarif_run_has_version_column_kind_and_stable_fingerprints() {
+    let spec = "module: fp\nparameters:\n  Unused: {type: string, default: x}\nroles:\n  r:\n    trust:\n      - service: [lambda.amazonaws.com]\n";
+    let dir = tempfile::tempdir().unwrap();
+    let log_of = |text: &str| -> Value {
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, text).unwrap();
+        let out = compile(&[path], false, false);
+        assert!(!out.diagnostics.0.is_empty());
+        serde_json::from_str(&render::sarif(&out.diagnostics.0)).unwrap()
+    };
+    let log = log_of(spec);
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+    let fingerprints = |log: &Value| -> Vec<(u64, String)> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                    r["partialFingerprints"]["rolegen/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                )
+            })
+            .collect()
+    };
+    // The same findings three lines further down: other lines, the same fingerprints.
+    let moved = log_of(&format!("# a\n# b\n# c\n{spec}"));
+    let (before, after) = (fingerprints(&log), fingerprints(&moved));
+    assert_eq!(before.len(), after.len());
+    for ((l1, f1), (l2, f2)) in before.iter().zip(&after) {
+        assert_eq!(l1 + 3, *l2);
+        assert_eq!(f1, f2);
+    }
+}
+
+#[test]
+fn file_level_errors_carry_the_file_in_sarif_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, b"module: x\n\xff\xfe\n").unwrap();
+    let out = compile(std::slice::from_ref(&path), false, false);
+    assert_eq!(out.diagnostics.0.len(), 1);
+    assert_eq!(out.diagnostics.0[0].rule.code, "RG001");
+    let log: Value = serde_json::from_str(&render::sarif(&out.diagnostics.0)).unwrap();
+    let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+    assert!(is_uri_reference(uri) && uri.ends_with("/bad.yaml"), "{loc}");
+    assert_eq!(loc["region"]["startLine"], 1);
+    let list: Vec<Value> = serde_json::from_str(&render::json(&out.diagnostics.0)).unwrap();
+    assert_eq!(list[0]["file"], path.display().to_string());
+    assert!(list[0]["line"].is_null());
 }

@@ -12,9 +12,11 @@ pub struct Span {
     pub start: usize,
     /// Byte offset one past the last character (at least `start`).
     pub end: usize,
-    /// 1-based line of `start`.
+    /// 1-based line of `start`; 0 for a diagnostic about the whole file (one that cannot be
+    /// read, is not UTF-8 or is too large), which has no position in it.
     pub line: usize,
-    /// 1-based column (in characters) of `start`.
+    /// 1-based column (in characters, that is Unicode scalar values) of `start`; 0 with
+    /// line 0.
     pub column: usize,
 }
 
@@ -25,6 +27,21 @@ pub struct SourceRef {
     pub path: PathBuf,
     /// Where in the file.
     pub span: Span,
+}
+
+impl SourceRef {
+    /// The whole file at `path`, for a diagnostic with no position in it.
+    pub fn whole_file(path: &std::path::Path) -> Self {
+        SourceRef {
+            path: path.to_path_buf(),
+            span: Span::default(),
+        }
+    }
+
+    /// True if this points at the whole file rather than a position in it.
+    pub fn is_whole_file(&self) -> bool {
+        self.span.line == 0
+    }
 }
 
 /// One finding of a check.

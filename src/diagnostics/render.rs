@@ -8,7 +8,8 @@ use codespan_reporting::term;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 /// Renders diagnostics like rustc: code, message, the source line with a caret, help.
 /// `texts` gives the text of each file a diagnostic may point into.
@@ -72,7 +73,7 @@ fn render_human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mu
             .with_code(d.rule.code)
             .with_message(&d.message);
         let mut text_notes = Vec::new();
-        if let Some(src) = &d.source {
+        if let Some(src) = d.source.as_ref().filter(|s| !s.is_whole_file()) {
             match texts.get(&src.path) {
                 Some(text) => {
                     let id = *ids.entry(src.path.as_path()).or_insert_with(|| {
@@ -104,11 +105,14 @@ fn render_human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mu
     }
 }
 
-/// One JSON object per diagnostic, in a list.
+/// One JSON object per diagnostic, in a list. `file` is the path as given; `line` and
+/// `column` (1-based, columns in Unicode scalar values) are null for a diagnostic about the
+/// whole file.
 pub fn json(diags: &[Diagnostic]) -> String {
     let list: Vec<Value> = diags
         .iter()
         .map(|d| {
+            let at = d.source.as_ref().filter(|s| !s.is_whole_file());
             json!({
                 "code": d.rule.code,
                 "rule": d.rule.name,
@@ -117,8 +121,8 @@ pub fn json(diags: &[Diagnostic]) -> String {
                 "help": d.help,
                 "notes": d.notes,
                 "file": d.source.as_ref().map(|s| s.path.display().to_string()),
-                "line": d.source.as_ref().map(|s| s.span.line),
-                "column": d.source.as_ref().map(|s| s.span.column),
+                "line": at.map(|s| s.span.line),
+                "column": at.map(|s| s.span.column),
             })
         })
         .collect();
@@ -128,7 +132,21 @@ pub fn json(diags: &[Diagnostic]) -> String {
 }
 
 /// A SARIF 2.1.0 log with one run, every rule in the driver, one result per diagnostic.
+///
+/// * `artifactLocation`: a file under the current directory is a relative URI reference
+///   (normalised, `/`-separated, percent-encoded) against `uriBaseId` `%SRCROOT%`, which the
+///   log leaves to the consumer (GitHub: the checkout) rather than recording this machine's
+///   directory; any other file is an absolute `file:` URI.
+/// * Every result has a location: one about the whole file (unreadable, not UTF-8, too
+///   large) points at its line 1, as GitHub code scanning drops results without one.
+/// * Columns count Unicode scalar values (`columnKind` `unicodeCodePoints`).
+/// * `partialFingerprints` `rolegen/v1`: a hash (64-bit FNV-1a, stable across platforms
+///   and releases) of the rule, the file's URI and the message, which names the role,
+///   statement or parameter but never a line, plus the ordinal of equal triples in the file;
+///   moving a finding to another line keeps its fingerprint, so code scanning keeps the alert.
 pub fn sarif(diags: &[Diagnostic]) -> String {
+    let cwd = std::env::current_dir().ok().map(|d| normalise(&d));
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let rules: Vec<Value> = rules::ALL
         .iter()
         .map(|r| {
@@ -156,12 +174,24 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
                 "level": level(d.severity),
                 "message": {"text": text},
             });
-            if let Some(src) = &d.source {
+            let artifact = d.source.as_ref().map(|src| artifact_location(&src.path, cwd.as_deref()));
+            let key = format!(
+                "{}\0{}\0{}",
+                d.rule.code,
+                artifact.as_ref().map_or("", |a| a["uri"].as_str().unwrap_or("")),
+                d.message
+            );
+            let n = seen.entry(key.clone()).or_insert(0);
+            *n += 1;
+            r["partialFingerprints"] = json!({"rolegen/v1": format!("{:016x}:{n}", fnv1a(key.as_bytes()))});
+            if let (Some(src), Some(artifact)) = (&d.source, artifact) {
+                let region = if src.is_whole_file() {
+                    json!({"startLine": 1})
+                } else {
+                    json!({"startLine": src.span.line.max(1), "startColumn": src.span.column.max(1)})
+                };
                 r["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&src.path)},
-                        "region": {"startLine": src.span.line.max(1), "startColumn": src.span.column.max(1)},
-                    }
+                    "physicalLocation": {"artifactLocation": artifact, "region": region}
                 }]);
             }
             r
@@ -173,9 +203,11 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
         "runs": [{
             "tool": {"driver": {
                 "name": "rolegen",
+                "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://example.invalid/rolegen",
                 "rules": rules,
             }},
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
@@ -191,6 +223,111 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn uri(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+/// 64-bit FNV-1a: a small hash whose value never changes (std's hashers may).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The SARIF `artifactLocation` of `path`: relative to `cwd` (with `uriBaseId`) when the
+/// file is under it, else an absolute `file:` URI.
+fn artifact_location(path: &Path, cwd: Option<&Path>) -> Value {
+    let absolute = match (path.is_absolute(), cwd) {
+        (true, _) => normalise(path),
+        (false, Some(cwd)) => normalise(&cwd.join(path)),
+        // No current directory: a relative path that stays inside its base is still relative.
+        (false, None) => {
+            let p = normalise(path);
+            if p.components().all(|c| matches!(c, Component::Normal(_))) {
+                return json!({"uri": encode(&p), "uriBaseId": SRCROOT});
+            }
+            p
+        }
+    };
+    if let Some(rel) = cwd.and_then(|c| absolute.strip_prefix(c).ok()) {
+        if rel.as_os_str().is_empty() {
+            return json!({"uri": ".", "uriBaseId": SRCROOT});
+        }
+        return json!({"uri": encode(rel), "uriBaseId": SRCROOT});
+    }
+    json!({"uri": file_uri(&absolute)})
+}
+
+/// The base the relative URIs are resolved against (the repository's root, in practice).
+const SRCROOT: &str = "%SRCROOT%";
+
+/// `p` without `.` components and with `..` applied to the component before it (lexically;
+/// a `..` at the root stays at the root, one at the start of a relative path stays).
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
+}
+
+/// An absolute path as a `file:` URI (`file:///tmp/a.yaml`, `file:///C:/specs/a.yaml`).
+fn file_uri(p: &Path) -> String {
+    let mut path = String::new();
+    for c in p.components() {
+        match c {
+            Component::Prefix(prefix) => {
+                // A Windows drive (`C:`) is kept as it is; other prefixes are encoded.
+                let text = prefix.as_os_str().to_string_lossy();
+                path.push('/');
+                if text.len() == 2
+                    && text.ends_with(':')
+                    && text.as_bytes()[0].is_ascii_alphabetic()
+                {
+                    path.push_str(&text);
+                } else {
+                    path.push_str(&encode(Path::new(prefix.as_os_str())));
+                }
+            }
+            Component::RootDir => {}
+            c => {
+                path.push('/');
+                path.push_str(&encode(Path::new(c.as_os_str())));
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    format!("file://{path}")
+}
+
+/// A relative path as a URI reference: components joined by `/`, every byte but RFC 3986's
+/// unreserved characters percent-encoded (so `#`, `%`, `?`, `:` and spaces are data).
+fn encode(p: &Path) -> String {
+    let mut out = String::new();
+    for (i, c) in p.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let part = c.as_os_str();
+        #[cfg(unix)]
+        let bytes = std::os::unix::ffi::OsStrExt::as_bytes(part).to_vec();
+        #[cfg(not(unix))]
+        let bytes = part.to_string_lossy().into_owned().into_bytes();
+        for b in bytes {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                out.push(b as char);
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
 }

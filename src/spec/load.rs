@@ -93,6 +93,7 @@ fn too_large(path: &Path, len: Option<u64>) -> Diagnostic {
         ),
     )
     .help("split the spec into several modules")
+    .at(Some(SourceRef::whole_file(path)))
 }
 
 /// Reads and parses one spec file.
@@ -108,7 +109,8 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
                     path.display()
                 ),
             )
-            .help("save the spec as UTF-8"),
+            .help("save the spec as UTF-8")
+            .at(Some(SourceRef::whole_file(path))),
         }]
     })?;
     load_str(path, text)
@@ -151,6 +153,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
         format!("cannot read {}: {e}", path.display()),
     )
     .help("check the path and its permissions")
+    .at(Some(SourceRef::whole_file(path)))
 }
 
 /// Turns a serde_yaml_ng error into a diagnostic with a code, position and help.
