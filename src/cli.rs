@@ -752,6 +752,17 @@ fn graph(spec: &Path, format: GraphSyntax, err: &mut dyn WriteColor) -> u8 {
         GraphSyntax::Mermaid => crate::graph::GraphFormat::Mermaid,
         GraphSyntax::Dot => crate::graph::GraphFormat::Dot,
     };
+    if let (GraphSyntax::Mermaid, Err(over)) =
+        (format, crate::graph::mermaid_within_limits(&c.module))
+    {
+        // Printed all the same (a renderer configured with higher limits can show it).
+        let _ = writeln!(
+            err,
+            "warning: the diagram has {over}, more than Mermaid renders with its default limits (maxEdges {}, maxTextSize {}); raise them where it is rendered, or use --format dot",
+            crate::graph::MERMAID_MAX_EDGES,
+            crate::graph::MERMAID_MAX_TEXT
+        );
+    }
     write_stdout(crate::graph::render(&c.module, f).as_bytes(), err).map_or_else(|c| c, |()| OK)
 }
 

@@ -651,3 +651,31 @@ fn graph_labels_are_text_in_mermaid_and_dot() {
     assert!(dot.contains("role/%%{init: {'theme':'dark'}}%%\""), "{dot}");
     assert!(dot.contains("role/`**md**`|\\\"x\\\"<b>\""), "{dot}");
 }
+
+/// `rolegen graph --format mermaid` prints an over-limit diagram all the same, with a warning
+/// naming the limit it exceeds; dot has no such limit.
+#[test]
+fn graph_warns_when_mermaid_would_not_render_it() {
+    let spec = trusting_spec(12, &|r| {
+        (0..45)
+            .map(|i| (100_000_000_000u64 + r as u64 * 1000 + i).to_string())
+            .collect()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.yaml"), &spec).unwrap();
+    let o = rolegen(&["graph", "big.yaml", "--format", "mermaid"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("flowchart LR\n"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning: the diagram has 540 edges, more than Mermaid renders"),
+        "{stderr}"
+    );
+    let o = rolegen(&["graph", "big.yaml", "--format", "dot"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
