@@ -496,7 +496,12 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
         .map(|c| (c.module.name.as_str(), c.files.as_slice()))
         .collect();
     // Every spec of the folder was compiled: module folders none of them generates are stale.
-    match out::write_modules(out_dir, &modules, inputs.files.is_empty()) {
+    let mut warnings = Vec::new();
+    let written = out::write_modules(out_dir, &modules, inputs.files.is_empty(), &mut warnings);
+    for w in warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    match written {
         Ok(written) => {
             for (dir, kept) in written.removed {
                 let _ = match kept {
@@ -507,9 +512,6 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
                         dir.display()
                     ),
                 };
-            }
-            for w in written.warnings {
-                let _ = writeln!(err, "warning: {w}");
             }
         }
         Err(e) => {

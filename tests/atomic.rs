@@ -433,3 +433,139 @@ fn outputs_rolegen_cannot_use_are_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is a symbolic link"));
 }
+
+fn ino(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(p).unwrap().ino()
+}
+
+/// A build whose output is already on disk touches nothing (same inodes and times), so a
+/// large user folder costs nothing and nothing a user does meanwhile can be lost.
+#[test]
+fn an_up_to_date_module_is_left_alone() {
+    let p = project(&["app"]);
+    let m = p.path().join("modules-out/app");
+    let before = (ino(&m), ino(&m.join("terraform/main.tf")));
+    assert_eq!(run(p.path(), &["build"]).status.code(), Some(0));
+    assert_eq!((ino(&m), ino(&m.join("terraform/main.tf"))), before);
+    write_spec(p.path(), "app", "other");
+    assert_eq!(run(p.path(), &["build"]).status.code(), Some(0));
+    assert_ne!(ino(&m.join("terraform/main.tf")), before.1);
+}
+
+/// The module folder keeps its mode; user folders keep theirs, read-only ones included (they
+/// are filled before they become read-only).
+#[test]
+fn modes_of_module_and_user_folders_survive_a_rebuild() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = project(&["app"]);
+    let m = p.path().join("modules-out/app");
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    fs::create_dir_all(m.join("cache/sub")).unwrap();
+    fs::write(m.join("cache/sub/f"), "x").unwrap();
+    fs::set_permissions(m.join("cache/sub"), fs::Permissions::from_mode(0o555)).unwrap();
+    fs::set_permissions(m.join("cache"), fs::Permissions::from_mode(0o700)).unwrap();
+    fs::set_permissions(&m, fs::Permissions::from_mode(0o750)).unwrap();
+    write_spec(p.path(), "app", "other");
+    let o = run(p.path(), &["build"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(mode(&m), 0o750);
+    assert_eq!(mode(&m.join("cache")), 0o700);
+    assert_eq!(mode(&m.join("cache/sub")), 0o555);
+    assert_eq!(fs::read_to_string(m.join("cache/sub/f")).unwrap(), "x");
+    // A fresh module folder is not tempfile's private 0700.
+    let fresh = project(&["fresh"]);
+    assert_ne!(mode(&fresh.path().join("modules-out/fresh")) & 0o077, 0);
+}
+
+/// What a killed build moved aside is settled into the module folder the next build finds,
+/// user entries moved in, never deleted; a folder that merely starts like rolegen's staging
+/// folders is not rolegen's.
+#[test]
+fn leftovers_are_settled_not_deleted() {
+    let p = project(&["app"]);
+    let out = p.path().join("modules-out");
+    // The module folder as a user restored it from git (generated files only) after a kill
+    // between the two renames; the moved-aside copy still holds their state.
+    let aside = out.join(".rolegen-old-app-x1Y2z3");
+    fs::create_dir_all(aside.join(".terraform")).unwrap();
+    fs::write(aside.join(".terraform/state"), "state").unwrap();
+    fs::write(aside.join("terraform.tfstate"), "tfstate").unwrap();
+    fs::copy(
+        out.join("app/.rolegen-manifest"),
+        aside.join(".rolegen-manifest"),
+    )
+    .unwrap();
+    fs::create_dir_all(aside.join("terraform")).unwrap();
+    fs::write(aside.join("terraform/main.tf"), "old generated").unwrap();
+    fs::create_dir_all(out.join(".rolegen-new-drafts")).unwrap();
+    fs::write(out.join(".rolegen-new-drafts/plan.txt"), "mine").unwrap();
+    let o = run(p.path(), &["build"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!aside.exists());
+    assert_eq!(
+        fs::read_to_string(out.join("app/.terraform/state")).unwrap(),
+        "state"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("app/terraform.tfstate")).unwrap(),
+        "tfstate"
+    );
+    assert_ne!(
+        fs::read_to_string(out.join("app/terraform/main.tf")).unwrap(),
+        "old generated"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join(".rolegen-new-drafts/plan.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(run(p.path(), &["check"]).status.code(), Some(0));
+}
+
+/// A folder or a link where rolegen writes a generated file or its folder: refused before any
+/// module is written, by build and check alike, with what is wrong.
+#[test]
+fn a_folder_or_link_in_a_generated_place_is_refused_everywhere() {
+    let p = project(&["alpha", "beta"]);
+    let root = p.path();
+    let out = root.join("modules-out");
+    write_spec(root, "alpha", "changed");
+    write_spec(root, "beta", "changed");
+    let alpha = snapshot(&out.join("alpha"));
+    fs::remove_file(out.join("beta/terraform/main.tf")).unwrap();
+    fs::create_dir(out.join("beta/terraform/main.tf")).unwrap();
+    for cmd in ["build", "check"] {
+        let o = run(root, &[cmd]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            e.contains("main.tf is a folder, but rolegen generates"),
+            "{cmd}: {e}"
+        );
+    }
+    assert_eq!(snapshot(&out.join("alpha")), alpha);
+    fs::remove_dir(out.join("beta/terraform/main.tf")).unwrap();
+    let real = root.join("real-terraform");
+    fs::rename(out.join("beta/terraform"), &real).unwrap();
+    std::os::unix::fs::symlink(&real, out.join("beta/terraform")).unwrap();
+    let o = run(root, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("terraform is a symbolic link"));
+    assert_eq!(snapshot(&out.join("alpha")), alpha);
+    // A module folder that is a link, or has no manifest: check says so as build does.
+    fs::remove_file(out.join("beta/terraform")).unwrap();
+    fs::remove_file(out.join("beta/.rolegen-manifest")).unwrap();
+    let o = run(root, &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("was not written by rolegen"));
+}
