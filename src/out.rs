@@ -154,12 +154,29 @@ fn lock(out: &Path, exclusive: bool) -> Result<Lock, WriteError> {
     let Ok(f) = fs::File::open(out) else {
         return Ok(Lock(None));
     };
-    let op = if exclusive {
-        FlockOperation::LockExclusive
+    let (try_op, op) = if exclusive {
+        (
+            FlockOperation::NonBlockingLockExclusive,
+            FlockOperation::LockExclusive,
+        )
     } else {
-        FlockOperation::LockShared
+        (
+            FlockOperation::NonBlockingLockShared,
+            FlockOperation::LockShared,
+        )
     };
-    match flock(&f, op) {
+    let locked = match flock(&f, try_op) {
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => {
+            // Said once, so a build that seems to hang is explained.
+            eprintln!(
+                "waiting for another rolegen build or check of {} to finish...",
+                out.display()
+            );
+            flock(&f, op)
+        }
+        other => other,
+    };
+    match locked {
         Ok(()) => Ok(Lock(Some(f))),
         Err(e) if e == rustix::io::Errno::NOSYS || e == rustix::io::Errno::OPNOTSUPP => {
             Ok(Lock(None))

@@ -569,3 +569,27 @@ fn a_folder_or_link_in_a_generated_place_is_refused_everywhere() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("was not written by rolegen"));
 }
+
+/// A build that must wait for another one says so, then goes on when the lock is released.
+#[test]
+fn a_build_waiting_for_the_lock_says_so() {
+    use rustix::fs::{flock, FlockOperation};
+    let p = project(&["app"]);
+    let out = fs::File::open(p.path().join("modules-out")).unwrap();
+    flock(&out, FlockOperation::LockExclusive).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_rolegen"))
+        .arg("build")
+        .current_dir(p.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    flock(&out, FlockOperation::Unlock).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("waiting for another rolegen build or check"),
+        "{stderr}"
+    );
+}
