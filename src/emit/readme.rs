@@ -671,22 +671,17 @@ fn cell(s: &str) -> String {
 /// CloudFormation value mean), escaping only what the notation requires plus the Unicode
 /// line breaks, so the README shows the exact value.
 fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c < ' ' || c == '\u{7f}' || is_break(c) => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // serde_json escapes `"`, `\` and the control characters; DEL and the Unicode line breaks
+    // are escaped too, so nothing invisible hides in the README.
+    let json = serde_json::to_string(s).unwrap_or_default();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c == '\u{7f}' || is_break(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
         }
     }
-    out.push('"');
     out
 }
 
