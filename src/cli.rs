@@ -501,7 +501,7 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
     for w in warnings {
         let _ = writeln!(err, "warning: {w}");
     }
-    match written {
+    let unchanged = match written {
         Ok(written) => {
             for (dir, kept) in written.removed {
                 let _ = match kept {
@@ -513,12 +513,13 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
                     ),
                 };
             }
+            written.unchanged
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return INPUT_ERROR;
         }
-    }
+    };
     let roles: usize = outcome.modules.iter().map(|c| c.module.roles.len()).sum();
     let policies: usize = outcome
         .modules
@@ -534,8 +535,13 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
         .sum();
     let _ = writeln!(
         err,
-        "built {} module(s), {roles} role(s), {policies} polic(ies) into {} in {} ms",
+        "built {} module(s){}, {roles} role(s), {policies} polic(ies) into {} in {} ms",
         outcome.modules.len(),
+        match unchanged {
+            0 => String::new(),
+            n if n == outcome.modules.len() => " (all already up to date)".to_owned(),
+            n => format!(" ({n} already up to date)"),
+        },
         out_dir.display(),
         start.elapsed().as_millis()
     );

@@ -446,7 +446,13 @@ fn an_up_to_date_module_is_left_alone() {
     let p = project(&["app"]);
     let m = p.path().join("modules-out/app");
     let before = (ino(&m), ino(&m.join("terraform/main.tf")));
-    assert_eq!(run(p.path(), &["build"]).status.code(), Some(0));
+    let o = run(p.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("built 1 module(s) (all already up to date), "),
+        "{stderr}"
+    );
     assert_eq!((ino(&m), ino(&m.join("terraform/main.tf"))), before);
     write_spec(p.path(), "app", "other");
     assert_eq!(run(p.path(), &["build"]).status.code(), Some(0));
