@@ -341,7 +341,7 @@ fn push_code_list<T: AsRef<str>>(s: &mut String, items: impl IntoIterator<Item =
         if i > 0 {
             s.push_str("<br>");
         }
-        s.push_str(&cell_code(item.as_ref()));
+        push_cell_code(s, item.as_ref());
     }
 }
 
@@ -362,10 +362,10 @@ fn permissions(s: &mut String, doc: &PolicyDocument) {
     for st in &doc.statements {
         // | effect (sid) when `x` | services | actions |
         s.push_str("| ");
-        s.push_str(&cell(st.effect.as_str()));
+        push_cell(s, st.effect.as_str());
         if let Some(sid) = &st.sid {
             s.push_str(" (");
-            s.push_str(&cell(sid));
+            push_cell(s, sid);
             s.push(')');
         }
         if let Some(w) = &st.when {
@@ -382,7 +382,7 @@ fn permissions(s: &mut String, doc: &PolicyDocument) {
             if last.is_some() {
                 s.push_str(", ");
             }
-            s.push_str(&cell(service));
+            push_cell(s, service);
             last = Some(service);
         }
         s.push_str(" | ");
@@ -427,12 +427,10 @@ fn permissions(s: &mut String, doc: &PolicyDocument) {
             if i > 0 {
                 s.push_str("<br>");
             }
-            let _ = write!(
-                s,
-                "{} {} = ",
-                cell_code(&c.op.to_string()),
-                cell_code(&c.key.display())
-            );
+            push_cell_code(s, &c.op.to_string());
+            s.push(' ');
+            push_cell_code(s, &c.key.display());
+            s.push_str(" = ");
             push_code_list(s, c.values.iter().map(Template::display));
         }
         s.push_str(" |\n");
@@ -559,7 +557,26 @@ fn code(s: &str) -> String {
 
 /// `s` as a code span in a table cell.
 fn cell_code(s: &str) -> String {
-    code(s).replace('|', "\\|")
+    let mut out = String::with_capacity(s.len() + 2);
+    push_cell_code(&mut out, s);
+    out
+}
+
+/// Appends `s` as a code span in a table cell. Most values (ARNs, actions, names) are plain
+/// ASCII without a backtick, a line break or a pipe: they are written as they are, between
+/// single backticks, without the allocations of the general way.
+fn push_cell_code(out: &mut String, s: &str) {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii() && !matches!(b, b'`' | b'|' | b'\n' | b'\r'))
+        && !(s.starts_with(' ') && s.ends_with(' '));
+    if plain {
+        out.push('`');
+        out.push_str(s);
+        out.push('`');
+    } else {
+        out.push_str(&code(s).replace('|', "\\|"));
+    }
 }
 
 /// Appends one line of prose, escaped as described above; a code span the text opens and
@@ -663,8 +680,25 @@ fn prose(s: &str) -> String {
 /// Text as the content of a table cell, on one line.
 fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    push_prose_line(&mut out, &one_line(s), false);
+    push_cell(&mut out, s);
     out
+}
+
+/// Appends text as the content of a table cell; text with nothing to escape (a service
+/// name, an effect) is written as it is.
+fn push_cell(out: &mut String, s: &str) {
+    let plain = s.bytes().all(|b| {
+        b.is_ascii()
+            && !matches!(
+                b,
+                b'<' | b'>' | b'&' | b'$' | b'\\' | b'[' | b']' | b'|' | b'`' | b'\n' | b'\r'
+            )
+    });
+    if plain {
+        out.push_str(s);
+    } else {
+        push_prose_line(out, &one_line(s), false);
+    }
 }
 
 /// A string as a quoted literal in JSON notation (what both the Terraform and the
