@@ -803,3 +803,17 @@ fn policy_variable_with_brace_in_sub() {
     // stack gets `!Sub "${!aws:a${b}x${AWS::Region}"`, where `${b}` is a live reference.
     assert_fixed(Field::ConditionValue, "${aws:a${b}x${AWS::Region}");
 }
+
+/// The fuzzer's oracle itself (found by the `roundtrip` target): `&{` in any policy field is
+/// a clear RG106 rejection (the AWS provider would turn it into `${`), not an unexpected one.
+#[test]
+fn ampersand_brace_is_an_expected_rejection_in_every_policy_field() {
+    for field in [
+        Field::ConditionValue,
+        Field::JsonConditionValue,
+        Field::Resource,
+        Field::PrincipalAws,
+    ] {
+        assert_fixed(field, "lue#eyP&{a/");
+    }
+}
