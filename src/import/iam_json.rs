@@ -656,19 +656,7 @@ pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
             o.push((key.to_owned(), y));
         }
         for k in sm.keys() {
-            if ![
-                "Sid",
-                "Effect",
-                "Principal",
-                "NotPrincipal",
-                "Action",
-                "NotAction",
-                "Resource",
-                "NotResource",
-                "Condition",
-            ]
-            .contains(&k.as_str())
-            {
+            if !crate::spec::STATEMENT_KEYS.contains(&k.as_str()) {
                 left_out.push(format!(
                     "`{k}` is not an element of a policy statement; left out"
                 ));
