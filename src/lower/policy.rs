@@ -399,31 +399,25 @@ impl Lowerer<'_> {
         use crate::spec::load::{read_text, ReadError, MAX_SPEC_BYTES};
         let text = match read_text(&full, MAX_SPEC_BYTES) {
             Ok(t) => t,
-            Err(ReadError::TooLarge(_)) => {
-                self.error(
-                    &rules::INPUT_LIMIT,
-                    path,
-                    format!("`{file}` is larger than {MAX_SPEC_BYTES} bytes"),
-                    "a policy is at most a few KB; check the file".into(),
-                );
-                return None;
-            }
-            Err(ReadError::NotUtf8(at)) => {
-                self.error(
-                    &rules::POLICY_FILE,
-                    path,
-                    format!("`{file}` is not UTF-8 (invalid byte at offset {at})"),
-                    "save the policy file as UTF-8".into(),
-                );
-                return None;
-            }
-            Err(ReadError::Io(e)) => {
-                self.error(
-                    &rules::POLICY_FILE,
-                    path,
-                    format!("cannot read `{}`: {e}", full.display()),
-                    "check the file".into(),
-                );
+            Err(e) => {
+                let (rule, msg, help) = match e {
+                    ReadError::TooLarge(_) => (
+                        &rules::INPUT_LIMIT,
+                        format!("`{file}` is larger than {MAX_SPEC_BYTES} bytes"),
+                        "a policy is at most a few KB; check the file",
+                    ),
+                    ReadError::NotUtf8(at) => (
+                        &rules::POLICY_FILE,
+                        format!("`{file}` is not UTF-8 (invalid byte at offset {at})"),
+                        "save the policy file as UTF-8",
+                    ),
+                    ReadError::Io(e) => (
+                        &rules::POLICY_FILE,
+                        format!("cannot read `{}`: {e}", full.display()),
+                        "check the file",
+                    ),
+                };
+                self.error(rule, path, msg, help.into());
                 return None;
             }
         };
