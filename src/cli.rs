@@ -490,11 +490,7 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
             INPUT_ERROR
         };
     }
-    let modules: Vec<(&str, &[OutputFile])> = outcome
-        .modules
-        .iter()
-        .map(|c| (c.module.name.as_str(), c.files.as_slice()))
-        .collect();
+    let modules = module_files(&outcome);
     // Every spec of the folder was compiled: module folders none of them generates are stale.
     let mut warnings = Vec::new();
     let written = out::write_modules(out_dir, &modules, inputs.files.is_empty(), &mut warnings);
@@ -551,6 +547,15 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
     OK
 }
 
+/// Each compiled module's name and files, as `out` writes and checks them.
+fn module_files(outcome: &Outcome) -> Vec<(&str, &[OutputFile])> {
+    outcome
+        .modules
+        .iter()
+        .map(|c| (c.module.name.as_str(), c.files.as_slice()))
+        .collect()
+}
+
 fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
     let Some(paths) = spec_paths(inputs, err) else {
         return INPUT_ERROR;
@@ -560,11 +565,7 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
         report(&outcome, Format::Human, err);
         return INPUT_ERROR;
     }
-    let modules: Vec<(&str, &[OutputFile])> = outcome
-        .modules
-        .iter()
-        .map(|c| (c.module.name.as_str(), c.files.as_slice()))
-        .collect();
+    let modules = module_files(&outcome);
     let drift = match out::check_modules(out_dir, &modules, inputs.files.is_empty()) {
         Ok(d) => d,
         Err(e) => {

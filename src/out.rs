@@ -805,9 +805,8 @@ fn check_module(
     let dir = out.join(module);
     // What a build would refuse, check refuses too (a link, a folder rolegen does not own, a
     // user file where a generated one goes).
-    if let Some(owned) = owned_files(&dir)? {
-        clash(&dir, &owned, files)?;
-    }
+    let owned = owned_files(&dir)?.unwrap_or_default();
+    clash(&dir, &owned, files)?;
     let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for f in files {
         let p = dir.join(&f.path);
@@ -829,15 +828,13 @@ fn check_module(
             }
         }
     }
-    if fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-        for f in read_manifest(&dir)?.unwrap_or_default() {
-            if generated.contains(f.as_str()) {
-                continue;
-            }
-            if let Some(p) = inside(&dir, &f) {
-                if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
-                    drift.push(Drift::Stale(p));
-                }
+    for f in owned {
+        if generated.contains(f.as_str()) {
+            continue;
+        }
+        if let Some(p) = inside(&dir, &f) {
+            if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                drift.push(Drift::Stale(p));
             }
         }
     }
