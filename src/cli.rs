@@ -93,7 +93,7 @@ pub(crate) fn replace_keeping_owner(path: &Path, bytes: &[u8]) -> std::io::Resul
 /// rolegen compiles YAML specs of AWS IAM roles into Terraform modules and CloudFormation
 /// stacks, validated before anything is written.
 #[derive(Parser, Debug)]
-#[command(name = "rolegen", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(name = "rolegen", version = version(), about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
     /// When to colour diagnostics (NO_COLOR is respected by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
@@ -101,6 +101,18 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `rolegen --version`: the crate version and the embedded data with its dates.
+fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            crate::catalog::data_summary()
+        )
+    })
 }
 
 const EXAMPLES: &str = "Examples:

