@@ -191,6 +191,23 @@ pub enum Command {
         report: Report,
     },
     /// Regenerate in memory and compare with --out: exit 0 in sync, 1 on drift.
+    ///
+    /// Exit 2: a spec with an error, or an output folder check cannot compare with (a link or a
+    /// folder where a generated file goes, a module folder without .rolegen-manifest).
+    ///
+    /// Drift (exit 1), each file named with how to fix it: a generated file missing, changed or
+    /// stale; one that is a symbolic link, a FIFO or other non-file, or whose mode a build does
+    /// not write (executable, writable by all users, setuid/setgid/sticky); and any file
+    /// rolegen did not write where it would be deployed with the module: at the top of
+    /// terraform/, every *.tf, *.tf.json, *.tofu, *.tofu.json (override files included),
+    /// *.tfvars and *.tfvars.json, whatever the case of the name, hidden ones too; anywhere in
+    /// cloudformation/, every file.
+    ///
+    /// The user's, never reported: other files of the module folder (notes), what Terraform
+    /// writes (.terraform/, .terraform.lock.hcl, terraform.tfstate*), subfolders of terraform/
+    /// (tests/; Terraform loads one folder), test and query files (*.tftest.hcl, *.tfmock.hcl,
+    /// *.tfquery.hcl). `rolegen build` rewrites drifted generated files and keeps files it did
+    /// not write, with a warning for each one check reports.
     Check {
         /// Specs.
         #[command(flatten)]
@@ -585,7 +602,11 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
             return INPUT_ERROR;
         }
     };
-    let drifted = drift.len();
+    let foreign = drift
+        .iter()
+        .filter(|d| matches!(d, Drift::Foreign(_)))
+        .count();
+    let drifted = drift.len() - foreign;
     let mut text = String::new();
     for d in drift {
         use std::fmt::Write as _;
@@ -604,6 +625,8 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
                 )
             }
             Drift::Changed(p, diff) => writeln!(text, "changed: {}\n{diff}", p.display()),
+            Drift::Shape(p, shape) => writeln!(text, "changed: {}", shape.describe(&p)),
+            Drift::Foreign(f) => writeln!(text, "not rolegen's: {f}"),
         };
     }
     if let Err(code) = write_stdout(text.as_bytes(), err) {
@@ -611,6 +634,11 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
     }
     if drifted > 0 {
         let _ = writeln!(err, "error: {drifted} file(s) differ from the specs; run `rolegen build` and commit the result");
+    }
+    if foreign > 0 {
+        let _ = writeln!(err, "error: {foreign} file(s) rolegen did not write would be deployed with its modules; `rolegen build` keeps them: delete them or move them out, as said above");
+    }
+    if drifted + foreign > 0 {
         FAILED
     } else {
         let _ = writeln!(

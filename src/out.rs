@@ -9,8 +9,15 @@
 //! folder in place, and the next build heals what it left. Builds hold a lock on the output
 //! folder, so concurrent builds take turns. Nothing outside `--out` is touched, nothing is
 //! reached through a symbolic link, and no file rolegen did not write is ever removed.
+//!
+//! A check compares the same folders with what a build would write; besides the bytes, an
+//! owned file must be a plain file with the mode a build gives it, and no file rolegen does
+//! not own may sit where it would be deployed with the module (see [`ownership`]).
+
+pub mod ownership;
 
 use crate::emit::OutputFile;
+use ownership::{ForeignFile, Shape};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
@@ -98,6 +105,19 @@ pub fn with_manifest(mut files: Vec<OutputFile>) -> Vec<OutputFile> {
 /// it cannot be read (rather than taking an unreadable manifest for a missing one).
 pub fn read_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteError> {
     let path = dir.join(MANIFEST);
+    // Never read through a link (rolegen would own what another folder lists) or from a FIFO
+    // (the read would block).
+    match fs::symlink_metadata(&path).map(|m| ownership::shape(&m)) {
+        Ok(Some(Shape::NotAFile(what))) => {
+            return Err(WriteError(format!(
+                "{} is {what}; rolegen wrote it as a plain file listing the files it owns: restore it from version control, or remove the module folder and build again",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err("cannot read", &path, e)),
+        Ok(_) => {}
+    }
     let bytes = match fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -251,12 +271,13 @@ fn clash(target: &Path, owned: &BTreeSet<String>, files: &[OutputFile]) -> Resul
 }
 
 /// Whether the module folder already holds exactly `files` (the manifest among them, so no
-/// stale generated file either): then a build leaves it alone — no new inodes, no new times,
-/// nothing to carry over.
+/// stale generated file either), each a plain file with a mode a build gives it: then a build
+/// leaves it alone — no new inodes, no new times, nothing to carry over.
 fn in_sync(target: &Path, files: &[OutputFile]) -> bool {
     let sizes_match = files.iter().all(|f| {
-        fs::symlink_metadata(target.join(&f.path))
-            .is_ok_and(|m| m.is_file() && m.len() == f.contents.len() as u64)
+        fs::symlink_metadata(target.join(&f.path)).is_ok_and(|m| {
+            m.is_file() && ownership::shape(&m).is_none() && m.len() == f.contents.len() as u64
+        })
     });
     sizes_match
         && files
@@ -278,7 +299,8 @@ pub struct Written {
 /// before any is written (a folder rolegen does not own, a user file where a generated one
 /// would go, a link), and every changed module is staged in full before the first is swapped
 /// in, so a refused or failed build changes nothing (only a rename failing between two swaps
-/// can leave earlier modules new). Modules already up to date are left alone. With
+/// can leave earlier modules new). Modules already up to date are left alone. Files rolegen
+/// does not own where they would be deployed with a module are kept, with a warning. With
 /// `remove_stale`, module folders rolegen owns that none of `modules` names are removed (only
 /// their generated files). Holds the output folder's lock throughout. Problems that do not
 /// stop the build are pushed to `warnings` (on failure too).
@@ -298,6 +320,11 @@ pub fn write_modules(
         let owned = owned_files(&target)?;
         if let Some(o) = &owned {
             clash(&target, o, files)?;
+            for f in foreign_files(&target, o, files)? {
+                warnings.push(format!(
+                    "{f}. rolegen keeps it (it never deletes a file it did not write), and `rolegen check` reports it as drift until it is gone"
+                ));
+            }
             if in_sync(&target, files) {
                 written.unchanged += 1;
                 continue;
@@ -429,7 +456,7 @@ fn write_files(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         }
         paths.push(p);
     }
-    let write = |i: usize| fs::write(&paths[i], &files[i].contents).map_err(|e| (i, e));
+    let write = |i: usize| create_file(&paths[i], files[i].contents.as_bytes()).map_err(|e| (i, e));
     let total: usize = files.iter().map(|f| f.contents.len()).sum();
     let result: Result<(), (usize, io::Error)> = if total < (4 << 20) {
         (0..files.len()).try_for_each(write)
@@ -465,6 +492,17 @@ fn write_files(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         }
     };
     result.map_err(|(i, e)| err("cannot write", &paths[i], e))
+}
+
+/// Creates a new file holding `bytes`, with the mode every generated file gets (see
+/// [`ownership::FILE_MODE`]).
+fn create_file(p: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, ownership::FILE_MODE);
+    options.open(p)?.write_all(bytes)
 }
 
 fn dir_is_empty(p: &Path) -> bool {
@@ -759,6 +797,12 @@ pub enum Drift {
     /// An owned module folder no spec generates any more (its generated files would be
     /// removed).
     StaleModule(PathBuf),
+    /// An owned file that is not what a build writes besides its bytes: a link, a FIFO, an
+    /// executable or world-writable mode (a build rewrites it).
+    Shape(PathBuf, Shape),
+    /// A file rolegen does not own where it would be deployed with the module (a build keeps
+    /// it: only its owner can remove it).
+    Foreign(ForeignFile),
 }
 
 /// Compares the modules' generated files with the disk (under the output folder's shared
@@ -810,8 +854,24 @@ fn check_module(
     let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for f in files {
         let p = dir.join(&f.path);
+        // Never read through a link or from a FIFO (which would block): their shape is the
+        // drift.
+        match fs::symlink_metadata(&p) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(p));
+                continue;
+            }
+            Err(e) => return Err(err("cannot read", &p, e)),
+            Ok(m) => match ownership::shape(&m) {
+                Some(s @ Shape::NotAFile(_)) => {
+                    drift.push(Drift::Shape(p, s));
+                    continue;
+                }
+                Some(s) => drift.push(Drift::Shape(p.clone(), s)),
+                None => {}
+            },
+        }
         match fs::read(&p) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.push(Drift::Missing(p)),
             Err(e) => return Err(err("cannot read", &p, e)),
             Ok(bytes) if bytes == f.contents.as_bytes() => {}
             Ok(bytes) => {
@@ -828,17 +888,37 @@ fn check_module(
             }
         }
     }
-    for f in owned {
+    for f in &owned {
         if generated.contains(f.as_str()) {
             continue;
         }
-        if let Some(p) = inside(&dir, &f) {
+        if let Some(p) = inside(&dir, f) {
             if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
                 drift.push(Drift::Stale(p));
             }
         }
     }
+    drift.extend(
+        foreign_files(&dir, &owned, files)?
+            .into_iter()
+            .map(Drift::Foreign),
+    );
     Ok(())
+}
+
+/// The files of module folder `dir` that rolegen neither owns (`owned`, from its manifest) nor
+/// generates (`files`) but that would be deployed with the module.
+fn foreign_files(
+    dir: &Path,
+    owned: &BTreeSet<String>,
+    files: &[OutputFile],
+) -> Result<Vec<ForeignFile>, WriteError> {
+    let known: BTreeSet<&str> = owned
+        .iter()
+        .map(String::as_str)
+        .chain(files.iter().map(|f| f.path.as_str()))
+        .collect();
+    ownership::foreign_files(dir, &known)
 }
 
 /// Heals what a killed build can leave behind (called under the exclusive lock, so nothing

@@ -267,10 +267,10 @@ fn a_rebuild_keeps_user_entries_as_they_are() {
     let root = p.path();
     let m = root.join("modules-out/app");
     fs::create_dir_all(root.join("common/cache")).unwrap();
-    fs::write(root.join("common/providers.tf"), "# shared\n").unwrap();
+    fs::write(root.join("common/.tflint.hcl"), "# shared\n").unwrap();
     std::os::unix::fs::symlink(
-        "../../../common/providers.tf",
-        m.join("terraform/providers.tf"),
+        "../../../common/.tflint.hcl",
+        m.join("terraform/.tflint.hcl"),
     )
     .unwrap();
     std::os::unix::fs::symlink("../../common/cache", m.join("cache")).unwrap();
@@ -313,7 +313,7 @@ fn a_rebuild_keeps_user_entries_as_they_are() {
             .file_type()
             .is_symlink()
     };
-    assert!(link("terraform/providers.tf") && link("cache") && link("dangling"));
+    assert!(link("terraform/.tflint.hcl") && link("cache") && link("dangling"));
     assert_eq!(
         fs::read_link(m.join("dangling")).unwrap(),
         Path::new("nowhere")
