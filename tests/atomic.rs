@@ -583,19 +583,25 @@ fn a_build_waiting_for_the_lock_says_so() {
     let p = project(&["app"]);
     let out = fs::File::open(p.path().join("modules-out")).unwrap();
     flock(&out, FlockOperation::LockExclusive).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_rolegen"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolegen"))
         .arg("build")
         .current_dir(p.path())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    flock(&out, FlockOperation::Unlock).unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&o.stderr);
+    // Read until the build says it waits (however long compiling takes on a loaded machine);
+    // it then blocks on the lock, so this cannot end at EOF unless it never said so.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    while std::io::BufRead::read_line(&mut stderr, &mut said).unwrap() > 0
+        && !said.contains("waiting for another rolegen build or check")
+    {}
     assert!(
-        stderr.contains("waiting for another rolegen build or check"),
-        "{stderr}"
+        said.contains("waiting for another rolegen build or check"),
+        "{said}"
     );
+    flock(&out, FlockOperation::Unlock).unwrap();
+    std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0), "{said}");
+    assert!(said.contains("built 1 module(s)"), "{said}");
 }
