@@ -144,6 +144,14 @@ rules! {
         "`Resource: \"*\"` with actions that support resource-level permissions.",
         "The statement grants the action on every resource of the account where it could be scoped.",
         "Action: s3:GetObject\nResource: '*'\n\nFix: name the bucket: `arn:${AWS::Partition}:s3:::${Bucket}/*`." }
+    MANAGED_POLICY_TYPO = { "RG114", "managed-policy-typo", Error, true, [],
+        "An AWS managed policy attachment (`aws: Name`, or an `arn:` under `iam::aws:policy/`) names no AWS managed policy of rolegen's snapshot, but one close to it: a typo, another case, or a missing or wrong path such as `service-role/`.",
+        "Nothing checks the name before apply: AttachRolePolicy then fails with NoSuchEntity, far from the spec. The did-you-mean names the policy meant.",
+        "managed_policies:\n  - aws: AmazonECSTaskExecutionRolePolicy\n\nFix: `aws: service-role/AmazonECSTaskExecutionRolePolicy` (and `ReadOnlyAcess` → `ReadOnlyAccess`); if AWS really published the name after the snapshot, `allow: [{code: RG114, reason: ...}]`." }
+    UNKNOWN_MANAGED_POLICY = { "RG115", "unknown-managed-policy", Warning, true, [],
+        "An AWS managed policy attachment names no AWS managed policy of rolegen's snapshot (`rolegen --version` gives its date), and none close to it.",
+        "The name is probably wrong, and AttachRolePolicy would fail at apply; it may also be a policy AWS published after the snapshot.",
+        "managed_policies:\n  - aws: AmazonBrandNewServiceAccess\n\nFix: check the name and path in the IAM console; if it is newer than the snapshot, `allow: [{code: RG115, reason: published 2026-12-01}]`." }
     ROLE_NAME_LIMIT = { "RG201", "role-name-limit", Error, false, [],
         "A role name (or name prefix) is longer than IAM allows: 64 characters (38 for a prefix), or uses characters outside `[\\w+=,.@-]`.",
         "CreateRole fails at apply time.",

