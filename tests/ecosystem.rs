@@ -143,6 +143,14 @@ fn init_scaffolds_a_spec_that_builds_and_checks() {
     );
     assert_eq!(rolegen(&["build"], dir.path()).status.code(), Some(0));
     assert_eq!(rolegen(&["check"], dir.path()).status.code(), Some(0));
+    // Canonical from the start: the scaffolded spec is already in `rolegen fmt`'s layout.
+    let o = rolegen(&["fmt", "--check"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // A second init would overwrite: refused.
     assert_eq!(
         rolegen(&["init", "--module", "first", "--dir", d], Path::new("."))

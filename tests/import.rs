@@ -25,8 +25,18 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Compiles spec text (written to a temporary folder); panics with the diagnostics on error.
+/// Compiles imported spec text (written to a temporary folder); panics with the diagnostics
+/// on error, and when the text is not already in `rolegen fmt`'s canonical layout (an
+/// imported spec must pass `rolegen fmt --check` as written).
 fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
+    match rolegen::fmt::format(spec) {
+        Ok(canonical) => assert!(
+            canonical == spec,
+            "the imported spec of {name} fails `rolegen fmt --check`:\n{}",
+            similar::TextDiff::from_lines(spec, canonical.as_str()).unified_diff()
+        ),
+        Err(e) => panic!("the imported spec of {name} cannot be formatted: {e}\n{spec}"),
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{name}.yaml"));
     fs::write(&path, spec).unwrap();
@@ -929,4 +939,42 @@ fn import_output_is_checked_before_anything_is_written() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
     assert!(!d.join("nodir").exists() && !d.join("newdir").exists());
+}
+
+/// What `rolegen import -o` writes passes `rolegen fmt --check` as it is, from every source,
+/// a partial import (`--allow-partial`) included.
+#[test]
+fn imported_specs_pass_fmt_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = root().join("modules-out/matillion-streaming-ecs/terraform");
+    let cases: [(&str, Vec<PathBuf>); 4] = [
+        ("cloudformation", vec![fixture("lambda-boundary.yaml")]),
+        ("cloudformation", vec![fixture("partial/unsupported.yaml")]),
+        (
+            "iam-json",
+            vec![iam("get-role.json"), iam("get-role-policy.json")],
+        ),
+        ("terraform", vec![tf]),
+    ];
+    for (i, (from, inputs)) in cases.iter().enumerate() {
+        let out = format!("imported-{i}.yaml");
+        let mut args = vec!["import", "--from", from, "--allow-partial", "-o", &out];
+        let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        args.extend(inputs.iter().map(String::as_str));
+        let o = rolegen(&args, dir.path());
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{from} {inputs:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = rolegen(&["fmt", "--check", &out], dir.path());
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{from} {inputs:?}:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

@@ -543,7 +543,7 @@ fn emit(
         names.join(", ")
     )];
     Imported {
-        spec: super::yaml::to_string(&tree, &header),
+        spec: super::yaml::spec_text(&tree, &header),
         tree,
         issues: files.issues,
         keys: keys.map,

@@ -300,7 +300,7 @@ impl Tf {
         let mut issues = std::mem::take(&mut self.issues);
         issues.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Imported {
-            spec: super::yaml::to_string(&tree, &header),
+            spec: super::yaml::spec_text(&tree, &header),
             tree,
             issues,
             keys: std::mem::take(&mut self.keys.map),

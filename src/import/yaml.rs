@@ -76,6 +76,15 @@ impl Y {
     }
 }
 
+/// The spec text of an import: [`to_string`] in the layout `rolegen fmt` writes (key order,
+/// blank lines), so an imported spec passes `rolegen fmt --check` as written. The formatter
+/// checks that its result is the same YAML; should it ever refuse, the plain text is kept
+/// (it loads the same, only its layout differs).
+pub fn spec_text(root: &Y, header: &[String]) -> String {
+    let text = to_string(root, header);
+    crate::fmt::format(&text).unwrap_or(text)
+}
+
 /// The whole document, with `header` lines written as `#` comments first.
 pub fn to_string(root: &Y, header: &[String]) -> String {
     let mut out = String::new();

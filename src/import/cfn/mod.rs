@@ -408,7 +408,7 @@ impl<'a> Cx<'a> {
             "Imported by `rolegen import --from cloudformation` from {}.",
             self.file.path.display()
         )];
-        let spec = super::yaml::to_string(&tree, &header);
+        let spec = super::yaml::spec_text(&tree, &header);
         let mut issues = std::mem::take(&mut self.issues);
         issues.sort_by_key(|i| i.line);
         Imported {
