@@ -375,9 +375,9 @@ fn git_revisions() {
             .args(args)
             .current_dir(d)
             .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_AUTHOR_EMAIL", "rolegen-tests@localhost")
             .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_EMAIL", "rolegen-tests@localhost")
             .output()
             .unwrap();
         assert!(
@@ -671,9 +671,9 @@ fn git_repo(d: &Path) -> impl Fn(&[&str]) + '_ {
             .args(args)
             .current_dir(d)
             .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_AUTHOR_EMAIL", "rolegen-tests@localhost")
             .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_EMAIL", "rolegen-tests@localhost")
             .output()
             .unwrap();
         assert!(

@@ -687,3 +687,145 @@ fn graph_warns_when_mermaid_would_not_render_it() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The workflow `rolegen init` scaffolds, run here: its `rolegen …` steps pass on the
+/// scaffold (after `rolegen build`), each check runs whatever the others concluded (a spec
+/// that fails `fmt --check` still gets `check`, lint and the SARIF upload), the permissions
+/// are those code scanning needs, and rolegen is installed pinned to this version from the
+/// one place the user sets.
+#[test]
+fn init_workflow_runs_each_check_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(rolegen(&["init"], d).status.code(), Some(0));
+    let text = std::fs::read_to_string(d.join(".github/workflows/rolegen.yml")).unwrap();
+    let ci: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let perms: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        "{contents: read, security-events: write, actions: read, pull-requests: write}",
+    )
+    .unwrap();
+    assert_eq!(ci["permissions"], perms);
+    assert_eq!(
+        ci["env"]["ROLEGEN_VERSION"].as_str(),
+        Some(format!("v{}", env!("CARGO_PKG_VERSION")).as_str()),
+        "the workflow installs the version that wrote it"
+    );
+    assert_eq!(
+        ci["env"]["ROLEGEN_GIT"].as_str(),
+        Some("${{ vars.ROLEGEN_GIT }}")
+    );
+    let steps = ci["jobs"]["rolegen"]["steps"].as_sequence().unwrap();
+    let install = steps
+        .iter()
+        .position(|s| s["id"].as_str() == Some("install"))
+        .expect("an install step with id `install`");
+    assert!(steps[install]["run"].as_str().unwrap().contains(
+        "cargo install --locked --git \"$ROLEGEN_GIT\" --tag \"$ROLEGEN_VERSION\" rolegen"
+    ));
+    for s in &steps[install + 1..] {
+        let cond = s["if"].as_str().unwrap_or_default();
+        assert!(
+            cond.contains("!cancelled()") || cond.contains("always()"),
+            "step {:?} is skipped when an earlier check fails: if = {cond:?}",
+            s["name"]
+        );
+    }
+    let uploads = steps
+        .iter()
+        .filter(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("upload-sarif"))
+        })
+        .count();
+    assert_eq!(uploads, 1);
+    // The checks, as the workflow runs them, with this build's rolegen on PATH.
+    let runs: Vec<(String, String)> = steps
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s["name"].as_str()?.to_owned(),
+                s["run"].as_str()?.to_owned(),
+            ))
+        })
+        .filter(|(_, run)| run.trim_start().starts_with("rolegen "))
+        .collect();
+    let names: Vec<&str> = runs.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Specs formatted", "Modules match specs", "Lint (SARIF)"]
+    );
+    let bin = Path::new(env!("CARGO_BIN_EXE_rolegen")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let step = |run: &str| {
+        Command::new("bash")
+            .args(["-eo", "pipefail", "-c", run])
+            .current_dir(d)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    assert_eq!(rolegen(&["build"], d).status.code(), Some(0));
+    for (name, run) in &runs {
+        let o = step(run);
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rolegen.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    // A spec out of layout fails the fmt step alone.
+    let spec = d.join("specs/my-roles.yaml");
+    let original = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, original.replace("\nroles:", "\n\n\nroles:")).unwrap();
+    let verdicts: Vec<bool> = runs
+        .iter()
+        .map(|(_, run)| step(run).status.success())
+        .collect();
+    assert_eq!(verdicts, [false, true, true]);
+}
+
+/// No placeholder host is left anywhere in the repository (the scaffolded CI, the schema,
+/// SARIF, Cargo.toml, docs): a newcomer never copies an address that leads nowhere.
+#[test]
+fn no_placeholder_hosts_in_the_repository() {
+    // Spelt in pieces so that this file does not match itself.
+    let needles = [
+        ["example", "invalid"].join("."),
+        ["<this", "repository>"].join(" "),
+    ];
+    let skip = ["target", ".git", "dist", "artifacts"];
+    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
+    let (mut seen, mut found) = (0, Vec::new());
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                if !skip.contains(&entry.file_name().to_str().unwrap_or_default()) {
+                    stack.push(path);
+                }
+            } else if kind.is_file() {
+                seen += 1;
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                for n in &needles {
+                    if text.contains(n.as_str()) {
+                        found.push(format!("{}: {n}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 100, "walked only {seen} files");
+    assert!(found.is_empty(), "placeholders left:\n{}", found.join("\n"));
+}

@@ -204,7 +204,6 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
             "tool": {"driver": {
                 "name": "rolegen",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/rolegen",
                 "properties": sarif_data_properties(),
                 "rules": rules,
             }},

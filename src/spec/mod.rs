@@ -18,10 +18,6 @@ use serde::Deserialize;
 /// The JSON Schema of the spec format, as `rolegen schema` prints it.
 pub fn schema() -> String {
     let mut schema = schemars::schema_for!(Spec);
-    schema.insert(
-        "$id".into(),
-        "https://example.invalid/rolegen/spec.schema.json".into(),
-    );
     schema.insert("title".into(), "rolegen spec".into());
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
