@@ -606,7 +606,13 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
         .iter()
         .filter(|d| matches!(d, Drift::Foreign(_)))
         .count();
-    let drifted = drift.len() - foreign;
+    // A file can drift twice (its bytes and its mode): count files.
+    let drifted = drift
+        .iter()
+        .filter(|d| !matches!(d, Drift::Foreign(_)))
+        .map(Drift::path)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let mut text = String::new();
     for d in drift {
         use std::fmt::Write as _;

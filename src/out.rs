@@ -805,6 +805,20 @@ pub enum Drift {
     Foreign(ForeignFile),
 }
 
+impl Drift {
+    /// The file (or module folder) it is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Drift::Missing(p)
+            | Drift::Changed(p, _)
+            | Drift::Stale(p)
+            | Drift::StaleModule(p)
+            | Drift::Shape(p, _) => p,
+            Drift::Foreign(f) => &f.path,
+        }
+    }
+}
+
 /// Compares the modules' generated files with the disk (under the output folder's shared
 /// lock); with `whole_out`, module folders rolegen owns that no module names are stale too.
 /// A disk rolegen cannot compare with (an `--out` that is a file, a folder where a generated

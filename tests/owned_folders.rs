@@ -301,6 +301,23 @@ fn links_fifos_and_modes_of_generated_files_are_drift_and_build_heals_them() {
         assert_eq!(now & 0o7113, 0, "{now:o}");
         in_sync(root);
     }
+    // Bytes and mode both drifted: two lines, one file.
+    let original = fs::read_to_string(&main).unwrap();
+    fs::write(
+        &main,
+        original.replace("switches-worker", "switches-w0rker"),
+    )
+    .unwrap();
+    fs::set_permissions(&main, fs::Permissions::from_mode(0o755)).unwrap();
+    drift(root, &main, &["is executable"]);
+    let o = run(root, "check");
+    assert!(text(&o.stdout).contains("+  name "), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("error: 1 file(s) differ"),
+        "{}",
+        text(&o.stderr)
+    );
+    fs::write(&main, original).unwrap();
     fs::set_permissions(&main, fs::Permissions::from_mode(0o664)).unwrap();
     in_sync(root);
     fs::set_permissions(&main, fs::Permissions::from_mode(0o444)).unwrap();
