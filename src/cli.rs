@@ -791,6 +791,20 @@ fn param_value(p: &crate::model::Parameter, v: &str) -> Result<crate::model::Par
             ));
         }
     }
+    // Length bounds come with a printable-ASCII pattern (RG013), where characters are what
+    // both Terraform's `length()` and CloudFormation count.
+    let len = v.chars().count();
+    let too_short = p.min_length.is_some_and(|n| len < n as usize);
+    let too_long = p.max_length.is_some_and(|n| len > n as usize);
+    if too_short || too_long {
+        return Err(format!(
+            "`{v}` has {len} characters; `{}` takes {} to {}",
+            p.name.0,
+            p.min_length.unwrap_or(0),
+            p.max_length
+                .map_or("any number".to_owned(), |n| n.to_string())
+        ));
+    }
     Ok(value)
 }
 

@@ -104,6 +104,14 @@ rules! {
         "A declared parameter is used by no placeholder and no `when:`.",
         "It still becomes a Terraform variable and a CloudFormation parameter (cfn-lint W2001) that changes nothing, which misleads whoever sets it; often it is a typo of the name used elsewhere.",
         "parameters:\n  BucketName: {type: string}\nroles: ...   # no ${BucketName} anywhere\n\nFix: use it, or remove it." }
+    REGEX_DIALECT = { "RG012", "regex-dialect", Error, false, [],
+        "A parameter's `pattern` uses a construct that Terraform's `regex()` (Go's RE2 syntax) or CloudFormation's `AllowedPattern` (Java's java.util.regex) cannot compile or reads differently: a count over 1000 (also as the product of nested counts), look-around, back-references, possessive quantifiers, atomic groups, `\\Z`, `\\h`, `\\R`, `\\e`, `\\Q…\\E`, Unicode classes `\\p{…}`, POSIX classes `[[:alpha:]]`, nested classes and `&&`, named groups, inline flags other than `s`, `.` outside `(?s)`, `\\s`, `\\v`, word boundaries, `$` before more pattern, `\\u` escapes.",
+        "Terraform validates with `can(regex(\"^(?:P)$\", var.x))`: a pattern Go cannot compile makes `can()` false, so every value is refused (`{2,1224}` did this to the StackState module). CloudFormation matches the whole value with Java's engine, whose `.`, `\\s`, `\\v`, `\\b`, `(?i)` and `$` differ from Go's; the two outputs would then accept different values. Sources: Go `regexp/syntax` docs (counts above 1000 are rejected, nested ones too), RE2 `syntax.txt` (NOT SUPPORTED constructs), Java `java.util.regex.Pattern` docs (line terminators, predefined classes, quantifiers).",
+        "pattern: \"[A-Za-z0-9+=,.@:/_-]{2,1224}\"\n\nFix: `pattern: \"[A-Za-z0-9+=,.@:/_-]+\"` with `min_length: 2` and `max_length: 1224`; `.` becomes a class such as `[A-Za-z0-9._-]`, `\\s` becomes `[\\t\\n\\f\\r ]`, `(?i)ab` becomes `[Aa][Bb]`." }
+    LENGTH_COUNT = { "RG013", "length-count", Error, false, [],
+        "A `string` parameter has `min_length`/`max_length` but no `pattern`, or a pattern that admits characters other than printable ASCII (`' '`–`'~'`).",
+        "Terraform's `length()` counts Unicode grapheme clusters (`\\r\\n` is one, a letter with a combining accent is one) while CloudFormation's MinLength/MaxLength count characters; on printable ASCII they agree, elsewhere the two outputs would accept different values.",
+        "ExternalId: {type: string, max_length: 1224}\n\nFix: add `pattern: \"[A-Za-z0-9+=,.@:/_-]+\"`." }
     INVALID_EFFECT = { "RG101", "invalid-effect", Error, false, [],
         "A statement's `Effect` is not `Allow` or `Deny`.",
         "IAM rejects the policy.",

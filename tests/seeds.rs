@@ -486,6 +486,17 @@ fn stackstate_004() {
         serde_json::json!(["firehose.amazonaws.com"])
     );
 
+    // The external id as STS constrains it (2–1224 characters of `[\w+=,.@:/-]`): the
+    // characters as a pattern both regex dialects read alike, the length as min/max_length
+    // (RE2, Terraform's engine, refuses counts over 1000, so `{2,1224}` cannot be the pattern).
+    let ext = m
+        .params
+        .values()
+        .find(|p| p.name.as_str() == "ExternalId")
+        .unwrap();
+    assert_eq!(ext.pattern.as_deref(), Some("[A-Za-z0-9+=,.@:/_-]+"));
+    assert_eq!((ext.min_length, ext.max_length), (Some(2), Some(1224)));
+
     // The key policy: three statements with their principals and the ViaService condition.
     let key = &r["kms_keys"]["StackstateIntegration"]["Statement"];
     assert_eq!(

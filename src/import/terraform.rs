@@ -370,7 +370,17 @@ impl Tf {
         if let Some(d) = b.body.attr("description").and_then(|a| a.expr.literal()) {
             e.push(("description".into(), Y::s(d)));
         }
+        // Length bounds go after the pattern, in the spec's key order.
+        let mut lengths: Vec<(String, Y)> = Vec::new();
         for v in b.body.blocks("validation") {
+            if let Some((min, max)) = validation_length(&v.body, &tfname) {
+                for (key, n) in [("min_length", min), ("max_length", max)] {
+                    if let Some(n) = n {
+                        lengths.push((key.into(), Y::Num(n.to_string())));
+                    }
+                }
+                continue;
+            }
             match validation_pattern(&v.body) {
                 Some(p) => e.push(("pattern".into(), Y::s(p))),
                 None => self.issue(
@@ -379,6 +389,7 @@ impl Tf {
                 ),
             }
         }
+        e.extend(lengths);
         for item in &b.body.items {
             if let hcl::Item::Attr(a) = item {
                 match a.name.as_str() {
@@ -1821,6 +1832,40 @@ fn iam_arn(kind: &str, path: &Option<Template>, name: &Template) -> Template {
     }
     t.extend(name);
     t
+}
+
+/// The bounds of `length(var.x) >= N`, `length(var.x) <= M` or both joined by `&&`, the
+/// validation of a string parameter's `min_length`/`max_length`.
+fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, Option<u32>)> {
+    fn bound(e: &Expr, var: &str) -> Option<(Option<u32>, Option<u32>)> {
+        let Expr::Binary(op, lhs, rhs) = e else {
+            return None;
+        };
+        let Expr::Call(f, args, false) = &**lhs else {
+            return None;
+        };
+        let is_var = matches!(args.as_slice(), [Expr::Var(root, steps)]
+            if root == "var" && matches!(steps.as_slice(), [Step::Attr(a)] if a == var));
+        let Expr::Num(n) = &**rhs else {
+            return None;
+        };
+        if f != "length" || !is_var {
+            return None;
+        }
+        let n: u32 = n.parse().ok()?;
+        match op.as_str() {
+            ">=" => Some((Some(n), None)),
+            "<=" => Some((None, Some(n))),
+            _ => None,
+        }
+    }
+    match &body.attr("condition")?.expr {
+        Expr::Binary(op, a, b) if op == "&&" => {
+            let ((lo, _), (_, hi)) = (bound(a, var)?, bound(b, var)?);
+            Some((Some(lo?), Some(hi?)))
+        }
+        e => bound(e, var),
+    }
 }
 
 /// `can(regex("^(?:P)$", var.x))` or `alltrue([for v in var.x : can(regex("^(?:P)$", v))])`.

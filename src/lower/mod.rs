@@ -1,6 +1,7 @@
 //! Lowering: spec → model, once. Resolves parameters, placeholders, switches, names and
 //! references; every model node keeps the YAML path it came from.
 
+pub mod pattern;
 mod policy;
 pub mod template;
 mod trust;
@@ -335,18 +336,7 @@ impl Lowerer<'_> {
                 .example
                 .as_ref()
                 .and_then(|v| self.param_value(kind, v, &ppath.key("example")));
-            if let Some(pat) = &p.pattern {
-                if kind == ParamKind::Bool {
-                    self.error(
-                        &rules::PARAMETER_MISUSE,
-                        &ppath.key("pattern"),
-                        "a bool parameter cannot have a pattern".into(),
-                        "remove `pattern`".into(),
-                    );
-                } else if let Some(bad) = pattern_problem(pat) {
-                    self.error(&rules::WRONG_TYPE, &ppath.key("pattern"), format!("pattern `{pat}` {bad}"), "use a plain regular expression of character classes, groups, `|`, `?`, `*`, `+` and `{n,m}`".into());
-                }
-            }
+            self.pattern_and_length(p, kind, &ppath);
             self.params.insert(
                 ParamName(name.clone()),
                 Parameter {
@@ -355,12 +345,100 @@ impl Lowerer<'_> {
                     default,
                     description: p.description.clone(),
                     pattern: p.pattern.clone(),
+                    min_length: p.min_length,
+                    max_length: p.max_length,
                     example,
                     label: p.label.clone(),
                     group: p.group.clone(),
                     origin: ppath,
                 },
             );
+        }
+    }
+
+    /// Checks a parameter's `pattern` (RG012: both regex dialects read it alike) and
+    /// `min_length`/`max_length` (strings only; RG013: counted alike by both backends).
+    fn pattern_and_length(
+        &mut self,
+        p: &crate::spec::ParameterSpec,
+        kind: ParamKind,
+        at: &YamlPath,
+    ) {
+        let mut parsed = None;
+        if let Some(pat) = &p.pattern {
+            if kind == ParamKind::Bool {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &at.key("pattern"),
+                    "a bool parameter cannot have a pattern".into(),
+                    "remove `pattern`".into(),
+                );
+            } else {
+                match pattern::check(pat) {
+                    Ok(ast) => parsed = Some(ast),
+                    Err(problem) => {
+                        let d = Diagnostic::new(
+                            &rules::REGEX_DIALECT,
+                            format!("pattern `{pat}`: {}", problem.message),
+                        )
+                        .help(problem.help)
+                        .at(Some(self.file.locate_within(
+                            &at.key("pattern"),
+                            pat,
+                            problem.span,
+                        )));
+                        self.diags.push(d);
+                    }
+                }
+            }
+        }
+        if p.min_length.is_none() && p.max_length.is_none() {
+            return;
+        }
+        let key = if p.min_length.is_some() {
+            "min_length"
+        } else {
+            "max_length"
+        };
+        if kind != ParamKind::String {
+            self.error(
+                &rules::PARAMETER_MISUSE,
+                &at.key(key),
+                format!("`{key}` applies to `string` parameters only (CloudFormation has MinLength/MaxLength for String only)"),
+                "remove it, or bound each item with the `pattern`".into(),
+            );
+            return;
+        }
+        if let (Some(min), Some(max)) = (p.min_length, p.max_length) {
+            if min > max {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &at.key("min_length"),
+                    format!("`min_length` {min} is greater than `max_length` {max}: no value fits"),
+                    "swap them".into(),
+                );
+            }
+        }
+        match (&p.pattern, &parsed) {
+            (None, _) => self.error(
+                &rules::LENGTH_COUNT,
+                &at.key(key),
+                format!("`{key}` without a `pattern`: Terraform's `length()` counts grapheme clusters and CloudFormation counts characters, so the bounds differ for values outside printable ASCII"),
+                "add a `pattern` that admits printable ASCII only, e.g. `[A-Za-z0-9+=,.@_-]+`".into(),
+            ),
+            (Some(pat), Some(ast)) => {
+                if let Some(range) = pattern::non_printable_ascii(ast) {
+                    let d = Diagnostic::new(
+                        &rules::LENGTH_COUNT,
+                        format!("pattern `{pat}` admits characters outside printable ASCII (`{}`), where Terraform's `length()` (grapheme clusters) and CloudFormation (characters) count the `{key}` bound differently", pat.get(range.clone()).unwrap_or_default()),
+                    )
+                    .help("narrow the pattern to printable ASCII (`' '`–`'~'`), e.g. `[A-Za-z0-9._-]` instead of `[^/]` or `.`")
+                    .at(Some(self.file.locate_within(&at.key("pattern"), pat, range)));
+                    self.diags.push(d);
+                }
+            }
+            // The pattern itself was rejected (RG012).
+            (Some(_), None) => {}
         }
     }
 
@@ -821,22 +899,4 @@ pub fn suggest_module_name(s: &str) -> String {
     } else {
         out
     }
-}
-
-/// Rejects regular-expression features that Terraform's RE2 and CloudFormation's Java regex
-/// read differently (look-around, back-references, possessive quantifiers).
-fn pattern_problem(p: &str) -> Option<&'static str> {
-    if p.contains("(?=") || p.contains("(?!") || p.contains("(?<") {
-        return Some("uses look-around, which Terraform's RE2 engine does not support");
-    }
-    if p.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'\\' && w[1].is_ascii_digit() && w[1] != b'0')
-    {
-        return Some("uses a back-reference, which Terraform's RE2 engine does not support");
-    }
-    if p.contains("*+") || p.contains("++") || p.contains("?+") {
-        return Some("uses a possessive quantifier, which Terraform's RE2 engine does not support");
-    }
-    None
 }

@@ -136,6 +136,10 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Regular expression values must match.
     pub pattern: Option<String>,
+    /// Fewest characters of a string value.
+    pub min_length: Option<u32>,
+    /// Most characters of a string value.
+    pub max_length: Option<u32>,
     /// Example value for test deployments.
     pub example: Option<ParamValue>,
     /// Console label (CloudFormation `ParameterLabels`).

@@ -116,9 +116,18 @@ pub struct ParameterSpec {
     /// parameters without one are shown under "Parameters".
     #[serde(default)]
     pub group: Option<String>,
-    /// A regular expression every value must match (whole value; strings and list items).
+    /// A regular expression every value must match (whole value; strings and list items),
+    /// in the syntax Terraform (Go RE2) and CloudFormation (Java) read alike.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// Fewest characters a `string` value may have (Terraform `length()` validation,
+    /// CloudFormation `MinLength`).
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    /// Most characters a `string` value may have (Terraform `length()` validation,
+    /// CloudFormation `MaxLength`).
+    #[serde(default)]
+    pub max_length: Option<u32>,
     /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]

@@ -272,6 +272,48 @@ impl SourceFile {
         }
     }
 
+    /// Where the part `range` (byte offsets) of the scalar `value` at `path` was written, when
+    /// the scalar is written on one line without escapes (plain or quoted); otherwise the
+    /// whole scalar, as [`locate`](Self::locate).
+    pub fn locate_within(
+        &self,
+        path: &YamlPath,
+        value: &str,
+        range: std::ops::Range<usize>,
+    ) -> SourceRef {
+        let whole = self.locate(path);
+        let span = &whole.span;
+        let Some(written) = self.text.get(span.start..) else {
+            return whole;
+        };
+        // The scalar as written: `value` itself, or `value` between quotes (no escapes).
+        let skip = match written.chars().next() {
+            Some(q @ ('"' | '\''))
+                if written[1..].starts_with(value) && written[1 + value.len()..].starts_with(q) =>
+            {
+                1
+            }
+            _ if written.starts_with(value) => 0,
+            _ => return whole,
+        };
+        let (Some(before), true) = (value.get(..range.start), value.get(range.clone()).is_some())
+        else {
+            return whole;
+        };
+        if value.contains('\n') || range.start >= range.end {
+            return whole;
+        }
+        SourceRef {
+            path: whole.path.clone(),
+            span: Span {
+                start: span.start + skip + range.start,
+                end: span.start + skip + range.end,
+                line: span.line,
+                column: span.column + skip + before.chars().count(),
+            },
+        }
+    }
+
     /// A span at a 1-based line and column (for errors of the YAML loader).
     pub fn span_at(&self, line: usize, column: usize) -> Span {
         let start = LineStarts::new(&self.text).offset(&self.text, line, column.saturating_sub(1));

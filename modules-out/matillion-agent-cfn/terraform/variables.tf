@@ -25,8 +25,8 @@ variable "secret_arns" {
   description = "Full ARNs of the Secrets Manager secrets the agent reads (platform key, database passwords)."
 
   validation {
-    condition     = alltrue([for v in var.secret_arns : can(regex("^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)$", v))])
-    error_message = "The value of secret_arns must match the pattern arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+."
+    condition     = alltrue([for v in var.secret_arns : can(regex("^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@*?-]+)$", v))])
+    error_message = "The value of secret_arns must match the pattern arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@*?-]+."
   }
 }
 

@@ -25,8 +25,13 @@ variable "external_id" {
   description = "External id the StackState agent passes when it assumes the integration role."
 
   validation {
-    condition     = can(regex("^(?:[A-Za-z0-9+=,.@:/_-]{2,1224})$", var.external_id))
-    error_message = "The value of external_id must match the pattern [A-Za-z0-9+=,.@:/_-]{2,1224}."
+    condition     = length(var.external_id) >= 2 && length(var.external_id) <= 1224
+    error_message = "The value of external_id must be 2 to 1224 characters long."
+  }
+
+  validation {
+    condition     = can(regex("^(?:[A-Za-z0-9+=,.@:/_-]+)$", var.external_id))
+    error_message = "The value of external_id must match the pattern [A-Za-z0-9+=,.@:/_-]+."
   }
 }
 

@@ -311,6 +311,12 @@ impl Cfn<'_> {
                         Node::Seq(vec![Node::str("true"), Node::str("false")]),
                     ));
                 }
+                if let Some(n) = p.min_length {
+                    e.push(("MinLength".into(), Node::Raw(n.to_string())));
+                }
+                if let Some(n) = p.max_length {
+                    e.push(("MaxLength".into(), Node::Raw(n.to_string())));
+                }
                 // For a CommaDelimitedList, CloudFormation matches every item.
                 match (&p.pattern, p.kind) {
                     (Some(pat), ParamKind::String | ParamKind::List) => {

@@ -15,7 +15,7 @@ impl Backend for Terraform {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
         let tf = Tf::new(m);
         let mut files = vec![
-            OutputFile::new("terraform/versions.tf", hcl::write_file(&[versions()])),
+            OutputFile::new("terraform/versions.tf", hcl::write_file(&[versions(m)])),
             OutputFile::new("terraform/variables.tf", hcl::write_file(&tf.variables())),
             OutputFile::new("terraform/main.tf", tf.main()),
             OutputFile::new("terraform/outputs.tf", tf.outputs()),
@@ -30,8 +30,24 @@ impl Backend for Terraform {
     }
 }
 
-/// The provider constraint the emitted resources and attributes need.
-pub const AWS_PROVIDER: &str = ">= 5.0";
+/// The provider constraint of a module: 5.x (5.100.0 is run against moto in the conformance
+/// stage) through 6.x, whose upgrade guide removes or deprecates nothing the emitted resources
+/// and data sources use (`aws_iam_role`, `aws_iam_role_policy`,
+/// `aws_iam_role_policy_attachment`, `aws_iam_policy`, `aws_iam_instance_profile`,
+/// `aws_kms_key`, `aws_kms_alias`, `aws_iam_policy_document`, `aws_partition`,
+/// `aws_caller_identity`) — except the region: see [`AWS_PROVIDER_WITH_REGION`].
+pub const AWS_PROVIDER: &str = ">= 5.0, < 7.0";
+
+/// The provider constraint of a module that reads the region (`${AWS::Region}`). 6.0
+/// deprecates `data.aws_region.*.name` for `region` (which 5.x lacks), and 6.47.0 deprecates
+/// `id` as well, so no attribute reads the region on both majors without a deprecation; such
+/// modules stay on 5.x and keep `name`.
+pub const AWS_PROVIDER_WITH_REGION: &str = ">= 5.0, < 6.0";
+
+/// The Terraform versions a module needs: `moved` blocks (moved.tf) are the newest feature
+/// the output uses (1.1); validation blocks, `can()`, `alltrue()`, `for_each` and `dynamic`
+/// blocks are older.
+pub const TERRAFORM_VERSION: &str = ">= 1.1";
 
 /// The module's on/off toggle (terraform-aws-modules' `create`): every resource is counted by it.
 const CREATE: &str = "var.create";
@@ -58,16 +74,20 @@ pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
 /// Why `moved.tf` exists.
 const MOVED_HEADER: &str = "# Modules rolegen generated before the `create` toggle kept unswitched resources without\n# an index; these blocks move such state to the `[0]` instances (Terraform >= 1.1), so an\n# upgrade changes no role. Addresses that are not in the state are ignored.\n\n";
 
-fn versions() -> Block {
+fn versions(m: &Module) -> Block {
     let mut t = Block::new("terraform", &[]);
-    // `moved` blocks (moved.tf) need 1.1.
-    t.attr("required_version", quote_literal(">= 1.1"));
+    t.attr("required_version", quote_literal(TERRAFORM_VERSION));
+    let aws = if m.pseudos_used().contains(&Pseudo::Region) {
+        AWS_PROVIDER_WITH_REGION
+    } else {
+        AWS_PROVIDER
+    };
     let mut rp = Block::new("required_providers", &[]);
     rp.attr_expr(
         "aws",
         Expr::Map(vec![
             ("source".into(), quote_literal("hashicorp/aws")),
-            ("version".into(), quote_literal(AWS_PROVIDER)),
+            ("version".into(), quote_literal(aws)),
         ]),
     );
     t.block(rp);
@@ -179,6 +199,9 @@ impl<'a> Tf<'a> {
             }
             if let Some(desc) = &p.description {
                 b.attr("description", quote_literal(desc));
+            }
+            if let Some(v) = length_validation(&name, p.min_length, p.max_length) {
+                b.block(v);
             }
             if let Some(pat) = &p.pattern {
                 let re = quote_literal(&format!("^(?:{pat})$"));
@@ -519,4 +542,32 @@ fn value_expr(v: &ParamValue) -> Expr {
             policy::list_expr(items.iter().map(|s| quote_literal(s)).collect())
         }
     }
+}
+
+/// The `validation` block of a string variable's `min_length`/`max_length`: `length()` between
+/// the bounds (rolegen requires a printable-ASCII pattern with them, RG013, where `length()`
+/// counts as CloudFormation's MinLength/MaxLength do).
+fn length_validation(name: &str, min: Option<u32>, max: Option<u32>) -> Option<Block> {
+    let (cond, says) = match (min, max) {
+        (Some(lo), Some(hi)) => (
+            format!("length(var.{name}) >= {lo} && length(var.{name}) <= {hi}"),
+            format!("{lo} to {hi} characters long"),
+        ),
+        (Some(lo), None) => (
+            format!("length(var.{name}) >= {lo}"),
+            format!("at least {lo} characters long"),
+        ),
+        (None, Some(hi)) => (
+            format!("length(var.{name}) <= {hi}"),
+            format!("at most {hi} characters long"),
+        ),
+        (None, None) => return None,
+    };
+    let mut v = Block::new("validation", &[]);
+    v.attr("condition", cond);
+    v.attr(
+        "error_message",
+        quote_literal(&format!("The value of {name} must be {says}.")),
+    );
+    Some(v)
 }

@@ -522,6 +522,18 @@ impl<'a> Cx<'a> {
                     e.push(("pattern".into(), Y::s(pat)));
                 }
             }
+            for (cfn, key) in [("MinLength", "min_length"), ("MaxLength", "max_length")] {
+                let Some(v) = p.get(cfn) else { continue };
+                match (kind, N::literal(v).and_then(|n| n.parse::<u32>().ok())) {
+                    (ParamKind::String, Some(n)) => e.push((key.into(), Y::Num(n.to_string()))),
+                    _ => self.issue(
+                        &loc.key(cfn),
+                        format!(
+                            "`{cfn}` can be carried only as a whole number on a String parameter"
+                        ),
+                    ),
+                }
+            }
             if let Some(label) = console.labels.get(name.as_str()) {
                 e.push(("label".into(), Y::s(label)));
             }
@@ -530,15 +542,16 @@ impl<'a> Cx<'a> {
             }
             for (k, _) in entries {
                 match k.as_str() {
-                    "Type" | "Default" | "Description" | "AllowedPattern" | "AllowedValues" => {}
+                    "Type" | "Default" | "Description" | "AllowedPattern" | "AllowedValues"
+                    | "MinLength" | "MaxLength" => {}
                     "ConstraintDescription" | "NoEcho" => self.note(
                         &loc.key(k),
                         format!("`{k}` is not carried (no effect on what the roles grant)"),
                     ),
-                    "MinLength" | "MaxLength" | "MinValue" | "MaxValue" => self.issue(
+                    "MinValue" | "MaxValue" => self.issue(
                         &loc.key(k),
                         format!(
-                            "`{k}` cannot be expressed (a spec parameter has a `pattern` only)"
+                            "`{k}` cannot be expressed (a spec parameter has `pattern`, `min_length` and `max_length`)"
                         ),
                     ),
                     other => self.issue(
