@@ -978,3 +978,38 @@ fn imported_specs_pass_fmt_check() {
         );
     }
 }
+
+/// Length bounds survive both imports of the StackState module (Terraform `length()`
+/// validation, CloudFormation MinLength/MaxLength), after the pattern; without a
+/// printable-ASCII pattern they cannot be carried (RG013) and the import says so.
+#[test]
+fn length_bounds_are_carried_with_their_pattern() {
+    let m = root().join("modules-out/stackstate-aws");
+    let want = "    pattern: \"[A-Za-z0-9+=,.@:/_-]+\"\n    min_length: 2\n    max_length: 1224\n";
+    let tf = import::terraform::import(&m.join("terraform"), "stackstate-aws").unwrap();
+    assert!(tf.spec.contains(want), "{}", tf.spec);
+    let cf = cfn::import(
+        &m.join("cloudformation/stackstate-aws.yaml"),
+        "stackstate-aws",
+    )
+    .unwrap();
+    assert!(cf.spec.contains(want), "{}", cf.spec);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t.yaml");
+    fs::write(
+        &t,
+        "Parameters:\n  Name:\n    Type: String\n    AllowedPattern: '[^/]+'\n    MaxLength: 32\nResources: {}\n",
+    )
+    .unwrap();
+    let imported = cfn::import(&t, "t").unwrap();
+    assert!(!imported.spec.contains("max_length"), "{}", imported.spec);
+    assert!(
+        imported
+            .issues
+            .iter()
+            .any(|i| i.level == Level::Error && i.message.contains("RG013")),
+        "{:?}",
+        imported.issues
+    );
+}

@@ -177,7 +177,7 @@ impl Field {
             Field::ModuleDescription => &[],
             Field::ParamDescription => &[],
             Field::ParamDefault => &[],
-            Field::ParamPattern => &["RG003"],
+            Field::ParamPattern => &["RG012"],
         }
     }
 

@@ -372,8 +372,11 @@ impl Tf {
         }
         // Length bounds go after the pattern, in the spec's key order.
         let mut lengths: Vec<(String, Y)> = Vec::new();
+        let mut length_at = None;
+        let mut ascii_pattern = false;
         for v in b.body.blocks("validation") {
             if let Some((min, max)) = validation_length(&v.body, &tfname) {
+                length_at = Some(v.line);
                 for (key, n) in [("min_length", min), ("max_length", max)] {
                     if let Some(n) = n {
                         lengths.push((key.into(), Y::Num(n.to_string())));
@@ -382,14 +385,30 @@ impl Tf {
                 continue;
             }
             match validation_pattern(&v.body) {
-                Some(p) => e.push(("pattern".into(), Y::s(p))),
+                Some(p) => {
+                    if let Err(problem) = crate::lower::pattern::check(&p) {
+                        self.issue(
+                            &self.at(fi, v.line, &format!("variable.{tfname}")),
+                            format!("RG012: `{p}`: {}; {}", problem.message, problem.help),
+                        );
+                    }
+                    ascii_pattern = crate::lower::pattern::printable_ascii_only(&p);
+                    e.push(("pattern".into(), Y::s(p)));
+                }
                 None => self.issue(
                     &self.at(fi, v.line, &format!("variable.{tfname}")),
                     "a validation other than a whole-value regex cannot be expressed",
                 ),
             }
         }
-        e.extend(lengths);
+        match length_at {
+            Some(_) if ascii_pattern => e.extend(lengths),
+            Some(line) => self.issue(
+                &self.at(fi, line, &format!("variable.{tfname}")),
+                "a length validation can be carried only with a regex validation of printable ASCII (RG013: CloudFormation would count characters where `length()` counts grapheme clusters)",
+            ),
+            None => {}
+        }
         for item in &b.body.items {
             if let hcl::Item::Attr(a) = item {
                 match a.name.as_str() {

@@ -57,6 +57,7 @@ pub fn check(pattern: &str) -> Result<Ast, Problem> {
 
 /// The first construct of a checked pattern that can match a character other than printable
 /// ASCII (`' '`..=`'~'`), or `None` when every value it matches is printable ASCII.
+/// (Length bounds count alike in both backends only then: RG013.)
 pub fn non_printable_ascii(ast: &Ast) -> Option<Range<usize>> {
     let span = |s: &ast::Span| Some(s.start.offset..s.end.offset);
     match ast {
@@ -72,6 +73,12 @@ pub fn non_printable_ascii(ast: &Ast) -> Option<Range<usize>> {
         Ast::Alternation(a) => a.asts.iter().find_map(non_printable_ascii),
         Ast::Concat(c) => c.asts.iter().find_map(non_printable_ascii),
     }
+}
+
+/// Whether `pattern` passes [`check`] and matches printable ASCII only: the patterns that
+/// `min_length`/`max_length` may come with.
+pub fn printable_ascii_only(pattern: &str) -> bool {
+    check(pattern).is_ok_and(|ast| non_printable_ascii(&ast).is_none())
 }
 
 fn printable(c: char) -> bool {
@@ -348,17 +355,7 @@ impl Walker<'_> {
                 "list the characters of the class you mean, escaping `&`, `-` and `~` as `\\&`, `\\-`, `\\~`",
             )),
             ClassSet::Item(ClassSetItem::Union(u)) => {
-                let last = u.items.len().saturating_sub(1);
-                for (i, item) in u.items.iter().enumerate() {
-                    if let ClassSetItem::Literal(l) = item {
-                        if l.kind == LiteralKind::Verbatim && l.c == '-' && i != 0 && i != last {
-                            return Err(problem(
-                                &l.span,
-                                "an unescaped `-` in the middle of a class, which the engines split into ranges differently",
-                                "escape it as `\\-`, or put it first or last in the class",
-                            ));
-                        }
-                    }
+                for item in &u.items {
                     self.class_item(item)?;
                 }
                 Ok(())
@@ -372,17 +369,8 @@ impl Walker<'_> {
             ClassSetItem::Empty(_) => Ok(()),
             ClassSetItem::Literal(l) => class_literal(l),
             ClassSetItem::Range(r) => {
-                for end in [&r.start, &r.end] {
-                    if end.kind == LiteralKind::Verbatim && end.c == '-' {
-                        return Err(problem(
-                            &r.span,
-                            format!("the range `{}` has `-` as an end, which the engines read differently", text(self.pattern, &r.span)),
-                            "escape the `-` as `\\-`",
-                        ));
-                    }
-                    class_literal(end)?;
-                }
-                Ok(())
+                class_literal(&r.start)?;
+                class_literal(&r.end)
             }
             ClassSetItem::Ascii(a) => Err(problem(
                 &a.span,
@@ -585,6 +573,8 @@ mod tests {
             "\\x41\\x{10FFFF}\\t\\n\\r\\f\\a",
             "a*?b+?c??d{2,3}?",
             "[-a]",
+            "[a-zA-Z0-9-_]",
+            "[a-z-0]",
             "[a-]",
             "[\\]\\[]",
             "é+",
@@ -639,7 +629,6 @@ mod tests {
         bad("(?x)a b", "extended");
         bad("a(?s)b", "changes flags");
         bad("a$\\n?", "`$` before");
-        bad("[a-z-0]", "middle of a class");
         bad("[]a]", "unescaped `]`");
         bad("\\q", "neither");
     }

@@ -512,6 +512,10 @@ impl<'a> Cx<'a> {
                     );
                 }
             }
+            let lengths_fit = kind == ParamKind::String
+                && pattern
+                    .as_deref()
+                    .is_some_and(crate::lower::pattern::printable_ascii_only);
             if let Some(pat) = pattern {
                 if kind == ParamKind::Number || kind == ParamKind::Bool {
                     self.issue(
@@ -519,18 +523,22 @@ impl<'a> Cx<'a> {
                         "a pattern on a number parameter cannot be expressed",
                     );
                 } else {
+                    if let Err(problem) = crate::lower::pattern::check(&pat) {
+                        self.issue(
+                            &loc.key("AllowedPattern"),
+                            format!("RG012: `{pat}`: {}; {}", problem.message, problem.help),
+                        );
+                    }
                     e.push(("pattern".into(), Y::s(pat)));
                 }
             }
             for (cfn, key) in [("MinLength", "min_length"), ("MaxLength", "max_length")] {
                 let Some(v) = p.get(cfn) else { continue };
-                match (kind, N::literal(v).and_then(|n| n.parse::<u32>().ok())) {
-                    (ParamKind::String, Some(n)) => e.push((key.into(), Y::Num(n.to_string()))),
+                match (lengths_fit, N::literal(v).and_then(|n| n.parse::<u32>().ok())) {
+                    (true, Some(n)) => e.push((key.into(), Y::Num(n.to_string()))),
                     _ => self.issue(
                         &loc.key(cfn),
-                        format!(
-                            "`{cfn}` can be carried only as a whole number on a String parameter"
-                        ),
+                        format!("`{cfn}` cannot be expressed here: a spec carries it as a whole number on a String parameter whose AllowedPattern admits printable ASCII only (RG013; Terraform's length() counts grapheme clusters)"),
                     ),
                 }
             }
