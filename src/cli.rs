@@ -777,14 +777,22 @@ fn param_value(p: &crate::model::Parameter, v: &str) -> Result<crate::model::Par
         ParamKind::String => ParamValue::Str(v.to_owned()),
     };
     if let Some(pattern) = &p.pattern {
-        // As the Terraform validation does: the whole value (each list item) must match.
-        let re = regex::Regex::new(&format!("^(?:{pattern})$"))
-            .map_err(|e| format!("the pattern of `{}` does not compile: {e}", p.name.0))?;
+        // As the Terraform validation does: the whole value (each list item) must match, with
+        // Go's (ASCII) `\d` and `\w`.
+        let ast = crate::lower::pattern::check(pattern).map_err(|e| {
+            format!(
+                "the pattern of `{}` is not portable: {}",
+                p.name.0, e.message
+            )
+        })?;
         let items: Vec<&str> = match &value {
             ParamValue::List(items) => items.iter().map(String::as_str).collect(),
             _ => vec![v],
         };
-        if let Some(bad) = items.iter().find(|i| !re.is_match(i)) {
+        if let Some(bad) = items
+            .iter()
+            .find(|i| crate::lower::pattern::matches(pattern, &ast, i) == Some(false))
+        {
             return Err(format!(
                 "`{bad}` does not match the pattern of `{}`: {pattern}",
                 p.name.0

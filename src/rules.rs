@@ -81,7 +81,7 @@ rules! {
         "Terraform and CloudFormation would reject the module, or one resource would overwrite the other.",
         "roles:\n  app-task: ...\n  app_task: ...   # both become aws_iam_role.app_task\n\nFix: rename one." }
     PARAMETER_MISUSE = { "RG006", "parameter-misuse", Error, false, [],
-        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type.",
+        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type, a default or example that its own `pattern` or `min_length`/`max_length` refuses.",
         "Both backends need to know at build time whether a value is one string or many.",
         "when: NamePrefix      # a string parameter\n\nFix: use a `bool` parameter in `when:`." }
     POLICY_FILE = { "RG007", "policy-file", Error, false, [],

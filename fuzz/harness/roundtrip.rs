@@ -230,7 +230,10 @@ pub fn spec_text(field: Field, s: &str) -> String {
     t.push_str(&format!("description: {}\n", v(Field::ModuleDescription)));
     t.push_str("parameters:\n  Oidc:\n    type: string\n    default: \"oidc.example\"\n");
     t.push_str("  P:\n    type: string\n");
-    t.push_str(&format!("    default: {}\n", v(Field::ParamDefault)));
+    // A hostile pattern would refuse the benign default (RG006): test it on a required one.
+    if field != Field::ParamPattern {
+        t.push_str(&format!("    default: {}\n", v(Field::ParamDefault)));
+    }
     t.push_str(&format!(
         "    description: {}\n",
         v(Field::ParamDescription)

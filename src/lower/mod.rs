@@ -336,7 +336,8 @@ impl Lowerer<'_> {
                 .example
                 .as_ref()
                 .and_then(|v| self.param_value(kind, v, &ppath.key("example")));
-            self.pattern_and_length(p, kind, &ppath);
+            let values = [("default", default.as_ref()), ("example", example.as_ref())];
+            self.pattern_and_length(p, kind, &ppath, &values);
             self.params.insert(
                 ParamName(name.clone()),
                 Parameter {
@@ -357,12 +358,14 @@ impl Lowerer<'_> {
     }
 
     /// Checks a parameter's `pattern` (RG012: both regex dialects read it alike) and
-    /// `min_length`/`max_length` (strings only; RG013: counted alike by both backends).
+    /// `min_length`/`max_length` (strings only; RG013: counted alike by both backends), and
+    /// that the default and example `values` fit them (RG006).
     fn pattern_and_length(
         &mut self,
         p: &crate::spec::ParameterSpec,
         kind: ParamKind,
         at: &YamlPath,
+        values: &[(&str, Option<&ParamValue>)],
     ) {
         let mut parsed = None;
         if let Some(pat) = &p.pattern {
@@ -392,6 +395,7 @@ impl Lowerer<'_> {
                 }
             }
         }
+        self.values_fit(p, at, parsed.as_ref(), values);
         if p.min_length.is_none() && p.max_length.is_none() {
             return;
         }
@@ -439,6 +443,52 @@ impl Lowerer<'_> {
             }
             // The pattern itself was rejected (RG012).
             (Some(_), None) => {}
+        }
+    }
+
+    /// The parameter's own default and example must pass its pattern and length bounds (as
+    /// Terraform's validation and CloudFormation would check them at deploy time).
+    fn values_fit(
+        &mut self,
+        p: &crate::spec::ParameterSpec,
+        at: &YamlPath,
+        parsed: Option<&regex_syntax::ast::Ast>,
+        values: &[(&str, Option<&ParamValue>)],
+    ) {
+        for (key, value) in values {
+            let items: Vec<&str> = match value {
+                Some(ParamValue::Str(s) | ParamValue::Number(s)) => vec![s.as_str()],
+                Some(ParamValue::List(items)) => items.iter().map(String::as_str).collect(),
+                Some(ParamValue::Bool(_)) | None => continue,
+            };
+            for item in items {
+                let refused = match (&p.pattern, parsed) {
+                    (Some(pat), Some(ast)) => pattern::matches(pat, ast, item) == Some(false),
+                    _ => false,
+                };
+                let len = item.chars().count();
+                let short = p.min_length.filter(|&n| len < n as usize);
+                let long = p.max_length.filter(|&n| len > n as usize);
+                let what = if refused {
+                    format!(
+                        "does not match the parameter's pattern `{}`",
+                        p.pattern.as_deref().unwrap_or_default()
+                    )
+                } else if let Some(n) = short {
+                    format!("has {len} characters, fewer than `min_length` {n}")
+                } else if let Some(n) = long {
+                    format!("has {len} characters, more than `max_length` {n}")
+                } else {
+                    continue;
+                };
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &at.key(key),
+                    format!("the {key} `{item}` {what}: Terraform's validation and CloudFormation would refuse it"),
+                    format!("change the {key}, or the parameter's constraints"),
+                );
+                break;
+            }
         }
     }
 

@@ -75,6 +75,76 @@ pub fn non_printable_ascii(ast: &Ast) -> Option<Range<usize>> {
     }
 }
 
+/// A pattern that passed [`check`], rewritten for the `regex` crate so that it matches what
+/// Go (and Java) match: the crate's `\d`, `\w` and their negations are Unicode, Go's and Java's
+/// ASCII, so they become `[0-9]`, `[0-9A-Za-z_]`, `[^0-9]`, `[^0-9A-Za-z_]` (the crate takes a
+/// nested class inside a class too). Everything else `check` accepts reads the same in the crate.
+pub fn to_rust(pattern: &str, ast: &Ast) -> String {
+    let mut perl = Vec::new();
+    collect_perl(ast, &mut perl);
+    perl.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(pattern.len() + 16 * perl.len());
+    let mut at = 0;
+    for (r, with) in perl {
+        out.push_str(pattern.get(at..r.start).unwrap_or_default());
+        out.push_str(with);
+        at = r.end;
+    }
+    out.push_str(pattern.get(at..).unwrap_or_default());
+    out
+}
+
+fn perl_ascii(c: &ast::ClassPerl) -> (Range<usize>, &'static str) {
+    let with = match (&c.kind, c.negated) {
+        (ClassPerlKind::Digit, false) => "[0-9]",
+        (ClassPerlKind::Digit, true) => "[^0-9]",
+        (ClassPerlKind::Word, false) => "[0-9A-Za-z_]",
+        (ClassPerlKind::Word, true) => "[^0-9A-Za-z_]",
+        (ClassPerlKind::Space, false) => "[\\t\\n\\f\\r ]",
+        (ClassPerlKind::Space, true) => "[^\\t\\n\\f\\r ]",
+    };
+    (c.span.start.offset..c.span.end.offset, with)
+}
+
+fn collect_perl(ast: &Ast, out: &mut Vec<(Range<usize>, &'static str)>) {
+    match ast {
+        Ast::ClassPerl(c) => out.push(perl_ascii(c)),
+        Ast::ClassBracketed(c) => collect_perl_set(&c.kind, out),
+        Ast::Repetition(r) => collect_perl(&r.ast, out),
+        Ast::Group(g) => collect_perl(&g.ast, out),
+        Ast::Alternation(a) => a.asts.iter().for_each(|x| collect_perl(x, out)),
+        Ast::Concat(c) => c.asts.iter().for_each(|x| collect_perl(x, out)),
+        _ => {}
+    }
+}
+
+fn collect_perl_set(set: &ClassSet, out: &mut Vec<(Range<usize>, &'static str)>) {
+    match set {
+        ClassSet::BinaryOp(op) => {
+            collect_perl_set(&op.lhs, out);
+            collect_perl_set(&op.rhs, out);
+        }
+        ClassSet::Item(item) => collect_perl_item(item, out),
+    }
+}
+
+fn collect_perl_item(item: &ClassSetItem, out: &mut Vec<(Range<usize>, &'static str)>) {
+    match item {
+        ClassSetItem::Perl(c) => out.push(perl_ascii(c)),
+        ClassSetItem::Bracketed(b) => collect_perl_set(&b.kind, out),
+        ClassSetItem::Union(u) => u.items.iter().for_each(|i| collect_perl_item(i, out)),
+        _ => {}
+    }
+}
+
+/// Whether `value` matches the checked pattern as a whole, as Terraform's validation and
+/// CloudFormation's AllowedPattern match it; `None` if the `regex` crate cannot build it
+/// (its size limits are not Go's).
+pub fn matches(pattern: &str, ast: &Ast, value: &str) -> Option<bool> {
+    let re = regex::Regex::new(&format!("^(?:{})$", to_rust(pattern, ast))).ok()?;
+    Some(re.is_match(value))
+}
+
 /// Whether `pattern` passes [`check`] and matches printable ASCII only: the patterns that
 /// `min_length`/`max_length` may come with.
 pub fn printable_ascii_only(pattern: &str) -> bool {
@@ -631,6 +701,23 @@ mod tests {
         bad("a$\\n?", "`$` before");
         bad("[]a]", "unescaped `]`");
         bad("\\q", "neither");
+    }
+
+    #[test]
+    fn rust_reads_as_go() {
+        let m = |p: &str, v: &str| matches(p, &check(p).unwrap(), v).unwrap();
+        // The crate's \d is Unicode; Go's and Java's are ASCII.
+        assert!(!m("\\d+", "\u{661}"));
+        assert!(m("\\d+", "42"));
+        assert!(!m("[\\w.]+", "é"));
+        assert!(m("[\\w.]+", "a_b.c"));
+        assert!(m("[^\\D]", "7"));
+        assert!(m("\\W", "é"));
+        assert!(!m("[a-z]{2}", "abc"));
+        assert_eq!(
+            to_rust("a\\d[\\w-]", &check("a\\d[\\w-]").unwrap()),
+            "a[0-9][[0-9A-Za-z_]-]"
+        );
     }
 
     #[test]
