@@ -98,6 +98,9 @@ pub enum FmtError {
         /// What it is.
         reason: String,
     },
+    /// A common YAML slip (a key indented under a scalar, an unquoted `${...}` in a flow
+    /// collection), explained with its fix.
+    Slip(crate::spec::slips::Slip),
     /// The safety net caught the formatter changing the content (a bug in `fmt`).
     Internal(String),
 }
@@ -117,6 +120,7 @@ impl std::fmt::Display for FmtError {
             } => {
                 write!(f, "{line}:{column}: rolegen fmt does not rewrite {reason}")
             }
+            FmtError::Slip(s) => write!(f, "{}:{}: {}", s.line, s.column, s.message),
             FmtError::Internal(m) => write!(f, "internal formatter error: {m}"),
         }
     }
@@ -232,6 +236,9 @@ fn syntax_error(text: &str, e: &serde_yaml_ng::Error) -> FmtError {
     let (line, column) = at
         .or_else(|| e.location().map(|l| (l.line(), l.column())))
         .unwrap_or((1, 1));
+    if let Some(slip) = crate::spec::slips::at_error(text, &message, line, column) {
+        return FmtError::Slip(slip);
+    }
     FmtError::Syntax {
         message,
         line,
@@ -378,6 +385,13 @@ fn report(path: &Path, text: &str, e: &FmtError, err: &mut dyn WriteColor) {
             "the file is left as it is; write this part another way to have it formatted",
             *line,
             *column,
+        ),
+        FmtError::Slip(s) => (
+            &rules::YAML_SYNTAX,
+            s.message.clone(),
+            s.help.as_str(),
+            s.line,
+            s.column,
         ),
         FmtError::Internal(m) => {
             let _ = writeln!(

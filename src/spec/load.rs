@@ -218,6 +218,12 @@ fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
     } else {
         source
     };
+    if let Some(slip) = source
+        .as_ref()
+        .and_then(|s| slip_at(file, &message, s.span.line, s.span.column))
+    {
+        return slip;
+    }
     let in_flow = source
         .as_ref()
         .and_then(|s| file.text.get(s.span.start..s.span.end))
@@ -228,6 +234,22 @@ fn yaml_error(file: &SourceFile, e: &serde_yaml_ng::Error) -> Diagnostic {
         help
     };
     Diagnostic::new(rule, message).help(help).at(source)
+}
+
+/// A common slip at the error's position (see [`super::slips`]), as a YAML syntax error:
+/// a key indented under a scalar, or an unquoted `${...}` in a flow list or mapping.
+fn slip_at(file: &SourceFile, message: &str, line: usize, column: usize) -> Option<Diagnostic> {
+    let slip = super::slips::at_error(&file.text, message, line, column)?;
+    let mut span = file.span_at(slip.line, slip.column);
+    span.end = (span.start + slip.len).min(file.text.len());
+    Some(
+        Diagnostic::new(&rules::YAML_SYNTAX, slip.message)
+            .help(slip.help)
+            .at(Some(SourceRef {
+                path: file.path.clone(),
+                span,
+            })),
+    )
 }
 
 /// Whether `line` is `key: value` (or `key:`) with a key over YAML's 1024-character limit

@@ -7,6 +7,7 @@
 
 pub mod load;
 pub mod scalar;
+pub mod slips;
 pub mod source;
 
 pub use scalar::{PrincipalSpec, Scalar, StrList};
