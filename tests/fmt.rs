@@ -81,7 +81,10 @@ fn every_repository_yaml_keeps_meaning_and_comments() {
         if value(&text).is_none() {
             // Invalid YAML on purpose (tests/fixtures/invalid/yaml-syntax, RG001, RG010, …).
             assert!(
-                matches!(format(&text), Err(FmtError::Syntax { .. })),
+                matches!(
+                    format(&text),
+                    Err(FmtError::Syntax { .. } | FmtError::Slip(_))
+                ),
                 "{}",
                 path.display()
             );
@@ -97,7 +100,7 @@ fn every_repository_yaml_keeps_meaning_and_comments() {
         skipped.len()
     );
     assert!(formatted >= 100, "only {formatted} files");
-    assert!(skipped.len() <= 6, "{skipped:?}");
+    assert!(skipped.len() <= 8, "{skipped:?}");
 }
 
 /// What a spec compiles to (every output file) and the codes of its findings, compiled from
