@@ -341,6 +341,10 @@ pub fn main() -> u8 {
         Color::Auto => ColorChoice::Auto,
     };
     let mut err = StandardStream::stderr(color);
+    if let Err(e) = crate::config::init() {
+        eprintln!("error: {e}");
+        return INPUT_ERROR;
+    }
     let code = run(cli.command, &mut err);
     if STDOUT_STATE.load(Ordering::Relaxed) == STDOUT_FAILED {
         // Output the user asked for is lost, whatever the command concluded.

@@ -136,14 +136,14 @@ rules! {
         "A statement lacks what IAM requires: an action (`Action`/`NotAction`), a resource in identity policies, a principal in trust and resource policies, or has both `X` and `NotX`; or a policy has no statement, also when some choice of `when:` switches turns the policy on and all of its statements off; or two statements share a Sid.",
         "IAM rejects the document.",
         "Statement:\n  - Effect: Allow\n    Action: s3:GetObject\n\nFix: add `Resource:`." }
-    UNKNOWN_SERVICE = { "RG110", "unknown-service", Error, false, [],
-        "An action's service prefix is not in the IAM action catalogue.",
-        "IAM accepts unknown actions silently; the permission then never works.",
-        "Action: s4:GetObject\n\nFix: `s3:GetObject`" }
-    UNKNOWN_ACTION = { "RG111", "unknown-action", Error, false, [],
-        "An action is not in the IAM action catalogue, or a wildcard pattern matches no action.",
-        "IAM accepts unknown actions silently; the permission then never works.",
-        "Action: s3:PutObjects\n\nFix: `s3:PutObject`" }
+    UNKNOWN_SERVICE = { "RG110", "unknown-service", Warning, true, [],
+        "An action's service prefix is neither in the IAM action catalogue (`rolegen --version` gives its date) nor among the `[catalog] extra_actions` of `rolegen.toml`.",
+        "IAM accepts unknown actions silently (Access Analyzer only warns), so a misspelt prefix grants nothing and nobody notices; a retired service's actions grant nothing either. A service launched after the catalogue snapshot is real: list its actions in `rolegen.toml`, or allow the rule with a reason.",
+        "Action: s4:GetObject\n\nFix: `s3:GetObject`; for a service newer than the catalogue, `[catalog] extra_actions = [\"newsvc:DoThing\"]` in rolegen.toml." }
+    UNKNOWN_ACTION = { "RG111", "unknown-action", Warning, true, [],
+        "An action is neither in the IAM action catalogue nor among the `[catalog] extra_actions` of `rolegen.toml`, or a wildcard pattern matches none of them.",
+        "IAM accepts unknown actions silently (Access Analyzer only warns): a typo grants nothing. An action AWS announced after the catalogue snapshot is real: list it in `rolegen.toml`, or allow the rule with a reason.",
+        "Action: s3:PutObjects\n\nFix: `s3:PutObject`; for an action announced yesterday, `[catalog] extra_actions = [\"bedrock:NewThing\"]` in rolegen.toml at the repository root." }
     RESOURCE_TYPE_MISMATCH = { "RG112", "resource-type-mismatch", Warning, true, [],
         "No action of a statement can apply to one of its resources (the ARN matches none of the resource types the actions accept).",
         "Such a resource grants nothing; usually the ARN lacks `/*` or names the wrong service.",

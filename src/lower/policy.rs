@@ -134,13 +134,26 @@ impl Lowerer<'_> {
             }
         };
         if let Some(sid) = &s.sid {
-            // IAM accepts an empty Sid; otherwise letters and digits only.
-            if !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if kind == DocKind::Resource {
+                // KMS key policies take any text (AWS's default key policy has
+                // "Enable IAM User Permissions"), but not control characters.
+                if sid.chars().any(char::is_control) {
+                    self.error(
+                        &rules::INVALID_STATEMENT,
+                        &path.key("Sid"),
+                        format!("Sid {sid:?} contains a control character"),
+                        "use printable text".into(),
+                    );
+                }
+            } else if !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                // IAM policies (identity and trust) accept an empty Sid, otherwise letters
+                // and digits only (MalformedPolicyDocument: "Statement IDs (SID) must be
+                // alpha-numeric"); every AWS managed policy keeps to that.
                 self.error(
                     &rules::INVALID_STATEMENT,
                     &path.key("Sid"),
                     format!("Sid `{sid}` must be one or more letters and digits"),
-                    "remove the Sid or rename it (no spaces, dashes or underscores)".into(),
+                    "remove the Sid or rename it (no spaces, dashes or underscores); only KMS key policies allow other characters".into(),
                 );
             }
         }

@@ -132,11 +132,23 @@ impl Bindings {
 
     /// A document as IAM JSON; statements whose switch is off are left out.
     pub fn document(&self, doc: &PolicyDocument) -> Value {
+        self.document_shaped(doc, false)
+    }
+
+    /// The document as the backends send it to IAM: a single value (one action, one
+    /// resource, one principal or condition value not from a `list` parameter) is a string,
+    /// not a one-element list, as Terraform's `aws_iam_policy_document` and the emitted
+    /// CloudFormation write it. IAM counts the size of this text.
+    pub fn document_as_sent(&self, doc: &PolicyDocument) -> Value {
+        self.document_shaped(doc, true)
+    }
+
+    fn document_shaped(&self, doc: &PolicyDocument, singletons: bool) -> Value {
         let statements: Vec<Value> = doc
             .statements
             .iter()
             .filter(|s| self.on(&s.when))
-            .map(|s| self.statement(s))
+            .map(|s| self.statement(s, singletons))
             .collect();
         let mut m = Map::new();
         m.insert("Version".into(), json!(doc.version));
@@ -147,7 +159,23 @@ impl Bindings {
         Value::Object(m)
     }
 
-    fn statement(&self, s: &Statement) -> Value {
+    /// `items` as JSON: a list, or with `singletons` one string when `items` is one template
+    /// without a `list` parameter.
+    fn values_json(&self, items: &[Template], singletons: bool) -> Value {
+        match items {
+            [one] if singletons && !self.has_list(one) => json!(self.scalar(one)),
+            _ => json!(self.values(items)),
+        }
+    }
+
+    /// Whether `t` holds a `list` parameter (which CloudFormation passes as a list).
+    fn has_list(&self, t: &Template) -> bool {
+        t.parts.iter().any(|p| {
+            matches!(p, Part::Param(n) if matches!(self.params.get(n.as_str()), Some(ParamValue::List(_))))
+        })
+    }
+
+    fn statement(&self, s: &Statement, singletons: bool) -> Value {
         let mut m = Map::new();
         if let Some(sid) = &s.sid {
             m.insert("Sid".into(), json!(sid));
@@ -158,7 +186,7 @@ impl Bindings {
                 Principal::Any => json!("*"),
                 Principal::Typed(t) => Value::Object(
                     t.iter()
-                        .map(|(k, v)| (k.as_str().to_owned(), json!(self.values(v))))
+                        .map(|(k, v)| (k.as_str().to_owned(), self.values_json(v, singletons)))
                         .collect(),
                 ),
             };
@@ -174,7 +202,10 @@ impl Bindings {
         }
         m.insert(
             if s.not_action { "NotAction" } else { "Action" }.into(),
-            json!(s.actions),
+            match s.actions.as_slice() {
+                [one] if singletons => json!(one),
+                all => json!(all),
+            },
         );
         if let Some(r) = &s.resources {
             m.insert(
@@ -184,7 +215,7 @@ impl Bindings {
                     "Resource"
                 }
                 .into(),
-                json!(self.values(r)),
+                self.values_json(r, singletons),
             );
         }
         if !s.conditions.is_empty() {
@@ -194,7 +225,7 @@ impl Bindings {
                     .entry(c.op.to_string())
                     .or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(keys) = entry {
-                    keys.insert(self.scalar(&c.key), json!(self.values(&c.values)));
+                    keys.insert(self.scalar(&c.key), self.values_json(&c.values, singletons));
                 }
             }
             m.insert("Condition".into(), Value::Object(ops));
@@ -318,7 +349,7 @@ fn array_size(count: usize, items: usize) -> usize {
 }
 
 impl Bindings {
-    /// `iam_size(&self.document(doc))`, computed without building the JSON.
+    /// `iam_size(&self.document_as_sent(doc))`, computed without building the JSON.
     pub fn document_size(&self, doc: &PolicyDocument) -> usize {
         // {"Version":"…","Id":"…","Statement":[…]}
         let mut n = 2 + string_size("Version") + 1 + string_size(&doc.version);
@@ -331,6 +362,17 @@ impl Bindings {
             items += self.statement_size(s);
         }
         n + 1 + string_size("Statement") + 1 + array_size(count, items)
+    }
+
+    /// [`iam_size`] of [`Bindings::values_json`] with singletons.
+    fn values_json_size(&self, items: &[Template]) -> usize {
+        match items {
+            [one] if !self.has_list(one) => self.expand_size(one).1,
+            _ => {
+                let (c, size) = self.values_size(items);
+                array_size(c, size)
+            }
+        }
     }
 
     /// Number of values and their total [`string_size`] for a list of templates.
@@ -387,8 +429,7 @@ impl Bindings {
                 Principal::Typed(t) => {
                     let mut obj = 2 + t.len().saturating_sub(1);
                     for (k, v) in t {
-                        let (c, size) = self.values_size(v);
-                        obj += 1 + string_size(k.as_str()) + array_size(c, size);
+                        obj += 1 + string_size(k.as_str()) + self.values_json_size(v);
                     }
                     obj
                 }
@@ -402,15 +443,18 @@ impl Bindings {
         }
         let actions: usize = s.actions.iter().map(|a| string_size(a)).sum();
         let key = if s.not_action { "NotAction" } else { "Action" };
-        push(entry(key, array_size(s.actions.len(), actions)));
+        let actions = match s.actions.len() {
+            1 => actions,
+            n => array_size(n, actions),
+        };
+        push(entry(key, actions));
         if let Some(r) = &s.resources {
-            let (c, size) = self.values_size(r);
             let key = if s.not_resource {
                 "NotResource"
             } else {
                 "Resource"
             };
-            push(entry(key, array_size(c, size)));
+            push(entry(key, self.values_json_size(r)));
         }
         if !s.conditions.is_empty() {
             // Operators in first-use order; a repeated key within one keeps its first place
@@ -426,8 +470,7 @@ impl Bindings {
                     }
                 };
                 let key = self.scalar(&c.key);
-                let (count, size) = self.values_size(&c.values);
-                let value = array_size(count, size);
+                let value = self.values_json_size(&c.values);
                 let keys = &mut ops[i].1;
                 match keys.iter_mut().find(|(k, _)| *k == key) {
                     Some(slot) => slot.1 = value,
@@ -504,7 +547,7 @@ mod tests {
                 for d in docs {
                     assert_eq!(
                         b.document_size(d),
-                        iam_size(&b.document(d)),
+                        iam_size(&b.document_as_sent(d)),
                         "{}",
                         spec.display()
                     );
@@ -563,7 +606,7 @@ roles:
             b.params.insert("On".into(), ParamValue::Bool(on));
             for r in m.roles.values() {
                 for d in std::iter::once(&r.trust).chain(r.inline.iter().map(|p| &p.doc)) {
-                    assert_eq!(b.document_size(d), iam_size(&b.document(d)));
+                    assert_eq!(b.document_size(d), iam_size(&b.document_as_sent(d)));
                 }
             }
         }
@@ -572,6 +615,6 @@ roles:
         let c = d.statements[0].conditions[0].clone();
         d.statements[0].conditions.push(c);
         d.statements[0].conditions.swap(0, 2);
-        assert_eq!(b.document_size(&d), iam_size(&b.document(&d)));
+        assert_eq!(b.document_size(&d), iam_size(&b.document_as_sent(&d)));
     }
 }

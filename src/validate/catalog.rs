@@ -9,6 +9,7 @@ use crate::rules;
 
 pub(super) fn check(v: &mut Validator) {
     let cat = catalog();
+    let config = crate::config::project();
     for (doc, scope) in v.documents() {
         for s in &doc.statements {
             let mut allows = scope.allows.clone();
@@ -27,13 +28,16 @@ pub(super) fn check(v: &mut Validator) {
                 let Some((prefix, name)) = a.split_once(':') else {
                     continue;
                 };
+                if crate::validate::action_problem(a).is_some() {
+                    continue; // RG103 reports it
+                }
                 let wild_prefix = prefix.contains(['*', '?']);
-                if !wild_prefix && cat.service(prefix).is_none() {
+                if !wild_prefix && cat.service(prefix).is_none() && !config.is_extra_service(prefix)
+                {
                     let help = match cat.suggest_service(prefix) {
                         Some(sug) => format!("did you mean `{sug}:{name}`?"),
                         None => {
-                            "check the service prefix in the AWS Service Authorization Reference"
-                                .into()
+                            "check the prefix in the AWS Service Authorization Reference; a service newer than the catalogue goes in `[catalog] extra_actions` of rolegen.toml".into()
                         }
                     };
                     v.report(
@@ -46,12 +50,12 @@ pub(super) fn check(v: &mut Validator) {
                     continue;
                 }
                 let matched = cat.expand(a);
-                if matched.is_empty() {
+                if matched.is_empty() && !config.matches_extra_action(a) {
                     let wild = name.contains(['*', '?']);
                     let help = match (wild, cat.suggest_action(prefix, name)) {
                         (false, Some(sug)) => format!("did you mean `{prefix}:{sug}`?"),
                         (true, _) => format!("no `{prefix}` action matches; list the service's actions with the AWS Service Authorization Reference"),
-                        (false, None) => format!("`{prefix}` has no such action; check the spelling in the AWS Service Authorization Reference"),
+                        (false, None) => format!("`{prefix}` has no such action in the catalogue; check the spelling in the AWS Service Authorization Reference, and list an action newer than the catalogue in `[catalog] extra_actions` of rolegen.toml"),
                     };
                     let what = if wild {
                         "matches no IAM action"
@@ -141,16 +145,31 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
     }
     let cat = catalog();
     cat.service(service)?;
-    let types = cat.resource_types_matching(service, &arn);
+    // Each action names the resource types it takes, other services' included (`ssm:SendCommand`
+    // takes an EC2 `instance`, `sts:AssumeRole` an IAM `role`); the ARN fits an action when it
+    // matches one of them, as listed by the action's own service.
+    let mut by_service: Vec<(&str, Vec<&str>)> = Vec::new();
     let applies = granted.iter().any(|(svc, a)| {
-        svc.prefix().eq_ignore_ascii_case(service)
-            && a.resource_types
-                .iter()
-                .any(|r| types.iter().any(|t| t.eq_ignore_ascii_case(r.name)))
+        if a.resource_types.is_empty() {
+            return false;
+        }
+        let i = match by_service.iter().position(|(p, _)| *p == svc.prefix()) {
+            Some(i) => i,
+            None => {
+                let types = cat.resource_types_matching(svc.prefix(), &arn);
+                by_service.push((svc.prefix(), types));
+                by_service.len() - 1
+            }
+        };
+        let types = &by_service[i].1;
+        a.resource_types
+            .iter()
+            .any(|r| types.iter().any(|t| t.eq_ignore_ascii_case(r.name)))
     });
     if applies {
         return None;
     }
+    let types = cat.resource_types_matching(service, &arn);
     let same_service = granted
         .iter()
         .any(|(svc, _)| svc.prefix().eq_ignore_ascii_case(service));

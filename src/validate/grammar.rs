@@ -225,14 +225,20 @@ pub(crate) fn arn_problem(t: &Template) -> Option<String> {
     if t.as_single_param().is_some() || matches!(t.parts.as_slice(), [Part::Pseudo(_)]) {
         return None;
     }
-    // Placeholders stand for unknown text; check the literal skeleton.
-    let s = t.render_with(|p| match p {
-        Part::Pseudo(Pseudo::Partition) => "aws".into(),
-        Part::Pseudo(Pseudo::AccountId) => "123456789012".into(),
-        Part::Pseudo(Pseudo::Region) => "us-east-1".into(),
-        Part::Pseudo(Pseudo::UrlSuffix) => "amazonaws.com".into(),
-        _ => "\u{1}".into(),
-    });
+    // Placeholders and IAM policy variables (`${aws:PrincipalAccount}`, whose own colon is
+    // no field separator) stand for unknown text; check the literal skeleton.
+    let s: String = t
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(l) => l.as_str(),
+            Part::Pseudo(Pseudo::Partition) => "aws",
+            Part::Pseudo(Pseudo::AccountId) => "123456789012",
+            Part::Pseudo(Pseudo::Region) => "us-east-1",
+            Part::Pseudo(Pseudo::UrlSuffix) => "amazonaws.com",
+            _ => "\u{1}",
+        })
+        .collect();
     if s == "*" || s == "\u{1}" {
         return None;
     }
@@ -250,7 +256,7 @@ pub(crate) fn arn_problem(t: &Template) -> Option<String> {
     if fields.len() < 6 {
         return Some(format!("has {} of the 6 colon-separated fields (`arn:partition:service:region:account:resource`)", fields.len()));
     }
-    let (partition, service, account, resource) = (fields[1], fields[2], fields[4], fields[5]);
+    let (partition, service, account) = (fields[1], fields[2], fields[4]);
     if !matches!(
         partition,
         "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "*" | "\u{1}"
@@ -271,9 +277,8 @@ pub(crate) fn arn_problem(t: &Template) -> Option<String> {
             "the account field `{account}` has {digits} digits; AWS account ids have exactly 12"
         ));
     }
-    if resource.is_empty() {
-        return Some("the resource field is empty".into());
-    }
+    // An empty resource field is accepted by IAM (AWS's own AmazonDevOpsGuruOrganizationsAccess
+    // has `arn:aws:organizations::*:`); RG112 warns when such an ARN matches no resource.
     None
 }
 

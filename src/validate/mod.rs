@@ -8,6 +8,8 @@ mod limits;
 mod names;
 mod security;
 
+pub(crate) use grammar::action_problem;
+
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::rules::Rule;
