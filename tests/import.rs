@@ -388,11 +388,17 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
         "Statement[0].Resource",
         "`Fn::GetAtt Data.Arn` (AWS::S3::Bucket)",
     );
-    has("Statement[1].Resource", "`Fn::Select`");
+    has("Statement[1].Resource", "\"Fn::Select\"");
     has("Statement[2]", "condition `Both` cannot be a `when:`");
     has(
-        "Statement[2][1].Resource",
-        "`Fn::ImportValue shared-queue-arn`",
+        "Statement[2][1]",
+        "this Allow statement is under a switch the spec cannot express; it is left out",
+    );
+    // A role under a condition that is not a bool switch is refused, never imported "as if
+    // it were true".
+    has(
+        "App:",
+        "the role is not imported: its Condition cannot be a `when:`",
     );
     has(
         "Shared: Properties.PolicyDocument.Statement[0].Resource",
@@ -403,8 +409,8 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
     // Every error has a line.
     assert!(imported.issues.iter().all(|i| i.line.is_some()));
     // The unexpressible values became parameters.
-    assert!(imported.spec.contains("DataArn:"), "{}", imported.spec);
-    assert!(imported.spec.contains("ImportSharedQueueArn:"));
+    assert!(imported.spec.contains("StackName:"), "{}", imported.spec);
+    assert!(!imported.spec.contains("\n  app:"), "{}", imported.spec);
 
     let upstream = cfn::import(&fixture("partial/github-oidc-upstream.yaml"), "gh").unwrap();
     let text: Vec<String> = upstream.issues.iter().map(ToString::to_string).collect();

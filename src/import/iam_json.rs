@@ -122,6 +122,15 @@ fn document(v: &Value) -> Result<Value, String> {
 
 /// Imports IAM JSON files.
 pub fn import(inputs: &[PathBuf], module: &str) -> Result<Imported, InputError> {
+    let mut texts = Vec::with_capacity(inputs.len());
+    for path in inputs {
+        texts.push((path.clone(), read_input(path)?));
+    }
+    import_texts(texts, module)
+}
+
+/// Imports the text of IAM JSON files (each named by its path in errors).
+pub fn import_texts(inputs: Vec<(PathBuf, String)>, module: &str) -> Result<Imported, InputError> {
     let mut files = Files {
         files: Vec::new(),
         issues: Vec::new(),
@@ -133,8 +142,8 @@ pub fn import(inputs: &[PathBuf], module: &str) -> Result<Imported, InputError> 
     let mut orphans_listed: Vec<(String, Where)> = Vec::new();
     let mut orphan_profiles: Vec<(String, Option<String>, Where)> = Vec::new();
     let mut orphan_versions: Vec<(Value, Where)> = Vec::new();
-    for (fi, path) in inputs.iter().enumerate() {
-        let text = read_input(path)?;
+    for (fi, (path, text)) in inputs.into_iter().enumerate() {
+        let path = &path;
         let v: Value = serde_json::from_str(&text).map_err(|e| InputError {
             file: path.clone(),
             line: Some((e.line(), e.column())),
@@ -547,6 +556,7 @@ fn emit(
         tree,
         issues: files.issues,
         keys: keys.map,
+        introduced: IndexMap::new(),
     }
 }
 

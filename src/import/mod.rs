@@ -9,6 +9,7 @@ pub mod cfn;
 pub mod cfn_resolve;
 pub mod hcl;
 pub mod iam_json;
+pub(crate) mod narrow;
 pub mod terraform;
 pub mod yaml;
 
@@ -85,6 +86,11 @@ pub struct Imported {
     /// Source name (logical id, role name, Terraform address) → spec key, for every role,
     /// policy and key.
     pub keys: IndexMap<String, String>,
+    /// Parameters the import introduced in place of values it cannot express, each with the
+    /// expression it takes the place of (CloudFormation: the intrinsic in long-form JSON;
+    /// Terraform: the expression's text). Without a `default`, the spec needs the value the
+    /// source would have had.
+    pub introduced: IndexMap<String, serde_json::Value>,
 }
 
 impl Imported {
@@ -122,6 +128,55 @@ impl InputError {
             line: None,
             message: message.into(),
         }
+    }
+}
+
+/// The step budget of an importer's recursive descent: every evaluation step (a value, a
+/// list, a statement, a document, a switch) takes one, so an input that nests, repeats or
+/// refers around in circles ends with a clear error instead of running on. Far above what
+/// a real template needs (a few thousand steps for hundreds of roles).
+#[derive(Debug)]
+pub(crate) struct Budget {
+    left: std::cell::Cell<u64>,
+}
+
+impl Budget {
+    /// Steps an import may take.
+    pub(crate) const STEPS: u64 = 2_000_000;
+
+    pub(crate) fn new() -> Self {
+        Budget::with(Budget::STEPS)
+    }
+
+    pub(crate) fn with(steps: u64) -> Self {
+        Budget {
+            left: std::cell::Cell::new(steps),
+        }
+    }
+
+    /// Takes a step; `false` once the budget is spent (the caller gives up on the value).
+    pub(crate) fn tick(&self) -> bool {
+        match self.left.get() {
+            0 => false,
+            n => {
+                self.left.set(n - 1);
+                true
+            }
+        }
+    }
+
+    /// The error of an import that ran out of steps (exit 2), or `None`.
+    pub(crate) fn check(&self, file: &Path) -> Result<(), InputError> {
+        if self.left.get() > 0 {
+            return Ok(());
+        }
+        Err(InputError::new(
+            file,
+            format!(
+                "the import stopped after {} evaluation steps: the input nests, repeats or refers in circles more than a role setup does; split it or simplify the expressions",
+                Budget::STEPS
+            ),
+        ))
     }
 }
 

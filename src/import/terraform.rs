@@ -38,6 +38,9 @@ struct Tf {
     keys: Keys,
     issues: Vec<Issue>,
     synth: Vec<(String, Y)>,
+    /// Introduced parameters by the expression they take the place of.
+    introduced: IndexMap<String, serde_json::Value>,
+    budget: super::Budget,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -71,18 +74,33 @@ pub fn import(dir: &Path, module: &str) -> Result<Imported, InputError> {
         v.sort();
         v
     };
-    if paths.is_empty() {
+    let mut files = Vec::with_capacity(paths.len());
+    for p in paths {
+        let text = read_input(&p)?;
+        files.push((p, text));
+    }
+    import_texts(dir, files, module)
+}
+
+/// Imports the text of a module's `.tf` files (`dir` names the module in errors).
+pub fn import_texts(
+    dir: &Path,
+    files: Vec<(PathBuf, String)>,
+    module: &str,
+) -> Result<Imported, InputError> {
+    if files.is_empty() {
         return Err(InputError::new(dir, "no *.tf files in the folder"));
     }
     let mut blocks: Vec<(usize, Block)> = Vec::new();
     let mut top_attrs = Vec::new();
-    for (fi, p) in paths.iter().enumerate() {
-        let text = read_input(p)?;
+    let mut paths = Vec::with_capacity(files.len());
+    for (fi, (p, text)) in files.into_iter().enumerate() {
         let body = hcl::parse(&text).map_err(|e| InputError {
             file: p.clone(),
             line: Some((e.line, e.column)),
             message: format!("invalid HCL: {}", e.message),
         })?;
+        paths.push(p);
         for item in body.items {
             match item {
                 hcl::Item::Block(b) => blocks.push((fi, b)),
@@ -102,6 +120,8 @@ pub fn import(dir: &Path, module: &str) -> Result<Imported, InputError> {
         keys: Keys::default(),
         issues: Vec::new(),
         synth: Vec::new(),
+        introduced: IndexMap::new(),
+        budget: super::Budget::new(),
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -109,7 +129,9 @@ pub fn import(dir: &Path, module: &str) -> Result<Imported, InputError> {
             "a top-level attribute is not Terraform configuration",
         );
     }
-    Ok(tf.run(blocks, module))
+    let imported = tf.run(blocks, module);
+    tf.budget.check(dir)?;
+    Ok(imported)
 }
 
 fn resource<'a>(
@@ -304,6 +326,7 @@ impl Tf {
             tree,
             issues,
             keys: std::mem::take(&mut self.keys.map),
+            introduced: std::mem::take(&mut self.introduced),
         }
     }
 
@@ -434,13 +457,36 @@ impl Tf {
     }
 
     fn synth(&mut self, hint: &str, what: String, at: &At) -> Option<Template> {
-        let mut name: String = pascal(hint)
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect();
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            name.insert(0, 'P');
-        }
+        let known = self
+            .introduced
+            .iter()
+            .find(|(_, w)| w.as_str() == Some(what.as_str()))
+            .map(|(n, _)| n.clone());
+        let name = match known {
+            Some(n) => n,
+            None => {
+                // Distinct expressions are distinct parameters (`a.b` and `a-b` both read
+                // `AB`): a taken name gets a number.
+                let mut base: String = pascal(hint)
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    base.insert(0, 'P');
+                }
+                let mut name = base.clone();
+                let mut n = 2;
+                while self.synth.iter().any(|(s, _)| *s == name)
+                    || self.vars.values().any(|(p, _)| *p == name)
+                {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                self.introduced
+                    .insert(name.clone(), serde_json::Value::String(what.clone()));
+                name
+            }
+        };
         if !self.synth.iter().any(|(n, _)| *n == name) {
             self.synth.push((
                 name.clone(),
@@ -468,6 +514,9 @@ impl Tf {
 
     /// One value.
     fn scalar(&mut self, e: &Expr, at: &At) -> Option<Template> {
+        if !self.budget.tick() {
+            return None;
+        }
         match e {
             Expr::Str(parts) => {
                 let mut t = Template::default();
@@ -620,6 +669,9 @@ impl Tf {
 
     /// A value list: items (a list variable, `concat`, a `for` over a list variable).
     fn items(&mut self, e: &Expr, at: &At) -> Option<Vec<Template>> {
+        if !self.budget.tick() {
+            return None;
+        }
         match e {
             Expr::Tuple(items) => {
                 let mut out = Vec::new();
@@ -663,6 +715,21 @@ impl Tf {
                 let t = self.scalar(body, at);
                 self.bound.pop();
                 Some(vec![t?])
+            }
+            // `items_one` hands these back to `items`: each is settled here, never passed on
+            // (an unhandled call or `for` once bounced between the two forever).
+            Expr::Call(f, _, _) => {
+                self.issue(
+                    at,
+                    format!(
+                        "`{f}(…)` making a list cannot be expressed (only `concat(…)` of lists)"
+                    ),
+                );
+                None
+            }
+            Expr::ForTuple { .. } => {
+                self.issue(at, "a `for` expression with a key or an `if` cannot be expressed (only `[for x in var.list : \"…${x}…\"]`)");
+                None
             }
             other => self.items_one(other, at),
         }
@@ -739,6 +806,9 @@ impl Tf {
 
     /// The switches a `count`/`for_each` condition is a conjunction of.
     fn switches(&self, e: &Expr) -> Option<Vec<Sw>> {
+        if !self.budget.tick() {
+            return None;
+        }
         match e {
             Expr::Var(r, s) if r == "var" => {
                 let Some(Step::Attr(n)) = s.first() else {
@@ -1079,6 +1149,9 @@ impl Tf {
     }
 
     fn json_value(&mut self, e: &Expr, at: &At) -> Option<J> {
+        if !self.budget.tick() {
+            return None;
+        }
         Some(match e {
             Expr::Object(items) => {
                 let mut m = Vec::new();
@@ -1140,6 +1213,9 @@ impl Tf {
     }
 
     fn json_from_text(&mut self, v: &serde_json::Value, interps: &[Expr], at: &At) -> Option<J> {
+        if !self.budget.tick() {
+            return None;
+        }
         use serde_json::Value as V;
         Some(match v {
             V::Object(m) => {
@@ -1593,6 +1669,9 @@ impl Tf {
         at: &At,
         out: &mut Vec<(Option<Sw>, Expr)>,
     ) {
+        if !self.budget.tick() {
+            return;
+        }
         match e {
             Expr::Object(items) => {
                 for (_, v) in items {

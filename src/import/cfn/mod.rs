@@ -9,8 +9,9 @@
 
 pub mod node;
 
+use super::narrow::{self, El, Settled};
 use super::yaml::Y;
-use super::{read_input, spec_string, Imported, InputError, Issue, Keys, Level};
+use super::{read_input, spec_string, Budget, Imported, InputError, Issue, Keys, Level};
 use crate::model::{ParamKind, ParamName, Part, Pseudo, Template};
 use crate::spec::source::SourceFile;
 use indexmap::IndexMap;
@@ -67,6 +68,17 @@ fn combine(outer: &Option<Sw>, inner: &Sw) -> Result<Option<Option<Sw>>, ()> {
     }
 }
 
+/// A condition as a switch: `Ok(None)` always on, `Err` not expressible (reported).
+type Switch = Result<Option<Sw>, ()>;
+
+/// An item behind `Fn::If`s: its switch, whether it is also under a switch the spec cannot
+/// express, the node and where it is.
+type Variant<'n> = (Option<Sw>, bool, &'n N, Loc);
+
+/// Most conditions one item's `Fn::If`s may name when they cannot be one switch: every
+/// combination of them is imported (a Deny in each), 2^this at most.
+const MAX_ITEM_CONDITIONS: usize = 10;
+
 fn when_of(y: &Y) -> Option<Sw> {
     y.get("when").and_then(Y::as_str).map(Sw::parse)
 }
@@ -111,6 +123,9 @@ struct RoleOut {
     trust: Vec<(String, Y)>,
     managed: Vec<(Y, Loc)>,
     inline: Vec<(String, Y)>,
+    /// Why the role is not imported at all: importing it without what it lost would grant
+    /// more (a permissions boundary, a Deny, its own switch).
+    refused: Option<String>,
 }
 
 #[derive(Debug)]
@@ -148,7 +163,9 @@ pub fn import(path: &Path, module: &str) -> Result<Imported, InputError> {
     }
     let file = SourceFile::new(path, text);
     let mut cx = Cx::new(&file, &root);
-    Ok(cx.run(module))
+    let imported = cx.run(module);
+    cx.budget.check(path)?;
+    Ok(imported)
 }
 
 /// Imports template text (for tests and callers that hold the text).
@@ -162,7 +179,9 @@ pub fn import_text(path: &Path, text: &str, module: &str) -> Result<Imported, In
     }
     let file = SourceFile::new(path, text.to_owned());
     let mut cx = Cx::new(&file, &root);
-    Ok(cx.run(module))
+    let imported = cx.run(module);
+    cx.budget.check(path)?;
+    Ok(imported)
 }
 
 struct Cx<'a> {
@@ -172,6 +191,7 @@ struct Cx<'a> {
     params_y: Vec<(String, Y)>,
     synth: Vec<(String, Y)>,
     synth_by_what: HashMap<String, String>,
+    introduced: IndexMap<String, serde_json::Value>,
     /// Each condition as the conjunction of switches it is (`Fn::And` of equalities).
     conditions: HashMap<String, Result<Vec<Sw>, String>>,
     resources: IndexMap<String, (String, &'a N)>,
@@ -183,6 +203,13 @@ struct Cx<'a> {
     roles: IndexMap<String, RoleOut>,
     policies: IndexMap<String, (String, Y, Option<Sw>)>,
     kms: IndexMap<String, KeyOut>,
+    /// Error issues that lost part of the input (not those carried as a new parameter):
+    /// an element whose count grows while it is read is not carried whole.
+    lossy: usize,
+    /// Managed policies (spec keys) that lost what may be a Deny: the roles attaching them
+    /// are refused.
+    poisoned: HashMap<String, String>,
+    budget: Budget,
 }
 
 fn res_loc(id: &str) -> Loc {
@@ -246,6 +273,7 @@ impl<'a> Cx<'a> {
             params_y: Vec::new(),
             synth: Vec::new(),
             synth_by_what: HashMap::new(),
+            introduced: IndexMap::new(),
             conditions: HashMap::new(),
             resources: IndexMap::new(),
             cache: HashMap::new(),
@@ -256,6 +284,9 @@ impl<'a> Cx<'a> {
             roles: IndexMap::new(),
             policies: IndexMap::new(),
             kms: IndexMap::new(),
+            lossy: 0,
+            poisoned: HashMap::new(),
+            budget: Budget::new(),
         }
     }
 
@@ -273,8 +304,31 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Something of the input the spec does not carry (the import is partial).
     fn issue(&mut self, loc: &Loc, msg: impl Into<String>) {
+        self.lossy += 1;
         self.push(Level::Error, loc, msg.into());
+    }
+
+    /// An error that does not lose anything more: what was done instead, soundly (a value
+    /// taken as a new parameter, a statement left out or kept denying more).
+    fn report(&mut self, loc: &Loc, msg: impl Into<String>) {
+        self.push(Level::Error, loc, msg.into());
+    }
+
+    /// Runs `f`; true if it reported a loss.
+    fn lost<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> (Option<T>, bool) {
+        let before = self.lossy;
+        let v = f(self);
+        let lost = v.is_none() || self.lossy > before;
+        (v, lost)
+    }
+
+    /// Marks role `id` as not imported, with why.
+    fn refuse_role(&mut self, id: &str, why: String) {
+        if let Some(r) = self.roles.get_mut(id) {
+            r.refused.get_or_insert(why);
+        }
     }
 
     fn note(&mut self, loc: &Loc, msg: impl Into<String>) {
@@ -379,7 +433,28 @@ impl<'a> Cx<'a> {
         }
         let mut params = self.params_y.clone();
         params.extend(self.synth.iter().cloned());
-        let roles = std::mem::take(&mut self.roles)
+        let mut kept = IndexMap::new();
+        for (id, mut r) in std::mem::take(&mut self.roles) {
+            for (y, _) in &r.managed {
+                if let Some(why) = y
+                    .get("policy")
+                    .and_then(Y::as_str)
+                    .and_then(|k| self.poisoned.get(k))
+                {
+                    r.refused.get_or_insert_with(|| why.clone());
+                }
+            }
+            match &r.refused {
+                Some(why) => self.report(
+                    &res_loc(&id),
+                    format!("the role is not imported: {why}; importing it without that would grant more"),
+                ),
+                None => {
+                    kept.insert(id, r);
+                }
+            }
+        }
+        let roles = kept
             .into_values()
             .map(|r| {
                 let managed = r.managed.into_iter().map(|(y, _)| y).collect();
@@ -416,6 +491,7 @@ impl<'a> Cx<'a> {
             tree,
             issues,
             keys: std::mem::take(&mut self.keys.map),
+            introduced: std::mem::take(&mut self.introduced),
         }
     }
 
@@ -715,56 +791,67 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The switch of a named condition; reports (at `loc`) conditions the spec cannot express.
-    fn switch_named(&mut self, name: &str, loc: &Loc) -> Option<Sw> {
+    /// The switch of a named condition: `Ok(None)` when always on, `Err` (reported at `loc`)
+    /// when the spec cannot express it — never "as if it were true": the caller leaves out
+    /// what it switches on, or keeps what it switches off only where that narrows.
+    fn switch_named(&mut self, name: &str, loc: &Loc) -> Result<Option<Sw>, ()> {
         self.switch_named_under(name, None, loc)
     }
 
     /// The switch of a named condition on something of a role switched by `parent`: the
     /// role's own switch is dropped from the conjunction (`Fn::And [RoleOn, PolicyOn]` on a
     /// role's policy is the policy's `when: PolicyOn`).
-    fn switch_named_under(&mut self, name: &str, parent: Option<&Sw>, loc: &Loc) -> Option<Sw> {
+    fn switch_named_under(
+        &mut self,
+        name: &str,
+        parent: Option<&Sw>,
+        loc: &Loc,
+    ) -> Result<Option<Sw>, ()> {
         match self.conditions.get(name).cloned() {
             Some(Ok(mut conj)) => {
                 conj.retain(|s| Some(s) != parent);
                 match conj.as_slice() {
-                    [] => None,
-                    [one] => Some(one.clone()),
+                    [] => Ok(None),
+                    [one] => Ok(Some(one.clone())),
                     _ => {
-                        self.issue(loc, format!("condition `{name}` combines several switches; a spec item has one `when:` (beside its role's); imported as if it were true"));
-                        None
+                        self.issue(loc, format!("condition `{name}` combines several switches; a spec item has one `when:` (beside its role's)"));
+                        Err(())
                     }
                 }
             }
             Some(Err(why)) => {
                 self.issue(
                     loc,
-                    format!("condition `{name}` cannot be a `when:` ({why}); imported as if it were true"),
+                    format!("condition `{name}` cannot be a `when:` ({why})"),
                 );
-                None
+                Err(())
             }
             None => {
                 self.issue(loc, format!("there is no condition `{name}`"));
-                None
+                Err(())
             }
         }
     }
 
-    fn resource_when(&mut self, id: &str) -> Option<Sw> {
+    fn resource_when(&mut self, id: &str) -> Result<Option<Sw>, ()> {
         self.resource_when_under(id, None)
     }
 
     /// The switch of a resource that belongs to a role switched by `parent` (see
     /// [`Self::switch_named_under`]).
-    fn resource_when_under(&mut self, id: &str, parent: Option<&Sw>) -> Option<Sw> {
-        let (_, r) = self.resources.get(id)?;
-        let c = r.get("Condition")?;
+    fn resource_when_under(&mut self, id: &str, parent: Option<&Sw>) -> Result<Option<Sw>, ()> {
+        let Some((_, r)) = self.resources.get(id) else {
+            return Ok(None);
+        };
+        let Some(c) = r.get("Condition") else {
+            return Ok(None);
+        };
         let loc = res_loc(id).key("Condition");
         match c.literal() {
             Some(name) => self.switch_named_under(&name, parent, &loc),
             None => {
                 self.issue(&loc, "`Condition` names a condition");
-                None
+                Err(())
             }
         }
     }
@@ -772,7 +859,46 @@ impl<'a> Cx<'a> {
     // ---------------------------------------------------------------- values
 
     fn synth(&mut self, hint: &str, what: String, loc: &Loc) -> Option<Template> {
-        let name = match self.synth_by_what.get(&what) {
+        self.synth_param(hint, what, None, ParamKind::String, None, loc)
+    }
+
+    /// A value chosen at deploy time (`n`), as a new parameter of `kind`: one per distinct
+    /// expression, its default the value at the template's parameter defaults where that
+    /// needs nothing known only at deploy time.
+    fn synth_value(&mut self, hint: &str, n: &N, kind: ParamKind, loc: &Loc) -> Option<Template> {
+        let text = n.to_json().to_string();
+        let shown = if text.chars().count() > 120 {
+            format!("{}…", text.chars().take(120).collect::<String>())
+        } else {
+            text
+        };
+        let default = self.at_defaults(n, 0).and_then(|v| match (kind, v) {
+            (ParamKind::List, N::Seq(items)) => items
+                .iter()
+                .map(|i| i.literal().map(Y::Str))
+                .collect::<Option<Vec<_>>>()
+                .map(Y::Seq),
+            (ParamKind::String, v) => v.literal().map(Y::Str),
+            _ => None,
+        });
+        self.synth_param(hint, format!("`{shown}`"), Some(n), kind, default, loc)
+    }
+
+    fn synth_param(
+        &mut self,
+        hint: &str,
+        what: String,
+        source: Option<&N>,
+        kind: ParamKind,
+        default: Option<Y>,
+        loc: &Loc,
+    ) -> Option<Template> {
+        // Distinct expressions are distinct parameters: the key is the whole expression.
+        let key = match source {
+            Some(n) => n.to_json().to_string(),
+            None => what.clone(),
+        };
+        let name = match self.synth_by_what.get(&key) {
             Some(n) => n.clone(),
             None => {
                 let mut base = alnum(&crate::model::names::pascal(hint));
@@ -785,28 +911,121 @@ impl<'a> Cx<'a> {
                     name = format!("{base}{n}");
                     n += 1;
                 }
-                self.kinds.insert(name.clone(), ParamKind::String);
-                self.synth.push((
-                    name.clone(),
-                    Y::Map(vec![
-                        ("type".into(), Y::s("string")),
-                        (
-                            "description".into(),
-                            Y::s(format!(
-                                "Takes the place of {what}, which a spec cannot express."
-                            )),
-                        ),
-                    ]),
+                self.kinds.insert(name.clone(), kind);
+                let mut e = vec![("type".to_owned(), Y::s(kind.as_str()))];
+                if let Some(d) = &default {
+                    e.push(("default".into(), d.clone()));
+                }
+                e.push((
+                    "description".into(),
+                    Y::s(format!(
+                        "Takes the place of {what}, which a spec cannot express."
+                    )),
                 ));
-                self.synth_by_what.insert(what.clone(), name.clone());
+                self.synth.push((name.clone(), Y::Map(e)));
+                self.synth_by_what.insert(key, name.clone());
+                let src = match source {
+                    Some(n) => n.to_json(),
+                    None => serde_json::Value::String(what.clone()),
+                };
+                self.introduced.insert(name.clone(), src);
                 name
             }
         };
-        self.issue(
+        let with = if default.is_some() {
+            "with the template's value at its parameter defaults as the default"
+        } else {
+            "without a default: give it the value the template would have had"
+        };
+        // Not a loss: the value is carried, as a parameter (reported, not lossy).
+        self.report(
             loc,
-            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}`"),
+            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}` ({with})"),
         );
         Some(param_t(&name))
+    }
+
+    /// The value of `n` with every parameter at its default, when it needs nothing known
+    /// only at deploy time (pseudo parameters, other stacks' exports, resource attributes).
+    fn at_defaults(&self, n: &N, depth: usize) -> Option<N> {
+        if depth > 32 || !self.budget.tick() {
+            return None;
+        }
+        let args = |a: &N| -> Option<Vec<N>> {
+            match a {
+                N::Seq(v) => v.iter().map(|x| self.at_defaults(x, depth + 1)).collect(),
+                _ => None,
+            }
+        };
+        match n {
+            N::Str(_) | N::Num(_) | N::Bool(_) => Some(n.clone()),
+            N::Seq(v) => v
+                .iter()
+                .map(|x| self.at_defaults(x, depth + 1))
+                .collect::<Option<Vec<_>>>()
+                .map(N::Seq),
+            N::Fn(f, arg, _) => match f.as_str() {
+                "Ref" => {
+                    let p = arg.literal()?;
+                    let decl = self.root.get("Parameters")?.get(&p)?;
+                    let d = decl.get("Default")?;
+                    match (self.kinds.get(&p)?, d) {
+                        (ParamKind::List, N::Seq(_)) => Some(d.clone()),
+                        (ParamKind::List, d) => Some(N::Seq(
+                            d.literal()?
+                                .split(',')
+                                .map(|x| N::Str(x.to_owned()))
+                                .collect(),
+                        )),
+                        (_, d) => d.literal().map(N::Str),
+                    }
+                }
+                "Fn::FindInMap" => {
+                    let a = args(arg)?;
+                    let [m, k1, k2] = a.as_slice() else {
+                        return None;
+                    };
+                    let found = self
+                        .root
+                        .get("Mappings")?
+                        .get(&m.literal()?)?
+                        .get(&k1.literal()?)?
+                        .get(&k2.literal()?)?;
+                    self.at_defaults(found, depth + 1)
+                }
+                "Fn::Select" => {
+                    let a = args(arg)?;
+                    let [i, N::Seq(items)] = a.as_slice() else {
+                        return None;
+                    };
+                    items.get(i.literal()?.parse::<usize>().ok()?).cloned()
+                }
+                "Fn::Split" => {
+                    let a = args(arg)?;
+                    let [d, s] = a.as_slice() else { return None };
+                    let d = d.literal()?;
+                    if d.is_empty() {
+                        return None;
+                    }
+                    Some(N::Seq(
+                        s.literal()?
+                            .split(d.as_str())
+                            .map(|x| N::Str(x.to_owned()))
+                            .collect(),
+                    ))
+                }
+                "Fn::Join" => {
+                    let a = args(arg)?;
+                    let [d, N::Seq(items)] = a.as_slice() else {
+                        return None;
+                    };
+                    let parts: Option<Vec<String>> = items.iter().map(N::literal).collect();
+                    Some(N::Str(parts?.join(&d.literal()?)))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// A property of a resource as a template, evaluated once (later uses read the cache).
@@ -1047,13 +1266,9 @@ impl<'a> Cx<'a> {
                             self.issue(&al, "`Fn::Join` takes a delimiter and a list");
                             return None;
                         };
-                        let d = d.literal().unwrap_or_default();
-                        let N::Seq(items) = list else {
-                            self.issue(
-                                &al.index(1),
-                                "`Fn::Join` over a list parameter or function makes one value out of a list; a spec cannot write that",
-                            );
-                            return None;
+                        let (Some(d), N::Seq(items)) = (d.literal(), list) else {
+                            // Over a list parameter or function: one value made at deploy time.
+                            return self.synth_value("Joined", n, ParamKind::String, loc);
                         };
                         let mut t = Template::default();
                         let mut ok = true;
@@ -1078,11 +1293,7 @@ impl<'a> Cx<'a> {
                             return None;
                         };
                         let Some(i) = i.literal().and_then(|s| s.parse::<usize>().ok()) else {
-                            self.issue(
-                                &al.index(0),
-                                "the index of `Fn::Select` is not a literal number",
-                            );
-                            return None;
+                            return self.synth_value("Selected", n, ParamKind::String, loc);
                         };
                         match list {
                             N::Seq(items) => match items.get(i) {
@@ -1106,13 +1317,7 @@ impl<'a> Cx<'a> {
                                         None
                                     }
                                 },
-                                None => {
-                                    self.issue(
-                                        &al.index(1),
-                                        "`Fn::Select` over a parameter or function picks a value at deploy time; a spec cannot write that",
-                                    );
-                                    None
-                                }
+                                None => self.synth_value("Selected", n, ParamKind::String, loc),
                             },
                         }
                     }
@@ -1129,17 +1334,24 @@ impl<'a> Cx<'a> {
                             None
                         }
                     },
+                    "Fn::FindInMap" if dynamic_keys(arg) => {
+                        self.synth_value("FromMap", n, ParamKind::String, loc)
+                    }
                     "Fn::FindInMap" => {
                         let v = self.find_in_map(arg, &al)?;
                         self.scalar(&v, &al)
                     }
                     "Fn::ImportValue" => {
-                        let export = arg.literal().unwrap_or_else(|| "Export".into());
-                        self.synth(
-                            &format!("Import-{export}"),
-                            format!("`Fn::ImportValue {export}`"),
-                            loc,
-                        )
+                        let hint = match arg.literal() {
+                            Some(export) => format!("Import-{export}"),
+                            None => "Import".into(),
+                        };
+                        self.synth_value(&hint, n, ParamKind::String, loc)
+                    }
+                    "Fn::If" if Self::value_ifs_only(n, &n_cond(arg)) => {
+                        // A value chosen at deploy time by a condition the spec cannot
+                        // express: a new parameter.
+                        self.synth_value(&format!("If-{}", n_cond(arg)), n, ParamKind::String, loc)
                     }
                     "Fn::If" => {
                         self.issue(
@@ -1148,9 +1360,19 @@ impl<'a> Cx<'a> {
                         );
                         None
                     }
-                    other => {
-                        self.issue(loc, format!("`{other}` cannot be expressed in a spec"));
+                    "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" | "Condition" | "Fn::Split"
+                    | "Fn::GetAZs" => {
+                        self.issue(
+                            loc,
+                            format!("`{name}` where one value is needed cannot be expressed"),
+                        );
                         None
+                    }
+                    // Another intrinsic (`Fn::Base64`, `Fn::Cidr`, ...): its value, as a
+                    // parameter.
+                    other => {
+                        let hint = other.trim_start_matches("Fn::").to_owned();
+                        self.synth_value(&hint, n, ParamKind::String, loc)
                     }
                 }
             }
@@ -1174,6 +1396,21 @@ impl<'a> Cx<'a> {
             return None;
         }
         Some(s.split(d.as_str()).map(str::to_owned).collect())
+    }
+
+    /// True if the mapping `Fn::FindInMap` names has a list value.
+    fn map_has_lists(&self, arg: &N) -> bool {
+        let name = match arg {
+            N::Seq(v) => v.first().and_then(N::literal),
+            _ => None,
+        };
+        let Some(N::Map(top)) = name.and_then(|m| self.root.get("Mappings")?.get(&m)) else {
+            return false;
+        };
+        top.iter().any(|(_, second)| match second {
+            N::Map(m) => m.iter().any(|(_, v)| matches!(v, N::Seq(_))),
+            _ => false,
+        })
     }
 
     fn find_in_map(&mut self, arg: &N, loc: &Loc) -> Option<N> {
@@ -1241,10 +1478,25 @@ impl<'a> Cx<'a> {
                 }
                 match name.as_str() {
                     "Fn::Split" => self.split_items(n, loc).map(|v| (v, false)),
+                    "Fn::GetAZs" => self
+                        .synth_value("AZs", n, ParamKind::List, loc)
+                        .map(|t| (vec![t], false)),
+                    "Fn::FindInMap" if dynamic_keys(arg) => {
+                        let kind = if self.map_has_lists(arg) {
+                            ParamKind::List
+                        } else {
+                            ParamKind::String
+                        };
+                        self.synth_value("FromMap", n, kind, loc)
+                            .map(|t| (vec![t], kind == ParamKind::String))
+                    }
                     "Fn::FindInMap" => {
                         let al = loc.arg(name, *short);
                         let v = self.find_in_map(arg, &al)?;
                         self.items(&v, &al)
+                    }
+                    "Fn::If" if Self::value_ifs_only(n, &n_cond(arg)) => {
+                        self.item(n, loc).map(|t| (vec![t], true))
                     }
                     "Fn::If" => {
                         self.issue(
@@ -1309,12 +1561,10 @@ impl<'a> Cx<'a> {
         if let Some(parts) = self.literal_split(n) {
             return Some(parts.into_iter().map(Template::lit).collect());
         }
+        // A split made at deploy time: its items, as a new list parameter.
         let unsupported = |cx: &mut Self| {
-            cx.issue(
-                &al,
-                "`Fn::Split` of a value chosen at deploy time cannot be expressed (only the form rolegen writes: `Fn::Split [\",\", Fn::Join [\",\", [...]]]`)",
-            );
-            None
+            cx.synth_value("SplitList", n, ParamKind::List, loc)
+                .map(|t| vec![t])
         };
         let N::Seq(v) = arg else {
             return unsupported(self);
@@ -1427,7 +1677,7 @@ impl<'a> Cx<'a> {
 
     // ---------------------------------------------------------------- Fn::If
 
-    fn if_args<'n>(&mut self, arg: &'n N, loc: &Loc) -> Option<(Option<Sw>, &'n N, &'n N)> {
+    fn if_args<'n>(&mut self, arg: &'n N, loc: &Loc) -> Option<(Switch, &'n N, &'n N)> {
         let N::Seq(a) = arg else {
             self.issue(loc, "`Fn::If` takes a condition name and two values");
             return None;
@@ -1438,21 +1688,24 @@ impl<'a> Cx<'a> {
         };
         let Some(c) = c.literal() else {
             self.issue(&loc.index(0), "`Fn::If` names a condition");
-            return None;
+            return Some((Err(()), x, y));
         };
         let sw = self.switch_named(&c, &loc.index(0));
         Some((sw, x, y))
     }
 
-    /// The items of a list position behind top-level `Fn::If`s: each with its switch.
+    /// The items of a list position behind top-level `Fn::If`s: each with its switch, and
+    /// whether it is also under a switch the spec cannot express (`unsure`: the caller keeps
+    /// it only where that narrows).
     fn top_variants<'n>(
         &mut self,
         n: &'n N,
         loc: &Loc,
         when: Option<Sw>,
-        out: &mut Vec<(Option<Sw>, &'n N, Loc)>,
+        unsure: bool,
+        out: &mut Vec<Variant<'n>>,
     ) {
-        if n.is_no_value() {
+        if n.is_no_value() || !self.budget.tick() {
             return;
         }
         if let Some(("Fn::If", arg, short)) = n.as_fn() {
@@ -1461,27 +1714,35 @@ impl<'a> Cx<'a> {
                 return;
             };
             match sw {
-                None => self.top_variants(a, &al.index(1), when, out),
-                Some(sw) => {
+                Ok(None) => self.top_variants(a, &al.index(1), when, unsure, out),
+                Err(()) => {
+                    for (branch, i) in [(a, 1), (b, 2)] {
+                        self.top_variants(branch, &al.index(i), when.clone(), true, out);
+                    }
+                }
+                Ok(Some(sw)) => {
                     for (branch, s, i) in [(a, sw.clone(), 1), (b, sw.not(), 2)] {
                         match combine(&when, &s) {
-                            Ok(Some(w)) => self.top_variants(branch, &al.index(i), w, out),
+                            Ok(Some(w)) => self.top_variants(branch, &al.index(i), w, unsure, out),
                             Ok(None) => {}
-                            Err(()) => self.issue(
-                                &al,
-                                format!(
-                                    "this needs both `when: {}` and `when: {}`; a spec item has one switch",
-                                    when.as_ref().map(Sw::text).unwrap_or_default(),
-                                    s.text()
-                                ),
-                            ),
+                            Err(()) => {
+                                self.issue(
+                                    &al,
+                                    format!(
+                                        "this needs both `when: {}` and `when: {}`; a spec item has one switch",
+                                        when.as_ref().map(Sw::text).unwrap_or_default(),
+                                        s.text()
+                                    ),
+                                );
+                                self.top_variants(branch, &al.index(i), when.clone(), true, out);
+                            }
                         }
                     }
                 }
             }
             return;
         }
-        out.push((when, n, loc.clone()));
+        out.push((when, unsure, n, loc.clone()));
     }
 
     fn collect_ifs(&self, n: &N, loc: &Loc, out: &mut Vec<(String, Loc)>) {
@@ -1515,10 +1776,10 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// `n` with every `Fn::If` decided by `env` (unknown conditions: true) and `AWS::NoValue`
-    /// removed; `None` if `n` itself is removed.
-    fn subst(&self, n: &N, env: &HashMap<String, bool>) -> Option<N> {
-        if n.is_no_value() {
+    /// `n` with every `Fn::If` decided by `on` (condition name → value; `None` leaves that
+    /// `Fn::If` in place) and `AWS::NoValue` removed; `None` if `n` itself is removed.
+    fn subst(&self, n: &N, on: &dyn Fn(&str) -> Option<bool>) -> Option<N> {
+        if n.is_no_value() || !self.budget.tick() {
             return None;
         }
         match n {
@@ -1527,90 +1788,176 @@ impl<'a> Cx<'a> {
                     if let N::Seq(a) = &**arg {
                         if a.len() == 3 {
                             let c = a[0].literal().unwrap_or_default();
-                            let on = match self.conditions.get(&c) {
-                                Some(Ok(conj)) => conj.iter().all(|sw| {
-                                    env.get(&sw.param).copied().unwrap_or(true) != sw.neg
-                                }),
-                                _ => true,
-                            };
-                            return self.subst(if on { &a[1] } else { &a[2] }, env);
+                            if let Some(v) = on(&c) {
+                                return self.subst(if v { &a[1] } else { &a[2] }, on);
+                            }
                         }
                     }
                 }
-                let a = self.subst(arg, env).unwrap_or(N::Null);
+                let a = self.subst(arg, on).unwrap_or(N::Null);
                 Some(N::Fn(name.clone(), Box::new(a), *short))
             }
-            N::Seq(v) => Some(N::Seq(
-                v.iter().filter_map(|x| self.subst(x, env)).collect(),
-            )),
+            N::Seq(v) => Some(N::Seq(v.iter().filter_map(|x| self.subst(x, on)).collect())),
             N::Map(m) => Some(N::Map(
                 m.iter()
-                    .filter_map(|(k, x)| self.subst(x, env).map(|x| (k.clone(), x)))
+                    .filter_map(|(k, x)| self.subst(x, on).map(|x| (k.clone(), x)))
                     .collect(),
             )),
             other => Some(other.clone()),
         }
     }
 
+    /// `n` with its `Fn::If`s decided by the value of bool parameter `p` (`None`: every
+    /// condition true, for an item whose conditions are all always on).
+    fn subst_param(&self, n: &N, p: Option<(&str, bool)>, keep: &[String]) -> Option<N> {
+        let on = |c: &str| {
+            if keep.iter().any(|k| k == c) {
+                return None;
+            }
+            Some(match (self.conditions.get(c), p) {
+                (Some(Ok(conj)), Some((param, v))) => {
+                    conj.iter()
+                        .all(|sw| if sw.param == param { v != sw.neg } else { true })
+                }
+                _ => true,
+            })
+        };
+        self.subst(n, &on)
+    }
+
+    /// True if every `Fn::If` on condition `c` in `n` chooses between two single values
+    /// (not a list, a mapping, another `Fn::If` or `AWS::NoValue`): such a choice made at
+    /// deploy time can be a new parameter.
+    fn value_ifs_only(n: &N, c: &str) -> bool {
+        let single = |x: &N| match x {
+            N::Str(_) | N::Num(_) | N::Bool(_) | N::Sub(..) => true,
+            N::Fn(f, _, _) => f != "Fn::If" && !x.is_no_value(),
+            _ => false,
+        };
+        match n {
+            N::Fn(f, arg, _) if f == "Fn::If" => match &**arg {
+                N::Seq(a) if a.len() == 3 && a[0].literal().as_deref() == Some(c) => {
+                    single(&a[1]) && single(&a[2])
+                }
+                other => Self::value_ifs_only(other, c),
+            },
+            N::Fn(_, arg, _) => Self::value_ifs_only(arg, c),
+            N::Seq(v) => v.iter().all(|x| Self::value_ifs_only(x, c)),
+            N::Map(m) => m.iter().all(|(_, x)| Self::value_ifs_only(x, c)),
+            _ => true,
+        }
+    }
+
     /// A statement (or other item) with the `Fn::If`s inside it lifted: one variant per value
-    /// of the one bool parameter they test.
-    fn lift(&mut self, n: &N, loc: &Loc) -> Vec<(Option<Sw>, N)> {
+    /// of the one bool parameter they test. When they test more than one, or a condition the
+    /// spec cannot express, every combination of the conditions is a variant, marked unsure
+    /// (the caller keeps the Denies only): never one branch "as if it were true".
+    fn lift(&mut self, n: &N, loc: &Loc) -> Vec<(Option<Sw>, bool, N)> {
         let mut conds = Vec::new();
         self.collect_ifs(n, loc, &mut conds);
+        let mut names: Vec<String> = Vec::new();
         let mut params: Vec<String> = Vec::new();
+        let mut exact = true;
+        // Conditions the spec cannot express that only choose between two values: those
+        // `Fn::If`s stay, to become new parameters (see `scalar`).
+        let keep: Vec<String> = conds
+            .iter()
+            .map(|(c, _)| c.clone())
+            .filter(|c| {
+                matches!(self.conditions.get(c), Some(Err(_)) | None) && Self::value_ifs_only(n, c)
+            })
+            .collect();
         for (c, l) in &conds {
-            if let Some(sw) = self.switch_named(c, l) {
-                if !params.contains(&sw.param) {
-                    params.push(sw.param);
+            if keep.contains(c) {
+                continue;
+            }
+            if !names.contains(c) {
+                names.push(c.clone());
+            }
+            match self.switch_named(c, l) {
+                Ok(Some(sw)) => {
+                    if !params.contains(&sw.param) {
+                        params.push(sw.param);
+                    }
                 }
+                Ok(None) => {}
+                Err(()) => exact = false,
             }
         }
-        let env_all = HashMap::new();
-        match params.as_slice() {
-            [] => self
-                .subst(n, &env_all)
-                .map(|x| vec![(None, x)])
-                .unwrap_or_default(),
-            [p] => {
-                let on = self.subst(n, &HashMap::from([(p.clone(), true)]));
-                let off = self.subst(n, &HashMap::from([(p.clone(), false)]));
-                if on == off {
-                    return on.map(|x| vec![(None, x)]).unwrap_or_default();
+        if exact {
+            match params.as_slice() {
+                [] => {
+                    return self
+                        .subst_param(n, None, &keep)
+                        .map(|x| vec![(None, false, x)])
+                        .unwrap_or_default()
                 }
-                let mut out = Vec::new();
-                if let Some(x) = on {
-                    out.push((
-                        Some(Sw {
-                            param: p.clone(),
-                            neg: false,
-                        }),
-                        x,
-                    ));
+                [p] => {
+                    let on = self.subst_param(n, Some((p, true)), &keep);
+                    let off = self.subst_param(n, Some((p, false)), &keep);
+                    if on == off {
+                        return on.map(|x| vec![(None, false, x)]).unwrap_or_default();
+                    }
+                    let mut out = Vec::new();
+                    for (x, neg) in [(on, false), (off, true)] {
+                        if let Some(x) = x {
+                            let sw = Sw {
+                                param: p.clone(),
+                                neg,
+                            };
+                            out.push((Some(sw), false, x));
+                        }
+                    }
+                    return out;
                 }
-                if let Some(x) = off {
-                    out.push((
-                        Some(Sw {
-                            param: p.clone(),
-                            neg: true,
-                        }),
-                        x,
-                    ));
-                }
-                out
-            }
-            many => {
-                self.issue(
+                many => self.issue(
                     loc,
                     format!(
-                        "`Fn::If` inside this item tests {}; a spec item has one switch (imported with every condition true)",
+                        "`Fn::If` inside this item tests {}; a spec item has one switch",
                         many.join(" and ")
                     ),
-                );
-                self.subst(n, &env_all)
-                    .map(|x| vec![(None, x)])
-                    .unwrap_or_default()
+                ),
             }
         }
+        if names.len() > MAX_ITEM_CONDITIONS {
+            self.issue(
+                loc,
+                format!(
+                    "`Fn::If` inside this item names {} conditions; at most {MAX_ITEM_CONDITIONS} are tried",
+                    names.len()
+                ),
+            );
+            // Whatever it is, it denies at most everything.
+            let mut deny = vec![
+                ("Effect".to_owned(), N::Str("Deny".into())),
+                ("Action".to_owned(), N::Str("*".into())),
+                ("Resource".to_owned(), N::Str("*".into())),
+            ];
+            if n.get("Principal").is_some() || n.get("NotPrincipal").is_some() {
+                deny.push(("Principal".to_owned(), N::Str("*".into())));
+            }
+            return vec![(None, true, N::Map(deny))];
+        }
+        let mut out: Vec<(Option<Sw>, bool, N)> = Vec::new();
+        for mask in 0..1usize << names.len() {
+            let on = |c: &str| {
+                if keep.iter().any(|k| k == c) {
+                    return None;
+                }
+                Some(
+                    names
+                        .iter()
+                        .position(|x| x == c)
+                        .is_some_and(|i| mask & (1 << i) != 0),
+                )
+            };
+            if let Some(x) = self.subst(n, &on) {
+                if !out.iter().any(|(_, _, y)| *y == x) {
+                    out.push((None, true, x));
+                }
+            }
+        }
+        out
     }
 
     // ---------------------------------------------------------------- documents
@@ -1620,8 +1967,30 @@ impl<'a> Cx<'a> {
             N::Fn(name, arg, short) if name == "Fn::If" => {
                 let al = loc.arg(name, *short);
                 let (sw, a, b) = self.if_args(arg, &al)?;
-                let Some(sw) = sw else {
-                    return self.document(a, &al.index(1));
+                let sw = match sw {
+                    Ok(None) => return self.document(a, &al.index(1)),
+                    Ok(Some(sw)) => sw,
+                    Err(()) => {
+                        // Neither document is known to apply: the Denies of both (a
+                        // `AWS::NoValue` branch has none).
+                        let mut docs = Vec::new();
+                        for (x, i) in [(a, 1), (b, 2)] {
+                            if !x.is_no_value() {
+                                docs.push(self.document(x, &al.index(i))?);
+                            }
+                        }
+                        let first = docs.first().cloned()?;
+                        let mut all = Vec::new();
+                        for d in docs {
+                            all.extend(d.statements);
+                        }
+                        let statements = self.unswitched_all(all, Vec::new(), &al);
+                        return Some(Doc {
+                            version: first.version,
+                            id: first.id,
+                            statements,
+                        });
+                    }
                 };
                 if a.is_no_value() || b.is_no_value() {
                     self.issue(
@@ -1639,7 +2008,11 @@ impl<'a> Cx<'a> {
                     );
                     return None;
                 }
-                let statements = self.merge(da.statements, db.statements, &sw, &al)?;
+                let statements =
+                    match self.merge(da.statements.clone(), db.statements.clone(), &sw, &al) {
+                        Some(v) => v,
+                        None => self.unswitched_all(da.statements, db.statements, &al),
+                    };
                 Some(Doc {
                     version: da.version,
                     id: da.id,
@@ -1732,9 +2105,9 @@ impl<'a> Cx<'a> {
             N::Fn(name, arg, short) if name == "Fn::If" => {
                 let al = loc.arg(name, *short);
                 let (sw, a, b) = self.if_args(arg, &al)?;
-                let Some(sw) = sw else {
+                if let Ok(None) = sw {
                     return self.statements(a, &al.index(1));
-                };
+                }
                 let sa = if a.is_no_value() {
                     Vec::new()
                 } else {
@@ -1745,7 +2118,13 @@ impl<'a> Cx<'a> {
                 } else {
                     self.statements(b, &al.index(2))?
                 };
-                self.merge(sa, sb, &sw, &al)
+                match sw {
+                    Ok(Some(sw)) => match self.merge(sa.clone(), sb.clone(), &sw, &al) {
+                        Some(v) => Some(v),
+                        None => Some(self.unswitched_all(sa, sb, &al)),
+                    },
+                    _ => Some(self.unswitched_all(sa, sb, &al)),
+                }
             }
             N::Seq(items) => {
                 let mut out = Vec::new();
@@ -1770,28 +2149,55 @@ impl<'a> Cx<'a> {
 
     fn statement_item(&mut self, n: &N, loc: &Loc) -> Vec<Y> {
         let mut tops = Vec::new();
-        self.top_variants(n, loc, None, &mut tops);
+        self.top_variants(n, loc, None, false, &mut tops);
         let mut out = Vec::new();
-        for (w, node, l) in tops {
-            for (w2, body) in self.lift(node, &l) {
-                let when = match (&w, &w2) {
-                    (_, None) => Some(w.clone()),
-                    (_, Some(s)) => match combine(&w, s) {
-                        Ok(x) => x,
+        for (w, unsure, node, l) in tops {
+            for (w2, unsure2, body) in self.lift(node, &l) {
+                let (when, unsure3) = match &w2 {
+                    None => (w.clone(), false),
+                    Some(s) => match combine(&w, s) {
+                        Ok(Some(x)) => (x, false),
+                        Ok(None) => continue,
                         Err(()) => {
                             self.issue(
                                 &l,
                                 "this statement needs two different switches; a spec statement has one `when:`",
                             );
-                            None
+                            (w.clone(), true)
                         }
                     },
                 };
-                let Some(when) = when else { continue };
-                if let Some(y) = self.statement(&body, &l) {
-                    out.push(with_when(y, &when));
+                let Some(y) = self.statement(&body, &l) else {
+                    continue;
+                };
+                let y = with_when(y, &when);
+                if unsure || unsure2 || unsure3 {
+                    self.unswitched(y, &l, &mut out);
+                } else {
+                    out.push(y);
                 }
             }
+        }
+        out
+    }
+
+    /// A statement under a switch the spec cannot express: an Allow is left out, a Deny kept
+    /// without that switch (see [`narrow::unswitched`]).
+    fn unswitched(&mut self, y: Y, loc: &Loc, out: &mut Vec<Y>) {
+        match narrow::unswitched(y) {
+            Some(y) => {
+                self.report(loc, "this Deny statement is under a switch the spec cannot express; it is kept without that switch (denying more never grants more)");
+                out.push(y);
+            }
+            None => self.report(loc, "this Allow statement is under a switch the spec cannot express; it is left out (keeping it on would grant more)"),
+        }
+    }
+
+    /// The statements of both branches of an `Fn::If` whose switch the spec cannot express.
+    fn unswitched_all(&mut self, a: Vec<Y>, b: Vec<Y>, loc: &Loc) -> Vec<Y> {
+        let mut out = Vec::new();
+        for y in a.into_iter().chain(b) {
+            self.unswitched(y, loc, &mut out);
         }
         out
     }
@@ -1867,14 +2273,19 @@ impl<'a> Cx<'a> {
         Some(out)
     }
 
+    /// A statement, element by element: what the spec cannot express is settled by
+    /// [`narrow::settle`] (an Allow left out whole, a Deny kept denying more), never left out
+    /// of the statement on its own.
     fn statement(&mut self, n: &N, loc: &Loc) -> Option<Y> {
+        if !self.budget.tick() {
+            return None;
+        }
         let N::Map(entries) = n else {
             self.issue(loc, format!("expected a statement, found {}", n.kind()));
             return None;
         };
         const ORDER: [&str; 9] = crate::spec::STATEMENT_KEYS;
-        let mut out: Vec<(String, Y)> = Vec::new();
-        let mut ok = true;
+        let mut els: Vec<(String, El)> = Vec::new();
         for key in ORDER {
             let Some(v) = n.get(key) else { continue };
             let l = loc.key(key);
@@ -1885,17 +2296,21 @@ impl<'a> Cx<'a> {
                 );
                 continue;
             }
-            let y = match key {
-                "Sid" | "Effect" => self.lit_text(v, &l, key).map(Y::Str),
-                "Principal" | "NotPrincipal" => self.principal(v, &l),
-                "Action" | "NotAction" => self.actions(v, &l),
-                "Resource" | "NotResource" => self.values_y(v, &l),
-                _ => self.condition_block(v, &l),
+            let el = if key == "Condition" {
+                self.condition_block(v, &l)
+            } else {
+                let (y, lost) = self.lost(|cx| match key {
+                    "Sid" | "Effect" => cx.lit_text(v, &l, key).map(Y::Str),
+                    "Principal" | "NotPrincipal" => cx.principal(v, &l),
+                    "Action" | "NotAction" => cx.actions(v, &l),
+                    _ => cx.values_y(v, &l),
+                });
+                match y {
+                    Some(y) if !lost => El::Exact(y),
+                    _ => El::Lost,
+                }
             };
-            match y {
-                Some(y) => out.push((key.to_owned(), y)),
-                None => ok = false,
-            }
+            els.push((key.to_owned(), el));
         }
         for (k, _) in entries {
             if !ORDER.contains(&k.as_str()) {
@@ -1905,10 +2320,17 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        if !ok && out.is_empty() {
-            return None;
+        match narrow::settle(els) {
+            Settled::Exact(y) => Some(y),
+            Settled::Narrowed(y, why) => {
+                self.report(loc, why);
+                Some(y)
+            }
+            Settled::Dropped(why) => {
+                self.report(loc, why);
+                None
+            }
         }
-        Some(Y::Map(out))
     }
 
     fn actions(&mut self, n: &N, loc: &Loc) -> Option<Y> {
@@ -1974,7 +2396,9 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn condition_block(&mut self, n: &N, loc: &Loc) -> Option<Y> {
+    /// A Condition block, entry by entry: [`El::Part`] holds the entries carried when some
+    /// are not (a Deny may keep those; an Allow may not).
+    fn condition_block(&mut self, n: &N, loc: &Loc) -> El {
         let N::Map(ops) = n else {
             self.issue(
                 loc,
@@ -1983,24 +2407,38 @@ impl<'a> Cx<'a> {
                     n.kind()
                 ),
             );
-            return None;
+            return El::Lost;
         };
         let mut out = Vec::new();
+        let mut lost = false;
         for (op, keys) in ops {
             let ol = loc.key(op);
             let N::Map(keys) = keys else {
                 self.issue(&ol, "a condition operator maps keys to values");
-                return None;
+                lost = true;
+                continue;
             };
             let mut ko = Vec::new();
             for (k, v) in keys {
                 let kl = ol.key(k);
-                let key = self.cond_key(k, &kl)?;
-                ko.push((key, self.values_y(v, &kl)?));
+                let (entry, l) = self.lost(|cx| {
+                    let key = cx.cond_key(k, &kl)?;
+                    Some((key, cx.values_y(v, &kl)?))
+                });
+                match entry {
+                    Some(e) if !l => ko.push(e),
+                    _ => lost = true,
+                }
             }
-            out.push((op.clone(), Y::Map(ko)));
+            if !ko.is_empty() || keys.is_empty() {
+                out.push((op.clone(), Y::Map(ko)));
+            }
         }
-        Some(Y::Map(out))
+        if lost {
+            El::Part(Y::Map(out))
+        } else {
+            El::Exact(Y::Map(out))
+        }
     }
 
     // ---------------------------------------------------------------- resources
@@ -2076,10 +2514,14 @@ impl<'a> Cx<'a> {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
         let key = self.keys.assign(id);
-        let when = self.resource_when(id);
+        let (when, refused) = match self.resource_when(id) {
+            Ok(w) => (w, None),
+            Err(()) => (None, Some("its Condition cannot be a `when:`".to_owned())),
+        };
         let mut out = RoleOut {
             key,
             when,
+            refused,
             ..RoleOut::default()
         };
         let props = self.props(id);
@@ -2122,8 +2564,12 @@ impl<'a> Cx<'a> {
             }
         }
         if let Some(n) = get("PermissionsBoundary") {
-            if let Some(s) = self.template_prop(n, &loc.key("PermissionsBoundary")) {
-                out.props.push(("permissions_boundary".into(), Y::Str(s)));
+            match self.lost(|cx| cx.template_prop(n, &loc.key("PermissionsBoundary"))) {
+                (Some(s), false) => out.props.push(("permissions_boundary".into(), Y::Str(s))),
+                _ => {
+                    out.refused
+                        .get_or_insert("its PermissionsBoundary cannot be expressed".into());
+                }
             }
         }
         if let Some(n) = get("Tags") {
@@ -2132,23 +2578,29 @@ impl<'a> Cx<'a> {
             }
         }
         match get("AssumeRolePolicyDocument") {
-            Some(n) => {
-                if let Some(d) = self.document(n, &loc.key("AssumeRolePolicyDocument")) {
-                    out.trust = trust_entries(&d);
+            Some(n) => match self.document(n, &loc.key("AssumeRolePolicyDocument")) {
+                Some(d) => out.trust = trust_entries(&d),
+                None => {
+                    out.refused
+                        .get_or_insert("its AssumeRolePolicyDocument cannot be imported".into());
                 }
-            }
+            },
             None => self.issue(&loc, "the role has no AssumeRolePolicyDocument"),
         }
+        // Leaving out an attachment could leave out a Deny: one that cannot be expressed
+        // refuses the role.
+        let lost_attachment =
+            "a ManagedPolicyArns entry cannot be expressed (the policy it attaches may deny)";
         if let Some(n) = get("ManagedPolicyArns") {
             let l = loc.key("ManagedPolicyArns");
             let mut tops = Vec::new();
-            self.top_variants(n, &l, None, &mut tops);
+            self.top_variants(n, &l, None, false, &mut tops);
             let mut items = Vec::new();
-            for (w, node, nl) in tops {
+            for (w, unsure, node, nl) in tops {
                 match node {
                     N::Seq(v) => {
                         for (i, x) in v.iter().enumerate() {
-                            self.top_variants(x, &nl.index(i), w.clone(), &mut items);
+                            self.top_variants(x, &nl.index(i), w.clone(), unsure, &mut items);
                         }
                     }
                     other => {
@@ -2160,37 +2612,49 @@ impl<'a> Cx<'a> {
                                 format!("ManagedPolicyArns is a list, found {}", other.kind()),
                             );
                         }
+                        out.refused.get_or_insert(lost_attachment.into());
                     }
                 }
             }
-            for (w, x, xl) in items {
-                if let Some(a) = self.attachment(x, &xl) {
-                    out.managed.push((with_when(a, &w), xl));
+            for (w, unsure, x, xl) in items {
+                match self.lost(|cx| cx.attachment(x, &xl)) {
+                    (Some(a), false) if !unsure => out.managed.push((with_when(a, &w), xl)),
+                    _ => {
+                        out.refused.get_or_insert(lost_attachment.into());
+                    }
                 }
             }
         }
         if let Some(n) = get("Policies") {
             let l = loc.key("Policies");
             let mut tops = Vec::new();
-            self.top_variants(n, &l, None, &mut tops);
+            self.top_variants(n, &l, None, false, &mut tops);
             let mut items = Vec::new();
-            for (w, node, nl) in tops {
+            for (w, unsure, node, nl) in tops {
                 match node {
                     N::Seq(v) => {
                         for (i, x) in v.iter().enumerate() {
-                            self.top_variants(x, &nl.index(i), w.clone(), &mut items);
+                            self.top_variants(x, &nl.index(i), w.clone(), unsure, &mut items);
                         }
                     }
-                    other => self.issue(&nl, format!("Policies is a list, found {}", other.kind())),
+                    other => {
+                        self.issue(&nl, format!("Policies is a list, found {}", other.kind()));
+                        if may_deny(other) {
+                            out.refused.get_or_insert(lost_deny(&nl));
+                        }
+                    }
                 }
             }
             let mut inline = Vec::new();
-            for (w, x, xl) in items {
+            for (w, unsure, x, xl) in items {
                 if !matches!(x, N::Map(_)) {
                     self.issue(
                         &xl,
                         "an inline policy is a mapping with PolicyName and PolicyDocument",
                     );
+                    if may_deny(x) {
+                        out.refused.get_or_insert(lost_deny(&xl));
+                    }
                     continue;
                 }
                 let Some(name) = x
@@ -2199,6 +2663,9 @@ impl<'a> Cx<'a> {
                 else {
                     if x.get("PolicyName").is_none() {
                         self.issue(&xl, "the inline policy has no PolicyName");
+                    }
+                    if may_deny(x) {
+                        out.refused.get_or_insert(lost_deny(&xl));
                     }
                     continue;
                 };
@@ -2216,8 +2683,21 @@ impl<'a> Cx<'a> {
                         }
                     }
                 }
-                if let Some(d) = self.document(dn, &xl.key("PolicyDocument")) {
-                    inline.push((name, with_when(d.to_y(), &w), xl));
+                match self.document(dn, &xl.key("PolicyDocument")) {
+                    Some(mut d) => {
+                        if unsure {
+                            d.statements = self.unswitched_all(d.statements, Vec::new(), &xl);
+                            if d.statements.is_empty() {
+                                continue;
+                            }
+                        }
+                        inline.push((name, with_when(d.to_y(), &w), xl));
+                    }
+                    None => {
+                        if may_deny(dn) {
+                            out.refused.get_or_insert(lost_deny(&xl));
+                        }
+                    }
                 }
             }
             for (name, y, l) in inline {
@@ -2315,6 +2795,60 @@ impl<'a> Cx<'a> {
         None
     }
 
+    /// The switch and document of an `AWS::IAM::Policy` or `AWS::IAM::RolePolicy` on one of
+    /// its roles: under a Condition the spec cannot express, its Denies only, always on.
+    fn attached_doc(&mut self, id: &str, role: &str, doc: &Doc) -> Option<Y> {
+        let role_when = self.roles.get(role).and_then(|o| o.when.clone());
+        match self.resource_when_under(id, role_when.as_ref()) {
+            Ok(when) => Some(with_when(doc.to_y(), &when)),
+            Err(()) => {
+                let statements =
+                    self.unswitched_all(doc.statements.clone(), Vec::new(), &res_loc(id));
+                (!statements.is_empty()).then(|| {
+                    Doc {
+                        statements,
+                        ..doc.clone()
+                    }
+                    .to_y()
+                })
+            }
+        }
+    }
+
+    /// Adds policy `id` (name, document) to its roles; when it cannot be imported and may
+    /// deny, refuses them instead.
+    fn add_to_roles(
+        &mut self,
+        id: &str,
+        name: Option<String>,
+        doc: Option<Doc>,
+        targets: &[String],
+    ) {
+        let (Some(name), Some(doc)) = (name, doc) else {
+            let may = self
+                .resources
+                .get(id)
+                .and_then(|(_, r)| r.get("Properties"))
+                .is_some_and(may_deny);
+            if may {
+                for r in targets {
+                    self.refuse_role(r, lost_deny(&res_loc(id)));
+                }
+            }
+            return;
+        };
+        for r in targets {
+            let Some(y) = self.attached_doc(id, r, &doc) else {
+                continue;
+            };
+            if let Some(mut out) = self.roles.swap_remove(r) {
+                add_inline(self, &mut out, name.clone(), y, &res_loc(id));
+                self.roles.insert(r.clone(), out);
+            }
+        }
+        self.sort_roles();
+    }
+
     fn policy(&mut self, id: &str) {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
@@ -2323,13 +2857,12 @@ impl<'a> Cx<'a> {
         let name = get("PolicyName")
             .and_then(|n| self.plain_prop(&n, &loc.key("PolicyName"), "PolicyName"));
         let doc = get("PolicyDocument").and_then(|n| self.document(&n, &loc.key("PolicyDocument")));
-        let (Some(name), Some(doc)) = (name, doc) else {
+        if name.is_none() || doc.is_none() {
             self.issue(
                 &loc,
                 "the policy needs a literal PolicyName and a PolicyDocument",
             );
-            return;
-        };
+        }
         for k in ["Users", "Groups"] {
             if get(k).is_some() {
                 self.issue(
@@ -2367,16 +2900,7 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        for r in targets {
-            let role_when = self.roles.get(&r).and_then(|o| o.when.clone());
-            let when = self.resource_when_under(id, role_when.as_ref());
-            let y = with_when(doc.to_y(), &when);
-            if let Some(mut out) = self.roles.swap_remove(&r) {
-                add_inline(self, &mut out, name.clone(), y, &res_loc(id));
-                self.roles.insert(r, out);
-            }
-        }
-        self.sort_roles();
+        self.add_to_roles(id, name, doc, &targets);
     }
 
     fn role_policy(&mut self, id: &str) {
@@ -2396,18 +2920,10 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        let (Some(name), Some(doc), Some(r)) = (name, doc, role) else {
+        if name.is_none() || doc.is_none() || role.is_none() {
             self.issue(&loc, "the role policy needs a literal PolicyName, a PolicyDocument and a role of the template; not imported");
-            return;
-        };
-        let role_when = self.roles.get(&r).and_then(|o| o.when.clone());
-        let when = self.resource_when_under(id, role_when.as_ref());
-        let y = with_when(doc.to_y(), &when);
-        if let Some(mut out) = self.roles.swap_remove(&r) {
-            add_inline(self, &mut out, name, y, &res_loc(id));
-            self.roles.insert(r, out);
         }
-        self.sort_roles();
+        self.add_to_roles(id, name, doc, &role.into_iter().collect::<Vec<_>>());
     }
 
     /// Keeps roles in template order after a remove/insert.
@@ -2457,7 +2973,16 @@ impl<'a> Cx<'a> {
             .resources
             .get(id)
             .is_some_and(|(_, r)| r.get("Condition").is_some());
-        let own = self.resource_when_under(id, out.when.as_ref());
+        let Ok(own) = self.resource_when_under(id, out.when.as_ref()) else {
+            // An instance profile lets EC2 take the role: left out, never on "as if true".
+            self.report(
+                &res_loc(id),
+                "the instance profile is not imported: its Condition cannot be a `when:`",
+            );
+            self.roles.insert(role, out);
+            self.sort_roles();
+            return;
+        };
         if own.is_some() || (out.when.is_some() && !switched) {
             self.issue(
                 &res_loc(id).key("Condition"),
@@ -2504,7 +3029,10 @@ impl<'a> Cx<'a> {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
         let key = self.keys.assign(id);
-        let when = self.resource_when(id);
+        let (when, unsure) = match self.resource_when(id) {
+            Ok(w) => (w, false),
+            Err(()) => (None, true),
+        };
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let mut m: Vec<(String, Y)> = Vec::new();
@@ -2543,17 +3071,28 @@ impl<'a> Cx<'a> {
             }
         }
         let doc = match get("PolicyDocument") {
-            Some(n) => self.document(&n, &loc.key("PolicyDocument")),
+            Some(n) => {
+                let d = self.document(&n, &loc.key("PolicyDocument"));
+                if d.is_none() && may_deny(&n) {
+                    self.poisoned
+                        .insert(key.clone(), lost_deny(&loc.key("PolicyDocument")));
+                }
+                d
+            }
             None => {
                 self.issue(&loc, "the managed policy has no PolicyDocument");
                 None
             }
         };
-        let doc = doc.unwrap_or(Doc {
+        let mut doc = doc.unwrap_or(Doc {
             version: None,
             id: None,
             statements: Vec::new(),
         });
+        if unsure {
+            // Attached under a Condition the spec cannot express: its Denies, always on.
+            doc.statements = self.unswitched_all(doc.statements, Vec::new(), &res_loc(id));
+        }
         m.push(("document".into(), with_when(doc.to_y(), &when)));
         for k in ["Users", "Groups"] {
             if get(k).is_some() {
@@ -2612,7 +3151,13 @@ impl<'a> Cx<'a> {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
         let key = self.keys.assign(id);
-        let when = self.resource_when(id);
+        let Ok(when) = self.resource_when(id) else {
+            self.report(
+                &res_loc(id),
+                "the key is not imported: its Condition cannot be a `when:` (creating it always would grant more)",
+            );
+            return;
+        };
         let props = self.props(id);
         let mut e: Vec<(String, Y)> = Vec::new();
         let mut rotation = false;
@@ -2672,7 +3217,13 @@ impl<'a> Cx<'a> {
     fn kms_alias(&mut self, id: &str) {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
-        let when = self.resource_when(id);
+        let Ok(when) = self.resource_when(id) else {
+            self.report(
+                &res_loc(id),
+                "the alias is not imported: its Condition cannot be a `when:`",
+            );
+            return;
+        };
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let name =
@@ -2735,6 +3286,57 @@ fn attachment_y(t: &Template) -> Option<Y> {
     None
 }
 
+/// The condition an `Fn::If` argument names.
+fn n_cond(arg: &N) -> String {
+    match arg {
+        N::Seq(v) => v.first().and_then(N::literal).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// True if an `Fn::FindInMap` argument has a key that is not literal (chosen at deploy time).
+fn dynamic_keys(arg: &N) -> bool {
+    match arg {
+        N::Seq(v) => v.len() == 3 && v.iter().any(|k| k.literal().is_none()),
+        _ => false,
+    }
+}
+
+/// True if `n` (a policy, a document, a statement) may hold a Deny: an `Effect` other than a
+/// literal `Allow`, or "deny" anywhere in its text (a document given as a JSON string is read
+/// as such). Leaving out what may deny could grant more.
+fn may_deny(n: &N) -> bool {
+    match n {
+        N::Str(s) | N::Sub(s, _) => {
+            s.to_ascii_lowercase().contains("deny")
+                || serde_json::from_str::<serde_json::Value>(s)
+                    .is_ok_and(|v| v.is_object() && may_deny(&node::from_json(&v, None, false)))
+        }
+        N::Map(m) => m.iter().any(|(k, v)| {
+            (k == "Effect" && v.literal().as_deref() != Some("Allow")) || may_deny(v)
+        }),
+        N::Seq(v) => v.iter().any(may_deny),
+        N::Fn(_, arg, _) => may_deny(arg),
+        N::Null | N::Bool(_) | N::Num(_) => false,
+    }
+}
+
+/// Why a role is refused when a policy of it that may deny cannot be imported.
+fn lost_deny(loc: &Loc) -> String {
+    format!(
+        "its policy at {} cannot be imported and may hold a Deny",
+        loc.display()
+    )
+}
+
+/// True if a spec document (or statement list) holds a statement that is not an Allow.
+fn y_may_deny(doc: &Y) -> bool {
+    match doc.get("Statement") {
+        Some(Y::Seq(v)) => v.iter().any(|s| !narrow::is_allow(s)),
+        _ => false,
+    }
+}
+
 fn add_inline(cx: &mut Cx, out: &mut RoleOut, name: String, y: Y, loc: &Loc) {
     let Some(pos) = out.inline.iter().position(|(n, _)| *n == name) else {
         out.inline.push((name, y));
@@ -2747,23 +3349,43 @@ fn add_inline(cx: &mut Cx, out: &mut RoleOut, name: String, y: Y, loc: &Loc) {
             let (Some(Y::Seq(sa)), Some(Y::Seq(sb))) =
                 (existing.get("Statement"), y.get("Statement"))
             else {
+                if y_may_deny(&y) {
+                    out.refused.get_or_insert(lost_deny(loc));
+                }
                 return;
             };
             if existing.get("Version") != y.get("Version") || existing.get("Id") != y.get("Id") {
                 cx.issue(loc, format!("inline policy `{name}` has two switched variants with different Versions; not merged"));
+                if y_may_deny(&y) {
+                    out.refused.get_or_insert(lost_deny(loc));
+                }
                 return;
             }
-            if let Some(merged) = cx.merge(sa.clone(), sb.clone(), &a, loc) {
-                let mut doc = existing.clone();
-                doc.remove("when");
-                doc.set("Statement", Y::Seq(merged));
-                out.inline[pos].1 = doc;
+            match cx.merge(sa.clone(), sb.clone(), &a, loc) {
+                Some(merged) => {
+                    let mut doc = existing.clone();
+                    doc.remove("when");
+                    doc.set("Statement", Y::Seq(merged));
+                    out.inline[pos].1 = doc;
+                }
+                None => {
+                    if y_may_deny(&y) {
+                        out.refused.get_or_insert(lost_deny(loc));
+                    }
+                }
             }
         }
-        _ => cx.issue(
-            loc,
-            format!("the role already has an inline policy named `{name}`; this one is left out"),
-        ),
+        _ => {
+            cx.issue(
+                loc,
+                format!(
+                    "the role already has an inline policy named `{name}`; this one is left out"
+                ),
+            );
+            if y_may_deny(&y) {
+                out.refused.get_or_insert(lost_deny(loc));
+            }
+        }
     }
 }
 

@@ -63,6 +63,37 @@ impl N {
         matches!(self, N::Fn(n, a, _) if n == "Ref" && matches!(&**a, N::Str(s) if s == "AWS::NoValue"))
     }
 
+    /// The node as JSON in long form (`{"Fn::FindInMap": [...]}`), e.g. to name what a
+    /// parameter the import introduces takes the place of.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as V;
+        match self {
+            N::Null => V::Null,
+            N::Bool(b) => V::Bool(*b),
+            N::Num(s) => serde_json::from_str(s).unwrap_or_else(|_| V::String(s.clone())),
+            N::Str(s) => V::String(s.clone()),
+            N::Seq(v) => V::Array(v.iter().map(N::to_json).collect()),
+            N::Map(m) => V::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            N::Fn(name, arg, _) => {
+                let mut m = serde_json::Map::new();
+                m.insert(name.clone(), arg.to_json());
+                V::Object(m)
+            }
+            N::Sub(s, vars) => {
+                let vars: serde_json::Map<String, V> =
+                    vars.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+                let mut m = serde_json::Map::new();
+                let arg = if vars.is_empty() {
+                    V::String(s.clone())
+                } else {
+                    V::Array(vec![V::String(s.clone()), V::Object(vars)])
+                };
+                m.insert("Fn::Sub".into(), arg);
+                V::Object(m)
+            }
+        }
+    }
+
     /// What kind of node this is, for messages.
     pub fn kind(&self) -> String {
         match self {
