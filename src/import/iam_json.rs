@@ -9,6 +9,7 @@
 //! documents are objects or URL-encoded JSON strings (as the raw API returns them).
 
 use super::cfn::node::Loc;
+use super::narrow::{self, El, Settled};
 use super::yaml::Y;
 use super::{read_input, spec_literal, Imported, InputError, Issue, Keys, Level};
 use crate::spec::source::SourceFile;
@@ -23,6 +24,8 @@ struct RoleIn {
     description: Option<String>,
     max_session: Option<u64>,
     boundary: Option<String>,
+    /// A PermissionsBoundary without a PermissionsBoundaryArn string.
+    boundary_lost: bool,
     tags: Vec<(String, String)>,
     trust: Option<(Value, Where)>,
     inline: IndexMap<String, (Value, Where)>,
@@ -320,11 +323,12 @@ fn read_role(
     if let Some(m) = r.get("MaxSessionDuration").and_then(Value::as_u64) {
         role.max_session = Some(m);
     }
-    if let Some(b) = r
-        .get("PermissionsBoundary")
-        .and_then(|b| s(b, "PermissionsBoundaryArn"))
-    {
-        role.boundary = Some(b);
+    if let Some(pb) = r.get("PermissionsBoundary") {
+        match s(pb, "PermissionsBoundaryArn") {
+            Some(b) => role.boundary = Some(b),
+            None if pb.is_null() => {}
+            None => role.boundary_lost = true,
+        }
     }
     if let Some(Value::Array(tags)) = r.get("Tags") {
         role.tags = tags
@@ -408,6 +412,8 @@ fn emit(
     };
     // Customer managed policies (AWS managed ones in a Policies list are AWS's, not the account's).
     let mut policy_keys: IndexMap<String, String> = IndexMap::new();
+    // Policies whose document cannot be read (it may deny): roles attaching them are refused.
+    let mut unread: Vec<String> = Vec::new();
     let mut pol_y = Vec::new();
     for p in policies.values() {
         if aws_managed(&p.arn).is_some() {
@@ -423,7 +429,13 @@ fn emit(
             m.push(("description".into(), Y::s(d)));
         }
         let doc = match &p.document {
-            Some((d, w)) => doc_y(&mut files, d, w),
+            Some((d, w)) => {
+                let y = doc_y(&mut files, d, w);
+                if y.is_none() {
+                    unread.push(p.arn.clone());
+                }
+                y
+            }
             None => {
                 files.issue(&p.at, format!("no document for policy `{}` (give its get-policy-version output, or get-account-authorization-details)", p.name));
                 None
@@ -451,6 +463,10 @@ fn emit(
             continue;
         }
         let key = keys.assign(&r.name);
+        // Why the role is not imported: what it lost could only have narrowed it.
+        let mut refused: Option<String> = r
+            .boundary_lost
+            .then(|| "its PermissionsBoundary has no PermissionsBoundaryArn".to_owned());
         let mut m = vec![("name".to_owned(), Y::Str(spec_literal(&r.name)))];
         if let Some(p) = r.path.as_ref().filter(|p| *p != "/") {
             m.push(("path".into(), Y::Str(spec_literal(p))));
@@ -495,15 +511,19 @@ fn emit(
             }
         }
         match &r.trust {
-            Some((d, w)) => {
-                if let Some(y) = doc_y(&mut files, d, w) {
-                    m.push(("trust_document".into(), y));
+            Some((d, w)) => match doc_y(&mut files, d, w) {
+                Some(y) => m.push(("trust_document".into(), y)),
+                None => {
+                    refused.get_or_insert("its trust policy cannot be read".into());
                 }
-            }
+            },
             None => files.issue(&r.at, format!("no trust policy for role `{}` (give get-role or get-account-authorization-details output)", r.name)),
         }
         let mut managed = Vec::new();
         for (arn, _) in &r.attached {
+            if unread.contains(arn) {
+                refused.get_or_insert(format!("the document of its policy {arn} cannot be read"));
+            }
             let y = if let Some(n) = aws_managed(arn).filter(|_| arn.starts_with("arn:aws:")) {
                 Y::Map(vec![("aws".into(), Y::s(n))])
             } else if let Some(k) = policy_keys.get(arn) {
@@ -520,8 +540,11 @@ fn emit(
         }
         let mut inline = Vec::new();
         for (n, (d, w)) in &r.inline {
-            if let Some(y) = doc_y(&mut files, d, w) {
-                inline.push((n.clone(), y));
+            match doc_y(&mut files, d, w) {
+                Some(y) => inline.push((n.clone(), y)),
+                None => {
+                    refused.get_or_insert(format!("its inline policy `{n}` cannot be read"));
+                }
             }
         }
         for (n, w) in &r.listed_inline {
@@ -531,6 +554,16 @@ fn emit(
         }
         if !inline.is_empty() {
             m.push(("inline_policies".into(), Y::Map(inline)));
+        }
+        if let Some(why) = refused {
+            files.issue(
+                &r.at,
+                format!(
+                    "role `{}` is not imported: {why}; importing it without that would grant more",
+                    r.name
+                ),
+            );
+            continue;
         }
         role_y.push((key, Y::Map(m)));
     }
@@ -595,6 +628,41 @@ fn values(v: &Value, escape: bool) -> Result<Y, String> {
     }
 }
 
+/// A Condition block, entry by entry ([`El::Part`] when some entries cannot be read).
+fn condition(x: &Value, left_out: &mut Vec<String>) -> El {
+    let Value::Object(ops) = x else {
+        left_out.push(format!("a Condition is an object, found {x}"));
+        return El::Lost;
+    };
+    let mut co = Vec::new();
+    let mut lost = false;
+    for (op, keys) in ops {
+        let Value::Object(keys) = keys else {
+            left_out.push(format!("condition {op} maps keys to values"));
+            lost = true;
+            continue;
+        };
+        let mut ko = Vec::new();
+        for (k, v) in keys {
+            match values(v, true) {
+                Ok(y) => ko.push((spec_literal(k), y)),
+                Err(e) => {
+                    left_out.push(format!("condition {op} {k}: {e}"));
+                    lost = true;
+                }
+            }
+        }
+        if !ko.is_empty() || keys.is_empty() {
+            co.push((op.clone(), Y::Map(ko)));
+        }
+    }
+    if lost {
+        El::Part(Y::Map(co))
+    } else {
+        El::Exact(Y::Map(co))
+    }
+}
+
 /// A literal IAM policy document (no placeholders) as spec YAML: `${` escaped where the
 /// spec reads placeholders, IAM policy variables kept. Also returns what was left out.
 pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
@@ -622,7 +690,7 @@ pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
         let Value::Object(sm) = st else {
             return Err(format!("a statement is an object, found {st}"));
         };
-        let mut o = Vec::new();
+        let mut els: Vec<(String, El)> = Vec::new();
         for key in crate::spec::STATEMENT_KEYS {
             let Some(x) = sm.get(key) else { continue };
             if key == "Sid" && x.as_str() == Some("") {
@@ -630,40 +698,41 @@ pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
                     .push("an empty Sid is left out (a spec Sid has letters and digits)".into());
                 continue;
             }
-            let y = match key {
-                "Sid" | "Effect" => Y::Str(text(x).unwrap_or_default()),
-                "Action" | "NotAction" => values(x, false)?,
-                "Resource" | "NotResource" => values(x, true)?,
-                "Principal" | "NotPrincipal" => match x {
-                    Value::String(s) if s == "*" => Y::s("*"),
-                    Value::Object(p) => Y::Map(
-                        p.iter()
-                            .map(|(t, v)| values(v, true).map(|v| (t.clone(), v)))
-                            .collect::<Result<_, _>>()?,
-                    ),
-                    other => {
-                        return Err(format!("a principal is \"*\" or an object, found {other}"))
+            let el = match key {
+                "Sid" | "Effect" => match text(x) {
+                    Some(t) => El::Exact(Y::Str(t)),
+                    None => {
+                        left_out.push(format!("`{key}` is not a string: {x}"));
+                        El::Lost
                     }
                 },
+                "Condition" => condition(x, &mut left_out),
                 _ => {
-                    let Value::Object(ops) = x else {
-                        return Err(format!("a Condition is an object, found {x}"));
+                    let y = match key {
+                        "Action" | "NotAction" => values(x, false),
+                        "Resource" | "NotResource" => values(x, true),
+                        _ => match x {
+                            Value::String(s) if s == "*" => Ok(Y::s("*")),
+                            Value::Object(p) => p
+                                .iter()
+                                .map(|(t, v)| values(v, true).map(|v| (t.clone(), v)))
+                                .collect::<Result<_, _>>()
+                                .map(Y::Map),
+                            other => {
+                                Err(format!("a principal is \"*\" or an object, found {other}"))
+                            }
+                        },
                     };
-                    let mut co = Vec::new();
-                    for (op, keys) in ops {
-                        let Value::Object(keys) = keys else {
-                            return Err(format!("condition {op} maps keys to values"));
-                        };
-                        let ko = keys
-                            .iter()
-                            .map(|(k, v)| values(v, true).map(|v| (spec_literal(k), v)))
-                            .collect::<Result<_, _>>()?;
-                        co.push((op.clone(), Y::Map(ko)));
+                    match y {
+                        Ok(y) => El::Exact(y),
+                        Err(e) => {
+                            left_out.push(format!("`{key}`: {e}"));
+                            El::Lost
+                        }
                     }
-                    Y::Map(co)
                 }
             };
-            o.push((key.to_owned(), y));
+            els.push((key.to_owned(), el));
         }
         for k in sm.keys() {
             if !crate::spec::STATEMENT_KEYS.contains(&k.as_str()) {
@@ -672,7 +741,14 @@ pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
                 ));
             }
         }
-        list.push(Y::Map(o));
+        match narrow::settle(els) {
+            Settled::Exact(y) => list.push(y),
+            Settled::Narrowed(y, why) => {
+                left_out.push(why);
+                list.push(y);
+            }
+            Settled::Dropped(why) => left_out.push(why),
+        }
     }
     out.push(("Statement".into(), Y::Seq(list)));
     Ok((Y::Map(out), left_out))

@@ -8,6 +8,7 @@
 
 use super::cfn::{aws_attachment, key_entry, role_entry, spec_tree, trust_from, with_when, Sw};
 use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
+use super::narrow::{self, El, Settled};
 use super::yaml::Y;
 use super::{read_input, spec_literal, spec_string, Imported, InputError, Issue, Keys, Level};
 use crate::model::names::pascal;
@@ -40,6 +41,11 @@ struct Tf {
     synth: Vec<(String, Y)>,
     /// Introduced parameters by the expression they take the place of.
     introduced: IndexMap<String, serde_json::Value>,
+    /// Error issues that lost part of the input (see `cfn`'s counter of the same name).
+    lossy: usize,
+    /// Policies (spec keys) whose document could not be read: roles attaching them are
+    /// refused.
+    poisoned: HashMap<String, String>,
     budget: super::Budget,
 }
 
@@ -57,6 +63,9 @@ struct RoleOut {
     trust: Vec<(String, Y)>,
     managed: Vec<Y>,
     inline: Vec<(String, Y)>,
+    /// Why the role is not imported at all (importing it without what it lost would grant
+    /// more).
+    refused: Option<String>,
 }
 
 /// Imports a module folder (every `*.tf` in it).
@@ -121,6 +130,8 @@ pub fn import_texts(
         issues: Vec::new(),
         synth: Vec::new(),
         introduced: IndexMap::new(),
+        lossy: 0,
+        poisoned: HashMap::new(),
         budget: super::Budget::new(),
     };
     for (fi, a) in &top_attrs {
@@ -193,8 +204,45 @@ impl Tf {
             self.issues.push(issue);
         }
     }
+    /// Something of the input the spec does not carry.
     fn issue(&mut self, at: &At, msg: impl Into<String>) {
+        self.lossy += 1;
         self.push(Level::Error, at, msg);
+    }
+    /// An error that loses nothing more (a value as a new parameter, a statement settled).
+    fn report(&mut self, at: &At, msg: impl Into<String>) {
+        self.push(Level::Error, at, msg);
+    }
+    /// Runs `f`; true if it reported a loss.
+    fn lost<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> (Option<T>, bool) {
+        let before = self.lossy;
+        let v = f(self);
+        let lost = v.is_none() || self.lossy > before;
+        (v, lost)
+    }
+    /// A settled statement: reported when narrowed or left out.
+    fn settled(&mut self, at: &At, s: Settled) -> Option<Y> {
+        match s {
+            Settled::Exact(y) => Some(y),
+            Settled::Narrowed(y, why) => {
+                self.report(at, why);
+                Some(y)
+            }
+            Settled::Dropped(why) => {
+                self.report(at, why);
+                None
+            }
+        }
+    }
+    /// A statement under a switch the spec cannot express (see [`narrow::unswitched`]).
+    fn unswitched(&mut self, y: Y, at: &At) -> Option<Y> {
+        let kept = narrow::unswitched(y);
+        self.report(at, if kept.is_some() {
+            "this Deny statement is under a switch the spec cannot express; it is kept without that switch (denying more never grants more)"
+        } else {
+            "this Allow statement is under a switch the spec cannot express; it is left out (keeping it on would grant more)"
+        });
+        kept
     }
     fn note(&mut self, at: &At, msg: impl Into<String>) {
         self.push(Level::Note, at, msg);
@@ -286,7 +334,28 @@ impl Tf {
     fn finish(&mut self, module: &str, mut params: Vec<(String, Y)>) -> Imported {
         params.extend(self.synth.iter().cloned());
         let top = vec![("module".to_owned(), Y::s(module))];
-        let roles = std::mem::take(&mut self.roles)
+        let mut kept = IndexMap::new();
+        for (name, mut r) in std::mem::take(&mut self.roles) {
+            for y in &r.managed {
+                if let Some(why) = y
+                    .get("policy")
+                    .and_then(Y::as_str)
+                    .and_then(|k| self.poisoned.get(k))
+                {
+                    r.refused.get_or_insert_with(|| why.clone());
+                }
+            }
+            match r.refused.take() {
+                Some(why) => {
+                    let at = self.at(0, 1, &format!("aws_iam_role.{name}"));
+                    self.report(&at, format!("the role is not imported: {why}; importing it without that would grant more"));
+                }
+                None => {
+                    kept.insert(name, r);
+                }
+            }
+        }
+        let roles = kept
             .into_values()
             .map(|r| {
                 let e = role_entry(
@@ -501,9 +570,9 @@ impl Tf {
                 ]),
             ));
         }
-        self.issue(
+        self.report(
             at,
-            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}`"),
+            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}` (without a default: give it the value the module would have had)"),
         );
         Some(param_t(&name))
     }
@@ -856,28 +925,35 @@ impl Tf {
 
     /// One switch from a conjunction, after removing the parent's (`var.a && !var.b` on a
     /// role switched by `a`).
-    fn one_switch(&mut self, e: &Expr, parent: &Option<Sw>, at: &At) -> Option<Sw> {
+    /// `Ok(None)` always on; `Err` (reported) when the spec cannot express it: never "as if
+    /// it were true".
+    fn one_switch(&mut self, e: &Expr, parent: &Option<Sw>, at: &At) -> Result<Option<Sw>, ()> {
         let Some(mut v) = self.switches(e) else {
-            self.issue(at, "this condition cannot be a `when:` (a bool variable, `!`, or `&&` with the role's own switch); imported as if it were true");
-            return None;
+            self.issue(at, "this condition cannot be a `when:` (a bool variable, `!`, or `&&` with the role's own switch)");
+            return Err(());
         };
         if let Some(p) = parent {
             v.retain(|s| s != p);
         }
         v.dedup();
         match v.as_slice() {
-            [] => None,
-            [one] => Some(one.clone()),
+            [] => Ok(None),
+            [one] => Ok(Some(one.clone())),
             _ => {
-                self.issue(at, "this combines several switches; a spec item has one `when:` (imported with the first)");
-                Some(v[0].clone())
+                self.issue(
+                    at,
+                    "this combines several switches; a spec item has one `when:`",
+                );
+                Err(())
             }
         }
     }
 
     /// `count = cond ? 1 : 0` → its switch.
-    fn count_when(&mut self, body: &Body, parent: &Option<Sw>, at: &At) -> Option<Sw> {
-        let a = body.attr("count")?;
+    fn count_when(&mut self, body: &Body, parent: &Option<Sw>, at: &At) -> Result<Option<Sw>, ()> {
+        let Some(a) = body.attr("count") else {
+            return Ok(None);
+        };
         match &a.expr {
             Expr::Cond(c, one, zero)
                 if one.literal().as_deref() == Some("1")
@@ -885,13 +961,13 @@ impl Tf {
             {
                 self.one_switch(c, parent, at)
             }
-            Expr::Num(n) if n == "1" => None,
+            Expr::Num(n) if n == "1" => Ok(None),
             _ => {
                 self.issue(
                     at,
-                    "a `count` other than `cond ? 1 : 0` cannot be expressed; imported as one",
+                    "a `count` other than `cond ? 1 : 0` cannot be expressed",
                 );
-                None
+                Err(())
             }
         }
     }
@@ -945,6 +1021,9 @@ impl Tf {
         let version = b.body.attr("version").and_then(|a| a.expr.literal());
         let id = b.body.attr("policy_id").and_then(|a| a.expr.literal());
         let mut statements = Vec::new();
+        // Attributes and blocks besides statements (`source_policy_documents`,
+        // `override_policy_documents`, ...) may add Denies: the document is not imported.
+        let mut whole = true;
         for item in &b.body.items {
             match item {
                 hcl::Item::Block(s) if s.kind == "statement" => {
@@ -966,12 +1045,15 @@ impl Tf {
                         }
                         _ => {
                             self.issue(&dat, "a dynamic statement other than `for_each = cond ? [1] : []` cannot be expressed");
-                            None
+                            Err(())
                         }
                     };
                     for c in d.body.blocks("content") {
                         if let Some(y) = self.statement(fi, &c.body, &addr, c.line) {
-                            statements.push(with_when(y, &when));
+                            match &when {
+                                Ok(w) => statements.push(with_when(y, w)),
+                                Err(()) => statements.extend(self.unswitched(y, &dat)),
+                            }
                         }
                     }
                 }
@@ -981,24 +1063,34 @@ impl Tf {
                     self.issue(
                         &aat,
                         format!(
-                            "`{}` cannot be expressed (a spec document is written out)",
+                            "`{}` cannot be expressed (a spec document is written out); the document is not imported",
                             a.name
                         ),
                     );
+                    whole = false;
                 }
                 hcl::Item::Block(x) => {
                     let xat = self.at(fi, x.line, &addr);
-                    self.issue(&xat, format!("`{}` blocks cannot be expressed", x.kind));
+                    self.issue(
+                        &xat,
+                        format!(
+                            "`{}` blocks cannot be expressed; the document is not imported",
+                            x.kind
+                        ),
+                    );
+                    whole = false;
                 }
             }
         }
         let _ = at;
-        Some((version, id, statements))
+        whole.then_some((version, id, statements))
     }
 
+    /// A `statement` block, element by element; what the spec cannot express is settled by
+    /// [`narrow::settle`].
     fn statement(&mut self, fi: usize, body: &Body, addr: &str, line: usize) -> Option<Y> {
         let at = |tf: &Tf, l: usize, what: &str| tf.at(fi, l, &format!("{addr}: {what}"));
-        let mut out: Vec<(String, Y)> = Vec::new();
+        let mut els: Vec<(String, El)> = Vec::new();
         if let Some(a) = body.attr("sid") {
             let s = a.expr.literal();
             match s {
@@ -1009,53 +1101,69 @@ impl Tf {
                         "an empty Sid is left out (a spec Sid has letters and digits)",
                     );
                 }
-                Some(s) => out.push(("Sid".into(), Y::Str(s))),
+                Some(s) => els.push(("Sid".into(), El::Exact(Y::Str(s)))),
                 None => {
                     let x = at(self, a.line, "sid");
                     self.issue(&x, "a Sid is literal in a spec");
                 }
             }
         }
-        let effect = body
-            .attr("effect")
-            .and_then(|a| a.expr.literal())
-            .unwrap_or_else(|| "Allow".into());
-        out.push(("Effect".into(), Y::Str(effect)));
-        let principals = |tf: &mut Tf, kind: &str| -> Option<Y> {
-            let mut m: Vec<(String, Y)> = Vec::new();
-            let mut star = false;
-            for p in body.blocks(kind) {
-                let pat = at(tf, p.line, kind);
-                let ty = p
-                    .body
-                    .attr("type")
-                    .and_then(|a| a.expr.literal())
-                    .unwrap_or_default();
-                let ids = p.body.attr("identifiers")?;
-                if ty == "*" {
-                    star = true;
-                    continue;
+        let effect = match body.attr("effect") {
+            None => El::Exact(Y::s("Allow")),
+            Some(a) => match a.expr.literal() {
+                Some(e) => El::Exact(Y::Str(e)),
+                None => {
+                    let x = at(self, a.line, "effect");
+                    self.issue(&x, "an effect is literal in a spec");
+                    El::Lost
                 }
-                let v = tf.values_y(&ids.expr, &pat)?;
-                let items = match v {
-                    Y::Seq(items) => items,
-                    one => vec![one],
-                };
-                match m.iter_mut().find(|(t, _)| *t == ty) {
-                    Some((_, Y::Seq(existing))) => existing.extend(items),
-                    _ => m.push((ty, Y::Seq(items))),
+            },
+        };
+        els.push(("Effect".into(), effect));
+        let principals = |tf: &mut Tf, kind: &str| -> Option<El> {
+            let blocks: Vec<&Block> = body.blocks(kind).collect();
+            if blocks.is_empty() {
+                return None;
+            }
+            let (y, lost) = tf.lost(|tf| {
+                let mut m: Vec<(String, Y)> = Vec::new();
+                let mut star = false;
+                for p in &blocks {
+                    let pat = at(tf, p.line, kind);
+                    let Some(ty) = p.body.attr("type").and_then(|a| a.expr.literal()) else {
+                        tf.issue(&pat, "a principal type is literal in a spec");
+                        return None;
+                    };
+                    let Some(ids) = p.body.attr("identifiers") else {
+                        tf.issue(&pat, "the principals block has no identifiers");
+                        return None;
+                    };
+                    if ty == "*" {
+                        star = true;
+                        continue;
+                    }
+                    let v = tf.values_y(&ids.expr, &pat)?;
+                    let items = match v {
+                        Y::Seq(items) => items,
+                        one => vec![one],
+                    };
+                    match m.iter_mut().find(|(t, _)| *t == ty) {
+                        Some((_, Y::Seq(existing))) => existing.extend(items),
+                        _ => m.push((ty, Y::Seq(items))),
+                    }
                 }
-            }
-            if star {
-                return Some(Y::s("*"));
-            }
-            (!m.is_empty()).then_some(Y::Map(m))
+                Some(if star { Y::s("*") } else { Y::Map(m) })
+            });
+            Some(match y {
+                Some(y) if !lost => El::Exact(y),
+                _ => El::Lost,
+            })
         };
         if let Some(p) = principals(self, "principals") {
-            out.push(("Principal".into(), p));
+            els.push(("Principal".into(), p));
         }
         if let Some(p) = principals(self, "not_principals") {
-            out.push(("NotPrincipal".into(), p));
+            els.push(("NotPrincipal".into(), p));
         }
         for (tf_name, key, literal) in [
             ("actions", "Action", true),
@@ -1065,36 +1173,46 @@ impl Tf {
         ] {
             if let Some(a) = body.attr(tf_name) {
                 let x = at(self, a.line, tf_name);
-                let y = if literal {
-                    self.literal_items(&a.expr, &x, "actions")
-                } else {
-                    self.values_y(&a.expr, &x)
-                };
-                if let Some(y) = y {
-                    out.push((key.into(), y));
-                }
+                let (y, lost) = self.lost(|tf| {
+                    if literal {
+                        tf.literal_items(&a.expr, &x, "actions")
+                    } else {
+                        tf.values_y(&a.expr, &x)
+                    }
+                });
+                els.push((
+                    key.into(),
+                    match y {
+                        Some(y) if !lost => El::Exact(y),
+                        _ => El::Lost,
+                    },
+                ));
             }
         }
         let mut conds: Vec<(String, Y)> = Vec::new();
+        let mut cond_lost = false;
+        let mut any_cond = false;
         for c in body.blocks("condition") {
+            any_cond = true;
             let x = at(self, c.line, "condition");
-            let test = c.body.attr("test").and_then(|a| a.expr.literal());
-            let variable = c.body.attr("variable").map(|a| a.expr.clone());
-            let values = c.body.attr("values").map(|a| a.expr.clone());
-            let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
-                self.issue(
-                    &x,
-                    "a condition needs a literal test, a variable and values",
-                );
-                continue;
-            };
-            let Some(kt) = self.scalar(&variable, &x) else {
-                continue;
-            };
-            let Some(key) = self.spec_str(&kt, &x) else {
-                continue;
-            };
-            let Some(v) = self.values_y(&values, &x) else {
+            let (entry, lost) = self.lost(|tf| {
+                let test = c.body.attr("test").and_then(|a| a.expr.literal());
+                let variable = c.body.attr("variable").map(|a| a.expr.clone());
+                let values = c.body.attr("values").map(|a| a.expr.clone());
+                let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
+                    tf.issue(
+                        &x,
+                        "a condition needs a literal test, a variable and values",
+                    );
+                    return None;
+                };
+                let kt = tf.scalar(&variable, &x)?;
+                let key = tf.spec_str(&kt, &x)?;
+                let v = tf.values_y(&values, &x)?;
+                Some((test, key, v))
+            });
+            let Some((test, key, v)) = entry.filter(|_| !lost) else {
+                cond_lost = true;
                 continue;
             };
             let entry = match conds.iter_mut().find(|(t, _)| *t == test) {
@@ -1106,12 +1224,20 @@ impl Tf {
             };
             if entry.get(&key).is_some() {
                 self.issue(&x, format!("a second `{test}` condition on `{key}` cannot be expressed (a spec condition block has one entry per key)"));
+                cond_lost = true;
                 continue;
             }
             entry.set(&key, v);
         }
-        if !conds.is_empty() {
-            out.push(("Condition".into(), Y::Map(conds)));
+        if any_cond {
+            els.push((
+                "Condition".into(),
+                if cond_lost {
+                    El::Part(Y::Map(conds))
+                } else {
+                    El::Exact(Y::Map(conds))
+                },
+            ));
         }
         for item in &body.items {
             let (name, l) = match item {
@@ -1134,8 +1260,16 @@ impl Tf {
                 self.issue(&x, format!("`{name}` is not part of a policy statement"));
             }
         }
-        let _ = line;
-        Some(Y::Map(out))
+        // The spec's order of statement elements.
+        els.sort_by_key(|(k, _)| {
+            crate::spec::STATEMENT_KEYS
+                .iter()
+                .position(|x| x == k)
+                .unwrap_or(usize::MAX)
+        });
+        let x = at(self, line, "statement");
+        let settled = narrow::settle(els);
+        self.settled(&x, settled)
     }
 
     /// `jsonencode({...})`: the object with template values.
@@ -1277,7 +1411,7 @@ impl Tf {
                 self.issue(at, "a statement is an object");
                 continue;
             };
-            let mut o: Vec<(String, Y)> = Vec::new();
+            let mut els: Vec<(String, El)> = Vec::new();
             for key in crate::spec::STATEMENT_KEYS {
                 let Some(v) = sm.iter().find(|(n, _)| n == key).map(|(_, v)| v) else {
                     continue;
@@ -1289,43 +1423,69 @@ impl Tf {
                     );
                     continue;
                 }
-                let y = match key {
+                if key == "Condition" {
+                    let J::Obj(ops) = v else {
+                        self.issue(at, "a Condition is an object");
+                        els.push((key.into(), El::Lost));
+                        continue;
+                    };
+                    let mut co = Vec::new();
+                    let mut lost = false;
+                    for (op, keys) in ops {
+                        let J::Obj(keys) = keys else {
+                            self.issue(at, format!("condition `{op}` maps keys to values"));
+                            lost = true;
+                            continue;
+                        };
+                        let mut ko = Vec::new();
+                        for (k, x) in keys {
+                            match self.lost(|tf| tf.j_values(x, at, false)) {
+                                (Some(y), false) => ko.push((spec_literal(k), y)),
+                                _ => lost = true,
+                            }
+                        }
+                        if !ko.is_empty() || keys.is_empty() {
+                            co.push((op.clone(), Y::Map(ko)));
+                        }
+                    }
+                    els.push((
+                        key.into(),
+                        if lost {
+                            El::Part(Y::Map(co))
+                        } else {
+                            El::Exact(Y::Map(co))
+                        },
+                    ));
+                    continue;
+                }
+                let (y, lost) = self.lost(|tf| match key {
                     "Sid" | "Effect" => lit(Some(v)).map(Y::Str),
-                    "Action" | "NotAction" => self.j_values(v, at, true),
+                    "Action" | "NotAction" => tf.j_values(v, at, true),
                     "Principal" | "NotPrincipal" => match v {
                         J::Str(t) if t.as_literal().as_deref() == Some("*") => Some(Y::s("*")),
                         J::Obj(pm) => {
                             let mut pm2 = Vec::new();
                             for (t, x) in pm {
-                                pm2.push((t.clone(), self.j_values(x, at, false)?));
+                                pm2.push((t.clone(), tf.j_values(x, at, false)?));
                             }
                             Some(Y::Map(pm2))
                         }
                         _ => None,
                     },
-                    "Condition" => match v {
-                        J::Obj(ops) => {
-                            let mut co = Vec::new();
-                            for (op, keys) in ops {
-                                let J::Obj(keys) = keys else { return None };
-                                let mut ko = Vec::new();
-                                for (k, x) in keys {
-                                    ko.push((spec_literal(k), self.j_values(x, at, false)?));
-                                }
-                                co.push((op.clone(), Y::Map(ko)));
-                            }
-                            Some(Y::Map(co))
-                        }
-                        _ => None,
-                    },
-                    _ => self.j_values(v, at, false),
-                };
+                    _ => tf.j_values(v, at, false),
+                });
                 match y {
-                    Some(y) => o.push((key.into(), y)),
-                    None => self.issue(at, format!("`{key}` of a statement cannot be read")),
+                    Some(y) if !lost => els.push((key.into(), El::Exact(y))),
+                    _ => {
+                        self.issue(at, format!("`{key}` of a statement cannot be read"));
+                        els.push((key.into(), El::Lost));
+                    }
                 }
             }
-            out.push(Y::Map(o));
+            let settled = narrow::settle(els);
+            if let Some(y) = self.settled(at, settled) {
+                out.push(y);
+            }
         }
         Some((version, id, out))
     }
@@ -1456,10 +1616,14 @@ impl Tf {
         );
         let key = self.keys.assign(&r);
         let cat = at(self, line("count"), "count");
-        let when = self.count_when(&b.body, &None, &cat);
+        let (when, refused) = match self.count_when(&b.body, &None, &cat) {
+            Ok(w) => (w, None),
+            Err(()) => (None, Some("its `count` cannot be a `when:`".to_owned())),
+        };
         let mut out = RoleOut {
             key,
-            when: when.clone(),
+            when,
+            refused,
             ..RoleOut::default()
         };
         for (tf_name, spec_name) in [
@@ -1470,7 +1634,13 @@ impl Tf {
             ("permissions_boundary", "permissions_boundary"),
         ] {
             let x = at(self, line(tf_name), tf_name);
-            if let Some((t, s)) = self.template_attr(&b.body, tf_name, &x) {
+            let (got, lost) = self.lost(|tf| tf.template_attr(&b.body, tf_name, &x));
+            if tf_name == "permissions_boundary" && lost && b.body.attr(tf_name).is_some() {
+                out.refused
+                    .get_or_insert("its permissions_boundary cannot be expressed".into());
+                continue;
+            }
+            if let Some((t, s)) = got {
                 match tf_name {
                     "name" => out.name = Some(t),
                     "path" => out.path = Some(t),
@@ -1524,8 +1694,12 @@ impl Tf {
         match b.body.attr("assume_role_policy") {
             Some(a) => {
                 let x = at(self, a.line, "assume_role_policy");
-                if let Some((v, i, s)) = self.document(&a.expr.clone(), &x) {
-                    out.trust = trust_from(v, i, s);
+                match self.document(&a.expr.clone(), &x) {
+                    Some((v, i, s)) => out.trust = trust_from(v, i, s),
+                    None => {
+                        out.refused
+                            .get_or_insert("its assume_role_policy cannot be imported".into());
+                    }
                 }
             }
             None => {
@@ -1537,21 +1711,32 @@ impl Tf {
             let x = at(self, ip.line, "inline_policy");
             let name = ip.body.attr("name").and_then(|a| a.expr.literal());
             let doc = ip.body.attr("policy").map(|a| a.expr.clone());
+            // A policy that cannot be imported may hold a Deny: the role is refused.
+            let lost = format!("its inline_policy at line {} cannot be imported", ip.line);
             match (name, doc) {
-                (Some(n), Some(d)) => {
-                    if let Some((v, i, s)) = self.document(&d, &x) {
-                        out.inline.push((n, Self::doc_y(v, i, s)));
+                (Some(n), Some(d)) => match self.document(&d, &x) {
+                    Some((v, i, s)) => out.inline.push((n, Self::doc_y(v, i, s))),
+                    None => {
+                        out.refused.get_or_insert(lost);
                     }
+                },
+                _ => {
+                    self.issue(&x, "an inline_policy needs a literal name and a policy");
+                    out.refused.get_or_insert(lost);
                 }
-                _ => self.issue(&x, "an inline_policy needs a literal name and a policy"),
             }
         }
         if let Some(a) = b.body.attr("managed_policy_arns") {
             let x = at(self, a.line, "managed_policy_arns");
+            let lost =
+                "a managed_policy_arns entry cannot be expressed (the policy it attaches may deny)";
             if let Expr::Tuple(items) = &a.expr {
                 for i in items {
-                    if let Some(y) = self.attachment_y(i, &x) {
-                        out.managed.push(y);
+                    match self.lost(|tf| tf.attachment_y(i, &x)) {
+                        (Some(y), false) => out.managed.push(y),
+                        _ => {
+                            out.refused.get_or_insert(lost.into());
+                        }
                     }
                 }
             } else {
@@ -1559,6 +1744,7 @@ impl Tf {
                     &x,
                     "managed_policy_arns other than a list literal cannot be expressed",
                 );
+                out.refused.get_or_insert(lost.into());
             }
         }
         self.roles.insert(r, out);
@@ -1593,30 +1779,59 @@ impl Tf {
         };
         let parent = self.roles.get(&role).and_then(|r| r.when.clone());
         let when = self.count_when(&b.body, &parent, &at);
+        // Whatever of this policy cannot be imported may be a Deny: the role is refused.
+        let lost = format!("its policy {addr} cannot be imported");
         let Some(name) = b.body.attr("name").and_then(|a| a.expr.literal()) else {
             self.issue(
                 &at,
                 "the policy needs a literal name (name_prefix cannot be expressed)",
             );
+            self.refuse(&role, lost);
             return;
         };
         let Some(doc) = b.body.attr("policy").map(|a| a.expr.clone()) else {
             self.issue(&at, "the policy has no document");
             return;
         };
-        let Some((v, i, s)) = self.document(&doc, &at) else {
+        let Some((v, i, mut s)) = self.document(&doc, &at) else {
+            self.refuse(&role, lost);
             return;
         };
-        let y = with_when(Self::doc_y(v, i, s), &when);
-        if let Some(r) = self.roles.get_mut(&role) {
-            if r.inline.iter().any(|(n, _)| *n == name) {
-                self.issue(
-                    &at,
-                    format!("the role already has an inline policy named `{name}`"),
-                );
-                return;
+        let when = match when {
+            Ok(w) => w,
+            Err(()) => {
+                s = s
+                    .into_iter()
+                    .filter_map(|y| self.unswitched(y, &at))
+                    .collect();
+                if s.is_empty() {
+                    return;
+                }
+                None
             }
+        };
+        let y = with_when(Self::doc_y(v, i, s), &when);
+        let taken = self
+            .roles
+            .get(&role)
+            .is_some_and(|r| r.inline.iter().any(|(n, _)| *n == name));
+        if taken {
+            self.issue(
+                &at,
+                format!("the role already has an inline policy named `{name}`"),
+            );
+            self.refuse(&role, lost);
+            return;
+        }
+        if let Some(r) = self.roles.get_mut(&role) {
             r.inline.push((name, y));
+        }
+    }
+
+    /// Marks a role as not imported, with why.
+    fn refuse(&mut self, role: &str, why: String) {
+        if let Some(r) = self.roles.get_mut(role) {
+            r.refused.get_or_insert(why);
         }
     }
 
@@ -1634,12 +1849,15 @@ impl Tf {
         };
         let parent = self.roles.get(&role).and_then(|r| r.when.clone());
         let arn = b.body.attr("policy_arn").map(|a| a.expr.clone());
-        let mut items: Vec<(Option<Sw>, Expr)> = Vec::new();
+        // An attachment that cannot be expressed may attach a Deny: the role is refused.
+        let lost =
+            format!("its attachment {addr} cannot be expressed (the policy it attaches may deny)");
+        let mut items: Vec<(Result<Option<Sw>, ()>, Expr)> = Vec::new();
         match (b.body.attr("for_each").map(|a| a.expr.clone()), arn) {
             (Some(fe), Some(Expr::Var(r, s)))
                 if r == "each" && matches!(s.first(), Some(Step::Attr(v)) if v == "value") =>
             {
-                self.for_each_items(&fe, &parent, None, &at, &mut items);
+                self.for_each_items(&fe, &parent, Ok(None), &at, &mut items);
             }
             (None, Some(arn)) => {
                 let when = self.count_when(&b.body, &parent, &at);
@@ -1647,15 +1865,19 @@ impl Tf {
             }
             _ => {
                 self.issue(&at, "an attachment other than one `policy_arn` or `for_each` with `policy_arn = each.value` cannot be expressed");
+                self.refuse(&role, lost);
                 return;
             }
         }
         for (when, e) in items {
-            if let Some(y) = self.attachment_y(&e, &at) {
-                let y = with_when(y, &when);
-                if let Some(r) = self.roles.get_mut(&role) {
-                    r.managed.push(y);
+            match (when, self.lost(|tf| tf.attachment_y(&e, &at))) {
+                (Ok(when), (Some(y), false)) => {
+                    let y = with_when(y, &when);
+                    if let Some(r) = self.roles.get_mut(&role) {
+                        r.managed.push(y);
+                    }
                 }
+                _ => self.refuse(&role, lost.clone()),
             }
         }
     }
@@ -1665,9 +1887,9 @@ impl Tf {
         &mut self,
         e: &Expr,
         parent: &Option<Sw>,
-        when: Option<Sw>,
+        when: Result<Option<Sw>, ()>,
         at: &At,
-        out: &mut Vec<(Option<Sw>, Expr)>,
+        out: &mut Vec<(Result<Option<Sw>, ()>, Expr)>,
     ) {
         if !self.budget.tick() {
             return;
@@ -1686,17 +1908,21 @@ impl Tf {
             Expr::Cond(c, a, z) if matches!(&**z, Expr::Object(v) if v.is_empty()) => {
                 let sw = self.one_switch(c, parent, at);
                 let w = match (&when, sw) {
-                    (None, s) => s,
-                    (Some(w), None) => Some(w.clone()),
-                    (Some(w), Some(s)) if *w == s => Some(s),
-                    (Some(_), Some(s)) => {
+                    (Err(()), _) | (_, Err(())) => Err(()),
+                    (Ok(None), s) => s,
+                    (Ok(Some(w)), Ok(None)) => Ok(Some(w.clone())),
+                    (Ok(Some(w)), Ok(Some(s))) if *w == s => Ok(Some(s)),
+                    (Ok(Some(_)), Ok(Some(_))) => {
                         self.issue(at, "an attachment under two switches cannot be expressed");
-                        Some(s)
+                        Err(())
                     }
                 };
                 self.for_each_items(a, parent, w, at, out);
             }
-            _ => self.issue(at, "this for_each cannot be expressed (an object, `merge(...)` of objects, or `cond ? {...} : {}`)"),
+            _ => {
+                self.issue(at, "this for_each cannot be expressed (an object, `merge(...)` of objects, or `cond ? {...} : {}`)");
+                out.push((Err(()), Expr::Null));
+            }
         }
     }
 
@@ -1706,7 +1932,10 @@ impl Tf {
         self.check_attrs(fi, b, &["count", "name", "path", "description", "policy"]);
         let at = self.at(fi, b.line, &addr);
         let key = self.keys.assign(&p);
-        let when = self.count_when(&b.body, &None, &at);
+        let (when, unsure) = match self.count_when(&b.body, &None, &at) {
+            Ok(w) => (w, false),
+            Err(()) => (None, true),
+        };
         let mut m = Vec::new();
         match self.template_attr(&b.body, "name", &at) {
             Some((_, s)) => m.push(("name".to_owned(), Y::Str(s))),
@@ -1729,7 +1958,21 @@ impl Tf {
             .attr("policy")
             .map(|a| a.expr.clone())
             .and_then(|e| self.document(&e, &at));
-        let (v, i, s) = doc.unwrap_or((None, None, Vec::new()));
+        if doc.is_none() {
+            // It may hold a Deny: the roles attaching it are refused.
+            self.poisoned.insert(
+                key.clone(),
+                format!("the document of {addr} cannot be imported"),
+            );
+        }
+        let (v, i, mut s) = doc.unwrap_or((None, None, Vec::new()));
+        if unsure {
+            // Under a `count` the spec cannot express: its Denies, always on.
+            s = s
+                .into_iter()
+                .filter_map(|y| self.unswitched(y, &at))
+                .collect();
+        }
         m.push(("document".into(), with_when(Self::doc_y(v, i, s), &when)));
         self.policies.insert(p, (key, Y::Map(m), when));
     }
@@ -1747,8 +1990,13 @@ impl Tf {
             return;
         };
         let parent = self.roles.get(&role).and_then(|r| r.when.clone());
-        if self.count_when(&b.body, &parent, &at).is_some() {
-            self.issue(&at, "the instance profile is switched differently from its role; a spec creates it with the role");
+        match self.count_when(&b.body, &parent, &at) {
+            Ok(None) => {}
+            Ok(Some(_)) => self.issue(&at, "the instance profile is switched differently from its role; a spec creates it with the role"),
+            Err(()) => {
+                self.report(&at, "the instance profile is not imported: its `count` cannot be a `when:`");
+                return;
+            }
         }
         let name = self.template_attr(&b.body, "name", &at);
         let path = self.template_attr(&b.body, "path", &at);
@@ -1814,7 +2062,10 @@ impl Tf {
         );
         let at = self.at(fi, b.line, &addr);
         let key = self.keys.assign(&k);
-        let when = self.count_when(&b.body, &None, &at);
+        let Ok(when) = self.count_when(&b.body, &None, &at) else {
+            self.report(&at, "the key is not imported: its `count` cannot be a `when:` (creating it always would grant more)");
+            return;
+        };
         let mut e = Vec::new();
         if let Some(d) = b.body.attr("description").map(|a| a.expr.clone()) {
             match d.literal() {
@@ -1872,7 +2123,13 @@ impl Tf {
             return;
         };
         let parent = self.keys_out.get(&k).and_then(|x| x.2.clone());
-        let when = self.count_when(&b.body, &None, &at);
+        let Ok(when) = self.count_when(&b.body, &None, &at) else {
+            self.report(
+                &at,
+                "the alias is not imported: its `count` cannot be a `when:`",
+            );
+            return;
+        };
         if ty != "aws_kms_key" || !self.keys_out.contains_key(&k) {
             self.issue(
                 &at,
