@@ -12,6 +12,9 @@
 //! the diff held on every pair tried, including 24,000 in a release run with
 //! `DIFF_SOUNDNESS_SCALE=30`).
 
+mod oracle;
+
+use oracle::glob;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use rolegen::diff::{diff, Report};
@@ -220,33 +223,6 @@ fn report(old: &Policy, new: &Policy) -> Result<Report, String> {
 
 // ---- The oracle: IAM evaluation of one concrete request. ----
 
-/// IAM wildcard matching: `*` any run of characters, `?` exactly one.
-fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let norm = |s: &str| -> Vec<char> {
-        if ignore_case {
-            s.to_ascii_lowercase().chars().collect()
-        } else {
-            s.chars().collect()
-        }
-    };
-    let (p, t) = (norm(pattern), norm(text));
-    // m[j]: p[..i] matches t[..j].
-    let mut m = vec![false; t.len() + 1];
-    m[0] = true;
-    for pc in &p {
-        let mut next = vec![false; t.len() + 1];
-        for j in 0..=t.len() {
-            next[j] = match pc {
-                '*' => m[j] || (j > 0 && next[j - 1]),
-                '?' => j > 0 && m[j - 1],
-                c => j > 0 && m[j - 1] && t[j - 1] == *c,
-            };
-        }
-        m = next;
-    }
-    m[t.len()]
-}
-
 /// A request: indices into [`ACTIONS`] and [`RESOURCES`], and the request context.
 #[derive(Clone, Copy)]
 struct Request {
@@ -290,43 +266,9 @@ fn all_requests() -> Vec<Request> {
     out
 }
 
-/// One condition operator on one key, with IAM's documented semantics for a single-valued
-/// key: a missing key fails a test, except that negated tests, `...IfExists`, `ForAllValues:`
-/// (nothing to check) and `Null` hold on it.
+/// One condition operator on the request's value of `key` (see [`oracle::condition_holds`]).
 fn condition_holds(op: &str, key: &str, values: &[&str], req: &Request) -> bool {
-    let v = if key == MFA { req.mfa } else { req.team };
-    if op == "Null" {
-        return values.iter().any(|x| match *x {
-            "true" => v.is_none(),
-            "false" => v.is_some(),
-            _ => false,
-        });
-    }
-    let (qualifier, test) = match op.split_once(':') {
-        Some((q, t)) => (Some(q), t),
-        None => (None, op),
-    };
-    let (test, if_exists) = match test.strip_suffix("IfExists") {
-        Some(t) => (t, true),
-        None => (test, false),
-    };
-    let negated = test.contains("Not");
-    let Some(v) = v else {
-        return match qualifier {
-            Some("ForAllValues") => true,
-            Some(_) => false,
-            None => if_exists || negated,
-        };
-    };
-    match test {
-        "StringEquals" => values.contains(&v),
-        "StringNotEquals" => !values.contains(&v),
-        "StringEqualsIgnoreCase" => values.iter().any(|x| x.eq_ignore_ascii_case(v)),
-        "StringLike" => values.iter().any(|p| glob(p, v, false)),
-        "StringNotLike" => !values.iter().any(|p| glob(p, v, false)),
-        "Bool" => values.iter().any(|x| x.eq_ignore_ascii_case(v)),
-        _ => false,
-    }
+    oracle::condition_holds(op, if key == MFA { req.mfa } else { req.team }, values)
 }
 
 /// Which patterns match which concrete actions and resources (computed once).

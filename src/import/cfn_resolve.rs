@@ -27,6 +27,20 @@ pub fn resolve_text(path: &Path, text: &str, b: &Bindings) -> Result<Value, Stri
     Resolver::new(&root, b)?.module()
 }
 
+/// The value of one expression of a template (long-form JSON, as
+/// [`super::Imported::introduced`] holds it) with `b`: what a parameter the import introduced
+/// stands for. `None` is `AWS::NoValue`.
+pub fn resolve_value(
+    path: &Path,
+    text: &str,
+    expr: &Value,
+    b: &Bindings,
+) -> Result<Option<Value>, String> {
+    let root = node::parse(path, text).map_err(|e| e.to_string())?;
+    let n = node::from_json(expr, None, true);
+    Resolver::new(&root, b)?.eval(&n)
+}
+
 /// Renames the roles, policies and keys of a resolved template from logical ids to the spec
 /// keys the import gave them, spelled as [`Bindings::module`] spells them (PascalCase).
 pub fn rekey(v: &Value, keys: &IndexMap<String, String>) -> Value {
@@ -433,6 +447,13 @@ impl<'a> Resolver<'a> {
                     .ok_or_else(|| format!("Fn::FindInMap {m}/{k1}/{k2}: not found"))?;
                 return self.eval(n);
             }
+            // Another stack's export and the region's zones: stand-ins derived from the
+            // bindings (a deployment would read them from the account).
+            "Fn::ImportValue" => {
+                let name = text(&self.eval(arg)?.unwrap_or(Value::Null))?;
+                json!(format!("imported:{name}"))
+            }
+            "Fn::GetAZs" => json!([format!("{}a", self.b.region), format!("{}b", self.b.region)]),
             "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" | "Condition" => {
                 json!(self.cond_expr(&N::Fn(f.to_owned(), Box::new(arg.clone()), false), 0)?)
             }
