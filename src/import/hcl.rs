@@ -800,7 +800,11 @@ impl P<'_> {
         while self.peek().is_some_and(|c| c != b'\n') {
             self.i += 1;
         }
-        self.i += 1;
+        // Past the newline, if any: at the end of the file there is none (the heredoc is
+        // then not closed, reported below).
+        if self.peek() == Some(b'\n') {
+            self.i += 1;
+        }
         // Find the closing line.
         let rest = &self.t[self.i..];
         let mut end = None;
@@ -920,5 +924,20 @@ resource "aws_iam_role" "app" {
         assert!(parse("resource \"x\" {\n a = \n}").is_err());
         let e = parse("a = \"unterminated\n").unwrap_err();
         assert_eq!(e.line, 1);
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::*;
+
+    /// Found by the `import_terraform` fuzz target: a heredoc marker on the last line, with
+    /// no newline after it, stepped past the end of the text and panicked on the slice.
+    #[test]
+    fn heredoc_marker_at_the_end_of_the_file() {
+        for text in ["x = <<EOT", "x = <<-EOT", "x = <<EOT  ", "x = <<EOT\n"] {
+            let e = parse(text).unwrap_err();
+            assert!(e.message.contains("heredoc `EOT` is not closed"), "{text:?}: {e:?}");
+        }
     }
 }
