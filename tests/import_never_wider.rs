@@ -812,3 +812,450 @@ fn every_cloudformation_import_is_within_its_template() {
     assert!(seen.partial.get() * 2 > seen.cases.get());
     assert!(seen.not_compiling.get() * 2 < seen.cases.get());
 }
+
+// ---- Each case of issue 15, as found: what the import once did, and what it does now. ----
+
+fn import_yaml(text: &str) -> rolegen::import::Imported {
+    cfn::import_text(Path::new("t.yaml"), text, "t").unwrap()
+}
+
+fn messages(i: &rolegen::import::Imported) -> String {
+    i.issues
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const OIDC: &str = r#"
+Parameters:
+  Env: {Type: String, Default: prod}
+Mappings:
+  Repos:
+    prod: {Sub: "repo:acme/app:ref:refs/heads/main"}
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal: {Federated: !Sub "arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}
+            Condition:
+              StringEquals: {"token.actions.githubusercontent.com:aud": sts.amazonaws.com}
+              StringLike: {"token.actions.githubusercontent.com:sub": VALUE}
+"#;
+
+/// A GitHub OIDC trust whose `sub` came from `Fn::FindInMap` (or `Select`, `Join`, `Split`,
+/// `GetAZs`) lost its whole Condition under `--allow-partial`: any workflow on GitHub could
+/// take an admin role. The value is now a parameter, the Condition stays.
+#[test]
+fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_condition() {
+    for (value, param, default) in [
+        (
+            "!FindInMap [Repos, !Ref Env, Sub]",
+            "FromMap",
+            Some("repo:acme/app:ref:refs/heads/main"),
+        ),
+        ("!FindInMap [Repos, !Ref AWS::Region, Sub]", "FromMap", None),
+        (
+            "!Select [0, !Split [',', !Ref Env]]",
+            "Selected",
+            Some("prod"),
+        ),
+        (
+            "!Join ['', ['repo:', !Select [0, !GetAZs '']]]",
+            "Selected",
+            None,
+        ),
+        ("!Split [',', !Ref Env]", "SplitList", Some("prod")),
+        ("!GetAZs ''", "AZs", None),
+    ] {
+        let i = import_yaml(&OIDC.replace("VALUE", value));
+        let spec = &i.spec;
+        assert!(
+            spec.contains("token.actions.githubusercontent.com:sub")
+                && spec.contains(&format!("${{{param}}}")),
+            "{value}: {spec}"
+        );
+        assert!(
+            spec.contains("token.actions.githubusercontent.com:aud"),
+            "{spec}"
+        );
+        let m = compile(spec).unwrap_or_else(|| panic!("{value}: does not compile\n{spec}"));
+        let p = &m.params[param];
+        match default {
+            Some(d) => assert!(
+                format!("{:?}", p.default).contains(d),
+                "{value}: {:?}",
+                p.default
+            ),
+            None => assert!(p.default.is_none(), "{value}: {:?}", p.default),
+        }
+        assert!(i.introduced.contains_key(param));
+    }
+}
+
+/// `PermissionsBoundary: !If [HasX, !Ref X, !Ref AWS::NoValue]` was dropped, the role kept:
+/// now the role is refused, named, with why.
+#[test]
+fn a_boundary_the_spec_cannot_express_refuses_the_role() {
+    let i = import_yaml(
+        r#"
+Parameters:
+  Boundary: {Type: String, Default: ""}
+Conditions:
+  HasBoundary: !Not [!Equals [!Ref Boundary, ""]]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
+"#,
+    );
+    let msgs = messages(&i);
+    assert!(
+        msgs.contains("App: the role is not imported: its PermissionsBoundary cannot be expressed; importing it without that would grant more"),
+        "{msgs}"
+    );
+    assert!(!i.spec.contains("AdministratorAccess"), "{}", i.spec);
+}
+
+/// Resources under a `Condition` that is not a bool switch were imported "as if true": a role
+/// is refused, a policy keeps its Denies (always on), a key is not created.
+#[test]
+fn a_resource_condition_that_is_not_a_switch_is_never_as_if_true() {
+    let i = import_yaml(
+        r#"
+Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Base:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+      Policies:
+        - PolicyName: all
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Action: "*", Resource: "*"}]
+  ProdOnly:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: "*"}}]
+  Guard:
+    Type: AWS::IAM::Policy
+    Condition: IsProd
+    Properties:
+      PolicyName: guard
+      Roles: [!Ref Base]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Action: s3:*, Resource: "*"}
+          - {Effect: Deny, Action: iam:*, Resource: "*"}
+  Key:
+    Type: AWS::KMS::Key
+    Condition: IsProd
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "kms:*", Resource: "*"}]
+"#,
+    );
+    let msgs = messages(&i);
+    assert!(
+        msgs.contains("ProdOnly: the role is not imported: its Condition cannot be a `when:`"),
+        "{msgs}"
+    );
+    assert!(msgs.contains("Key: the key is not imported"), "{msgs}");
+    let spec = &i.spec;
+    assert!(!spec.contains("prod-only"), "{spec}");
+    assert!(!spec.contains("kms_keys"), "{spec}");
+    // The guard's Deny stays, always on; its Allow is left out.
+    assert!(spec.contains("guard:") && spec.contains("iam:*"), "{spec}");
+    assert!(!spec.contains("s3:*"), "{spec}");
+    assert!(!spec.contains("when:"), "{spec}");
+}
+
+/// Distinct `!ImportValue !Sub ...` expressions were collapsed into one parameter.
+#[test]
+fn distinct_expressions_are_distinct_parameters() {
+    let i = import_yaml(
+        r#"
+Parameters:
+  Stage: {Type: String, Default: prod}
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Principal:
+              AWS:
+                - Fn::ImportValue: !Sub "${Stage}-deployer"
+                - Fn::ImportValue: !Sub "${Stage}-auditor"
+                - Fn::ImportValue: !Sub "${Stage}-deployer"
+"#,
+    );
+    assert_eq!(i.introduced.len(), 2, "{:?}", i.introduced);
+    let names: Vec<&String> = i.introduced.keys().collect();
+    assert!(i.spec.contains(&format!("${{{}}}", names[0])));
+    assert!(i.spec.contains(&format!("${{{}}}", names[1])));
+}
+
+/// Dropping a Deny (or part of one) widens: a Deny whose Condition entry cannot be
+/// expressed is kept without it (denying more); an Allow is left out whole; an `Effect`
+/// under a condition that is not a switch keeps the Deny branch only.
+#[test]
+fn a_deny_is_never_dropped_and_an_allow_never_loses_a_condition() {
+    let i = import_yaml(
+        r#"
+Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: "*"
+                Condition: {StringEquals: {"aws:PrincipalTag/team": !Sub "$${Env}"}}
+              - Effect: Deny
+                Action: s3:DeleteObject
+                Resource: "*"
+                Condition:
+                  StringNotEquals: {"aws:PrincipalTag/team": !Sub "$${Env}"}
+                  Bool: {"aws:MultiFactorAuthPresent": "false"}
+              - Effect: !If [IsProd, Deny, Allow]
+                Action: ec2:*
+                Resource: "*"
+              - Effect: Allow
+                NotAction: !Split [",", !GetAtt Nope.Arn]
+                Resource: "*"
+"#,
+    );
+    let spec = &i.spec;
+    assert!(!spec.contains("s3:GetObject"), "{spec}");
+    assert!(
+        spec.contains("s3:DeleteObject") && spec.contains("aws:MultiFactorAuthPresent"),
+        "{spec}"
+    );
+    assert!(!spec.contains("StringNotEquals"), "{spec}");
+    assert!(spec.contains("ec2:*"), "{spec}");
+    let m = compile(spec).unwrap();
+    let got = Bindings::defaults(&m).module(&m);
+    let doc = &got["roles"]["App"]["inline"]["p"]["Statement"];
+    let effects: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Effect"].as_str().unwrap())
+        .collect();
+    assert_eq!(effects, ["Deny", "Deny"], "{doc}");
+    let msgs = messages(&i);
+    assert!(
+        msgs.contains("this Allow statement is left out whole"),
+        "{msgs}"
+    );
+    assert!(msgs.contains("it is kept denying more"), "{msgs}");
+}
+
+fn tf(text: &str) -> rolegen::import::Imported {
+    rolegen::import::terraform::import_texts(
+        Path::new("m"),
+        vec![(Path::new("m/main.tf").to_path_buf(), text.to_owned())],
+        "m",
+    )
+    .unwrap()
+}
+
+const TF_ROLE: &str = r#"
+variable "env" {
+  type    = string
+  default = "prod"
+}
+resource "aws_iam_role" "app" {
+  name               = "app"
+  COUNT
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.p.json
+}
+data "aws_iam_policy_document" "p" {
+  STATEMENTS
+}
+"#;
+
+/// Terraform: a `count` that is not a switch refuses the role; an `effect` from a variable is
+/// a Deny; a condition that cannot be read drops its Allow and narrows its Deny; a dynamic
+/// statement under a condition that is not a switch keeps only a Deny; extra document
+/// attributes (`override_policy_documents`, which may deny) refuse the role.
+#[test]
+fn terraform_never_widens() {
+    let i = tf(&TF_ROLE
+        .replace("COUNT", "count = var.env == \"prod\" ? 1 : 0")
+        .replace("STATEMENTS", ""));
+    assert!(
+        messages(&i).contains(
+            "aws_iam_role.app: the role is not imported: its `count` cannot be a `when:`"
+        ),
+        "{}",
+        messages(&i)
+    );
+    let stmts = r#"
+  statement {
+    effect    = var.env
+    actions   = ["ec2:*"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalTag/team"
+      values   = [local.team]
+    }
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:DeleteObject"]
+    resources = ["*"]
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:PrincipalTag/team"
+      values   = [local.team]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.env == "prod" ? [1] : []
+    content {
+      actions   = ["iam:*"]
+      resources = ["*"]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.env == "prod" ? [1] : []
+    content {
+      effect    = "Deny"
+      actions   = ["kms:*"]
+      resources = ["*"]
+    }
+  }
+"#;
+    let i = tf(&TF_ROLE.replace("COUNT", "").replace("STATEMENTS", stmts));
+    let spec = &i.spec;
+    let m = compile(spec).unwrap_or_else(|| panic!("{spec}"));
+    let got = Bindings::defaults(&m).module(&m);
+    let doc = got["roles"]["App"]["inline"]["p"]["Statement"].clone();
+    let summary: Vec<(String, Value, Option<Value>)> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["Effect"].as_str().unwrap().to_owned(),
+                s["Action"].clone(),
+                s.get("Condition").cloned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("Deny".to_owned(), json!(["ec2:*"]), None),
+            ("Deny".to_owned(), json!(["s3:DeleteObject"]), None),
+            ("Deny".to_owned(), json!(["kms:*"]), None),
+        ],
+        "{spec}"
+    );
+    let i = tf(&TF_ROLE.replace("COUNT", "").replace(
+        "STATEMENTS",
+        "override_policy_documents = [var.env]\n  statement {\n    actions   = [\"s3:*\"]\n    resources = [\"*\"]\n  }",
+    ));
+    assert!(
+        messages(&i).contains(
+            "the role is not imported: its policy aws_iam_role_policy.p cannot be imported"
+        ),
+        "{}",
+        messages(&i)
+    );
+}
+
+/// IAM JSON: a boundary that cannot be read refuses the role; a Deny whose condition value
+/// cannot be read is kept without that entry; an Allow is left out.
+#[test]
+fn iam_json_never_widens() {
+    let role = |extra: &str, doc: &str| {
+        format!(
+            r#"{{"Role": {{"RoleName": "app", "Path": "/", {extra}
+              "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}}},
+              "RoleName": "app", "PolicyName": "p", "PolicyDocument": {doc}}}"#
+        )
+    };
+    let import = |text: String| {
+        rolegen::import::iam_json::import_texts(
+            vec![(Path::new("r.json").to_path_buf(), text)],
+            "m",
+        )
+        .unwrap()
+    };
+    let ok_doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let i = import(role(
+        r#""PermissionsBoundary": {"PermissionsBoundaryType": "Policy"},"#,
+        ok_doc,
+    ));
+    assert!(
+        messages(&i).contains(
+            "role `app` is not imported: its PermissionsBoundary has no PermissionsBoundaryArn"
+        ),
+        "{}",
+        messages(&i)
+    );
+    let doc = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": {"nested": 1}}}},
+        {"Effect": "Deny", "Action": "iam:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": {"nested": 1}}, "Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}"#;
+    let i = import(role("", doc));
+    let spec = &i.spec;
+    assert!(!spec.contains("s3:*"), "{spec}");
+    assert!(
+        spec.contains("iam:*") && spec.contains("aws:MultiFactorAuthPresent"),
+        "{spec}"
+    );
+    assert!(!spec.contains("aws:PrincipalTag/team"), "{spec}");
+}

@@ -937,7 +937,10 @@ mod fuzz_regressions {
     fn heredoc_marker_at_the_end_of_the_file() {
         for text in ["x = <<EOT", "x = <<-EOT", "x = <<EOT  ", "x = <<EOT\n"] {
             let e = parse(text).unwrap_err();
-            assert!(e.message.contains("heredoc `EOT` is not closed"), "{text:?}: {e:?}");
+            assert!(
+                e.message.contains("heredoc `EOT` is not closed"),
+                "{text:?}: {e:?}"
+            );
         }
     }
 }
