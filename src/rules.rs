@@ -160,6 +160,14 @@ rules! {
         "An AWS managed policy attachment names no AWS managed policy of rolegen's snapshot (`rolegen --version` gives its date), and none close to it.",
         "The name is probably wrong, and AttachRolePolicy would fail at apply; it may also be a policy AWS published after the snapshot.",
         "managed_policies:\n  - aws: AmazonBrandNewServiceAccess\n\nFix: check the name and path in the IAM console; if it is newer than the snapshot, `allow: [{code: RG115, reason: published 2026-12-01}]`." }
+    UNKNOWN_CONDITION_KEY = { "RG116", "unknown-condition-key", Warning, true, [],
+        "A condition key of a known service (`s3:`, `kms:`, ...) or a global `aws:` key is not in the catalogue (templated keys such as `aws:ResourceTag/${TagKey}` match any tag). Keys of other prefixes (OIDC providers, SAML) are not checked.",
+        "IAM accepts any key; a misspelt one is simply absent from the request, so the condition never matches (an Allow grants nothing) or, with `IfExists` and negated operators, always matches.",
+        "Condition:\n  StringLike: {s3:prefx: [home/]}\n\nFix: `s3:prefix`." }
+    CONDITION_OPERATOR_TYPE = { "RG117", "condition-operator-type", Warning, true, [],
+        "A typed condition operator (`Bool`, `Arn*`, `Numeric*`, `Date*`, `IpAddress`) is used on a key of another type (a `Bool` on a string key, `ArnLike` on a key that holds no ARN).",
+        "IAM compares the request's value as the operator's type; on a key of another type the condition may never match. Access Analyzer reports the same mismatch.",
+        "Condition:\n  ArnLike: {aws:SourceAccount: '111122223333'}\n\nFix: `StringEquals: {aws:SourceAccount: '111122223333'}`." }
     ROLE_NAME_LIMIT = { "RG201", "role-name-limit", Error, false, [],
         "A role name (or name prefix) is longer than IAM allows: 64 characters (38 for a prefix), or uses characters outside `[\\w+=,.@-]`.",
         "CreateRole fails at apply time.",

@@ -3,6 +3,7 @@
 
 mod backend;
 mod catalog;
+mod conditions;
 mod grammar;
 mod limits;
 mod names;
@@ -19,11 +20,12 @@ use crate::spec::source::YamlPath;
 pub fn validate(m: &Module) -> Vec<Diagnostic> {
     // The checks are independent: they run side by side, and their findings are joined in
     // this fixed order, so the output does not depend on which finishes first.
-    let checks: [fn(&mut Validator); 7] = [
+    let checks: [fn(&mut Validator); 8] = [
         grammar::check,
         names::check,
         names::unused_parameters,
         catalog::check,
+        conditions::check,
         limits::check,
         security::check,
         backend::check,
