@@ -460,3 +460,16 @@ fn parse_benchmark() {
         CATALOG_JSON.len()
     );
 }
+
+#[test]
+fn condition_keys_with_tag_placeholders_match() {
+    let c = catalog();
+    let sm = c.service("secretsmanager").expect("secretsmanager");
+    // AWS spells this placeholder `tag-key`; the refresh script makes it `${TagKey}`.
+    assert!(sm.condition("secretsmanager:ResourceTag/owner").is_some());
+    assert!(c.global_condition("aws:PrincipalTag/team").is_some());
+    assert!(c
+        .service("s3")
+        .and_then(|s| s.condition("s3:prefx"))
+        .is_none());
+}
