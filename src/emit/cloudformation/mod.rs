@@ -23,7 +23,7 @@ const DEFAULT_GROUP: &str = "Parameters";
 const EXPORT_GROUP: &str = "Stack outputs";
 /// Values that can go into JSON text unescaped: no `"`, `\` or control character (Java regex,
 /// as CloudFormation's AllowedPattern).
-const JSON_SAFE_PATTERN: &str = "[^\"\\\\\\x00-\\x1f]*";
+pub const JSON_SAFE_PATTERN: &str = "[^\"\\\\\\x00-\\x1f]*";
 /// Longest export name CloudFormation accepts.
 const EXPORT_NAME_MAX: usize = 255;
 
