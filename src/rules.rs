@@ -112,6 +112,18 @@ rules! {
         "A `string` parameter has `min_length`/`max_length` but no `pattern`, or a pattern that admits characters other than printable ASCII (`' '`–`'~'`).",
         "Terraform's `length()` counts Unicode grapheme clusters (`\\r\\n` is one, a letter with a combining accent is one) while CloudFormation's MinLength/MaxLength count characters; on printable ASCII they agree, elsewhere the two outputs would accept different values.",
         "ExternalId: {type: string, max_length: 1224}\n\nFix: add `pattern: \"[A-Za-z0-9+=,.@:/_-]+\"`." }
+    GITHUB_REPO = { "RG014", "github-repo", Error, false, [],
+        "A `github` trust helper's `repo` is not `owner/name` (or `owner/*`): a URL (`https://github.com/o/r`, `git@github.com:o/r.git`), a subject (`repo:o/r:...`), a name without owner, or characters GitHub does not allow. A parameter used as the whole `repo` is checked through its default and example.",
+        "The helper writes the subject `repo:<repo>:<subject>`; GitHub's token never carries a URL there, so such a trust matches no workflow and the deploy fails far from the spec.",
+        "github:\n  repo: https://github.com/example-org/infra\n\nFix: `repo: example-org/infra`" }
+    GITHUB_SUBJECT = { "RG015", "github-subject", Error, false, [],
+        "A `github` trust helper's `subjects` entry is not the part of GitHub's `sub` claim after `repo:<owner>/<name>:`: a bare branch name (`main`), a ref without `ref:` (`refs/heads/main`), `ref:main`, a misspelt context (`branch:`, `tag:`, `env:`), or a whole subject `repo:o/r:...` that the helper would prefix a second time. The help line gives the entry GitHub sends (`ref:refs/heads/main`, `environment:prod`, `pull_request`). Entries of the form `<claim>:<value>` are left alone (customised subject templates).",
+        "GitHub's subject is `repo:<owner>/<name>:ref:refs/heads/<branch>`, `...:environment:<name>` or `...:pull_request`; any other spelling matches no token, so the role cannot be assumed.",
+        "github:\n  repo: example-org/infra\n  subjects: [main]\n\nFix: `subjects: [\"ref:refs/heads/main\"]`" }
+    OIDC_PROVIDER = { "RG016", "oidc-provider", Error, false, [],
+        "An `irsa` trust helper's `provider` is not an OIDC issuer host and path: it starts with `https://` (as `aws eks describe-cluster` prints the issuer), ends with `/`, or is the provider's ARN. A parameter used as the whole `provider` is checked through its default and example. rolegen rejects the value rather than stripping it: the same value reaches the role's principal and its condition keys, and a parameter's deployed value cannot be stripped inside CloudFormation's `Fn::Sub` text, so literal and parameter follow one rule.",
+        "IAM names the provider `arn:<partition>:iam::<account>:oidc-provider/<host/path>` and its condition keys `<host/path>:sub` and `<host/path>:aud`; with `https://` in them the trust names a provider that does not exist and nothing can assume the role.",
+        "irsa:\n  provider: https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE\n\nFix: `provider: oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`; a parameter also wants a `pattern` that refuses `https://` at deploy time (the poolside spec's `OidcProvider` has one)." }
     INVALID_EFFECT = { "RG101", "invalid-effect", Error, false, [],
         "A statement's `Effect` is not `Allow` or `Deny`.",
         "IAM rejects the policy.",
@@ -217,9 +229,9 @@ rules! {
         "Without an external id a third party can be tricked into acting on your account (confused deputy).",
         "trust:\n  - account: '111122223333'\n\nFix: `external_id: ${ExternalId}`." }
     SERVICE_TRUST_NO_SOURCE = { "RG304", "service-trust-without-source", Warning, true, [],
-        "A service principal that supports it is trusted without an `aws:SourceAccount` or `aws:SourceArn` condition.",
-        "AWS recommends these conditions to stop the service acting for another account (confused deputy).",
-        "trust:\n  - service: [events.amazonaws.com]\n\nFix: `source_account: true`." }
+        "A service principal is trusted (a role's trust policy) or allowed in a KMS key policy without an `aws:SourceAccount`, `aws:SourceArn` or `aws:SourceOrgID` condition, where AWS documents that the service sends these keys. The services it knows, with the page that says so: in trust policies `bedrock.amazonaws.com` (https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html), `config.amazonaws.com` (https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html), `ecs-tasks.amazonaws.com` (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html), `logs.amazonaws.com` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html), `scheduler.amazonaws.com` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html); in key policies `cloudtrail.amazonaws.com` (trails; CloudTrail Lake event data stores do not send the keys: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html), `delivery.logs.amazonaws.com` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html). Other services are not flagged: a condition on a key the service does not send denies the service.",
+        "AWS recommends these conditions to stop the service acting for another account (confused deputy): without them, a resource of any account can make the service assume your role or use your key.",
+        "trust:\n  - service: [scheduler.amazonaws.com]\n\nFix: `source_account: true` (adds `aws:SourceAccount = ${AWS::AccountId}`); in a key policy add `StringEquals: {aws:SourceAccount: ${AWS::AccountId}}`." }
     PRINCIPAL_STAR = { "RG305", "principal-star", Warning, true, [],
         "`Principal: \"*\"` (or `AWS: \"*\"`) in a trust or resource policy with no condition.",
         "Anyone, in any account, matches the statement.",
@@ -240,6 +252,26 @@ rules! {
         "An Allow statement grants `*` or `service:*`.",
         "It grants every present and future action of the service.",
         "Action: s3:*\n\nFix: list the actions needed (`s3:GetObject`, `s3:PutObject`)." }
+    WEB_IDENTITY_ANY_SUBJECT = { "RG310", "web-identity-any-subject", Error, true, [],
+        "A web-identity trust statement (`sts:AssumeRoleWithWebIdentity` from an OIDC provider: the `github` and `irsa` helpers, a raw `statement` or a `trust_document`) does not pin the token's subject: there is no positive `StringEquals`/`StringLike` condition on `<issuer>:sub`, or it matches every subject (`*`), or, for GitHub (`token.actions.githubusercontent.com:sub`), a wildcard stands in the repository owner (`repo:*:*`, `github: {repo: \"*\"}`). Cognito identity pools (`cognito-identity.amazonaws.com`) and the Google, Facebook and Login with Amazon providers are pinned by their audience instead (RG311).",
+        "The issuer signs tokens for everyone it serves: any GitHub Actions workflow of any repository on GitHub, any service account of the cluster. Without the subject, each of them can assume the role.",
+        "trust:\n  - github: {repo: \"*\"}\n\nFix: `repo: example-org/infra` with `subjects: [\"ref:refs/heads/main\"]`; in a raw statement add `StringEquals: {token.actions.githubusercontent.com:sub: repo:example-org/infra:ref:refs/heads/main}`." }
+    WEB_IDENTITY_WITHOUT_AUDIENCE = { "RG311", "web-identity-without-audience", Error, true, [],
+        "A web-identity trust statement has no positive condition on the token's audience: `<issuer>:aud` for an OIDC provider (`token.actions.githubusercontent.com:aud`, `oidc.eks.<region>.amazonaws.com/id/<id>:aud`), `cognito-identity.amazonaws.com:aud` for Cognito identity pools, `accounts.google.com:aud`, `graph.facebook.com:app_id` or `www.amazon.com:app_id`; or its only value is `*`.",
+        "The audience says whom the token was issued for. A Cognito trust without `cognito-identity.amazonaws.com:aud` accepts identities of every identity pool of every AWS account; an OIDC trust without `aud` accepts tokens the issuer minted for other consumers.",
+        "Condition:\n  StringEquals:\n    token.actions.githubusercontent.com:sub: repo:example-org/infra:ref:refs/heads/main\n\nFix: add `token.actions.githubusercontent.com:aud: sts.amazonaws.com` (Cognito: `cognito-identity.amazonaws.com:aud: <identity pool id>`); the `github` and `irsa` helpers add it." }
+    GITHUB_ANY_REF = { "RG312", "github-any-ref", Warning, true, [],
+        "A GitHub Actions trust pins the repository but not the workflow's context: the subject after `repo:<owner>/<name>:` is `*` (a `github` helper without `subjects`, or a raw `repo:o/r:*`).",
+        "Every branch, tag, pull request and environment of the repository can assume the role, so anyone who can push a branch or open a pull request that runs a workflow gets its permissions, bypassing branch protection and environment reviewers.",
+        "github:\n  repo: example-org/infra\n\nFix: `subjects: [\"ref:refs/heads/main\", \"environment:production\"]`." }
+    IRSA_WILDCARD_SUBJECT = { "RG313", "irsa-wildcard-subject", Warning, true, [],
+        "An EKS (IRSA) trust matches its subject `system:serviceaccount:<namespace>:<service account>` with any wildcard in the namespace (`irsa: {namespace: \"*\"}`, `team-*`), or with `*` as the service account (`service_account: \"*\"`); also `StringLike` on such a `sub` in a raw statement. A prefix such as `worker-*` inside one namespace is not flagged: a pod can run as any service account of its namespace anyway, so the namespace is the boundary.",
+        "Every pod that runs under a matching service account gets the role: with a wildcard namespace, whoever can create a pod in any matching namespace of the cluster; with `*` as the service account, every workload of the namespace, not the one that needs the role.",
+        "irsa:\n  provider: ${OidcProvider}\n  namespace: \"*\"\n  service_account: app\n\nFix: `namespace: app` (the one namespace the workload runs in)." }
+    PRINCIPAL_STAR_ANY_ACCOUNT = { "RG314", "principal-star-any-account", Warning, true, [],
+        "A KMS key policy (or trust) statement allows `Principal: \"*\"` (or `AWS: \"*\"`) with conditions, none of which confines the caller to known accounts: no `kms:CallerAccount` (key policies), `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, or `aws:PrincipalArn` with a fixed account. The typical case narrows only with `kms:ViaService`. `aws:SourceAccount` does not count: a service sets it when it acts with its own service principal, not for the IAM principal whose request it forwards. A statement without any condition is RG305.",
+        "`kms:ViaService` says which service forwards the request, not whose: principals of every AWS account can use the key through that service (encrypt their data with it, or decrypt what they can reach there).",
+        "Principal: {AWS: '*'}\nCondition:\n  StringEquals:\n    kms:ViaService: s3.${AWS::Region}.amazonaws.com\n\nFix: add `kms:CallerAccount: ${AWS::AccountId}` to the `StringEquals` block." }
     LIST_IN_STRING = { "RG401", "list-in-string", Error, false, [],
         "A `list` parameter is used inside a string where a backend cannot expand it: two list parameters in one string, a list where one value is required, or (CloudFormation) a list inside a string that also holds other placeholders.",
         "CloudFormation has no map over a list: `Fn::Join`'s delimiter cannot contain functions, so `arn:${AWS::Partition}:s3:::${Buckets}/*` cannot be built per element.",

@@ -192,7 +192,7 @@ fn deny_warnings_fails_with_exit_1_and_writes_nothing() {
     fs::create_dir_all(dir.path().join("specs")).unwrap();
     fs::write(
         dir.path().join("specs/w.yaml"),
-        "module: w\nroles:\n  r:\n    trust:\n      - service: [events.amazonaws.com]\n",
+        "module: w\nroles:\n  r:\n    trust:\n      - service: [scheduler.amazonaws.com]\n",
     )
     .unwrap();
     assert_eq!(code(&rolegen(&["lint"], dir.path())), 0);
@@ -610,4 +610,46 @@ fn rewriting_a_file_as_root_keeps_its_owner() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let m = fs::metadata(&spec).unwrap();
     assert_eq!((m.uid(), m.gid()), (4242, 4343));
+}
+
+/// Issue 15: every trust and key case is flagged by `rolegen lint --deny warnings` (exit 1 for
+/// a warning denied, 2 for an input or security error), and its fixed spec passes (exit 0).
+#[test]
+fn lint_deny_warnings_flags_every_trust_and_key_case() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (code_name, exit) in [
+        ("RG014", 2),
+        ("RG015", 2),
+        ("RG016", 2),
+        ("RG304", 1),
+        ("RG310", 2),
+        ("RG311", 2),
+        ("RG312", 1),
+        ("RG313", 1),
+        ("RG314", 1),
+    ] {
+        let dir = root.join("tests/rules").join(code_name);
+        let fail = dir.join("fail.yaml");
+        let o = rolegen(
+            &["lint", "--deny", "warnings", fail.to_str().unwrap()],
+            root,
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), exit, "{code_name}: {err}");
+        assert!(
+            err.contains(&format!("[{code_name}]")),
+            "{code_name}: {err}"
+        );
+        let pass = dir.join("pass.yaml");
+        let o = rolegen(
+            &["lint", "--deny", "warnings", pass.to_str().unwrap()],
+            root,
+        );
+        assert_eq!(
+            code(&o),
+            0,
+            "{code_name} pass: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

@@ -291,3 +291,35 @@ fn known_bugs_name_real_cases() {
         );
     }
 }
+
+/// The trust and key lints of issue 15 are silenced by an `allow:` with a reason, at module level
+/// and on the statement or trust entry that triggers them; the input errors (RG014–RG016) are not
+/// suppressible.
+#[test]
+fn trust_and_key_lints_can_be_allowed_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for code in ["RG304", "RG310", "RG311", "RG312", "RG313", "RG314"] {
+        let rule = rolegen::rules::by_code(code).unwrap();
+        assert!(rule.suppressible, "{code}");
+        let text = std::fs::read_to_string(fixture(rule, "fail")).unwrap();
+        let allowed = text.replacen(
+            "\nmodule: ",
+            &format!("\nallow:\n  - code: {code}\n    reason: accepted in this test\nmodule: "),
+            1,
+        );
+        let path = dir.path().join(format!("{code}.yaml"));
+        std::fs::write(&path, allowed).unwrap();
+        let diags = diagnostics(&path);
+        assert!(
+            !diags.iter().any(|d| d.rule.code == code),
+            "{code} still reported: {}",
+            summary(&diags)
+        );
+    }
+    for code in ["RG014", "RG015", "RG016"] {
+        assert!(
+            !rolegen::rules::by_code(code).unwrap().suppressible,
+            "{code}"
+        );
+    }
+}

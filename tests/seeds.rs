@@ -497,22 +497,59 @@ fn stackstate_004() {
     assert_eq!(ext.pattern.as_deref(), Some("[A-Za-z0-9+=,.@:/_-]+"));
     assert_eq!((ext.min_length, ext.max_length), (Some(2), Some(1224)));
 
-    // The key policy: three statements with their principals and the ViaService condition.
-    let key = &r["kms_keys"]["StackstateIntegration"]["Statement"];
+    // The key policy, whole: the document's three statements as written, with one deviation
+    // (recorded under `deviations:` in the spec and in the module README): AllowS3Access also
+    // requires kms:CallerAccount = the stack's account, so principals of other accounts cannot
+    // use the key through S3 (RG314).
+    let crypto = [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ];
+    let key = &r["kms_keys"]["StackstateIntegration"];
+    assert_eq!(key["Version"], "2012-10-17");
+    assert_eq!(key["Id"], "default");
     assert_eq!(
-        key[0]["Principal"]["AWS"],
-        serde_json::json!([format!("arn:aws:iam::{acct}:root")])
+        key["Statement"],
+        serde_json::json!([
+            {
+                "Sid": "AllowKeyAdministration",
+                "Effect": "Allow",
+                "Principal": {"AWS": [format!("arn:aws:iam::{acct}:root")]},
+                "Action": [
+                    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+                    "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+                    "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+                    "kms:CancelKeyDeletion"
+                ],
+                "Resource": ["*"]
+            },
+            {
+                "Sid": "AllowS3Access",
+                "Effect": "Allow",
+                "Principal": {"AWS": ["*"]},
+                "Action": crypto,
+                "Resource": ["*"],
+                "Condition": {"StringEquals": {
+                    "kms:ViaService": [format!("s3.{region}.amazonaws.com")],
+                    // Deviation: not in the document.
+                    "kms:CallerAccount": [acct]
+                }}
+            },
+            {
+                "Sid": "AllowVpcFlowLogAccess",
+                "Effect": "Allow",
+                "Principal": {"Service": ["delivery.logs.amazonaws.com"]},
+                "Action": crypto,
+                "Resource": ["*"]
+            }
+        ])
     );
-    assert_eq!(list(&key[0]["Action"]).len(), 14);
-    assert_eq!(key[1]["Principal"]["AWS"], serde_json::json!(["*"]));
-    assert_eq!(
-        key[1]["Condition"]["StringEquals"]["kms:ViaService"],
-        serde_json::json!([format!("s3.{region}.amazonaws.com")])
-    );
-    assert_eq!(
-        key[2]["Principal"]["Service"],
-        serde_json::json!(["delivery.logs.amazonaws.com"])
-    );
+    // The deviation is recorded, and reaches the README.
+    assert_eq!(m.deviations.len(), 1);
+    assert!(m.deviations[0].what.contains("kms:CallerAccount"));
 }
 
 #[test]

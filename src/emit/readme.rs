@@ -67,6 +67,7 @@ fn render(m: &Module) -> String {
         );
     }
     s.push_str("\nOutputs: `terraform/` (a Terraform module) and `cloudformation/` (a CloudFormation stack) grant the same permissions.\n\n");
+    deviations(&mut s, m);
     usage(&mut s, m);
     diagram(&mut s, m);
     inputs(&mut s, m);
@@ -91,6 +92,24 @@ fn render(m: &Module) -> String {
     s.truncate(s.trim_end().len());
     s.push('\n');
     s
+}
+
+/// The spec's deliberate departures from its vendor document, one item each.
+fn deviations(s: &mut String, m: &Module) {
+    if m.deviations.is_empty() {
+        return;
+    }
+    s.push_str("## Deviations from the vendor document\n\nThe module departs from the document it implements on purpose:\n\n");
+    for d in &m.deviations {
+        let _ = writeln!(
+            s,
+            "- {}\n  - Why: {}\n  - Source: {}",
+            prose(&one_line(&d.what)),
+            prose(&one_line(&d.why)),
+            prose(&one_line(&d.source))
+        );
+    }
+    s.push('\n');
 }
 
 /// How to use the module: a Terraform `module` block and an `aws cloudformation deploy` line

@@ -162,6 +162,7 @@ mod tests {
             [
                 "module",
                 "description",
+                "deviations",
                 "allow",
                 "parameters",
                 "roles",

@@ -5,6 +5,7 @@ pub mod pattern;
 mod policy;
 pub mod template;
 mod trust;
+mod trust_values;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
@@ -119,6 +120,7 @@ impl Lowerer<'_> {
             return Module {
                 name: spec.module.clone(),
                 description: None,
+                deviations: Vec::new(),
                 params: IndexMap::new(),
                 roles: IndexMap::new(),
                 policies: IndexMap::new(),
@@ -168,9 +170,11 @@ impl Lowerer<'_> {
                 },
             );
         }
+        let deviations = self.deviations(spec, &root.key("deviations"));
         Module {
             name: spec.module.clone(),
             description: spec.description.clone(),
+            deviations,
             params: std::mem::take(&mut self.params),
             roles,
             policies,
@@ -178,6 +182,29 @@ impl Lowerer<'_> {
             allow,
             source,
         }
+    }
+
+    /// The spec's `deviations`, each with a non-empty `what`, `why` and `source`.
+    fn deviations(&mut self, spec: &Spec, path: &YamlPath) -> Vec<Deviation> {
+        let mut out = Vec::new();
+        for (i, d) in spec.deviations.iter().enumerate() {
+            for (field, text) in [("what", &d.what), ("why", &d.why), ("source", &d.source)] {
+                if text.trim().is_empty() {
+                    self.error(
+                        &rules::WRONG_TYPE,
+                        &path.index(i).key(field),
+                        format!("a deviation's `{field}` is empty"),
+                        "say what departs from the document, why, and which document (and section) it is".into(),
+                    );
+                }
+            }
+            out.push(Deviation {
+                what: d.what.trim().to_owned(),
+                why: d.why.trim().to_owned(),
+                source: d.source.trim().to_owned(),
+            });
+        }
+        out
     }
 
     /// Every role, in spec order. A large spec is lowered in two halves on two threads,

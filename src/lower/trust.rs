@@ -1,6 +1,7 @@
 //! Trust helpers: `service`, `account`, `irsa`, `pod_identity`, `github`, `saml` and raw
 //! `statement` entries, lowered into the statements of a trust policy.
 
+use super::trust_values::{self, Problem};
 use super::{Ctx, Lowerer};
 use crate::model::*;
 use crate::rules;
@@ -146,11 +147,14 @@ impl Lowerer<'_> {
             (PrincipalType::Aws, principals, vec!["sts:AssumeRole"])
         } else if let Some(irsa) = &t.irsa {
             let ipath = path.key("irsa");
-            let provider = self.template(
-                irsa.provider.trim_start_matches("https://"),
-                Ctx::Scalar,
+            self.check_value(
+                &rules::OIDC_PROVIDER,
+                &irsa.provider,
+                "provider",
                 &ipath.key("provider"),
+                trust_values::oidc_provider,
             );
+            let provider = self.template(&irsa.provider, Ctx::Scalar, &ipath.key("provider"));
             let ns = self.template(&irsa.namespace, Ctx::Scalar, &ipath.key("namespace"));
             let sas = self.values(&irsa.service_account, &ipath.key("service_account"));
             let subjects: Vec<Template> = sas
@@ -194,7 +198,26 @@ impl Lowerer<'_> {
             )
         } else if let Some(gh) = &t.github {
             let gpath = path.key("github");
+            self.check_value(
+                &rules::GITHUB_REPO,
+                &gh.repo,
+                "repo",
+                &gpath.key("repo"),
+                trust_values::github_repo,
+            );
             let repo = self.template(&gh.repo, Ctx::Scalar, &gpath.key("repo"));
+            if let Some(list) = &gh.subjects {
+                for (i, subject) in list.values.iter().enumerate() {
+                    let at = if list.single {
+                        gpath.key("subjects")
+                    } else {
+                        gpath.key("subjects").index(i)
+                    };
+                    self.check_value(&rules::GITHUB_SUBJECT, subject, "subjects", &at, |v| {
+                        trust_values::github_subject(v, &gh.repo)
+                    });
+                }
+            }
             let suffixes = match &gh.subjects {
                 Some(s) => self.values(s, &gpath.key("subjects")),
                 None => vec![Template::lit("*")],
@@ -263,6 +286,58 @@ impl Lowerer<'_> {
             allow: self.allow(&t.allow, &path.key("allow")),
             origin: path.clone(),
         })
+    }
+}
+
+impl Lowerer<'_> {
+    /// Reports what `check` finds in a helper's value; when the value is one parameter, checks
+    /// the parameter's default and example instead, at their place in the spec.
+    fn check_value(
+        &mut self,
+        rule: &'static rules::Rule,
+        raw: &str,
+        field: &str,
+        at: &YamlPath,
+        check: impl Fn(&str) -> Option<Problem>,
+    ) {
+        if let Some(p) = check(raw) {
+            self.error(rule, at, p.what, p.fix);
+            return;
+        }
+        let Some(name) = raw
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .filter(|n| !n.contains(['$', '{', '}']))
+        else {
+            return;
+        };
+        let Some(param) = self.params.get(name) else {
+            return;
+        };
+        let mut found = Vec::new();
+        for (key, value) in [("default", &param.default), ("example", &param.example)] {
+            let vpath = param.origin.key(key);
+            match value {
+                Some(ParamValue::Str(v)) => found.extend(check(v).map(|p| (vpath, p))),
+                Some(ParamValue::List(vs)) => {
+                    for (i, v) in vs.iter().enumerate() {
+                        found.extend(check(v).map(|p| (vpath.index(i), p)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (vpath, p) in found {
+            self.error(
+                rule,
+                &vpath,
+                format!(
+                    "parameter `{name}`, used as the helper's `{field}`: {}",
+                    p.what
+                ),
+                p.fix,
+            );
+        }
     }
 }
 

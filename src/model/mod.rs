@@ -71,6 +71,8 @@ pub struct Module {
     pub name: String,
     /// What it is for.
     pub description: Option<String>,
+    /// Deliberate departures from the vendor document.
+    pub deviations: Vec<Deviation>,
     /// Inputs.
     pub params: IndexMap<ParamName, Parameter>,
     /// Roles.
@@ -83,6 +85,17 @@ pub struct Module {
     pub allow: Allow,
     /// The spec it came from (for diagnostics only).
     pub source: Arc<SourceFile>,
+}
+
+/// A deliberate departure of the module from the document it implements (README only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deviation {
+    /// What differs.
+    pub what: String,
+    /// Why.
+    pub why: String,
+    /// The document it departs from.
+    pub source: String,
 }
 
 /// Type of a parameter.

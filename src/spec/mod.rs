@@ -34,6 +34,11 @@ pub struct Spec {
     /// What the module is for (README and CloudFormation Description).
     #[serde(default)]
     pub description: Option<String>,
+    /// Deliberate departures from the vendor document the module implements, each with its
+    /// reason and the document it departs from; the module README lists them under
+    /// "Deviations from the vendor document". They change no output but the README.
+    #[serde(default)]
+    pub deviations: Vec<DeviationSpec>,
     /// Rules silenced for the whole module.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
@@ -49,6 +54,18 @@ pub struct Spec {
     /// KMS keys with their key policies, keyed by id.
     #[serde(default)]
     pub kms_keys: IndexMap<String, KmsKeySpec>,
+}
+
+/// A deliberate departure of the module from the document it implements.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviationSpec {
+    /// What the module does differently from the document.
+    pub what: String,
+    /// Why it departs.
+    pub why: String,
+    /// The document (and section) it departs from.
+    pub source: String,
 }
 
 /// One entry of an `allow:` list: a code, or a code with the reason it is allowed.
@@ -255,7 +272,8 @@ pub struct TrustSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IrsaSpec {
-    /// The OIDC issuer without `https://` (`oidc.eks.us-east-1.amazonaws.com/id/ABC`), usually `${OidcProvider}`.
+    /// The OIDC issuer's host and path, without `https://` (`oidc.eks.us-east-1.amazonaws.com/id/ABC`),
+    /// usually `${OidcProvider}`; a scheme, a trailing `/` or the provider's ARN is an error (RG016).
     pub provider: String,
     /// Kubernetes namespace.
     pub namespace: String,
@@ -267,9 +285,11 @@ pub struct IrsaSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GithubSpec {
-    /// `owner/repo` (or `owner/*`).
+    /// `owner/repo` (or `owner/*`); not a URL (RG014). A wildcard in the owner lets every
+    /// repository on GitHub in (RG310).
     pub repo: String,
-    /// Subject suffixes after `repo:owner/repo:` (`ref:refs/heads/main`, `environment:prod`); `*` if absent.
+    /// Subject suffixes after `repo:owner/repo:` (`ref:refs/heads/main`, `environment:prod`,
+    /// `pull_request`); `*` if absent (any ref: RG312). A bare `main` is an error (RG015).
     #[serde(default)]
     pub subjects: Option<StrList>,
 }

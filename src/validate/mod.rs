@@ -8,6 +8,7 @@ mod grammar;
 mod limits;
 mod names;
 mod security;
+mod web_identity;
 
 pub(crate) use grammar::action_problem;
 
@@ -28,6 +29,7 @@ pub fn validate(m: &Module) -> Vec<Diagnostic> {
         conditions::check,
         limits::check,
         security::check,
+        web_identity::check,
         backend::check,
     ];
     let mut found: Vec<Vec<Diagnostic>> = checks.iter().map(|_| Vec::new()).collect();

@@ -26,23 +26,66 @@ pub const ESCALATION_ACTIONS: &[&str] = &[
     "iam:PutRolePermissionsBoundary",
 ];
 
-/// Service principals for which AWS recommends `aws:SourceAccount`/`aws:SourceArn` in trust.
-pub const SOURCE_CONDITION_SERVICES: &[&str] = &[
-    "ecs-tasks.amazonaws.com",
-    "events.amazonaws.com",
-    "firehose.amazonaws.com",
-    "scheduler.amazonaws.com",
-    "pipes.amazonaws.com",
-    "states.amazonaws.com",
-    "sagemaker.amazonaws.com",
-    "bedrock.amazonaws.com",
-    "codebuild.amazonaws.com",
-    "backup.amazonaws.com",
-    "config.amazonaws.com",
-    "cloudtrail.amazonaws.com",
-    "sns.amazonaws.com",
-    "logs.amazonaws.com",
-    "delivery.logs.amazonaws.com",
+/// Where a service principal appears: a role's trust policy or a KMS key policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceContext {
+    /// The service assumes the role (`sts:AssumeRole` in a trust policy).
+    Trust,
+    /// The service calls KMS with the key (a statement of a key policy).
+    KeyPolicy,
+}
+
+/// A service principal that sends `aws:SourceAccount`/`aws:SourceArn` in one context, and the
+/// AWS documentation page that says so. RG304 warns only where a page says it: a condition on
+/// a key the service does not send denies the service, so an unlisted service is never asked
+/// for one. The list is repeated in RG304's documentation (a test keeps them equal).
+#[derive(Debug)]
+pub struct SourceService {
+    /// The service principal.
+    pub principal: &'static str,
+    /// Where it sends the keys.
+    pub context: SourceContext,
+    /// The page that documents it.
+    pub source: &'static str,
+}
+
+/// The services RG304 knows, by principal.
+pub const SOURCE_CONDITION_SERVICES: &[SourceService] = &[
+    SourceService {
+        principal: "bedrock.amazonaws.com",
+        context: SourceContext::Trust,
+        source: "https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html",
+    },
+    SourceService {
+        principal: "config.amazonaws.com",
+        context: SourceContext::Trust,
+        source: "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html",
+    },
+    SourceService {
+        principal: "ecs-tasks.amazonaws.com",
+        context: SourceContext::Trust,
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
+    },
+    SourceService {
+        principal: "logs.amazonaws.com",
+        context: SourceContext::Trust,
+        source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html",
+    },
+    SourceService {
+        principal: "scheduler.amazonaws.com",
+        context: SourceContext::Trust,
+        source: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html",
+    },
+    SourceService {
+        principal: "cloudtrail.amazonaws.com",
+        context: SourceContext::KeyPolicy,
+        source: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+    },
+    SourceService {
+        principal: "delivery.logs.amazonaws.com",
+        context: SourceContext::KeyPolicy,
+        source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html",
+    },
 ];
 
 pub(super) fn check(v: &mut Validator) {
@@ -98,7 +141,7 @@ pub(super) fn check(v: &mut Validator) {
                 }
             }
             if doc.kind != DocKind::Identity {
-                principal_checks(v, s, &allows);
+                principal_checks(v, s, &allows, doc.kind);
             }
         }
     }
@@ -182,7 +225,7 @@ fn managed_policy_known(v: &mut Validator, name: &str, allows: &[&Allow], at: &Y
     }
 }
 
-fn principal_checks(v: &mut Validator, s: &Statement, allows: &[&Allow]) {
+fn principal_checks(v: &mut Validator, s: &Statement, allows: &[&Allow], kind: DocKind) {
     let has_cond = |key: &str| {
         s.conditions.iter().any(|c| {
             c.key
@@ -190,50 +233,162 @@ fn principal_checks(v: &mut Validator, s: &Statement, allows: &[&Allow]) {
                 .is_some_and(|k| k.eq_ignore_ascii_case(key))
         })
     };
-    match &s.principal {
-        Some(Principal::Any) if s.conditions.is_empty() && !s.not_principal => {
-            v.report(&rules::PRINCIPAL_STAR, allows, &s.origin.key("Principal"), "`Principal: \"*\"` with no condition matches anyone".into(), "add a condition (`aws:PrincipalAccount`, `kms:ViaService`, ...) or name the principal".into());
+    let star = match &s.principal {
+        Some(Principal::Any) => Some("`Principal: \"*\"`"),
+        Some(Principal::Typed(m)) => m
+            .get(&PrincipalType::Aws)
+            .filter(|aws| aws.iter().any(|t| t.as_literal().as_deref() == Some("*")))
+            .map(|_| "`AWS: \"*\"`"),
+        None => None,
+    };
+    if let Some(star) = star.filter(|_| !s.not_principal) {
+        if s.conditions.is_empty() {
+            let (msg, help) = if matches!(s.principal, Some(Principal::Any)) {
+                ("`Principal: \"*\"` with no condition matches anyone", "add a condition (`aws:PrincipalAccount`, `kms:CallerAccount`, ...) or name the principal")
+            } else {
+                (
+                    "`AWS: \"*\"` with no condition matches any AWS principal",
+                    "add a condition or name the principal",
+                )
+            };
+            v.report(
+                &rules::PRINCIPAL_STAR,
+                allows,
+                &s.origin.key("Principal"),
+                msg.into(),
+                help.into(),
+            );
+        } else if !pins_caller_account(s, kind) {
+            let key = if kind == DocKind::Resource {
+                "kms:CallerAccount"
+            } else {
+                "aws:PrincipalAccount"
+            };
+            v.report(&rules::PRINCIPAL_STAR_ANY_ACCOUNT, allows, &s.origin.key("Condition"), format!("{star} is narrowed by its conditions, but none of them confines the caller's account: principals of every AWS account match"), format!("add `StringEquals: {{{key}: ${{AWS::AccountId}}}}` (or `aws:PrincipalOrgID` for your organization)"));
         }
-        Some(Principal::Typed(m)) => {
-            if let Some(aws) = m.get(&PrincipalType::Aws) {
-                if aws.iter().any(|t| t.as_literal().as_deref() == Some("*"))
-                    && s.conditions.is_empty()
-                {
-                    v.report(
-                        &rules::PRINCIPAL_STAR,
-                        allows,
-                        &s.origin.key("Principal"),
-                        "`AWS: \"*\"` with no condition matches any AWS principal".into(),
-                        "add a condition or name the principal".into(),
-                    );
-                }
-                let foreign = aws.iter().any(|t| {
-                    !t.parts
-                        .iter()
-                        .any(|p| matches!(p, Part::Pseudo(Pseudo::AccountId)))
-                });
-                if foreign
-                    && grants(s, "sts:AssumeRole")
-                    && !has_cond("sts:ExternalId")
-                    && s.resources.is_none()
-                {
-                    v.report(&rules::CROSS_ACCOUNT_NO_EXTERNAL_ID, allows, &s.origin, "another AWS account may assume this role without an `sts:ExternalId` condition".into(), "add `external_id: ${ExternalId}` to the `account` entry (or a StringEquals sts:ExternalId condition)".into());
-                }
-            }
-            if let Some(services) = m.get(&PrincipalType::Service) {
-                let named: Vec<String> = services
+    }
+    if let Some(Principal::Typed(m)) = &s.principal {
+        if let Some(aws) = m.get(&PrincipalType::Aws) {
+            let foreign = aws.iter().any(|t| {
+                !t.parts
                     .iter()
-                    .filter_map(Template::as_literal)
-                    .filter(|svc| SOURCE_CONDITION_SERVICES.contains(&svc.as_str()))
-                    .collect();
-                let scoped = has_cond("aws:SourceAccount")
-                    || has_cond("aws:SourceArn")
-                    || has_cond("aws:SourceOrgID");
-                if !named.is_empty() && !scoped && s.resources.is_none() {
-                    v.report(&rules::SERVICE_TRUST_NO_SOURCE, allows, &s.origin, format!("{} is trusted without an `aws:SourceAccount` or `aws:SourceArn` condition", named.join(", ")), "add `source_account: true` to the `service` entry".into());
-                }
+                    .any(|p| matches!(p, Part::Pseudo(Pseudo::AccountId)))
+            });
+            if foreign
+                && grants(s, "sts:AssumeRole")
+                && !has_cond("sts:ExternalId")
+                && s.resources.is_none()
+            {
+                v.report(&rules::CROSS_ACCOUNT_NO_EXTERNAL_ID, allows, &s.origin, "another AWS account may assume this role without an `sts:ExternalId` condition".into(), "add `external_id: ${ExternalId}` to the `account` entry (or a StringEquals sts:ExternalId condition)".into());
             }
         }
-        _ => {}
+        if let Some(services) = m.get(&PrincipalType::Service) {
+            let context = match kind {
+                DocKind::Trust => SourceContext::Trust,
+                DocKind::Resource => SourceContext::KeyPolicy,
+                DocKind::Identity => return,
+            };
+            let named: Vec<&SourceService> = services
+                .iter()
+                .filter_map(Template::as_literal)
+                .filter_map(|svc| {
+                    SOURCE_CONDITION_SERVICES
+                        .iter()
+                        .find(|k| k.context == context && k.principal.eq_ignore_ascii_case(&svc))
+                })
+                .collect();
+            let scoped = has_cond("aws:SourceAccount")
+                || has_cond("aws:SourceArn")
+                || has_cond("aws:SourceOrgID");
+            if !named.is_empty() && !scoped {
+                let names: Vec<&str> = named.iter().map(|k| k.principal).collect();
+                let (what, help) = match context {
+                    SourceContext::Trust => (
+                        format!("{} is trusted without an `aws:SourceAccount` or `aws:SourceArn` condition", names.join(", ")),
+                        format!("add `source_account: true` to the `service` entry (AWS documents the condition: {})", named[0].source),
+                    ),
+                    SourceContext::KeyPolicy => (
+                        format!("the key policy lets {} use the key without an `aws:SourceAccount` or `aws:SourceArn` condition", names.join(", ")),
+                        format!("add `StringEquals: {{aws:SourceAccount: ${{AWS::AccountId}}}}` (or `aws:SourceArn`) as AWS documents: {}", named[0].source),
+                    ),
+                };
+                v.report(
+                    &rules::SERVICE_TRUST_NO_SOURCE,
+                    allows,
+                    &s.origin,
+                    what,
+                    help,
+                );
+            }
+        }
+    }
+}
+
+/// Keys that confine a request to principals of known accounts.
+const ACCOUNT_KEYS: &[&str] = &[
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+];
+
+/// Whether a positive condition confines the caller to known accounts: `aws:PrincipalAccount`,
+/// `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `kms:CallerAccount` (key policies), or
+/// `aws:PrincipalArn` whose every value names an account without a wildcard.
+fn pins_caller_account(s: &Statement, kind: DocKind) -> bool {
+    s.conditions.iter().any(|c| {
+        let positive = matches!(
+            c.op.test,
+            ConditionTest::StringEquals
+                | ConditionTest::StringEqualsIgnoreCase
+                | ConditionTest::StringLike
+                | ConditionTest::ArnEquals
+                | ConditionTest::ArnLike
+        ) && c.op.qualifier != Some(SetQualifier::ForAllValues)
+            && !c.op.if_exists;
+        let Some(key) = c.key.as_literal() else {
+            return false;
+        };
+        let known = ACCOUNT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(&key))
+            || (kind == DocKind::Resource && key.eq_ignore_ascii_case("kms:CallerAccount"));
+        let any_value = |t: &Template| {
+            t.as_literal()
+                .is_some_and(|l| l.chars().all(|ch| ch == '*' || ch == '?'))
+        };
+        if known {
+            return positive && !c.values.iter().any(any_value);
+        }
+        key.eq_ignore_ascii_case("aws:PrincipalArn")
+            && positive
+            && c.values.iter().all(|t| {
+                // arn:partition:iam::<account>:...: the fifth field, literal or placeholders.
+                let text = t.display();
+                text.split(':')
+                    .nth(4)
+                    .is_some_and(|acct| !acct.is_empty() && !acct.contains(['*', '?']))
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RG304's documentation lists every service it knows, with its page, and no other page.
+    #[test]
+    fn rg304_docs_list_the_known_services() {
+        let what = rules::SERVICE_TRUST_NO_SOURCE.what;
+        for k in SOURCE_CONDITION_SERVICES {
+            assert!(
+                what.contains(&format!("`{}`", k.principal)),
+                "{}",
+                k.principal
+            );
+            assert!(what.contains(k.source), "{}", k.source);
+        }
+        assert_eq!(
+            what.matches("https://").count(),
+            SOURCE_CONDITION_SERVICES.len(),
+            "a page in RG304's docs that the table does not hold"
+        );
     }
 }

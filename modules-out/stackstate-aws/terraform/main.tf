@@ -57,6 +57,12 @@ data "aws_iam_policy_document" "stackstate_integration_key_policy" {
       variable = "kms:ViaService"
       values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 
   statement {
