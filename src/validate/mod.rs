@@ -21,7 +21,7 @@ use crate::spec::source::YamlPath;
 pub fn validate(m: &Module) -> Vec<Diagnostic> {
     // The checks are independent: they run side by side, and their findings are joined in
     // this fixed order, so the output does not depend on which finishes first.
-    let checks: [fn(&mut Validator); 8] = [
+    let checks: [fn(&mut Validator); 9] = [
         grammar::check,
         names::check,
         names::unused_parameters,
