@@ -747,14 +747,21 @@ fn remove_module(out: &Path, module: &str) -> Result<(PathBuf, usize), WriteErro
     let manifest = dir.join(MANIFEST);
     fs::remove_file(&manifest).map_err(|e| err("cannot remove", &manifest, e))?;
     // Remove folders left empty, deepest first; keep anything a user put there.
+    // Every folder between a file and the module's folder (`examples/terraform` and `examples`).
     let mut dirs: Vec<PathBuf> = owned
         .iter()
         .filter_map(|f| inside(&dir, f))
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .filter(|p| p != &dir)
+        .flat_map(|p| {
+            p.ancestors()
+                .skip(1)
+                .take_while(|a| a.starts_with(&dir) && *a != dir)
+                .map(Path::to_path_buf)
+                .collect::<Vec<_>>()
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    dirs.dedup();
     for d in dirs.into_iter().chain(std::iter::once(dir.clone())) {
         if fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir()) && dir_is_empty(&d) {
             let _ = fs::remove_dir(&d);

@@ -324,6 +324,83 @@ fn readme_usage_snippets_parse_and_set_every_required_input() {
     assert_eq!(n, 5);
 }
 
+/// `examples/terraform/main.tf`, for every seed and valid fixture: a root configuration
+/// (`terraform` with `required_providers`, `provider "aws"`) whose one module block calls
+/// `../../terraform` with exactly the values of `cloudformation/<module>.params.json` (lists
+/// there comma-joined), so the Terraform example and the stack's example deploy the same thing.
+#[test]
+fn example_root_configuration_holds_the_params_json_values() {
+    let mut specs = rolegen::build::discover(Path::new("specs")).unwrap();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir("tests/fixtures")
+        .unwrap()
+        .map(|e| e.unwrap().path().join("spec.yaml"))
+        .filter(|p| p.exists())
+        .collect();
+    fixtures.sort();
+    specs.extend(fixtures);
+    let mut with_params = 0;
+    for spec in &specs {
+        let out = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        for c in out.modules {
+            let file = |path: &str| c.files.iter().find(|f| f.path == path).map(|f| &f.contents);
+            let text = file("examples/terraform/main.tf")
+                .unwrap_or_else(|| panic!("{spec:?}: no examples/terraform/main.tf"));
+            let body: hcl::Body =
+                hcl::from_str(text).unwrap_or_else(|e| panic!("{spec:?}: {e}\n{text}"));
+            let kinds: Vec<&str> = body.blocks().map(|b| b.identifier.as_str()).collect();
+            assert_eq!(kinds, ["terraform", "provider", "module"], "{spec:?}");
+            let tf = body.blocks().next().unwrap();
+            assert!(
+                tf.body
+                    .blocks()
+                    .any(|b| b.identifier.as_str() == "required_providers"),
+                "{spec:?}: no required_providers"
+            );
+            let module = body.blocks().nth(2).unwrap();
+            let mut got = serde_json::Map::new();
+            for a in module.body.attributes() {
+                let value = match &a.expr {
+                    hcl::Expression::String(s) => s.clone(),
+                    hcl::Expression::Array(items) => items
+                        .iter()
+                        .map(|i| match i {
+                            hcl::Expression::String(s) => s.clone(),
+                            other => panic!("{spec:?}: list item {other:?}"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    hcl::Expression::Bool(b) => b.to_string(),
+                    hcl::Expression::Number(n) => n.to_string(),
+                    _ => continue, // tags
+                };
+                got.insert(a.key.as_str().to_owned(), serde_json::Value::String(value));
+            }
+            assert_eq!(
+                got.remove("source"),
+                Some(serde_json::Value::String("../../terraform".into())),
+                "{spec:?}"
+            );
+            let params = file(&format!("cloudformation/{}.params.json", c.module.name));
+            let want: serde_json::Map<String, serde_json::Value> = match params {
+                Some(p) => {
+                    with_params += 1;
+                    let v: serde_json::Map<String, serde_json::Value> =
+                        serde_json::from_str(p).unwrap();
+                    v.into_iter()
+                        .map(|(k, v)| (rolegen::model::names::snake(&k), v))
+                        .collect()
+                }
+                None => serde_json::Map::new(),
+            };
+            assert_eq!(
+                got, want,
+                "{spec:?}: example values differ from params.json"
+            );
+        }
+    }
+    assert!(with_params >= 4, "{with_params}");
+}
+
 /// The README of a spec given as text (the spec is written to a temporary file).
 fn readme_of(spec: &str) -> String {
     let dir = tempfile::tempdir().unwrap();

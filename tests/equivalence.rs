@@ -439,7 +439,7 @@ fn every_taggable_terraform_resource_takes_the_module_tags() {
         let main = case
             .files
             .iter()
-            .find(|f| f.path.ends_with("terraform/main.tf"))
+            .find(|f| f.path == "terraform/main.tf")
             .unwrap();
         let body: hcl::Body = hcl::from_str(&main.contents).unwrap();
         for b in body
@@ -493,17 +493,14 @@ fn switches() -> (Case, Vec<(String, Bindings)>) {
     (case, vs)
 }
 
-fn edit(files: &[OutputFile], path_end: &str, f: impl Fn(&str) -> String) -> Vec<OutputFile> {
+fn edit(files: &[OutputFile], path: &str, f: impl Fn(&str) -> String) -> Vec<OutputFile> {
     let mut hit = false;
     let out = files
         .iter()
         .map(|x| {
-            if x.path.ends_with(path_end) {
+            if x.path == path {
                 let new = f(&x.contents);
-                assert_ne!(
-                    new, x.contents,
-                    "the corruption changed nothing in {path_end}"
-                );
+                assert_ne!(new, x.contents, "the corruption changed nothing in {path}");
                 hit = true;
                 OutputFile::new(x.path.clone(), new)
             } else {
@@ -511,7 +508,7 @@ fn edit(files: &[OutputFile], path_end: &str, f: impl Fn(&str) -> String) -> Vec
             }
         })
         .collect();
-    assert!(hit, "no file {path_end}");
+    assert!(hit, "no file {path}");
     out
 }
 

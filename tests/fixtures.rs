@@ -65,13 +65,14 @@ fn valid_fixtures_snapshot() {
         let mut tf = String::new();
         let mut cfn = String::new();
         for f in &files {
-            let target = if f.path.starts_with("terraform/") {
-                &mut tf
-            } else if f.path.starts_with("cloudformation/") {
-                &mut cfn
-            } else {
-                continue;
-            };
+            let target =
+                if f.path.starts_with("terraform/") || f.path.starts_with("examples/terraform/") {
+                    &mut tf
+                } else if f.path.starts_with("cloudformation/") {
+                    &mut cfn
+                } else {
+                    continue;
+                };
             target.push_str(&format!("# ---- {} ----\n{}", f.path, f.contents));
         }
         settings().bind(|| {

@@ -115,18 +115,6 @@ fn deviations(s: &mut String, m: &Module) {
 /// How to use the module: a Terraform `module` block and an `aws cloudformation deploy` line
 /// with every required parameter (its example value when the spec gives one).
 fn usage(s: &mut String, m: &Module) {
-    // An HCL string literal; its Unicode line breaks as `\uNNNN` (valid in HCL strings), so
-    // the README holds none.
-    let quote_literal = |v: &str| {
-        let mut q = crate::emit::terraform::hcl::quote_literal(v);
-        if q.contains(is_break) {
-            q = q
-                .replace('\u{85}', "\\u0085")
-                .replace('\u{2028}', "\\u2028")
-                .replace('\u{2029}', "\\u2029");
-        }
-        q
-    };
     let required: Vec<&Parameter> = m.params.values().filter(|p| p.default.is_none()).collect();
     let example = |p: &Parameter| {
         p.example
@@ -134,36 +122,20 @@ fn usage(s: &mut String, m: &Module) {
             .map(crate::emit::cloudformation::value_text)
     };
     s.push_str("## Usage\n\n");
-    let mut hcl = String::new();
-    let _ = writeln!(
-        hcl,
-        "module \"{}\" {{\n  source = \"./modules-out/{}/terraform\" # where `rolegen build` wrote it\n",
-        crate::model::names::snake(&m.name),
-        m.name
+    let source = format!(
+        "{} # where `rolegen build` wrote it",
+        crate::emit::terraform::hcl::quote_literal(&format!("./modules-out/{}/terraform", m.name))
     );
-    let width = required
-        .iter()
-        .map(|p| p.name.snake().len())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    for p in &required {
-        let value = match (&p.example, p.kind) {
-            (Some(ParamValue::List(v)), _) => {
-                let items: Vec<String> = v.iter().map(|x| quote_literal(x)).collect();
-                format!("[{}]", items.join(", "))
-            }
-            (Some(ParamValue::Bool(b)), _) => b.to_string(),
-            (Some(ParamValue::Number(n)), _) => n.clone(),
-            (Some(ParamValue::Str(v)), _) => quote_literal(v),
-            (None, ParamKind::List) => "[\"...\"] # required".into(),
-            (None, ParamKind::Bool) => "false # required".into(),
-            (None, ParamKind::Number) => "0 # required".into(),
-            (None, ParamKind::String) => "\"...\" # required".into(),
-        };
-        let _ = writeln!(hcl, "  {:width$} = {value}", p.name.snake());
+    let mut hcl =
+        crate::emit::terraform::hcl::write_file(&[crate::emit::terraform::usage_block(m, &source)]);
+    // Unicode line breaks only occur inside string literals: as `\uNNNN` (valid in HCL
+    // strings) there, so the README holds none.
+    if hcl.contains(is_break) {
+        hcl = hcl
+            .replace('\u{85}', "\\u0085")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029");
     }
-    let _ = writeln!(hcl, "  {:width$} = {{ team = \"platform\" }}\n}}", "tags");
     fenced(s, "hcl", &hcl);
     s.push('\n');
     let mut sh = String::from("aws cloudformation deploy \\\n");
@@ -187,10 +159,19 @@ fn usage(s: &mut String, m: &Module) {
             .collect();
         let _ = writeln!(sh, "  --parameter-overrides {} \\", overrides.join(" "));
     }
-    sh.push_str("  --tags team=platform\n");
+    let tags: Vec<String> = crate::emit::terraform::EXAMPLE_TAGS
+        .iter()
+        .map(|(k, v)| shell_word(&format!("{k}={v}")))
+        .collect();
+    let _ = writeln!(sh, "  --tags {}", tags.join(" "));
     fenced(s, "sh", &sh);
     s.push('\n');
     s.push_str("`aws cloudformation deploy` needs `--s3-bucket <bucket>` for a template over 51,200 bytes.\n\n");
+    let _ = writeln!(
+        s,
+        "`{}` is the Terraform block above as a root configuration with a `terraform` and a `provider \"aws\"` block: copy that folder to start.\n",
+        crate::emit::terraform::EXAMPLE_PATH
+    );
 }
 
 /// A value as one shell word: single-quoted unless it is plainly safe; ANSI-C quoted

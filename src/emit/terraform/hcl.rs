@@ -5,6 +5,7 @@
 //! writer is purpose-built and fast, and the tests parse its output back with hcl-rs.
 
 use crate::model::{Part, Pseudo, Template};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// An attribute value.
@@ -23,8 +24,8 @@ pub enum Expr {
 /// One item of a body.
 #[derive(Debug, Clone)]
 pub enum Item {
-    /// `key = value`.
-    Attr(&'static str, Expr),
+    /// `key = value` (keys are mostly fixed names; a `module` block's are its variables').
+    Attr(Cow<'static, str>, Expr),
     /// A nested block.
     Block(Block),
     /// An empty line.
@@ -52,13 +53,23 @@ impl Block {
         }
     }
     /// Adds a single-line attribute.
-    pub fn attr(&mut self, key: &'static str, value: impl Into<String>) -> &mut Self {
-        self.body.push(Item::Attr(key, Expr::Inline(value.into())));
+    pub fn attr(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> &mut Self {
+        self.body
+            .push(Item::Attr(key.into(), Expr::Inline(value.into())));
         self
     }
     /// Adds an attribute with any value.
-    pub fn attr_expr(&mut self, key: &'static str, value: Expr) -> &mut Self {
-        self.body.push(Item::Attr(key, value));
+    pub fn attr_expr(&mut self, key: impl Into<Cow<'static, str>>, value: Expr) -> &mut Self {
+        self.body.push(Item::Attr(key.into(), value));
+        self
+    }
+    /// Adds an empty line (ends a run of aligned attributes).
+    pub fn blank(&mut self) -> &mut Self {
+        self.body.push(Item::Blank);
         self
     }
     /// Adds a nested block, with a blank line before it unless it comes first.

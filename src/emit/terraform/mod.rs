@@ -20,6 +20,7 @@ impl Backend for Terraform {
             OutputFile::new("terraform/main.tf", tf.main()),
             OutputFile::new("terraform/outputs.tf", tf.outputs()),
         ];
+        files.push(OutputFile::new(EXAMPLE_PATH, example(m)));
         let moved = tf.moved();
         if !moved.is_empty() {
             let mut text = String::from(MOVED_HEADER);
@@ -73,6 +74,70 @@ pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
 
 /// Why `moved.tf` exists.
 const MOVED_HEADER: &str = "# Modules rolegen generated before the `create` toggle kept unswitched resources without\n# an index; these blocks move such state to the `[0]` instances (Terraform >= 1.1), so an\n# upgrade changes no role. Addresses that are not in the state are ignored.\n\n";
+
+/// Where a module's example root configuration goes, relative to the module's folder.
+pub const EXAMPLE_PATH: &str = "examples/terraform/main.tf";
+
+/// The tags the usage examples pass (`tags` in Terraform, `--tags` in CloudFormation).
+pub const EXAMPLE_TAGS: [(&str, &str); 1] = [("team", "platform")];
+
+/// `module "<name>" { source = ...  <required inputs> tags = ... }`: the module called with
+/// every input that has no default, set to the spec's example value (the values of
+/// `cloudformation/<module>.params.json`), or a placeholder marked `# required` when the spec
+/// gives none. The README's usage block and `examples/terraform/main.tf` are this block.
+pub fn usage_block(m: &Module, source: &str) -> Block {
+    let mut b = Block::new("module", &[&crate::model::names::snake(&m.name)]);
+    b.attr("source", source);
+    b.blank();
+    for p in m.params.values().filter(|p| p.default.is_none()) {
+        let value = match (&p.example, p.kind) {
+            (Some(ParamValue::List(v)), _) => {
+                let items: Vec<String> = v.iter().map(|x| quote_literal(x)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            (Some(ParamValue::Bool(b)), _) => b.to_string(),
+            (Some(ParamValue::Number(n)), _) => n.clone(),
+            (Some(ParamValue::Str(v)), _) => quote_literal(v),
+            (None, ParamKind::List) => "[\"...\"] # required".into(),
+            (None, ParamKind::Bool) => "false # required".into(),
+            (None, ParamKind::Number) => "0 # required".into(),
+            (None, ParamKind::String) => "\"...\" # required".into(),
+        };
+        b.attr(p.name.snake(), value);
+    }
+    let tags: Vec<String> = EXAMPLE_TAGS
+        .iter()
+        .map(|(k, v)| format!("{} = {}", map_key(k), quote_literal(v)))
+        .collect();
+    b.attr("tags", format!("{{ {} }}", tags.join(", ")));
+    b
+}
+
+/// `examples/terraform/main.tf`: a root configuration a user can copy, calling the module
+/// (`../../terraform`) with the same example values as the stack's `params.json`.
+fn example(m: &Module) -> String {
+    let values = if m.params.values().any(|p| p.default.is_none()) {
+        format!(
+            "with the example values of\n# cloudformation/{}.params.json (the stack's example parameters)",
+            m.name
+        )
+    } else {
+        "(every input has a default)".to_owned()
+    };
+    let mut text = format!(
+        "# Example: the {} module {values}.\n\
+         # Copy this folder, set your own values and run `terraform init && terraform apply`;\n\
+         # the provider takes its region and credentials from the environment (AWS_REGION,\n\
+         # AWS_PROFILE, ...).\n\n",
+        m.name
+    );
+    text.push_str(&hcl::write_file(&[
+        versions(m),
+        Block::new("provider", &["aws"]),
+        usage_block(m, &quote_literal("../../terraform")),
+    ]));
+    text
+}
 
 fn versions(m: &Module) -> Block {
     let mut t = Block::new("terraform", &[]);

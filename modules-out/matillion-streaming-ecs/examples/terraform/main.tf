@@ -1,0 +1,23 @@
+# Example: the matillion-streaming-ecs module (every input has a default).
+# Copy this folder, set your own values and run `terraform init && terraform apply`;
+# the provider takes its region and credentials from the environment (AWS_REGION,
+# AWS_PROFILE, ...).
+
+terraform {
+  required_version = ">= 1.1"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0"
+    }
+  }
+}
+
+provider "aws" {}
+
+module "matillion_streaming_ecs" {
+  source = "../../terraform"
+
+  tags = { team = "platform" }
+}
