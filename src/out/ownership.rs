@@ -16,6 +16,9 @@
 //!   `*.tfmock.hcl`, `*.tfquery.hcl`: read by `terraform test`/`query` only) and subfolders
 //!   (a module is one folder; a subfolder is used only through a `module` block, which would
 //!   itself be drift) stay the user's.
+//! - `examples/terraform/`: the module's example root configuration, the same rule as
+//!   `terraform/` (a foreign `.tf`, override or `.tfvars` there changes what the example
+//!   deploys).
 //! - `cloudformation/`: every file rolegen does not own is drift, in subfolders too: the
 //!   folder is what a deploy or `aws cloudformation package` is pointed at.
 //! - The module folder itself, and any other folder in it: the user's (notes, CI files).
@@ -29,6 +32,9 @@ use std::path::{Path, PathBuf};
 
 /// The Terraform module's folder inside a module folder (as the Terraform emitter writes it).
 pub const TERRAFORM_DIR: &str = "terraform";
+/// The example root configuration's folder inside a module folder (as the Terraform emitter
+/// writes it: [`crate::emit::terraform::EXAMPLE_PATH`]).
+pub const EXAMPLE_DIR: &str = "examples/terraform";
 /// The CloudFormation stack's folder inside a module folder (as its emitter writes it).
 pub const STACK_DIR: &str = "cloudformation";
 /// The mode a build creates files with (less the umask): never executable, never writable by
@@ -121,11 +127,13 @@ pub fn foreign_files(dir: &Path, owned: &BTreeSet<&str>) -> Result<Vec<ForeignFi
             .find(|o| o.eq_ignore_ascii_case(rel))
             .map(|o| (*o).to_owned()),
     };
-    for (name, is_dir) in list(&dir.join(TERRAFORM_DIR))? {
-        let rel = format!("{TERRAFORM_DIR}/{name}");
-        if !is_dir && !owned.contains(rel.as_str()) {
-            if let Some(kind) = terraform_kind(&name) {
-                found.push(finding(&rel, kind));
+    for folder in [TERRAFORM_DIR, EXAMPLE_DIR] {
+        for (name, is_dir) in list(&dir.join(folder))? {
+            let rel = format!("{folder}/{name}");
+            if !is_dir && !owned.contains(rel.as_str()) {
+                if let Some(kind) = terraform_kind(&name) {
+                    found.push(finding(&rel, kind));
+                }
             }
         }
     }
@@ -279,7 +287,7 @@ mod tests {
     }
 
     /// The emitters write only where this module looks: the README at the module root, the
-    /// rest in the two folders (a new folder would need a rule here).
+    /// rest in the three folders (a new folder would need a rule here).
     #[test]
     fn generated_files_live_in_the_folders_checked_here() {
         let specs =
@@ -288,15 +296,12 @@ mod tests {
         let outcome = crate::build::compile(&specs, true, false);
         assert!(!outcome.modules.is_empty());
         for f in outcome.modules.iter().flat_map(|c| &c.files) {
+            let folder = f.path.rsplit_once('/').map_or("", |(d, _)| d);
             let top = f.path.split('/').next().unwrap();
             assert!(
-                [
-                    super::super::MANIFEST,
-                    "README.md",
-                    TERRAFORM_DIR,
-                    STACK_DIR
-                ]
-                .contains(&top),
+                [super::super::MANIFEST, "README.md"].contains(&f.path.as_str())
+                    || [TERRAFORM_DIR, EXAMPLE_DIR].contains(&folder)
+                    || top == STACK_DIR,
                 "{}",
                 f.path
             );
