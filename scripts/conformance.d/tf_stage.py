@@ -472,6 +472,20 @@ class Lines:
             self.lines.append(IND + line[:400])
 
 
+# terraform processes running now (stopped, with their process groups, when the stage ends).
+RUNNING = set()
+# Set when the stage is stopped: no new terraform command starts.
+STOPPING = threading.Event()
+
+
+def stop_group(proc):
+    import signal
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except OSError:
+        pass
+
+
 class Runner:
     def __init__(self, terraform, plugin_dir, scratch):
         self.tf = terraform
@@ -486,12 +500,22 @@ class Runner:
             self.env.pop(var, None)
 
     def terraform(self, cwd, *args):
+        """Runs terraform in its own process group, so a timeout or the end of the stage stops
+        its provider plugins too."""
+        if STOPPING.is_set():
+            return 143, "the stage was stopped"
+        proc = subprocess.Popen([self.tf, *args, "-no-color"], cwd=cwd, env=self.env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        RUNNING.add(proc)
         try:
-            proc = subprocess.run([self.tf, *args, "-no-color"], cwd=cwd, env=self.env, text=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)
-            return proc.returncode, proc.stdout
-        except subprocess.TimeoutExpired as exc:
-            return 124, (exc.stdout or "") + f"\ntimed out after {TIMEOUT}s"
+            text, _ = proc.communicate(timeout=TIMEOUT)
+            return proc.returncode, text
+        except subprocess.TimeoutExpired:
+            stop_group(proc)
+            text, _ = proc.communicate()
+            return 124, (text or "") + f"\ntimed out after {TIMEOUT}s"
+        finally:
+            RUNNING.discard(proc)
 
     def run_module(self, job_id, root, mod, moto):
         out = Lines()
@@ -735,10 +759,19 @@ def main(argv):
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(slots) or 1) as pool:
             futures = [pool.submit(work, i, root, mod) for i, (root, mod) in enumerate(jobs)]
-            for future in futures:
-                for line in future.result().lines:
-                    print(line, flush=True)
+            try:
+                for future in futures:
+                    for line in future.result().lines:
+                        print(line, flush=True)
+            except BaseException:
+                STOPPING.set()
+                for proc in list(RUNNING):
+                    stop_group(proc)
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     finally:
+        for proc in list(RUNNING):
+            stop_group(proc)
         for moto in slots:
             moto.stop()
     print(f"NOTE terraform-stage {len(jobs)} module(s) in {time.time() - started:.0f} s; "
