@@ -1,7 +1,7 @@
 //! Command line: clap derive structs and the commands they run.
 
 use crate::build::{compile, discover, Outcome};
-use crate::diagnostics::render;
+use crate::diagnostics::{plural, render};
 use crate::emit::OutputFile;
 use crate::out::{self, Drift};
 use crate::rules;
@@ -179,6 +179,10 @@ pub struct Report {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Compile specs and write their modules (atomically) under --out.
+    #[command(after_help = "Examples:
+  rolegen build                               # every specs/*.yaml into modules-out/
+  rolegen build specs/app.yaml                # one spec
+  rolegen build --deny warnings --out build/  # warnings fail (exit 1), nothing written")]
     Build {
         /// Specs.
         #[command(flatten)]
@@ -208,6 +212,9 @@ pub enum Command {
     /// (tests/; Terraform loads one folder), test and query files (*.tftest.hcl, *.tfmock.hcl,
     /// *.tfquery.hcl). `rolegen build` rewrites drifted generated files and keeps files it did
     /// not write, with a warning for each one check reports.
+    #[command(after_help = "Examples:
+  rolegen check                  # exit 1 and a diff when modules-out/ drifted
+  rolegen check > drift.patch    # applies with `git apply drift.patch` from the repository root")]
     Check {
         /// Specs.
         #[command(flatten)]
@@ -217,6 +224,10 @@ pub enum Command {
         out: PathBuf,
     },
     /// Validate specs only.
+    #[command(after_help = "Examples:
+  rolegen lint
+  rolegen lint --deny warnings specs/app.yaml
+  rolegen lint --format sarif > rolegen.sarif   # for GitHub code scanning")]
     Lint {
         /// Specs.
         #[command(flatten)]
@@ -226,16 +237,27 @@ pub enum Command {
         report: Report,
     },
     /// Print a rule's documentation (what, why, example, fix).
+    #[command(after_help = "Examples:
+  rolegen explain RG304
+  rolegen explain service-trust-without-source   # by name
+  rolegen explain --list")]
     Explain {
-        /// Rule code, e.g. RG301.
+        /// Rule code (RG301) or name, as `--list` shows them.
         code: Option<String>,
         /// List every rule.
         #[arg(long)]
         list: bool,
     },
     /// Print the JSON Schema of the spec format (for editors).
+    #[command(after_help = "Examples:
+  rolegen schema > spec.schema.json
+  # then, as the first line of a spec, for editors with the YAML language server:
+  # yaml-language-server: $schema=../spec.schema.json")]
     Schema,
     /// Print who can assume each role and what it reaches, as Mermaid or Graphviz dot.
+    #[command(after_help = "Examples:
+  rolegen graph specs/app.yaml
+  rolegen graph specs/app.yaml --format dot | dot -Tsvg > app.svg")]
     Graph {
         /// The spec.
         spec: PathBuf,
@@ -244,6 +266,9 @@ pub enum Command {
         format: GraphSyntax,
     },
     /// Scaffold a first spec (`specs/<module>.yaml`) and a CI workflow snippet.
+    #[command(after_help = "Examples:
+  rolegen init                       # specs/my-roles.yaml and .github/workflows/rolegen.yml
+  rolegen init --module payments     # specs/payments.yaml (an existing workflow is kept)")]
     Init {
         /// Module name of the first spec.
         #[arg(long, default_value = "my-roles")]
@@ -253,17 +278,28 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Print shell completions.
+    #[command(after_help = "Examples:
+  rolegen completions bash > ~/.local/share/bash-completion/completions/rolegen
+  rolegen completions zsh > ~/.zfunc/_rolegen")]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff); with --dir, write it and one page per subcommand there.
+    #[command(after_help = "Examples:
+  rolegen man > rolegen.1 && man ./rolegen.1
+  rolegen man --dir man/")]
     Man {
         /// Folder to write `rolegen.1` and `rolegen-<subcommand>.1` into.
         #[arg(long)]
         dir: Option<PathBuf>,
     },
     /// Write a spec from existing IAM definitions (CloudFormation, IAM JSON, Terraform).
+    #[command(after_help = "Examples:
+  rolegen import --from cloudformation template.yaml -o specs/app.yaml
+  aws iam get-account-authorization-details > auth.json
+  rolegen import --from iam-json auth.json --module legacy -o specs/legacy.yaml
+  rolegen import --from terraform modules-out/app/terraform")]
     Import {
         /// What the inputs are.
         #[arg(long, value_enum)]
@@ -286,6 +322,10 @@ pub enum Command {
         force: bool,
     },
     /// Compare what two specs grant (files or `git:REV:path`), role by role.
+    #[command(after_help = "Examples:
+  rolegen diff old.yaml specs/app.yaml
+  rolegen diff git:origin/main:specs/app.yaml specs/app.yaml --fail-on-widen
+  rolegen diff git:HEAD~1:specs/app.yaml specs/app.yaml --format markdown")]
     Diff {
         /// The old spec: a file or `git:REV:path/to/spec.yaml`.
         old: String,
@@ -303,6 +343,10 @@ pub enum Command {
         missing_as_empty: bool,
     },
     /// Rewrite specs in the canonical layout, comments kept (`--check`: only report).
+    #[command(after_help = "Examples:
+  rolegen fmt                     # every spec in specs/
+  rolegen fmt --check             # CI: exit 1 and a diff when a spec is not formatted
+  rolegen fmt - < spec.yaml       # standard input to standard output")]
     Fmt {
         /// Specs (`-` reads standard input and writes standard output).
         #[command(flatten)]
@@ -312,12 +356,27 @@ pub enum Command {
         check: bool,
     },
     /// Print what a spec grants as concrete IAM JSON (parameters from defaults or --param).
+    #[command(after_help = "Examples:
+  rolegen resolve specs/app.yaml
+  rolegen resolve specs/app.yaml --param StateBucket=acme-state --account 210987654321
+  rolegen resolve specs/app.yaml --partition aws-us-gov --region us-gov-west-1
+
+Roles, policies and KMS keys are keyed as in the spec.")]
     Resolve {
         /// The spec.
         spec: PathBuf,
         /// Parameter values, `Name=value` (lists comma-separated).
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
+        /// The account id `${AWS::AccountId}` stands for (12 digits).
+        #[arg(long, default_value = "123456789012", value_parser = account_id)]
+        account: String,
+        /// The partition `${AWS::Partition}` stands for (`${AWS::URLSuffix}` follows it).
+        #[arg(long, default_value = "aws", value_parser = ["aws", "aws-cn", "aws-us-gov"])]
+        partition: String,
+        /// The region `${AWS::Region}` stands for.
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
     },
 }
 
@@ -365,7 +424,22 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
         Command::Check { inputs, out } => check(&inputs, &out, err),
         Command::Lint { inputs, report } => lint(&inputs, &report, err),
         Command::Explain { code, list } => explain(code.as_deref(), list, err),
-        Command::Resolve { spec, params } => resolve(&spec, &params, err),
+        Command::Resolve {
+            spec,
+            params,
+            account,
+            partition,
+            region,
+        } => resolve(
+            &spec,
+            &params,
+            Pseudo {
+                account,
+                partition,
+                region,
+            },
+            err,
+        ),
         Command::Import {
             from,
             inputs,
@@ -401,32 +475,74 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
             clap_complete::generate(shell, &mut cmd, "rolegen", &mut buf);
             write_stdout(&buf, err).map_or_else(|c| c, |()| OK)
         }
-        Command::Man { dir } => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let done = match dir {
-                Some(dir) => std::fs::create_dir_all(&dir)
-                    .and_then(|()| clap_mangen::generate_to(cmd, &dir))
-                    .map(|()| {
-                        let _ = writeln!(err, "wrote the man pages into {}", dir.display());
-                    }),
-                None => {
-                    let mut buf = Vec::new();
-                    match clap_mangen::Man::new(cmd).render(&mut buf) {
-                        Ok(()) => return write_stdout(&buf, err).map_or_else(|c| c, |()| OK),
-                        Err(e) => Err(e),
-                    }
-                }
-            };
-            match done {
-                Ok(()) => OK,
-                Err(e) => {
-                    let _ = writeln!(err, "error: {e}");
-                    INPUT_ERROR
-                }
-            }
-        }
+        Command::Man { dir } => man(dir.as_deref(), err),
         Command::Schema => {
             write_stdout(crate::spec::schema().as_bytes(), err).map_or_else(|c| c, |()| OK)
+        }
+    }
+}
+
+/// The EXIT STATUS section of the man pages (roff).
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Success: the specs are valid, the modules were written or are in sync.
+.TP
+\fB1\fR
+A verdict: \fBcheck\fR or \fBfmt \-\-check\fR found drift, \fBlint\fR or \fBbuild \-\-deny warnings\fR found warnings, \fBdiff \-\-fail\-on\-widen\fR found a widening, \fBimport\fR could not express part of its input.
+.TP
+\fB2\fR
+Usage or input error: bad arguments, a spec that does not load or validate, a file that cannot be read or written.
+"#;
+
+/// A man page of clap_mangen's with an EXIT STATUS section (before VERSION, or at the end)
+/// and the `after_help` text under EXAMPLES (clap_mangen calls it EXTRA).
+fn man_page(roff: &str) -> String {
+    let roff = roff.replace(".SH EXTRA\n", ".SH EXAMPLES\n");
+    match roff.find(".SH VERSION\n") {
+        Some(i) => format!("{}{EXIT_STATUS}{}", &roff[..i], &roff[i..]),
+        None => format!("{roff}{EXIT_STATUS}"),
+    }
+}
+
+/// `rolegen man`: the main page on standard output, or with `dir` every page written there.
+fn man(dir: Option<&Path>, err: &mut dyn WriteColor) -> u8 {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let done = match dir {
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(cmd.clone(), dir))
+            .and_then(|()| {
+                let pages = std::iter::once("rolegen".to_owned()).chain(
+                    cmd.get_subcommands()
+                        .map(|c| format!("rolegen-{}", c.get_name())),
+                );
+                for page in pages {
+                    let path = dir.join(format!("{page}.1"));
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        std::fs::write(&path, man_page(&text))?;
+                    }
+                }
+                Ok(())
+            })
+            .map(|()| {
+                let _ = writeln!(err, "wrote the man pages into {}", dir.display());
+            }),
+        None => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => {
+                    let page = man_page(&String::from_utf8_lossy(&buf));
+                    return write_stdout(page.as_bytes(), err).map_or_else(|c| c, |()| OK);
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match done {
+        Ok(()) => OK,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            INPUT_ERROR
         }
     }
 }
@@ -509,7 +625,9 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
         let (e, w) = outcome.diagnostics.counts();
         let _ = writeln!(
             err,
-            "error: {e} error(s), {w} warning(s); nothing was written"
+            "error: {}, {}; nothing was written",
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings")
         );
         return if rep.deny.is_some()
             && !outcome
@@ -564,13 +682,15 @@ fn build(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor
         .sum();
     let _ = writeln!(
         err,
-        "built {} module(s){}, {roles} role(s), {policies} polic(ies) into {} in {} ms",
-        outcome.modules.len(),
+        "built {}{}, {}, {} into {} in {} ms",
+        plural(outcome.modules.len(), "module", "modules"),
         match unchanged {
             0 => String::new(),
             n if n == outcome.modules.len() => " (all already up to date)".to_owned(),
             n => format!(" ({n} already up to date)"),
         },
+        plural(roles, "role", "roles"),
+        plural(policies, "policy", "policies"),
         out_dir.display(),
         start.elapsed().as_millis()
     );
@@ -643,7 +763,11 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
         return code;
     }
     if drifted > 0 {
-        let _ = writeln!(err, "error: {drifted} file(s) differ from the specs; run `rolegen build` and commit the result");
+        let _ = writeln!(
+            err,
+            "error: {} from the specs; run `rolegen build` and commit the result",
+            plural(drifted, "file differs", "files differ")
+        );
     }
     if foreign > 0 {
         let _ = writeln!(err, "error: {foreign} file(s) rolegen did not write would be deployed with its modules; `rolegen build` keeps them: delete them or move them out, as said above");
@@ -653,8 +777,13 @@ fn check(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
     } else {
         let _ = writeln!(
             err,
-            "{} module(s) in sync with their specs",
-            outcome.modules.len()
+            "{} in sync with {}",
+            plural(outcome.modules.len(), "module", "modules"),
+            if outcome.modules.len() == 1 {
+                "its spec"
+            } else {
+                "their specs"
+            }
         );
         OK
     }
@@ -670,8 +799,10 @@ fn lint(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
     let (e, w) = outcome.diagnostics.counts();
     let _ = writeln!(
         err,
-        "linted {} spec(s): {e} error(s), {w} warning(s) in {} ms",
-        paths.len(),
+        "linted {}: {}, {} in {} ms",
+        plural(paths.len(), "spec", "specs"),
+        plural(e, "error", "errors"),
+        plural(w, "warning", "warnings"),
         start.elapsed().as_millis()
     );
     let input_errors = outcome
@@ -702,22 +833,73 @@ fn explain(code: Option<&str>, list: bool, err: &mut dyn WriteColor) -> u8 {
         return write_stdout(text.as_bytes(), err).map_or_else(|c| c, |()| OK);
     }
     let code = code.unwrap_or_default();
-    match rules::by_code(code) {
+    match rules::by_code(code).or_else(|| rules::by_name(code)) {
         Some(r) => write_stdout(rules::explain(r).as_bytes(), err).map_or_else(|c| c, |()| OK),
         None => {
-            let hint = crate::suggest::closest(code, rules::ALL.iter().map(|r| r.code))
-                .map(|c| format!(" (did you mean {c}?)"))
-                .unwrap_or_default();
+            let hint =
+                crate::suggest::closest(code, rules::ALL.iter().flat_map(|r| [r.code, r.name]))
+                    .map(|c| format!(" (did you mean {c}?)"))
+                    .unwrap_or_default();
             let _ = writeln!(
                 err,
-                "error: `{code}` is not a rule code{hint}; `rolegen explain --list` lists them"
+                "error: `{code}` is not a rule code or name{hint}; `rolegen explain --list` lists them"
             );
             INPUT_ERROR
         }
     }
 }
 
-fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
+/// A 12-digit account id (`--account`).
+fn account_id(v: &str) -> Result<String, String> {
+    if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(v.to_owned())
+    } else {
+        Err("an account id is 12 digits, e.g. 123456789012".to_owned())
+    }
+}
+
+/// What `resolve` puts for the pseudo parameters.
+struct Pseudo {
+    account: String,
+    partition: String,
+    region: String,
+}
+
+/// `value` (the resolved module, keyed by CloudFormation ids) keyed by spec keys instead, as
+/// every other command names roles, policies and keys.
+fn by_spec_keys(m: &crate::model::Module, mut value: serde_json::Value) -> serde_json::Value {
+    let keys: Vec<(&str, HashMap<String, &str>)> = vec![
+        (
+            "roles",
+            m.roles.keys().map(|k| (k.pascal(), k.as_str())).collect(),
+        ),
+        (
+            "policies",
+            m.policies
+                .keys()
+                .map(|k| (k.pascal(), k.as_str()))
+                .collect(),
+        ),
+        (
+            "kms_keys",
+            m.kms_keys
+                .keys()
+                .map(|k| (k.pascal(), k.as_str()))
+                .collect(),
+        ),
+    ];
+    for (section, names) in keys {
+        if let Some(serde_json::Value::Object(map)) = value.get_mut(section) {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(k, v)| (names.get(&k).map_or(k, |n| (*n).to_owned()), v))
+                .collect();
+        }
+    }
+    value
+}
+
+fn resolve(spec: &Path, params: &[String], pseudo: Pseudo, err: &mut dyn WriteColor) -> u8 {
     let outcome = compile(&[spec.to_path_buf()], false, false);
     if outcome.diagnostics.has_errors() {
         report(&outcome, Format::Human, err);
@@ -728,6 +910,14 @@ fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
     };
     let m = &c.module;
     let mut b = crate::model::resolve::Bindings::defaults(m);
+    b.url_suffix = match pseudo.partition.as_str() {
+        "aws-cn" => "amazonaws.com.cn",
+        _ => "amazonaws.com",
+    }
+    .to_owned();
+    b.account = pseudo.account;
+    b.partition = pseudo.partition;
+    b.region = pseudo.region;
     for kv in params {
         let Some((k, v)) = kv.split_once('=') else {
             let _ = writeln!(err, "error: --param `{kv}` is not NAME=VALUE");
@@ -747,7 +937,7 @@ fn resolve(spec: &Path, params: &[String], err: &mut dyn WriteColor) -> u8 {
             }
         }
     }
-    let mut text = serde_json::to_string_pretty(&b.module(m)).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&by_spec_keys(m, b.module(m))).unwrap_or_default();
     text.push('\n');
     write_stdout(text.as_bytes(), err).map_or_else(|c| c, |()| OK)
 }

@@ -848,8 +848,9 @@ pub fn check_modules(
     }
     let _lock = lock(out, false)?;
     let mut drift = Vec::new();
+    let prefix = diff_prefix(out);
     for (module, files) in modules {
-        check_module(out, module, files, &mut drift)?;
+        check_module(out, &prefix, module, files, &mut drift)?;
     }
     if whole_out {
         for m in owned_modules(out) {
@@ -861,8 +862,43 @@ pub fn check_modules(
     Ok(drift)
 }
 
+/// Where `out` is for the diff headers of `check`: relative to the root of the Git working
+/// tree it is in (so the patch applies with `git apply` there, from whatever folder `check`
+/// ran), else as given; `/`-separated, with a trailing `/` unless empty.
+fn diff_prefix(out: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let absolute = match (&cwd, out.is_absolute()) {
+        (Some(cwd), false) => cwd.join(out),
+        _ => out.to_path_buf(),
+    };
+    let absolute = fs::canonicalize(&absolute).unwrap_or(absolute);
+    let root = absolute
+        .ancestors()
+        .find(|a| fs::symlink_metadata(a.join(".git")).is_ok());
+    let relative = match root.and_then(|r| absolute.strip_prefix(r).ok()) {
+        Some(r) => r.to_path_buf(),
+        None => out.to_path_buf(),
+    };
+    let mut prefix: String = relative
+        .components()
+        .filter(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::ParentDir
+            )
+        })
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    prefix
+}
+
 fn check_module(
     out: &Path,
+    prefix: &str,
     module: &str,
     files: &[OutputFile],
     drift: &mut Vec<Drift>,
@@ -901,8 +937,8 @@ fn check_module(
                     .unified_diff()
                     .context_radius(3)
                     .header(
-                        &format!("a/{module}/{}", f.path),
-                        &format!("b/{module}/{}", f.path),
+                        &format!("a/{prefix}{module}/{}", f.path),
+                        &format!("b/{prefix}{module}/{}", f.path),
                     )
                     .to_string();
                 drift.push(Drift::Changed(p, diff));

@@ -297,6 +297,14 @@ pub fn by_code(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
+/// Looks a rule up by name (case-insensitive; `_` for `-` accepted).
+pub fn by_name(name: &str) -> Option<&'static Rule> {
+    let name = name.replace('_', "-");
+    ALL.iter()
+        .copied()
+        .find(|r| r.name.eq_ignore_ascii_case(&name))
+}
+
 /// The documentation of a rule as `rolegen explain` prints it.
 pub fn explain(rule: &Rule) -> String {
     let mut s = format!(

@@ -450,7 +450,7 @@ fn an_up_to_date_module_is_left_alone() {
     assert_eq!(o.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("built 1 module(s) (all already up to date), "),
+        stderr.contains("built 1 module (all already up to date), "),
         "{stderr}"
     );
     assert_eq!((ino(&m), ino(&m.join("terraform/main.tf"))), before);
@@ -603,5 +603,5 @@ fn a_build_waiting_for_the_lock_says_so() {
     flock(&out, FlockOperation::Unlock).unwrap();
     std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0), "{said}");
-    assert!(said.contains("built 1 module(s)"), "{said}");
+    assert!(said.contains("built 1 module"), "{said}");
 }

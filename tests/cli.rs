@@ -210,6 +210,57 @@ fn explain_and_usage() {
     assert_eq!(code(&rolegen(&["explain", "RG999"], here)), 2);
     assert_eq!(code(&rolegen(&["frobnicate"], here)), 2);
     assert_eq!(code(&rolegen(&["--help"], here)), 0);
+    // By name as well as by code; a near miss names the rule.
+    let by_code = rolegen(&["explain", "RG304"], here);
+    let by_name = rolegen(&["explain", "service-trust-without-source"], here);
+    assert_eq!(code(&by_name), 0);
+    assert_eq!(by_name.stdout, by_code.stdout);
+    let o = rolegen(&["explain", "service-trust-without-sorce"], here);
+    assert_eq!(code(&o), 2);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("did you mean service-trust-without-source?")
+    );
+}
+
+/// Every subcommand's `--help` ends with examples.
+#[test]
+fn every_subcommand_help_has_examples() {
+    let cmd = <rolegen::cli::Cli as clap::CommandFactory>::command();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .filter(|n| n != "help")
+        .collect();
+    assert!(names.len() >= 13, "{names:?}");
+    for name in names {
+        let o = rolegen(&[&name, "--help"], Path::new("."));
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            help.contains("Examples:\n  rolegen "),
+            "rolegen {name} --help:\n{help}"
+        );
+    }
+}
+
+/// Summaries count in words: "1 module", "2 modules".
+#[test]
+fn summaries_use_plural_words() {
+    let (_dir, root) = project();
+    let o = rolegen(&["build"], &root);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("built 2 modules, "), "{err}");
+    assert!(!err.contains("(s)") && !err.contains("(ies)"), "{err}");
+    let o = rolegen(&["build", "specs/switches.yaml"], &root);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("built 1 module (all already up to date), "),
+        "{err}"
+    );
+    let err = String::from_utf8_lossy(&rolegen(&["lint", "specs/switches.yaml"], &root).stderr)
+        .into_owned();
+    assert!(err.contains("linted 1 spec: 0 errors, "), "{err}");
+    let err = String::from_utf8_lossy(&rolegen(&["check"], &root).stderr).into_owned();
+    assert!(err.contains("2 modules in sync with their specs"), "{err}");
 }
 
 /// Runs rolegen with its standard output a pipe whose reader is already gone.
@@ -419,7 +470,7 @@ fn a_spec_named_twice_is_read_once() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(code(&o), 0, "{err}");
     assert!(
-        err.contains("1 file(s) reformatted, 0 already formatted"),
+        err.contains("1 file reformatted, 0 already formatted"),
         "{err}"
     );
 }
@@ -459,6 +510,59 @@ fn resolve_checks_param_values() {
         "module: p\nparameters:\n  Enable: {type: bool, default: false}\n  Env: {type: string, default: dev, pattern: '(dev|prod)'}\n  Buckets: {type: list, default: [a1], pattern: '[a-z][a-z0-9]*'}\n  Hours: {type: number, default: 1}\nroles:\n  r:\n    name: r-${Env}\n    when: Enable\n    max_session_duration: 3600\n    trust:\n      - service: [lambda.amazonaws.com]\n",
     )
     .unwrap();
+    // Roles keyed as in the spec; the pseudo parameters from --account/--partition/--region.
+    let o = rolegen(
+        &[
+            "resolve",
+            "p.yaml",
+            "--param",
+            "Enable=true",
+            "--account",
+            "210987654321",
+            "--partition",
+            "aws-cn",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["roles"]["r"]["name"], "r-dev", "{v}");
+    let sts = v["roles"]["r"]["trust"].to_string();
+    assert!(sts.contains("lambda.amazonaws.com"), "{sts}");
+    fs::write(
+        d.join("arn.yaml"),
+        "module: arn\nroles:\n  reader:\n    trust:\n      - service: [lambda.amazonaws.com]\n        source_account: true\n    managed_policies:\n      - aws: ReadOnlyAccess\n",
+    )
+    .unwrap();
+    let o = rolegen(
+        &[
+            "resolve",
+            "arn.yaml",
+            "--account",
+            "210987654321",
+            "--partition",
+            "aws-us-gov",
+        ],
+        d,
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("\"reader\": {"), "{text}");
+    assert!(
+        text.contains("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"),
+        "{text}"
+    );
+    assert!(text.contains("\"210987654321\""), "{text}");
+    assert_eq!(
+        code(&rolegen(&["resolve", "arn.yaml", "--account", "12"], d)),
+        2
+    );
+    assert_eq!(
+        code(&rolegen(
+            &["resolve", "arn.yaml", "--partition", "aws-xx"],
+            d
+        )),
+        2
+    );
     let resolve = |param: &str| rolegen(&["resolve", "p.yaml", "--param", param], d);
     for ok in [
         "Enable=true",
@@ -651,5 +755,49 @@ fn lint_deny_warnings_flags_every_trust_and_key_case() {
             "{code_name} pass: {}",
             String::from_utf8_lossy(&o.stderr)
         );
+    }
+}
+
+/// `check`'s diff names files from the root of the Git working tree: its output applies with
+/// `git apply` there, whether `check` ran at the root or in a subfolder.
+#[test]
+fn check_diff_applies_with_git_apply_from_the_repository_root() {
+    let (_dir, root) = project();
+    let git = |args: &[&str], cwd: &Path| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"], &root);
+    assert_eq!(code(&rolegen(&["build"], &root)), 0);
+    let main_tf = root.join("modules-out/switches/terraform/main.tf");
+    let built = fs::read_to_string(&main_tf).unwrap();
+    let edited = built.replacen("resource", "# hand edit\nresource", 1);
+    for cwd in [root.clone(), root.join("specs")] {
+        fs::write(&main_tf, &edited).unwrap();
+        let args: &[&str] = if cwd == root {
+            &["check"]
+        } else {
+            &["check", "--specs", ".", "--out", "../modules-out"]
+        };
+        let o = rolegen(args, &cwd);
+        assert_eq!(code(&o), 1);
+        let patch = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            patch.contains("--- a/modules-out/switches/terraform/main.tf\n"),
+            "{patch}"
+        );
+        fs::write(root.join("drift.patch"), &patch).unwrap();
+        git(&["apply", "drift.patch"], &root);
+        fs::remove_file(root.join("drift.patch")).unwrap();
+        assert_eq!(fs::read_to_string(&main_tf).unwrap(), built);
+        assert_eq!(code(&rolegen(&["check"], &root)), 0);
     }
 }

@@ -71,6 +71,14 @@ fn completions_and_man_page() {
     let man = rolegen(&["man"], Path::new("."));
     let man = String::from_utf8_lossy(&man.stdout);
     assert!(man.contains(".TH rolegen 1") && man.contains("build"));
+    // Exit codes are documented, and the examples are called that.
+    let exit = man
+        .find(".SH \"EXIT STATUS\"")
+        .expect("an EXIT STATUS section");
+    assert!(
+        man[exit..].contains("\\fB2\\fR") && man.contains(".SH EXAMPLES"),
+        "{man}"
+    );
     // The pages the main page refers to (`rolegen-build(1)`, …) exist with --dir.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -86,6 +94,7 @@ fn completions_and_man_page() {
     ] {
         let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
         assert!(text.starts_with(".ie") || text.contains(".TH"), "{page}");
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{page}");
     }
 }
 

@@ -313,7 +313,7 @@ fn links_fifos_and_modes_of_generated_files_are_drift_and_build_heals_them() {
     let o = run(root, "check");
     assert!(text(&o.stdout).contains("+  name "), "{}", text(&o.stdout));
     assert!(
-        text(&o.stderr).contains("error: 1 file(s) differ"),
+        text(&o.stderr).contains("error: 1 file differs"),
         "{}",
         text(&o.stderr)
     );

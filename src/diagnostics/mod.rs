@@ -131,3 +131,9 @@ impl Diagnostics {
         }
     }
 }
+
+/// `n` with the singular or plural noun, for counts in messages: "1 module", "2 modules",
+/// "0 modules".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -485,21 +485,26 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
     if errors > 0 {
         let _ = writeln!(
             err,
-            "error: {errors} file(s) could not be formatted{}",
+            "error: {} not be formatted{}",
+            crate::diagnostics::plural(errors, "file could", "files could"),
             if check { "" } else { "; nothing was written" }
         );
         return INPUT_ERROR;
     }
     if check {
         return if changed.is_empty() {
-            let _ = writeln!(err, "{} file(s) already formatted", done.len());
+            let _ = writeln!(
+                err,
+                "{} already formatted",
+                crate::diagnostics::plural(done.len(), "file", "files")
+            );
             OK
         } else {
             let _ = writeln!(
                 err,
-                "error: {} of {} file(s) would be reformatted; run `rolegen fmt`",
+                "error: {} of {} would be reformatted; run `rolegen fmt`",
                 changed.len(),
-                done.len()
+                crate::diagnostics::plural(done.len(), "file", "files")
             );
             FAILED
         };
@@ -525,7 +530,8 @@ pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
     if files > 0 {
         let _ = writeln!(
             err,
-            "{n} file(s) reformatted, {} already formatted",
+            "{} reformatted, {} already formatted",
+            crate::diagnostics::plural(n, "file", "files"),
             files - n
         );
     }

@@ -527,12 +527,14 @@ pub fn run(
     if errors > 0 {
         let _ = writeln!(
             err,
-            "{} with {errors} thing(s) the spec cannot express and {notes} note(s){}",
+            "{} with {} the spec cannot express and {}{}",
             if withheld {
                 format!("nothing was written to {target}: the import is partial")
             } else {
                 format!("imported into {target}")
             },
+            crate::diagnostics::plural(errors, "thing", "things"),
+            crate::diagnostics::plural(notes, "note", "notes"),
             if allow_partial {
                 " (--allow-partial)"
             } else {
@@ -545,7 +547,11 @@ pub fn run(
             crate::cli::FAILED
         }
     } else {
-        let _ = writeln!(err, "imported into {target} ({notes} note(s))");
+        let _ = writeln!(
+            err,
+            "imported into {target} ({})",
+            crate::diagnostics::plural(notes, "note", "notes")
+        );
         crate::cli::OK
     }
 }
