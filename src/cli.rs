@@ -589,27 +589,28 @@ fn spec_paths(inputs: &Inputs, err: &mut dyn WriteColor) -> Option<Vec<PathBuf>>
 
 fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {
     let diags = &outcome.diagnostics.0;
-    match format {
-        Format::Human => {
-            let mut texts: HashMap<PathBuf, String> = HashMap::new();
-            for d in diags {
-                if let Some(s) = &d.source {
-                    if !texts.contains_key(&s.path) {
-                        // As the loader read it (no byte order mark), so spans line up.
-                        if let Some(t) = crate::spec::load::source_text(&s.path) {
-                            texts.insert(s.path.clone(), t);
-                        }
+    let texts = || {
+        let mut texts: HashMap<PathBuf, String> = HashMap::new();
+        for d in diags {
+            if let Some(s) = &d.source {
+                if !texts.contains_key(&s.path) {
+                    // As the loader read it (no byte order mark), so spans line up.
+                    if let Some(t) = crate::spec::load::source_text(&s.path) {
+                        texts.insert(s.path.clone(), t);
                     }
                 }
             }
-            render::human(diags, &texts, err);
         }
+        texts
+    };
+    match format {
+        Format::Human => render::human(diags, &texts(), err),
         // A failed write makes the run exit 2 (see `write_stdout`).
         Format::Json => {
             let _ = write_stdout(render::json(diags).as_bytes(), err);
         }
         Format::Sarif => {
-            let _ = write_stdout(render::sarif(diags).as_bytes(), err);
+            let _ = write_stdout(render::sarif(diags, &texts()).as_bytes(), err);
         }
     }
 }

@@ -6,6 +6,17 @@ use rolegen::diagnostics::render;
 use serde_json::Value;
 use std::path::PathBuf;
 
+/// The text of every file the diagnostics point into, as the loader read it.
+fn texts_of(
+    diags: &[rolegen::diagnostics::Diagnostic],
+) -> std::collections::HashMap<PathBuf, String> {
+    diags
+        .iter()
+        .filter_map(|d| d.source.as_ref())
+        .filter_map(|s| rolegen::spec::load::source_text(&s.path).map(|t| (s.path.clone(), t)))
+        .collect()
+}
+
 fn diagnostics() -> Vec<rolegen::diagnostics::Diagnostic> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/invalid")
         .unwrap()
@@ -31,7 +42,8 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         .with_draft(jsonschema::Draft::Draft4)
         .build(&schema)
         .unwrap();
-    let log: Value = serde_json::from_str(&render::sarif(&diagnostics())).unwrap();
+    let log: Value =
+        serde_json::from_str(&render::sarif(&diagnostics(), &texts_of(&diagnostics()))).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&log)
         .map(|e| format!("{e} at {}", e.instance_path))
@@ -50,6 +62,48 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         let uri = l["uri"].as_str().unwrap();
         assert!(is_uri_reference(uri), "not a URI reference: {uri}");
         assert_eq!(l["uriBaseId"], "%SRCROOT%", "{l}");
+    }
+    // Regions end where the span ends; rules carry their docs, security rules a severity.
+    let regions: Vec<&Value> = results
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["region"])
+        .filter(|g| g.get("endColumn").is_some())
+        .collect();
+    assert!(
+        regions.len() * 2 > results.len(),
+        "{} of {}",
+        regions.len(),
+        results.len()
+    );
+    for g in &regions {
+        let (sl, sc) = (
+            g["startLine"].as_u64().unwrap(),
+            g["startColumn"].as_u64().unwrap(),
+        );
+        let (el, ec) = (
+            g["endLine"].as_u64().unwrap(),
+            g["endColumn"].as_u64().unwrap(),
+        );
+        assert!(el > sl || (el == sl && ec > sc), "{g}");
+    }
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        assert!(r["help"]["markdown"].as_str().unwrap().contains(id));
+        let security = r["properties"]["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "security"));
+        assert_eq!(security, id.starts_with("RG3"), "{r}");
+        if security {
+            let score: f64 = r["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((0.1..=10.0).contains(&score), "{r}");
+        }
     }
     // A broken log must be rejected, so the validation above means something.
     let mut broken = log.clone();
@@ -199,7 +253,7 @@ fn sarif_uris_are_relative_normalised_and_percent_encoded() {
         at(PathBuf::from("specs/a:b.yaml")),
         at(outside.clone()),
     ];
-    let log: Value = serde_json::from_str(&render::sarif(&diags)).unwrap();
+    let log: Value = serde_json::from_str(&render::sarif(&diags, &Default::default())).unwrap();
     let locs = artifact_locations(&log);
     let uris: Vec<&str> = locs.iter().map(|l| l["uri"].as_str().unwrap()).collect();
     assert_eq!(
@@ -235,7 +289,11 @@ fn sarif_run_has_version_column_kind_and_stable_fingerprints() {
         std::fs::write(&path, text).unwrap();
         let out = compile(&[path], false, false);
         assert!(!out.diagnostics.0.is_empty());
-        serde_json::from_str(&render::sarif(&out.diagnostics.0)).unwrap()
+        serde_json::from_str(&render::sarif(
+            &out.diagnostics.0,
+            &texts_of(&out.diagnostics.0),
+        ))
+        .unwrap()
     };
     let log = log_of(spec);
     let run = &log["runs"][0];
@@ -286,7 +344,11 @@ fn file_level_errors_carry_the_file_in_sarif_and_json() {
     let out = compile(std::slice::from_ref(&path), false, false);
     assert_eq!(out.diagnostics.0.len(), 1);
     assert_eq!(out.diagnostics.0[0].rule.code, "RG001");
-    let log: Value = serde_json::from_str(&render::sarif(&out.diagnostics.0)).unwrap();
+    let log: Value = serde_json::from_str(&render::sarif(
+        &out.diagnostics.0,
+        &texts_of(&out.diagnostics.0),
+    ))
+    .unwrap();
     let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
     let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
     assert!(is_uri_reference(uri) && uri.ends_with("/bad.yaml"), "{loc}");

@@ -663,7 +663,7 @@ fn regression_inputs() {
             let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
             rolegen::diagnostics::render::human(&diags, &texts, &mut out);
             let _ = rolegen::diagnostics::render::json(&diags);
-            let _ = rolegen::diagnostics::render::sarif(&diags);
+            let _ = rolegen::diagnostics::render::sarif(&diags, &Default::default());
             Ok(())
         });
         match result {

@@ -144,20 +144,35 @@ pub fn json(diags: &[Diagnostic]) -> String {
 ///   and releases) of the rule, the file's URI and the message, which names the role,
 ///   statement or parameter but never a line, plus the ordinal of equal triples in the file;
 ///   moving a finding to another line keeps its fingerprint, so code scanning keeps the alert.
-pub fn sarif(diags: &[Diagnostic]) -> String {
+///
+/// `texts` holds the source of the files the diagnostics point into (as the loader read
+/// them): with a file's text, a region also has its `endLine` and `endColumn`.
+///
+/// Rules carry their `explain` text as `help.markdown`, which works offline (no `helpUri`
+/// to a site that may not be reachable); security rules (RG3xx) are tagged `security` and
+/// have a `security-severity` that GitHub code scanning ranks alerts by.
+pub fn sarif(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>) -> String {
     let cwd = std::env::current_dir().ok().map(|d| normalise(&d));
     let mut seen: HashMap<String, usize> = HashMap::new();
     let rules: Vec<Value> = rules::ALL
         .iter()
         .map(|r| {
-            json!({
+            let help = rules::explain(r);
+            let mut rule = json!({
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": {"text": r.what},
                 "fullDescription": {"text": format!("{} {}", r.what, r.why)},
-                "help": {"text": rules::explain(r)},
+                "help": {
+                    "text": help,
+                    "markdown": format!("**{} {}**\n\n```text\n{help}```\n\nRun `rolegen explain {}` for this text.", r.code, r.name, r.code),
+                },
                 "defaultConfiguration": {"level": level(r.severity)},
-            })
+            });
+            if let Some(score) = security_severity(r) {
+                rule["properties"] = json!({"tags": ["security"], "security-severity": score});
+            }
+            rule
         })
         .collect();
     let results: Vec<Value> = diags
@@ -188,7 +203,12 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
                 let region = if src.is_whole_file() {
                     json!({"startLine": 1})
                 } else {
-                    json!({"startLine": src.span.line.max(1), "startColumn": src.span.column.max(1)})
+                    let mut region = json!({"startLine": src.span.line.max(1), "startColumn": src.span.column.max(1)});
+                    if let Some((line, column)) = texts.get(&src.path).and_then(|t| end_of(t, &src.span)) {
+                        region["endLine"] = json!(line);
+                        region["endColumn"] = json!(column);
+                    }
+                    region
                 };
                 r["locations"] = json!([{
                     "physicalLocation": {"artifactLocation": artifact, "region": region}
@@ -227,6 +247,35 @@ fn sarif_data_properties() -> serde_json::Value {
             "version": p.source_version,
             "dataDate": p.data_date,
         },
+    })
+}
+
+/// Where `span` ends in `text`: 1-based line and the column one past its last character (as
+/// SARIF counts it); `None` for an empty span or one that does not fit the text.
+fn end_of(text: &str, span: &super::Span) -> Option<(usize, usize)> {
+    let inner = text.get(span.start..span.end).filter(|s| !s.is_empty())?;
+    // A span that runs to the end of its line ends before the line break.
+    let inner = inner.strip_suffix('\n').unwrap_or(inner);
+    let inner = inner.strip_suffix('\r').unwrap_or(inner);
+    if inner.is_empty() {
+        return None;
+    }
+    Some(match inner.rfind('\n') {
+        None => (span.line, span.column + inner.chars().count()),
+        Some(i) => (
+            span.line + inner.matches('\n').count(),
+            inner[i + 1..].chars().count() + 1,
+        ),
+    })
+}
+
+/// The `security-severity` of a security rule (RG3xx), as GitHub code scanning reads it
+/// (9.0+ critical, 7.0–8.9 high, 4.0–6.9 medium, below low): an error is high, a warning
+/// medium.
+fn security_severity(r: &rules::Rule) -> Option<&'static str> {
+    r.code.starts_with("RG3").then(|| match r.severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.5",
     })
 }
 
