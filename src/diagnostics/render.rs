@@ -273,7 +273,7 @@ fn end_of(text: &str, span: &super::Span) -> Option<(usize, usize)> {
 /// (9.0+ critical, 7.0–8.9 high, 4.0–6.9 medium, below low): an error is high, a warning
 /// medium.
 fn security_severity(r: &rules::Rule) -> Option<&'static str> {
-    r.code.starts_with("RG3").then(|| match r.severity {
+    r.code.starts_with("RG3").then_some(match r.severity {
         Severity::Error => "8.0",
         Severity::Warning => "5.5",
     })
