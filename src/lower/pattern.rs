@@ -139,7 +139,7 @@ fn collect_perl_item(item: &ClassSetItem, out: &mut Vec<(Range<usize>, &'static 
 
 /// The checked pattern compiled for the `regex` crate to match a whole value, as Terraform's
 /// validation (`^(?:P)$`) and CloudFormation's AllowedPattern (Java `Matcher.matches()`) match
-/// it; `None` if the crate cannot build it (its size limits are not Go's). [`matches`] uses it;
+/// it; `None` if the crate cannot build it (its size limits are not Go's). [`matches()`] uses it;
 /// `tests/regex_java.rs` holds it against the real Java.
 pub fn matcher(pattern: &str, ast: &Ast) -> Option<regex::Regex> {
     regex::Regex::new(&format!("^(?:{})$", to_rust(pattern, ast))).ok()
