@@ -92,7 +92,7 @@ fn check_and_emit(
         }));
     }
     run_jobs(jobs);
-    let files = emit.then(|| combine(vec![tf, cfn, readme]));
+    let files = emit.then(|| combine(vec![tf, cfn, readme, crate::emit::adopt::Adopt.emit(&m)]));
     if d.iter().any(Diagnostic::is_error) {
         return (None, d, None);
     }

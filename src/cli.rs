@@ -294,12 +294,16 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// Write a spec from existing IAM definitions (CloudFormation, IAM JSON, Terraform).
+    /// Write a spec from existing IAM definitions (CloudFormation, IAM JSON, Terraform), or
+    /// one spec per module from a whole account (`--from account`: roles, customer managed
+    /// policies and instance profiles; IAM users and groups are out of scope).
     #[command(after_help = "Examples:
   rolegen import --from cloudformation template.yaml -o specs/app.yaml
   aws iam get-account-authorization-details > auth.json
   rolegen import --from iam-json auth.json --module legacy -o specs/legacy.yaml
-  rolegen import --from terraform modules-out/app/terraform")]
+  rolegen import --from terraform modules-out/app/terraform
+  aws iam list-roles > roles.json
+  rolegen import --from account auth.json roles.json -o specs/ --group-by path")]
     Import {
         /// What the inputs are.
         #[arg(long, value_enum)]
@@ -320,6 +324,14 @@ pub enum Command {
         /// Replace an existing --output file.
         #[arg(long)]
         force: bool,
+        /// `--from account`: how roles are grouped into modules: `path` (IAM path),
+        /// `tag:KEY` (value of a tag) or `prefix` (role name up to its first `-`, `_`, `.`).
+        #[arg(long, value_name = "RULE", default_value = "path")]
+        group_by: crate::import::account::GroupBy,
+        /// `--from account`: leave out roles and policies by name, path (`/legacy/`) or
+        /// pattern (`old-*`, `/ci/*`); repeat or separate with commas.
+        #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
+        exclude: Vec<String>,
     },
     /// Compare what two specs grant (files or `git:REV:path`), role by role.
     #[command(after_help = "Examples:
@@ -441,12 +453,50 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
             err,
         ),
         Command::Import {
+            from: crate::import::From::Account,
+            inputs,
+            module,
+            out,
+            allow_partial,
+            force,
+            group_by,
+            exclude,
+        } if module.is_some() => {
+            let _ = (out, allow_partial, force, group_by, exclude, inputs);
+            let _ = writeln!(
+                err,
+                "error: `--from account` names each module after its group (see --group-by); --module applies to the other sources"
+            );
+            INPUT_ERROR
+        }
+        Command::Import {
+            from: crate::import::From::Account,
+            inputs,
+            out,
+            allow_partial,
+            force,
+            group_by,
+            exclude,
+            ..
+        } => crate::import::account::run(
+            &inputs,
+            out.as_deref(),
+            &crate::import::account::AccountOptions {
+                group_by,
+                exclude,
+                allow_partial,
+                force,
+            },
+            err,
+        ),
+        Command::Import {
             from,
             inputs,
             module,
             out,
             allow_partial,
             force,
+            ..
         } => crate::import::run(
             from,
             &inputs,

@@ -288,6 +288,10 @@ rules! {
         "The CloudFormation stack would exceed a CloudFormation quota: more than 500 resources, 200 outputs or 200 parameters in one template.",
         "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and two outputs (four with an instance profile).",
         "A spec with 101 roles: 202 outputs.\n\nFix: split the spec into modules of at most 100 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
+    ADOPT_UNRESOLVED = { "RG405", "adopt-unresolved", Error, false, [],
+        "A module with `adopt: true` holds something whose import ID is not known when the module is built: a role without a fixed `name` (a `name_prefix` or a generated name), a resource switched by `when:`, a KMS key, or a parameter without a default.",
+        "The adoption files (`adopt/main.tf` import blocks, the CloudFormation resources-to-import file) name every existing resource by its ID (role name, `role:policy`, `role/arn`, policy ARN, instance profile name). An ID that depends on a value given at deploy time, or a resource that may not exist, cannot be written, and adopting only part of a module would recreate the rest.",
+        "adopt: true\nparameters: {Prefix: {type: string}}\nroles: {app: {name: ${Prefix}-app, ...}}\n\nFix: give Prefix a default (the value the existing roles use), or remove `adopt: true`." }
 }
 
 /// Looks a rule up by code (case-insensitive).

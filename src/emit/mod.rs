@@ -1,5 +1,6 @@
 //! Emitters: one [`Backend`] per output format, each a pure function of `&Module`.
 
+pub mod adopt;
 pub mod cloudformation;
 pub mod readme;
 pub mod terraform;
@@ -39,7 +40,7 @@ pub fn emit_module(m: &Module) -> Vec<OutputFile> {
         Box::new(|| cfn = cloudformation::CloudFormation.emit(m)),
         Box::new(|| readme = readme::Readme.emit(m)),
     ]);
-    combine(vec![tf, cfn, readme])
+    combine(vec![tf, cfn, readme, adopt::Adopt.emit(m)])
 }
 
 /// The files of several backends as one list, sorted by path.

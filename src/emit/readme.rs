@@ -70,6 +70,9 @@ fn render(m: &Module) -> String {
     deviations(&mut s, m);
     usage(&mut s, m);
     diagram(&mut s, m);
+    if m.adopt {
+        adopt(&mut s, m);
+    }
     inputs(&mut s, m);
     outputs(&mut s, m);
     for r in m.roles.values() {
@@ -206,6 +209,24 @@ fn shell_word(v: &str) -> String {
     } else {
         format!("'{}'", v.replace('\'', "'\\''"))
     }
+}
+
+/// How to adopt the existing resources (`adopt: true`).
+fn adopt(s: &mut String, m: &Module) {
+    let _ = write!(
+        s,
+        "## Adopt the existing resources\n\n\
+         The spec says `adopt: true`: the roles, policies and instance profiles of this module already exist in the account (it was imported with `rolegen import --from account`). Terraform adopts them without recreating them through `adopt/main.tf`, a root configuration beside the module with the `module` block and one `import` block per resource (import blocks are allowed only in a root module; their IDs are expressions, so Terraform 1.6 or later):\n\n\
+         ```sh\n\
+         cd modules-out/{name}/adopt\n\
+         terraform init\n\
+         terraform plan    # must show only imports: no create, update or destroy\n\
+         terraform apply\n\
+         terraform plan -detailed-exitcode   # exit 0: the module matches the account\n\
+         ```\n\n\
+         A plan that shows an update means the account differs from the spec; read it before applying. Policies the module attaches by ARN live in another module (the import said which): adopt that module first. Once adopted, move the `module` block and the state into your own configuration, or keep `adopt/` as the root.\n\n",
+        name = m.name
+    );
 }
 
 fn inputs(s: &mut String, m: &Module) {

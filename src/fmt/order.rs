@@ -163,6 +163,7 @@ mod tests {
                 "module",
                 "description",
                 "deviations",
+                "adopt",
                 "allow",
                 "parameters",
                 "roles",

@@ -18,47 +18,67 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 #[derive(Debug, Default)]
-struct RoleIn {
-    name: String,
-    path: Option<String>,
+pub(crate) struct RoleIn {
+    pub(crate) name: String,
+    pub(crate) arn: Option<String>,
+    pub(crate) path: Option<String>,
     description: Option<String>,
     max_session: Option<u64>,
-    boundary: Option<String>,
+    pub(crate) boundary: Option<String>,
     /// A PermissionsBoundary without a PermissionsBoundaryArn string.
     boundary_lost: bool,
-    tags: Vec<(String, String)>,
+    pub(crate) tags: Vec<(String, String)>,
     trust: Option<(Value, Where)>,
     inline: IndexMap<String, (Value, Where)>,
     listed_inline: Vec<(String, Where)>,
-    attached: Vec<(String, Where)>,
+    pub(crate) attached: Vec<(String, Where)>,
     profiles: Vec<(String, Option<String>, Where)>,
-    at: Where,
+    pub(crate) at: Where,
 }
 
 #[derive(Debug, Default)]
-struct PolicyIn {
-    name: String,
-    arn: String,
-    path: Option<String>,
+pub(crate) struct PolicyIn {
+    pub(crate) name: String,
+    pub(crate) arn: String,
+    pub(crate) path: Option<String>,
     description: Option<String>,
     document: Option<(Value, Where)>,
-    at: Where,
+    pub(crate) at: Where,
 }
 
 /// A file and a location inside it.
 #[derive(Debug, Clone, Default)]
-struct Where {
+pub(crate) struct Where {
     file: usize,
     loc: Loc,
 }
 
-struct Files {
-    files: Vec<SourceFile>,
-    issues: Vec<Issue>,
+/// The input files and what was found wrong in them.
+pub(crate) struct Files {
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) issues: Vec<Issue>,
+}
+
+/// What the inputs hold: roles by name and policies by ARN.
+pub(crate) struct Parsed {
+    pub(crate) files: Files,
+    pub(crate) roles: IndexMap<String, RoleIn>,
+    pub(crate) policies: IndexMap<String, PolicyIn>,
+    /// Some input was `list-roles` or `get-role` output (which carry descriptions and
+    /// maximum session durations; the account dump's RoleDetail has neither).
+    pub(crate) role_lists: bool,
+}
+
+/// How [`emit`] writes a spec that is one module of an account.
+#[derive(Default)]
+pub(crate) struct EmitOptions<'a> {
+    /// Customer managed policy ARN → the ARN (spec string) a role of this module attaches it
+    /// by, for policies that live in another module.
+    pub(crate) foreign: Option<&'a IndexMap<String, String>>,
 }
 
 impl Files {
-    fn push(&mut self, level: Level, w: &Where, msg: impl Into<String>) {
+    pub(crate) fn push(&mut self, level: Level, w: &Where, msg: impl Into<String>) {
         let f = &self.files[w.file];
         let r = f.locate_key(&w.loc.yaml());
         let issue = Issue {
@@ -134,6 +154,51 @@ pub fn import(inputs: &[PathBuf], module: &str) -> Result<Imported, InputError> 
 
 /// Imports the text of IAM JSON files (each named by its path in errors).
 pub fn import_texts(inputs: Vec<(PathBuf, String)>, module: &str) -> Result<Imported, InputError> {
+    let Parsed {
+        mut files,
+        roles,
+        policies,
+        ..
+    } = parse_texts(inputs, Level::Error)?;
+    let (tree, keys) = emit(
+        &mut files,
+        &roles,
+        policies.values(),
+        module,
+        &EmitOptions::default(),
+    );
+    let names: Vec<String> = files
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let header = vec![format!(
+        "Imported by `rolegen import --from iam-json` from {}.",
+        names.join(", ")
+    )];
+    Ok(Imported {
+        spec: super::yaml::spec_text(&tree, &header),
+        tree,
+        issues: files.issues,
+        keys,
+        introduced: IndexMap::new(),
+    })
+}
+
+/// Reads IAM JSON files; users and groups are reported at `users_groups`.
+pub(crate) fn parse(inputs: &[PathBuf], users_groups: Level) -> Result<Parsed, InputError> {
+    let mut texts = Vec::with_capacity(inputs.len());
+    for path in inputs {
+        texts.push((path.clone(), read_input(path)?));
+    }
+    parse_texts(texts, users_groups)
+}
+
+/// Reads the text of IAM JSON files; users and groups are reported at `users_groups`.
+pub(crate) fn parse_texts(
+    inputs: Vec<(PathBuf, String)>,
+    users_groups: Level,
+) -> Result<Parsed, InputError> {
     let mut files = Files {
         files: Vec::new(),
         issues: Vec::new(),
@@ -145,6 +210,7 @@ pub fn import_texts(inputs: Vec<(PathBuf, String)>, module: &str) -> Result<Impo
     let mut orphans_listed: Vec<(String, Where)> = Vec::new();
     let mut orphan_profiles: Vec<(String, Option<String>, Where)> = Vec::new();
     let mut orphan_versions: Vec<(Value, Where)> = Vec::new();
+    let mut role_lists = false;
     for (fi, (path, text)) in inputs.into_iter().enumerate() {
         let path = &path;
         let v: Value = serde_json::from_str(&text).map_err(|e| InputError {
@@ -170,12 +236,14 @@ pub fn import_texts(inputs: Vec<(PathBuf, String)>, module: &str) -> Result<Impo
         }
         if let Some(Value::Array(list)) = v.get("Roles") {
             known = true;
+            role_lists = true;
             for (i, r) in list.iter().enumerate() {
                 read_role(&mut files, &mut roles, r, fi, &root.key("Roles").index(i));
             }
         }
         if let Some(r @ Value::Object(_)) = v.get("Role") {
             known = true;
+            role_lists = true;
             read_role(&mut files, &mut roles, r, fi, &root.key("Role"));
         }
         if let (Some(rn), Some(pn), Some(doc)) = (
@@ -250,7 +318,8 @@ pub fn import_texts(inputs: Vec<(PathBuf, String)>, module: &str) -> Result<Impo
                         },
                     )
                     .unwrap_or_default();
-                    files.issue(
+                    files.push(
+                        users_groups,
                         &at(fi, root.key(k).index(i)),
                         format!("IAM {name} `{n}` is not imported: a spec holds roles, policies and keys"),
                     );
@@ -295,7 +364,12 @@ pub fn import_texts(inputs: Vec<(PathBuf, String)>, module: &str) -> Result<Impo
             _ => files.issue(&w, "get-policy-version output does not name its policy, and the inputs hold no single policy without a document; not imported"),
         }
     }
-    Ok(emit(files, roles, policies, module))
+    Ok(Parsed {
+        files,
+        roles,
+        policies,
+        role_lists,
+    })
 }
 
 fn read_role(
@@ -314,6 +388,9 @@ fn read_role(
         at: at(fi, l.clone()),
         ..RoleIn::default()
     });
+    if let Some(a) = s(r, "Arn") {
+        role.arn = Some(a);
+    }
     if let Some(p) = s(r, "Path") {
         role.path = Some(p);
     }
@@ -369,7 +446,12 @@ fn read_role(
 }
 
 fn read_policy(policies: &mut IndexMap<String, PolicyIn>, p: &Value, fi: usize, l: &Loc) {
-    let (Some(name), Some(arn)) = (s(p, "PolicyName"), s(p, "Arn")) else {
+    let Some(arn) = s(p, "Arn") else {
+        return;
+    };
+    // The name is the ARN's last segment (moto's account dump leaves PolicyName out).
+    let Some(name) = s(p, "PolicyName").or_else(|| arn.rsplit('/').next().map(str::to_owned))
+    else {
         return;
     };
     let entry = policies.entry(arn.clone()).or_insert_with(|| PolicyIn {
@@ -397,12 +479,14 @@ fn read_policy(policies: &mut IndexMap<String, PolicyIn>, p: &Value, fi: usize, 
     }
 }
 
-fn emit(
-    mut files: Files,
-    roles: IndexMap<String, RoleIn>,
-    policies: IndexMap<String, PolicyIn>,
+/// The spec tree of `roles` and the customer managed `policies`, and its keys.
+pub(crate) fn emit<'p>(
+    files: &mut Files,
+    roles: &IndexMap<String, RoleIn>,
+    policies: impl Iterator<Item = &'p PolicyIn>,
     module: &str,
-) -> Imported {
+    options: &EmitOptions,
+) -> (Y, IndexMap<String, String>) {
     let mut keys = Keys::default();
     let aws_managed = |arn: &str| {
         arn.strip_prefix("arn:aws")
@@ -415,7 +499,7 @@ fn emit(
     // Policies whose document cannot be read (it may deny): roles attaching them are refused.
     let mut unread: Vec<String> = Vec::new();
     let mut pol_y = Vec::new();
-    for p in policies.values() {
+    for p in policies {
         if aws_managed(&p.arn).is_some() {
             continue;
         }
@@ -430,7 +514,7 @@ fn emit(
         }
         let doc = match &p.document {
             Some((d, w)) => {
-                let y = doc_y(&mut files, d, w);
+                let y = doc_y(files, d, w);
                 if y.is_none() {
                     unread.push(p.arn.clone());
                 }
@@ -511,7 +595,7 @@ fn emit(
             }
         }
         match &r.trust {
-            Some((d, w)) => match doc_y(&mut files, d, w) {
+            Some((d, w)) => match doc_y(files, d, w) {
                 Some(y) => m.push(("trust_document".into(), y)),
                 None => {
                     refused.get_or_insert("its trust policy cannot be read".into());
@@ -528,6 +612,8 @@ fn emit(
                 Y::Map(vec![("aws".into(), Y::s(n))])
             } else if let Some(k) = policy_keys.get(arn) {
                 Y::Map(vec![("policy".into(), Y::s(k))])
+            } else if let Some(a) = options.foreign.and_then(|f| f.get(arn)) {
+                Y::Map(vec![("arn".into(), Y::s(a))])
             } else {
                 Y::Map(vec![("arn".into(), Y::Str(spec_literal(arn)))])
             };
@@ -540,7 +626,7 @@ fn emit(
         }
         let mut inline = Vec::new();
         for (n, (d, w)) in &r.inline {
-            match doc_y(&mut files, d, w) {
+            match doc_y(files, d, w) {
                 Some(y) => inline.push((n.clone(), y)),
                 None => {
                     refused.get_or_insert(format!("its inline policy `{n}` cannot be read"));
@@ -574,23 +660,7 @@ fn emit(
     if !pol_y.is_empty() {
         top.push(("policies".into(), Y::Map(pol_y)));
     }
-    let tree = Y::Map(top);
-    let names: Vec<String> = files
-        .files
-        .iter()
-        .map(|f| f.path.display().to_string())
-        .collect();
-    let header = vec![format!(
-        "Imported by `rolegen import --from iam-json` from {}.",
-        names.join(", ")
-    )];
-    Imported {
-        spec: super::yaml::spec_text(&tree, &header),
-        tree,
-        issues: files.issues,
-        keys: keys.map,
-        introduced: IndexMap::new(),
-    }
+    (Y::Map(top), keys.map)
 }
 
 fn doc_y(files: &mut Files, d: &Value, w: &Where) -> Option<Y> {

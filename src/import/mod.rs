@@ -5,6 +5,7 @@
 //! it could not express, each with where it was found. The command writes the spec, prints
 //! the issues and exits 1 if any is an error (unless `--allow-partial`).
 
+pub mod account;
 pub mod cfn;
 pub mod cfn_resolve;
 pub mod hcl;
@@ -30,6 +31,10 @@ pub enum From {
     IamJson,
     /// A Terraform module made of the resources rolegen emits.
     Terraform,
+    /// A whole account (`aws iam get-account-authorization-details`): one spec per module
+    /// into the folder `-o DIR`, grouped by `--group-by`. Roles and customer managed policies
+    /// only: users and groups are out of scope.
+    Account,
 }
 
 /// How serious an issue is.
@@ -227,6 +232,10 @@ pub fn import(
             cfn::import(first, &module)
         }
         From::IamJson => iam_json::import(inputs, &module),
+        From::Account => Err(InputError::new(
+            first,
+            "`--from account` writes a folder of specs (`rolegen import --from account -o DIR`)",
+        )),
         From::Terraform => {
             if inputs.len() > 1 {
                 return Err(InputError::new(

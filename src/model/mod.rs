@@ -73,6 +73,8 @@ pub struct Module {
     pub description: Option<String>,
     /// Deliberate departures from the vendor document.
     pub deviations: Vec<Deviation>,
+    /// Emit the adoption files (`adopt: true`).
+    pub adopt: bool,
     /// Inputs.
     pub params: IndexMap<ParamName, Parameter>,
     /// Roles.

@@ -39,6 +39,11 @@ pub struct Spec {
     /// "Deviations from the vendor document". They change no output but the README.
     #[serde(default)]
     pub deviations: Vec<DeviationSpec>,
+    /// The resources already exist (an imported account): `rolegen build` also writes
+    /// `adopt/` with a root Terraform configuration whose `import` blocks adopt them, and the
+    /// CloudFormation resources-to-import file and import template.
+    #[serde(default)]
+    pub adopt: bool,
     /// Rules silenced for the whole module.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,

@@ -47,8 +47,76 @@ fn stack_quotas(v: &mut Validator) {
     }
 }
 
+/// With `adopt: true`, every import ID must be known when the module is built.
+fn adoptable(v: &mut Validator) {
+    let m = v.m;
+    if !m.adopt {
+        return;
+    }
+    let root = crate::spec::source::YamlPath::root();
+    let mut found: Vec<(crate::spec::source::YamlPath, String, String)> = Vec::new();
+    for p in m.params.values().filter(|p| p.default.is_none()) {
+        found.push((
+            p.origin.clone(),
+            format!(
+                "parameter `{}` has no default, and the adoption configuration passes no values",
+                p.name.as_str()
+            ),
+            "give it the default the existing resources were made with".into(),
+        ));
+    }
+    for r in m.roles.values() {
+        if !matches!(r.name, RoleName::Fixed(_)) {
+            found.push((
+                r.origin.clone(),
+                format!(
+                    "role `{}` has no fixed name: its import ID (the role name) is not known",
+                    r.id.as_str()
+                ),
+                "give the role the `name` it has in the account".into(),
+            ));
+        }
+        let switched = r.when.is_some()
+            || r.inline.iter().any(|p| p.when.is_some())
+            || r.managed.iter().any(|a| a.when.is_some());
+        if switched {
+            found.push((
+                r.origin.clone(),
+                format!("role `{}` (or one of its policies or attachments) is switched by `when:`: whether it exists is decided at deploy time", r.id.as_str()),
+                "remove the switch, or adopt this role in a module without `adopt: true`".into(),
+            ));
+        }
+    }
+    for p in m.policies.values().filter(|p| p.when.is_some()) {
+        found.push((
+            p.origin.clone(),
+            format!("policy `{}` is switched by `when:`", p.id.as_str()),
+            "remove the switch".into(),
+        ));
+    }
+    for k in m.kms_keys.values() {
+        found.push((
+            k.origin.clone(),
+            format!(
+                "KMS key `{}`: adoption covers roles, policies and instance profiles",
+                k.id.as_str()
+            ),
+            "move the key into a module without `adopt: true`".into(),
+        ));
+    }
+    for (at, msg, help) in found {
+        let at = if at == crate::spec::source::YamlPath::root() {
+            root.key("adopt")
+        } else {
+            at
+        };
+        v.report(&rules::ADOPT_UNRESOLVED, &[], &at, msg, help);
+    }
+}
+
 pub(super) fn check(v: &mut Validator) {
     stack_quotas(v);
+    adoptable(v);
     let m = v.m;
     let is_list = |p: &ParamName| m.params.get(p).is_some_and(|x| x.kind == ParamKind::List);
     for (doc, scope) in v.documents() {

@@ -1,0 +1,198 @@
+//! Adoption files of a module with `adopt: true`: `adopt/main.tf`, a root Terraform
+//! configuration beside the module with the `module` block and one `import` block per
+//! existing resource (import blocks are allowed only in a root module; their IDs are expressions, Terraform ≥ 1.6, so they
+//! never go into `terraform/`).
+//!
+//! Import IDs are the ones the AWS provider (5.x) documents for each resource type:
+//! `aws_iam_role` the role name, `aws_iam_role_policy` `role:policy`,
+//! `aws_iam_role_policy_attachment` `role/policy-arn`, `aws_iam_policy` the policy ARN,
+//! `aws_iam_instance_profile` the profile name. Addresses are the module's own (`[0]` for
+//! the `create` toggle, the attachment map's keys). What cannot be adopted (a generated role
+//! name, a switch, a parameter without a default) is refused by RG405 before anything is
+//! emitted.
+
+use super::terraform::hcl::{escape_into, pseudo_ref, quote_literal};
+use super::{Backend, OutputFile};
+use crate::model::names;
+use crate::model::*;
+
+/// The adoption backend.
+pub struct Adopt;
+
+/// Renders a template as the inside of an HCL string: literals escaped, pseudo parameters as
+/// data source references, parameters as their defaults (RG405 guarantees one).
+fn render(m: &Module, t: &Template, pseudos: &mut Vec<Pseudo>) -> String {
+    let mut out = String::new();
+    for p in &t.parts {
+        match p {
+            Part::Lit(l) => escape_into(&mut out, l),
+            Part::PolicyVar(v) => escape_into(&mut out, &format!("${{{v}}}")),
+            Part::Pseudo(x) => {
+                if !pseudos.contains(x) {
+                    pseudos.push(*x);
+                }
+                out.push_str("${");
+                out.push_str(pseudo_ref(*x));
+                out.push('}');
+            }
+            Part::Param(n) => {
+                let v = match m.params.get(n).and_then(|p| p.default.as_ref()) {
+                    Some(ParamValue::Str(s) | ParamValue::Number(s)) => s.clone(),
+                    Some(ParamValue::Bool(b)) => b.to_string(),
+                    Some(ParamValue::List(l)) => l.join(","),
+                    None => String::new(),
+                };
+                escape_into(&mut out, &v);
+            }
+        }
+    }
+    out
+}
+
+fn import_block(out: &mut String, to: &str, id: &str) {
+    out.push_str("import {\n  to = ");
+    out.push_str(to);
+    out.push_str("\n  id = \"");
+    out.push_str(id);
+    out.push_str("\"\n}\n\n");
+}
+
+/// The `adopt/main.tf` of a module, or `None` when the module does not ask for it.
+pub fn terraform(m: &Module) -> Option<String> {
+    if !m.adopt {
+        return None;
+    }
+    let module = names::snake(&m.name);
+    let at = |res: &str| format!("module.{module}.{res}");
+    let mut pseudos = Vec::new();
+    let mut body = String::new();
+    let policy_arn = |p: &ManagedPolicy, pseudos: &mut Vec<Pseudo>| {
+        let path = p
+            .path
+            .as_ref()
+            .map_or_else(|| "/".to_owned(), |t| render(m, t, pseudos));
+        let name = render(m, &p.name, pseudos);
+        for x in [Pseudo::Partition, Pseudo::AccountId] {
+            if !pseudos.contains(&x) {
+                pseudos.push(x);
+            }
+        }
+        format!(
+            "arn:${{{}}}:iam::${{{}}}:policy{path}{name}",
+            pseudo_ref(Pseudo::Partition),
+            pseudo_ref(Pseudo::AccountId)
+        )
+    };
+    for p in m.policies.values() {
+        let arn = policy_arn(p, &mut pseudos);
+        import_block(
+            &mut body,
+            &at(&format!("aws_iam_policy.{}[0]", p.id.snake())),
+            &arn,
+        );
+    }
+    for r in m.roles.values() {
+        let RoleName::Fixed(name) = &r.name else {
+            continue;
+        };
+        let id = r.id.snake();
+        let role = render(m, name, &mut pseudos);
+        import_block(&mut body, &at(&format!("aws_iam_role.{id}[0]")), &role);
+        for p in &r.inline {
+            let mut pid = role.clone();
+            pid.push(':');
+            escape_into(&mut pid, &p.name);
+            import_block(
+                &mut body,
+                &at(&format!(
+                    "aws_iam_role_policy.{id}_{}[0]",
+                    names::snake(&p.name)
+                )),
+                &pid,
+            );
+        }
+        for a in &r.managed {
+            let arn = match &a.target {
+                PolicyRef::Aws(n) => {
+                    if !pseudos.contains(&Pseudo::Partition) {
+                        pseudos.push(Pseudo::Partition);
+                    }
+                    let mut s = format!(
+                        "arn:${{{}}}:iam::aws:policy/",
+                        pseudo_ref(Pseudo::Partition)
+                    );
+                    escape_into(&mut s, n);
+                    s
+                }
+                PolicyRef::Module(pid) => match m.policies.get(pid) {
+                    Some(p) => policy_arn(p, &mut pseudos),
+                    None => continue,
+                },
+                PolicyRef::Arn(t) => render(m, t, &mut pseudos),
+            };
+            let key = quote_literal(&a.key);
+            import_block(
+                &mut body,
+                &at(&format!("aws_iam_role_policy_attachment.{id}[{key}]")),
+                &format!("{role}/{arn}"),
+            );
+        }
+        if let Some(ip) = &r.instance_profile {
+            let pname = match &ip.name {
+                Some(n) => render(m, n, &mut pseudos),
+                None => role.clone(),
+            };
+            import_block(
+                &mut body,
+                &at(&format!("aws_iam_instance_profile.{id}[0]")),
+                &pname,
+            );
+        }
+    }
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Adopts the existing resources of module `{}` without recreating them: run\n\
+         # `terraform init && terraform plan` here; the plan imports every role, inline policy,\n\
+         # attachment, customer managed policy and instance profile, and should change nothing\n\
+         # else. Generated by rolegen from the spec (`adopt: true`); do not edit.\n\n",
+        m.name
+    ));
+    out.push_str(
+        "terraform {\n  required_version = \">= 1.6\"\n\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }\n  }\n}\n\n",
+    );
+    out.push_str("provider \"aws\" {}\n\n");
+    pseudos.sort_by_key(|p| Pseudo::ALL.iter().position(|x| x == p));
+    let mut data: Vec<&str> = Vec::new();
+    for p in &pseudos {
+        let d = match p {
+            Pseudo::Partition | Pseudo::UrlSuffix => "data \"aws_partition\" \"current\" {}\n",
+            Pseudo::AccountId => "data \"aws_caller_identity\" \"current\" {}\n",
+            Pseudo::Region => "data \"aws_region\" \"current\" {}\n",
+        };
+        if !data.contains(&d) {
+            data.push(d);
+        }
+    }
+    for d in &data {
+        out.push_str(d);
+    }
+    if !data.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "module \"{module}\" {{\n  source = \"../terraform\"\n}}\n\n"
+    ));
+    out.push_str(&body);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    Some(out)
+}
+
+impl Backend for Adopt {
+    fn emit(&self, m: &Module) -> Vec<OutputFile> {
+        terraform(m)
+            .map(|t| vec![OutputFile::new("adopt/main.tf", t)])
+            .unwrap_or_default()
+    }
+}
