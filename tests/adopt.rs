@@ -266,3 +266,77 @@ fn build_writes_import_blocks_beside_the_module() {
         assert!(!e.unwrap().path().join("adopt").exists());
     }
 }
+
+#[test]
+fn cloudformation_import_files() {
+    let (dir, out) = import(&["--exclude", "legacy-*"]);
+    assert!(out.status.success());
+    let b = rolegen(&["build", "--out", "out", "specs/team-a.yaml"], dir.path());
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let list: serde_json::Value = serde_json::from_str(&read(
+        dir.path(),
+        "out/team-a/adopt/cloudformation/resources-to-import.json",
+    ))
+    .unwrap();
+    let entries: Vec<(String, String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let (k, v) = e["ResourceIdentifier"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .next()
+                .unwrap();
+            (
+                e["ResourceType"].as_str().unwrap().to_owned(),
+                e["LogicalResourceId"].as_str().unwrap().to_owned(),
+                format!("{k}={}", v.as_str().unwrap()),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "AWS::IAM::ManagedPolicy",
+            "SharedRead",
+            "PolicyArn=arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/shared/shared-read",
+        ),
+        (
+            "AWS::IAM::ManagedPolicy",
+            "TeamABoundary",
+            "PolicyArn=arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/team-a/team-a-boundary",
+        ),
+        ("AWS::IAM::Role", "TeamAWorker", "RoleName=team-a-worker"),
+        (
+            "AWS::IAM::InstanceProfile",
+            "TeamAWorkerInstanceProfile",
+            "InstanceProfileName=team-a-worker",
+        ),
+        ("AWS::IAM::Role", "TeamAReader", "RoleName=team-a-reader"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(entries, want);
+    // The import template: every resource retained, no outputs, the same resources as the
+    // stack, and every resource to import is in it.
+    let t = read(
+        dir.path(),
+        "out/team-a/adopt/cloudformation/team-a.import.yaml",
+    );
+    let stack = read(dir.path(), "out/team-a/cloudformation/team-a.yaml");
+    assert!(!t.contains("\nOutputs:") && stack.contains("\nOutputs:"));
+    let types = t.matches("\n    Type: AWS::").count();
+    assert_eq!(types, 5, "{t}");
+    assert_eq!(
+        t.matches("\n    DeletionPolicy: Retain\n").count(),
+        types,
+        "{t}"
+    );
+    assert_eq!(stack.matches("\n    Type: AWS::").count(), types);
+    for (_, id, _) in &entries {
+        assert!(t.contains(&format!("\n  {id}:\n    Type: ")), "{id}");
+    }
+}

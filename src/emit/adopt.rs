@@ -10,6 +10,13 @@
 //! the `create` toggle, the attachment map's keys). What cannot be adopted (a generated role
 //! name, a switch, a parameter without a default) is refused by RG405 before anything is
 //! emitted.
+//!
+//! For CloudFormation: `adopt/cloudformation/resources-to-import.json` (the
+//! `--resources-to-import` of an IMPORT change set: `AWS::IAM::Role` by `RoleName`,
+//! `AWS::IAM::ManagedPolicy` by `PolicyArn`, `AWS::IAM::InstanceProfile` by
+//! `InstanceProfileName`) and `<module>.import.yaml`, the stack template with a
+//! `DeletionPolicy` on every resource and without `Outputs` (an import cannot add outputs:
+//! import first, then update the stack with the full template).
 
 use super::terraform::hcl::{escape_into, pseudo_ref, quote_literal};
 use super::{Backend, OutputFile};
@@ -189,10 +196,107 @@ pub fn terraform(m: &Module) -> Option<String> {
     Some(out)
 }
 
+/// Renders a template for the CloudFormation resources-to-import file: literals as they
+/// are, parameters as their defaults, pseudo parameters as `${AWS::AccountId}` and
+/// `${AWS::Partition}` tokens that the README's command fills in (the file is read by the
+/// AWS CLI, which substitutes nothing).
+fn render_cfn(m: &Module, t: &Template) -> String {
+    let mut out = String::new();
+    for p in &t.parts {
+        match p {
+            Part::Lit(l) => out.push_str(l),
+            Part::PolicyVar(v) => {
+                out.push_str("${");
+                out.push_str(v);
+                out.push('}');
+            }
+            Part::Pseudo(x) => {
+                out.push_str("${");
+                out.push_str(x.cfn_name());
+                out.push('}');
+            }
+            Part::Param(n) => match m.params.get(n).and_then(|p| p.default.as_ref()) {
+                Some(v) => out.push_str(&super::cloudformation::value_text(v)),
+                None => {}
+            },
+        }
+    }
+    out
+}
+
+/// `adopt/cloudformation/resources-to-import.json`: the `--resources-to-import` of
+/// `aws cloudformation create-change-set --change-set-type IMPORT`, one entry per resource
+/// of the import template (inline policies and attachments are properties of the role).
+pub fn resources_to_import(m: &Module) -> Option<String> {
+    if !m.adopt {
+        return None;
+    }
+    let entry = |ty: &str, id: String, key: &str, value: String| {
+        serde_json::json!({
+            "ResourceType": ty,
+            "LogicalResourceId": id,
+            "ResourceIdentifier": { key: value },
+        })
+    };
+    let mut list = Vec::new();
+    for p in m.policies.values() {
+        let path = p
+            .path
+            .as_ref()
+            .map_or_else(|| "/".to_owned(), |t| render_cfn(m, t));
+        let arn = format!(
+            "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:policy{path}{}",
+            render_cfn(m, &p.name)
+        );
+        list.push(entry(
+            "AWS::IAM::ManagedPolicy",
+            p.id.pascal(),
+            "PolicyArn",
+            arn,
+        ));
+    }
+    for r in m.roles.values() {
+        let RoleName::Fixed(name) = &r.name else {
+            continue;
+        };
+        let role = render_cfn(m, name);
+        list.push(entry(
+            "AWS::IAM::Role",
+            r.id.pascal(),
+            "RoleName",
+            role.clone(),
+        ));
+        if let Some(ip) = &r.instance_profile {
+            let pname = ip.name.as_ref().map_or(role, |n| render_cfn(m, n));
+            list.push(entry(
+                "AWS::IAM::InstanceProfile",
+                format!("{}InstanceProfile", r.id.pascal()),
+                "InstanceProfileName",
+                pname,
+            ));
+        }
+    }
+    let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+    s.push('\n');
+    Some(s)
+}
+
 impl Backend for Adopt {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
-        terraform(m)
-            .map(|t| vec![OutputFile::new("adopt/main.tf", t)])
-            .unwrap_or_default()
+        let Some(tf) = terraform(m) else {
+            return Vec::new();
+        };
+        let mut files = vec![OutputFile::new("adopt/main.tf", tf)];
+        if let Some(r) = resources_to_import(m) {
+            files.push(OutputFile::new(
+                "adopt/cloudformation/resources-to-import.json",
+                r,
+            ));
+        }
+        files.push(OutputFile::new(
+            format!("adopt/cloudformation/{}.import.yaml", m.name),
+            super::cloudformation::import_template(m),
+        ));
+        files
     }
 }

@@ -224,7 +224,20 @@ fn adopt(s: &mut String, m: &Module) {
          terraform apply\n\
          terraform plan -detailed-exitcode   # exit 0: the module matches the account\n\
          ```\n\n\
-         A plan that shows an update means the account differs from the spec; read it before applying. Policies the module attaches by ARN live in another module (the import said which): adopt that module first. Once adopted, move the `module` block and the state into your own configuration, or keep `adopt/` as the root.\n\n",
+         A plan that shows an update means the account differs from the spec; read it before applying. Policies the module attaches by ARN live in another module (the import said which): adopt that module first. Once adopted, move the `module` block and the state into your own configuration, or keep `adopt/` as the root.\n\n\
+         With CloudFormation, an IMPORT change set adopts them into a new stack. It needs `adopt/cloudformation/{name}.import.yaml` (the stack template with `DeletionPolicy: Retain` on every resource and without `Outputs`, which an import cannot add) and `adopt/cloudformation/resources-to-import.json` (each resource's identifier; the account id and partition are written `${{AWS::AccountId}}` and `${{AWS::Partition}}` for you to fill in):\n\n\
+         ```sh\n\
+         cd modules-out/{name}\n\
+         account=$(aws sts get-caller-identity --query Account --output text)\n\
+         sed -e \"s/\\${{AWS::AccountId}}/$account/g\" -e 's/\\${{AWS::Partition}}/aws/g' \\\n\
+         \x20 adopt/cloudformation/resources-to-import.json > /tmp/{name}-import.json\n\
+         aws cloudformation create-change-set --stack-name {name} --change-set-name adopt \\\n\
+         \x20 --change-set-type IMPORT --capabilities CAPABILITY_NAMED_IAM \\\n\
+         \x20 --template-body file://adopt/cloudformation/{name}.import.yaml \\\n\
+         \x20 --resources-to-import file:///tmp/{name}-import.json\n\
+         aws cloudformation execute-change-set --stack-name {name} --change-set-name adopt\n\
+         # then update the stack with cloudformation/{name}.yaml to add the outputs\n\
+         ```\n\n",
         name = m.name
     );
 }

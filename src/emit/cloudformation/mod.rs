@@ -95,7 +95,7 @@ pub fn longest_export(m: &Module) -> Option<usize> {
 
 impl Backend for CloudFormation {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {
-        let cfn = Cfn { m };
+        let cfn = Cfn { m, import: false };
         let mut files = vec![OutputFile::new(
             format!("cloudformation/{}.yaml", m.name),
             cfn.stack(),
@@ -112,6 +112,14 @@ impl Backend for CloudFormation {
 
 pub(crate) struct Cfn<'a> {
     m: &'a Module,
+    /// The variant an IMPORT change set needs: `DeletionPolicy` on every resource, no
+    /// `Outputs` (an import cannot add them) and so no export prefix.
+    import: bool,
+}
+
+/// The template of an IMPORT change set that adopts the module's existing resources.
+pub fn import_template(m: &Module) -> String {
+    Cfn { m, import: true }.stack()
 }
 
 impl Cfn<'_> {
@@ -180,7 +188,7 @@ impl Cfn<'_> {
             .clone()
             .unwrap_or_else(|| format!("IAM roles of the {} module", self.m.name));
         w.entry("Description", &Node::Str(desc));
-        let exports = longest_export(self.m);
+        let exports = longest_export(self.m).filter(|_| !self.import);
         w.entry("Metadata", &self.interface(exports.is_some()));
         let params = self.parameters(exports);
         if !params.is_empty() {
@@ -204,6 +212,10 @@ impl Cfn<'_> {
         }
         w.begin("Resources");
         self.resources(&mut Section(&mut w));
+        if self.import {
+            w.end(true);
+            return w.finish();
+        }
         w.end(true);
         w.begin("Outputs");
         self.outputs(&mut Section(&mut w));
@@ -442,6 +454,10 @@ impl Cfn<'_> {
         let mut e: Vec<(String, Node)> = vec![("Type".into(), Node::str(ty))];
         if let Some(c) = condition {
             e.push(("Condition".into(), Node::Str(c)));
+        }
+        if self.import {
+            e.push(("DeletionPolicy".into(), Node::str("Retain")));
+            e.push(("UpdateReplacePolicy".into(), Node::str("Retain")));
         }
         let ignored = cfn_lint_ignores(allow);
         if !ignored.is_empty() {
