@@ -215,10 +215,11 @@ fn render_cfn(m: &Module, t: &Template) -> String {
                 out.push_str(x.cfn_name());
                 out.push('}');
             }
-            Part::Param(n) => match m.params.get(n).and_then(|p| p.default.as_ref()) {
-                Some(v) => out.push_str(&super::cloudformation::value_text(v)),
-                None => {}
-            },
+            Part::Param(n) => {
+                if let Some(v) = m.params.get(n).and_then(|p| p.default.as_ref()) {
+                    out.push_str(&super::cloudformation::value_text(v));
+                }
+            }
         }
     }
     out
