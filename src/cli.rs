@@ -324,10 +324,11 @@ pub enum Command {
         /// Replace an existing --output file.
         #[arg(long)]
         force: bool,
-        /// `--from account`: how roles are grouped into modules: `path` (IAM path),
-        /// `tag:KEY` (value of a tag) or `prefix` (role name up to its first `-`, `_`, `.`).
-        #[arg(long, value_name = "RULE", default_value = "path")]
-        group_by: crate::import::account::GroupBy,
+        /// `--from account`: how roles are grouped into modules: `path` (IAM path, the
+        /// default), `tag:KEY` (value of a tag) or `prefix` (role name up to its first `-`,
+        /// `_`, `.`).
+        #[arg(long, value_name = "RULE")]
+        group_by: Option<crate::import::account::GroupBy>,
         /// `--from account`: leave out roles and policies by name, path (`/legacy/`) or
         /// pattern (`old-*`, `/ci/*`); repeat or separate with commas.
         #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
@@ -482,13 +483,22 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
             &inputs,
             out.as_deref(),
             &crate::import::account::AccountOptions {
-                group_by,
+                group_by: group_by.unwrap_or(crate::import::account::GroupBy::Path),
                 exclude,
                 allow_partial,
                 force,
             },
             err,
         ),
+        Command::Import {
+            group_by, exclude, ..
+        } if group_by.is_some() || !exclude.is_empty() => {
+            let _ = writeln!(
+                err,
+                "error: --group-by and --exclude apply to `--from account` only; drop them, or import the account dump with `--from account AUTH.json ROLES.json`"
+            );
+            INPUT_ERROR
+        }
         Command::Import {
             from,
             inputs,

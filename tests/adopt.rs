@@ -340,3 +340,19 @@ fn cloudformation_import_files() {
         assert!(t.contains(&format!("\n  {id}:\n    Type: ")), "{id}");
     }
 }
+
+#[test]
+fn account_options_are_refused_for_other_sources() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for extra in [["--group-by", "prefix"], ["--exclude", "old-*"]] {
+        let mut args = vec!["import", "--from", "iam-json", "auth.json"];
+        args.extend(extra);
+        let out = rolegen(&args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("apply to `--from account` only"),
+            "{stderr}"
+        );
+    }
+}
