@@ -457,15 +457,8 @@ def doc_diff(a, b):
 # --------------------------------------------------------------------------
 # One module
 # --------------------------------------------------------------------------
-class Lines:
-    def __init__(self):
-        self.lines = []
-
-    def result(self, ok, check, target, reason=""):
-        first, *rest = str(reason).strip().splitlines() or [""]
-        self.lines.append(f"{'PASS' if ok else 'FAIL'} {check} {target} {first}".rstrip())
-        for line in rest:
-            self.detail(line)
+class Lines(sc.Output):
+    """stack_checks' result lines; details are cut at 400 characters (terraform's errors run long)."""
 
     def detail(self, text):
         for line in str(text).splitlines():
