@@ -442,15 +442,7 @@ pub fn run(
     let mut issues = account.issues;
     for m in &account.modules {
         let path = dir.join(format!("{}.yaml", m.module));
-        for d in super::lint_text(&path, &m.spec) {
-            issues.push(Issue {
-                level: Level::Error,
-                file: path.clone(),
-                line: d.1,
-                at: String::new(),
-                message: format!("the imported spec does not compile: {}", d.0),
-            });
-        }
+        issues.extend(super::compile_errors(&path, &m.spec));
     }
     let errors = issues.iter().filter(|i| i.level == Level::Error).count();
     let notes = issues.len() - errors;

@@ -498,15 +498,7 @@ pub fn run(
     let check_path = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{}.yaml", module_name_of(&imported.tree))));
-    for d in lint_text(&check_path, &imported.spec) {
-        issues.push(Issue {
-            level: Level::Error,
-            file: check_path.clone(),
-            line: d.1,
-            at: String::new(),
-            message: format!("the imported spec does not compile: {}", d.0),
-        });
-    }
+    issues.extend(compile_errors(&check_path, &imported.spec));
     let errors = issues.iter().filter(|i| i.level == Level::Error).count();
     let notes = issues.len() - errors;
     let withheld = errors > 0 && !allow_partial && out.is_some();
@@ -570,6 +562,20 @@ fn module_name_of(tree: &Y) -> String {
         .and_then(Y::as_str)
         .unwrap_or("imported")
         .to_owned()
+}
+
+/// The imported spec's compile errors (its own diagnostics), as import errors at `path`.
+pub(crate) fn compile_errors(path: &Path, spec: &str) -> Vec<Issue> {
+    lint_text(path, spec)
+        .into_iter()
+        .map(|d| Issue {
+            level: Level::Error,
+            file: path.to_path_buf(),
+            line: d.1,
+            at: String::new(),
+            message: format!("the imported spec does not compile: {}", d.0),
+        })
+        .collect()
 }
 
 /// Compiles spec text as `rolegen lint` would; returns the error messages with positions.
