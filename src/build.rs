@@ -42,6 +42,19 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(v)
 }
 
+/// `paths` without repeats, in first-seen order: a file named twice (`a.yaml a.yaml`,
+/// `a.yaml ./a.yaml`, a symlink and its target) is one spec, not two declaring the same
+/// module (RG008). Files are compared by canonical path; a path that cannot be resolved
+/// (a missing file) is compared as written, so its error is still reported, once. `-`
+/// (standard input) is kept once.
+pub fn unique_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    paths
+        .into_iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect()
+}
+
 /// Loads, lowers and validates one spec.
 pub fn check_spec(path: &Path) -> (Option<Module>, Vec<Diagnostic>) {
     let (m, d, _) = check_and_emit(path, false);

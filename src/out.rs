@@ -90,6 +90,34 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Replaces a file the user named (`fmt`, `import -o --force`) through
+/// [`replace_file`], keeping its owner and group.
+///
+/// `replace_file` renames a new file into place, a new inode owned by whoever runs rolegen:
+/// run as root (a CI container, `sudo`), `fmt` turned a user's spec into a root-owned file
+/// the user could no longer write. The original owner and group are put back afterwards.
+/// Only root can give a file away: for anyone else a refusal is expected and ignored (the
+/// file then belongs to them, as with any editor that saves by renaming).
+pub fn replace_keeping_owner(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let before = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file);
+    replace_file(path, bytes)?;
+    #[cfg(unix)]
+    if let (Some(before), Ok(now)) = (before, std::fs::metadata(path)) {
+        use std::os::unix::fs::MetadataExt;
+        if (now.uid(), now.gid()) != (before.uid(), before.gid()) {
+            let chowned = std::os::unix::fs::chown(path, Some(before.uid()), Some(before.gid()))
+                // chown clears set-user/group-id bits: the mode replace_file kept, again.
+                .and_then(|()| std::fs::set_permissions(path, before.permissions()));
+            if now.uid() == 0 {
+                chowned?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The files of a module plus its manifest.
 pub fn with_manifest(mut files: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut m = String::from(MANIFEST_HEADER);

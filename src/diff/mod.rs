@@ -20,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Output format.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Text for a terminal.
     Human,
@@ -142,22 +142,21 @@ struct Loaded {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// Runs `rolegen diff`; returns the exit code. With `missing_as_empty`, a side that does not
-/// exist (a spec added or deleted by the change) is a module without roles.
-pub fn run(
+/// Loads both sides of `rolegen diff` (files or `git:REV:path`) and compares them. With
+/// `missing_as_empty`, a side that does not exist (a spec added or deleted by the change) is
+/// a module without roles. `None` when a side cannot be loaded; why is written to `err`.
+pub fn compare_sources(
     old: &str,
     new: &str,
-    format: Format,
-    fail_on_widen: bool,
     missing_as_empty: bool,
     err: &mut dyn Write,
-) -> u8 {
+) -> Option<Report> {
     let (old_missing, new_missing) = if missing_as_empty {
         match (missing(old), missing(new)) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
                 let _ = writeln!(err, "error: {e}");
-                return crate::cli::INPUT_ERROR;
+                return None;
             }
         }
     } else {
@@ -165,43 +164,29 @@ pub fn run(
     };
     if old_missing && new_missing {
         let _ = writeln!(err, "error: neither {old} nor {new} exists");
-        return crate::cli::INPUT_ERROR;
+        return None;
     }
     let o = if old_missing { None } else { load(old, err) };
     let n = if new_missing { None } else { load(new, err) };
     let (o, n) = match (o, n) {
         (Some(o), Some(n)) => (o, n),
-        (Some(o), None) if new_missing => match empty_like(&o.module, err) {
-            Some(n) => (o, n),
-            None => return crate::cli::INPUT_ERROR,
-        },
-        (None, Some(n)) if old_missing => match empty_like(&n.module, err) {
-            Some(o) => (o, n),
-            None => return crate::cli::INPUT_ERROR,
-        },
-        _ => return crate::cli::INPUT_ERROR,
+        (Some(o), None) if new_missing => (empty_like(&o.module, err).map(|n| (o, n)))?,
+        (None, Some(n)) if old_missing => (empty_like(&n.module, err).map(|o| (o, n)))?,
+        _ => return None,
     };
-    let report = diff(&o.module, &n.module, old, new);
-    let text = match format {
-        Format::Human => render::human(&report),
+    Some(diff(&o.module, &n.module, old, new))
+}
+
+/// `report` as text in `format`.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Human => render::human(report),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
             s.push('\n');
             s
         }
-        Format::Markdown => render::markdown(&report),
-    };
-    if let Err(code) = crate::cli::write_stdout(text.as_bytes(), err) {
-        return code;
-    }
-    if fail_on_widen && report.widens {
-        let _ = writeln!(
-            err,
-            "error: the new spec widens permissions (--fail-on-widen)"
-        );
-        crate::cli::FAILED
-    } else {
-        crate::cli::OK
+        Format::Markdown => render::markdown(report),
     }
 }
 

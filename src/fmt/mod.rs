@@ -69,7 +69,6 @@ mod parse;
 mod print;
 mod tree;
 
-use crate::cli::{Inputs, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::{render, Diagnostic, SourceRef};
 use crate::rules::{self, Rule, Severity};
 use crate::spec::source::SourceFile;
@@ -292,7 +291,7 @@ fn second_document(text: &str) -> Option<usize> {
 }
 
 /// Where a file comes from; `-` is standard input (formatted text goes to standard output).
-fn is_stdin(p: &Path) -> bool {
+pub(crate) fn is_stdin(p: &Path) -> bool {
     p.as_os_str() == "-"
 }
 
@@ -300,7 +299,7 @@ fn is_stdin(p: &Path) -> bool {
 /// (applied while reading: a pipe has no size), UTF-8. A leading byte order mark is kept
 /// here: `format` drops it, so a file with one counts as changed and is rewritten without it
 /// (`--check` reports it).
-fn read(p: &Path) -> Result<String, String> {
+pub(crate) fn read(p: &Path) -> Result<String, String> {
     use crate::spec::load::{read_at_most, MAX_SPEC_BYTES};
     let name = if is_stdin(p) {
         "standard input".to_owned()
@@ -348,7 +347,7 @@ static UNSUPPORTED: Rule = Rule {
 };
 
 /// Reports why `path` could not be formatted.
-fn report(path: &Path, text: &str, e: &FmtError, err: &mut dyn WriteColor) {
+pub(crate) fn report(path: &Path, text: &str, e: &FmtError, err: &mut dyn WriteColor) {
     let (rule, message, help, line, column): (&'static Rule, String, &str, usize, usize) = match e {
         FmtError::Syntax {
             message,
@@ -412,130 +411,6 @@ fn report(path: &Path, text: &str, e: &FmtError, err: &mut dyn WriteColor) {
     let texts: HashMap<PathBuf, String> =
         std::iter::once((path.to_path_buf(), text.to_owned())).collect();
     render::human(&diags, &texts, err);
-}
-
-/// Runs `rolegen fmt`: exit 0 when done (or, with `check`, when every file is canonical),
-/// 1 when `check` finds a file that would change, 2 on any input error (then nothing is
-/// written).
-pub fn run(inputs: &Inputs, check: bool, err: &mut dyn WriteColor) -> u8 {
-    let paths = if inputs.files.is_empty() {
-        match crate::build::discover(&inputs.specs).map(crate::cli::unique_paths) {
-            Ok(v) if !v.is_empty() => v,
-            Ok(_) => {
-                let _ = writeln!(
-                    err,
-                    "error: no specs (*.yaml) in {}",
-                    inputs.specs.display()
-                );
-                return INPUT_ERROR;
-            }
-            Err(e) => {
-                let _ = writeln!(
-                    err,
-                    "error: cannot read the specs folder {}: {e}",
-                    inputs.specs.display()
-                );
-                return INPUT_ERROR;
-            }
-        }
-    } else {
-        // A file named twice is formatted (and counted) once.
-        crate::cli::unique_paths(inputs.files.clone())
-    };
-    let mut done = Vec::new();
-    let mut errors = 0;
-    for p in &paths {
-        let text = match read(p) {
-            Ok(t) => t,
-            Err(m) => {
-                let _ = writeln!(err, "error: {m}");
-                errors += 1;
-                continue;
-            }
-        };
-        match format(&text) {
-            Ok(f) => done.push((p, text, f)),
-            Err(e) => {
-                // Positions are in the text without its byte order mark, as `format` read it.
-                report(p, text.strip_prefix('\u{feff}').unwrap_or(&text), &e, err);
-                errors += 1;
-            }
-        }
-    }
-    let changed: Vec<_> = done.iter().filter(|(_, t, f)| t != f).collect();
-    if check {
-        for (p, t, f) in &changed {
-            let name = if is_stdin(p) {
-                "<stdin>".to_owned()
-            } else {
-                p.display().to_string()
-            };
-            let diff = similar::TextDiff::from_lines(t.as_str(), f.as_str())
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{name}"), &format!("b/{name}"))
-                .to_string();
-            // A failed write makes the run exit 2 (see `cli::write_stdout`).
-            let _ = crate::cli::write_stdout(
-                format!("would reformat: {name}\n{diff}\n").as_bytes(),
-                err,
-            );
-        }
-    }
-    if errors > 0 {
-        let _ = writeln!(
-            err,
-            "error: {} not be formatted{}",
-            crate::diagnostics::plural(errors, "file could", "files could"),
-            if check { "" } else { "; nothing was written" }
-        );
-        return INPUT_ERROR;
-    }
-    if check {
-        return if changed.is_empty() {
-            let _ = writeln!(
-                err,
-                "{} already formatted",
-                crate::diagnostics::plural(done.len(), "file", "files")
-            );
-            OK
-        } else {
-            let _ = writeln!(
-                err,
-                "error: {} of {} would be reformatted; run `rolegen fmt`",
-                changed.len(),
-                crate::diagnostics::plural(done.len(), "file", "files")
-            );
-            FAILED
-        };
-    }
-    for (p, t, f) in &done {
-        if is_stdin(p) {
-            if let Err(code) = crate::cli::write_stdout(f.as_bytes(), err) {
-                return code;
-            }
-            continue;
-        }
-        if t == f {
-            continue;
-        }
-        if let Err(e) = crate::cli::replace_keeping_owner(p, f.as_bytes()) {
-            let _ = writeln!(err, "error: cannot write {}: {e}", p.display());
-            return INPUT_ERROR;
-        }
-        let _ = writeln!(err, "reformatted {}", p.display());
-    }
-    let files = done.iter().filter(|(p, _, _)| !is_stdin(p)).count();
-    let n = changed.iter().filter(|(p, _, _)| !is_stdin(p)).count();
-    if files > 0 {
-        let _ = writeln!(
-            err,
-            "{} reformatted, {} already formatted",
-            crate::diagnostics::plural(n, "file", "files"),
-            files - n
-        );
-    }
-    OK
 }
 
 #[cfg(test)]

@@ -15,7 +15,6 @@ use super::yaml::Y;
 use super::{Issue, Level};
 use indexmap::IndexMap;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How roles are grouped into modules.
@@ -405,97 +404,6 @@ pub fn import(inputs: &[PathBuf], options: &AccountOptions) -> Result<Account, s
         modules: out,
         issues: files.issues,
     })
-}
-
-/// Runs `rolegen import --from account`; returns the exit code.
-pub fn run(
-    inputs: &[PathBuf],
-    out_dir: Option<&Path>,
-    options: &AccountOptions,
-    err: &mut dyn Write,
-) -> u8 {
-    let Some(dir) = out_dir else {
-        let _ = writeln!(
-            err,
-            "error: `--from account` writes one spec per module into a folder: give it with `-o DIR` (e.g. `-o specs/`)"
-        );
-        return crate::cli::INPUT_ERROR;
-    };
-    match std::fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => {
-            let _ = writeln!(
-                err,
-                "error: {} is a file; `--from account` writes a folder of specs; nothing was written",
-                dir.display()
-            );
-            return crate::cli::INPUT_ERROR;
-        }
-        _ => {}
-    }
-    let account = match import(inputs, options) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return crate::cli::INPUT_ERROR;
-        }
-    };
-    let mut issues = account.issues;
-    for m in &account.modules {
-        let path = dir.join(format!("{}.yaml", m.module));
-        issues.extend(super::compile_errors(&path, &m.spec));
-    }
-    let errors = issues.iter().filter(|i| i.level == Level::Error).count();
-    let notes = issues.len() - errors;
-    for i in &issues {
-        let _ = writeln!(err, "{i}");
-    }
-    if errors > 0 && !options.allow_partial {
-        let _ = writeln!(
-            err,
-            "nothing was written to {}: {errors} thing(s) the specs cannot express and {notes} note(s); review them, then rerun with --allow-partial to accept partial specs",
-            dir.display()
-        );
-        return crate::cli::FAILED;
-    }
-    let existing: Vec<String> = account
-        .modules
-        .iter()
-        .map(|m| dir.join(format!("{}.yaml", m.module)))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
-        .collect();
-    if !existing.is_empty() && !options.force {
-        let _ = writeln!(
-            err,
-            "error: {} already exist(s); pass --force to replace, or choose another -o; nothing was written",
-            existing.join(", ")
-        );
-        return crate::cli::INPUT_ERROR;
-    }
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        let _ = writeln!(
-            err,
-            "error: cannot create {}: {e}; nothing was written",
-            dir.display()
-        );
-        return crate::cli::INPUT_ERROR;
-    }
-    for m in &account.modules {
-        let path = dir.join(format!("{}.yaml", m.module));
-        if let Err(e) = crate::cli::replace_keeping_owner(&path, m.spec.as_bytes()) {
-            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
-            return crate::cli::INPUT_ERROR;
-        }
-    }
-    let roles: usize = account.modules.iter().map(|m| m.roles).sum();
-    let policies: usize = account.modules.iter().map(|m| m.policies).sum();
-    let _ = writeln!(
-        err,
-        "imported {roles} role(s) and {policies} customer managed polic(ies) into {} module(s) under {} ({errors} error(s), {notes} note(s))",
-        account.modules.len(),
-        dir.display()
-    );
-    crate::cli::OK
 }
 
 #[cfg(test)]

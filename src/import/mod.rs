@@ -17,12 +17,11 @@ pub mod yaml;
 use crate::model::{Part, Template};
 use indexmap::IndexMap;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use yaml::Y;
 
 /// What `--from` reads.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum From {
     /// A CloudFormation template (YAML with short or long intrinsics, or JSON).
     Cloudformation,
@@ -394,174 +393,6 @@ pub fn spec_literal(s: &str) -> String {
     let mut out = String::new();
     escape_literal(&mut out, s);
     out
-}
-
-/// How `rolegen import` treats its output.
-#[derive(Copy, Clone, Debug, Default)]
-pub struct Options {
-    /// A partial import exits 0 and is written to `-o`.
-    pub allow_partial: bool,
-    /// An existing `-o` file may be replaced.
-    pub force: bool,
-}
-
-/// Why `-o PATH` cannot be written, checked before anything is imported or written: an
-/// existing file (another module's spec, say) is replaced only with `--force`; a folder, a
-/// missing folder or a parent that is a file is named as the user wrote it, with what to do.
-/// A special file (`/dev/stdout`, a FIFO) is written into, as `out::replace_file` does.
-fn check_output(p: &Path, force: bool) -> Result<(), String> {
-    let shown = p.display();
-    let is_folder = format!(
-        "`{shown}` is a folder; name the spec file to write, e.g. `-o {}`",
-        p.join("<module>.yaml").display()
-    );
-    if p.as_os_str().to_string_lossy().ends_with('/') {
-        return Err(is_folder);
-    }
-    match std::fs::symlink_metadata(p) {
-        Ok(link) => match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => Err(is_folder),
-            Ok(m) if m.is_file() && !force => Err(format!(
-                "{shown} already exists; pass --force to replace it, or choose another -o"
-            )),
-            Ok(_) => Ok(()),
-            Err(_) if link.file_type().is_symlink() && !force => Err(format!(
-                "{shown} is a symlink to a file that does not exist; remove it, or pass --force to replace the link with the spec"
-            )),
-            Err(_) => Ok(()),
-        },
-        Err(e) => {
-            // Missing (or below a file: `ENOTDIR`, whose ErrorKind is newer than the MSRV):
-            // say what is wrong with the folder it would go in.
-            let parent = match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
-            match std::fs::metadata(parent) {
-                Ok(m) if m.is_dir() && e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Ok(m) if m.is_dir() => Err(format!("cannot write {shown}: {e}")),
-                Ok(_) => Err(format!(
-                    "cannot write {shown}: {} is a file, not a folder",
-                    parent.display()
-                )),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
-                    "cannot write {shown}: the folder {} does not exist; create it first (`mkdir -p {}`)",
-                    parent.display(),
-                    parent.display()
-                )),
-                Err(e) => Err(format!("cannot write {shown}: {}: {e}", parent.display())),
-            }
-        }
-    }
-}
-
-/// An I/O error without the temporary file's path tempfile appends (`… at path
-/// "/x/.rolegen-AbC123"`): the user named another path.
-fn without_temp_path(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at path ") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
-    }
-}
-
-/// Runs `rolegen import`; returns the exit code.
-///
-/// Nothing is written to `-o` when the import is partial (an issue is an error) unless
-/// `--allow-partial`: a spec that silently lacks part of what the input granted must not
-/// land where a build picks it up. Without `-o` the spec still goes to standard output, for
-/// review, with the issues on standard error and exit 1.
-pub fn run(
-    from: From,
-    inputs: &[PathBuf],
-    module: Option<&str>,
-    out: Option<&Path>,
-    options: Options,
-    err: &mut dyn Write,
-) -> u8 {
-    let allow_partial = options.allow_partial;
-    if let Some(p) = out {
-        if let Err(m) = check_output(p, options.force) {
-            let _ = writeln!(err, "error: {m}; nothing was written");
-            return crate::cli::INPUT_ERROR;
-        }
-    }
-    let imported = match import(from, inputs, module) {
-        Ok(i) => i,
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return crate::cli::INPUT_ERROR;
-        }
-    };
-    let mut issues = imported.issues.clone();
-    // The spec must load: lint it as `rolegen lint` would (warnings are fine).
-    let check_path = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(format!("{}.yaml", module_name_of(&imported.tree))));
-    issues.extend(compile_errors(&check_path, &imported.spec));
-    let errors = issues.iter().filter(|i| i.level == Level::Error).count();
-    let notes = issues.len() - errors;
-    let withheld = errors > 0 && !allow_partial && out.is_some();
-    match out {
-        Some(_) if withheld => {}
-        Some(p) => {
-            if let Err(e) = crate::cli::replace_keeping_owner(p, imported.spec.as_bytes()) {
-                let _ = writeln!(
-                    err,
-                    "error: cannot write {}: {}; nothing was written",
-                    p.display(),
-                    without_temp_path(&e)
-                );
-                return crate::cli::INPUT_ERROR;
-            }
-        }
-        None => {
-            if let Err(code) = crate::cli::write_stdout(imported.spec.as_bytes(), err) {
-                return code;
-            }
-        }
-    }
-    for i in &issues {
-        let _ = writeln!(err, "{i}");
-    }
-    let target = out.map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
-    if errors > 0 {
-        let _ = writeln!(
-            err,
-            "{} with {} the spec cannot express and {}{}",
-            if withheld {
-                format!("nothing was written to {target}: the import is partial")
-            } else {
-                format!("imported into {target}")
-            },
-            crate::diagnostics::plural(errors, "thing", "things"),
-            crate::diagnostics::plural(notes, "note", "notes"),
-            if allow_partial {
-                " (--allow-partial)"
-            } else {
-                "; review them, then rerun with --allow-partial to accept a partial spec"
-            }
-        );
-        if allow_partial {
-            crate::cli::OK
-        } else {
-            crate::cli::FAILED
-        }
-    } else {
-        let _ = writeln!(
-            err,
-            "imported into {target} ({})",
-            crate::diagnostics::plural(notes, "note", "notes")
-        );
-        crate::cli::OK
-    }
-}
-
-fn module_name_of(tree: &Y) -> String {
-    tree.get("module")
-        .and_then(Y::as_str)
-        .unwrap_or("imported")
-        .to_owned()
 }
 
 /// The imported spec's compile errors (its own diagnostics), as import errors at `path`.

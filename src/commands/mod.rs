@@ -1,0 +1,89 @@
+//! The body of each `rolegen` subcommand, one file per command: it calls the library
+//! (build, out, import, diff, fmt, ...), prints what the user asked for and maps the result
+//! to an exit code. Argument parsing and dispatch are in [`crate::cli`].
+
+pub mod build;
+pub mod check;
+pub mod completions;
+pub mod diff;
+pub mod explain;
+pub mod fmt;
+pub mod graph;
+pub mod import;
+pub mod init;
+pub mod lint;
+pub mod man;
+pub mod resolve;
+pub mod schema;
+
+use crate::build::{discover, unique_paths, Outcome};
+use crate::cli::{write_stdout, Format, Inputs};
+use crate::diagnostics::render;
+use crate::emit::OutputFile;
+use codespan_reporting::term::termcolor::WriteColor;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// The specs a command reads: the files given (without repeats, see [`unique_paths`](crate::build::unique_paths)), or
+/// those of the `--specs` folder.
+pub(crate) fn spec_paths(inputs: &Inputs, err: &mut dyn WriteColor) -> Option<Vec<PathBuf>> {
+    if !inputs.files.is_empty() {
+        return Some(unique_paths(inputs.files.clone()));
+    }
+    match discover(&inputs.specs).map(unique_paths) {
+        Ok(v) if v.is_empty() => {
+            let _ = writeln!(
+                err,
+                "error: no specs (*.yaml) in {}",
+                inputs.specs.display()
+            );
+            None
+        }
+        Ok(v) => Some(v),
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "error: cannot read the specs folder {}: {e}",
+                inputs.specs.display()
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {
+    let diags = &outcome.diagnostics.0;
+    let texts = || {
+        let mut texts: HashMap<PathBuf, String> = HashMap::new();
+        for d in diags {
+            if let Some(s) = &d.source {
+                if !texts.contains_key(&s.path) {
+                    // As the loader read it (no byte order mark), so spans line up.
+                    if let Some(t) = crate::spec::load::source_text(&s.path) {
+                        texts.insert(s.path.clone(), t);
+                    }
+                }
+            }
+        }
+        texts
+    };
+    match format {
+        Format::Human => render::human(diags, &texts(), err),
+        // A failed write makes the run exit 2 (see `write_stdout`).
+        Format::Json => {
+            let _ = write_stdout(render::json(diags).as_bytes(), err);
+        }
+        Format::Sarif => {
+            let _ = write_stdout(render::sarif(diags, &texts()).as_bytes(), err);
+        }
+    }
+}
+
+/// Each compiled module's name and files, as `out` writes and checks them.
+pub(crate) fn module_files(outcome: &Outcome) -> Vec<(&str, &[OutputFile])> {
+    outcome
+        .modules
+        .iter()
+        .map(|c| (c.module.name.as_str(), c.files.as_slice()))
+        .collect()
+}
