@@ -98,8 +98,14 @@ fn invalid_fixtures_snapshot_their_diagnostics() {
             spec.display()
         );
         assert!(out.modules.is_empty());
+        // The spec and any `policy_file:` a finding points into.
         let mut texts = HashMap::new();
         texts.insert(spec.clone(), std::fs::read_to_string(&spec).unwrap());
+        for s in out.diagnostics.0.iter().filter_map(|d| d.source.as_ref()) {
+            if let Some(t) = rolegen::spec::load::source_text(&s.path) {
+                texts.entry(s.path.clone()).or_insert(t);
+            }
+        }
         let mut buf = NoColor::new(Vec::new());
         render::human(&out.diagnostics.0, &texts, &mut buf);
         let text = String::from_utf8(buf.into_inner()).unwrap();

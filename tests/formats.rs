@@ -117,7 +117,12 @@ fn json_diagnostics_carry_code_location_and_help() {
     for d in list {
         assert!(d["code"].as_str().unwrap().starts_with("RG"));
         assert!(d["line"].as_u64().unwrap() >= 1);
-        assert!(d["file"].as_str().unwrap().ends_with("spec.yaml"));
+        let file = d["file"].as_str().unwrap();
+        // The invalid fixtures' findings are in their spec or in a `policy_file:` beside it.
+        assert!(
+            file.ends_with("spec.yaml") || file.ends_with(".json"),
+            "{file}"
+        );
         assert!(d["help"].is_string());
     }
 }
@@ -356,4 +361,86 @@ fn file_level_errors_carry_the_file_in_sarif_and_json() {
     let list: Vec<Value> = serde_json::from_str(&render::json(&out.diagnostics.0)).unwrap();
     assert_eq!(list[0]["file"], path.display().to_string());
     assert!(list[0]["line"].is_null());
+}
+
+#[test]
+fn findings_in_a_policy_file_point_into_the_json_file_in_every_format() {
+    let spec = PathBuf::from("tests/data/policy-file-lint/spec.yaml");
+    let json_file = "tests/data/policy-file-lint/policies/queue.json";
+    let out = compile(std::slice::from_ref(&spec), false, false);
+    let mut diags = out.diagnostics.0;
+    assert!(!diags.iter().any(|d| d.is_error()), "{diags:#?}");
+    diags.sort_by_key(|d| d.rule.code);
+    // (code, line, column, end column) in the JSON file, as an editor counts them: the
+    // misspelt action on a line indented with two tabs, the unknown condition key (its key,
+    // not its value), the `"*"` of the second statement; quotes included.
+    let want = [
+        ("RG111", 9, 9, 27),
+        ("RG113", 14, 63, 66),
+        ("RG116", 12, 38, 48),
+    ];
+    let got: Vec<(&str, usize, usize)> = diags
+        .iter()
+        .map(|d| {
+            let s = d.source.as_ref().unwrap();
+            assert_eq!(s.path, PathBuf::from(json_file), "{d:?}");
+            (d.rule.code, s.span.line, s.span.column)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        want.iter().map(|w| (w.0, w.1, w.2)).collect::<Vec<_>>()
+    );
+
+    let list: Vec<Value> = serde_json::from_str(&render::json(&diags)).unwrap();
+    for (d, w) in list.iter().zip(&want) {
+        assert_eq!(
+            (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()),
+            (w.0, json_file)
+        );
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(w.1 as u64), Some(w.2 as u64))
+        );
+    }
+
+    let texts = texts_of(&diags);
+    let log: Value = serde_json::from_str(&render::sarif(&diags, &texts)).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), want.len());
+    for (r, w) in results.iter().zip(&want) {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(r["ruleId"], w.0);
+        assert_eq!(loc["artifactLocation"]["uri"], json_file, "{loc}");
+        let region = &loc["region"];
+        assert_eq!(
+            (
+                &region["startLine"],
+                &region["startColumn"],
+                &region["endLine"],
+                &region["endColumn"]
+            ),
+            (
+                &Value::from(w.1),
+                &Value::from(w.2),
+                &Value::from(w.1),
+                &Value::from(w.3)
+            ),
+            "{}",
+            w.0
+        );
+    }
+
+    let mut buf = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+    render::human(&diags, &texts, &mut buf);
+    let human = String::from_utf8(buf.into_inner()).unwrap();
+    for w in &want {
+        assert!(
+            human.contains(&format!("┌─ {json_file}:{}:{}", w.1, w.2)),
+            "{}: {human}",
+            w.0
+        );
+    }
+    assert!(human.contains("\"s3:prefx\": \"a\""), "{human}");
+    assert!(!human.contains("spec.yaml"), "{human}");
 }

@@ -1,13 +1,15 @@
 //! Lowering policy documents in the AWS grammar (inline or from `policy_file:`).
 
 use super::{Ctx, Lowerer};
+use crate::diagnostics::{Diagnostic, SourceRef};
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::YamlPath;
+use crate::spec::source::{SourceFile, YamlPath};
 use crate::spec::{ConditionSpec, PolicyDocumentSpec, PrincipalSpec, StatementSpec, StrList};
 use crate::suggest::closest;
 use indexmap::IndexMap;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Versions IAM accepts.
 pub const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
@@ -30,15 +32,11 @@ impl Lowerer<'_> {
                     "keep the document in one place".into(),
                 );
             }
-            return match self.read_policy_file(file, &path.key("policy_file")) {
-                Some(spec) => {
-                    let mut doc = self.document_body(&spec, kind, path);
-                    // Statements from a file point at the `policy_file:` line.
-                    for s in &mut doc.statements {
-                        s.origin = path.key("policy_file");
-                    }
-                    doc
-                }
+            let at = path.key("policy_file");
+            return match self.read_policy_file(file, &at) {
+                // The document's paths continue below `policy_file`, which locate in the
+                // JSON file (`SourceFile::embed`): a finding in it points at its line.
+                Some(spec) => self.document_body(&spec, kind, &at),
                 None => empty_doc(kind, path),
             };
         }
@@ -345,7 +343,8 @@ impl Lowerer<'_> {
         out
     }
 
-    /// Reads a JSON policy file beside the spec, confined to the spec's folder.
+    /// Reads a JSON policy file beside the spec, confined to the spec's folder, and makes the
+    /// paths below `path` locate in it.
     fn read_policy_file(&mut self, file: &str, path: &YamlPath) -> Option<PolicyDocumentSpec> {
         let rel = Path::new(file);
         let escapes = rel.is_absolute()
@@ -434,23 +433,81 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        match serde_json::from_str::<PolicyDocumentSpec>(&text) {
+        // Named as the spec is (relative to where rolegen runs), so a finding in the file
+        // can be opened and annotated: `specs/policies/queue.json`, not `./queue.json`.
+        let shown: PathBuf = self.dir.join(
+            rel.components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .collect::<PathBuf>(),
+        );
+        let source = SourceFile::new(shown, text);
+        match serde_json::from_str::<PolicyDocumentSpec>(&source.text) {
             Ok(d) if d.policy_file.is_some() || d.when.is_some() || !d.allow.is_empty() => {
                 self.error(&rules::POLICY_FILE, path, format!("`{file}` uses rolegen keys (`policy_file`, `when`, `allow`) at its top level"), "a policy file holds only the AWS document; put `when:`/`allow:` next to `policy_file:` in the spec".into());
                 None
             }
-            Ok(d) => Some(d),
+            Ok(d) => {
+                self.file.embed(path.clone(), Arc::new(source));
+                Some(d)
+            }
             Err(e) => {
-                self.error(
+                // In the JSON file, where serde_json stopped; the spec line names the file.
+                let named = self.file.locate_key(path);
+                let span = json_error_span(&source, &e);
+                let what = e.to_string();
+                let what = what
+                    .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+                    .unwrap_or(&what);
+                let d = Diagnostic::new(
                     &rules::POLICY_FILE,
-                    path,
-                    format!("`{file}` line {} column {}: {e}", e.line(), e.column()),
-                    "fix the JSON: it must be an IAM policy document (`Version`, `Statement`)"
-                        .into(),
-                );
+                    format!("`{file}` is not a policy document: {what}"),
+                )
+                .help("fix the JSON: it must be an IAM policy document (`Version`, `Statement`)")
+                .note(format!(
+                    "named by `policy_file:` at {}:{}:{}",
+                    named.path.display(),
+                    named.span.line,
+                    named.span.column
+                ))
+                .at(Some(SourceRef {
+                    path: source.path.clone(),
+                    span,
+                }));
+                self.diags.push(d);
                 None
             }
         }
+    }
+}
+
+/// Where serde_json stopped reading `source`; for an unknown or duplicate field, the key
+/// itself (serde_json stops after it).
+fn json_error_span(source: &SourceFile, e: &serde_json::Error) -> crate::diagnostics::Span {
+    let span = source.span_at(e.line().max(1), e.column().max(1));
+    let msg = e.to_string();
+    let field = ["unknown field `", "duplicate field `"]
+        .iter()
+        .find_map(|p| msg.strip_prefix(p))
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| format!("\"{name}\""));
+    let Some(quoted) = field else {
+        return span;
+    };
+    // serde_json's column is the key's closing quote.
+    let Some(before) = source.text.get(..span.start + 1) else {
+        return span;
+    };
+    match before.rfind(&quoted) {
+        Some(start) => {
+            let line_start = before[..start].rfind('\n').map_or(0, |i| i + 1);
+            crate::diagnostics::Span {
+                start,
+                end: start + quoted.len(),
+                line: before[..start].matches('\n').count() + 1,
+                column: before[line_start..start].chars().count() + 1,
+            }
+        }
+        None => span,
     }
 }
 

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
@@ -131,6 +131,27 @@ impl YamlPath {
         v
     }
 
+    /// This path with `prefix` taken off its start: `a.b.c` without `a` is `b.c`; `None`
+    /// when the path does not start with `prefix`.
+    pub fn strip_prefix(&self, prefix: &YamlPath) -> Option<YamlPath> {
+        let extra = self.depth().checked_sub(prefix.depth())?;
+        let mut rest = Vec::with_capacity(extra);
+        let mut p = self;
+        for _ in 0..extra {
+            let n = p.0.as_ref()?;
+            rest.push(&n.seg);
+            p = &n.parent;
+        }
+        if p != prefix {
+            return None;
+        }
+        Some(
+            rest.into_iter()
+                .rev()
+                .fold(YamlPath::root(), |acc, seg| acc.push(seg.clone())),
+        )
+    }
+
     fn hash_value(&self) -> u64 {
         self.0.as_ref().map_or(SEED, |n| n.hash)
     }
@@ -219,6 +240,9 @@ pub struct SourceFile {
     /// Full text.
     pub text: String,
     index: OnceLock<SourceIndex>,
+    /// Files whose content stands at a path of this one (a `policy_file:`), see
+    /// [`SourceFile::embed`].
+    embedded: RwLock<Vec<(YamlPath, Arc<SourceFile>)>>,
 }
 
 impl SourceFile {
@@ -228,6 +252,7 @@ impl SourceFile {
             path: path.into(),
             text,
             index: OnceLock::new(),
+            embedded: RwLock::default(),
         }
     }
 
@@ -237,7 +262,27 @@ impl SourceFile {
             path: path.into(),
             text,
             index: OnceLock::from(SourceIndex::Tree(tree)),
+            embedded: RwLock::default(),
         }
+    }
+
+    /// Makes the paths below `at` point into `file`: the document of a `policy_file:` named
+    /// at `at` is lowered with paths `at.Statement[0].Action` and so on, and a finding there is
+    /// located in the JSON file (`Statement[0].Action`), not at the spec line that names it.
+    /// `at` itself locates as `file`'s root, its key (see [`locate_key`](Self::locate_key))
+    /// stays in this file.
+    pub fn embed(&self, at: YamlPath, file: Arc<SourceFile>) {
+        let mut files = self.embedded.write().unwrap_or_else(|e| e.into_inner());
+        files.retain(|(p, _)| *p != at);
+        files.push((at, file));
+    }
+
+    /// The embedded file `path` lies in, with the rest of the path inside it.
+    fn embedded_for(&self, path: &YamlPath) -> Option<(Arc<SourceFile>, YamlPath)> {
+        let files = self.embedded.read().unwrap_or_else(|e| e.into_inner());
+        files
+            .iter()
+            .find_map(|(at, f)| path.strip_prefix(at).map(|rest| (f.clone(), rest)))
     }
 
     /// The tree of the fast parser, if the file was read that way.
@@ -259,6 +304,11 @@ impl SourceFile {
     }
 
     fn locate_in(&self, path: &YamlPath, key: bool) -> SourceRef {
+        if let Some((file, rest)) = self.embedded_for(path) {
+            if !key || rest.depth() > 0 {
+                return file.locate_in(&rest, key);
+            }
+        }
         let index = self
             .index
             .get_or_init(|| SourceIndex::Legacy(LegacyIndex::build(&self.text)));
@@ -268,7 +318,7 @@ impl SourceFile {
         };
         SourceRef {
             path: self.path.clone(),
-            span: first_key_of_mapping(&self.text, span),
+            span: first_key_of_mapping(&self.text, quoted_token(&self.text, span)),
         }
     }
 
@@ -281,6 +331,9 @@ impl SourceFile {
         value: &str,
         range: std::ops::Range<usize>,
     ) -> SourceRef {
+        if let Some((file, rest)) = self.embedded_for(path) {
+            return file.locate_within(&rest, value, range);
+        }
         let whole = self.locate(path);
         let span = &whole.span;
         let Some(written) = self.text.get(span.start..) else {
@@ -1570,6 +1623,43 @@ mod tests {
     }
 
     #[test]
+    fn paths_below_an_embedded_file_locate_in_it() {
+        let a = YamlPath::root().key("roles").key("x");
+        assert_eq!(
+            a.key("p").index(1).strip_prefix(&a),
+            Some(YamlPath::root().key("p").index(1))
+        );
+        assert_eq!(a.strip_prefix(&a), Some(YamlPath::root()));
+        assert_eq!(a.strip_prefix(&a.key("p")), None);
+        assert_eq!(
+            YamlPath::root().key("roles").key("y").strip_prefix(&a),
+            None
+        );
+
+        let spec = SourceFile::new("s.yaml", "p:\n  policy_file: f.json\nq: 'it''s'\n".into());
+        let json = SourceFile::new(
+            "f.json",
+            "{\n  \"Statement\": [{\"Action\": \"s3:Get\\\"x\"}]\n}\n".into(),
+        );
+        let at = YamlPath::root().key("p").key("policy_file");
+        spec.embed(at.clone(), Arc::new(json));
+        let action = spec.locate(&at.key("Statement").index(0).key("Action"));
+        assert_eq!(action.path, PathBuf::from("f.json"));
+        // The quoted scalar as written, quotes and escape included.
+        assert_eq!((action.span.line, action.span.column), (2, 28));
+        assert_eq!(action.span.end - action.span.start, "\"s3:Get\\\"x\"".len());
+        // The file's root for the path itself; its key stays in the spec.
+        assert_eq!(spec.locate(&at).path, PathBuf::from("f.json"));
+        let key = spec.locate_key(&at);
+        assert_eq!(
+            (key.path.to_str(), key.span.line, key.span.column),
+            (Some("s.yaml"), 2, 3)
+        );
+        let q = spec.locate(&YamlPath::root().key("q"));
+        assert_eq!(&spec.text[q.span.start..q.span.end], "'it''s'");
+    }
+
+    #[test]
     fn fast_subset_boundaries() {
         for (text, fast) in [
             ("a: 1\nb: [x, 'y', \"z\"]\n", true),
@@ -1588,6 +1678,30 @@ mod tests {
             check::positions(text).unwrap();
         }
     }
+}
+
+/// Both indexes give a quoted scalar the position of its opening quote and the length of its
+/// value (`"s3:GetObject"` would lose its last letter); cover the scalar as written, quotes
+/// included (every string of a `policy_file:` JSON is quoted).
+fn quoted_token(text: &str, span: Span) -> Span {
+    let b = text.as_bytes();
+    let Some(&q @ (b'"' | b'\'')) = b.get(span.start) else {
+        return span;
+    };
+    let mut i = span.start + 1;
+    while let Some(&c) = b.get(i) {
+        // An escape in double quotes, a doubled quote in single quotes.
+        let escaped = (c == b'\\' && q == b'"')
+            || (c == q && q == b'\'' && b.get(i + 1) == Some(&b'\''));
+        if escaped {
+            i += 2;
+        } else if c == q {
+            return Span { end: i + 1, ..span };
+        } else {
+            i += 1;
+        }
+    }
+    span
 }
 
 /// A block mapping's position is reported at the `:` after its first key; point at that key

@@ -24,7 +24,8 @@ pub(super) fn check(v: &mut Validator) {
                 let Some((prefix, _)) = key.split_once(':') else {
                     continue;
                 };
-                let at = s.origin.key("Condition").key(&c.op.to_string()).key(&key);
+                let op_at = s.origin.key("Condition").key(&c.op.to_string());
+                let at = op_at.key(&key);
                 let known: Option<ConditionKey> = if prefix.eq_ignore_ascii_case("aws") {
                     cat.global_condition(&key).or_else(|| {
                         // Not global, but listed by a service (`aws:RequestTag/${TagKey}`).
@@ -55,7 +56,7 @@ pub(super) fn check(v: &mut Validator) {
                         Some(sug) => format!("did you mean `{sug}`?"),
                         None => format!("see the condition keys of `{prefix}` in the AWS Service Authorization Reference"),
                     };
-                    v.report(
+                    v.report_on_key(
                         &rules::UNKNOWN_CONDITION_KEY,
                         &allows,
                         &at,
@@ -71,10 +72,10 @@ pub(super) fn check(v: &mut Validator) {
                     continue;
                 }
                 if let Some(fit) = operator_misfit(c.op.test, known.ty) {
-                    v.report(
+                    v.report_on_key(
                         &rules::CONDITION_OPERATOR_TYPE,
                         &allows,
-                        &at,
+                        &op_at,
                         format!(
                             "`{}` on `{key}`, a key of type {}: {fit}",
                             c.op.test.as_str(),

@@ -71,14 +71,35 @@ impl<'a> Validator<'a> {
         msg: String,
         help: String,
     ) {
-        if rule.suppressible && (self.m.allow.allows(rule) || allows.iter().any(|a| a.allows(rule)))
-        {
-            return;
+        if !self.allowed(rule, allows) {
+            let d = Diagnostic::new(rule, msg)
+                .help(help)
+                .at(Some(self.m.source.locate(at)));
+            self.diags.push(d);
         }
-        let d = Diagnostic::new(rule, msg)
-            .help(help)
-            .at(Some(self.m.source.locate(at)));
-        self.diags.push(d);
+    }
+
+    /// Whether the spec allows `rule` at the module level or one of `allows`.
+    fn allowed(&self, rule: &'static Rule, allows: &[&Allow]) -> bool {
+        rule.suppressible && (self.m.allow.allows(rule) || allows.iter().any(|a| a.allows(rule)))
+    }
+
+    /// Like [`Validator::report`], pointing at the key of the entry `at` rather than its
+    /// value (a condition key or operator that is wrong).
+    pub fn report_on_key(
+        &mut self,
+        rule: &'static Rule,
+        allows: &[&Allow],
+        at: &YamlPath,
+        msg: String,
+        help: String,
+    ) {
+        if !self.allowed(rule, allows) {
+            let d = Diagnostic::new(rule, msg)
+                .help(help)
+                .at(Some(self.m.source.locate_key(at)));
+            self.diags.push(d);
+        }
     }
 
     /// Like [`Validator::report`], pointing at the key of the entry (for names).
