@@ -1691,8 +1691,8 @@ fn quoted_token(text: &str, span: Span) -> Span {
     let mut i = span.start + 1;
     while let Some(&c) = b.get(i) {
         // An escape in double quotes, a doubled quote in single quotes.
-        let escaped = (c == b'\\' && q == b'"')
-            || (c == q && q == b'\'' && b.get(i + 1) == Some(&b'\''));
+        let escaped =
+            (c == b'\\' && q == b'"') || (c == q && q == b'\'' && b.get(i + 1) == Some(&b'\''));
         if escaped {
             i += 2;
         } else if c == q {
