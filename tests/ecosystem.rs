@@ -315,6 +315,20 @@ fn readme_usage_snippets_parse_and_set_every_required_input() {
             let module = body.blocks().next().unwrap();
             let set: Vec<&str> = module.body.attributes().map(|a| a.key.as_str()).collect();
             let sh = readme.split("```sh\n").nth(1).unwrap();
+            // `--parameter-overrides file://<the params file>` or `Name=value` words.
+            let params_path = format!("cloudformation/{}.params.json", c.module.name);
+            let from_file: Vec<String> = if sh.contains(&format!(
+                "--parameter-overrides file://modules-out/{}/{params_path} ",
+                c.module.name
+            )) {
+                let f = c.files.iter().find(|f| f.path == params_path).unwrap();
+                let v: Vec<serde_json::Value> = serde_json::from_str(&f.contents).unwrap();
+                v.iter()
+                    .map(|e| e["ParameterKey"].as_str().unwrap().to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             for p in c.module.params.values().filter(|p| p.default.is_none()) {
                 assert!(
                     set.contains(&p.name.snake().as_str()),
@@ -322,7 +336,8 @@ fn readme_usage_snippets_parse_and_set_every_required_input() {
                     p.name
                 );
                 assert!(
-                    sh.contains(&format!("{}=", p.name)),
+                    from_file.iter().any(|k| k == p.name.as_str())
+                        || sh.contains(&format!("{}=", p.name)),
                     "{spec:?}: {} not overridden",
                     p.name
                 );
@@ -393,10 +408,15 @@ fn example_root_configuration_holds_the_params_json_values() {
             let want: serde_json::Map<String, serde_json::Value> = match params {
                 Some(p) => {
                     with_params += 1;
-                    let v: serde_json::Map<String, serde_json::Value> =
+                    let v: Vec<serde_json::Map<String, serde_json::Value>> =
                         serde_json::from_str(p).unwrap();
                     v.into_iter()
-                        .map(|(k, v)| (rolegen::model::names::snake(&k), v))
+                        .map(|mut e| {
+                            assert_eq!(e.len(), 2, "{spec:?}: {e:?}");
+                            let k = e.remove("ParameterKey").unwrap();
+                            let v = e.remove("ParameterValue").unwrap();
+                            (rolegen::model::names::snake(k.as_str().unwrap()), v)
+                        })
                         .collect()
                 }
                 None => serde_json::Map::new(),

@@ -203,16 +203,33 @@ fn every_readme_spec_builds_lints_and_is_formatted() {
         .filter(|(_, p)| p.get("Default").is_none())
         .map(|(k, _)| k.as_str().unwrap().to_owned())
         .collect();
-    let overrides: BTreeMap<String, String> = after("--parameter-overrides")
+    // `--parameter-overrides file://<the stack's params.json>`: the CLI's list of pairs.
+    let params_json = template.with_extension("params.json");
+    let file = after("--parameter-overrides");
+    assert_eq!(
+        file,
+        [format!(
+            "file://{}",
+            params_json.strip_prefix(&d).unwrap().display()
+        )],
+        "the deploy line reads the example parameters file"
+    );
+    let pairs: Vec<BTreeMap<String, String>> =
+        serde_json::from_str(&std::fs::read_to_string(&params_json).unwrap()).unwrap();
+    let overrides: BTreeMap<String, String> = pairs
         .iter()
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap();
-            (k.to_owned(), v.to_owned())
+        .map(|p| {
+            assert_eq!(p.len(), 2, "{p:?}");
+            (p["ParameterKey"].clone(), p["ParameterValue"].clone())
         })
         .collect();
-    let params_json = template.with_extension("params.json");
-    let examples: BTreeMap<String, String> =
-        serde_json::from_str(&std::fs::read_to_string(params_json).unwrap()).unwrap();
+    let examples: BTreeMap<String, String> = BTreeMap::from([
+        ("PartnerAccount".to_owned(), "111122223333".to_owned()),
+        (
+            "ExternalId".to_owned(),
+            "partner-external-id-7f3a".to_owned(),
+        ),
+    ]);
     assert_eq!(overrides.keys().collect::<Vec<_>>(), {
         let mut r: Vec<&String> = required.iter().collect();
         r.sort();

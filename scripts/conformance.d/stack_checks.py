@@ -17,6 +17,11 @@ Per template it prints the result lines of four checks:
   managed-policy-arns  every resolved ManagedPolicyArns entry is a well-formed
                        ARN; AWS managed ones exist in moto's AWS policy list
   parliament           one line per identity policy document
+  awscli-parameters    (templates with a <stack>.params.json) the real AWS CLI
+                       (ROLEGEN_AWSCLI, scripts/tools' awscli) runs `aws cloudformation
+                       create-stack --parameters file://<stack>.params.json` against moto:
+                       the CLI parses the file, the stack reaches CREATE_COMPLETE and
+                       describe-stacks reports every value of the file (`****` for NoEcho)
 
 moto 5.2.5 pitfalls handled (each printed as a note when it happens):
   * a CommaDelimitedList Default is not split: every parameter is passed
@@ -37,6 +42,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import urllib.error
@@ -97,6 +103,9 @@ class Output:
 
     def note(self, text):
         self.detail("note: " + str(text))
+
+    def skip(self, check, target, why):
+        self.lines.append(f"SKIP {check} {target} {why}")
 
 
 # --------------------------------------------------------------------------
@@ -374,6 +383,62 @@ class StackChecker:
         self.readback(path, template, resolver, physical, out)
         self.managed_policy_arns(path, resolver, physical, out)
         self.lint_policies(root, path, resolver, out)
+        self.cli_parameters(path, template, plain, out)
+
+    # -- awscli-parameters ------------------------------------------------------
+    def cli_parameters(self, path, template, resolver, out):
+        """The real AWS CLI creates the stack with `--parameters file://<stack>.params.json`."""
+        check, pfile = "awscli-parameters", ct.params_file_for(path)
+        if not os.path.exists(pfile):
+            return
+        aws = os.environ.get("ROLEGEN_AWSCLI", "")
+        if not aws:
+            out.skip(check, pfile, "the AWS CLI is not installed: run `scripts/tools install awscli` "
+                     "(needs the PyPI registry)")
+            return
+        reset(self.endpoint)
+        stack = stack_name_for(path) + "-cli"
+        staged = Output()
+        with tempfile.TemporaryDirectory() as tmp:
+            body = os.path.join(tmp, "template")
+            with open(body, "w", encoding="utf-8") as handle:
+                handle.write(template_body_for_moto(path, template, resolver, staged))
+            base = [aws, "--endpoint-url", self.endpoint, "--region", "us-east-1", "--output", "json",
+                    "cloudformation"]
+            create = base + ["create-stack", "--stack-name", stack, "--template-body", "file://" + body,
+                             "--parameters", "file://" + os.path.abspath(pfile),
+                             "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+            done = subprocess.run(create, capture_output=True, text=True, timeout=300, env=dict(os.environ))
+            if done.returncode != 0:
+                out.result(False, check, pfile, f"aws cloudformation create-stack exited {done.returncode}: "
+                           + (done.stderr.strip() or done.stdout.strip()))
+                return
+            described = subprocess.run(base + ["describe-stacks", "--stack-name", stack],
+                                       capture_output=True, text=True, timeout=120)
+        try:
+            desc = json.loads(described.stdout)["Stacks"][0]
+        except (ValueError, KeyError, IndexError):
+            out.result(False, check, pfile, "aws cloudformation describe-stacks: "
+                       + (described.stderr.strip() or described.stdout.strip()))
+            return
+        with open(pfile, encoding="utf-8") as handle:
+            wanted = json.load(handle)
+        got = {p.get("ParameterKey"): p.get("ParameterValue") for p in desc.get("Parameters") or []}
+        declared = template.get("Parameters") or {}
+        wrong = []
+        for entry in wanted:
+            key, value = entry["ParameterKey"], entry["ParameterValue"]
+            secret = str((declared.get(key) or {}).get("NoEcho", "")).lower() == "true"
+            expect = "****" if secret else value
+            if got.get(key) != expect:
+                wrong.append(f"{key}: the stack has {got.get(key)!r}, the file {expect!r}")
+        status = desc.get("StackStatus")
+        if status != "CREATE_COMPLETE" or wrong:
+            out.result(False, check, pfile, f"stack {stack}: {status} {desc.get('StackStatusReason', '')}".rstrip()
+                       + "".join("\n" + w for w in wrong))
+            return
+        out.result(True, check, pfile, f"aws-cli create-stack --parameters file://: {status}, "
+                   f"{len(wanted)} parameter(s) as in the file")
 
     # -- moto-deploy ------------------------------------------------------------
     def deploy(self, path, template, values, stack, resolver, notes, out):

@@ -149,7 +149,11 @@ fn usage(s: &mut String, m: &Module) {
         m.name
     );
     sh.push_str("  --capabilities CAPABILITY_NAMED_IAM \\\n");
-    if !required.is_empty() {
+    let params_file = format!("modules-out/{0}/cloudformation/{0}.params.json", m.name);
+    let from_file = crate::emit::cloudformation::params_file_complete(m);
+    if from_file {
+        let _ = writeln!(sh, "  --parameter-overrides file://{params_file} \\");
+    } else if !required.is_empty() {
         let overrides: Vec<String> = required
             .iter()
             .map(|p| {
@@ -169,6 +173,12 @@ fn usage(s: &mut String, m: &Module) {
     let _ = writeln!(sh, "  --tags {}", tags.join(" "));
     fenced(s, "sh", &sh);
     s.push('\n');
+    if from_file {
+        let _ = writeln!(
+            s,
+            "`{params_file}` holds the spec's example values as a list of `ParameterKey`/`ParameterValue` pairs: AWS CLI v2 reads it with `deploy --parameter-overrides file://`, both v1 and v2 with `create-stack --parameters file://`. Put your own values in a copy.\n"
+        );
+    }
     s.push_str("`aws cloudformation deploy` needs `--s3-bucket <bucket>` for a template over 51,200 bytes.\n\n");
     let _ = writeln!(
         s,

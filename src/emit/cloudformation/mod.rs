@@ -724,26 +724,36 @@ pub fn value_text(v: &ParamValue) -> String {
     }
 }
 
-/// `{"Param": "value"}` for parameters without a default, from their examples.
+/// The example parameters of the stack: `[{"ParameterKey": ..., "ParameterValue": ...}]` for
+/// every parameter without a default that has an example, in declaration order. That list is
+/// what `aws cloudformation create-stack --parameters file://...` reads, and `aws cloudformation
+/// deploy --parameter-overrides file://...` in AWS CLI v2.
 fn params_json(m: &Module) -> Option<String> {
-    let entries: Vec<(String, String)> = m
+    let entries: Vec<serde_json::Value> = m
         .params
         .values()
         .filter(|p| p.default.is_none())
         .filter_map(|p| {
-            p.example
-                .as_ref()
-                .map(|e| (p.name.as_str().to_owned(), value_text(e)))
+            let value = value_text(p.example.as_ref()?);
+            let mut e = serde_json::Map::new();
+            e.insert("ParameterKey".into(), p.name.as_str().into());
+            e.insert("ParameterValue".into(), value.into());
+            Some(serde_json::Value::Object(e))
         })
         .collect();
     if entries.is_empty() {
         return None;
     }
-    let map: serde_json::Map<String, serde_json::Value> = entries
-        .into_iter()
-        .map(|(k, v)| (k, serde_json::Value::String(v)))
-        .collect();
-    let mut s = serde_json::to_string_pretty(&map).ok()?;
+    let mut s = serde_json::to_string_pretty(&entries).ok()?;
     s.push('\n');
     Some(s)
+}
+
+/// Whether `<module>.params.json` holds a value for every parameter without a default, so
+/// that a deploy can take its parameters from that file alone.
+pub fn params_file_complete(m: &Module) -> bool {
+    m.params.values().any(|p| p.default.is_none())
+        && m.params
+            .values()
+            .all(|p| p.default.is_some() || p.example.is_some())
 }
