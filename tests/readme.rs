@@ -210,7 +210,7 @@ fn every_readme_spec_builds_lints_and_is_formatted() {
         file,
         [format!(
             "file://{}",
-            params_json.strip_prefix(&d).unwrap().display()
+            params_json.strip_prefix(d).unwrap().display()
         )],
         "the deploy line reads the example parameters file"
     );
