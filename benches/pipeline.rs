@@ -53,7 +53,7 @@ fn render(diags: &[diagnostics::Diagnostic], texts: &HashMap<PathBuf, String>) -
 }
 
 fn full(path: &Path, out_dir: &Path) {
-    let outcome = build::compile(&[path.to_path_buf()], true, false);
+    let outcome = build::compile(&[path.to_path_buf()], build::CompileOptions::EMIT);
     assert!(!outcome.diagnostics.has_errors());
     for c in &outcome.modules {
         out::write_module(out_dir, &c.module.name, &c.files).expect("write");

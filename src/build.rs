@@ -141,8 +141,35 @@ impl Timings {
     }
 }
 
-/// Compiles every spec; `emit` false stops after validation (`rolegen lint`).
-pub fn compile(paths: &[PathBuf], emit: bool, deny_warnings: bool) -> Outcome {
+/// What [`compile`] does beyond loading, lowering and validating.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Emit each module's files (`build`, `check`); off, compiling stops after validation
+    /// (`lint`, `diff`, `resolve`).
+    pub emit: bool,
+    /// Warnings are errors (`--deny warnings`).
+    pub deny_warnings: bool,
+}
+
+impl CompileOptions {
+    /// Load, lower and validate only.
+    pub const VALIDATE: CompileOptions = CompileOptions {
+        emit: false,
+        deny_warnings: false,
+    };
+    /// Validate and emit, warnings allowed.
+    pub const EMIT: CompileOptions = CompileOptions {
+        emit: true,
+        deny_warnings: false,
+    };
+}
+
+/// Compiles every spec as `options` say.
+pub fn compile(paths: &[PathBuf], options: CompileOptions) -> Outcome {
+    let CompileOptions {
+        emit,
+        deny_warnings,
+    } = options;
     let mut diagnostics = Diagnostics::default();
     let mut modules: Vec<Module> = Vec::new();
     let mut emitted: Vec<Vec<OutputFile>> = Vec::new();

@@ -11,7 +11,7 @@
 //! known ones are linear by construction (hash lookups; see docs/performance.md).
 
 use codespan_reporting::term::termcolor::NoColor;
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use rolegen::diagnostics::render;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
@@ -60,7 +60,7 @@ fn work(spec: &str) -> (u64, u64) {
     let out = dir.path().join("out");
     let texts: HashMap<PathBuf, String> = [(path.clone(), spec.to_owned())].into();
     let (a0, b0) = (ALLOCATIONS.load(Relaxed), BYTES.load(Relaxed));
-    let outcome = compile(std::slice::from_ref(&path), true, false);
+    let outcome = compile(std::slice::from_ref(&path), CompileOptions::EMIT);
     if std::env::var_os("SCALING_DEBUG").is_some() {
         let mut codes: Vec<&str> = outcome.diagnostics.0.iter().map(|d| d.rule.code).collect();
         codes.sort_unstable();
@@ -289,7 +289,7 @@ fn roles_lowered_in_two_halves_keep_spec_order() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("halves.yaml");
     std::fs::write(&spec, text(&bad)).unwrap();
-    let out = rolegen::build::compile(std::slice::from_ref(&spec), false, false);
+    let out = rolegen::build::compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
     let messages: Vec<&str> = out
         .diagnostics
         .0
@@ -303,7 +303,7 @@ fn roles_lowered_in_two_halves_keep_spec_order() {
     assert_eq!(messages, expected);
     // Without errors, the module's roles keep the spec's order.
     std::fs::write(&spec, text(&[])).unwrap();
-    let mut out = rolegen::build::compile(std::slice::from_ref(&spec), false, false);
+    let mut out = rolegen::build::compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
     assert!(!out.diagnostics.has_errors());
     let module = out.modules.remove(0).module;
     let ids: Vec<String> = module.roles.keys().map(|k| k.0.clone()).collect();

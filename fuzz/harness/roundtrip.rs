@@ -1,5 +1,6 @@
 //! The round-trip and injection oracle shared by the `roundtrip` fuzz target and by
-//! `tests/properties.rs` and `tests/injection.rs` (included there with `#[path]`).
+//! `tests/it/properties.rs` and `tests/it/injection.rs` (included by `tests/it/main.rs`
+//! with `#[path]`).
 //!
 //! One small spec holds every free-text field rolegen copies into its output. A test puts an
 //! arbitrary string into one [`Field`] (written as a YAML double-quoted scalar, so the spec
@@ -1398,7 +1399,7 @@ pub enum Verdict {
 
 /// Bugs found and reported but not fixed yet, recognised by input and failure, so that fuzzing
 /// and the property tests keep looking for new ones: give each an `#[ignore = "bug: ..."]` test
-/// in `tests/properties.rs` asserting the correct behaviour, and remove the entry with the fix.
+/// in `tests/it/properties.rs` asserting the correct behaviour, and remove the entry with the fix.
 /// (Empty: the bugs found so far, U+FFFE/U+FFFF written raw in YAML, condition keys over 1024
 /// characters as implicit YAML keys, a bare `for` HCL object key, `${` inside a policy
 /// variable, reserved Terraform variable names, were fixed in ec17507.)

@@ -1,7 +1,7 @@
 //! `rolegen build`: compile specs and write their modules atomically under `--out`.
 
 use super::{module_files, report, spec_paths};
-use crate::build::compile;
+use crate::build::{compile, CompileOptions};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::{out, rules};
@@ -15,7 +15,13 @@ pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteCol
     let Some(paths) = spec_paths(inputs, err) else {
         return INPUT_ERROR;
     };
-    let outcome = compile(&paths, true, rep.deny.is_some());
+    let outcome = compile(
+        &paths,
+        CompileOptions {
+            emit: true,
+            deny_warnings: rep.deny.is_some(),
+        },
+    );
     report(&outcome, rep.format, err);
     if outcome.diagnostics.has_errors() {
         let (e, w) = outcome.diagnostics.counts();

@@ -1,7 +1,7 @@
 //! `rolegen check`: regenerate in memory and compare with `--out` (exit 1 on drift).
 
 use super::{module_files, report, spec_paths};
-use crate::build::compile;
+use crate::build::{compile, CompileOptions};
 use crate::cli::{write_stdout, Format, Inputs, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::out::{self, Drift};
@@ -13,7 +13,7 @@ pub fn run(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
     let Some(paths) = spec_paths(inputs, err) else {
         return INPUT_ERROR;
     };
-    let outcome = compile(&paths, true, false);
+    let outcome = compile(&paths, CompileOptions::EMIT);
     if outcome.diagnostics.has_errors() {
         report(&outcome, Format::Human, err);
         return INPUT_ERROR;

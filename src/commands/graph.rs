@@ -1,14 +1,14 @@
 //! `rolegen graph`: who can assume each role and what it reaches, as Mermaid or dot.
 
 use super::report;
-use crate::build::compile;
+use crate::build::{compile, CompileOptions};
 use crate::cli::{write_stdout, Format, GraphSyntax, INPUT_ERROR, OK};
 use codespan_reporting::term::termcolor::WriteColor;
 use std::path::Path;
 
 /// Runs `rolegen graph`; returns the exit code.
 pub fn run(spec: &Path, format: GraphSyntax, err: &mut dyn WriteColor) -> u8 {
-    let outcome = compile(&[spec.to_path_buf()], false, false);
+    let outcome = compile(&[spec.to_path_buf()], CompileOptions::VALIDATE);
     if outcome.diagnostics.has_errors() {
         report(&outcome, Format::Human, err);
         return INPUT_ERROR;

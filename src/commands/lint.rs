@@ -1,7 +1,7 @@
 //! `rolegen lint`: validate specs only.
 
 use super::{report, spec_paths};
-use crate::build::compile;
+use crate::build::{compile, CompileOptions};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::rules;
@@ -14,7 +14,13 @@ pub fn run(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
     let Some(paths) = spec_paths(inputs, err) else {
         return INPUT_ERROR;
     };
-    let outcome = compile(&paths, false, rep.deny.is_some());
+    let outcome = compile(
+        &paths,
+        CompileOptions {
+            emit: false,
+            deny_warnings: rep.deny.is_some(),
+        },
+    );
     report(&outcome, rep.format, err);
     let (e, w) = outcome.diagnostics.counts();
     let _ = writeln!(

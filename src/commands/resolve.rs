@@ -1,7 +1,7 @@
 //! `rolegen resolve`: what a spec grants as concrete IAM JSON, for given parameters.
 
 use super::report;
-use crate::build::compile;
+use crate::build::{compile, CompileOptions};
 use crate::cli::{write_stdout, Format, INPUT_ERROR, OK};
 use codespan_reporting::term::termcolor::WriteColor;
 use std::collections::HashMap;
@@ -53,7 +53,7 @@ fn by_spec_keys(m: &crate::model::Module, mut value: serde_json::Value) -> serde
 
 /// Runs `rolegen resolve`; returns the exit code.
 pub fn run(spec: &Path, params: &[String], pseudo: Pseudo, err: &mut dyn WriteColor) -> u8 {
-    let outcome = compile(&[spec.to_path_buf()], false, false);
+    let outcome = compile(&[spec.to_path_buf()], CompileOptions::VALIDATE);
     if outcome.diagnostics.has_errors() {
         report(&outcome, Format::Human, err);
         return INPUT_ERROR;

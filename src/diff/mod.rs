@@ -249,7 +249,10 @@ fn empty_like(m: &Module, err: &mut dyn Write) -> Option<Loaded> {
         Ok((dir, path))
     });
     let module = written.ok().and_then(|(dir, path)| {
-        let mut outcome = crate::build::compile(std::slice::from_ref(&path), false, false);
+        let mut outcome = crate::build::compile(
+            std::slice::from_ref(&path),
+            crate::build::CompileOptions::VALIDATE,
+        );
         drop(dir);
         (!outcome.modules.is_empty()).then(|| outcome.modules.remove(0).module)
     });
@@ -311,7 +314,10 @@ fn load(spec: &str, err: &mut dyn Write) -> Option<Loaded> {
             (p, None)
         }
     };
-    let mut outcome = crate::build::compile(std::slice::from_ref(&path), false, false);
+    let mut outcome = crate::build::compile(
+        std::slice::from_ref(&path),
+        crate::build::CompileOptions::VALIDATE,
+    );
     if outcome.diagnostics.has_errors() || outcome.modules.is_empty() {
         let mut texts = HashMap::new();
         if let Some(t) = crate::spec::load::source_text(&path) {

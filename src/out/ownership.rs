@@ -293,7 +293,7 @@ mod tests {
         let specs =
             crate::build::discover(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/specs")))
                 .unwrap();
-        let outcome = crate::build::compile(&specs, true, false);
+        let outcome = crate::build::compile(&specs, crate::build::CompileOptions::EMIT);
         assert!(!outcome.modules.is_empty());
         for f in outcome.modules.iter().flat_map(|c| &c.files) {
             let folder = f.path.rsplit_once('/').map_or("", |(d, _)| d);

@@ -5,18 +5,9 @@
 //! `aws cloudformation deploy` line names a generated template with its required parameters
 //! set to the spec's example values.
 
+use crate::support::rolegen;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
 
 /// The fenced code blocks of `markdown`: (info string, content).
 fn code_blocks(markdown: &str) -> Vec<(String, String)> {

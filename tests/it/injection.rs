@@ -13,8 +13,7 @@
 //!   kind holds the hostile text unless it is the field's own key;
 //! * both: the hostile value reads back exactly, as one string value, at the field's place.
 
-#[path = "../fuzz/harness/roundtrip.rs"]
-mod harness;
+use crate::harness;
 
 use harness::{Compiled, Field, Verdict};
 use serde_yaml_ng::Value as Y;

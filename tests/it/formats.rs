@@ -1,7 +1,7 @@
 //! Machine-readable outputs: SARIF 2.1.0 that validates against the OASIS schema, JSON
 //! diagnostics, and the spec's JSON Schema (committed, current, and accepting every spec).
 
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use rolegen::diagnostics::render;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ fn diagnostics() -> Vec<rolegen::diagnostics::Diagnostic> {
     specs.push(PathBuf::from("tests/fixtures/kms-key/spec.yaml"));
     let mut all = Vec::new();
     for s in specs {
-        all.extend(compile(&[s], false, false).diagnostics.0);
+        all.extend(compile(&[s], CompileOptions::VALIDATE).diagnostics.0);
     }
     assert!(all.len() > 15);
     all
@@ -292,7 +292,7 @@ fn sarif_run_has_version_column_kind_and_stable_fingerprints() {
     let log_of = |text: &str| -> Value {
         let path = dir.path().join("spec.yaml");
         std::fs::write(&path, text).unwrap();
-        let out = compile(&[path], false, false);
+        let out = compile(&[path], CompileOptions::VALIDATE);
         assert!(!out.diagnostics.0.is_empty());
         serde_json::from_str(&render::sarif(
             &out.diagnostics.0,
@@ -346,7 +346,7 @@ fn file_level_errors_carry_the_file_in_sarif_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.yaml");
     std::fs::write(&path, b"module: x\n\xff\xfe\n").unwrap();
-    let out = compile(std::slice::from_ref(&path), false, false);
+    let out = compile(std::slice::from_ref(&path), CompileOptions::VALIDATE);
     assert_eq!(out.diagnostics.0.len(), 1);
     assert_eq!(out.diagnostics.0[0].rule.code, "RG001");
     let log: Value = serde_json::from_str(&render::sarif(

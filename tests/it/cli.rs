@@ -2,18 +2,10 @@
 //! addition or removal, 2 on a broken spec with a file:line:col message; `build` never writes
 //! when a spec has an error and never deletes files it does not own.
 
+use crate::support::{code, rolegen};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
 
 fn project() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -34,10 +26,6 @@ fn project() -> (tempfile::TempDir, PathBuf) {
     }
     let root = dir.path().to_path_buf();
     (dir, root)
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 #[test]

@@ -8,7 +8,7 @@
 //! compiled and resolved with the parameters at the defaults the import wrote (a parameter
 //! it introduced without a default gets the template's value, computed by the resolver) and
 //! the template is resolved as CloudFormation would; then the brute-force oracle
-//! (`tests/oracle`) evaluates every concrete request — permission (action × resource ×
+//! (`tests/it/oracle`) evaluates every concrete request — permission (action × resource ×
 //! context) and trust (principal × action × context) — and every request the spec allows
 //! must be allowed by the template.
 //!
@@ -16,7 +16,7 @@
 //! whose Condition was lost, it finds a counterexample within the first cases (see the note
 //! of issue 15).
 
-mod oracle;
+use crate::oracle;
 
 use oracle::{condition_holds, glob};
 use proptest::prelude::*;
@@ -646,7 +646,10 @@ fn compile(text: &str) -> Option<Module> {
     let dir = tempfile::tempdir().ok()?;
     let path = dir.path().join("imported.yaml");
     std::fs::write(&path, text).ok()?;
-    let mut o = rolegen::build::compile(std::slice::from_ref(&path), false, false);
+    let mut o = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::VALIDATE,
+    );
     if o.diagnostics.has_errors() || o.modules.is_empty() {
         return None;
     }

@@ -4,6 +4,7 @@
 //! Terraform writes and the user's own files are not. `build` keeps what it did not write,
 //! with the same words as a warning, and heals links and modes.
 
+use crate::support::text;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -50,10 +51,6 @@ fn run(root: &Path, cmd: &str) -> Output {
     }
     let _ = child.kill();
     panic!("rolegen {cmd} hangs");
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Asserts `check` exits 1 and says `words` (each) on stdout, on the line naming `path`.

@@ -10,8 +10,7 @@
 //! Bugs found are kept as `#[ignore = "bug: ..."]` tests at the end, asserting the correct
 //! behaviour; `harness::known_bug` lets the properties keep looking past them.
 
-#[path = "../fuzz/harness/roundtrip.rs"]
-mod harness;
+use crate::harness;
 
 use harness::{Field, Verdict};
 use proptest::prelude::*;

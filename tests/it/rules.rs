@@ -4,10 +4,10 @@
 //! which must not trigger it. The tests iterate over `ALL`, so a rule added to `src/rules.rs`
 //! without fixtures fails here, and a fixture folder for a code that is no rule fails too.
 //!
-//! Fixtures are compiled with `rolegen::build::compile(&[path], false, false)`: validation only,
-//! no output, warnings kept as warnings.
+//! Fixtures are compiled with `rolegen::build::compile(&[path], CompileOptions::VALIDATE)`:
+//! validation only, no output, warnings kept as warnings.
 
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use rolegen::diagnostics::Diagnostic;
 use rolegen::rules::{Rule, ALL};
 use std::collections::HashSet;
@@ -42,7 +42,9 @@ fn fixture(rule: &Rule, kind: &str) -> PathBuf {
 }
 
 fn diagnostics(path: &Path) -> Vec<Diagnostic> {
-    compile(&[path.to_path_buf()], false, false).diagnostics.0
+    compile(&[path.to_path_buf()], CompileOptions::VALIDATE)
+        .diagnostics
+        .0
 }
 
 fn summary(diags: &[Diagnostic]) -> String {

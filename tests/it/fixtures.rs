@@ -3,7 +3,7 @@
 //! checks that every output parses back and that building twice gives the same bytes.
 
 use codespan_reporting::term::termcolor::NoColor;
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use rolegen::diagnostics::render;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,7 @@ fn name(spec: &Path) -> String {
 
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
+    s.set_snapshot_path("../../snapshots");
     s.set_prepend_module_to_snapshot(false);
     s
 }
@@ -40,7 +40,7 @@ fn compiled() -> Vec<(String, Vec<rolegen::emit::OutputFile>)> {
     fixtures("tests/fixtures")
         .into_iter()
         .map(|spec| {
-            let out = compile(std::slice::from_ref(&spec), true, false);
+            let out = compile(std::slice::from_ref(&spec), CompileOptions::EMIT);
             assert!(
                 !out.diagnostics.has_errors(),
                 "{} has errors: {:#?}",
@@ -53,15 +53,37 @@ fn compiled() -> Vec<(String, Vec<rolegen::emit::OutputFile>)> {
         .collect()
 }
 
+/// The snapshot settings inside a `glob!` run: the snapshots keep their names
+/// (`{fixture}__terraform`, not glob's `@{input}` suffix), one per fixture and backend.
+fn glob_settings() -> insta::Settings {
+    let mut s = settings();
+    s.remove_snapshot_suffix();
+    s
+}
+
+/// One fixture's compile outcome, with the path as the tests name it (relative to the
+/// crate, as the rendered diagnostics show it); `glob!` hands over the canonical path.
+fn compile_fixture(dir: &str, spec: &Path) -> (String, PathBuf, rolegen::build::Outcome) {
+    let name = name(spec);
+    let spec = Path::new(dir).join(&name).join("spec.yaml");
+    let out = compile(std::slice::from_ref(&spec), CompileOptions::EMIT);
+    (name, spec, out)
+}
+
 #[test]
 fn valid_fixtures_snapshot() {
-    let all = compiled();
-    assert!(
-        all.len() >= 8,
-        "at least 8 valid fixtures, found {}",
-        all.len()
-    );
-    for (name, files) in all {
+    let n = fixtures("tests/fixtures").len();
+    assert!(n >= 8, "at least 8 valid fixtures, found {n}");
+    // Each fixture is checked, and every mismatch reported, before the test fails.
+    insta::glob!("../fixtures", "*/spec.yaml", |spec| {
+        let (name, spec, out) = compile_fixture("tests/fixtures", spec);
+        assert!(
+            !out.diagnostics.has_errors(),
+            "{} has errors: {:#?}",
+            spec.display(),
+            out.diagnostics.0
+        );
+        let files = out.modules.into_iter().next().unwrap().files;
         let mut tf = String::new();
         let mut cfn = String::new();
         for f in &files {
@@ -75,23 +97,19 @@ fn valid_fixtures_snapshot() {
                 };
             target.push_str(&format!("# ---- {} ----\n{}", f.path, f.contents));
         }
-        settings().bind(|| {
+        glob_settings().bind(|| {
             insta::assert_snapshot!(format!("{name}__terraform"), tf);
             insta::assert_snapshot!(format!("{name}__cloudformation"), cfn);
         });
-    }
+    });
 }
 
 #[test]
 fn invalid_fixtures_snapshot_their_diagnostics() {
-    let specs = fixtures("tests/fixtures/invalid");
-    assert!(
-        specs.len() >= 10,
-        "at least 10 invalid fixtures, found {}",
-        specs.len()
-    );
-    for spec in specs {
-        let out = compile(std::slice::from_ref(&spec), true, false);
+    let n = fixtures("tests/fixtures/invalid").len();
+    assert!(n >= 10, "at least 10 invalid fixtures, found {n}");
+    insta::glob!("../fixtures/invalid", "*/spec.yaml", |spec| {
+        let (name, spec, out) = compile_fixture("tests/fixtures/invalid", spec);
         assert!(
             out.diagnostics.has_errors(),
             "{} should be rejected",
@@ -123,8 +141,8 @@ fn invalid_fixtures_snapshot_their_diagnostics() {
                 d.message
             );
         }
-        settings().bind(|| insta::assert_snapshot!(format!("invalid__{}", name(&spec)), text));
-    }
+        glob_settings().bind(|| insta::assert_snapshot!(format!("invalid__{name}"), text));
+    });
 }
 
 #[test]
@@ -157,8 +175,8 @@ fn cloudformation_output_parses_back() {
 fn building_twice_gives_identical_bytes() {
     let mut specs = fixtures("tests/fixtures");
     specs.extend(rolegen::build::discover(Path::new("specs")).unwrap());
-    let a = compile(&specs, true, false);
-    let b = compile(&specs, true, false);
+    let a = compile(&specs, CompileOptions::EMIT);
+    let b = compile(&specs, CompileOptions::EMIT);
     assert!(!a.diagnostics.has_errors());
     assert_eq!(a.modules.len(), b.modules.len());
     for (x, y) in a.modules.iter().zip(&b.modules) {

@@ -1,21 +1,16 @@
 //! Fitting the ecosystem: the README diagram, `rolegen graph`, completions and man page, the
 //! pre-commit hook file, and `rolegen init` output that builds and passes `check`.
 
+use crate::support::rolegen;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn rolegen(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn readme_has_the_mermaid_diagram_of_who_assumes_what() {
-    let out = rolegen::build::compile(&["tests/fixtures/switches/spec.yaml".into()], true, false);
+    let out = rolegen::build::compile(
+        &["tests/fixtures/switches/spec.yaml".into()],
+        rolegen::build::CompileOptions::EMIT,
+    );
     let m = out.modules.into_iter().next().unwrap();
     let readme = &m
         .files
@@ -29,7 +24,7 @@ fn readme_has_the_mermaid_diagram_of_who_assumes_what() {
         + "```mermaid\n".len();
     let block = &readme[start..start + readme[start..].find("```").unwrap()];
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
+    settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("switches__readme_diagram", block));
     let o = rolegen(
@@ -205,7 +200,10 @@ fn cloudformation_interface_groups_every_parameter_once() {
     specs.sort();
     let mut seen_custom_group = false;
     for spec in &specs {
-        let out = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        let out = rolegen::build::compile(
+            std::slice::from_ref(spec),
+            rolegen::build::CompileOptions::EMIT,
+        );
         assert!(!out.diagnostics.has_errors(), "{spec:?}");
         for c in out.modules {
             let f = c
@@ -297,7 +295,10 @@ fn cloudformation_interface_groups_every_parameter_once() {
 fn readme_usage_snippets_parse_and_set_every_required_input() {
     let mut n = 0;
     for spec in rolegen::build::discover(Path::new("specs")).unwrap() {
-        let out = rolegen::build::compile(std::slice::from_ref(&spec), true, false);
+        let out = rolegen::build::compile(
+            std::slice::from_ref(&spec),
+            rolegen::build::CompileOptions::EMIT,
+        );
         for c in out.modules {
             let readme = &c
                 .files
@@ -364,7 +365,10 @@ fn example_root_configuration_holds_the_params_json_values() {
     specs.extend(fixtures);
     let mut with_params = 0;
     for spec in &specs {
-        let out = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        let out = rolegen::build::compile(
+            std::slice::from_ref(spec),
+            rolegen::build::CompileOptions::EMIT,
+        );
         for c in out.modules {
             let file = |path: &str| c.files.iter().find(|f| f.path == path).map(|f| &f.contents);
             let text = file("examples/terraform/main.tf")
@@ -435,7 +439,7 @@ fn readme_of(spec: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, spec).unwrap();
-    let out = rolegen::build::compile(&[path], true, false);
+    let out = rolegen::build::compile(&[path], rolegen::build::CompileOptions::EMIT);
     assert!(!out.diagnostics.has_errors(), "{:#?}", out.diagnostics.0);
     let m = out.modules.into_iter().next().unwrap();
     m.files

@@ -2,10 +2,11 @@
 //! a fixed point after one pass; focused cases pin the canonical layout; the CLI's `--check`,
 //! rewrite and error exits.
 
+use crate::support::{code, rolegen, text};
 use rolegen::fmt::{format, FmtError};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn yaml_files(dir: &str, out: &mut Vec<PathBuf>) {
     let Ok(rd) = fs::read_dir(dir) else { return };
@@ -117,7 +118,7 @@ fn compiled(dir: &Path, from: &Path, text: &str) -> (Vec<(String, String)>, Vec<
     }
     let spec = dir.join(from.file_name().unwrap());
     fs::write(&spec, text).unwrap();
-    let out = rolegen::build::compile(&[spec], true, false);
+    let out = rolegen::build::compile(&[spec], rolegen::build::CompileOptions::EMIT);
     let files = out
         .modules
         .into_iter()
@@ -493,23 +494,6 @@ fn crlf_bom_and_a_leading_document_marker() {
 
 // ---------------------------------------------------------------------------------------
 // The command line.
-
-fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 const CANONICAL: &str = "# Demo.\nmodule: demo\n\nroles:\n  app:\n    name: app\n    trust:\n      - service: [ec2.amazonaws.com]\n";
 const MESSY: &str = "# Demo.\nroles:\n    app:\n        trust:\n        - service: [ec2.amazonaws.com]\n        name: app   \nmodule: demo\n";

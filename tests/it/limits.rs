@@ -2,12 +2,12 @@
 //! that escape the spec's folder through a symlink. (Nesting depth and alias bombs are RG010
 //! fixtures under tests/rules; `..` escapes and module names are invalid fixtures.)
 
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use std::fs;
 use std::path::PathBuf;
 
 fn codes(spec: &PathBuf) -> Vec<&'static str> {
-    compile(std::slice::from_ref(spec), false, false)
+    compile(std::slice::from_ref(spec), CompileOptions::VALIDATE)
         .diagnostics
         .0
         .iter()
@@ -25,7 +25,7 @@ fn a_spec_over_64_mib_is_refused_before_parsing() {
         text.push_str(&line);
     }
     fs::write(&spec, text).unwrap();
-    let out = compile(std::slice::from_ref(&spec), false, false);
+    let out = compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
     let d = &out.diagnostics.0;
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].rule.code, "RG010");
@@ -61,7 +61,7 @@ fn a_policy_file_symlink_out_of_the_spec_folder_is_refused() {
     .unwrap();
     let spec = dir.path().join("spec.yaml");
     fs::write(&spec, "module: link\nroles:\n  r:\n    trust:\n      - service: [ec2.amazonaws.com]\n    inline_policies:\n      p:\n        policy_file: policy.json\n").unwrap();
-    let out = compile(std::slice::from_ref(&spec), false, false);
+    let out = compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
     let d = out
         .diagnostics
         .0
@@ -84,7 +84,7 @@ fn a_policy_file_symlink_out_of_the_spec_folder_is_refused() {
 #[test]
 fn a_key_over_1024_characters_says_why() {
     let spec = PathBuf::from("tests/fixtures/regressions/long-condition-key.yaml");
-    let out = compile(std::slice::from_ref(&spec), false, false);
+    let out = compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
     let d = out
         .diagnostics
         .0
@@ -135,7 +135,7 @@ fn a_spec_over_64_mib_through_a_pipe_is_refused_while_reading() {
     mkfifo(&fifo);
     let path = fifo.clone();
     let writer = std::thread::spawn(move || feed(fs::File::create(path).unwrap(), 80 << 20));
-    let out = compile(std::slice::from_ref(&fifo), false, false);
+    let out = compile(std::slice::from_ref(&fifo), CompileOptions::VALIDATE);
     writer.join().unwrap();
     let d = &out.diagnostics.0;
     assert_eq!(d.len(), 1, "{d:?}");
@@ -181,7 +181,7 @@ fn a_policy_file_that_is_not_a_regular_file_is_refused() {
         let (tx, rx) = std::sync::mpsc::channel();
         let s = spec.clone();
         std::thread::spawn(move || {
-            let out = compile(std::slice::from_ref(&s), false, false);
+            let out = compile(std::slice::from_ref(&s), CompileOptions::VALIDATE);
             let _ = tx.send(
                 out.diagnostics
                     .0

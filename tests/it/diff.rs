@@ -2,17 +2,21 @@
 //! narrowed, trust principals, conditions relaxed and tightened, attachments, roles added and
 //! removed; the three output formats; exit codes of the binary, `git:REV:path` sources.
 
+use crate::support::{code, rolegen};
 use rolegen::diff::{diff, Change, Report};
 use rolegen::model::Module;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn module(spec: &str) -> (tempfile::TempDir, Module) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spec.yaml");
     fs::write(&path, spec).unwrap();
-    let mut o = rolegen::build::compile(std::slice::from_ref(&path), false, false);
+    let mut o = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::VALIDATE,
+    );
     assert!(
         !o.diagnostics.has_errors(),
         "{:?}",
@@ -290,19 +294,6 @@ fn attachments_roles_policies_and_denies() {
     assert_eq!(e.name, "shared");
     assert_eq!(e.changes[0].kind, "actions_gained");
     assert_eq!(e.changes[0].actions, ["s3:PutObject"]);
-}
-
-fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 #[test]

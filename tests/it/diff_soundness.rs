@@ -12,7 +12,7 @@
 //! the diff held on every pair tried, including 24,000 in a release run with
 //! `DIFF_SOUNDNESS_SCALE=30`).
 
-mod oracle;
+use crate::oracle;
 
 use oracle::glob;
 use proptest::prelude::*;
@@ -201,7 +201,10 @@ fn compile(text: &str) -> Result<Module, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, text).map_err(|e| e.to_string())?;
-    let mut o = rolegen::build::compile(std::slice::from_ref(&path), false, false);
+    let mut o = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::VALIDATE,
+    );
     if o.diagnostics.has_errors() || o.modules.is_empty() {
         let msgs: Vec<String> = o
             .diagnostics

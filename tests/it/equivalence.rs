@@ -15,7 +15,7 @@ mod normalize;
 #[path = "equivalence/terraform_eval.rs"]
 mod terraform_eval;
 
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use rolegen::emit::OutputFile;
 use rolegen::model::resolve::Bindings;
 use rolegen::model::{Module, ParamKind, ParamValue};
@@ -31,7 +31,7 @@ struct Case {
 }
 
 fn compile_spec(spec: &str) -> Case {
-    let out = compile(&[PathBuf::from(spec)], true, false);
+    let out = compile(&[PathBuf::from(spec)], CompileOptions::EMIT);
     assert!(
         !out.diagnostics.has_errors(),
         "{spec} has errors: {:#?}",
@@ -690,7 +690,7 @@ fn rejected_or_equivalent(name: &str, yaml: &str) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = dir.path().join(format!("{name}.yaml"));
     std::fs::write(&path, yaml).map_err(|e| e.to_string())?;
-    let out = compile(std::slice::from_ref(&path), true, false);
+    let out = compile(std::slice::from_ref(&path), CompileOptions::EMIT);
     if out.diagnostics.has_errors() {
         return Ok(());
     }

@@ -3,18 +3,10 @@
 //! (addresses as the module writes them, the IDs each AWS provider resource type imports by).
 //! The end-to-end proof against a real API (moto + terraform) is scripts/adopt-e2e.
 
+use crate::support::rolegen;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -4,22 +4,13 @@
 //! every combination of its bool parameters; IAM JSON and Terraform imports; and the reports
 //! of what a spec cannot express.
 
+use crate::support::rolegen;
 use rolegen::import::{self, cfn, cfn_resolve, Level};
 use rolegen::model::resolve::Bindings;
 use rolegen::model::{Module, ParamKind, ParamValue};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn rolegen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolegen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,7 +31,10 @@ fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{name}.yaml"));
     fs::write(&path, spec).unwrap();
-    let mut outcome = rolegen::build::compile(std::slice::from_ref(&path), false, false);
+    let mut outcome = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::VALIDATE,
+    );
     let errors: Vec<String> = outcome
         .diagnostics
         .0
@@ -174,7 +168,10 @@ fn cloudformation_of_every_fixture_round_trips() {
         .collect();
     specs.sort();
     for spec in &specs {
-        let outcome = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        let outcome = rolegen::build::compile(
+            std::slice::from_ref(spec),
+            rolegen::build::CompileOptions::EMIT,
+        );
         let Some(c) = outcome.modules.first() else {
             continue;
         };
@@ -690,7 +687,10 @@ fn terraform_written_by_rolegen_round_trips() {
     let out = tempfile::tempdir().unwrap();
     let mut n = 0;
     for spec in &specs {
-        let outcome = rolegen::build::compile(std::slice::from_ref(spec), true, false);
+        let outcome = rolegen::build::compile(
+            std::slice::from_ref(spec),
+            rolegen::build::CompileOptions::EMIT,
+        );
         let Some(c) = outcome.modules.first() else {
             continue; // an invalid fixture
         };

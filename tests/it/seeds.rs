@@ -3,7 +3,7 @@
 //! resource and principal of the document must be granted, and nothing more, except the
 //! deliberate deviations named in each test (and commented in the spec).
 
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use rolegen::model::resolve::Bindings;
 use rolegen::model::{Module, ParamValue};
 use serde_json::Value;
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 type Grants = BTreeSet<(String, String, String)>;
 
 fn module(spec: &str) -> Module {
-    let out = compile(&[PathBuf::from(spec)], false, false);
+    let out = compile(&[PathBuf::from(spec)], CompileOptions::VALIDATE);
     assert!(
         !out.diagnostics.has_errors(),
         "{spec}: {:#?}",

@@ -1,12 +1,12 @@
 //! Regressions from linting AWS's own policies (issue 16): shapes IAM accepts must not be
 //! reported, and the true findings next to them still are.
 
-use rolegen::build::compile;
+use rolegen::build::{compile, CompileOptions};
 use std::path::PathBuf;
 
 fn findings(file: &str) -> Vec<(String, String)> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
-    compile(&[path], false, false)
+    compile(&[path], CompileOptions::VALIDATE)
         .diagnostics
         .0
         .iter()
@@ -53,7 +53,7 @@ fn inline_size_counts_single_values_as_strings() {
     let spec = format!("module: size-as-sent\nroles:\n  app:\n    name: size-as-sent-app\n    trust:\n      - service: [ec2.amazonaws.com]\n    inline_policies:\n      p:\n        Statement:\n{statements}");
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, spec).unwrap();
-    let diags = compile(&[path], false, false).diagnostics.0;
+    let diags = compile(&[path], CompileOptions::VALIDATE).diagnostics.0;
     // Per statement: {"Sid":"S000","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b000/" + pad}
     let statement =
         r#"{"Sid":"S000","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b000/"}"#

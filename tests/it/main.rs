@@ -1,0 +1,34 @@
+//! The integration tests, one test binary: every file here is a module (its own doc says what
+//! it checks), so the library and its dependencies are linked once instead of once per file.
+//! `tests/scaling.rs` (a counting global allocator) and `tests/regex_java.rs` (a CI step of
+//! its own) stay separate binaries. Run one file's tests with `cargo test --test it cli::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+/// The round-trip and injection oracle (shared with the fuzz target).
+#[path = "../../fuzz/harness/roundtrip.rs"]
+mod harness;
+mod oracle;
+
+mod adopt;
+mod atomic;
+mod cli;
+mod diff;
+mod diff_soundness;
+mod ecosystem;
+mod equivalence;
+mod fixtures;
+mod fmt;
+mod formats;
+mod import;
+mod import_never_wider;
+mod import_terminates;
+mod injection;
+mod limits;
+mod owned_folders;
+mod properties;
+mod readme;
+mod real_iam;
+mod rules;
+mod seeds;
