@@ -367,7 +367,7 @@ fn file_level_errors_carry_the_file_in_sarif_and_json() {
 fn findings_in_a_policy_file_point_into_the_json_file_in_every_format() {
     let spec = PathBuf::from("tests/data/policy-file-lint/spec.yaml");
     let json_file = "tests/data/policy-file-lint/policies/queue.json";
-    let out = compile(std::slice::from_ref(&spec), false, false);
+    let out = compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
     let mut diags = out.diagnostics.0;
     assert!(!diags.iter().any(|d| d.is_error()), "{diags:#?}");
     diags.sort_by_key(|d| d.rule.code);
