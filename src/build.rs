@@ -7,6 +7,7 @@ use crate::emit::terraform::Terraform;
 use crate::emit::{combine, run_jobs, Backend, Job, OutputFile};
 use crate::model::Module;
 use crate::rules;
+use crate::selection::Selection;
 use crate::spec::load::load_file;
 use std::path::{Path, PathBuf};
 
@@ -55,17 +56,19 @@ pub fn unique_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Loads, lowers and validates one spec.
+/// Loads, lowers and validates one spec (reporting what the project's `rolegen.toml` selects).
 pub fn check_spec(path: &Path) -> (Option<Module>, Vec<Diagnostic>) {
-    let (m, d, _) = check_and_emit(path, false);
+    let (m, d, _) = check_and_emit(path, false, &Selection::project());
     (m, d)
 }
 
 /// Loads, lowers and validates one spec; with `emit`, also emits its files, in parallel with
-/// validation (the files are dropped if validation finds an error).
+/// validation (the files are dropped if validation finds an error). Validation findings that
+/// `selection` leaves out are dropped, as `allow:` drops them.
 fn check_and_emit(
     path: &Path,
     emit: bool,
+    selection: &Selection,
 ) -> (Option<Module>, Vec<Diagnostic>, Option<Vec<OutputFile>>) {
     let timer = Timings::start();
     let loaded = match load_file(path) {
@@ -87,6 +90,7 @@ fn check_and_emit(
         Box::new(move || drop(loaded)),
         Box::new(|| {
             d = crate::validate::validate(&m);
+            d.retain(|x| selection.keeps(x.rule));
             timer.mark("validate");
         }),
     ];
@@ -164,8 +168,18 @@ impl CompileOptions {
     };
 }
 
-/// Compiles every spec as `options` say.
+/// Compiles every spec as `options` say, reporting what the project's `rolegen.toml` selects
+/// ([`Selection::project`]).
 pub fn compile(paths: &[PathBuf], options: CompileOptions) -> Outcome {
+    compile_selected(paths, options, &Selection::project())
+}
+
+/// [`compile`], reporting the findings `selection` keeps (`--select`/`--ignore`).
+pub fn compile_selected(
+    paths: &[PathBuf],
+    options: CompileOptions,
+    selection: &Selection,
+) -> Outcome {
     let CompileOptions {
         emit,
         deny_warnings,
@@ -174,7 +188,7 @@ pub fn compile(paths: &[PathBuf], options: CompileOptions) -> Outcome {
     let mut modules: Vec<Module> = Vec::new();
     let mut emitted: Vec<Vec<OutputFile>> = Vec::new();
     for p in paths {
-        let (m, d, files) = check_and_emit(p, emit);
+        let (m, d, files) = check_and_emit(p, emit, selection);
         d.into_iter().for_each(|x| diagnostics.push(x));
         if let Some(m) = m {
             emitted.extend(files);

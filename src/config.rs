@@ -5,7 +5,19 @@
 //! [catalog]
 //! # Actions AWS announced after rolegen's catalogue snapshot (`rolegen --version`).
 //! extra_actions = ["bedrock:InvokeNewThing"]
+//!
+//! [rules]
+//! # Report only these rules (codes or names, as `rolegen explain` takes them), with why.
+//! select = ["RG301", "privilege-escalation"]
+//! select_reason = "this repository runs the security lints; the platform team reviews the rest"
+//!
+//! [rules.ignore]
+//! # Rules never reported for this repository's specs, each with the reason (as `allow:`).
+//! RG113 = "sandbox accounts: Resource * is reviewed per module"
 //! ```
+//!
+//! `[rules]` follows [`crate::selection`]: only rules that `allow:` accepts can be ignored or
+//! left out, and every entry needs its reason, so the file records each suppression.
 //!
 //! The file is found by walking up from the current directory to the first folder that holds
 //! it, stopping at the repository root (a folder with `.git`). No file means the defaults.
@@ -15,7 +27,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::selection::Selection;
+use indexmap::IndexMap;
 use serde::Deserialize;
+use toml::Spanned;
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "rolegen.toml";
@@ -27,6 +42,74 @@ pub struct Config {
     /// `[catalog]`: additions to the embedded IAM action catalogue.
     #[serde(default)]
     pub catalog: CatalogConfig,
+    /// `[rules]`: which rules' findings are reported.
+    #[serde(default)]
+    pub rules: RulesConfig,
+}
+
+/// The `[rules]` table (checked by [`Config::parse`]: every code known, every reason given).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Report only these rules (codes or names); rules that cannot be allowed always are.
+    #[serde(default)]
+    pub select: Option<Vec<Spanned<String>>>,
+    /// Why only `select` is reported (required with it).
+    #[serde(default)]
+    pub select_reason: Option<Spanned<String>>,
+    /// `[rules.ignore]`: rule (code or name) = the reason it is not reported.
+    #[serde(default)]
+    pub ignore: IndexMap<Spanned<String>, Spanned<String>>,
+}
+
+impl RulesConfig {
+    /// The selection the table makes (its entries were checked when the file was parsed).
+    pub fn selection(&self) -> Selection {
+        let named = |s: &Spanned<String>| crate::selection::rule_named(s.get_ref()).ok();
+        Selection {
+            select: self
+                .select
+                .as_ref()
+                .map(|v| v.iter().filter_map(named).collect()),
+            ignore: self.ignore.keys().filter_map(named).collect(),
+        }
+    }
+
+    /// The first thing wrong with the table: where (a byte range of the file) and what.
+    fn problem(&self) -> Option<(std::ops::Range<usize>, String)> {
+        let blank = |s: &Spanned<String>| s.get_ref().trim().is_empty();
+        for (code, reason) in &self.ignore {
+            if let Err(e) = crate::selection::ignorable(code.get_ref()) {
+                return Some((code.span(), format!("[rules.ignore]: {e}")));
+            }
+            if blank(reason) {
+                return Some((reason.span(), format!("[rules.ignore]: `{}` has an empty reason; say why its findings are not reported", code.get_ref())));
+            }
+        }
+        if let Some(select) = &self.select {
+            for code in select {
+                if let Err(e) = crate::selection::rule_named(code.get_ref()) {
+                    return Some((code.span(), format!("[rules] select: {e}")));
+                }
+            }
+            match &self.select_reason {
+                None => {
+                    let span = select.first().map_or(0..0, Spanned::span);
+                    return Some((span, "[rules] select leaves every other rule out, so it needs `select_reason = \"...\"` saying why".into()));
+                }
+                Some(r) if blank(r) => {
+                    return Some((r.span(), "[rules] select_reason is empty; say why only the selected rules are reported".into()));
+                }
+                Some(_) => {}
+            }
+        } else if let Some(r) = &self.select_reason {
+            return Some((
+                r.span(),
+                "[rules] select_reason without `select`: add `select = [...]` or remove it".into(),
+            ));
+        }
+        None
+    }
 }
 
 /// The `[catalog]` table.
@@ -75,6 +158,13 @@ impl Config {
             line_col: at(e.span()),
             message: e.message().trim().to_string(),
         })?;
+        if let Some((span, message)) = config.rules.problem() {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line_col: at(Some(span)),
+                message,
+            });
+        }
         for action in &config.catalog.extra_actions {
             let problem = crate::validate::action_problem(action).or_else(|| {
                 action
@@ -188,6 +278,63 @@ mod tests {
         assert!(!c.matches_extra_action("bedrock:Old*"));
         assert!(c.is_extra_service("bedrock"));
         assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn rules_select_and_ignore_with_reasons() {
+        let c = parse(
+            "[rules]\nselect = [\"RG301\", \"privilege-escalation\"]\nselect_reason = \"security only\"\n\n[rules.ignore]\nRG113 = \"sandbox\"\nwildcard-action = \"reviewed\"\n",
+        )
+        .unwrap();
+        let s = c.rules.selection();
+        let codes = |v: &[&crate::rules::Rule]| v.iter().map(|r| r.code).collect::<Vec<_>>();
+        assert_eq!(codes(s.select.as_deref().unwrap()), ["RG301", "RG302"]);
+        assert_eq!(codes(&s.ignore), ["RG113", "RG309"]);
+        assert_eq!(parse("").unwrap().rules.selection(), Selection::all());
+    }
+
+    #[test]
+    fn rules_refusals_say_where_and_why() {
+        for (text, at, want) in [
+            (
+                "[rules.ignore]\nRG999 = \"x\"\n",
+                (2, 1),
+                "not a rule code or name",
+            ),
+            (
+                "[rules.ignore]\nresource-stra = \"x\"\n",
+                (2, 1),
+                "did you mean `resource-star`",
+            ),
+            (
+                "[rules.ignore]\nRG104 = \"x\"\n",
+                (2, 1),
+                "RG104 (malformed-arn) cannot be ignored",
+            ),
+            ("[rules.ignore]\nRG113 = \"  \"\n", (2, 9), "empty reason"),
+            ("[rules.ignore]\nRG113 = []\n", (2, 9), "invalid type"),
+            (
+                "[rules]\nselect = [\"RG301\"]\n",
+                (2, 11),
+                "needs `select_reason",
+            ),
+            (
+                "[rules]\nselect = [\"RG31\"]\nselect_reason = \"x\"\n",
+                (2, 11),
+                "not a rule code",
+            ),
+            (
+                "[rules]\nselect_reason = \"x\"\n",
+                (2, 17),
+                "without `select`",
+            ),
+            ("[rules]\nignore = [\"RG113\"]\n", (2, 10), "invalid type"),
+            ("[rules]\nskip = [\"RG113\"]\n", (2, 1), "unknown field"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.line_col, Some(at), "{text}: {e}");
+            assert!(e.message.contains(want), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod lower;
 pub mod model;
 pub mod out;
 pub mod rules;
+pub mod selection;
 pub mod spec;
 pub mod suggest;
 pub mod validate;

@@ -1,7 +1,7 @@
 //! `rolegen build`: compile specs and write their modules atomically under `--out`.
 
-use super::{module_files, report, spec_paths};
-use crate::build::{compile, CompileOptions};
+use super::{module_files, report, selection, spec_paths};
+use crate::build::{compile_selected, CompileOptions};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::{out, rules};
@@ -15,12 +15,14 @@ pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteCol
     let Some(paths) = spec_paths(inputs, err) else {
         return INPUT_ERROR;
     };
-    let outcome = compile(
+    let selection = selection(rep, err);
+    let outcome = compile_selected(
         &paths,
         CompileOptions {
             emit: true,
             deny_warnings: rep.deny.is_some(),
         },
+        &selection,
     );
     report(&outcome, rep.format, err);
     if outcome.diagnostics.has_errors() {

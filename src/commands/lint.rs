@@ -1,7 +1,7 @@
 //! `rolegen lint`: validate specs only.
 
-use super::{report, spec_paths};
-use crate::build::{compile, CompileOptions};
+use super::{report, selection, spec_paths};
+use crate::build::{compile_selected, CompileOptions};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::rules;
@@ -14,12 +14,14 @@ pub fn run(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
     let Some(paths) = spec_paths(inputs, err) else {
         return INPUT_ERROR;
     };
-    let outcome = compile(
+    let selection = selection(rep, err);
+    let outcome = compile_selected(
         &paths,
         CompileOptions {
             emit: false,
             deny_warnings: rep.deny.is_some(),
         },
+        &selection,
     );
     report(&outcome, rep.format, err);
     let (e, w) = outcome.diagnostics.counts();

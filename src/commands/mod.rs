@@ -17,9 +17,11 @@ pub mod resolve;
 pub mod schema;
 
 use crate::build::{discover, unique_paths, Outcome};
-use crate::cli::{write_stdout, Format, Inputs};
+use crate::cli::{write_stdout, Format, Inputs, Report};
 use crate::diagnostics::render;
 use crate::emit::OutputFile;
+use crate::rules::Rule;
+use crate::selection::Selection;
 use codespan_reporting::term::termcolor::WriteColor;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -49,6 +51,35 @@ pub(crate) fn spec_paths(inputs: &Inputs, err: &mut dyn WriteColor) -> Option<Ve
             None
         }
     }
+}
+
+/// The rules a `build` or `lint` reports: rolegen.toml's [rules] with `--select` and
+/// `--ignore`, each of which is announced as unrecorded (it lives only in this command).
+pub(crate) fn selection(rep: &Report, err: &mut dyn WriteColor) -> Selection {
+    let list = |rules: &[&Rule]| {
+        rules
+            .iter()
+            .map(|r| format!("{} ({})", r.code, r.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !rep.select.is_empty() {
+        let _ = writeln!(
+            err,
+            "note: --select reports only {} (and every finding that cannot be allowed); the other rules are left out by this command only, unrecorded: to keep the selection, set `select` and `select_reason` under [rules] in {}",
+            list(&rep.select),
+            crate::config::FILE_NAME
+        );
+    }
+    if !rep.ignore.is_empty() {
+        let _ = writeln!(
+            err,
+            "note: --ignore {} is not recorded anywhere: the findings are hidden from this command only; to keep the suppression, add `CODE = \"reason\"` under [rules.ignore] in {}",
+            list(&rep.ignore),
+            crate::config::FILE_NAME
+        );
+    }
+    Selection::project().with(&rep.select, &rep.ignore)
 }
 
 pub(crate) fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {

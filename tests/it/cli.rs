@@ -789,3 +789,153 @@ fn check_diff_applies_with_git_apply_from_the_repository_root() {
         assert_eq!(code(&rolegen(&["check"], &root)), 0);
     }
 }
+
+/// `--select`/`--ignore` on build and lint and `[rules]` in rolegen.toml: codes or names;
+/// only rules that `allow:` accepts can be left out (an allowable error such as RG114 then no
+/// longer stops the build), never a finding that makes the output wrong; unknown or
+/// unallowable codes exit 2; a command-line suppression says it is unrecorded; the file
+/// needs a reason for each.
+#[test]
+fn rule_selection_on_the_command_line_and_in_rolegen_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("specs")).unwrap();
+    let spec = "module: app\nroles:\n  app:\n    name: app-role\n    trust:\n      - service: [ec2.amazonaws.com]\n    managed_policies:\n      - aws: ReadOnlyAcess\n    inline_policies:\n      main:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: '*'\n          - Effect: Allow\n            Action: iam:PassRole\n            Resource: '*'\n";
+    fs::write(root.join("specs/app.yaml"), spec).unwrap();
+    let run = |args: &[&str]| {
+        let o = rolegen(args, root);
+        (code(&o), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let codes = |err: &str| {
+        let mut v: Vec<String> = err
+            .lines()
+            .filter_map(|l| {
+                l.split_once('[')
+                    .filter(|(s, _)| *s == "error" || *s == "warning")
+            })
+            .map(|(_, rest)| rest[..5].to_string())
+            .collect();
+        v.dedup();
+        v
+    };
+
+    let (c, err) = run(&["lint"]);
+    assert_eq!(c, 2, "{err}");
+    assert_eq!(codes(&err), ["RG114", "RG113", "RG301", "RG113"], "{err}");
+    assert!(!err.contains("not recorded"), "{err}");
+
+    // Ignored by code and by name, comma-separated or repeated: the allowable error RG114 no
+    // longer stops the build, and the command says the suppression is unrecorded.
+    let (c, err) = run(&[
+        "build",
+        "--deny",
+        "warnings",
+        "--ignore",
+        "RG114,resource-star",
+        "--ignore",
+        "pass_role_unscoped",
+    ]);
+    assert_eq!(c, 0, "{err}");
+    assert!(root.join("modules-out/app").is_dir(), "{err}");
+    assert!(
+        err.contains("--ignore RG114 (managed-policy-typo), RG113 (resource-star), RG301 (pass-role-unscoped) is not recorded"),
+        "{err}"
+    );
+    assert!(err.contains("[rules.ignore] in rolegen.toml"), "{err}");
+
+    // --select: only RG301 among the allowable rules.
+    let (c, err) = run(&["lint", "--select", "RG301"]);
+    assert_eq!((c, codes(&err)), (0, vec!["RG301".to_string()]), "{err}");
+    assert!(
+        err.contains("--select reports only RG301 (pass-role-unscoped)"),
+        "{err}"
+    );
+    let (c, err) = run(&["lint", "--select", "RG301", "--ignore", "RG301"]);
+    assert_eq!((c, codes(&err)), (0, Vec::<String>::new()), "{err}");
+
+    // Refused with exit 2: unknown codes or names (with a did-you-mean), rules that cannot
+    // be allowed.
+    for (args, want) in [
+        (
+            &["lint", "--ignore", "RG104"][..],
+            "RG104 (malformed-arn) cannot be ignored",
+        ),
+        (
+            &["build", "--ignore", "yaml-syntax"][..],
+            "RG001 (yaml-syntax) cannot be ignored",
+        ),
+        (
+            &["lint", "--ignore", "RG999"][..],
+            "`RG999` is not a rule code or name",
+        ),
+        (
+            &["lint", "--select", "resource-stra"][..],
+            "did you mean `resource-star`?",
+        ),
+    ] {
+        let (c, err) = run(args);
+        assert_eq!(c, 2, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+
+    // A spec that does not compile still fails whatever is selected, and nothing is written.
+    fs::write(
+        root.join("specs/app.yaml"),
+        spec.replacen("Effect: Allow", "Effect: allow", 1),
+    )
+    .unwrap();
+    fs::remove_dir_all(root.join("modules-out")).unwrap();
+    let (c, err) = run(&["build", "--select", "RG301"]);
+    assert_eq!(c, 2, "{err}");
+    assert!(codes(&err).contains(&"RG101".to_string()), "{err}");
+    assert!(!root.join("modules-out").exists());
+    fs::write(root.join("specs/app.yaml"), spec).unwrap();
+
+    // The project file: reasons required; recorded, so no note.
+    fs::write(
+        root.join("rolegen.toml"),
+        "[rules.ignore]\nRG114 = \"AWS published it after the snapshot\"\nresource-star = \"sandbox account\"\n",
+    )
+    .unwrap();
+    let (c, err) = run(&["lint"]);
+    assert_eq!((c, codes(&err)), (0, vec!["RG301".to_string()]), "{err}");
+    assert!(!err.contains("note:"), "{err}");
+    // `check` compiles with the file too: in sync after a build.
+    assert_eq!(run(&["build"]).0, 0);
+    assert_eq!(run(&["check"]).0, 0);
+    // A command-line --select replaces the file's; its ignores stay.
+    let (c, err) = run(&["lint", "--select", "RG113,RG301"]);
+    assert_eq!((c, codes(&err)), (0, vec!["RG301".to_string()]), "{err}");
+
+    fs::write(
+        root.join("rolegen.toml"),
+        "[rules]\nselect = [\"RG113\"]\nselect_reason = \"resource scoping only\"\n\n[rules.ignore]\nRG114 = \"new\"\n",
+    )
+    .unwrap();
+    let (c, err) = run(&["lint"]);
+    assert_eq!((c, codes(&err)), (0, vec!["RG113".to_string()]), "{err}");
+
+    for (toml, at, want) in [
+        (
+            "[rules.ignore]\nRG113 = \"\"\n",
+            "rolegen.toml:2:9",
+            "empty reason",
+        ),
+        (
+            "[rules.ignore]\nRG101 = \"x\"\n",
+            "rolegen.toml:2:1",
+            "RG101 (invalid-effect) cannot be ignored",
+        ),
+        (
+            "[rules]\nselect = [\"RG301\"]\n",
+            "rolegen.toml:2:11",
+            "select_reason",
+        ),
+    ] {
+        fs::write(root.join("rolegen.toml"), toml).unwrap();
+        let (c, err) = run(&["lint"]);
+        assert_eq!(c, 2, "{toml}: {err}");
+        assert!(err.contains(at) && err.contains(want), "{toml}: {err}");
+    }
+}
