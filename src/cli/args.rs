@@ -86,14 +86,14 @@ pub struct Report {
     #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
     pub deny: Option<String>,
     /// Report only these rules (codes or names, comma-separated or repeated); replaces
-    /// `select` of rolegen.toml's [rules]. Findings of rules that `allow:` cannot accept
+    /// `select` of rolegen.toml's `[rules]`. Findings of rules that `allow:` cannot accept
     /// (errors that make the output wrong) are always reported: a spec that does not compile
     /// still fails.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = crate::selection::rule_named)]
     pub select: Vec<&'static crate::rules::Rule>,
     /// Do not report these rules (codes or names that `allow:` accepts); added to
-    /// rolegen.toml's [rules.ignore]. The suppression is not recorded anywhere: to keep it,
-    /// put it in [rules.ignore] with its reason.
+    /// rolegen.toml's `[rules.ignore]`. The suppression is not recorded anywhere: to keep it,
+    /// put it in `[rules.ignore]` with its reason.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = crate::selection::ignorable)]
     pub ignore: Vec<&'static crate::rules::Rule>,
     /// Diagnostic format.

@@ -53,7 +53,7 @@ pub(crate) fn spec_paths(inputs: &Inputs, err: &mut dyn WriteColor) -> Option<Ve
     }
 }
 
-/// The rules a `build` or `lint` reports: rolegen.toml's [rules] with `--select` and
+/// The rules a `build` or `lint` reports: rolegen.toml's `[rules]` with `--select` and
 /// `--ignore`, each of which is announced as unrecorded (it lives only in this command).
 pub(crate) fn selection(rep: &Report, err: &mut dyn WriteColor) -> Selection {
     let list = |rules: &[&Rule]| {
