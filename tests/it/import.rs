@@ -1019,3 +1019,106 @@ fn length_bounds_are_carried_with_their_pattern() {
         imported.issues
     );
 }
+
+/// An import as one reviewable text: the spec, then every issue (errors and notes) as the
+/// command prints them, with paths relative to the repository.
+fn import_snapshot(imported: &Result<import::Imported, import::InputError>) -> String {
+    match imported {
+        Ok(i) => {
+            let mut s = i.spec.clone();
+            s.push_str("--- issues\n");
+            for issue in &i.issues {
+                s.push_str(&format!("{issue}\n"));
+            }
+            s
+        }
+        Err(e) => format!("--- input error\n{e}\n"),
+    }
+}
+
+/// The path of `p` relative to the repository root (the tests' working directory), so the
+/// snapshots hold no absolute path.
+fn relative(p: &Path) -> PathBuf {
+    p.strip_prefix(root()).unwrap_or(p).to_path_buf()
+}
+
+fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots/import");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// What every import fixture imports to, one snapshot each (a change to an importer's
+/// output shows as a reviewed diff): CloudFormation templates, Terraform modules (and the
+/// inputs that once made the importer run on), IAM JSON and an account dump.
+#[test]
+fn import_outputs_snapshot() {
+    snapshot_settings().bind(|| {
+        insta::glob!("import_fixtures", "{*,partial/*}.{yaml,json}", |path| {
+            let rel = relative(path);
+            let got = cfn::import(&rel, &import::module_name_from(&rel));
+            insta::assert_snapshot!("cloudformation", import_snapshot(&got));
+        });
+        let mut modules: Vec<PathBuf> = fs::read_dir("tests/import_fixtures/terraform")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        modules.sort();
+        assert!(!modules.is_empty());
+        for dir in modules {
+            let got = import::import(import::From::Terraform, std::slice::from_ref(&dir), None);
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            insta::assert_snapshot!(format!("terraform@{name}"), import_snapshot(&got));
+        }
+        insta::glob!("import_fixtures", "hangs/*.tf", |path| {
+            let rel = relative(path);
+            let text = fs::read_to_string(path).unwrap();
+            let got = import::terraform::import_texts(&rel, vec![(rel.clone(), text)], "hang");
+            insta::assert_snapshot!("terraform", import_snapshot(&got));
+        });
+        insta::glob!("import_fixtures", "iam-json/*.json", |path| {
+            let rel = relative(path);
+            let got = import::import(import::From::IamJson, &[rel], None);
+            insta::assert_snapshot!("iam_json", import_snapshot(&got));
+        });
+    });
+}
+
+/// The IAM JSON of one role given as three AWS CLI outputs, and an account dump with its
+/// role list (one spec per module), as snapshots.
+#[test]
+fn import_outputs_snapshot_multi_file() {
+    snapshot_settings().bind(|| {
+        let inputs: Vec<PathBuf> = [
+            "get-role.json",
+            "get-role-policy.json",
+            "list-attached-role-policies.json",
+        ]
+        .iter()
+        .map(|f| PathBuf::from("tests/import_fixtures/iam-json").join(f))
+        .collect();
+        let got = import::import(import::From::IamJson, &inputs, Some("one-role"));
+        insta::assert_snapshot!("iam_json@get-role-three-outputs", import_snapshot(&got));
+        let options = import::account::AccountOptions {
+            group_by: import::account::GroupBy::Path,
+            exclude: vec![],
+            allow_partial: true,
+            force: false,
+        };
+        let inputs = [
+            PathBuf::from("tests/adopt/account.json"),
+            PathBuf::from("tests/adopt/roles.json"),
+        ];
+        let account = import::account::import(&inputs, &options).unwrap();
+        let mut s = String::new();
+        for m in &account.modules {
+            s.push_str(&format!("--- module {}\n{}", m.module, m.spec));
+        }
+        s.push_str("--- issues\n");
+        for issue in &account.issues {
+            s.push_str(&format!("{issue}\n"));
+        }
+        insta::assert_snapshot!("account@adopt", s);
+    });
+}
