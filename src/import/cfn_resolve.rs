@@ -7,7 +7,7 @@
 //! `Fn::GetAtt` (IAM ARNs), `Fn::FindInMap`, `AWS::NoValue`, and policy documents given as
 //! JSON strings. It is how the import round trip checks a spec against the original template.
 
-use super::cfn::node::{self, N};
+use super::cloudformation::node::{self, N};
 use crate::model::resolve::Bindings;
 use crate::model::ParamValue;
 use indexmap::IndexMap;

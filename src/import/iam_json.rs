@@ -8,7 +8,7 @@
 //! `list-instance-profiles-for-role`. Several files describing one role are merged; policy
 //! documents are objects or URL-encoded JSON strings (as the raw API returns them).
 
-use super::cfn::node::Loc;
+use super::cloudformation::node::Loc;
 use super::narrow::{self, El, Settled};
 use super::yaml::Y;
 use super::{read_input, spec_literal, Imported, InputError, Issue, Keys, Level};

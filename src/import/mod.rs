@@ -6,8 +6,9 @@
 //! the issues and exits 1 if any is an error (unless `--allow-partial`).
 
 pub mod account;
-pub mod cfn;
+pub(crate) mod builder;
 pub mod cfn_resolve;
+pub mod cloudformation;
 pub mod hcl;
 pub mod iam_json;
 pub(crate) mod narrow;
@@ -228,7 +229,7 @@ pub fn import(
                     "`--from cloudformation` reads one template",
                 ));
             }
-            cfn::import(first, &module)
+            cloudformation::import(first, &module)
         }
         From::IamJson => iam_json::import(inputs, &module),
         From::Account => Err(InputError::new(

@@ -6,7 +6,7 @@
 //! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
 //! The `.tf` files are read with the crate's own HCL parser ([`super::hcl`]).
 
-use super::cfn::{aws_attachment, key_entry, role_entry, spec_tree, trust_from, with_when, Sw};
+use super::builder::{aws_attachment, key_entry, role_entry, spec_tree, trust_from, with_when, Sw};
 use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
 use super::narrow::{self, El, Settled};
 use super::yaml::Y;

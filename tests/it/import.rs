@@ -5,7 +5,7 @@
 //! of what a spec cannot express.
 
 use crate::support::rolegen;
-use rolegen::import::{self, cfn, cfn_resolve, Level};
+use rolegen::import::{self, cfn_resolve, cloudformation, Level};
 use rolegen::model::resolve::Bindings;
 use rolegen::model::{Module, ParamKind, ParamValue};
 use serde_json::Value;
@@ -132,7 +132,7 @@ fn errors_of(imported: &import::Imported) -> Vec<String> {
 /// every combination of bool parameters. Returns the import (for further checks).
 fn round_trip(template: &Path, values: &[(&str, &str)], allow_errors: bool) -> import::Imported {
     let name = template.file_stem().unwrap().to_string_lossy().into_owned();
-    let imported = cfn::import(template, &import::module_name_from(template)).unwrap();
+    let imported = cloudformation::import(template, &import::module_name_from(template)).unwrap();
     let errors = errors_of(&imported);
     assert!(
         allow_errors || errors.is_empty(),
@@ -264,7 +264,7 @@ fn real_world_fixtures_round_trip() {
 fn the_comparison_sees_a_template_that_differs() {
     // Guard against a vacuous round trip: edit the template after the import.
     let path = fixture("ecs-task-switches.yaml");
-    let imported = cfn::import(&path, "ecs").unwrap();
+    let imported = cloudformation::import(&path, "ecs").unwrap();
     let (_dir, m) = compile(&imported.spec, "ecs");
     let b = Bindings::defaults(&m);
     let text = fs::read_to_string(&path).unwrap();
@@ -365,7 +365,7 @@ Resources:
 #[test]
 fn what_cannot_be_expressed_is_reported_with_its_location() {
     let path = fixture("partial/unsupported.yaml");
-    let imported = cfn::import(&path, "unsupported").unwrap();
+    let imported = cloudformation::import(&path, "unsupported").unwrap();
     let errors = errors_of(&imported);
     let has = |at: &str, what: &str| {
         assert!(
@@ -409,7 +409,8 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
     assert!(imported.spec.contains("StackName:"), "{}", imported.spec);
     assert!(!imported.spec.contains("\n  app:"), "{}", imported.spec);
 
-    let upstream = cfn::import(&fixture("partial/github-oidc-upstream.yaml"), "gh").unwrap();
+    let upstream =
+        cloudformation::import(&fixture("partial/github-oidc-upstream.yaml"), "gh").unwrap();
     let text: Vec<String> = upstream.issues.iter().map(ToString::to_string).collect();
     assert!(
         text.iter()
@@ -994,7 +995,7 @@ fn length_bounds_are_carried_with_their_pattern() {
     let want = "    pattern: \"[A-Za-z0-9+=,.@:/_-]+\"\n    min_length: 2\n    max_length: 1224\n";
     let tf = import::terraform::import(&m.join("terraform"), "stackstate-aws").unwrap();
     assert!(tf.spec.contains(want), "{}", tf.spec);
-    let cf = cfn::import(
+    let cf = cloudformation::import(
         &m.join("cloudformation/stackstate-aws.yaml"),
         "stackstate-aws",
     )
@@ -1008,7 +1009,7 @@ fn length_bounds_are_carried_with_their_pattern() {
         "Parameters:\n  Name:\n    Type: String\n    AllowedPattern: '[^/]+'\n    MaxLength: 32\nResources: {}\n",
     )
     .unwrap();
-    let imported = cfn::import(&t, "t").unwrap();
+    let imported = cloudformation::import(&t, "t").unwrap();
     assert!(!imported.spec.contains("max_length"), "{}", imported.spec);
     assert!(
         imported
@@ -1044,7 +1045,7 @@ fn relative(p: &Path) -> PathBuf {
 
 fn snapshot_settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots/import");
+    s.set_snapshot_path("../../snapshots/import");
     s.set_prepend_module_to_snapshot(false);
     s
 }
@@ -1055,9 +1056,9 @@ fn snapshot_settings() -> insta::Settings {
 #[test]
 fn import_outputs_snapshot() {
     snapshot_settings().bind(|| {
-        insta::glob!("import_fixtures", "{*,partial/*}.{yaml,json}", |path| {
+        insta::glob!("../import_fixtures", "{*,partial/*}.{yaml,json}", |path| {
             let rel = relative(path);
-            let got = cfn::import(&rel, &import::module_name_from(&rel));
+            let got = cloudformation::import(&rel, &import::module_name_from(&rel));
             insta::assert_snapshot!("cloudformation", import_snapshot(&got));
         });
         let mut modules: Vec<PathBuf> = fs::read_dir("tests/import_fixtures/terraform")
@@ -1071,13 +1072,13 @@ fn import_outputs_snapshot() {
             let name = dir.file_name().unwrap().to_string_lossy().into_owned();
             insta::assert_snapshot!(format!("terraform@{name}"), import_snapshot(&got));
         }
-        insta::glob!("import_fixtures", "hangs/*.tf", |path| {
+        insta::glob!("../import_fixtures", "hangs/*.tf", |path| {
             let rel = relative(path);
             let text = fs::read_to_string(path).unwrap();
             let got = import::terraform::import_texts(&rel, vec![(rel.clone(), text)], "hang");
             insta::assert_snapshot!("terraform", import_snapshot(&got));
         });
-        insta::glob!("import_fixtures", "iam-json/*.json", |path| {
+        insta::glob!("../import_fixtures", "iam-json/*.json", |path| {
             let rel = relative(path);
             let got = import::import(import::From::IamJson, &[rel], None);
             insta::assert_snapshot!("iam_json", import_snapshot(&got));

@@ -21,7 +21,7 @@ use crate::oracle;
 use oracle::{condition_holds, glob};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use rolegen::import::{cfn, cfn_resolve};
+use rolegen::import::{cfn_resolve, cloudformation};
 use rolegen::model::resolve::Bindings;
 use rolegen::model::{Module, ParamValue};
 use serde_json::{json, Value};
@@ -684,7 +684,7 @@ fn bump(c: &Cell<usize>, n: usize) {
 fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
     let text = serde_json::to_string_pretty(&template(t)).unwrap();
     let path = Path::new("generated.template.json");
-    let imported = cfn::import_text(path, &text, "generated")
+    let imported = cloudformation::import_text(path, &text, "generated")
         .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
     bump(&seen.cases, 1);
     if imported.partial() {
@@ -819,7 +819,7 @@ fn every_cloudformation_import_is_within_its_template() {
 // ---- Each case of issue 15, as found: what the import once did, and what it does now. ----
 
 fn import_yaml(text: &str) -> rolegen::import::Imported {
-    cfn::import_text(Path::new("t.yaml"), text, "t").unwrap()
+    cloudformation::import_text(Path::new("t.yaml"), text, "t").unwrap()
 }
 
 fn messages(i: &rolegen::import::Imported) -> String {

@@ -1,0 +1,287 @@
+//! The spec builder every importer shares (CloudFormation, Terraform, IAM JSON and the
+//! account import): `when:` switches, policy documents, trust helpers recognised in a trust
+//! policy, AWS managed attachments, and the `roles:`/`kms_keys:` entries and the whole spec
+//! tree in the order `rolegen fmt` keeps.
+
+use super::yaml::Y;
+use crate::model::{Part, Pseudo, Template};
+
+/// A `when:` switch: a bool parameter, possibly negated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sw {
+    /// The bool parameter.
+    pub param: String,
+    /// `not Param`.
+    pub neg: bool,
+}
+
+impl Sw {
+    pub(crate) fn not(&self) -> Sw {
+        Sw {
+            param: self.param.clone(),
+            neg: !self.neg,
+        }
+    }
+    pub(crate) fn text(&self) -> String {
+        if self.neg {
+            format!("not {}", self.param)
+        } else {
+            self.param.clone()
+        }
+    }
+    pub(crate) fn parse(s: &str) -> Sw {
+        match s.strip_prefix("not ") {
+            Some(p) => Sw {
+                param: p.trim().to_owned(),
+                neg: true,
+            },
+            None => Sw {
+                param: s.trim().to_owned(),
+                neg: false,
+            },
+        }
+    }
+}
+
+/// The `when:` of a spec entry.
+pub(crate) fn when_of(y: &Y) -> Option<Sw> {
+    y.get("when").and_then(Y::as_str).map(Sw::parse)
+}
+
+/// `y` with its `when:` replaced by `w` (or removed).
+pub(crate) fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
+    y.remove("when");
+    if let Some(w) = w {
+        y.set("when", Y::s(w.text()));
+    }
+    y
+}
+
+/// A policy document being imported.
+#[derive(Debug, Clone)]
+pub(crate) struct Doc {
+    /// `Version`, as written.
+    pub(crate) version: Option<String>,
+    /// `Id`.
+    pub(crate) id: Option<String>,
+    /// `Statement`, each a spec statement.
+    pub(crate) statements: Vec<Y>,
+}
+
+impl Doc {
+    /// The document as a spec tree.
+    pub(crate) fn to_y(&self) -> Y {
+        let mut m = Vec::new();
+        if let Some(v) = &self.version {
+            m.push(("Version".to_owned(), Y::s(v)));
+        }
+        if let Some(i) = &self.id {
+            m.push(("Id".to_owned(), Y::s(i)));
+        }
+        m.push(("Statement".to_owned(), Y::Seq(self.statements.clone())));
+        Y::Map(m)
+    }
+}
+
+/// `aws:` for AWS managed policy ARNs (partition-aware or a literal `arn:aws:`).
+pub(crate) fn aws_attachment(t: &Template) -> Option<Y> {
+    const PREFIX: &str = ":iam::aws:policy/";
+    if let [Part::Lit(a), Part::Pseudo(Pseudo::Partition), Part::Lit(rest)] = t.parts.as_slice() {
+        if a == "arn:" {
+            if let Some(name) = rest.strip_prefix(PREFIX) {
+                if !name.is_empty() && !name.contains("${") {
+                    return Some(Y::Map(vec![("aws".into(), Y::s(name))]));
+                }
+            }
+        }
+    }
+    if let Some(l) = t.as_literal() {
+        if let Some(name) = l
+            .strip_prefix("arn:aws")
+            .and_then(|r| r.strip_prefix(PREFIX))
+        {
+            if !name.is_empty() && !name.contains("${") {
+                return Some(Y::Map(vec![("aws".into(), Y::s(name))]));
+            }
+        }
+    }
+    None
+}
+
+/// Trust entries of a role from a document's parts (see [`trust_entries`]).
+pub(crate) fn trust_from(
+    version: Option<String>,
+    id: Option<String>,
+    statements: Vec<Y>,
+) -> Vec<(String, Y)> {
+    trust_entries(&Doc {
+        version,
+        id,
+        statements,
+    })
+}
+
+/// Trust entries of a role: helpers for obvious exact matches, else a raw `trust_document`.
+pub(crate) fn trust_entries(d: &Doc) -> Vec<(String, Y)> {
+    let helpers: Option<Vec<Y>> = d.statements.iter().map(trust_helper).collect();
+    match helpers {
+        Some(h) if !h.is_empty() => {
+            let mut v = vec![("trust".to_owned(), Y::Seq(h))];
+            match d.version.as_deref() {
+                Some("2012-10-17") | None => {}
+                Some(other) => v.push(("trust_version".into(), Y::s(other))),
+            }
+            if d.id.is_some() {
+                return vec![("trust_document".into(), d.to_y())];
+            }
+            v
+        }
+        _ => vec![("trust_document".into(), d.to_y())],
+    }
+}
+
+fn trust_helper(s: &Y) -> Option<Y> {
+    let Y::Map(m) = s else { return None };
+    for (k, _) in m {
+        if !matches!(
+            k.as_str(),
+            "Effect" | "Principal" | "Action" | "Condition" | "when"
+        ) {
+            return None;
+        }
+    }
+    if s.get("Effect")?.as_str()? != "Allow" {
+        return None;
+    }
+    if s.get("Action")?.strings()? != ["sts:AssumeRole"] {
+        return None;
+    }
+    let Y::Map(p) = s.get("Principal")? else {
+        return None;
+    };
+    let [(ptype, values)] = p.as_slice() else {
+        return None;
+    };
+    let vals: Vec<String> = values.strings()?.into_iter().map(str::to_owned).collect();
+    let cond = s.get("Condition");
+    let cond_one = |op: &str, key: &str| -> Option<String> {
+        let Y::Map(c) = cond? else { return None };
+        let [(o, Y::Map(keys))] = c.as_slice() else {
+            return None;
+        };
+        let [(k, v)] = keys.as_slice() else {
+            return None;
+        };
+        if o != op || k != key {
+            return None;
+        }
+        let v = v.strings()?;
+        let [one] = v.as_slice() else { return None };
+        Some((*one).to_owned())
+    };
+    let mut out: Vec<(String, Y)> = Vec::new();
+    match ptype.as_str() {
+        "Service" => {
+            out.push((
+                "service".into(),
+                Y::Seq(vals.into_iter().map(Y::Str).collect()),
+            ));
+            if cond.is_some() {
+                if cond_one("StringEquals", "aws:SourceAccount").as_deref()
+                    != Some("${AWS::AccountId}")
+                {
+                    return None;
+                }
+                out.push(("source_account".into(), Y::Bool(true)));
+            }
+        }
+        "AWS" => {
+            let mut accounts = Vec::new();
+            for v in vals {
+                let id = v
+                    .strip_prefix("arn:${AWS::Partition}:iam::")
+                    .and_then(|r| r.strip_suffix(":root"))
+                    .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()));
+                match id {
+                    Some(id) => accounts.push(Y::s(id)),
+                    None if v.starts_with("arn:") || v == "*" => accounts.push(Y::Str(v)),
+                    None => return None,
+                }
+            }
+            out.push(("account".into(), Y::Seq(accounts)));
+            if cond.is_some() {
+                out.push((
+                    "external_id".into(),
+                    Y::Str(cond_one("StringEquals", "sts:ExternalId")?),
+                ));
+            }
+        }
+        _ => return None,
+    }
+    if let Some(w) = s.get("when") {
+        out.push(("when".into(), w.clone()));
+    }
+    Some(Y::Map(out))
+}
+
+/// A `kms_keys:` entry: its entries with `alias` after `description` and `when` before `policy`.
+pub(crate) fn key_entry(mut e: Vec<(String, Y)>, alias: Option<String>, when: Option<&Sw>) -> Y {
+    if let Some(a) = alias {
+        let at = usize::from(e.first().is_some_and(|(n, _)| n == "description"));
+        e.insert(at, ("alias".into(), Y::s(a)));
+    }
+    if let Some(w) = when {
+        let at = e.iter().position(|(n, _)| n == "policy").unwrap_or(e.len());
+        e.insert(at, ("when".into(), Y::s(w.text())));
+    }
+    Y::Map(e)
+}
+
+/// A `roles:` entry: its properties, `when`, `instance_profile`, trust, `managed_policies` and
+/// `inline_policies`, in that order (empty lists left out).
+pub(crate) fn role_entry(
+    mut m: Vec<(String, Y)>,
+    when: Option<&Sw>,
+    profile: Option<Y>,
+    trust: Vec<(String, Y)>,
+    managed: Vec<Y>,
+    inline: Vec<(String, Y)>,
+) -> Y {
+    if let Some(w) = when {
+        m.retain(|(k, _)| k != "when");
+        m.push(("when".into(), Y::s(w.text())));
+    }
+    if let Some(p) = profile {
+        m.push(("instance_profile".into(), p));
+    }
+    m.extend(trust);
+    if !managed.is_empty() {
+        m.push(("managed_policies".into(), Y::Seq(managed)));
+    }
+    if !inline.is_empty() {
+        m.push(("inline_policies".into(), Y::Map(inline)));
+    }
+    Y::Map(m)
+}
+
+/// The whole imported spec: `top` (module, description), then parameters, roles, policies
+/// and KMS keys, each left out when empty.
+pub(crate) fn spec_tree(
+    mut top: Vec<(String, Y)>,
+    params: Vec<(String, Y)>,
+    roles: Vec<(String, Y)>,
+    policies: Vec<(String, Y)>,
+    keys: Vec<(String, Y)>,
+) -> Y {
+    for (name, entries) in [
+        ("parameters", params),
+        ("roles", roles),
+        ("policies", policies),
+        ("kms_keys", keys),
+    ] {
+        if !entries.is_empty() {
+            top.push((name.into(), Y::Map(entries)));
+        }
+    }
+    Y::Map(top)
+}

@@ -1,0 +1,436 @@
+//! `rolegen import --from cloudformation`: the IAM resources of a template (roles, managed and
+//! inline policies, instance profiles, KMS key policies) as a spec.
+//!
+//! Intrinsics are evaluated symbolically: `!Ref`/`!Sub` of parameters and pseudo parameters
+//! become `${Name}` placeholders; conditions that test a bool parameter become `when:`;
+//! `Fn::If` in a list (statements, attachments, inline policies) switches the item, and inside
+//! a statement or a whole document it is lifted to switched statements. Whatever has no spec
+//! spelling is reported as an [`Issue`] with its location.
+
+mod conditions;
+mod documents;
+mod intrinsics;
+pub mod node;
+mod parameters;
+mod resources;
+
+use super::builder::{
+    aws_attachment, key_entry, role_entry, spec_tree, trust_entries, when_of, with_when, Doc, Sw,
+};
+use super::narrow::{self, El, Settled};
+use super::spec_literal;
+use super::yaml::Y;
+use super::{read_input, spec_string, Budget, Imported, InputError, Issue, Keys, Level};
+use crate::model::{ParamKind, ParamName, Part, Pseudo, Template};
+use crate::spec::source::SourceFile;
+use documents::{lost_deny, may_deny, y_may_deny};
+use indexmap::IndexMap;
+use node::{Loc, Vars, N};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::rc::Rc;
+
+/// `when` of an item nested under an outer switch: `Ok(None)` if the item can never be on,
+/// `Err` if it needs two different switches at once.
+fn combine(outer: &Option<Sw>, inner: &Sw) -> Result<Option<Option<Sw>>, ()> {
+    match outer {
+        None => Ok(Some(Some(inner.clone()))),
+        Some(o) if o == inner => Ok(Some(Some(inner.clone()))),
+        Some(o) if o.param == inner.param => Ok(None),
+        Some(_) => Err(()),
+    }
+}
+
+/// A condition as a switch: `Ok(None)` always on, `Err` not expressible (reported).
+type Switch = Result<Option<Sw>, ()>;
+
+/// An item behind `Fn::If`s: its switch, whether it is also under a switch the spec cannot
+/// express, the node and where it is.
+type Variant<'n> = (Option<Sw>, bool, &'n N, Loc);
+
+/// Most conditions one item's `Fn::If`s may name when they cannot be one switch: every
+/// combination of them is imported (a Deny in each), 2^this at most.
+const MAX_ITEM_CONDITIONS: usize = 10;
+
+#[derive(Debug, Default)]
+struct RoleOut {
+    key: String,
+    props: Vec<(String, Y)>,
+    when: Option<Sw>,
+    fixed_name: Option<Template>,
+    profile: Option<Y>,
+    trust: Vec<(String, Y)>,
+    managed: Vec<(Y, Loc)>,
+    inline: Vec<(String, Y)>,
+    /// Why the role is not imported at all: importing it without what it lost would grant
+    /// more (a permissions boundary, a Deny, its own switch).
+    refused: Option<String>,
+}
+
+#[derive(Debug)]
+struct KeyOut {
+    key: String,
+    entries: Vec<(String, Y)>,
+    when: Option<Sw>,
+    alias: Option<String>,
+}
+
+/// Imports a template file.
+pub fn import(path: &Path, module: &str) -> Result<Imported, InputError> {
+    let text = read_input(path)?;
+    let root = node::parse(path, &text)?;
+    if !matches!(root, N::Map(_)) {
+        return Err(InputError::new(
+            path,
+            "not a CloudFormation template: the top level is not a mapping",
+        ));
+    }
+    match root.get("Resources") {
+        Some(N::Map(_)) => {}
+        Some(_) => {
+            return Err(InputError::new(
+                path,
+                "not a CloudFormation template: `Resources` is not a mapping",
+            ))
+        }
+        None => {
+            return Err(InputError::new(
+                path,
+                "not a CloudFormation template: no `Resources`",
+            ))
+        }
+    }
+    let file = SourceFile::new(path, text);
+    let mut cx = Cx::new(&file, &root);
+    let imported = cx.run(module);
+    cx.budget.check(path)?;
+    Ok(imported)
+}
+
+/// Imports template text (for tests and callers that hold the text).
+pub fn import_text(path: &Path, text: &str, module: &str) -> Result<Imported, InputError> {
+    let root = node::parse(path, text)?;
+    if root.get("Resources").is_none() {
+        return Err(InputError::new(
+            path,
+            "not a CloudFormation template: no `Resources`",
+        ));
+    }
+    let file = SourceFile::new(path, text.to_owned());
+    let mut cx = Cx::new(&file, &root);
+    let imported = cx.run(module);
+    cx.budget.check(path)?;
+    Ok(imported)
+}
+
+struct Cx<'a> {
+    file: &'a SourceFile,
+    root: &'a N,
+    kinds: HashMap<String, ParamKind>,
+    params_y: Vec<(String, Y)>,
+    synth: Vec<(String, Y)>,
+    synth_by_what: HashMap<String, String>,
+    introduced: IndexMap<String, serde_json::Value>,
+    /// Each condition as the conjunction of switches it is (`Fn::And` of equalities).
+    conditions: HashMap<String, Result<Vec<Sw>, String>>,
+    resources: IndexMap<String, (String, &'a N)>,
+    cache: HashMap<(String, String), Option<Template>>,
+    in_progress: HashSet<(String, String)>,
+    keys: Keys,
+    issues: Vec<Issue>,
+    key_vars: Option<Rc<Vars>>,
+    roles: IndexMap<String, RoleOut>,
+    policies: IndexMap<String, (String, Y, Option<Sw>)>,
+    kms: IndexMap<String, KeyOut>,
+    /// Error issues that lost part of the input (not those carried as a new parameter):
+    /// an element whose count grows while it is read is not carried whole.
+    lossy: usize,
+    /// Managed policies (spec keys) that lost what may be a Deny: the roles attaching them
+    /// are refused.
+    poisoned: HashMap<String, String>,
+    budget: Budget,
+}
+
+fn res_loc(id: &str) -> Loc {
+    Loc::root().key("Resources").key(id)
+}
+
+fn alnum(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+fn param_t(name: &str) -> Template {
+    Template {
+        parts: vec![Part::Param(ParamName(name.to_owned()))],
+    }
+}
+
+fn pseudo_t(p: Pseudo) -> Template {
+    Template {
+        parts: vec![Part::Pseudo(p)],
+    }
+}
+
+/// `arn:${AWS::Partition}:iam::${AWS::AccountId}:<kind><path><name>`.
+fn iam_arn(kind: &str, path: &Option<Template>, name: &Template) -> Template {
+    let mut t = Template::lit("arn:");
+    t.push(Part::Pseudo(Pseudo::Partition));
+    t.push(Part::Lit(":iam::".into()));
+    t.push(Part::Pseudo(Pseudo::AccountId));
+    t.push(Part::Lit(format!(":{kind}")));
+    match path {
+        Some(p) => t.extend(p),
+        None => t.push(Part::Lit("/".into())),
+    }
+    t.extend(name);
+    t
+}
+
+/// JSON string escaping as inside a JSON document (for matching `Fn::Join` delimiters).
+fn json_escape(s: &str) -> String {
+    let q = serde_json::to_string(s).unwrap_or_default();
+    q[1..q.len().saturating_sub(1)].to_owned()
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl<'a> Cx<'a> {
+    fn new(file: &'a SourceFile, root: &'a N) -> Self {
+        Cx {
+            file,
+            root,
+            kinds: HashMap::new(),
+            params_y: Vec::new(),
+            synth: Vec::new(),
+            synth_by_what: HashMap::new(),
+            introduced: IndexMap::new(),
+            conditions: HashMap::new(),
+            resources: IndexMap::new(),
+            cache: HashMap::new(),
+            in_progress: HashSet::new(),
+            keys: Keys::default(),
+            issues: Vec::new(),
+            key_vars: None,
+            roles: IndexMap::new(),
+            policies: IndexMap::new(),
+            kms: IndexMap::new(),
+            lossy: 0,
+            poisoned: HashMap::new(),
+            budget: Budget::new(),
+        }
+    }
+
+    fn push(&mut self, level: Level, loc: &Loc, msg: String) {
+        let r = self.file.locate_key(&loc.yaml());
+        let issue = Issue {
+            level,
+            file: self.file.path.clone(),
+            line: Some((r.span.line, r.span.column)),
+            at: loc.display(),
+            message: msg,
+        };
+        if !self.issues.contains(&issue) {
+            self.issues.push(issue);
+        }
+    }
+
+    /// Something of the input the spec does not carry (the import is partial).
+    fn issue(&mut self, loc: &Loc, msg: impl Into<String>) {
+        self.lossy += 1;
+        self.push(Level::Error, loc, msg.into());
+    }
+
+    /// An error that does not lose anything more: what was done instead, soundly (a value
+    /// taken as a new parameter, a statement left out or kept denying more).
+    fn report(&mut self, loc: &Loc, msg: impl Into<String>) {
+        self.push(Level::Error, loc, msg.into());
+    }
+
+    /// Runs `f`; true if it reported a loss.
+    fn lost<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> (Option<T>, bool) {
+        let before = self.lossy;
+        let v = f(self);
+        let lost = v.is_none() || self.lossy > before;
+        (v, lost)
+    }
+
+    /// Marks role `id` as not imported, with why.
+    fn refuse_role(&mut self, id: &str, why: String) {
+        if let Some(r) = self.roles.get_mut(id) {
+            r.refused.get_or_insert(why);
+        }
+    }
+
+    fn note(&mut self, loc: &Loc, msg: impl Into<String>) {
+        self.push(Level::Note, loc, msg.into());
+    }
+
+    fn run(&mut self, module: &str) -> Imported {
+        let root = self.root;
+        let N::Map(top) = root else {
+            return self.finish(module, None);
+        };
+        for (k, v) in top {
+            let loc = Loc::root().key(k);
+            match k.as_str() {
+                "AWSTemplateFormatVersion" | "Description" | "Parameters" | "Conditions"
+                | "Resources" | "Mappings" => {}
+                "Outputs" => self.note(
+                    &loc,
+                    "Outputs are not imported: rolegen writes an ARN and a name output per role",
+                ),
+                "Metadata" => {
+                    if !matches!(v, N::Map(m) if m.iter().all(|(k, _)| k == "AWS::CloudFormation::Interface"))
+                    {
+                        self.note(&loc, "template Metadata other than the console's parameter groups and labels is not imported");
+                    }
+                }
+                "Transform" => self.issue(
+                    &loc,
+                    format!(
+                        "the template uses a Transform ({}); macros are not expanded, resources they would create are not imported",
+                        v.literal().unwrap_or_else(|| "several".into())
+                    ),
+                ),
+                "Rules" => self.issue(
+                    &loc,
+                    "template Rules (parameter assertions) cannot be expressed in a spec",
+                ),
+                other => self.issue(&loc, format!("unknown template section `{other}`")),
+            }
+        }
+        self.parameters();
+        if let Some(N::Map(rs)) = root.get("Resources") {
+            for (id, r) in rs {
+                let ty = r.get("Type").and_then(N::literal).unwrap_or_default();
+                self.resources.insert(id.clone(), (ty, r));
+            }
+        }
+        self.conditions();
+        let description = root.get("Description").and_then(N::literal);
+        // Keys in template order of roles, policies and keys.
+        let ids: Vec<(String, String)> = self
+            .resources
+            .iter()
+            .map(|(id, (ty, _))| (id.clone(), ty.clone()))
+            .collect();
+        for (id, ty) in &ids {
+            if matches!(
+                ty.as_str(),
+                "AWS::IAM::Role" | "AWS::IAM::ManagedPolicy" | "AWS::KMS::Key"
+            ) {
+                self.keys.assign(id);
+            }
+        }
+        for (id, ty) in &ids {
+            match ty.as_str() {
+                "AWS::IAM::ManagedPolicy" => self.managed_policy(id),
+                "AWS::KMS::Key" => self.kms_key(id),
+                "AWS::IAM::Role" => self.role(id),
+                _ => {}
+            }
+        }
+        for (id, ty) in &ids {
+            let loc = res_loc(id);
+            match ty.as_str() {
+                "AWS::IAM::Role" | "AWS::IAM::ManagedPolicy" | "AWS::KMS::Key" => {}
+                "AWS::IAM::Policy" => self.policy(id),
+                "AWS::IAM::RolePolicy" => self.role_policy(id),
+                "AWS::IAM::InstanceProfile" => self.instance_profile(id),
+                "AWS::KMS::Alias" => self.kms_alias(id),
+                "" => self.issue(&loc.key("Type"), "the resource has no Type"),
+                other => self.issue(
+                    &loc.key("Type"),
+                    format!("{other} is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"),
+                ),
+            }
+        }
+        let managed_roles: Vec<String> = ids
+            .iter()
+            .filter(|(_, t)| t == "AWS::IAM::ManagedPolicy")
+            .map(|(i, _)| i.clone())
+            .collect();
+        for id in managed_roles {
+            self.managed_policy_roles(&id);
+        }
+        self.finish(module, description)
+    }
+
+    fn finish(&mut self, module: &str, description: Option<String>) -> Imported {
+        let mut top: Vec<(String, Y)> = vec![("module".into(), Y::s(module))];
+        if let Some(d) = description {
+            top.push(("description".into(), Y::s(d)));
+        }
+        let mut params = self.params_y.clone();
+        params.extend(self.synth.iter().cloned());
+        let mut kept = IndexMap::new();
+        for (id, mut r) in std::mem::take(&mut self.roles) {
+            for (y, _) in &r.managed {
+                if let Some(why) = y
+                    .get("policy")
+                    .and_then(Y::as_str)
+                    .and_then(|k| self.poisoned.get(k))
+                {
+                    r.refused.get_or_insert_with(|| why.clone());
+                }
+            }
+            match &r.refused {
+                Some(why) => self.report(
+                    &res_loc(&id),
+                    format!("the role is not imported: {why}; importing it without that would grant more"),
+                ),
+                None => {
+                    kept.insert(id, r);
+                }
+            }
+        }
+        let roles = kept
+            .into_values()
+            .map(|r| {
+                let managed = r.managed.into_iter().map(|(y, _)| y).collect();
+                let e = role_entry(
+                    r.props,
+                    r.when.as_ref(),
+                    r.profile,
+                    r.trust,
+                    managed,
+                    r.inline,
+                );
+                (r.key, e)
+            })
+            .collect();
+        let policies = self
+            .policies
+            .values()
+            .map(|(k, y, _)| (k.clone(), y.clone()))
+            .collect();
+        let keys = std::mem::take(&mut self.kms)
+            .into_values()
+            .map(|k| (k.key, key_entry(k.entries, k.alias, k.when.as_ref())))
+            .collect();
+        let tree = spec_tree(top, params, roles, policies, keys);
+        let header = vec![format!(
+            "Imported by `rolegen import --from cloudformation` from {}.",
+            self.file.path.display()
+        )];
+        let spec = super::yaml::spec_text(&tree, &header);
+        let mut issues = std::mem::take(&mut self.issues);
+        issues.sort_by_key(|i| i.line);
+        Imported {
+            spec,
+            tree,
+            issues,
+            keys: std::mem::take(&mut self.keys.map),
+            introduced: std::mem::take(&mut self.introduced),
+        }
+    }
+}
