@@ -4,7 +4,7 @@
 //! tree in the order `rolegen fmt` keeps.
 
 use super::yaml::Y;
-use crate::model::{Part, Pseudo, Template};
+use crate::model::{ParamName, Part, Pseudo, Template};
 
 /// A `when:` switch: a bool parameter, possibly negated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -284,4 +284,33 @@ pub(crate) fn spec_tree(
         }
     }
     Y::Map(top)
+}
+
+/// A template of one parameter.
+pub(crate) fn param_t(name: &str) -> Template {
+    Template {
+        parts: vec![Part::Param(ParamName(name.to_owned()))],
+    }
+}
+
+/// A template of one pseudo parameter.
+pub(crate) fn pseudo_t(p: Pseudo) -> Template {
+    Template {
+        parts: vec![Part::Pseudo(p)],
+    }
+}
+
+/// `arn:${AWS::Partition}:iam::${AWS::AccountId}:<kind><path><name>`.
+pub(crate) fn iam_arn(kind: &str, path: &Option<Template>, name: &Template) -> Template {
+    let mut t = Template::lit("arn:");
+    t.push(Part::Pseudo(Pseudo::Partition));
+    t.push(Part::Lit(":iam::".into()));
+    t.push(Part::Pseudo(Pseudo::AccountId));
+    t.push(Part::Lit(format!(":{kind}")));
+    match path {
+        Some(p) => t.extend(p),
+        None => t.push(Part::Lit("/".into())),
+    }
+    t.extend(name);
+    t
 }

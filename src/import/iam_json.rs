@@ -8,6 +8,7 @@
 //! `list-instance-profiles-for-role`. Several files describing one role are merged; policy
 //! documents are objects or URL-encoded JSON strings (as the raw API returns them).
 
+use super::builder::{role_entry, spec_tree};
 use super::cloudformation::node::Loc;
 use super::narrow::{self, El, Settled};
 use super::yaml::Y;
@@ -575,17 +576,18 @@ pub(crate) fn emit<'p>(
                 ),
             ));
         }
+        let mut profile = None;
         match r.profiles.as_slice() {
             [] => {}
             [(n, p, _)] => {
                 if *n == r.name && p.as_deref().unwrap_or("/") == "/" {
-                    m.push(("instance_profile".into(), Y::Bool(true)));
+                    profile = Some(Y::Bool(true));
                 } else {
                     let mut ip = vec![("name".to_owned(), Y::Str(spec_literal(n)))];
                     if let Some(p) = p.as_ref().filter(|p| *p != "/") {
                         ip.push(("path".into(), Y::Str(spec_literal(p))));
                     }
-                    m.push(("instance_profile".into(), Y::Map(ip)));
+                    profile = Some(Y::Map(ip));
                 }
             }
             [_, rest @ ..] => {
@@ -594,9 +596,10 @@ pub(crate) fn emit<'p>(
                 }
             }
         }
+        let mut trust = Vec::new();
         match &r.trust {
             Some((d, w)) => match doc_y(files, d, w) {
-                Some(y) => m.push(("trust_document".into(), y)),
+                Some(y) => trust.push(("trust_document".to_owned(), y)),
                 None => {
                     refused.get_or_insert("its trust policy cannot be read".into());
                 }
@@ -621,9 +624,6 @@ pub(crate) fn emit<'p>(
                 managed.push(y);
             }
         }
-        if !managed.is_empty() {
-            m.push(("managed_policies".into(), Y::Seq(managed)));
-        }
         let mut inline = Vec::new();
         for (n, (d, w)) in &r.inline {
             match doc_y(files, d, w) {
@@ -638,9 +638,6 @@ pub(crate) fn emit<'p>(
                 files.issue(w, format!("inline policy `{n}` of role `{}` has no document (give its get-role-policy output); not imported", r.name));
             }
         }
-        if !inline.is_empty() {
-            m.push(("inline_policies".into(), Y::Map(inline)));
-        }
         if let Some(why) = refused {
             files.issue(
                 &r.at,
@@ -651,16 +648,11 @@ pub(crate) fn emit<'p>(
             );
             continue;
         }
-        role_y.push((key, Y::Map(m)));
+        role_y.push((key, role_entry(m, None, profile, trust, managed, inline)));
     }
-    let mut top = vec![("module".to_owned(), Y::s(module))];
-    if !role_y.is_empty() {
-        top.push(("roles".into(), Y::Map(role_y)));
-    }
-    if !pol_y.is_empty() {
-        top.push(("policies".into(), Y::Map(pol_y)));
-    }
-    (Y::Map(top), keys.map)
+    let top = vec![("module".to_owned(), Y::s(module))];
+    let tree = spec_tree(top, Vec::new(), role_y, pol_y, Vec::new());
+    (tree, keys.map)
 }
 
 fn doc_y(files: &mut Files, d: &Value, w: &Where) -> Option<Y> {

@@ -15,7 +15,8 @@ mod parameters;
 mod resources;
 
 use super::builder::{
-    aws_attachment, key_entry, role_entry, spec_tree, trust_entries, when_of, with_when, Doc, Sw,
+    aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, spec_tree, trust_entries,
+    when_of, with_when, Doc, Sw,
 };
 use super::narrow::{self, El, Settled};
 use super::spec_literal;
@@ -157,33 +158,6 @@ fn res_loc(id: &str) -> Loc {
 
 fn alnum(s: &str) -> String {
     s.chars().filter(char::is_ascii_alphanumeric).collect()
-}
-
-fn param_t(name: &str) -> Template {
-    Template {
-        parts: vec![Part::Param(ParamName(name.to_owned()))],
-    }
-}
-
-fn pseudo_t(p: Pseudo) -> Template {
-    Template {
-        parts: vec![Part::Pseudo(p)],
-    }
-}
-
-/// `arn:${AWS::Partition}:iam::${AWS::AccountId}:<kind><path><name>`.
-fn iam_arn(kind: &str, path: &Option<Template>, name: &Template) -> Template {
-    let mut t = Template::lit("arn:");
-    t.push(Part::Pseudo(Pseudo::Partition));
-    t.push(Part::Lit(":iam::".into()));
-    t.push(Part::Pseudo(Pseudo::AccountId));
-    t.push(Part::Lit(format!(":{kind}")));
-    match path {
-        Some(p) => t.extend(p),
-        None => t.push(Part::Lit("/".into())),
-    }
-    t.extend(name);
-    t
 }
 
 /// JSON string escaping as inside a JSON document (for matching `Fn::Join` delimiters).

@@ -1,0 +1,594 @@
+//! Policy documents: `data "aws_iam_policy_document"` blocks, `jsonencode(...)` and JSON
+//! strings with interpolations, each into spec statements (switched ones narrowed, never wider).
+
+use super::*;
+
+impl Tf {
+    /// A policy document from `data.aws_iam_policy_document.X.json`, `jsonencode(...)` or a
+    /// JSON string: (Version, Id, statements).
+    pub(super) fn document(
+        &mut self,
+        e: &Expr,
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        match e {
+            Expr::Var(r, steps) if r == "data" => {
+                let (Some(Step::Attr(ty)), Some(Step::Attr(n))) = (steps.first(), steps.get(1))
+                else {
+                    self.issue(at, "expected `data.aws_iam_policy_document.NAME.json`");
+                    return None;
+                };
+                if ty != "aws_iam_policy_document" {
+                    self.issue(at, format!("`data.{ty}` is not a policy document"));
+                    return None;
+                }
+                let Some((fi, b)) = self.docs.get(n).cloned() else {
+                    self.issue(
+                        at,
+                        format!("`data.aws_iam_policy_document.{n}` is not declared"),
+                    );
+                    return None;
+                };
+                self.policy_document(fi, &b)
+            }
+            Expr::Call(f, args, _) if f == "jsonencode" && args.len() == 1 => {
+                self.json_expr_doc(&args[0], at)
+            }
+            Expr::Str(parts) => self.json_text_doc(parts, at),
+            other => {
+                self.issue(
+                    at,
+                    format!("a policy document here cannot be read ({})", kind(other)),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn policy_document(
+        &mut self,
+        fi: usize,
+        b: &Block,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let addr = format!("data.aws_iam_policy_document.{}", name_of(b));
+        let at = self.at(fi, b.line, &addr);
+        let version = b.body.attr("version").and_then(|a| a.expr.literal());
+        let id = b.body.attr("policy_id").and_then(|a| a.expr.literal());
+        let mut statements = Vec::new();
+        // Attributes and blocks besides statements (`source_policy_documents`,
+        // `override_policy_documents`, ...) may add Denies: the document is not imported.
+        let mut whole = true;
+        for item in &b.body.items {
+            match item {
+                hcl::Item::Block(s) if s.kind == "statement" => {
+                    if let Some(y) = self.statement(fi, &s.body, &addr, s.line) {
+                        statements.push(y);
+                    }
+                }
+                hcl::Item::Block(d)
+                    if d.kind == "dynamic"
+                        && d.labels.first().map(String::as_str) == Some("statement") =>
+                {
+                    let dat = self.at(fi, d.line, &addr);
+                    let when = match d.body.attr("for_each").map(|a| &a.expr) {
+                        Some(Expr::Cond(c, a, z))
+                            if matches!(&**z, Expr::Tuple(v) if v.is_empty())
+                                && matches!(&**a, Expr::Tuple(v) if v.len() == 1) =>
+                        {
+                            self.one_switch(c, &None, &dat)
+                        }
+                        _ => {
+                            self.issue(&dat, "a dynamic statement other than `for_each = cond ? [1] : []` cannot be expressed");
+                            Err(())
+                        }
+                    };
+                    for c in d.body.blocks("content") {
+                        if let Some(y) = self.statement(fi, &c.body, &addr, c.line) {
+                            match &when {
+                                Ok(w) => statements.push(with_when(y, w)),
+                                Err(()) => statements.extend(self.unswitched(y, &dat)),
+                            }
+                        }
+                    }
+                }
+                hcl::Item::Attr(a) if a.name == "version" || a.name == "policy_id" => {}
+                hcl::Item::Attr(a) => {
+                    let aat = self.at(fi, a.line, &addr);
+                    self.issue(
+                        &aat,
+                        format!(
+                            "`{}` cannot be expressed (a spec document is written out); the document is not imported",
+                            a.name
+                        ),
+                    );
+                    whole = false;
+                }
+                hcl::Item::Block(x) => {
+                    let xat = self.at(fi, x.line, &addr);
+                    self.issue(
+                        &xat,
+                        format!(
+                            "`{}` blocks cannot be expressed; the document is not imported",
+                            x.kind
+                        ),
+                    );
+                    whole = false;
+                }
+            }
+        }
+        let _ = at;
+        whole.then_some((version, id, statements))
+    }
+
+    /// A `statement` block, element by element; what the spec cannot express is settled by
+    /// [`narrow::settle`].
+    pub(super) fn statement(
+        &mut self,
+        fi: usize,
+        body: &Body,
+        addr: &str,
+        line: usize,
+    ) -> Option<Y> {
+        let at = |tf: &Tf, l: usize, what: &str| tf.at(fi, l, &format!("{addr}: {what}"));
+        let mut els: Vec<(String, El)> = Vec::new();
+        if let Some(a) = body.attr("sid") {
+            let s = a.expr.literal();
+            match s {
+                Some(s) if s.is_empty() => {
+                    let x = at(self, a.line, "sid");
+                    self.note(
+                        &x,
+                        "an empty Sid is left out (a spec Sid has letters and digits)",
+                    );
+                }
+                Some(s) => els.push(("Sid".into(), El::Exact(Y::Str(s)))),
+                None => {
+                    let x = at(self, a.line, "sid");
+                    self.issue(&x, "a Sid is literal in a spec");
+                }
+            }
+        }
+        let effect = match body.attr("effect") {
+            None => El::Exact(Y::s("Allow")),
+            Some(a) => match a.expr.literal() {
+                Some(e) => El::Exact(Y::Str(e)),
+                None => {
+                    let x = at(self, a.line, "effect");
+                    self.issue(&x, "an effect is literal in a spec");
+                    El::Lost
+                }
+            },
+        };
+        els.push(("Effect".into(), effect));
+        let principals = |tf: &mut Tf, kind: &str| -> Option<El> {
+            let blocks: Vec<&Block> = body.blocks(kind).collect();
+            if blocks.is_empty() {
+                return None;
+            }
+            let (y, lost) = tf.lost(|tf| {
+                let mut m: Vec<(String, Y)> = Vec::new();
+                let mut star = false;
+                for p in &blocks {
+                    let pat = at(tf, p.line, kind);
+                    let Some(ty) = p.body.attr("type").and_then(|a| a.expr.literal()) else {
+                        tf.issue(&pat, "a principal type is literal in a spec");
+                        return None;
+                    };
+                    let Some(ids) = p.body.attr("identifiers") else {
+                        tf.issue(&pat, "the principals block has no identifiers");
+                        return None;
+                    };
+                    if ty == "*" {
+                        star = true;
+                        continue;
+                    }
+                    let v = tf.values_y(&ids.expr, &pat)?;
+                    let items = match v {
+                        Y::Seq(items) => items,
+                        one => vec![one],
+                    };
+                    match m.iter_mut().find(|(t, _)| *t == ty) {
+                        Some((_, Y::Seq(existing))) => existing.extend(items),
+                        _ => m.push((ty, Y::Seq(items))),
+                    }
+                }
+                Some(if star { Y::s("*") } else { Y::Map(m) })
+            });
+            Some(match y {
+                Some(y) if !lost => El::Exact(y),
+                _ => El::Lost,
+            })
+        };
+        if let Some(p) = principals(self, "principals") {
+            els.push(("Principal".into(), p));
+        }
+        if let Some(p) = principals(self, "not_principals") {
+            els.push(("NotPrincipal".into(), p));
+        }
+        for (tf_name, key, literal) in [
+            ("actions", "Action", true),
+            ("not_actions", "NotAction", true),
+            ("resources", "Resource", false),
+            ("not_resources", "NotResource", false),
+        ] {
+            if let Some(a) = body.attr(tf_name) {
+                let x = at(self, a.line, tf_name);
+                let (y, lost) = self.lost(|tf| {
+                    if literal {
+                        tf.literal_items(&a.expr, &x, "actions")
+                    } else {
+                        tf.values_y(&a.expr, &x)
+                    }
+                });
+                els.push((
+                    key.into(),
+                    match y {
+                        Some(y) if !lost => El::Exact(y),
+                        _ => El::Lost,
+                    },
+                ));
+            }
+        }
+        let mut conds: Vec<(String, Y)> = Vec::new();
+        let mut cond_lost = false;
+        let mut any_cond = false;
+        for c in body.blocks("condition") {
+            any_cond = true;
+            let x = at(self, c.line, "condition");
+            let (entry, lost) = self.lost(|tf| {
+                let test = c.body.attr("test").and_then(|a| a.expr.literal());
+                let variable = c.body.attr("variable").map(|a| a.expr.clone());
+                let values = c.body.attr("values").map(|a| a.expr.clone());
+                let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
+                    tf.issue(
+                        &x,
+                        "a condition needs a literal test, a variable and values",
+                    );
+                    return None;
+                };
+                let kt = tf.scalar(&variable, &x)?;
+                let key = tf.spec_str(&kt, &x)?;
+                let v = tf.values_y(&values, &x)?;
+                Some((test, key, v))
+            });
+            let Some((test, key, v)) = entry.filter(|_| !lost) else {
+                cond_lost = true;
+                continue;
+            };
+            let entry = match conds.iter_mut().find(|(t, _)| *t == test) {
+                Some((_, e)) => e,
+                None => {
+                    conds.push((test.clone(), Y::map()));
+                    &mut conds.last_mut().expect("just pushed").1
+                }
+            };
+            if entry.get(&key).is_some() {
+                self.issue(&x, format!("a second `{test}` condition on `{key}` cannot be expressed (a spec condition block has one entry per key)"));
+                cond_lost = true;
+                continue;
+            }
+            entry.set(&key, v);
+        }
+        if any_cond {
+            els.push((
+                "Condition".into(),
+                if cond_lost {
+                    El::Part(Y::Map(conds))
+                } else {
+                    El::Exact(Y::Map(conds))
+                },
+            ));
+        }
+        for item in &body.items {
+            let (name, l) = match item {
+                hcl::Item::Attr(a) => (a.name.as_str(), a.line),
+                hcl::Item::Block(b) => (b.kind.as_str(), b.line),
+            };
+            if !matches!(
+                name,
+                "sid"
+                    | "effect"
+                    | "actions"
+                    | "not_actions"
+                    | "resources"
+                    | "not_resources"
+                    | "principals"
+                    | "not_principals"
+                    | "condition"
+            ) {
+                let x = at(self, l, name);
+                self.issue(&x, format!("`{name}` is not part of a policy statement"));
+            }
+        }
+        // The spec's order of statement elements.
+        els.sort_by_key(|(k, _)| {
+            crate::spec::STATEMENT_KEYS
+                .iter()
+                .position(|x| x == k)
+                .unwrap_or(usize::MAX)
+        });
+        let x = at(self, line, "statement");
+        let settled = narrow::settle(els);
+        self.settled(&x, settled)
+    }
+
+    /// `jsonencode({...})`: the object with template values.
+    pub(super) fn json_expr_doc(
+        &mut self,
+        e: &Expr,
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let j = self.json_value(e, at)?;
+        self.json_doc(&j, at)
+    }
+
+    pub(super) fn json_value(&mut self, e: &Expr, at: &At) -> Option<J> {
+        if !self.budget.tick() {
+            return None;
+        }
+        Some(match e {
+            Expr::Object(items) => {
+                let mut m = Vec::new();
+                for (k, v) in items {
+                    let Some(k) = k.literal() else {
+                        self.issue(
+                            at,
+                            "an object key with an interpolation cannot be expressed",
+                        );
+                        return None;
+                    };
+                    m.push((k, self.json_value(v, at)?));
+                }
+                J::Obj(m)
+            }
+            Expr::Tuple(items) => J::Arr(
+                items
+                    .iter()
+                    .map(|i| self.json_value(i, at))
+                    .collect::<Option<_>>()?,
+            ),
+            Expr::Call(..) | Expr::ForTuple { .. } => J::List(self.items(e, at)?),
+            Expr::Var(r, s)
+                if r == "var"
+                    && matches!(s.first(), Some(Step::Attr(n)) if self.var_param(n).is_some_and(|(_, k)| k == ParamKind::List)) =>
+            {
+                J::List(self.items(e, at)?)
+            }
+            other => J::Str(self.scalar(other, at)?),
+        })
+    }
+
+    /// A JSON string policy (heredoc), interpolations kept as placeholders.
+    pub(super) fn json_text_doc(
+        &mut self,
+        parts: &[TPart],
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let mut text = String::new();
+        let mut interps = Vec::new();
+        for p in parts {
+            match p {
+                TPart::Lit(l) => text.push_str(l),
+                TPart::Interp(e) => {
+                    text.push_str(&format!("\u{E000}{}\u{E000}", interps.len()));
+                    interps.push(e.clone());
+                }
+            }
+        }
+        let v: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.issue(at, format!("the policy string is not JSON: {e}"));
+                return None;
+            }
+        };
+        let j = self.json_from_text(&v, &interps, at)?;
+        self.json_doc(&j, at)
+    }
+
+    pub(super) fn json_from_text(
+        &mut self,
+        v: &serde_json::Value,
+        interps: &[Expr],
+        at: &At,
+    ) -> Option<J> {
+        if !self.budget.tick() {
+            return None;
+        }
+        use serde_json::Value as V;
+        Some(match v {
+            V::Object(m) => {
+                let mut out = Vec::new();
+                for (k, x) in m {
+                    if k.contains('\u{E000}') {
+                        self.issue(at, "a JSON key with an interpolation cannot be expressed");
+                        return None;
+                    }
+                    out.push((k.clone(), self.json_from_text(x, interps, at)?));
+                }
+                J::Obj(out)
+            }
+            V::Array(items) => J::Arr(
+                items
+                    .iter()
+                    .map(|i| self.json_from_text(i, interps, at))
+                    .collect::<Option<_>>()?,
+            ),
+            V::String(s) => {
+                let mut t = Template::default();
+                for (i, piece) in s.split('\u{E000}').enumerate() {
+                    if i % 2 == 0 {
+                        t.push(Part::Lit(piece.to_owned()));
+                    } else {
+                        let e = piece.parse::<usize>().ok().and_then(|n| interps.get(n))?;
+                        t.extend(&self.scalar(e, at)?);
+                    }
+                }
+                J::Str(t)
+            }
+            other => J::Str(Template::lit(other.to_string())),
+        })
+    }
+
+    pub(super) fn json_doc(
+        &mut self,
+        j: &J,
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let J::Obj(m) = j else {
+            self.issue(at, "a policy document is an object");
+            return None;
+        };
+        let get = |k: &str| m.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+        let lit = |v: Option<&J>| match v {
+            Some(J::Str(t)) => t.as_literal(),
+            _ => None,
+        };
+        let version = lit(get("Version"));
+        let id = lit(get("Id"));
+        let list = match get("Statement") {
+            Some(J::Arr(v)) => v.clone(),
+            Some(o @ J::Obj(_)) => vec![o.clone()],
+            _ => {
+                self.issue(at, "the policy document has no Statement list");
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        for s in &list {
+            let J::Obj(sm) = s else {
+                self.issue(at, "a statement is an object");
+                continue;
+            };
+            let mut els: Vec<(String, El)> = Vec::new();
+            for key in crate::spec::STATEMENT_KEYS {
+                let Some(v) = sm.iter().find(|(n, _)| n == key).map(|(_, v)| v) else {
+                    continue;
+                };
+                if key == "Sid" && lit(Some(v)).as_deref() == Some("") {
+                    self.note(
+                        at,
+                        "an empty Sid is left out (a spec Sid has letters and digits)",
+                    );
+                    continue;
+                }
+                if key == "Condition" {
+                    let J::Obj(ops) = v else {
+                        self.issue(at, "a Condition is an object");
+                        els.push((key.into(), El::Lost));
+                        continue;
+                    };
+                    let mut co = Vec::new();
+                    let mut lost = false;
+                    for (op, keys) in ops {
+                        let J::Obj(keys) = keys else {
+                            self.issue(at, format!("condition `{op}` maps keys to values"));
+                            lost = true;
+                            continue;
+                        };
+                        let mut ko = Vec::new();
+                        for (k, x) in keys {
+                            match self.lost(|tf| tf.j_values(x, at, false)) {
+                                (Some(y), false) => ko.push((spec_literal(k), y)),
+                                _ => lost = true,
+                            }
+                        }
+                        if !ko.is_empty() || keys.is_empty() {
+                            co.push((op.clone(), Y::Map(ko)));
+                        }
+                    }
+                    els.push((
+                        key.into(),
+                        if lost {
+                            El::Part(Y::Map(co))
+                        } else {
+                            El::Exact(Y::Map(co))
+                        },
+                    ));
+                    continue;
+                }
+                let (y, lost) = self.lost(|tf| match key {
+                    "Sid" | "Effect" => lit(Some(v)).map(Y::Str),
+                    "Action" | "NotAction" => tf.j_values(v, at, true),
+                    "Principal" | "NotPrincipal" => match v {
+                        J::Str(t) if t.as_literal().as_deref() == Some("*") => Some(Y::s("*")),
+                        J::Obj(pm) => {
+                            let mut pm2 = Vec::new();
+                            for (t, x) in pm {
+                                pm2.push((t.clone(), tf.j_values(x, at, false)?));
+                            }
+                            Some(Y::Map(pm2))
+                        }
+                        _ => None,
+                    },
+                    _ => tf.j_values(v, at, false),
+                });
+                match y {
+                    Some(y) if !lost => els.push((key.into(), El::Exact(y))),
+                    _ => {
+                        self.issue(at, format!("`{key}` of a statement cannot be read"));
+                        els.push((key.into(), El::Lost));
+                    }
+                }
+            }
+            let settled = narrow::settle(els);
+            if let Some(y) = self.settled(at, settled) {
+                out.push(y);
+            }
+        }
+        Some((version, id, out))
+    }
+
+    pub(super) fn j_values(&mut self, v: &J, at: &At, literal: bool) -> Option<Y> {
+        let ts: Vec<Template> = match v {
+            J::Str(t) => vec![t.clone()],
+            J::List(ts) => ts.clone(),
+            J::Arr(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    match i {
+                        J::Str(t) => out.push(t.clone()),
+                        J::List(ts) => out.extend(ts.iter().cloned()),
+                        _ => return None,
+                    }
+                }
+                out
+            }
+            J::Obj(_) => return None,
+        };
+        let mut out = Vec::new();
+        for t in &ts {
+            if literal {
+                out.push(Y::Str(t.as_literal()?));
+            } else {
+                out.push(Y::Str(self.spec_str(t, at)?));
+            }
+        }
+        Some(if out.len() == 1 && matches!(v, J::Str(_)) {
+            out.remove(0)
+        } else {
+            Y::Seq(out)
+        })
+    }
+
+    pub(super) fn doc_y(version: Option<String>, id: Option<String>, statements: Vec<Y>) -> Y {
+        let mut m = Vec::new();
+        if let Some(v) = version {
+            m.push(("Version".to_owned(), Y::Str(v)));
+        }
+        if let Some(i) = id {
+            m.push(("Id".to_owned(), Y::Str(i)));
+        }
+        m.push(("Statement".to_owned(), Y::Seq(statements)));
+        Y::Map(m)
+    }
+}
+
+/// Symbolic JSON of a `jsonencode` argument or a JSON string with interpolations.
+#[derive(Debug, Clone)]
+pub(super) enum J {
+    Str(Template),
+    List(Vec<Template>),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}

@@ -1,0 +1,400 @@
+//! `rolegen import --from terraform DIR`: a Terraform module made of the resources rolegen
+//! emits — `aws_iam_role`, `data "aws_iam_policy_document"` (with `dynamic "statement"`
+//! switches), `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (`for_each` over
+//! `merge(...)` or one ARN), `aws_iam_policy`, `aws_iam_instance_profile`, `aws_kms_key`,
+//! `aws_kms_alias`, `jsonencode(...)` or JSON-string policies — with `variable`s as parameters
+//! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
+//! The `.tf` files are read with the crate's own HCL parser ([`super::hcl`]).
+
+mod documents;
+mod resources;
+mod switches;
+mod values;
+mod variables;
+
+use values::kind;
+
+use super::builder::{
+    aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, spec_tree, trust_from,
+    with_when, Sw,
+};
+use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
+use super::narrow::{self, El, Settled};
+use super::yaml::Y;
+use super::{read_input, spec_literal, spec_string, Imported, InputError, Issue, Keys, Level};
+use crate::model::names::pascal;
+use crate::model::{ParamKind, Part, Pseudo, Template};
+use indexmap::IndexMap;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Where: a file and line, and the Terraform address and attribute.
+#[derive(Debug, Clone)]
+struct At {
+    file: usize,
+    line: usize,
+    what: String,
+}
+
+struct Tf {
+    files: Vec<PathBuf>,
+    vars: IndexMap<String, (String, ParamKind)>,
+    /// Module-convention variables read as conventions, not parameters: `create` (a bool
+    /// toggle gating every resource) and `tags` (merged into every resource's tags).
+    conventions: HashSet<String>,
+    docs: HashMap<String, (usize, Block)>,
+    roles: IndexMap<String, RoleOut>,
+    policies: IndexMap<String, (String, Y, Option<Sw>)>,
+    keys_out: IndexMap<String, KeyOut>,
+    bound: Vec<(String, Template)>,
+    keys: Keys,
+    issues: Vec<Issue>,
+    synth: Vec<(String, Y)>,
+    /// Introduced parameters by the expression they take the place of.
+    introduced: IndexMap<String, serde_json::Value>,
+    /// Error issues that lost part of the input (see `cfn`'s counter of the same name).
+    lossy: usize,
+    /// Policies (spec keys) whose document could not be read: roles attaching them are
+    /// refused.
+    poisoned: HashMap<String, String>,
+    budget: super::Budget,
+}
+
+/// A KMS key: spec key, entries, switch, alias.
+type KeyOut = (String, Vec<(String, Y)>, Option<Sw>, Option<String>);
+
+#[derive(Debug, Default)]
+struct RoleOut {
+    key: String,
+    props: Vec<(String, Y)>,
+    when: Option<Sw>,
+    name: Option<Template>,
+    path: Option<Template>,
+    profile: Option<Y>,
+    trust: Vec<(String, Y)>,
+    managed: Vec<Y>,
+    inline: Vec<(String, Y)>,
+    /// Why the role is not imported at all (importing it without what it lost would grant
+    /// more).
+    refused: Option<String>,
+}
+
+/// Imports a module folder (every `*.tf` in it).
+pub fn import(dir: &Path, module: &str) -> Result<Imported, InputError> {
+    let paths: Vec<PathBuf> = if dir.is_file() {
+        vec![dir.to_path_buf()]
+    } else {
+        let rd = std::fs::read_dir(dir)
+            .map_err(|e| InputError::new(dir, format!("cannot read the module folder: {e}")))?;
+        let mut v: Vec<PathBuf> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "tf"))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut files = Vec::with_capacity(paths.len());
+    for p in paths {
+        let text = read_input(&p)?;
+        files.push((p, text));
+    }
+    import_texts(dir, files, module)
+}
+
+/// Imports the text of a module's `.tf` files (`dir` names the module in errors).
+pub fn import_texts(
+    dir: &Path,
+    files: Vec<(PathBuf, String)>,
+    module: &str,
+) -> Result<Imported, InputError> {
+    if files.is_empty() {
+        return Err(InputError::new(dir, "no *.tf files in the folder"));
+    }
+    let mut blocks: Vec<(usize, Block)> = Vec::new();
+    let mut top_attrs = Vec::new();
+    let mut paths = Vec::with_capacity(files.len());
+    for (fi, (p, text)) in files.into_iter().enumerate() {
+        let body = hcl::parse(&text).map_err(|e| InputError {
+            file: p.clone(),
+            line: Some((e.line, e.column)),
+            message: format!("invalid HCL: {}", e.message),
+        })?;
+        paths.push(p);
+        for item in body.items {
+            match item {
+                hcl::Item::Block(b) => blocks.push((fi, b)),
+                hcl::Item::Attr(a) => top_attrs.push((fi, a)),
+            }
+        }
+    }
+    let mut tf = Tf {
+        files: paths,
+        vars: IndexMap::new(),
+        conventions: HashSet::new(),
+        docs: HashMap::new(),
+        roles: IndexMap::new(),
+        policies: IndexMap::new(),
+        keys_out: IndexMap::new(),
+        bound: Vec::new(),
+        keys: Keys::default(),
+        issues: Vec::new(),
+        synth: Vec::new(),
+        introduced: IndexMap::new(),
+        lossy: 0,
+        poisoned: HashMap::new(),
+        budget: super::Budget::new(),
+    };
+    for (fi, a) in &top_attrs {
+        tf.issue(
+            &tf.at(*fi, a.line, &a.name),
+            "a top-level attribute is not Terraform configuration",
+        );
+    }
+    let imported = tf.run(blocks, module);
+    tf.budget.check(dir)?;
+    Ok(imported)
+}
+
+fn resource<'a>(
+    blocks: &'a [(usize, Block)],
+    ty: &'a str,
+) -> impl Iterator<Item = &'a (usize, Block)> + 'a {
+    blocks.iter().filter(move |(_, b)| {
+        b.kind == "resource" && b.labels.first().map(String::as_str) == Some(ty)
+    })
+}
+
+fn name_of(b: &Block) -> String {
+    b.labels.get(1).cloned().unwrap_or_default()
+}
+
+/// `aws_iam_role.app.name`, `aws_iam_role.app[0].id` → (`aws_iam_role`, `app`, `name`).
+fn reference(e: &Expr) -> Option<(String, String, String)> {
+    let Expr::Var(root, steps) = e else {
+        return None;
+    };
+    let mut names = steps.iter().filter_map(|s| match s {
+        Step::Attr(a) => Some(a.clone()),
+        _ => None,
+    });
+    let (name, attr) = (names.next()?, names.next()?);
+    Some((root.clone(), name, attr))
+}
+
+impl Tf {
+    fn at(&self, file: usize, line: usize, what: &str) -> At {
+        At {
+            file,
+            line,
+            what: what.to_owned(),
+        }
+    }
+
+    fn push(&mut self, level: Level, at: &At, msg: impl Into<String>) {
+        let issue = Issue {
+            level,
+            file: self.files[at.file].clone(),
+            line: Some((at.line, 1)),
+            at: at.what.clone(),
+            message: msg.into(),
+        };
+        if !self.issues.contains(&issue) {
+            self.issues.push(issue);
+        }
+    }
+    /// Something of the input the spec does not carry.
+    fn issue(&mut self, at: &At, msg: impl Into<String>) {
+        self.lossy += 1;
+        self.push(Level::Error, at, msg);
+    }
+    /// An error that loses nothing more (a value as a new parameter, a statement settled).
+    fn report(&mut self, at: &At, msg: impl Into<String>) {
+        self.push(Level::Error, at, msg);
+    }
+    /// Runs `f`; true if it reported a loss.
+    fn lost<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> (Option<T>, bool) {
+        let before = self.lossy;
+        let v = f(self);
+        let lost = v.is_none() || self.lossy > before;
+        (v, lost)
+    }
+    /// A settled statement: reported when narrowed or left out.
+    fn settled(&mut self, at: &At, s: Settled) -> Option<Y> {
+        match s {
+            Settled::Exact(y) => Some(y),
+            Settled::Narrowed(y, why) => {
+                self.report(at, why);
+                Some(y)
+            }
+            Settled::Dropped(why) => {
+                self.report(at, why);
+                None
+            }
+        }
+    }
+    /// A statement under a switch the spec cannot express (see [`narrow::unswitched`]).
+    fn unswitched(&mut self, y: Y, at: &At) -> Option<Y> {
+        let kept = narrow::unswitched(y);
+        self.report(at, if kept.is_some() {
+            "this Deny statement is under a switch the spec cannot express; it is kept without that switch (denying more never grants more)"
+        } else {
+            "this Allow statement is under a switch the spec cannot express; it is left out (keeping it on would grant more)"
+        });
+        kept
+    }
+    fn note(&mut self, at: &At, msg: impl Into<String>) {
+        self.push(Level::Note, at, msg);
+    }
+
+    fn run(&mut self, blocks: Vec<(usize, Block)>, module: &str) -> Imported {
+        let mut params = Vec::new();
+        for (fi, b) in &blocks {
+            if b.kind == "variable" {
+                if let Some(p) = self.variable(*fi, b) {
+                    params.push(p);
+                }
+            }
+        }
+        let mut outputs: Vec<(usize, usize)> = Vec::new();
+        for (fi, b) in &blocks {
+            let addr = if b.labels.is_empty() {
+                b.kind.clone()
+            } else {
+                format!("{}.{}", b.kind, b.labels.join("."))
+            };
+            let at = self.at(*fi, b.line, &addr);
+            match (b.kind.as_str(), b.labels.first().map(String::as_str)) {
+                ("variable", _) => {}
+                ("data", Some("aws_iam_policy_document")) => {
+                    self.docs.insert(name_of(b), (*fi, b.clone()));
+                }
+                ("data", Some("aws_partition" | "aws_caller_identity" | "aws_region")) => {}
+                ("resource", Some(
+                    "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy"
+                    | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias",
+                )) => {}
+                ("output", _) => outputs.push((*fi, b.line)),
+                ("terraform" | "provider", _) => self.note(&at, "Terraform and provider settings are not imported"),
+                // State moves say nothing about what is granted; rolegen writes its own.
+                ("moved", _) => {}
+                ("locals", _) => self.issue(&at, "local values are not evaluated; uses of `local.…` are reported where they appear"),
+                (kind, Some(ty)) if kind == "resource" || kind == "data" || kind == "module" => {
+                    self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"))
+                }
+                (kind, _) => self.issue(&at, format!("`{kind}` blocks are not imported")),
+            }
+        }
+        if let Some((fi, line)) = outputs.first() {
+            let at = self.at(*fi, *line, "output");
+            self.note(
+                &at,
+                format!(
+                    "{} output(s) not imported: rolegen writes an ARN and a name output per role",
+                    outputs.len()
+                ),
+            );
+        }
+        // Keys in file order.
+        for (_, b) in &blocks {
+            if b.kind == "resource"
+                && matches!(
+                    b.labels.first().map(String::as_str),
+                    Some("aws_iam_role" | "aws_iam_policy" | "aws_kms_key")
+                )
+            {
+                self.keys.assign(&name_of(b));
+            }
+        }
+        for (fi, b) in resource(&blocks, "aws_iam_policy") {
+            self.policy(*fi, b);
+        }
+        for (fi, b) in resource(&blocks, "aws_kms_key") {
+            self.kms_key(*fi, b);
+        }
+        for (fi, b) in resource(&blocks, "aws_iam_role") {
+            self.role(*fi, b);
+        }
+        for (fi, b) in &blocks {
+            if b.kind != "resource" {
+                continue;
+            }
+            match b.labels.first().map(String::as_str) {
+                Some("aws_iam_role_policy") => self.role_policy(*fi, b),
+                Some("aws_iam_role_policy_attachment") => self.attachment(*fi, b),
+                Some("aws_iam_instance_profile") => self.instance_profile(*fi, b),
+                Some("aws_kms_alias") => self.kms_alias(*fi, b),
+                _ => {}
+            }
+        }
+        self.finish(module, params)
+    }
+
+    fn finish(&mut self, module: &str, mut params: Vec<(String, Y)>) -> Imported {
+        params.extend(self.synth.iter().cloned());
+        let top = vec![("module".to_owned(), Y::s(module))];
+        let mut kept = IndexMap::new();
+        for (name, mut r) in std::mem::take(&mut self.roles) {
+            for y in &r.managed {
+                if let Some(why) = y
+                    .get("policy")
+                    .and_then(Y::as_str)
+                    .and_then(|k| self.poisoned.get(k))
+                {
+                    r.refused.get_or_insert_with(|| why.clone());
+                }
+            }
+            match r.refused.take() {
+                Some(why) => {
+                    let at = self.at(0, 1, &format!("aws_iam_role.{name}"));
+                    self.report(&at, format!("the role is not imported: {why}; importing it without that would grant more"));
+                }
+                None => {
+                    kept.insert(name, r);
+                }
+            }
+        }
+        let roles = kept
+            .into_values()
+            .map(|r| {
+                let e = role_entry(
+                    r.props,
+                    r.when.as_ref(),
+                    r.profile,
+                    r.trust,
+                    r.managed,
+                    r.inline,
+                );
+                (r.key, e)
+            })
+            .collect();
+        let policies = self
+            .policies
+            .values()
+            .map(|(k, y, _)| (k.clone(), y.clone()))
+            .collect();
+        let keys = std::mem::take(&mut self.keys_out)
+            .into_values()
+            .map(|(k, e, when, alias)| (k, key_entry(e, alias, when.as_ref())))
+            .collect();
+        let tree = spec_tree(top, params, roles, policies, keys);
+        let dir = self
+            .files
+            .first()
+            .and_then(|f| f.parent())
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        let header = vec![format!(
+            "Imported by `rolegen import --from terraform` from {dir}."
+        )];
+        let mut issues = std::mem::take(&mut self.issues);
+        issues.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Imported {
+            spec: super::yaml::spec_text(&tree, &header),
+            tree,
+            issues,
+            keys: std::mem::take(&mut self.keys.map),
+            introduced: std::mem::take(&mut self.introduced),
+        }
+    }
+}

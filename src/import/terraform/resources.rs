@@ -1,0 +1,618 @@
+//! The IAM resources of a module: roles, inline and managed policies, attachments, instance
+//! profiles, KMS keys and aliases, each into its spec entry.
+
+use super::*;
+
+impl Tf {
+    /// `var.tags`, when `tags` is the module-convention variable.
+    pub(super) fn is_module_tags(&self, e: &Expr) -> bool {
+        matches!(e, Expr::Var(r, s) if r == "var"
+            && matches!(s.as_slice(), [Step::Attr(n)] if n == "tags" && self.conventions.contains(n)))
+    }
+
+    pub(super) fn check_attrs(&mut self, fi: usize, b: &Block, known: &[&str]) {
+        let addr = format!(
+            "{}.{}",
+            b.labels.first().cloned().unwrap_or_default(),
+            name_of(b)
+        );
+        for item in &b.body.items {
+            let (name, line) = match item {
+                hcl::Item::Attr(Attr { name, line, expr }) => {
+                    if name == "tags" && self.is_module_tags(expr) {
+                        // The module's `tags` alone: nothing of the resource's own.
+                        continue;
+                    }
+                    (name.as_str(), *line)
+                }
+                hcl::Item::Block(x) => (x.kind.as_str(), x.line),
+            };
+            if known.contains(&name) || name == "tags_all" {
+                continue;
+            }
+            let at = self.at(fi, line, &format!("{addr}: {name}"));
+            match name {
+                "depends_on" | "lifecycle" | "provider" => {
+                    self.note(&at, format!("`{name}` is not carried"))
+                }
+                _ => self.issue(&at, format!("`{name}` cannot be expressed")),
+            }
+        }
+    }
+
+    pub(super) fn role_ref(&mut self, e: &Expr, at: &At) -> Option<String> {
+        match reference(e) {
+            Some((ty, r, _)) if ty == "aws_iam_role" && self.roles.contains_key(&r) => Some(r),
+            _ => {
+                // A literal name of one of the module's roles.
+                if let Some(t) = e.literal() {
+                    if let Some((id, _)) = self.roles.iter().find(|(_, r)| {
+                        r.name.as_ref().and_then(Template::as_literal).as_deref()
+                            == Some(t.as_str())
+                    }) {
+                        return Some(id.clone());
+                    }
+                }
+                self.issue(at, "the role is not an `aws_iam_role` of this module; a spec attaches policies to its own roles only");
+                None
+            }
+        }
+    }
+
+    pub(super) fn role(&mut self, fi: usize, b: &Block) {
+        let r = name_of(b);
+        let addr = format!("aws_iam_role.{r}");
+        let at = |tf: &Tf, l: usize, w: &str| tf.at(fi, l, &format!("{addr}: {w}"));
+        let line = |n: &str| b.body.attr(n).map_or(b.line, |a| a.line);
+        self.check_attrs(
+            fi,
+            b,
+            &[
+                "count",
+                "name",
+                "name_prefix",
+                "path",
+                "description",
+                "max_session_duration",
+                "permissions_boundary",
+                "assume_role_policy",
+                "tags",
+                "inline_policy",
+                "managed_policy_arns",
+                "force_detach_policies",
+            ],
+        );
+        let key = self.keys.assign(&r);
+        let cat = at(self, line("count"), "count");
+        let (when, refused) = match self.count_when(&b.body, &None, &cat) {
+            Ok(w) => (w, None),
+            Err(()) => (None, Some("its `count` cannot be a `when:`".to_owned())),
+        };
+        let mut out = RoleOut {
+            key,
+            when,
+            refused,
+            ..RoleOut::default()
+        };
+        for (tf_name, spec_name) in [
+            ("name", "name"),
+            ("name_prefix", "name_prefix"),
+            ("path", "path"),
+            ("description", "description"),
+            ("permissions_boundary", "permissions_boundary"),
+        ] {
+            let x = at(self, line(tf_name), tf_name);
+            let (got, lost) = self.lost(|tf| tf.template_attr(&b.body, tf_name, &x));
+            if tf_name == "permissions_boundary" && lost && b.body.attr(tf_name).is_some() {
+                out.refused
+                    .get_or_insert("its permissions_boundary cannot be expressed".into());
+                continue;
+            }
+            if let Some((t, s)) = got {
+                match tf_name {
+                    "name" => out.name = Some(t),
+                    "path" => out.path = Some(t),
+                    _ => {}
+                }
+                out.props.push((spec_name.into(), Y::Str(s)));
+            }
+        }
+        if let Some(a) = b.body.attr("max_session_duration") {
+            match a.expr.literal().and_then(|s| s.parse::<u32>().ok()) {
+                Some(v) => out
+                    .props
+                    .push(("max_session_duration".into(), Y::Num(v.to_string()))),
+                None => {
+                    let x = at(self, a.line, "max_session_duration");
+                    self.issue(&x, "max_session_duration is a literal number in a spec");
+                }
+            }
+        }
+        if let Some(a) = b.body.attr("tags") {
+            let x = at(self, a.line, "tags");
+            // `merge(var.tags, {...})`: the module's tags under the role's own.
+            let own = match &a.expr {
+                Expr::Call(f, args, false) if f == "merge" => match args.as_slice() {
+                    [t, own] if self.is_module_tags(t) => Some(own),
+                    _ => None,
+                },
+                e if self.is_module_tags(e) => None,
+                e => Some(e),
+            };
+            match own {
+                None => {}
+                Some(Expr::Object(items)) => {
+                    let mut m = Vec::new();
+                    for (k, v) in items {
+                        let Some(k) = k.literal() else {
+                            self.issue(&x, "a tag key with an interpolation cannot be expressed");
+                            continue;
+                        };
+                        if let Some(t) = self.scalar(v, &x) {
+                            if let Some(s) = self.spec_str(&t, &x) {
+                                m.push((k, Y::Str(s)));
+                            }
+                        }
+                    }
+                    out.props.push(("tags".into(), Y::Map(m)));
+                }
+                Some(_) => self.issue(&x, "tags other than an object literal (or `merge(var.tags, {...})`) cannot be expressed"),
+            }
+        }
+        match b.body.attr("assume_role_policy") {
+            Some(a) => {
+                let x = at(self, a.line, "assume_role_policy");
+                match self.document(&a.expr.clone(), &x) {
+                    Some((v, i, s)) => out.trust = trust_from(v, i, s),
+                    None => {
+                        out.refused
+                            .get_or_insert("its assume_role_policy cannot be imported".into());
+                    }
+                }
+            }
+            None => {
+                let x = at(self, b.line, "assume_role_policy");
+                self.issue(&x, "the role has no assume_role_policy");
+            }
+        }
+        for ip in b.body.blocks("inline_policy") {
+            let x = at(self, ip.line, "inline_policy");
+            let name = ip.body.attr("name").and_then(|a| a.expr.literal());
+            let doc = ip.body.attr("policy").map(|a| a.expr.clone());
+            // A policy that cannot be imported may hold a Deny: the role is refused.
+            let lost = format!("its inline_policy at line {} cannot be imported", ip.line);
+            match (name, doc) {
+                (Some(n), Some(d)) => match self.document(&d, &x) {
+                    Some((v, i, s)) => out.inline.push((n, Self::doc_y(v, i, s))),
+                    None => {
+                        out.refused.get_or_insert(lost);
+                    }
+                },
+                _ => {
+                    self.issue(&x, "an inline_policy needs a literal name and a policy");
+                    out.refused.get_or_insert(lost);
+                }
+            }
+        }
+        if let Some(a) = b.body.attr("managed_policy_arns") {
+            let x = at(self, a.line, "managed_policy_arns");
+            let lost =
+                "a managed_policy_arns entry cannot be expressed (the policy it attaches may deny)";
+            if let Expr::Tuple(items) = &a.expr {
+                for i in items {
+                    match self.lost(|tf| tf.attachment_y(i, &x)) {
+                        (Some(y), false) => out.managed.push(y),
+                        _ => {
+                            out.refused.get_or_insert(lost.into());
+                        }
+                    }
+                }
+            } else {
+                self.issue(
+                    &x,
+                    "managed_policy_arns other than a list literal cannot be expressed",
+                );
+                out.refused.get_or_insert(lost.into());
+            }
+        }
+        self.roles.insert(r, out);
+    }
+
+    pub(super) fn attachment_y(&mut self, e: &Expr, at: &At) -> Option<Y> {
+        if let Some((ty, p, attr)) = reference(e) {
+            if ty == "aws_iam_policy" && attr == "arn" {
+                if let Some((k, _, _)) = self.policies.get(&p) {
+                    return Some(Y::Map(vec![("policy".into(), Y::s(k))]));
+                }
+            }
+        }
+        let t = self.scalar(e, at)?;
+        Some(aws_attachment(&t).unwrap_or_else(|| {
+            let s = spec_string(&t).unwrap_or_default();
+            Y::Map(vec![("arn".into(), Y::Str(s))])
+        }))
+    }
+
+    pub(super) fn role_policy(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_role_policy.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "name", "role", "policy"]);
+        let at = self.at(fi, b.line, &addr);
+        let Some(role) = b
+            .body
+            .attr("role")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.role_ref(&e, &at))
+        else {
+            return;
+        };
+        let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+        let when = self.count_when(&b.body, &parent, &at);
+        // Whatever of this policy cannot be imported may be a Deny: the role is refused.
+        let lost = format!("its policy {addr} cannot be imported");
+        let Some(name) = b.body.attr("name").and_then(|a| a.expr.literal()) else {
+            self.issue(
+                &at,
+                "the policy needs a literal name (name_prefix cannot be expressed)",
+            );
+            self.refuse(&role, lost);
+            return;
+        };
+        let Some(doc) = b.body.attr("policy").map(|a| a.expr.clone()) else {
+            self.issue(&at, "the policy has no document");
+            return;
+        };
+        let Some((v, i, mut s)) = self.document(&doc, &at) else {
+            self.refuse(&role, lost);
+            return;
+        };
+        let when = match when {
+            Ok(w) => w,
+            Err(()) => {
+                s = s
+                    .into_iter()
+                    .filter_map(|y| self.unswitched(y, &at))
+                    .collect();
+                if s.is_empty() {
+                    return;
+                }
+                None
+            }
+        };
+        let y = with_when(Self::doc_y(v, i, s), &when);
+        let taken = self
+            .roles
+            .get(&role)
+            .is_some_and(|r| r.inline.iter().any(|(n, _)| *n == name));
+        if taken {
+            self.issue(
+                &at,
+                format!("the role already has an inline policy named `{name}`"),
+            );
+            self.refuse(&role, lost);
+            return;
+        }
+        if let Some(r) = self.roles.get_mut(&role) {
+            r.inline.push((name, y));
+        }
+    }
+
+    /// Marks a role as not imported, with why.
+    pub(super) fn refuse(&mut self, role: &str, why: String) {
+        if let Some(r) = self.roles.get_mut(role) {
+            r.refused.get_or_insert(why);
+        }
+    }
+
+    pub(super) fn attachment(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_role_policy_attachment.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "for_each", "role", "policy_arn"]);
+        let at = self.at(fi, b.line, &addr);
+        let Some(role) = b
+            .body
+            .attr("role")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.role_ref(&e, &at))
+        else {
+            return;
+        };
+        let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+        let arn = b.body.attr("policy_arn").map(|a| a.expr.clone());
+        // An attachment that cannot be expressed may attach a Deny: the role is refused.
+        let lost =
+            format!("its attachment {addr} cannot be expressed (the policy it attaches may deny)");
+        let mut items: Vec<(Result<Option<Sw>, ()>, Expr)> = Vec::new();
+        match (b.body.attr("for_each").map(|a| a.expr.clone()), arn) {
+            (Some(fe), Some(Expr::Var(r, s)))
+                if r == "each" && matches!(s.first(), Some(Step::Attr(v)) if v == "value") =>
+            {
+                self.for_each_items(&fe, &parent, Ok(None), &at, &mut items);
+            }
+            (None, Some(arn)) => {
+                let when = self.count_when(&b.body, &parent, &at);
+                items.push((when, arn));
+            }
+            _ => {
+                self.issue(&at, "an attachment other than one `policy_arn` or `for_each` with `policy_arn = each.value` cannot be expressed");
+                self.refuse(&role, lost);
+                return;
+            }
+        }
+        for (when, e) in items {
+            match (when, self.lost(|tf| tf.attachment_y(&e, &at))) {
+                (Ok(when), (Some(y), false)) => {
+                    let y = with_when(y, &when);
+                    if let Some(r) = self.roles.get_mut(&role) {
+                        r.managed.push(y);
+                    }
+                }
+                _ => self.refuse(&role, lost.clone()),
+            }
+        }
+    }
+
+    /// `for_each = merge({k = arn}, cond ? {k = arn} : {}, …)`, maybe under the role's switch.
+    pub(super) fn for_each_items(
+        &mut self,
+        e: &Expr,
+        parent: &Option<Sw>,
+        when: Result<Option<Sw>, ()>,
+        at: &At,
+        out: &mut Vec<(Result<Option<Sw>, ()>, Expr)>,
+    ) {
+        if !self.budget.tick() {
+            return;
+        }
+        match e {
+            Expr::Object(items) => {
+                for (_, v) in items {
+                    out.push((when.clone(), v.clone()));
+                }
+            }
+            Expr::Call(f, args, false) if f == "merge" => {
+                for a in args {
+                    self.for_each_items(a, parent, when.clone(), at, out);
+                }
+            }
+            Expr::Cond(c, a, z) if matches!(&**z, Expr::Object(v) if v.is_empty()) => {
+                let sw = self.one_switch(c, parent, at);
+                let w = match (&when, sw) {
+                    (Err(()), _) | (_, Err(())) => Err(()),
+                    (Ok(None), s) => s,
+                    (Ok(Some(w)), Ok(None)) => Ok(Some(w.clone())),
+                    (Ok(Some(w)), Ok(Some(s))) if *w == s => Ok(Some(s)),
+                    (Ok(Some(_)), Ok(Some(_))) => {
+                        self.issue(at, "an attachment under two switches cannot be expressed");
+                        Err(())
+                    }
+                };
+                self.for_each_items(a, parent, w, at, out);
+            }
+            _ => {
+                self.issue(at, "this for_each cannot be expressed (an object, `merge(...)` of objects, or `cond ? {...} : {}`)");
+                out.push((Err(()), Expr::Null));
+            }
+        }
+    }
+
+    pub(super) fn policy(&mut self, fi: usize, b: &Block) {
+        let p = name_of(b);
+        let addr = format!("aws_iam_policy.{p}");
+        self.check_attrs(fi, b, &["count", "name", "path", "description", "policy"]);
+        let at = self.at(fi, b.line, &addr);
+        let key = self.keys.assign(&p);
+        let (when, unsure) = match self.count_when(&b.body, &None, &at) {
+            Ok(w) => (w, false),
+            Err(()) => (None, true),
+        };
+        let mut m = Vec::new();
+        match self.template_attr(&b.body, "name", &at) {
+            Some((_, s)) => m.push(("name".to_owned(), Y::Str(s))),
+            None => {
+                self.issue(&at, format!("the policy has no literal name (name_prefix or generated); a spec names it: `{p}`"));
+                m.push(("name".into(), Y::s(&p)));
+            }
+        }
+        if let Some((_, s)) = self.template_attr(&b.body, "path", &at) {
+            m.push(("path".into(), Y::Str(s)));
+        }
+        if let Some(d) = b.body.attr("description").map(|a| a.expr.clone()) {
+            match d.literal() {
+                Some(s) => m.push(("description".into(), Y::Str(s))),
+                None => self.issue(&at, "a managed policy description is literal in a spec"),
+            }
+        }
+        let doc = b
+            .body
+            .attr("policy")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.document(&e, &at));
+        if doc.is_none() {
+            // It may hold a Deny: the roles attaching it are refused.
+            self.poisoned.insert(
+                key.clone(),
+                format!("the document of {addr} cannot be imported"),
+            );
+        }
+        let (v, i, mut s) = doc.unwrap_or((None, None, Vec::new()));
+        if unsure {
+            // Under a `count` the spec cannot express: its Denies, always on.
+            s = s
+                .into_iter()
+                .filter_map(|y| self.unswitched(y, &at))
+                .collect();
+        }
+        m.push(("document".into(), with_when(Self::doc_y(v, i, s), &when)));
+        self.policies.insert(p, (key, Y::Map(m), when));
+    }
+
+    pub(super) fn instance_profile(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_instance_profile.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "name", "name_prefix", "path", "role"]);
+        let at = self.at(fi, b.line, &addr);
+        let Some(role) = b
+            .body
+            .attr("role")
+            .map(|a| a.expr.clone())
+            .and_then(|e| self.role_ref(&e, &at))
+        else {
+            return;
+        };
+        let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+        match self.count_when(&b.body, &parent, &at) {
+            Ok(None) => {}
+            Ok(Some(_)) => self.issue(&at, "the instance profile is switched differently from its role; a spec creates it with the role"),
+            Err(()) => {
+                self.report(&at, "the instance profile is not imported: its `count` cannot be a `when:`");
+                return;
+            }
+        }
+        let name = self.template_attr(&b.body, "name", &at);
+        let path = self.template_attr(&b.body, "path", &at);
+        let prefix = self.template_attr(&b.body, "name_prefix", &at);
+        // rolegen gives the profile of a `name_prefix` role the same prefix.
+        let role_prefix = self.roles.get(&role).and_then(|r| {
+            r.props.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                ("name_prefix", Y::Str(p)) => Some(p.clone()),
+                _ => None,
+            })
+        });
+        if let Some((_, p)) = &prefix {
+            if name.is_some() || role_prefix.as_ref() != Some(p) {
+                self.issue(&at, "an instance profile `name_prefix` other than its role's cannot be expressed: a spec names the profile like the role, or with a fixed `name`");
+            }
+        }
+        let Some(r) = self.roles.get(&role) else {
+            return;
+        };
+        let y = match (&name, &path) {
+            (None, None) if prefix.is_some() && role_prefix.is_some() => Y::Bool(true),
+            (Some((n, _)), None) if Some(n) == r.name.as_ref() => Y::Bool(true),
+            (None, None) if r.name.is_none() => Y::Bool(true),
+            (None, _) if r.name.is_some() => {
+                self.issue(&at, "an instance profile without a name on a named role cannot be expressed: a spec names it like the role");
+                Y::Bool(true)
+            }
+            _ => {
+                let mut m = Vec::new();
+                if let Some((_, s)) = &name {
+                    m.push(("name".to_owned(), Y::Str(s.clone())));
+                }
+                if let Some((_, s)) = &path {
+                    m.push(("path".to_owned(), Y::Str(s.clone())));
+                }
+                Y::Map(m)
+            }
+        };
+        if let Some(r) = self.roles.get_mut(&role) {
+            if r.profile.is_some() {
+                self.issue(&at, "the role already has an instance profile");
+            } else {
+                r.profile = Some(y);
+            }
+        }
+    }
+
+    pub(super) fn kms_key(&mut self, fi: usize, b: &Block) {
+        let k = name_of(b);
+        let addr = format!("aws_kms_key.{k}");
+        self.check_attrs(
+            fi,
+            b,
+            &[
+                "count",
+                "description",
+                "enable_key_rotation",
+                "policy",
+                "is_enabled",
+                "key_usage",
+                "customer_master_key_spec",
+            ],
+        );
+        let at = self.at(fi, b.line, &addr);
+        let key = self.keys.assign(&k);
+        let Ok(when) = self.count_when(&b.body, &None, &at) else {
+            self.report(&at, "the key is not imported: its `count` cannot be a `when:` (creating it always would grant more)");
+            return;
+        };
+        let mut e = Vec::new();
+        if let Some(d) = b.body.attr("description").map(|a| a.expr.clone()) {
+            match d.literal() {
+                Some(s) => e.push(("description".to_owned(), Y::Str(s))),
+                None => self.issue(&at, "a key description is literal in a spec"),
+            }
+        }
+        let rotation = b.body.attr("enable_key_rotation").map(|a| a.expr.clone());
+        match rotation {
+            Some(Expr::Bool(true)) => {}
+            Some(Expr::Bool(false)) | None => e.push(("rotation".into(), Y::Bool(false))),
+            Some(_) => self.issue(
+                &at,
+                "enable_key_rotation is a literal true or false in a spec",
+            ),
+        }
+        for (attr, ok) in [
+            ("is_enabled", "true"),
+            ("key_usage", "ENCRYPT_DECRYPT"),
+            ("customer_master_key_spec", "SYMMETRIC_DEFAULT"),
+        ] {
+            if let Some(a) = b.body.attr(attr) {
+                if a.expr.literal().as_deref() != Some(ok) {
+                    let x = self.at(fi, a.line, &format!("{addr}: {attr}"));
+                    self.issue(&x, format!("`{attr}` other than {ok} cannot be expressed"));
+                }
+            }
+        }
+        let doc = match b.body.attr("policy").map(|a| a.expr.clone()) {
+            Some(p) => self.document(&p, &at),
+            None => {
+                self.issue(
+                    &at,
+                    "the key has no policy (AWS would apply its default); a spec writes the policy",
+                );
+                None
+            }
+        };
+        let (v, i, s) = doc.unwrap_or((None, None, Vec::new()));
+        e.push(("policy".into(), Self::doc_y(v, i, s)));
+        self.keys_out.insert(k, (key, e, when, None));
+    }
+
+    pub(super) fn kms_alias(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_kms_alias.{}", name_of(b));
+        self.check_attrs(fi, b, &["count", "name", "target_key_id"]);
+        let at = self.at(fi, b.line, &addr);
+        let name = b.body.attr("name").and_then(|a| a.expr.literal());
+        let target = b
+            .body
+            .attr("target_key_id")
+            .and_then(|a| reference(&a.expr));
+        let (Some(name), Some((ty, k, _))) = (name, target) else {
+            self.issue(&at, "the alias needs a literal name and a target_key_id of an aws_kms_key of this module; not imported");
+            return;
+        };
+        let parent = self.keys_out.get(&k).and_then(|x| x.2.clone());
+        let Ok(when) = self.count_when(&b.body, &None, &at) else {
+            self.report(
+                &at,
+                "the alias is not imported: its `count` cannot be a `when:`",
+            );
+            return;
+        };
+        if ty != "aws_kms_key" || !self.keys_out.contains_key(&k) {
+            self.issue(
+                &at,
+                "the alias targets no aws_kms_key of this module; not imported",
+            );
+            return;
+        }
+        if when != parent {
+            self.issue(
+                &at,
+                "the alias is switched differently from its key; a spec creates it with the key",
+            );
+        }
+        if let Some(x) = self.keys_out.get_mut(&k) {
+            x.3 = Some(name.strip_prefix("alias/").unwrap_or(&name).to_owned());
+        }
+    }
+}

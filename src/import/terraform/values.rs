@@ -1,0 +1,384 @@
+//! Expressions as spec values: literals, string templates, `var.`/`local.`/`data.` references,
+//! lists, and new parameters for what has no spec spelling.
+
+use super::*;
+
+impl Tf {
+    pub(super) fn var_param(&self, tfname: &str) -> Option<(String, ParamKind)> {
+        self.vars.get(tfname).cloned()
+    }
+
+    pub(super) fn synth(&mut self, hint: &str, what: String, at: &At) -> Option<Template> {
+        let known = self
+            .introduced
+            .iter()
+            .find(|(_, w)| w.as_str() == Some(what.as_str()))
+            .map(|(n, _)| n.clone());
+        let name = match known {
+            Some(n) => n,
+            None => {
+                // Distinct expressions are distinct parameters (`a.b` and `a-b` both read
+                // `AB`): a taken name gets a number.
+                let mut base: String = pascal(hint)
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    base.insert(0, 'P');
+                }
+                let mut name = base.clone();
+                let mut n = 2;
+                while self.synth.iter().any(|(s, _)| *s == name)
+                    || self.vars.values().any(|(p, _)| *p == name)
+                {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                self.introduced
+                    .insert(name.clone(), serde_json::Value::String(what.clone()));
+                name
+            }
+        };
+        if !self.synth.iter().any(|(n, _)| *n == name) {
+            self.synth.push((
+                name.clone(),
+                Y::Map(vec![
+                    ("type".into(), Y::s("string")),
+                    (
+                        "description".into(),
+                        Y::s(format!(
+                            "Takes the place of {what}, which a spec cannot express."
+                        )),
+                    ),
+                ]),
+            ));
+        }
+        self.report(
+            at,
+            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}` (without a default: give it the value the module would have had)"),
+        );
+        Some(param_t(&name))
+    }
+
+    pub(super) fn role_name_t(&self, r: &str) -> Option<Template> {
+        self.roles.get(r).and_then(|x| x.name.clone())
+    }
+
+    /// One value.
+    pub(super) fn scalar(&mut self, e: &Expr, at: &At) -> Option<Template> {
+        if !self.budget.tick() {
+            return None;
+        }
+        match e {
+            Expr::Str(parts) => {
+                let mut t = Template::default();
+                for p in parts {
+                    match p {
+                        TPart::Lit(l) => t.push(Part::Lit(l.clone())),
+                        TPart::Interp(x) => t.extend(&self.scalar(x, at)?),
+                    }
+                }
+                Some(t)
+            }
+            Expr::Num(n) => Some(Template::lit(n.clone())),
+            Expr::Bool(b) => Some(Template::lit(b.to_string())),
+            Expr::Var(root, steps) => self.var(root, steps, e, at),
+            Expr::Cond(..) => {
+                self.issue(at, "a conditional on a single value cannot be expressed: a spec switches whole roles, policies, attachments and statements");
+                None
+            }
+            Expr::Call(f, args, _) if f == "tostring" && args.len() == 1 => {
+                self.scalar(&args[0], at)
+            }
+            Expr::Call(f, _, _) => {
+                self.issue(at, format!("`{f}(…)` cannot be expressed in a spec"));
+                None
+            }
+            other => {
+                self.issue(
+                    at,
+                    format!(
+                        "this expression cannot be expressed in a spec ({})",
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn var(
+        &mut self,
+        root: &str,
+        steps: &[Step],
+        e: &Expr,
+        at: &At,
+    ) -> Option<Template> {
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        if steps.is_empty() {
+            if let Some((_, t)) = self.bound.iter().rev().find(|(n, _)| n == root) {
+                return Some(t.clone());
+            }
+        }
+        match root {
+            "var" => {
+                let name = attr(0)?;
+                match self.var_param(name) {
+                    Some((p, ParamKind::List)) => {
+                        self.issue(
+                            at,
+                            format!("the list variable `{name}` is used where one value is needed"),
+                        );
+                        let _ = p;
+                        None
+                    }
+                    Some((p, _)) => Some(param_t(&p)),
+                    None => {
+                        self.issue(at, format!("`var.{name}` is not declared"));
+                        None
+                    }
+                }
+            }
+            "data" => match (attr(0), attr(2)) {
+                (Some("aws_partition"), Some("partition")) => Some(pseudo_t(Pseudo::Partition)),
+                (Some("aws_partition"), Some("dns_suffix")) => Some(pseudo_t(Pseudo::UrlSuffix)),
+                (Some("aws_caller_identity"), Some("account_id")) => {
+                    Some(pseudo_t(Pseudo::AccountId))
+                }
+                (Some("aws_region"), Some("name" | "region" | "id")) => {
+                    Some(pseudo_t(Pseudo::Region))
+                }
+                _ => {
+                    let p = e.path().unwrap_or_default();
+                    self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
+                }
+            },
+            "aws_iam_role" => {
+                let (r, a) = (
+                    attr(0)?,
+                    steps.iter().rev().find_map(|s| match s {
+                        Step::Attr(a) => Some(a.as_str()),
+                        _ => None,
+                    })?,
+                );
+                let name = self.role_name_t(r);
+                match (a, name) {
+                    ("name" | "id", Some(n)) => Some(n),
+                    ("arn", Some(n)) => {
+                        let path = self.roles.get(r).and_then(|x| x.path.clone());
+                        Some(iam_arn("role", &path, &n))
+                    }
+                    _ => self.synth(&format!("{r}-{a}"), format!("`aws_iam_role.{r}.{a}`"), at),
+                }
+            }
+            "aws_iam_policy" => {
+                let p = attr(0)?;
+                match self.policies.get(p) {
+                    Some((_, y, _)) => {
+                        let name = y.get("name").and_then(Y::as_str).map(str::to_owned);
+                        let path = y.get("path").and_then(Y::as_str).map(str::to_owned);
+                        match name {
+                            Some(n) => {
+                                // Rebuild from the spec strings (they parse back to templates).
+                                let t = self.spec_template(&n);
+                                let pt = path.map(|p| self.spec_template(&p));
+                                Some(iam_arn("policy", &pt, &t))
+                            }
+                            None => None,
+                        }
+                    }
+                    None => {
+                        self.issue(
+                            at,
+                            format!("`aws_iam_policy.{p}` is not a policy of the module"),
+                        );
+                        None
+                    }
+                }
+            }
+            "local" => {
+                self.issue(
+                    at,
+                    format!("`local.{}` is not evaluated", attr(0).unwrap_or("?")),
+                );
+                None
+            }
+            _ => {
+                let p = e.path().unwrap_or_else(|| root.to_owned());
+                self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
+            }
+        }
+    }
+
+    /// A spec string this importer wrote, back to a template (names of declared parameters).
+    pub(super) fn spec_template(&self, s: &str) -> Template {
+        let declared: Vec<String> = self
+            .vars
+            .values()
+            .map(|(n, _)| n.clone())
+            .chain(self.synth.iter().map(|(n, _)| n.clone()))
+            .collect();
+        crate::lower::template::parse(s, |n| declared.iter().any(|d| d == n))
+            .unwrap_or_else(|_| Template::lit(s))
+    }
+
+    /// A value list: items (a list variable, `concat`, a `for` over a list variable).
+    pub(super) fn items(&mut self, e: &Expr, at: &At) -> Option<Vec<Template>> {
+        if !self.budget.tick() {
+            return None;
+        }
+        match e {
+            Expr::Tuple(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    out.extend(self.items_one(i, at)?);
+                }
+                Some(out)
+            }
+            Expr::Call(f, args, false) if f == "concat" => {
+                let mut out = Vec::new();
+                for a in args {
+                    out.extend(self.items(a, at)?);
+                }
+                Some(out)
+            }
+            Expr::ForTuple {
+                key: None,
+                value,
+                coll,
+                body,
+                cond: None,
+            } => {
+                let Some(("var", Some(name))) = (match &**coll {
+                    Expr::Var(r, s) => Some((
+                        r.as_str(),
+                        s.first().and_then(|x| match x {
+                            Step::Attr(a) => Some(a.as_str()),
+                            _ => None,
+                        }),
+                    )),
+                    _ => None,
+                }) else {
+                    self.issue(at, "a `for` expression over something other than a list variable cannot be expressed");
+                    return None;
+                };
+                let Some((p, ParamKind::List)) = self.var_param(name) else {
+                    self.issue(at, format!("`var.{name}` is not a list variable"));
+                    return None;
+                };
+                self.bound.push((value.clone(), param_t(&p)));
+                let t = self.scalar(body, at);
+                self.bound.pop();
+                Some(vec![t?])
+            }
+            // `items_one` hands these back to `items`: each is settled here, never passed on
+            // (an unhandled call or `for` once bounced between the two forever).
+            Expr::Call(f, _, _) => {
+                self.issue(
+                    at,
+                    format!(
+                        "`{f}(…)` making a list cannot be expressed (only `concat(…)` of lists)"
+                    ),
+                );
+                None
+            }
+            Expr::ForTuple { .. } => {
+                self.issue(at, "a `for` expression with a key or an `if` cannot be expressed (only `[for x in var.list : \"…${x}…\"]`)");
+                None
+            }
+            other => self.items_one(other, at),
+        }
+    }
+
+    pub(super) fn items_one(&mut self, e: &Expr, at: &At) -> Option<Vec<Template>> {
+        if let Expr::Var(r, s) = e {
+            if r == "var" {
+                if let Some(Step::Attr(n)) = s.first() {
+                    if let Some((p, ParamKind::List)) = self.var_param(n) {
+                        return Some(vec![param_t(&p)]);
+                    }
+                }
+            }
+        }
+        if matches!(e, Expr::Tuple(_) | Expr::Call(..) | Expr::ForTuple { .. }) {
+            return self.items(e, at);
+        }
+        Some(vec![self.scalar(e, at)?])
+    }
+
+    pub(super) fn spec_str(&mut self, t: &Template, at: &At) -> Option<String> {
+        match spec_string(t) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.issue(at, e);
+                None
+            }
+        }
+    }
+
+    pub(super) fn values_y(&mut self, e: &Expr, at: &At) -> Option<Y> {
+        let ts = self.items(e, at)?;
+        let mut out = Vec::new();
+        for t in &ts {
+            out.push(Y::Str(self.spec_str(t, at)?));
+        }
+        Some(if out.len() == 1 && !matches!(e, Expr::Tuple(_)) {
+            out.remove(0)
+        } else {
+            Y::Seq(out)
+        })
+    }
+
+    pub(super) fn literal_items(&mut self, e: &Expr, at: &At, what: &str) -> Option<Y> {
+        let ts = self.items(e, at)?;
+        let mut out = Vec::new();
+        for t in ts {
+            match t.as_literal() {
+                Some(s) => out.push(Y::Str(s)),
+                None => {
+                    self.issue(
+                        at,
+                        format!(
+                            "{what} are literal in a spec; `{}` holds a variable",
+                            t.display()
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(Y::Seq(out))
+    }
+
+    pub(super) fn template_attr(
+        &mut self,
+        body: &Body,
+        name: &str,
+        at: &At,
+    ) -> Option<(Template, String)> {
+        let a = body.attr(name)?;
+        let t = self.scalar(&a.expr, at)?;
+        let s = self.spec_str(&t, at)?;
+        Some((t, s))
+    }
+}
+
+pub(super) fn kind(e: &Expr) -> &'static str {
+    match e {
+        Expr::Null => "null",
+        Expr::Bool(_) => "a boolean",
+        Expr::Num(_) => "a number",
+        Expr::Str(_) => "a string",
+        Expr::Tuple(_) => "a list",
+        Expr::Object(_) => "an object",
+        Expr::Var(..) => "a reference",
+        Expr::Call(..) => "a function call",
+        Expr::Cond(..) => "a conditional",
+        Expr::Unary(..) | Expr::Binary(..) => "an operation",
+        Expr::ForTuple { .. } | Expr::ForObject { .. } => "a for expression",
+        Expr::Get(..) => "an index or attribute of an expression",
+    }
+}

@@ -1,0 +1,212 @@
+//! `variable` blocks as spec parameters: types, defaults, descriptions, the validations rolegen
+//! writes (patterns, lengths), and the module conventions `create` and `tags`.
+
+use super::*;
+
+impl Tf {
+    pub(super) fn variable(&mut self, fi: usize, b: &Block) -> Option<(String, Y)> {
+        let tfname = b.labels.first()?.clone();
+        let name = pascal(&tfname);
+        let at = self.at(fi, b.line, &format!("variable.{tfname}"));
+        if let Some(what) = convention(&tfname, b) {
+            self.note(&at, format!("`{tfname}` is read as the module's {what}, as every rolegen module has; it is not a spec parameter"));
+            self.conventions.insert(tfname);
+            return None;
+        }
+        let kind = match b.body.attr("type").map(|a| &a.expr) {
+            None => {
+                self.note(&at, "the variable has no type; read as a string");
+                ParamKind::String
+            }
+            Some(Expr::Var(t, s)) if s.is_empty() => match t.as_str() {
+                "string" => ParamKind::String,
+                "number" => ParamKind::Number,
+                "bool" => ParamKind::Bool,
+                other => {
+                    self.issue(
+                        &at,
+                        format!("type `{other}` cannot be expressed; read as a string"),
+                    );
+                    ParamKind::String
+                }
+            },
+            Some(Expr::Call(f, args, _))
+                if (f == "list" || f == "set")
+                    && matches!(args.as_slice(), [Expr::Var(t, s)] if t == "string" && s.is_empty()) =>
+            {
+                ParamKind::List
+            }
+            Some(_) => {
+                self.issue(&at, "this variable type cannot be expressed (string, number, bool, list(string)); read as a string");
+                ParamKind::String
+            }
+        };
+        self.vars.insert(tfname.clone(), (name.clone(), kind));
+        let mut e = vec![("type".to_owned(), Y::s(kind.as_str()))];
+        if let Some(d) = b.body.attr("default") {
+            let y = match (&d.expr, kind) {
+                (Expr::Bool(v), ParamKind::Bool) => Some(Y::Bool(*v)),
+                (Expr::Num(n), ParamKind::Number) => Some(Y::Num(n.clone())),
+                (Expr::Tuple(items), ParamKind::List) => items
+                    .iter()
+                    .map(|i| i.literal().map(Y::Str))
+                    .collect::<Option<Vec<_>>>()
+                    .map(Y::Seq),
+                (Expr::Null, _) => None,
+                (x, ParamKind::String) => x.literal().map(Y::Str),
+                _ => None,
+            };
+            match y {
+                Some(y) => e.push(("default".into(), y)),
+                None if matches!(d.expr, Expr::Null) => {}
+                None => self.issue(&at, "the default cannot be expressed as a spec value"),
+            }
+        }
+        if let Some(d) = b.body.attr("description").and_then(|a| a.expr.literal()) {
+            e.push(("description".into(), Y::s(d)));
+        }
+        // Length bounds go after the pattern, in the spec's key order.
+        let mut lengths: Vec<(String, Y)> = Vec::new();
+        let mut length_at = None;
+        let mut ascii_pattern = false;
+        for v in b.body.blocks("validation") {
+            if let Some((min, max)) = validation_length(&v.body, &tfname) {
+                length_at = Some(v.line);
+                for (key, n) in [("min_length", min), ("max_length", max)] {
+                    if let Some(n) = n {
+                        lengths.push((key.into(), Y::Num(n.to_string())));
+                    }
+                }
+                continue;
+            }
+            match validation_pattern(&v.body) {
+                Some(p) => {
+                    if let Err(problem) = crate::lower::pattern::check(&p) {
+                        self.issue(
+                            &self.at(fi, v.line, &format!("variable.{tfname}")),
+                            format!("RG012: `{p}`: {}; {}", problem.message, problem.help),
+                        );
+                    }
+                    ascii_pattern = crate::lower::pattern::printable_ascii_only(&p);
+                    e.push(("pattern".into(), Y::s(p)));
+                }
+                None => self.issue(
+                    &self.at(fi, v.line, &format!("variable.{tfname}")),
+                    "a validation other than a whole-value regex cannot be expressed",
+                ),
+            }
+        }
+        match length_at {
+            Some(_) if ascii_pattern => e.extend(lengths),
+            Some(line) => self.issue(
+                &self.at(fi, line, &format!("variable.{tfname}")),
+                "a length validation can be carried only with a regex validation of printable ASCII (RG013: CloudFormation would count characters where `length()` counts grapheme clusters)",
+            ),
+            None => {}
+        }
+        for item in &b.body.items {
+            if let hcl::Item::Attr(a) = item {
+                match a.name.as_str() {
+                    "type" | "default" | "description" => {}
+                    "sensitive" | "nullable" => self.note(
+                        &self.at(fi, a.line, &format!("variable.{tfname}")),
+                        format!("`{}` is not carried", a.name),
+                    ),
+                    other => self.issue(
+                        &self.at(fi, a.line, &format!("variable.{tfname}")),
+                        format!("`{other}` cannot be expressed"),
+                    ),
+                }
+            }
+        }
+        Some((name, Y::Map(e)))
+    }
+}
+
+/// The bounds of `length(var.x) >= N`, `length(var.x) <= M` or both joined by `&&`, the
+/// validation of a string parameter's `min_length`/`max_length`.
+pub(super) fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, Option<u32>)> {
+    pub(super) fn bound(e: &Expr, var: &str) -> Option<(Option<u32>, Option<u32>)> {
+        let Expr::Binary(op, lhs, rhs) = e else {
+            return None;
+        };
+        let Expr::Call(f, args, false) = &**lhs else {
+            return None;
+        };
+        let is_var = matches!(args.as_slice(), [Expr::Var(root, steps)]
+            if root == "var" && matches!(steps.as_slice(), [Step::Attr(a)] if a == var));
+        let Expr::Num(n) = &**rhs else {
+            return None;
+        };
+        if f != "length" || !is_var {
+            return None;
+        }
+        let n: u32 = n.parse().ok()?;
+        match op.as_str() {
+            ">=" => Some((Some(n), None)),
+            "<=" => Some((None, Some(n))),
+            _ => None,
+        }
+    }
+    match &body.attr("condition")?.expr {
+        Expr::Binary(op, a, b) if op == "&&" => {
+            let ((lo, _), (_, hi)) = (bound(a, var)?, bound(b, var)?);
+            Some((Some(lo?), Some(hi?)))
+        }
+        e => bound(e, var),
+    }
+}
+
+/// `can(regex("^(?:P)$", var.x))` or `alltrue([for v in var.x : can(regex("^(?:P)$", v))])`.
+pub(super) fn validation_pattern(body: &Body) -> Option<String> {
+    let cond = &body.attr("condition")?.expr;
+    let inner = match cond {
+        Expr::Call(f, args, _) if f == "alltrue" => match args.as_slice() {
+            [Expr::ForTuple { body, .. }] => &**body,
+            _ => return None,
+        },
+        other => other,
+    };
+    let Expr::Call(f, args, _) = inner else {
+        return None;
+    };
+    if f != "can" {
+        return None;
+    }
+    let [Expr::Call(r, rargs, _)] = args.as_slice() else {
+        return None;
+    };
+    if r != "regex" {
+        return None;
+    }
+    let re = rargs.first()?.literal()?;
+    let p = re.strip_prefix("^(?:").and_then(|x| x.strip_suffix(")$"));
+    Some(match p {
+        Some(p) => p.to_owned(),
+        None => re
+            .strip_prefix('^')
+            .and_then(|x| x.strip_suffix('$'))?
+            .to_owned(),
+    })
+}
+
+/// What a module-convention variable is, if `b` declares one: `create` (a bool defaulting to
+/// true) or `tags` (a `map(string)`).
+pub(super) fn convention(name: &str, b: &Block) -> Option<&'static str> {
+    let ty = b.body.attr("type").map(|a| &a.expr);
+    let default = b.body.attr("default").map(|a| &a.expr);
+    match (name, ty, default) {
+        ("create", Some(Expr::Var(t, s)), None | Some(Expr::Bool(true)))
+            if t == "bool" && s.is_empty() =>
+        {
+            Some("`create` toggle")
+        }
+        ("tags", Some(Expr::Call(f, args, _)), _)
+            if f == "map"
+                && matches!(args.as_slice(), [Expr::Var(t, s)] if t == "string" && s.is_empty()) =>
+        {
+            Some("`tags` for every resource")
+        }
+        _ => None,
+    }
+}
