@@ -8,7 +8,7 @@ use std::path::Path;
 
 fuzz_target!(|text: &str| {
     let path = Path::new("fuzz.template.yaml");
-    if let Ok(imported) = rolegen::import::cfn::import_text(path, text, "fuzz") {
+    if let Ok(imported) = rolegen::import::cloudformation::import_text(path, text, "fuzz") {
         let _ = rolegen::import::lint_text(Path::new("fuzz.yaml"), &imported.spec);
     }
 });
