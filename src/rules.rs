@@ -165,17 +165,17 @@ rules! {
         "The statement grants the action on every resource of the account where it could be scoped.",
         "Action: s3:GetObject\nResource: '*'\n\nFix: name the bucket: `arn:${AWS::Partition}:s3:::${Bucket}/*`." }
     MANAGED_POLICY_TYPO = { "RG114", "managed-policy-typo", Error, true, [],
-        "An AWS managed policy attachment (`aws: Name`, or an `arn:` under `iam::aws:policy/`) names no AWS managed policy of rolegen's snapshot, but one close to it: a typo, another case, or a missing or wrong path such as `service-role/`.",
+        "An AWS managed policy attachment (`aws: Name`, or an `arn:` under `iam::aws:policy/`) or permissions boundary names no AWS managed policy of rolegen's snapshot, but one close to it: a typo, another case, or a missing or wrong path such as `service-role/`.",
         "Nothing checks the name before apply: AttachRolePolicy then fails with NoSuchEntity, far from the spec. The did-you-mean names the policy meant.",
         "managed_policies:\n  - aws: AmazonECSTaskExecutionRolePolicy\n\nFix: `aws: service-role/AmazonECSTaskExecutionRolePolicy` (and `ReadOnlyAcess` → `ReadOnlyAccess`); if AWS really published the name after the snapshot, `allow: [{code: RG114, reason: ...}]`." }
     UNKNOWN_MANAGED_POLICY = { "RG115", "unknown-managed-policy", Warning, true, [],
-        "An AWS managed policy attachment names no AWS managed policy of rolegen's snapshot (`rolegen --version` gives its date), and none close to it.",
+        "An AWS managed policy attachment or permissions boundary names no AWS managed policy of rolegen's snapshot (`rolegen --version` gives its date), and none close to it.",
         "The name is probably wrong, and AttachRolePolicy would fail at apply; it may also be a policy AWS published after the snapshot.",
         "managed_policies:\n  - aws: AmazonBrandNewServiceAccess\n\nFix: check the name and path in the IAM console; if it is newer than the snapshot, `allow: [{code: RG115, reason: published 2026-12-01}]`." }
     UNKNOWN_CONDITION_KEY = { "RG116", "unknown-condition-key", Warning, true, [],
-        "A condition key of a known service (`s3:`, `kms:`, ...) or a global `aws:` key is not in the catalogue (templated keys such as `aws:ResourceTag/${TagKey}` match any tag). Keys of other prefixes (OIDC providers, SAML) are not checked.",
-        "IAM accepts any key; a misspelt one is simply absent from the request, so the condition never matches (an Allow grants nothing) or, with `IfExists` and negated operators, always matches.",
-        "Condition:\n  StringLike: {s3:prefx: [home/]}\n\nFix: `s3:prefix`." }
+        "A condition key of a known service (`s3:`, `kms:`, ...) or a global `aws:` key is not in the catalogue (templated keys such as `aws:ResourceTag/${TagKey}` match any tag), or a known service key is a key of none of the statement's actions (`s3:prefix` on `sqs:ReceiveMessage` or `s3:GetObject`; keys of the actions' resource types count). Keys of other prefixes (OIDC providers, SAML) are not checked; global keys always apply; a statement with `*`, `NotAction` or an action the catalogue lacks is not held against its actions, nor is a key its service lists for no action.",
+        "IAM accepts any key; a misspelt one, or one the action's requests do not carry, is simply absent from the request, so the condition never matches (an Allow grants nothing, a Deny denies nothing) or, with `IfExists` and negated operators, always matches.",
+        "Condition:\n  StringLike: {s3:prefx: [home/]}\n\nFix: `s3:prefix`, on `s3:ListBucket` (the key of listing) rather than `s3:GetObject`." }
     CONDITION_OPERATOR_TYPE = { "RG117", "condition-operator-type", Warning, true, [],
         "A typed condition operator (`Bool`, `Arn*`, `Numeric*`, `Date*`, `IpAddress`) is used on a key of another type (a `Bool` on a string key, `ArnLike` on a key that holds no ARN).",
         "IAM compares the request's value as the operator's type; on a key of another type the condition may never match. Access Analyzer reports the same mismatch.",
@@ -241,7 +241,7 @@ rules! {
         "It grants every action but the listed ones, including actions AWS adds later.",
         "Effect: Allow\nNotAction: iam:*\n\nFix: list the actions you mean." }
     DEPRECATED_MANAGED_POLICY = { "RG307", "deprecated-managed-policy", Warning, true, [],
-        "An AWS managed policy that AWS has deprecated or superseded is attached.",
+        "An AWS managed policy that AWS has deprecated or superseded is attached, or is a permissions boundary.",
         "Deprecated policies stop receiving updates and may be removed.",
         "managed_policies:\n  - aws: CloudWatchFullAccess\n\nFix: `aws: CloudWatchFullAccessV2`." }
     FULL_ACCESS_MANAGED_POLICY = { "RG308", "full-access-managed-policy", Warning, true, [],

@@ -5,18 +5,30 @@
 //! Keys of unknown prefixes are not checked: trust policies use the OIDC provider's own
 //! keys (`oidc.eks.….amazonaws.com/id/…:sub`, `token.actions.githubusercontent.com:sub`),
 //! SAML keys and parameters (`${OidcProvider}:sub`).
+//!
+//! A known service key must also apply to one of the statement's actions (RG116 too):
+//! `s3:prefix` on `sqs:ReceiveMessage` is never in the request. Judged only when every action
+//! of the statement is in the catalogue (no `*`, no `NotAction`, no action the catalogue lacks
+//! or rolegen.toml adds) and the key's service attaches it to some of its actions (keys it
+//! lists for no action are service-wide or not yet mapped); global keys (`aws:…`, and the
+//! few service keys AWS lists as global) always apply.
 
 use super::Validator;
-use crate::catalog::{catalog, ConditionKey, KeyType};
+use crate::catalog::{catalog, Action, Catalog, ConditionKey, KeyType, Service};
 use crate::model::*;
 use crate::rules;
+use std::collections::HashMap;
 
 pub(super) fn check(v: &mut Validator) {
     let cat = catalog();
+    // Per key (lower case): up to three actions of its own service it is a key of; empty when
+    // it is not judged (see the module docs).
+    let mut owners: HashMap<String, Vec<String>> = HashMap::new();
     for (doc, scope) in v.documents() {
         for s in &doc.statements {
             let mut allows = scope.allows.clone();
             allows.push(&s.allow);
+            let mut actions: Option<Option<Vec<(&Service, &Action)>>> = None;
             for c in &s.conditions {
                 let Some(key) = c.key.as_literal() else {
                     continue;
@@ -65,6 +77,35 @@ pub(super) fn check(v: &mut Validator) {
                     );
                     continue;
                 };
+                let owned_by = owners
+                    .entry(key.to_ascii_lowercase())
+                    .or_insert_with(|| key_owners(cat, &key));
+                let acts = actions.get_or_insert_with(|| statement_actions(cat, s));
+                if let (false, Some(acts)) = (owned_by.is_empty(), acts.as_ref()) {
+                    let applies = acts
+                        .iter()
+                        .any(|(svc, a)| svc.action_conditions(a).any(|k| k.matches(&key)));
+                    if !applies {
+                        let mut written: Vec<&str> =
+                            s.actions.iter().map(String::as_str).take(4).collect();
+                        if s.actions.len() > 4 {
+                            written.push("…");
+                        }
+                        v.report_on_key(
+                            &rules::UNKNOWN_CONDITION_KEY,
+                            &allows,
+                            &at,
+                            format!(
+                                "`{key}` is a condition key of none of the statement's actions ({}): their requests never carry it, so the condition tests a missing key",
+                                written.join(", ")
+                            ),
+                            format!(
+                                "use a key these actions support (the AWS Service Authorization Reference lists them per action), or move the condition to a statement of the actions it belongs to (`{key}` is a key of {})",
+                                owned_by.join(", ")
+                            ),
+                        );
+                    }
+                }
                 // A templated key (`kms:EncryptionContext:${Key}`) stands for many keys whose
                 // values differ (AWS documents `ArnLike` on `kms:EncryptionContext:aws:logs:arn`):
                 // its one type does not judge the operator.
@@ -99,6 +140,51 @@ pub(super) fn check(v: &mut Validator) {
             }
         }
     }
+}
+
+/// Up to three actions of `key`'s own service that list it (`s3:ListBucket`, ...); none when
+/// the key is not judged: global, of no catalogue service, or attached to no action of its
+/// service (service-wide keys and keys the data does not map to actions).
+fn key_owners(cat: &Catalog, key: &str) -> Vec<String> {
+    if cat.global_condition(key).is_some() {
+        return Vec::new();
+    }
+    let Some(svc) = key.split_once(':').and_then(|(p, _)| cat.service(p)) else {
+        return Vec::new();
+    };
+    if svc.prefix().eq_ignore_ascii_case("aws") {
+        return Vec::new();
+    }
+    svc.actions()
+        .iter()
+        .filter(|a| svc.action_conditions(a).any(|k| k.matches(key)))
+        .take(3)
+        .map(|a| format!("{}:{}", svc.prefix(), a.name))
+        .collect()
+}
+
+/// The catalogue actions of the statement, or `None` when they cannot judge a key: a
+/// `NotAction`, `*`, or an action (pattern) the catalogue lacks or rolegen.toml adds.
+fn statement_actions<'c>(
+    cat: &'c Catalog,
+    s: &Statement,
+) -> Option<Vec<(&'c Service, &'c Action)>> {
+    if s.not_action {
+        return None;
+    }
+    let config = crate::config::project();
+    let mut out = Vec::new();
+    for a in &s.actions {
+        if a == "*" || config.matches_extra_action(a) {
+            return None;
+        }
+        let matched = cat.expand(a);
+        if matched.is_empty() {
+            return None;
+        }
+        out.extend(matched);
+    }
+    Some(out)
 }
 
 /// Why the operator does not fit a key of type `ty`, if it does not. String operators fit

@@ -146,6 +146,11 @@ pub(super) fn check(v: &mut Validator) {
         }
     }
     for r in v.m.roles.values() {
+        // A boundary that names an AWS managed policy is checked like an attachment (not as a
+        // grant: `PowerUserAccess` is a usual boundary).
+        if let Some(name) = r.boundary.as_ref().and_then(aws_managed_arn_name) {
+            managed_policy_known(v, &name, &[&r.allow], &r.origin.key("permissions_boundary"));
+        }
         for a in &r.managed {
             let Some(name) = aws_managed_name(&a.target) else {
                 continue;
@@ -174,19 +179,22 @@ pub(super) fn check(v: &mut Validator) {
 fn aws_managed_name(target: &PolicyRef) -> Option<String> {
     match target {
         PolicyRef::Aws(name) => Some(name.clone()),
-        PolicyRef::Arn(t) => {
-            // The partition may be a placeholder; the rest must be literal text.
-            let text = t.render_with(|p| match p {
-                Part::Pseudo(Pseudo::Partition) => "aws".into(),
-                _ => "\u{0}".into(),
-            });
-            let rest = text.strip_prefix("arn:")?;
-            let (_partition, rest) = rest.split_once(':')?;
-            let name = rest.strip_prefix("iam::aws:policy/")?;
-            (!name.contains('\u{0}') && !name.contains(['*', '?'])).then(|| name.to_string())
-        }
+        PolicyRef::Arn(t) => aws_managed_arn_name(t),
         PolicyRef::Module(_) => None,
     }
+}
+
+/// The path and name in `arn:<partition>:iam::aws:policy/<path/name>`, when they are literal.
+fn aws_managed_arn_name(t: &Template) -> Option<String> {
+    // The partition may be a placeholder; the rest must be literal text.
+    let text = t.render_with(|p| match p {
+        Part::Pseudo(Pseudo::Partition) => "aws".into(),
+        _ => "\u{0}".into(),
+    });
+    let rest = text.strip_prefix("arn:")?;
+    let (_partition, rest) = rest.split_once(':')?;
+    let name = rest.strip_prefix("iam::aws:policy/")?;
+    (!name.contains('\u{0}') && !name.contains(['*', '?'])).then(|| name.to_string())
 }
 
 /// Checks an AWS managed policy name against the snapshot of AWS managed policies:

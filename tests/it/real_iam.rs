@@ -70,3 +70,47 @@ fn inline_size_counts_single_values_as_strings() {
         diags.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
 }
+
+/// RG116 holds a known key against the statement's actions: `s3:prefix` on SQS actions or on
+/// `s3:GetObject` is never in the request (reported, naming the actions it belongs to), while
+/// resource-type keys, global keys (`aws:…`, `ec2:SourceInstanceArn`), service-wide or
+/// unmapped keys, wildcards that include an action of the key and `NotAction` are left alone.
+#[test]
+fn condition_keys_are_held_against_the_statements_actions() {
+    let found = findings("tests/real_iam/condition-keys.yaml");
+    let rg116: Vec<&str> = found
+        .iter()
+        .filter(|(c, _)| c == "RG116")
+        .map(|(_, m)| m.as_str())
+        .collect();
+    assert_eq!(rg116.len(), 2, "{found:?}");
+    assert!(
+        rg116[0].starts_with("`s3:prefix` is a condition key of none of the statement's actions (sqs:ReceiveMessage, sqs:DeleteMessage)"),
+        "{rg116:?}"
+    );
+    assert!(rg116[1].contains("(s3:GetObject)"), "{rg116:?}");
+    assert!(
+        found.iter().all(|(c, _)| c == "RG116" || c == "RG113"),
+        "{found:?}"
+    );
+}
+
+/// Permissions boundaries naming AWS managed policies are checked like attachments.
+#[test]
+fn aws_managed_boundaries_are_checked_like_attachments() {
+    let found = findings("tests/real_iam/boundaries.yaml");
+    let got: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, m)| (c.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0].0, "RG114", "{got:?}");
+    assert!(got[0].1.contains("`PowerUserAcess`"), "{got:?}");
+    assert_eq!(got[1].0, "RG115", "{got:?}");
+    assert!(
+        got[1].1.contains("BrandNewBoundaryPolicyOfTheFuture"),
+        "{got:?}"
+    );
+    assert_eq!(got[2].0, "RG307", "{got:?}");
+    assert!(got[2].1.contains("AWSLambdaFullAccess"), "{got:?}");
+}
