@@ -16,6 +16,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod import;
+pub mod jobs;
 pub mod lower;
 pub mod model;
 pub mod out;

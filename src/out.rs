@@ -1025,7 +1025,8 @@ fn recover(out: &Path, warnings: &mut Vec<String>) -> Result<(), WriteError> {
     for (path, name) in leftovers {
         let backup_of = name.strip_prefix(BACKUP).and_then(|rest| {
             // `.rolegen-old-<module>` is what builds before 0.1's last change left.
-            leftover_module(rest).or_else(|| crate::lower::valid_module_name(rest).then_some(rest))
+            leftover_module(rest)
+                .or_else(|| crate::model::names::valid_module_name(rest).then_some(rest))
         });
         if let Some(module) = backup_of {
             let target = out.join(module);
@@ -1058,7 +1059,7 @@ fn leftover_module(rest: &str) -> Option<&str> {
     let (module, suffix) = rest.rsplit_once('-')?;
     let ok = suffix.len() == 6
         && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
-        && crate::lower::valid_module_name(module);
+        && crate::model::names::valid_module_name(module);
     ok.then_some(module)
 }
 

@@ -54,11 +54,11 @@ fn folder_problem(file: &Path) -> Option<String> {
 /// file is created only if nothing — not even a dangling symlink — is at its path; if a write
 /// still fails, the files already written are removed.
 pub fn run(module: &str, dir: &Path, err: &mut dyn WriteColor) -> u8 {
-    if !crate::lower::valid_module_name(module) {
+    if !crate::model::names::valid_module_name(module) {
         let _ = writeln!(
             err,
             "error: module name `{module}` must be 1–64 characters of [a-z0-9-] starting with a letter, e.g. `{}`",
-            crate::lower::suggest_module_name(module)
+            crate::model::names::suggest_module_name(module)
         );
         return INPUT_ERROR;
     }

@@ -8,6 +8,7 @@ mod trust;
 mod trust_values;
 
 use crate::diagnostics::Diagnostic;
+pub use crate::model::names::{suggest_module_name, valid_module_name};
 use crate::model::*;
 use crate::rules::{self, Rule};
 use crate::spec::load::LoadedSpec;
@@ -326,7 +327,7 @@ impl Lowerer<'_> {
                 );
             }
             let tf_name = crate::model::names::snake(name);
-            if crate::emit::terraform::CONVENTION_VARIABLES
+            if crate::model::conventions::CONVENTION_VARIABLES
                 .iter()
                 .any(|(v, ..)| *v == tf_name)
             {
@@ -336,7 +337,7 @@ impl Lowerer<'_> {
                     format!("parameter `{name}` becomes the Terraform variable `{tf_name}`, which every rolegen module already has (the module's `create` toggle and `tags`)"),
                     format!("rename it, e.g. `{}Value`", crate::model::names::pascal(name)),
                 );
-            } else if name == crate::emit::cloudformation::EXPORT_PREFIX {
+            } else if name == crate::model::conventions::EXPORT_PREFIX {
                 self.error_key(
                     &rules::WRONG_TYPE,
                     &ppath,
@@ -947,35 +948,5 @@ fn alias_problem(alias: &str) -> Option<&'static str> {
         Some("it may hold only letters, digits, `/`, `_` and `-`")
     } else {
         None
-    }
-}
-
-/// Whether `name` can name a module: 1–64 characters of `[a-z0-9-]` starting with a letter
-/// (it is a folder under modules-out/ and the CloudFormation stack's name).
-pub fn valid_module_name(name: &str) -> bool {
-    name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// A valid module name close to `s`.
-pub fn suggest_module_name(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-').to_owned();
-    if out.is_empty() {
-        "my-module".into()
-    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("m-{out}")
-    } else {
-        out
     }
 }

@@ -2,6 +2,7 @@
 //! as `&Module`. Maps are `IndexMap` (spec order), never `HashMap`.
 
 pub mod condition;
+pub mod conventions;
 pub mod names;
 pub mod resolve;
 pub mod template;

@@ -1,5 +1,5 @@
 //! Identifier spelling: spec keys (`eks-pod`) to Terraform names (`eks_pod`) and CloudFormation
-//! logical ids (`EksPod`).
+//! logical ids (`EksPod`), and what a module may be called.
 
 /// `eks-pod` / `EksPod` / `eks.pod` → `eks_pod`; `NamePrefix` → `name_prefix`.
 pub fn snake(s: &str) -> String {
@@ -53,6 +53,36 @@ pub fn pascal(s: &str) -> String {
         out.insert(0, 'R');
     }
     out
+}
+
+/// Whether `name` can name a module: 1–64 characters of `[a-z0-9-]` starting with a letter
+/// (it is a folder under modules-out/ and the CloudFormation stack's name).
+pub fn valid_module_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A valid module name close to `s`.
+pub fn suggest_module_name(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_owned();
+    if out.is_empty() {
+        "my-module".into()
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m-{out}")
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]

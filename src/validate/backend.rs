@@ -25,11 +25,11 @@ fn stack_quotas(v: &mut Validator) {
     for k in m.kms_keys.values() {
         resources += 1 + usize::from(k.alias.is_some());
     }
-    let outputs: usize = crate::emit::cloudformation::output_groups(m)
+    let outputs: usize = crate::model::conventions::output_groups(m)
         .map(|(_, _, kinds, _)| kinds.len())
         .sum();
     let parameters =
-        m.params.len() + usize::from(crate::emit::cloudformation::longest_export(m).is_some());
+        m.params.len() + usize::from(crate::model::conventions::longest_export(m).is_some());
     for (what, n, max) in [
         ("resources", resources, MAX_RESOURCES),
         ("outputs", outputs, MAX_OUTPUTS),

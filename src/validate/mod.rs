@@ -33,10 +33,10 @@ pub fn validate(m: &Module) -> Vec<Diagnostic> {
         backend::check,
     ];
     let mut found: Vec<Vec<Diagnostic>> = checks.iter().map(|_| Vec::new()).collect();
-    let jobs: Vec<crate::emit::Job> = checks
+    let jobs: Vec<crate::jobs::Job> = checks
         .iter()
         .zip(found.iter_mut())
-        .map(|(check, out)| -> crate::emit::Job {
+        .map(|(check, out)| -> crate::jobs::Job {
             Box::new(move || {
                 let mut v = Validator {
                     m,
@@ -47,7 +47,7 @@ pub fn validate(m: &Module) -> Vec<Diagnostic> {
             })
         })
         .collect();
-    crate::emit::run_jobs(jobs);
+    crate::jobs::run_jobs(jobs);
     found.concat()
 }
 

@@ -12,6 +12,7 @@ mod harness;
 mod oracle;
 
 mod adopt;
+mod architecture;
 mod atomic;
 mod cli;
 mod diff;

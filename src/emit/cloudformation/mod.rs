@@ -5,6 +5,7 @@ mod policy;
 pub mod yaml;
 
 use super::{Backend, OutputFile};
+pub use crate::model::conventions::{longest_export, output_groups, EXPORT_PREFIX};
 use crate::model::*;
 use std::collections::HashSet;
 use yaml::Node;
@@ -12,9 +13,6 @@ use yaml::Node;
 /// Emits a CloudFormation stack.
 pub struct CloudFormation;
 
-/// The parameter every stack has: the prefix of its output export names (`<prefix>-TaskArn`);
-/// empty, the default, uses the stack name. Spec parameters cannot take this name.
-pub const EXPORT_PREFIX: &str = "ExportPrefix";
 /// The condition that `ExportPrefix` is set.
 const HAS_EXPORT_PREFIX: &str = "HasExportPrefix";
 /// The console group of parameters that name none.
@@ -26,72 +24,6 @@ const EXPORT_GROUP: &str = "Stack outputs";
 pub const JSON_SAFE_PATTERN: &str = "[^\"\\\\\\x00-\\x1f]*";
 /// Longest export name CloudFormation accepts.
 const EXPORT_NAME_MAX: usize = 255;
-
-/// One kind of output: name suffix (after the resource's logical id), suffix of the resource
-/// it reads, the `!GetAtt` attribute (`None`: `!Ref`), and its description (`{}`: the spec key).
-type OutputKind = (
-    &'static str,
-    &'static str,
-    Option<&'static str>,
-    &'static str,
-);
-
-/// A role's outputs; the last two only when it has an instance profile.
-const ROLE_OUTPUTS: [OutputKind; 4] = [
-    ("Arn", "", Some("Arn"), "ARN of the {} role."),
-    ("Name", "", None, "Name of the {} role."),
-    (
-        "InstanceProfileArn",
-        "InstanceProfile",
-        Some("Arn"),
-        "ARN of the {} instance profile.",
-    ),
-    (
-        "InstanceProfileName",
-        "InstanceProfile",
-        None,
-        "Name of the {} instance profile.",
-    ),
-];
-const POLICY_OUTPUTS: [OutputKind; 1] = [("PolicyArn", "", None, "ARN of the {} managed policy.")];
-const KEY_OUTPUTS: [OutputKind; 2] = [
-    ("KeyArn", "", Some("Arn"), "ARN of the {} KMS key."),
-    ("KeyId", "", None, "Id of the {} KMS key."),
-];
-
-/// The stack's outputs, resource by resource in output order: the resource's logical id, its
-/// spec key, its kinds of output and its switch. The Outputs section, the export-name bound
-/// and the quota check all read this one list.
-pub fn output_groups(
-    m: &Module,
-) -> impl Iterator<Item = (String, &str, &'static [OutputKind], &Option<Switch>)> {
-    let roles = m.roles.values().map(|r| {
-        let kinds: &'static [OutputKind] = if r.instance_profile.is_some() {
-            &ROLE_OUTPUTS
-        } else {
-            &ROLE_OUTPUTS[..2]
-        };
-        (r.id.pascal(), r.id.as_str(), kinds, &r.when)
-    });
-    let policies = m.policies.values().map(|p| {
-        let kinds: &'static [OutputKind] = &POLICY_OUTPUTS;
-        (p.id.pascal(), p.id.as_str(), kinds, &p.when)
-    });
-    let keys = m.kms_keys.values().map(|k| {
-        let kinds: &'static [OutputKind] = &KEY_OUTPUTS;
-        (k.id.pascal(), k.id.as_str(), kinds, &k.when)
-    });
-    roles.chain(policies).chain(keys)
-}
-
-/// The length of the longest output name the stack exports (outputs of unswitched
-/// resources), or `None` when it exports nothing.
-pub fn longest_export(m: &Module) -> Option<usize> {
-    output_groups(m)
-        .filter(|(_, _, _, when)| when.is_none())
-        .flat_map(|(id, _, kinds, _)| kinds.iter().map(move |k| id.len() + k.0.len()))
-        .max()
-}
 
 impl Backend for CloudFormation {
     fn emit(&self, m: &Module) -> Vec<OutputFile> {

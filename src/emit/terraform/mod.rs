@@ -55,22 +55,7 @@ const CREATE: &str = "var.create";
 /// Tags for every taggable resource; a resource's own tags win.
 const TAGS: &str = "var.tags";
 
-/// The variables every module has, beside the spec's parameters: `(name, type, default,
-/// description)`. Spec parameters cannot take these names (lowering reports them).
-pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
-    (
-        "create",
-        "bool",
-        "true",
-        "Whether to create the module's resources; false creates nothing.",
-    ),
-    (
-        "tags",
-        "map(string)",
-        "{}",
-        "Tags added to every taggable resource (roles, managed policies, instance profiles, KMS keys); a role's own tags win.",
-    ),
-];
+pub use crate::model::conventions::CONVENTION_VARIABLES;
 
 /// Why `moved.tf` exists.
 const MOVED_HEADER: &str = "# Modules rolegen generated before the `create` toggle kept unswitched resources without\n# an index; these blocks move such state to the `[0]` instances (Terraform >= 1.1), so an\n# upgrade changes no role. Addresses that are not in the state are ignored.\n\n";
