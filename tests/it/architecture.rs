@@ -57,6 +57,7 @@ fn table<'a>(doc: &'a str, title: &str) -> Vec<Vec<&'a str>> {
 fn read_map(doc: &str) -> Map {
     let mut map = Map::default();
     for row in table(doc, "Rules") {
+        assert_eq!(row.len(), 4, "{DOC}: a Rules row has 4 cells: {row:?}");
         let area = ticked(row[0])
             .into_iter()
             .next()
