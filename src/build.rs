@@ -26,6 +26,9 @@ pub struct Outcome {
     pub modules: Vec<Compiled>,
     /// Every diagnostic, sorted.
     pub diagnostics: Diagnostics,
+    /// How many findings the rule selection left out (`--select`, `--ignore`, `[rules]` of
+    /// rolegen.toml; `allow:` in a spec is not counted).
+    pub left_out: usize,
 }
 
 /// The spec files of a folder: `*.yaml` and `*.yml`, sorted by name. Hidden files
@@ -59,26 +62,31 @@ pub fn unique_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// Loads, lowers and validates one spec (reporting what the project's `rolegen.toml` selects).
 pub fn check_spec(path: &Path) -> (Option<Module>, Vec<Diagnostic>) {
-    let (m, d, _) = check_and_emit(path, false, &Selection::project());
+    let (m, d, _, _) = check_and_emit(path, false, &Selection::project());
     (m, d)
 }
 
 /// Loads, lowers and validates one spec; with `emit`, also emits its files, in parallel with
 /// validation (the files are dropped if validation finds an error). Validation findings that
-/// `selection` leaves out are dropped, as `allow:` drops them.
+/// `selection` leaves out are dropped, as `allow:` drops them, and counted (the last value).
 fn check_and_emit(
     path: &Path,
     emit: bool,
     selection: &Selection,
-) -> (Option<Module>, Vec<Diagnostic>, Option<Vec<OutputFile>>) {
+) -> (
+    Option<Module>,
+    Vec<Diagnostic>,
+    Option<Vec<OutputFile>>,
+    usize,
+) {
     let timer = Timings::start();
     let loaded = match load_file(path) {
         Ok(l) => l,
-        Err(d) => return (None, d, None),
+        Err(d) => return (None, d, None, 0),
     };
     timer.mark("load");
     let m = match crate::lower::lower(&loaded) {
-        Err(d) => return (None, d, None),
+        Err(d) => return (None, d, None, 0),
         Ok(m) => m,
     };
     timer.mark("lower");
@@ -86,12 +94,15 @@ fn check_and_emit(
     // needed, is freed first, beside validation: the outputs are then built in the memory it
     // gave back, which keeps the peak down (about a third of it at 10,000 roles).
     let mut d = Vec::new();
+    let mut left_out = 0;
     let (mut tf, mut cfn, mut readme) = (Vec::new(), Vec::new(), Vec::new());
     let mut jobs: Vec<Job> = vec![
         Box::new(move || drop(loaded)),
         Box::new(|| {
             d = crate::validate::validate(&m);
+            let found = d.len();
             d.retain(|x| selection.keeps(x.rule));
+            left_out = found - d.len();
             timer.mark("validate");
         }),
     ];
@@ -112,10 +123,10 @@ fn check_and_emit(
     run_jobs(jobs);
     let files = emit.then(|| combine(vec![tf, cfn, readme, crate::emit::adopt::Adopt.emit(&m)]));
     if d.iter().any(Diagnostic::is_error) {
-        return (None, d, None);
+        return (None, d, None, left_out);
     }
     d.shrink_to_fit();
-    (Some(m), d, files)
+    (Some(m), d, files, left_out)
 }
 
 /// With `ROLEGEN_TIMINGS` set, prints when each stage ends (ms since the spec's load began)
@@ -186,10 +197,12 @@ pub fn compile_selected(
         deny_warnings,
     } = options;
     let mut diagnostics = Diagnostics::default();
+    let mut left_out = 0;
     let mut modules: Vec<Module> = Vec::new();
     let mut emitted: Vec<Vec<OutputFile>> = Vec::new();
     for p in paths {
-        let (m, d, files) = check_and_emit(p, emit, selection);
+        let (m, d, files, dropped) = check_and_emit(p, emit, selection);
+        left_out += dropped;
         d.into_iter().for_each(|x| diagnostics.push(x));
         if let Some(m) = m {
             emitted.extend(files);
@@ -230,6 +243,7 @@ pub fn compile_selected(
                     .collect()
             },
             diagnostics,
+            left_out,
         };
     }
     let modules = modules
@@ -243,5 +257,6 @@ pub fn compile_selected(
     Outcome {
         modules,
         diagnostics,
+        left_out,
     }
 }

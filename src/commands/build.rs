@@ -1,6 +1,6 @@
 //! `rolegen build`: compile specs and write their modules atomically under `--out`.
 
-use super::{module_files, report, selection, spec_paths};
+use super::{left_out, module_files, report, selection, spec_paths};
 use crate::build::{compile_selected, CompileOptions};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
@@ -29,9 +29,10 @@ pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteCol
         let (e, w) = outcome.diagnostics.counts();
         let _ = writeln!(
             err,
-            "error: {}, {}; nothing was written",
+            "error: {}, {}{}; nothing was written",
             plural(e, "error", "errors"),
-            plural(w, "warning", "warnings")
+            plural(w, "warning", "warnings"),
+            left_out(&outcome)
         );
         return if rep.deny.is_some()
             && !outcome
@@ -86,7 +87,7 @@ pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteCol
         .sum();
     let _ = writeln!(
         err,
-        "built {}{}, {}, {} into {} in {} ms",
+        "built {}{}, {}, {} into {} in {} ms{}",
         plural(outcome.modules.len(), "module", "modules"),
         match unchanged {
             0 => String::new(),
@@ -96,7 +97,8 @@ pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteCol
         plural(roles, "role", "roles"),
         plural(policies, "policy", "policies"),
         out_dir.display(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        left_out(&outcome)
     );
     // The process ends right after: freeing a large model and its outputs piece by piece only
     // costs time (about a tenth of a 10,000-role build); the OS takes the memory back at once.

@@ -1,6 +1,6 @@
 //! `rolegen lint`: validate specs only.
 
-use super::{report, selection, spec_paths};
+use super::{left_out, report, selection, spec_paths};
 use crate::build::{compile_selected, CompileOptions};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
@@ -27,10 +27,11 @@ pub fn run(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
     let (e, w) = outcome.diagnostics.counts();
     let _ = writeln!(
         err,
-        "linted {}: {}, {} in {} ms",
+        "linted {}: {}, {}{} in {} ms",
         plural(paths.len(), "spec", "specs"),
         plural(e, "error", "errors"),
         plural(w, "warning", "warnings"),
+        left_out(&outcome),
         start.elapsed().as_millis()
     );
     let input_errors = outcome

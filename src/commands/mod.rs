@@ -82,6 +82,18 @@ pub(crate) fn selection(rep: &Report, err: &mut dyn WriteColor) -> Selection {
     Selection::project().with(&rep.select, &rep.ignore)
 }
 
+/// For a summary line: how many findings the rule selection left out, when any
+/// (`" (3 findings left out by rule selection)"`).
+pub(crate) fn left_out(outcome: &Outcome) -> String {
+    match outcome.left_out {
+        0 => String::new(),
+        n => format!(
+            " ({} left out by rule selection)",
+            crate::diagnostics::plural(n, "finding", "findings")
+        ),
+    }
+}
+
 pub(crate) fn report(outcome: &Outcome, format: Format, err: &mut dyn WriteColor) {
     let diags = &outcome.diagnostics.0;
     let texts = || {

@@ -121,7 +121,9 @@ pub(super) fn check(v: &mut Validator) {
 /// Services whose Service Authorization Reference is split over two pages that share one
 /// prefix: `elasticloadbalancing` (Classic Load Balancers and ELB v2 list `AddTags`,
 /// `DescribeTags`, ... with different resource types). The catalogue keeps one page's
-/// entry for such an action, so it cannot say that a resource does not fit.
+/// entry for such an action, so it cannot say which of the service's resource types an
+/// action takes: any of them fits any of its actions. An ARN that is none of them, or a
+/// statement without an action of the service, is still reported.
 const SPLIT_SERVICES: &[&str] = &["elasticloadbalancing"];
 
 /// Why no granted action applies to resource `t`, if none does.
@@ -140,16 +142,21 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
         return None;
     }
     let service = arn.split(':').nth(2)?;
-    if service.contains('*') || SPLIT_SERVICES.contains(&service) {
+    if service.contains('*') {
         return None;
     }
     let cat = catalog();
     cat.service(service)?;
+    let types = cat.resource_types_matching(service, &arn);
+    let split = SPLIT_SERVICES.contains(&service);
     // Each action names the resource types it takes, other services' included (`ssm:SendCommand`
     // takes an EC2 `instance`, `sts:AssumeRole` an IAM `role`); the ARN fits an action when it
     // matches one of them, as listed by the action's own service.
     let mut by_service: Vec<(&str, Vec<&str>)> = Vec::new();
     let applies = granted.iter().any(|(svc, a)| {
+        if split && svc.prefix().eq_ignore_ascii_case(service) {
+            return !types.is_empty();
+        }
         if a.resource_types.is_empty() {
             return false;
         }
@@ -169,7 +176,6 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
     if applies {
         return None;
     }
-    let types = cat.resource_types_matching(service, &arn);
     let same_service = granted
         .iter()
         .any(|(svc, _)| svc.prefix().eq_ignore_ascii_case(service));

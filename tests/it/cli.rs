@@ -851,6 +851,10 @@ fn rule_selection_on_the_command_line_and_in_rolegen_toml() {
         err.contains("--select reports only RG301 (pass-role-unscoped)"),
         "{err}"
     );
+    assert!(
+        err.contains("1 warning (3 findings left out by rule selection) in"),
+        "{err}"
+    );
     let (c, err) = run(&["lint", "--select", "RG301", "--ignore", "RG301"]);
     assert_eq!((c, codes(&err)), (0, Vec::<String>::new()), "{err}");
 

@@ -114,3 +114,24 @@ fn aws_managed_boundaries_are_checked_like_attachments() {
     assert_eq!(got[2].0, "RG307", "{got:?}");
     assert!(got[2].1.contains("AWSLambdaFullAccess"), "{got:?}");
 }
+
+/// ELB v2 resources on actions the catalogue lists with Classic resource types only are
+/// accepted; an ARN of no ELB resource type, or one without an ELB action, is still RG112.
+#[test]
+fn elastic_load_balancing_resources_fit_any_of_its_actions() {
+    let found = findings("tests/real_iam/elb.yaml");
+    let rg112: Vec<&str> = found
+        .iter()
+        .filter(|(c, _)| c == "RG112")
+        .map(|(_, m)| m.as_str())
+        .collect();
+    assert_eq!(rg112.len(), 2, "{found:?}");
+    assert!(
+        rg112[0].contains("balancer/app/web/*` matches no `elasticloadbalancing` resource type"),
+        "{rg112:?}"
+    );
+    assert!(
+        rg112[1].contains("grants no `elasticloadbalancing` action"),
+        "{rg112:?}"
+    );
+}
