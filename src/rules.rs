@@ -81,8 +81,8 @@ rules! {
         "Terraform and CloudFormation would reject the module, or one resource would overwrite the other.",
         "roles:\n  app-task: ...\n  app_task: ...   # both become aws_iam_role.app_task\n\nFix: rename one." }
     PARAMETER_MISUSE = { "RG006", "parameter-misuse", Error, false, [],
-        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type, a default or example that its own `pattern` or `min_length`/`max_length` refuses.",
-        "Both backends need to know at build time whether a value is one string or many.",
+        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type, a default or example that its own `pattern` or `min_length`/`max_length` refuses, a `bool` marked `secret`.",
+        "Both backends need to know at build time whether a value is one string or many; Terraform cannot count resources by a sensitive value, so a switch cannot be secret.",
         "when: NamePrefix      # a string parameter\n\nFix: use a `bool` parameter in `when:`." }
     POLICY_FILE = { "RG007", "policy-file", Error, false, [],
         "A `policy_file:` cannot be read: it does not exist, is not JSON, or lies outside the spec's folder.",
@@ -286,8 +286,8 @@ rules! {
         "Team: {type: string, default: 'a\"b'}   # used next to an IRSA trust\n\nFix: use a value without quotes, backslashes and control characters." }
     STACK_QUOTA = { "RG404", "stack-quota", Warning, true, [],
         "The CloudFormation stack would exceed a CloudFormation quota: more than 500 resources, 200 outputs or 200 parameters in one template.",
-        "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and two outputs (four with an instance profile).",
-        "A spec with 101 roles: 202 outputs.\n\nFix: split the spec into modules of at most 100 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
+        "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and four outputs (ARN, name, unique id, path; six with an instance profile).",
+        "A spec with 51 roles: 204 outputs.\n\nFix: split the spec into modules of at most 50 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
     ADOPT_UNRESOLVED = { "RG405", "adopt-unresolved", Error, false, [],
         "A module with `adopt: true` holds something whose import ID is not known when the module is built: a role without a fixed `name` (a `name_prefix` or a generated name), a resource switched by `when:`, a KMS key, or a parameter without a default.",
         "The adoption files (`adopt/main.tf` import blocks, the CloudFormation resources-to-import file) name every existing resource by its ID (role name, `role:policy`, `role/arn`, policy ARN, instance profile name). An ID that depends on a value given at deploy time, or a resource that may not exist, cannot be written, and adopting only part of a module would recreate the rest.",

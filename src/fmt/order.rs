@@ -164,6 +164,7 @@ mod tests {
                 "description",
                 "deviations",
                 "adopt",
+                "moved",
                 "allow",
                 "parameters",
                 "roles",

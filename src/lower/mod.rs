@@ -123,6 +123,7 @@ impl Lowerer<'_> {
                 description: None,
                 deviations: Vec::new(),
                 adopt: spec.adopt,
+                moved: Moved::default(),
                 params: IndexMap::new(),
                 roles: IndexMap::new(),
                 policies: IndexMap::new(),
@@ -173,11 +174,18 @@ impl Lowerer<'_> {
             );
         }
         let deviations = self.deviations(spec, &root.key("deviations"));
+        let moved = Moved {
+            roles: self.renames(&spec.moved.roles, &roles, "roles", &root),
+            policies: self.renames(&spec.moved.policies, &policies, "policies", &root),
+            kms_keys: self.renames(&spec.moved.kms_keys, &kms_keys, "kms_keys", &root),
+            from_unindexed: spec.moved.from_unindexed,
+        };
         Module {
             name: spec.module.clone(),
             description: spec.description.clone(),
             deviations,
             adopt: spec.adopt,
+            moved,
             params: std::mem::take(&mut self.params),
             roles,
             policies,
@@ -185,6 +193,68 @@ impl Lowerer<'_> {
             allow,
             source,
         }
+    }
+
+    /// The renames of one kind under `moved:` (`kind`: `roles`, `policies`, `kms_keys`): each
+    /// earlier key is a valid key that no resource of that kind has now (Terraform refuses a
+    /// `moved` block from an address the configuration declares), each key now exists, and no
+    /// two renames share a Terraform name.
+    fn renames<K, V>(
+        &mut self,
+        renames: &IndexMap<String, String>,
+        current: &IndexMap<K, V>,
+        kind: &str,
+        root: &YamlPath,
+    ) -> Vec<(String, K)>
+    where
+        K: std::borrow::Borrow<str> + std::hash::Hash + Eq + Clone,
+    {
+        let path = root.key("moved").key(kind);
+        let mut out = Vec::new();
+        let mut from_names: std::collections::HashSet<String> = Default::default();
+        let now: std::collections::HashSet<String> =
+            current.keys().map(|k| names::snake(k.borrow())).collect();
+        for (old, new) in renames {
+            let at = path.key(old);
+            self.check_key(old, &at);
+            let snake = names::snake(old);
+            if now.contains(&snake) {
+                self.error_key(
+                    &rules::DUPLICATE_NAME,
+                    &at,
+                    format!("`{old}` is a key of `{kind}:` now (Terraform name `{snake}`): a `moved` block cannot start from an address the module declares"),
+                    format!("remove `{old}` from `moved: {kind}:`, or rename that entry"),
+                );
+                continue;
+            }
+            if !from_names.insert(snake.clone()) {
+                self.error_key(
+                    &rules::DUPLICATE_NAME,
+                    &at,
+                    format!(
+                        "two earlier keys under `moved: {kind}:` have the Terraform name `{snake}`"
+                    ),
+                    "keep one of them".into(),
+                );
+                continue;
+            }
+            match current.get_key_value(new.as_str()) {
+                Some((k, _)) => out.push((old.clone(), k.clone())),
+                None => {
+                    let help = match closest(new, current.keys().map(|k| k.borrow())) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("name a key under `{kind}:`"),
+                    };
+                    self.error(
+                        &rules::UNDECLARED_PARAMETER,
+                        &at,
+                        format!("`{new}` is not a key under `{kind}:` (the rename of `{old}` must name the key it has now)"),
+                        help,
+                    );
+                }
+            }
+        }
+        out
     }
 
     /// The spec's `deviations`, each with a non-empty `what`, `why` and `source`.
@@ -358,6 +428,14 @@ impl Lowerer<'_> {
                 ParamKindSpec::Number => ParamKind::Number,
                 ParamKindSpec::Bool => ParamKind::Bool,
             };
+            if p.secret && kind == ParamKind::Bool {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &ppath.key("secret"),
+                    format!("parameter `{name}` is a `bool` marked `secret`: a bool switches resources, and Terraform cannot count resources by a sensitive value"),
+                    "remove `secret: true` (a switch is no secret)".into(),
+                );
+            }
             let default = p
                 .default
                 .as_ref()
@@ -381,6 +459,7 @@ impl Lowerer<'_> {
                     example,
                     label: p.label.clone(),
                     group: p.group.clone(),
+                    secret: p.secret,
                     origin: ppath,
                 },
             );

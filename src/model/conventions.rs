@@ -27,36 +27,64 @@ pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
 /// empty, the default, uses the stack name. Spec parameters cannot take this name.
 pub const EXPORT_PREFIX: &str = "ExportPrefix";
 
-/// One kind of output: name suffix (after the resource's logical id), suffix of the resource
-/// it reads, the `!GetAtt` attribute (`None`: `!Ref`), and its description (`{}`: the spec key).
-pub type OutputKind = (
-    &'static str,
-    &'static str,
-    Option<&'static str>,
-    &'static str,
-);
+/// Where an output's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputValue {
+    /// `!GetAtt <resource>.<attribute>`.
+    GetAtt(&'static str),
+    /// `!Ref <resource>`.
+    Ref,
+    /// The role's path as the spec sets it (`/` without one): CloudFormation has no
+    /// `GetAtt` for it.
+    RolePath,
+}
 
-/// A role's outputs; the last two only when it has an instance profile.
-const ROLE_OUTPUTS: [OutputKind; 4] = [
-    ("Arn", "", Some("Arn"), "ARN of the {} role."),
-    ("Name", "", None, "Name of the {} role."),
+/// One kind of output: name suffix (after the resource's logical id), suffix of the resource
+/// it reads, where its value comes from, and its description (`{}`: the spec key).
+pub type OutputKind = (&'static str, &'static str, OutputValue, &'static str);
+
+/// Number of a role's outputs without an instance profile (the first of [`ROLE_OUTPUTS`]).
+const ROLE_OUTPUTS_PLAIN: usize = 4;
+
+/// A role's outputs; the last two only when it has an instance profile. The order of the
+/// first two and their names are those of earlier modules (stacks importing them keep working).
+const ROLE_OUTPUTS: [OutputKind; 6] = [
+    ("Arn", "", OutputValue::GetAtt("Arn"), "ARN of the {} role."),
+    ("Name", "", OutputValue::Ref, "Name of the {} role."),
+    (
+        "RoleId",
+        "",
+        OutputValue::GetAtt("RoleId"),
+        "Stable unique id of the {} role.",
+    ),
+    ("Path", "", OutputValue::RolePath, "Path of the {} role."),
     (
         "InstanceProfileArn",
         "InstanceProfile",
-        Some("Arn"),
+        OutputValue::GetAtt("Arn"),
         "ARN of the {} instance profile.",
     ),
     (
         "InstanceProfileName",
         "InstanceProfile",
-        None,
+        OutputValue::Ref,
         "Name of the {} instance profile.",
     ),
 ];
-const POLICY_OUTPUTS: [OutputKind; 1] = [("PolicyArn", "", None, "ARN of the {} managed policy.")];
+const POLICY_OUTPUTS: [OutputKind; 1] = [(
+    "PolicyArn",
+    "",
+    OutputValue::Ref,
+    "ARN of the {} managed policy.",
+)];
 const KEY_OUTPUTS: [OutputKind; 2] = [
-    ("KeyArn", "", Some("Arn"), "ARN of the {} KMS key."),
-    ("KeyId", "", None, "Id of the {} KMS key."),
+    (
+        "KeyArn",
+        "",
+        OutputValue::GetAtt("Arn"),
+        "ARN of the {} KMS key.",
+    ),
+    ("KeyId", "", OutputValue::Ref, "Id of the {} KMS key."),
 ];
 
 /// The stack's outputs, resource by resource in output order: the resource's logical id, its
@@ -69,7 +97,7 @@ pub fn output_groups(
         let kinds: &'static [OutputKind] = if r.instance_profile.is_some() {
             &ROLE_OUTPUTS
         } else {
-            &ROLE_OUTPUTS[..2]
+            &ROLE_OUTPUTS[..ROLE_OUTPUTS_PLAIN]
         };
         (r.id.pascal(), r.id.as_str(), kinds, &r.when)
     });

@@ -76,6 +76,8 @@ pub struct Module {
     pub deviations: Vec<Deviation>,
     /// Emit the adoption files (`adopt: true`).
     pub adopt: bool,
+    /// Renames Terraform state follows (`moved:`).
+    pub moved: Moved,
     /// Inputs.
     pub params: IndexMap<ParamName, Parameter>,
     /// Roles.
@@ -88,6 +90,29 @@ pub struct Module {
     pub allow: Allow,
     /// The spec it came from (for diagnostics only).
     pub source: Arc<SourceFile>,
+}
+
+/// The renames a spec declares (`moved:`): each `(earlier key, key now)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Moved {
+    /// Roles.
+    pub roles: Vec<(String, RoleId)>,
+    /// Customer managed policies.
+    pub policies: Vec<(String, PolicyId)>,
+    /// KMS keys.
+    pub kms_keys: Vec<(String, KeyId)>,
+    /// Move unindexed state (rolegen output from before the `create` toggle) to `[0]`.
+    pub from_unindexed: bool,
+}
+
+impl Moved {
+    /// Whether the module asks for any `moved` block.
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty()
+            && self.policies.is_empty()
+            && self.kms_keys.is_empty()
+            && !self.from_unindexed
+    }
 }
 
 /// A deliberate departure of the module from the document it implements (README only).
@@ -162,6 +187,8 @@ pub struct Parameter {
     pub label: Option<String>,
     /// Console group (CloudFormation `ParameterGroups`).
     pub group: Option<String>,
+    /// A secret: Terraform `sensitive = true`, CloudFormation `NoEcho: true`.
+    pub secret: bool,
     /// Where it was declared.
     pub origin: YamlPath,
 }

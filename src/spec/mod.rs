@@ -44,6 +44,10 @@ pub struct Spec {
     /// CloudFormation resources-to-import file and import template.
     #[serde(default)]
     pub adopt: bool,
+    /// Renames that Terraform state follows: `terraform/moved.tf` gets a `moved` block for
+    /// each resource of a renamed role, policy or key (and is not written without them).
+    #[serde(default)]
+    pub moved: MovedSpec,
     /// Rules silenced for the whole module.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
@@ -155,6 +159,31 @@ pub struct ParameterSpec {
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub example: Option<serde_yaml_ng::Value>,
+    /// The value is a secret (an external id, a token): Terraform marks the variable
+    /// `sensitive`, CloudFormation the parameter `NoEcho`, so neither prints it.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+/// Renames of a module that Terraform state follows (`moved` blocks). CloudFormation has no
+/// such thing: a renamed logical id is a new resource there.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MovedSpec {
+    /// Earlier role key → the role's key now (`app-task: task`): the role, its inline
+    /// policies, attachments and instance profile keep their state.
+    #[serde(default)]
+    pub roles: IndexMap<String, String>,
+    /// Earlier key → key now of customer managed policies under `policies:`.
+    #[serde(default)]
+    pub policies: IndexMap<String, String>,
+    /// Earlier key → key now of KMS keys (the key and its alias).
+    #[serde(default)]
+    pub kms_keys: IndexMap<String, String>,
+    /// The module was applied with rolegen output from before the `create` toggle, which
+    /// left unswitched resources without an index: move their state to the `[0]` instances.
+    #[serde(default)]
+    pub from_unindexed: bool,
 }
 
 /// A role.

@@ -846,12 +846,23 @@ roles:
 
 #[test]
 fn catches_a_moved_block_that_does_not_land_on_an_instance() {
-    let (case, _) = switches();
+    let case = compile_spec("tests/fixtures/moved/spec.yaml");
     for (from, to) in [
-        ("aws_iam_role.worker[0]", "aws_iam_role.worker[1]"),
+        ("aws_iam_role.task[0]", "aws_iam_role.task[1]"),
         (
-            "to   = aws_iam_role.worker[0]",
-            "to   = aws_iam_role.workers[0]",
+            "to   = aws_iam_role.task[0]",
+            "to   = aws_iam_role.tasks[0]",
+        ),
+        // A rename to an address the module does not declare, from one it still declares,
+        // or to another type.
+        ("to   = aws_iam_role.task\n", "to   = aws_iam_role.tasks\n"),
+        (
+            "from = aws_iam_role.app_task\n",
+            "from = aws_iam_role.task\n",
+        ),
+        (
+            "to   = aws_iam_policy.logs_read\n",
+            "to   = aws_kms_key.data_key\n",
         ),
     ] {
         let files = edit(&case.files, "terraform/moved.tf", |t| {

@@ -12,3 +12,8 @@ output "task_unique_id" {
   description = "Stable unique id of the task role."
   value       = one(aws_iam_role.task[*].unique_id)
 }
+
+output "task_path" {
+  description = "Path of the task role."
+  value       = one(aws_iam_role.task[*].path)
+}

@@ -13,6 +13,11 @@ output "task_unique_id" {
   value       = one(aws_iam_role.task[*].unique_id)
 }
 
+output "task_path" {
+  description = "Path of the task role."
+  value       = one(aws_iam_role.task[*].path)
+}
+
 output "task_execution_arn" {
   description = "ARN of the task-execution role."
   value       = one(aws_iam_role.task_execution[*].arn)
@@ -26,4 +31,9 @@ output "task_execution_name" {
 output "task_execution_unique_id" {
   description = "Stable unique id of the task-execution role."
   value       = one(aws_iam_role.task_execution[*].unique_id)
+}
+
+output "task_execution_path" {
+  description = "Path of the task-execution role."
+  value       = one(aws_iam_role.task_execution[*].path)
 }

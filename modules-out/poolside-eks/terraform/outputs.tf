@@ -13,6 +13,11 @@ output "eks_pod_unique_id" {
   value       = one(aws_iam_role.eks_pod[*].unique_id)
 }
 
+output "eks_pod_path" {
+  description = "Path of the eks-pod role."
+  value       = one(aws_iam_role.eks_pod[*].path)
+}
+
 output "bastion_host_arn" {
   description = "ARN of the bastion-host role."
   value       = one(aws_iam_role.bastion_host[*].arn)
@@ -26,6 +31,11 @@ output "bastion_host_name" {
 output "bastion_host_unique_id" {
   description = "Stable unique id of the bastion-host role."
   value       = one(aws_iam_role.bastion_host[*].unique_id)
+}
+
+output "bastion_host_path" {
+  description = "Path of the bastion-host role."
+  value       = one(aws_iam_role.bastion_host[*].path)
 }
 
 output "bastion_host_instance_profile_arn" {
@@ -51,6 +61,11 @@ output "load_balancer_controller_name" {
 output "load_balancer_controller_unique_id" {
   description = "Stable unique id of the load-balancer-controller role."
   value       = one(aws_iam_role.load_balancer_controller[*].unique_id)
+}
+
+output "load_balancer_controller_path" {
+  description = "Path of the load-balancer-controller role."
+  value       = one(aws_iam_role.load_balancer_controller[*].path)
 }
 
 output "aws_load_balancer_controller_policy_arn" {

@@ -13,6 +13,11 @@ output "integration_unique_id" {
   value       = one(aws_iam_role.integration[*].unique_id)
 }
 
+output "integration_path" {
+  description = "Path of the integration role."
+  value       = one(aws_iam_role.integration[*].path)
+}
+
 output "eventbridge_arn" {
   description = "ARN of the eventbridge role."
   value       = one(aws_iam_role.eventbridge[*].arn)
@@ -28,6 +33,11 @@ output "eventbridge_unique_id" {
   value       = one(aws_iam_role.eventbridge[*].unique_id)
 }
 
+output "eventbridge_path" {
+  description = "Path of the eventbridge role."
+  value       = one(aws_iam_role.eventbridge[*].path)
+}
+
 output "firehose_arn" {
   description = "ARN of the firehose role."
   value       = one(aws_iam_role.firehose[*].arn)
@@ -41,6 +51,11 @@ output "firehose_name" {
 output "firehose_unique_id" {
   description = "Stable unique id of the firehose role."
   value       = one(aws_iam_role.firehose[*].unique_id)
+}
+
+output "firehose_path" {
+  description = "Path of the firehose role."
+  value       = one(aws_iam_role.firehose[*].path)
 }
 
 output "stackstate_integration_key_arn" {

@@ -23,6 +23,7 @@ variable "agent_account_id" {
 variable "external_id" {
   type        = string
   description = "External id the StackState agent passes when it assumes the integration role."
+  sensitive   = true
 
   validation {
     condition     = length(var.external_id) >= 2 && length(var.external_id) <= 1224

@@ -5,7 +5,7 @@ mod policy;
 pub mod yaml;
 
 use super::{Backend, OutputFile};
-pub use crate::model::conventions::{longest_export, output_groups, EXPORT_PREFIX};
+pub use crate::model::conventions::{longest_export, output_groups, OutputValue, EXPORT_PREFIX};
 use crate::model::*;
 use std::collections::HashSet;
 use yaml::Node;
@@ -22,6 +22,8 @@ const EXPORT_GROUP: &str = "Stack outputs";
 /// Values that can go into JSON text unescaped: no `"`, `\` or control character (Java regex,
 /// as CloudFormation's AllowedPattern).
 pub const JSON_SAFE_PATTERN: &str = "[^\"\\\\\\x00-\\x1f]*";
+/// The `ConstraintDescription` of [`JSON_SAFE_PATTERN`].
+const JSON_SAFE_CONSTRAINT: &str = "Must not contain double quotes, backslashes or control characters: the value is inserted into policy JSON text";
 /// Longest export name CloudFormation accepts.
 const EXPORT_NAME_MAX: usize = 255;
 
@@ -220,6 +222,13 @@ impl Cfn<'_> {
                         "AllowedPattern",
                         Node::str(format!("[A-Za-z0-9:-]{{0,{}}}", EXPORT_NAME_MAX - 1 - len)),
                     ),
+                    (
+                        "ConstraintDescription",
+                        Node::str(format!(
+                            "Letters, digits, colons and hyphens, at most {} characters (an export name has at most {EXPORT_NAME_MAX})",
+                            EXPORT_NAME_MAX - 1 - len
+                        )),
+                    ),
                 ]),
             )
         });
@@ -249,6 +258,9 @@ impl Cfn<'_> {
                 if let Some(d) = &p.default {
                     e.push(("Default".into(), Node::Str(value_text(d))));
                 }
+                if p.secret {
+                    e.push(("NoEcho".into(), Node::Raw("true".into())));
+                }
                 if p.kind == ParamKind::Bool {
                     e.push((
                         "AllowedValues".into(),
@@ -265,11 +277,24 @@ impl Cfn<'_> {
                 match (&p.pattern, p.kind) {
                     (Some(pat), ParamKind::String | ParamKind::List) => {
                         e.push(("AllowedPattern".into(), Node::str(pat)));
+                        let each = if p.kind == ParamKind::List {
+                            "Each item must"
+                        } else {
+                            "Must"
+                        };
+                        e.push((
+                            "ConstraintDescription".into(),
+                            Node::Str(format!("{each} match the pattern {pat}")),
+                        ));
                     }
                     (None, ParamKind::String | ParamKind::List)
                         if in_json.contains(p.name.as_str()) =>
                     {
                         e.push(("AllowedPattern".into(), Node::str(JSON_SAFE_PATTERN)));
+                        e.push((
+                            "ConstraintDescription".into(),
+                            Node::str(JSON_SAFE_CONSTRAINT),
+                        ));
                     }
                     _ => {}
                 }
@@ -613,8 +638,14 @@ impl Cfn<'_> {
             for &(suffix, resource, attribute, what) in kinds {
                 let target = format!("{id}{resource}");
                 let value = match attribute {
-                    Some(a) => Node::Tag("!GetAtt", format!("{target}.{a}")),
-                    None => Node::reference(target),
+                    OutputValue::GetAtt(a) => Node::Tag("!GetAtt", format!("{target}.{a}")),
+                    OutputValue::Ref => Node::reference(target),
+                    OutputValue::RolePath => self
+                        .m
+                        .roles
+                        .get(key)
+                        .and_then(|r| r.path.as_ref())
+                        .map_or_else(|| Node::str("/"), |p| self.template(p)),
                 };
                 output(
                     format!("{id}{suffix}"),

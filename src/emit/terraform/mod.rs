@@ -58,7 +58,7 @@ const TAGS: &str = "var.tags";
 pub use crate::model::conventions::CONVENTION_VARIABLES;
 
 /// Why `moved.tf` exists.
-const MOVED_HEADER: &str = "# Modules rolegen generated before the `create` toggle kept unswitched resources without\n# an index; these blocks move such state to the `[0]` instances (Terraform >= 1.1), so an\n# upgrade changes no role. Addresses that are not in the state are ignored.\n\n";
+const MOVED_HEADER: &str = "# The renames the spec declares (`moved:`): Terraform (>= 1.1) moves the state of each\n# resource from its earlier address instead of destroying and recreating it. Addresses\n# that are not in the state are ignored.\n\n";
 
 /// Where a module's example root configuration goes, relative to the module's folder.
 pub const EXAMPLE_PATH: &str = "examples/terraform/main.tf";
@@ -116,22 +116,95 @@ fn example(m: &Module) -> String {
          # AWS_PROFILE, ...).\n\n",
         m.name
     );
-    text.push_str(&hcl::write_file(&[
+    text.push_str(&root_configuration(m, &quote_literal("../../terraform")));
+    text
+}
+
+/// A root configuration that uses the module from `source` (an HCL expression): the
+/// `terraform` block, `provider "aws"` and the [`usage_block`].
+pub fn root_configuration(m: &Module, source: &str) -> String {
+    hcl::write_file(&[
         versions(m),
         Block::new("provider", &["aws"]),
-        usage_block(m, &quote_literal("../../terraform")),
-    ]));
-    text
+        usage_block(m, source),
+    ])
+}
+
+/// The `hashicorp/aws` version constraint of the module.
+pub fn aws_provider_constraint(m: &Module) -> &'static str {
+    if m.pseudos_used().contains(&Pseudo::Region) {
+        AWS_PROVIDER_WITH_REGION
+    } else {
+        AWS_PROVIDER
+    }
+}
+
+/// A block of `main.tf` that terraform-docs lists under Resources: a `resource` or a `data`
+/// source, by type and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// `data` source (else a managed resource).
+    pub data: bool,
+    /// `aws_iam_role`.
+    pub ty: &'static str,
+    /// The block's name (`task`).
+    pub name: String,
+}
+
+/// Every `resource` and `data` block of `main.tf`, in the order it writes them.
+pub fn addresses(m: &Module) -> Vec<Address> {
+    let mut v = Vec::with_capacity(4 * m.roles.len() + 2 * m.policies.len() + 8);
+    let mut add = |data: bool, ty: &'static str, name: String| v.push(Address { data, ty, name });
+    let pseudos = m.pseudos_used();
+    if pseudos.contains(&Pseudo::Partition) || pseudos.contains(&Pseudo::UrlSuffix) {
+        add(true, "aws_partition", "current".into());
+    }
+    if pseudos.contains(&Pseudo::AccountId) {
+        add(true, "aws_caller_identity", "current".into());
+    }
+    if pseudos.contains(&Pseudo::Region) {
+        add(true, "aws_region", "current".into());
+    }
+    for p in m.policies.values() {
+        let name = p.id.snake();
+        add(true, "aws_iam_policy_document", format!("{name}_policy"));
+        add(false, "aws_iam_policy", name);
+    }
+    for k in m.kms_keys.values() {
+        let name = k.id.snake();
+        add(
+            true,
+            "aws_iam_policy_document",
+            format!("{name}_key_policy"),
+        );
+        add(false, "aws_kms_key", name.clone());
+        if k.alias.is_some() {
+            add(false, "aws_kms_alias", name);
+        }
+    }
+    for r in m.roles.values() {
+        let id = r.id.snake();
+        add(true, "aws_iam_policy_document", format!("{id}_trust"));
+        add(false, "aws_iam_role", id.clone());
+        for p in &r.inline {
+            let pname = format!("{id}_{}", names::snake(&p.name));
+            add(true, "aws_iam_policy_document", pname.clone());
+            add(false, "aws_iam_role_policy", pname);
+        }
+        if !r.managed.is_empty() {
+            add(false, "aws_iam_role_policy_attachment", id.clone());
+        }
+        if r.instance_profile.is_some() {
+            add(false, "aws_iam_instance_profile", id);
+        }
+    }
+    v
 }
 
 fn versions(m: &Module) -> Block {
     let mut t = Block::new("terraform", &[]);
     t.attr("required_version", quote_literal(TERRAFORM_VERSION));
-    let aws = if m.pseudos_used().contains(&Pseudo::Region) {
-        AWS_PROVIDER_WITH_REGION
-    } else {
-        AWS_PROVIDER
-    };
+    let aws = aws_provider_constraint(m);
     let mut rp = Block::new("required_providers", &[]);
     rp.attr_expr(
         "aws",
@@ -249,6 +322,9 @@ impl<'a> Tf<'a> {
             }
             if let Some(desc) = &p.description {
                 b.attr("description", quote_literal(desc));
+            }
+            if p.secret {
+                b.attr("sensitive", "true");
             }
             if let Some(v) = length_validation(&name, p.min_length, p.max_length) {
                 b.block(v);
@@ -420,38 +496,75 @@ impl<'a> Tf<'a> {
         }
     }
 
-    /// `moved` blocks from the unindexed address of every unswitched resource (as modules
-    /// before the `create` toggle wrote them) to its `[0]` instance.
+    /// The `moved` blocks the spec asks for (`moved:`): for each renamed role, policy or key,
+    /// from its earlier address to its address now (the whole resource, every instance);
+    /// with `from_unindexed`, from the unindexed address of every unswitched resource (as
+    /// modules before the `create` toggle wrote them) to its `[0]` instance.
     fn moved(&self) -> Vec<Block> {
-        let mut addrs: Vec<String> = Vec::new();
-        for p in self.m.policies.values().filter(|p| p.when.is_none()) {
-            addrs.push(format!("aws_iam_policy.{}", p.id.snake()));
+        let moved = &self.m.moved;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut rename = |ty: &str, old: &str, new: &str| {
+            pairs.push((format!("{ty}.{old}"), format!("{ty}.{new}")));
+        };
+        for (old, new) in &moved.policies {
+            rename("aws_iam_policy", &names::snake(old), &new.snake());
         }
-        for k in self.m.kms_keys.values().filter(|k| k.when.is_none()) {
-            addrs.push(format!("aws_kms_key.{}", k.id.snake()));
+        for (old, new) in &moved.kms_keys {
+            let (old, k) = (names::snake(old), &self.m.kms_keys[new]);
+            rename("aws_kms_key", &old, &new.snake());
             if k.alias.is_some() {
-                addrs.push(format!("aws_kms_alias.{}", k.id.snake()));
+                rename("aws_kms_alias", &old, &new.snake());
             }
         }
-        for r in self.m.roles.values().filter(|r| r.when.is_none()) {
-            let id = r.id.snake();
-            addrs.push(format!("aws_iam_role.{id}"));
-            for p in r.inline.iter().filter(|p| p.when.is_none()) {
-                addrs.push(format!(
-                    "aws_iam_role_policy.{id}_{}",
-                    names::snake(&p.name)
-                ));
+        for (old, new) in &moved.roles {
+            let (old, r, new) = (names::snake(old), &self.m.roles[new], new.snake());
+            rename("aws_iam_role", &old, &new);
+            for p in &r.inline {
+                let p = names::snake(&p.name);
+                rename(
+                    "aws_iam_role_policy",
+                    &format!("{old}_{p}"),
+                    &format!("{new}_{p}"),
+                );
+            }
+            if !r.managed.is_empty() {
+                rename("aws_iam_role_policy_attachment", &old, &new);
             }
             if r.instance_profile.is_some() {
-                addrs.push(format!("aws_iam_instance_profile.{id}"));
+                rename("aws_iam_instance_profile", &old, &new);
             }
         }
-        addrs
+        if moved.from_unindexed {
+            let mut unindexed = |a: String| pairs.push((a.clone(), format!("{a}[0]")));
+            for p in self.m.policies.values().filter(|p| p.when.is_none()) {
+                unindexed(format!("aws_iam_policy.{}", p.id.snake()));
+            }
+            for k in self.m.kms_keys.values().filter(|k| k.when.is_none()) {
+                unindexed(format!("aws_kms_key.{}", k.id.snake()));
+                if k.alias.is_some() {
+                    unindexed(format!("aws_kms_alias.{}", k.id.snake()));
+                }
+            }
+            for r in self.m.roles.values().filter(|r| r.when.is_none()) {
+                let id = r.id.snake();
+                unindexed(format!("aws_iam_role.{id}"));
+                for p in r.inline.iter().filter(|p| p.when.is_none()) {
+                    unindexed(format!(
+                        "aws_iam_role_policy.{id}_{}",
+                        names::snake(&p.name)
+                    ));
+                }
+                if r.instance_profile.is_some() {
+                    unindexed(format!("aws_iam_instance_profile.{id}"));
+                }
+            }
+        }
+        pairs
             .into_iter()
-            .map(|a| {
+            .map(|(from, to)| {
                 let mut b = Block::new("moved", &[]);
-                b.attr("from", a.clone());
-                b.attr("to", format!("{a}[0]"));
+                b.attr("from", from);
+                b.attr("to", to);
                 b
             })
             .collect()
@@ -515,12 +628,24 @@ impl<'a> Tf<'a> {
         }
     }
 
+    /// Whether a template holds a secret parameter: an attribute set from it is sensitive in
+    /// Terraform, and so is an output that reads that attribute.
+    fn secret(&self, t: Option<&Template>) -> bool {
+        t.is_some_and(|t| {
+            t.params()
+                .any(|p| self.m.params.get(p).is_some_and(|x| x.secret))
+        })
+    }
+
     fn outputs(&self) -> String {
-        let mut out = self.writer(400);
-        let mut output = |name: String, desc: String, value: String| {
+        let mut out = self.writer(560);
+        let mut output = |name: String, desc: String, value: String, sensitive: bool| {
             let mut b = Block::new("output", &[&name]);
             b.attr("description", quote_literal(&desc));
             b.attr("value", value);
+            if sensitive {
+                b.attr("sensitive", "true");
+            }
             out.push(b);
         };
         // Every resource is counted (by `var.create` and its switches): null when not created.
@@ -528,32 +653,36 @@ impl<'a> Tf<'a> {
         for r in self.m.roles.values() {
             let id = r.id.snake();
             let res = format!("aws_iam_role.{id}");
-            output(
-                format!("{id}_arn"),
-                format!("ARN of the {} role.", r.id),
-                pick(&res, "arn"),
-            );
-            output(
-                format!("{id}_name"),
-                format!("Name of the {} role.", r.id),
-                pick(&res, "name"),
-            );
-            output(
-                format!("{id}_unique_id"),
-                format!("Stable unique id of the {} role.", r.id),
-                pick(&res, "unique_id"),
-            );
-            if r.instance_profile.is_some() {
+            let name = match &r.name {
+                RoleName::Fixed(t) | RoleName::Prefix(t) => Some(t),
+                RoleName::Generated => None,
+            };
+            for (suffix, what, attr, sensitive) in [
+                ("arn", "ARN", "arn", false),
+                ("name", "Name", "name", self.secret(name)),
+                ("unique_id", "Stable unique id", "unique_id", false),
+                ("path", "Path", "path", self.secret(r.path.as_ref())),
+            ] {
+                output(
+                    format!("{id}_{suffix}"),
+                    format!("{what} of the {} role.", r.id),
+                    pick(&res, attr),
+                    sensitive,
+                );
+            }
+            if let Some(ip) = &r.instance_profile {
                 let res = format!("aws_iam_instance_profile.{id}");
                 output(
                     format!("{id}_instance_profile_arn"),
                     format!("ARN of the {} instance profile.", r.id),
                     pick(&res, "arn"),
+                    false,
                 );
                 output(
                     format!("{id}_instance_profile_name"),
                     format!("Name of the {} instance profile.", r.id),
                     pick(&res, "name"),
+                    self.secret(ip.name.as_ref().or(name)),
                 );
             }
         }
@@ -563,6 +692,7 @@ impl<'a> Tf<'a> {
                 format!("{id}_policy_arn"),
                 format!("ARN of the {} managed policy.", p.id),
                 pick(&format!("aws_iam_policy.{id}"), "arn"),
+                false,
             );
         }
         for k in self.m.kms_keys.values() {
@@ -571,11 +701,13 @@ impl<'a> Tf<'a> {
                 format!("{id}_key_arn"),
                 format!("ARN of the {} KMS key.", k.id),
                 pick(&format!("aws_kms_key.{id}"), "arn"),
+                false,
             );
             output(
                 format!("{id}_key_id"),
                 format!("Id of the {} KMS key.", k.id),
                 pick(&format!("aws_kms_key.{id}"), "key_id"),
+                false,
             );
         }
         out.finish()
@@ -620,4 +752,48 @@ fn length_validation(name: &str, min: Option<u32>, max: Option<u32>) -> Option<B
         quote_literal(&format!("The value of {name} must be {says}.")),
     );
     Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `addresses` lists exactly the `resource` and `data` blocks `main.tf` writes, in order
+    /// (the README's Resources section is built from it).
+    #[test]
+    fn addresses_are_the_blocks_of_main_tf() {
+        let mut specs = crate::build::discover(std::path::Path::new("specs")).unwrap_or_default();
+        for e in std::fs::read_dir("tests/fixtures")
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            specs.push(e.path().join("spec.yaml"));
+        }
+        specs.retain(|p| p.is_file());
+        assert!(specs.len() > 10, "{specs:?}");
+        for spec in specs {
+            let out = crate::build::compile(std::slice::from_ref(&spec), true, false);
+            for c in out.modules {
+                let main = Tf::new(&c.module).main();
+                let written: Vec<String> = main
+                    .lines()
+                    .filter(|l| l.starts_with("resource \"") || l.starts_with("data \""))
+                    .map(|l| {
+                        l.trim_end_matches(" {}")
+                            .trim_end_matches(" {")
+                            .replace('"', "")
+                    })
+                    .collect();
+                let listed: Vec<String> = addresses(&c.module)
+                    .iter()
+                    .map(|a| {
+                        let kind = if a.data { "data" } else { "resource" };
+                        format!("{kind} {} {}", a.ty, a.name)
+                    })
+                    .collect();
+                assert_eq!(written, listed, "{spec:?}");
+            }
+        }
+    }
 }

@@ -971,8 +971,9 @@ impl TfModule {
         Ok(())
     }
 
-    /// A `moved` block must move `type.name` to `type.name[0]`, a counted resource of the
-    /// module (Terraform checks the same when it plans).
+    /// A `moved` block either moves `type.name` to `type.name[0]`, a counted resource of the
+    /// module, or renames `type.old` to `type.new`, a resource the module declares while it
+    /// declares no `type.old` (Terraform checks the same when it plans).
     fn check_moved(&self, path: &str, b: &Block) -> Result<(), String> {
         let text = |k: &str| {
             attr(&b.body, k)
@@ -980,24 +981,41 @@ impl TfModule {
                 .ok_or_else(|| format!("{path}: a `moved` block without `{k}`"))
         };
         let (from, to) = (text("from")?, text("to")?);
-        if to != format!("{from}[0]") {
+        let declared = |address: &str| {
+            let (ty, name) = address.split_once('.')?;
+            self.blocks.iter().find(|(_, r)| {
+                r.identifier.as_str() == "resource"
+                    && label(r, 0) == Some(ty)
+                    && label(r, 1) == Some(name)
+            })
+        };
+        if from.split_once('.').is_none() || from.contains('[') {
+            return Err(format!("{path}: `{from}` is not a resource address"));
+        }
+        if to == format!("{from}[0]") {
+            return match declared(&from) {
+                Some((_, r)) if attr(&r.body, "count").is_some() => Ok(()),
+                Some(_) => Err(format!(
+                    "{path}: {from} has no `count`, so {to} does not exist"
+                )),
+                None => Err(format!(
+                    "{path}: moved to {to}, which the module does not declare"
+                )),
+            };
+        }
+        let same_type = from.split_once('.').map(|x| x.0) == to.split_once('.').map(|x| x.0);
+        if to.contains('[') || !same_type {
             return Err(format!(
-                "{path}: moved {from} to {to}, not to its [0] instance"
+                "{path}: moved {from} to {to}, neither its [0] instance nor a resource of its type"
             ));
         }
-        let (ty, name) = from
-            .split_once('.')
-            .ok_or_else(|| format!("{path}: `{from}` is not a resource address"))?;
-        let target = self.blocks.iter().find(|(_, r)| {
-            r.identifier.as_str() == "resource"
-                && label(r, 0) == Some(ty)
-                && label(r, 1) == Some(name)
-        });
-        match target {
-            Some((_, r)) if attr(&r.body, "count").is_some() => Ok(()),
-            Some(_) => Err(format!(
-                "{path}: {from} has no `count`, so {to} does not exist"
-            )),
+        if declared(&from).is_some() {
+            return Err(format!(
+                "{path}: moved from {from}, which the module still declares"
+            ));
+        }
+        match declared(&to) {
+            Some(_) => Ok(()),
             None => Err(format!(
                 "{path}: moved to {to}, which the module does not declare"
             )),
