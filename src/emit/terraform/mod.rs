@@ -773,7 +773,10 @@ mod tests {
         specs.retain(|p| p.is_file());
         assert!(specs.len() > 10, "{specs:?}");
         for spec in specs {
-            let out = crate::build::compile(std::slice::from_ref(&spec), true, false);
+            let out = crate::build::compile(
+                std::slice::from_ref(&spec),
+                crate::build::CompileOptions::EMIT,
+            );
             for c in out.modules {
                 let main = Tf::new(&c.module).main();
                 let written: Vec<String> = main
