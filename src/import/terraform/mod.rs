@@ -4,7 +4,7 @@
 //! `merge(...)` or one ARN), `aws_iam_policy`, `aws_iam_instance_profile`, `aws_kms_key`,
 //! `aws_kms_alias`, `jsonencode(...)` or JSON-string policies — with `variable`s as parameters
 //! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
-//! The `.tf` files are read with the crate's own HCL parser ([`super::hcl`]).
+//! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
 mod documents;
 mod resources;
