@@ -110,7 +110,7 @@ impl ManagedPolicies {
         {
             return Lookup::Near(n);
         }
-        match super::suggest::closest(wanted, self.policies.iter().map(|(n, _)| base_of(n))) {
+        match crate::suggest::closest(wanted, self.policies.iter().map(|(n, _)| base_of(n))) {
             Some(b) => match self.policies.iter().find(|(n, _)| base_of(n) == b) {
                 Some((n, _)) => Lookup::Near(n),
                 None => Lookup::Unknown,

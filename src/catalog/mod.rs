@@ -13,7 +13,6 @@ mod arn;
 mod condition;
 mod load;
 pub mod managed;
-mod suggest;
 mod wildcard;
 
 #[cfg(test)]
@@ -207,7 +206,7 @@ impl Catalog {
 
     /// The known prefix closest to `prefix` (a did-you-mean), or `None` if nothing is close.
     pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
-        suggest::closest(prefix, self.services.iter().map(|s| s.prefix))
+        crate::suggest::closest(prefix, self.services.iter().map(|s| s.prefix))
     }
 
     /// The action `name` of service `prefix`, both ignoring ASCII case.
@@ -219,7 +218,7 @@ impl Catalog {
     /// unknown or nothing is close.
     pub fn suggest_action(&self, prefix: &str, name: &str) -> Option<&str> {
         let service = self.service(prefix)?;
-        suggest::closest(name, service.actions.iter().map(|a| a.name))
+        crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
     }
 
     /// Every action matched by an IAM action pattern: "s3:GetObject", "s3:Get*", "s3:*", "*",

@@ -9,6 +9,7 @@
 
 use super::cloudformation::node::{self, N};
 use crate::model::resolve::Bindings;
+use crate::model::template::{sub_parts, SubPart};
 use crate::model::ParamValue;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
@@ -304,21 +305,18 @@ impl<'a> Resolver<'a> {
 
     fn sub(&self, s: &str, vars: &[(String, N)]) -> Result<String, String> {
         let mut out = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            if let Some(lit) = after.strip_prefix('!') {
-                out.push_str("${");
-                rest = lit;
-                continue;
-            }
-            let Some(end) = after.find('}') else {
-                out.push_str("${");
-                rest = after;
-                continue;
+        for piece in sub_parts(s) {
+            let name = match piece {
+                SubPart::Text(l) => {
+                    out.push_str(l);
+                    continue;
+                }
+                SubPart::Unclosed => {
+                    out.push_str("${");
+                    continue;
+                }
+                SubPart::Var(name) => name,
             };
-            let name = &after[..end];
             let v = if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
                 self.eval(v)?.unwrap_or(Value::Null)
             } else if name.contains('.') && !name.starts_with("AWS::") {
@@ -328,9 +326,7 @@ impl<'a> Resolver<'a> {
                 self.reference(name)?.unwrap_or(Value::Null)
             };
             out.push_str(&text(&v)?);
-            rest = &after[end + 1..];
         }
-        out.push_str(rest);
         Ok(out)
     }
 

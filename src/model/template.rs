@@ -190,3 +190,70 @@ impl Template {
         s
     }
 }
+
+/// One piece of a CloudFormation `Fn::Sub` string (see [`sub_parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubPart<'a> {
+    /// Text taken as written (`${!Literal}` gives the text `${` followed by `Literal}`).
+    Text(&'a str),
+    /// `${Name}`: a parameter, a pseudo parameter (`AWS::Region`), `Resource.Attribute` or a
+    /// variable of the `Fn::Sub` map.
+    Var(&'a str),
+    /// A `${` without a closing `}` (CloudFormation rejects the template); the scan goes on
+    /// after the `${`.
+    Unclosed,
+}
+
+/// The pieces of an `Fn::Sub` string, in order: the one scanner of `${…}` that the emitter,
+/// the importer and the resolvers share, so they read the same string the same way.
+pub fn sub_parts(s: &str) -> Vec<SubPart<'_>> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        if i > 0 {
+            out.push(SubPart::Text(&rest[..i]));
+        }
+        let after = &rest[i + 2..];
+        if let Some(lit) = after.strip_prefix('!') {
+            out.push(SubPart::Text("${"));
+            rest = lit;
+            continue;
+        }
+        let Some(end) = after.find('}') else {
+            out.push(SubPart::Unclosed);
+            rest = after;
+            continue;
+        };
+        out.push(SubPart::Var(&after[..end]));
+        rest = &after[end + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(SubPart::Text(rest));
+    }
+    out
+}
+
+#[cfg(test)]
+mod sub_tests {
+    use super::*;
+
+    #[test]
+    fn scans_variables_literals_and_unclosed() {
+        use SubPart::{Text, Unclosed, Var};
+        assert_eq!(
+            sub_parts("arn:${AWS::Partition}:s3:::${Bucket}/${!aws:username}/x"),
+            [
+                Text("arn:"),
+                Var("AWS::Partition"),
+                Text(":s3:::"),
+                Var("Bucket"),
+                Text("/"),
+                Text("${"),
+                Text("aws:username}/x"),
+            ]
+        );
+        assert_eq!(sub_parts("a${b"), [Text("a"), Unclosed, Text("b")]);
+        assert_eq!(sub_parts("${R.Arn}"), [Var("R.Arn")]);
+        assert!(sub_parts("").is_empty());
+    }
+}

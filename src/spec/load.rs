@@ -289,8 +289,8 @@ impl yaml_rust2::parser::MarkedEventReceiver for Ignore {
 }
 
 /// Removes every " at line N column M" serde_yaml_ng puts in a message (the diagnostic carries
-/// the position itself).
-fn strip_location(s: &str) -> String {
+/// the position itself). The import of a CloudFormation template uses it too.
+pub(crate) fn strip_location(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find(" at line ") {

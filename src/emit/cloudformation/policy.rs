@@ -373,8 +373,10 @@ impl Cfn<'_> {
 
 /// True if an `Fn::Sub` string holds a `${Var}` (not only `${!Literal}` escapes).
 fn has_sub_variable(s: &str) -> bool {
-    s.match_indices("${")
-        .any(|(i, _)| !s[i + 2..].starts_with('!'))
+    use crate::model::template::{sub_parts, SubPart};
+    sub_parts(s)
+        .iter()
+        .any(|p| matches!(p, SubPart::Var(_) | SubPart::Unclosed))
 }
 
 /// True if a condition key of the document holds a placeholder.

@@ -3,6 +3,7 @@
 //! new parameters for what has no spec spelling.
 
 use super::*;
+use crate::model::template::{sub_parts, SubPart};
 
 impl Cx<'_> {
     pub(super) fn synth(&mut self, hint: &str, what: String, loc: &Loc) -> Option<Template> {
@@ -313,22 +314,19 @@ impl Cx<'_> {
     /// `Fn::Sub` text with variables.
     pub(super) fn sub(&mut self, s: &str, vars: &[(String, N)], loc: &Loc) -> Option<Template> {
         let mut t = Template::default();
-        let mut rest = s;
         let mut ok = true;
-        while let Some(i) = rest.find("${") {
-            t.push(Part::Lit(rest[..i].to_owned()));
-            let after = &rest[i + 2..];
-            if let Some(lit) = after.strip_prefix('!') {
-                t.push(Part::Lit("${".into()));
-                rest = lit;
-                continue;
-            }
-            let Some(end) = after.find('}') else {
-                t.push(Part::Lit("${".into()));
-                rest = after;
-                continue;
+        for piece in sub_parts(s) {
+            let name = match piece {
+                SubPart::Text(l) => {
+                    t.push(Part::Lit(l.to_owned()));
+                    continue;
+                }
+                SubPart::Unclosed => {
+                    t.push(Part::Lit("${".into()));
+                    continue;
+                }
+                SubPart::Var(name) => name,
             };
-            let name = &after[..end];
             let part = if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
                 self.scalar(v, loc)
             } else if name.contains('.') && !name.starts_with("AWS::") {
@@ -341,9 +339,7 @@ impl Cx<'_> {
                 Some(p) => t.extend(&p),
                 None => ok = false,
             }
-            rest = &after[end + 1..];
         }
-        t.push(Part::Lit(rest.to_owned()));
         ok.then_some(t)
     }
 

@@ -156,16 +156,9 @@ fn parse_yaml(path: &Path, text: &str) -> Result<N, InputError> {
     let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| InputError {
         file: path.to_path_buf(),
         line: e.location().map(|l| (l.line(), l.column())),
-        message: format!("invalid YAML: {}", strip_location(&e.to_string())),
+        message: format!("invalid YAML: {}", crate::spec::load::strip_location(&e.to_string())),
     })?;
     from_yaml(&v).map_err(|m| InputError::new(path, m))
-}
-
-fn strip_location(s: &str) -> String {
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_owned(),
-        None => s.to_owned(),
-    }
 }
 
 fn key_text(k: &serde_yaml_ng::Value) -> Result<String, String> {

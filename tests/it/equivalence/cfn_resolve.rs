@@ -9,6 +9,7 @@
 //! resource that is not created is an error, as it is for CloudFormation. Unknown intrinsics,
 //! resource types and properties are errors rather than silently ignored.
 
+use rolegen::model::template::{sub_parts, SubPart};
 use serde_json::{json, Map, Value as J};
 use serde_yaml_ng::Value as Y;
 use std::cell::{Cell, RefCell};
@@ -372,20 +373,16 @@ impl<'t> Resolver<'t> {
             other => return Err(format!("Fn::Sub: bad argument {other:?}")),
         };
         let mut out = String::new();
-        let mut rest = tpl;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            if let Some(lit) = after.strip_prefix('!') {
+        for piece in sub_parts(tpl) {
+            let name = match piece {
                 // `${!Literal}` writes `${Literal}`: the rest is ordinary text.
-                out.push_str("${");
-                rest = lit;
-                continue;
-            }
-            let end = after
-                .find('}')
-                .ok_or_else(|| format!("Fn::Sub: unclosed ${{ in {tpl:?}"))?;
-            let name = &after[..end];
+                SubPart::Text(l) => {
+                    out.push_str(l);
+                    continue;
+                }
+                SubPart::Unclosed => return Err(format!("Fn::Sub: unclosed ${{ in {tpl:?}")),
+                SubPart::Var(name) => name,
+            };
             let v = if let Some(v) = vars.get(name) {
                 v.clone()
             } else if let Some((res, att)) = name.split_once('.') {
@@ -400,9 +397,7 @@ impl<'t> Resolver<'t> {
                 }
             };
             out.push_str(&v);
-            rest = &after[end + 1..];
         }
-        out.push_str(rest);
         Ok(out)
     }
 
