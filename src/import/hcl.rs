@@ -274,7 +274,16 @@ impl Convert<'_> {
                 }
             }
         }
-        Ok(Expr::Str(merge(parts)))
+        let mut parts = merge(parts);
+        // A template that is one interpolation and nothing else (`"${var.arns}"`, as
+        // Terraform 0.11 wrote every reference) is the value of the expression itself,
+        // unconverted: a list stays a list, as Terraform reads it.
+        if let [TPart::Interp(_)] = parts.as_slice() {
+            if let Some(TPart::Interp(e)) = parts.pop() {
+                return Ok(e);
+            }
+        }
+        Ok(Expr::Str(parts))
     }
 
     fn steps(

@@ -1123,3 +1123,85 @@ fn import_outputs_snapshot_multi_file() {
         insta::assert_snapshot!("account@adopt", s);
     });
 }
+
+/// `"${...}"` around a whole value (how Terraform 0.11 wrote every reference, and many
+/// modules still do) reads as the value itself, as Terraform reads it: a module written that
+/// way imports to the same spec as the one written with bare references.
+#[test]
+fn terraform_whole_string_interpolation_is_the_value() {
+    let bare = r#"
+variable "name" {
+  type    = string
+  default = "app"
+}
+
+variable "bucket_arns" {
+  type    = list(string)
+  default = ["arn:aws:s3:::a", "arn:aws:s3:::b"]
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "read" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = var.bucket_arns
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = var.name
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+resource "aws_iam_role_policy" "read" {
+  name   = "read"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.read.json
+}
+"#;
+    let wrapped = bare
+        .replace("= var.bucket_arns", "= \"${var.bucket_arns}\"")
+        .replace("= var.name", "= \"${var.name}\"")
+        .replace(
+            "= data.aws_iam_policy_document.trust.json",
+            "= \"${data.aws_iam_policy_document.trust.json}\"",
+        )
+        .replace(
+            "= data.aws_iam_policy_document.read.json",
+            "= \"${data.aws_iam_policy_document.read.json}\"",
+        )
+        .replace("= aws_iam_role.app.id", "= \"${aws_iam_role.app.id}\"");
+    assert_eq!(wrapped.matches("\"${").count(), 5);
+    let import_text = |text: &str| {
+        let path = PathBuf::from("main.tf");
+        import::terraform::import_texts(Path::new("m"), vec![(path, text.to_owned())], "m").unwrap()
+    };
+    let (a, b) = (import_text(bare), import_text(&wrapped));
+    assert!(errors_of(&a).is_empty(), "{:?}", errors_of(&a));
+    assert_eq!(a.spec, b.spec);
+    assert_eq!(a.issues, b.issues);
+    let (_d, m) = compile(&b.spec, "wrapped");
+    let got = Bindings::defaults(&m).module(&m);
+    let role = &got["roles"]["App"];
+    assert_eq!(role["name"], "app");
+    assert_eq!(
+        role["inline"]["read"]["Statement"][0]["Resource"],
+        serde_json::json!(["arn:aws:s3:::a", "arn:aws:s3:::b"])
+    );
+    assert_eq!(
+        role["trust"]["Statement"][0]["Principal"]["Service"][0],
+        "lambda.amazonaws.com"
+    );
+    // A string around the interpolation stays a string template.
+    let prefixed = bare.replace("= var.name", "= \"x-${var.name}\"");
+    assert!(import_text(&prefixed).spec.contains("name: x-${Name}"));
+}

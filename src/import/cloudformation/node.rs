@@ -156,7 +156,10 @@ fn parse_yaml(path: &Path, text: &str) -> Result<N, InputError> {
     let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| InputError {
         file: path.to_path_buf(),
         line: e.location().map(|l| (l.line(), l.column())),
-        message: format!("invalid YAML: {}", crate::spec::load::strip_location(&e.to_string())),
+        message: format!(
+            "invalid YAML: {}",
+            crate::spec::load::strip_location(&e.to_string())
+        ),
     })?;
     from_yaml(&v).map_err(|m| InputError::new(path, m))
 }
