@@ -20,7 +20,7 @@ impl Cx<'_> {
         let console = interface(root);
         for (name, p) in ps {
             let loc = Loc::root().key("Parameters").key(name);
-            if name == crate::emit::cloudformation::EXPORT_PREFIX {
+            if name == crate::model::conventions::EXPORT_PREFIX {
                 self.note(&loc, format!("`{name}` is read as the stack's export-name prefix, which every rolegen stack has; it is not a spec parameter"));
                 continue;
             }
