@@ -1205,3 +1205,93 @@ resource "aws_iam_role_policy" "read" {
     let prefixed = bare.replace("= var.name", "= \"x-${var.name}\"");
     assert!(import_text(&prefixed).spec.contains("name: x-${Name}"));
 }
+
+/// `locals`: a module that names its values in `locals` (a name built from a variable, a
+/// list concatenated from a variable, a policy document's JSON) imports to the same spec as
+/// the one with the expressions written in place; a local that refers to itself is
+/// reported where it is used, not followed forever.
+#[test]
+fn terraform_locals_are_read_where_they_are_used() {
+    let inline = r#"
+variable "name" {
+  type    = string
+  default = "app"
+}
+
+variable "bucket_arns" {
+  type    = list(string)
+  default = ["arn:aws:s3:::a"]
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "read" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = concat(var.bucket_arns, ["arn:aws:s3:::shared"])
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = "${var.name}-svc"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+resource "aws_iam_role_policy" "read" {
+  name   = "read"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.read.json
+}
+"#;
+    let with_locals = format!(
+        "{}\nlocals {{\n  prefix = \"${{var.name}}-svc\"\n  arns   = concat(var.bucket_arns, [local.shared])\n  shared = \"arn:aws:s3:::shared\"\n  trust  = data.aws_iam_policy_document.trust\n}}\n",
+        inline
+            .replace("= \"${var.name}-svc\"", "= local.prefix")
+            .replace(
+                "= concat(var.bucket_arns, [\"arn:aws:s3:::shared\"])",
+                "= local.arns"
+            )
+            .replace(
+                "= data.aws_iam_policy_document.trust.json",
+                "= local.trust.json"
+            )
+    );
+    assert_eq!(with_locals.matches("local.").count(), 4);
+    let import_text = |text: &str| {
+        let path = PathBuf::from("main.tf");
+        import::terraform::import_texts(Path::new("m"), vec![(path, text.to_owned())], "m").unwrap()
+    };
+    let (a, b) = (import_text(inline), import_text(&with_locals));
+    assert!(errors_of(&a).is_empty(), "{:?}", errors_of(&a));
+    assert!(errors_of(&b).is_empty(), "{:?}", errors_of(&b));
+    assert_eq!(a.spec, b.spec);
+    let (_d, m) = compile(&b.spec, "locals");
+    let got = Bindings::defaults(&m).module(&m);
+    let role = &got["roles"]["App"];
+    assert_eq!(role["name"], "app-svc");
+    assert_eq!(
+        role["inline"]["read"]["Statement"][0]["Resource"],
+        serde_json::json!(["arn:aws:s3:::a", "arn:aws:s3:::shared"])
+    );
+    // A local that refers to itself (Terraform rejects the cycle) is reported at its use.
+    let cyclic = with_locals.replace(
+        "  shared = \"arn:aws:s3:::shared\"",
+        "  shared = local.shared",
+    );
+    let c = import_text(&cyclic);
+    assert!(
+        errors_of(&c)
+            .iter()
+            .any(|e| e.contains("`local.shared` is not evaluated")),
+        "{:?}",
+        errors_of(&c)
+    );
+}

@@ -7,6 +7,7 @@
 //! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
 mod documents;
+mod locals;
 mod resources;
 mod switches;
 mod values;
@@ -128,6 +129,7 @@ pub fn import_texts(
             }
         }
     }
+    locals::Locals::collect(&blocks).substitute(&mut blocks);
     let mut tf = Tf {
         files: paths,
         vars: IndexMap::new(),
@@ -278,7 +280,7 @@ impl Tf {
                 ("terraform" | "provider", _) => self.note(&at, "Terraform and provider settings are not imported"),
                 // State moves say nothing about what is granted; rolegen writes its own.
                 ("moved", _) => {}
-                ("locals", _) => self.issue(&at, "local values are not evaluated; uses of `local.…` are reported where they appear"),
+                ("locals", _) => self.note(&at, "local values are read where they are used"),
                 (kind, Some(ty)) if kind == "resource" || kind == "data" || kind == "module" => {
                     self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"))
                 }
