@@ -556,44 +556,24 @@ fn outputs(s: &mut String, m: &Module, detailed: bool) {
             .values()
             .filter(|r| r.instance_profile.is_some())
             .count();
-        let groups: [(usize, &[OutputRow], &str, &str, &str); 4] = [
-            (
-                m.roles.len(),
-                &ROLE_OUTPUT_ROWS[..4],
-                "<role>",
-                "<Role>",
-                "each role",
-            ),
-            (
-                profiles,
-                &ROLE_OUTPUT_ROWS[4..],
-                "<role>",
-                "<Role>",
-                "each role's",
-            ),
+        let groups: [(usize, &[OutputRow], &str, &str); 4] = [
+            (m.roles.len(), &ROLE_OUTPUT_ROWS[..4], "<role>", "<Role>"),
+            (profiles, &ROLE_OUTPUT_ROWS[4..], "<role>", "<Role>"),
             (
                 m.policies.len(),
                 &POLICY_OUTPUT_ROWS,
                 "<policy>",
                 "<Policy>",
-                "each managed",
             ),
-            (
-                m.kms_keys.len(),
-                &KEY_OUTPUT_ROWS,
-                "<key>",
-                "<Key>",
-                "each KMS",
-            ),
+            (m.kms_keys.len(), &KEY_OUTPUT_ROWS, "<key>", "<Key>"),
         ];
-        for (n, kinds, snake, pascal, each) in groups {
+        for (n, kinds, snake, pascal) in groups {
             if n == 0 {
                 continue;
             }
             for (t, c, what) in kinds {
-                let what = what
-                    .replace("the {} ", &format!("{each} "))
-                    .replace("{}", "");
+                // "ARN of the {} role" -> "ARN of each role".
+                let what = what.replace("the {}", "each");
                 let _ = writeln!(
                     s,
                     "| `{snake}_{t}` | {what} ({}) | `{pascal}{c}` |",
@@ -910,8 +890,8 @@ fn diagram(s: &mut String, m: &Module) {
     if m.roles.len() > DIAGRAM_MAX_ROLES {
         let _ = writeln!(
             s,
-            "The module has {} roles; `rolegen graph <spec>` prints the diagram.\n",
-            m.roles.len()
+            "The module has {}; `rolegen graph <spec>` prints the diagram.\n",
+            count(m.roles.len(), "role")
         );
         return;
     }
@@ -1183,4 +1163,62 @@ fn quoted(s: &str) -> String {
 fn fenced(s: &mut String, lang: &str, body: &str) {
     let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
     let _ = write!(s, "{fence}{lang}\n{body}{fence}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README of a module of `n` roles like the benchmark workload's.
+    fn readme_of_roles(n: usize) -> String {
+        let mut spec = String::from("module: many\nroles:\n");
+        for i in 0..n {
+            spec.push_str(&format!(
+                "  r{i}:\n    name: many-r{i}\n    trust:\n      - service: [ecs-tasks.amazonaws.com]\n        source_account: true\n    managed_policies:\n      - aws: ReadOnlyAccess\n    inline_policies:\n      data:\n        Statement:\n          - Effect: Allow\n            Action: [s3:GetObject, s3:PutObject]\n            Resource: arn:${{AWS::Partition}}:s3:::bucket-{i}/*\n"
+            ));
+        }
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("many.yaml");
+        std::fs::write(&path, spec).unwrap_or_else(|e| panic!("{e}"));
+        let out = crate::build::compile(&[path], crate::build::CompileOptions::EMIT);
+        let m = out.modules.into_iter().next().map(|c| c.module);
+        render(&m.unwrap_or_else(|| panic!("{:?}", out.diagnostics.0)))
+    }
+
+    /// Up to the limit every role has its section and every resource and output its row;
+    /// beyond it, summaries whose size does not grow with the roles.
+    #[test]
+    fn large_modules_get_summaries_of_constant_size() {
+        let small = readme_of_roles(DETAIL_MAX_ITEMS);
+        assert_eq!(small.matches("\n## Role `").count(), DETAIL_MAX_ITEMS);
+        assert!(small.contains("| [aws_iam_role.r49]("), "{small}");
+        assert!(small.contains("[r49\\_path](#output\\_r49\\_path)"));
+        assert!(!small.contains("## Permissions"));
+
+        let big = readme_of_roles(DETAIL_MAX_ITEMS + 1);
+        let bigger = readme_of_roles(4 * DETAIL_MAX_ITEMS);
+        for r in [&big, &bigger] {
+            assert!(!r.contains("\n## Role `"), "{r}");
+            assert!(r.contains("## Requirements") && r.contains("## Resources"));
+            assert!(r.contains("| `<role>_path` | Path of each role ("), "{r}");
+            assert!(r.contains("| Service: `ecs-tasks.amazonaws.com` |"), "{r}");
+            assert!(r.contains("| AWS managed `ReadOnlyAccess` |"), "{r}");
+            assert!(r.contains("| Allow | s3 | `s3:GetObject`<br>`s3:PutObject` |"), "{r}");
+        }
+        assert!(bigger.contains("× 200 (`aws_iam_role.r0`, …) | resource |"), "{bigger}");
+        assert!(bigger.contains("| Service: `ecs-tasks.amazonaws.com` | 200 |"));
+        // Only the counts differ (two digits more at most per count).
+        assert!(bigger.len() < big.len() + 200, "{} vs {}", bigger.len(), big.len());
+    }
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(count(1, "inline policy"), "1 inline policy");
+        assert_eq!(count(2, "inline policy"), "2 inline policies");
+        assert_eq!(count(10000, "IAM role"), "10,000 IAM roles");
+    }
 }
