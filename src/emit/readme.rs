@@ -1203,12 +1203,23 @@ mod tests {
             assert!(r.contains("| `<role>_path` | Path of each role ("), "{r}");
             assert!(r.contains("| Service: `ecs-tasks.amazonaws.com` |"), "{r}");
             assert!(r.contains("| AWS managed `ReadOnlyAccess` |"), "{r}");
-            assert!(r.contains("| Allow | s3 | `s3:GetObject`<br>`s3:PutObject` |"), "{r}");
+            assert!(
+                r.contains("| Allow | s3 | `s3:GetObject`<br>`s3:PutObject` |"),
+                "{r}"
+            );
         }
-        assert!(bigger.contains("× 200 (`aws_iam_role.r0`, …) | resource |"), "{bigger}");
+        assert!(
+            bigger.contains("× 200 (`aws_iam_role.r0`, …) | resource |"),
+            "{bigger}"
+        );
         assert!(bigger.contains("| Service: `ecs-tasks.amazonaws.com` | 200 |"));
         // Only the counts differ (two digits more at most per count).
-        assert!(bigger.len() < big.len() + 200, "{} vs {}", bigger.len(), big.len());
+        assert!(
+            bigger.len() < big.len() + 200,
+            "{} vs {}",
+            bigger.len(),
+            big.len()
+        );
     }
 
     #[test]
