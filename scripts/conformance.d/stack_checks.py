@@ -21,7 +21,8 @@ Per template it prints the result lines of four checks:
                        (ROLEGEN_AWSCLI, scripts/tools' awscli) runs `aws cloudformation
                        create-stack --parameters file://<stack>.params.json` against moto:
                        the CLI parses the file, the stack reaches CREATE_COMPLETE and
-                       describe-stacks reports every value of the file (`****` for NoEcho)
+                       describe-stacks reports every value of the file (`****` for NoEcho,
+                       which moto does not mask)
 
 moto 5.2.5 pitfalls handled (each printed as a note when it happens):
   * a CommaDelimitedList Default is not split: every parameter is passed
@@ -439,6 +440,10 @@ class StackChecker:
                     notes.append(f"{key}: moto reported the list as a python repr (joined)")
                 except (ValueError, SyntaxError):
                     pass
+            if secret and have == value:
+                # Real CloudFormation masks a NoEcho value; moto 5.2.5 does not.
+                notes.append(f"{key}: NoEcho, but moto reported its value unmasked")
+                have = expect
             if have != expect:
                 wrong.append(f"{key}: the stack has {have!r}, the file {expect!r}")
         status = desc.get("StackStatus")
