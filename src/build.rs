@@ -140,13 +140,16 @@ impl Timings {
 
     fn mark(&self, stage: &str) {
         if let Some(t) = self.0 {
-            // Resident memory so far, where the OS tells it (Linux).
+            // Resident memory now and at its peak so far, where the OS tells it (Linux).
             let rss = std::fs::read_to_string("/proc/self/status")
                 .ok()
                 .and_then(|s| {
-                    let l = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-                    let kb: u64 = l.split_whitespace().nth(1)?.parse().ok()?;
-                    Some(format!(", RSS {} MB", kb / 1024))
+                    let mb = |key: &str| -> Option<u64> {
+                        let l = s.lines().find(|l| l.starts_with(key))?;
+                        let kb: u64 = l.split_whitespace().nth(1)?.parse().ok()?;
+                        Some(kb / 1024)
+                    };
+                    Some(format!(", RSS {} MB (peak {} MB)", mb("VmRSS:")?, mb("VmHWM:")?))
                 })
                 .unwrap_or_default();
             eprintln!(

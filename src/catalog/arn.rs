@@ -156,11 +156,44 @@ fn segment_colons(nodes: &[Node]) -> Option<[usize; 5]> {
 
 /// Least cost of a string matched by both `query` and `pattern`, or `None` if there is none.
 ///
-/// 0-1 breadth-first search over states (i, j): `query[..i]` and `pattern[..j]` have
-/// matched the same prefix. A step either skips an empty-able `Star`/`VarStar`, or consumes
-/// one character both nodes accept; it costs 1 when a placeholder takes a `/` or `:` that the
-/// query spells out literally.
+/// Literal characters that start (or end) both sides must be the same and are matched with
+/// each other at no cost, so they are compared directly and cut off; what is left is often
+/// nothing, or a single placeholder (`${Name}`), whose cost is counted without a search (most
+/// segments of most ARNs are one or the other). The rest goes to [`search`].
 fn intersect(query: &[Node], pattern: &[Node], scratch: &mut Scratch) -> Option<u32> {
+    let (mut query, mut pattern) = (query, pattern);
+    while let ([Node::Lit(a), q @ ..], [Node::Lit(b), p @ ..]) = (query, pattern) {
+        if a != b {
+            return None;
+        }
+        (query, pattern) = (q, p);
+    }
+    while let ([q @ .., Node::Lit(a)], [p @ .., Node::Lit(b)]) = (query, pattern) {
+        if a != b {
+            return None;
+        }
+        (query, pattern) = (q, p);
+    }
+    match (query, pattern) {
+        ([], []) => Some(0),
+        // One placeholder takes the whole of a query that can spell at least one character
+        // (every query node can: a `*` spells one that is not `/` or `:`), paying for each
+        // `/` and `:` the query spells out.
+        ([_, ..], [Node::VarOne, Node::VarStar]) => Some(
+            query
+                .iter()
+                .filter(|n| matches!(n, Node::Lit('/' | ':')))
+                .count() as u32,
+        ),
+        _ => search(query, pattern, scratch),
+    }
+}
+
+/// [`intersect`] by a 0-1 breadth-first search over states (i, j): `query[..i]` and
+/// `pattern[..j]` have matched the same prefix. A step either skips an empty-able
+/// `Star`/`VarStar`, or consumes one character both nodes accept; it costs 1 when a
+/// placeholder takes a `/` or `:` that the query spells out literally.
+fn search(query: &[Node], pattern: &[Node], scratch: &mut Scratch) -> Option<u32> {
     let (n, m) = (query.len(), pattern.len());
     let width = m + 1;
     let Scratch { dist, queue } = scratch;
@@ -210,4 +243,49 @@ fn intersect(query: &[Node], pattern: &[Node], scratch: &mut Scratch) -> Option<
         relax(i2, j2, cost, queue);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Query nodes: a few literal characters (`/` and `:` among them), `?` and `*`.
+    fn query_node() -> impl Strategy<Value = Vec<Node>> {
+        prop_oneof![
+            4 => prop::sample::select(vec!['a', 'b', '/', ':']).prop_map(|c| vec![Node::Lit(c)]),
+            1 => Just(vec![Node::One]),
+            1 => Just(vec![Node::Star]),
+        ]
+    }
+
+    /// Pattern nodes: literals, `${Name}` placeholders, and the rare `*` and `?`.
+    fn pattern_node() -> impl Strategy<Value = Vec<Node>> {
+        prop_oneof![
+            4 => prop::sample::select(vec!['a', 'b', '/', ':']).prop_map(|c| vec![Node::Lit(c)]),
+            2 => Just(vec![Node::VarOne, Node::VarStar]),
+            1 => Just(vec![Node::Star]),
+            1 => Just(vec![Node::One]),
+        ]
+    }
+
+    fn flat(v: Vec<Vec<Node>>) -> Vec<Node> {
+        v.into_iter().flatten().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The cut-offs and the placeholder count give the search's answer on every pair.
+        #[test]
+        fn shortcuts_agree_with_the_search(
+            q in prop::collection::vec(query_node(), 0..7).prop_map(flat),
+            p in prop::collection::vec(pattern_node(), 0..6).prop_map(flat),
+        ) {
+            let mut scratch = Scratch::default();
+            let fast = intersect(&q, &p, &mut scratch);
+            let slow = search(&q, &p, &mut scratch);
+            prop_assert_eq!(fast, slow, "query {:?} pattern {:?}", q, p);
+        }
+    }
 }

@@ -25,8 +25,21 @@ pub struct LoadedSpec {
 /// (`rolegen lint <(…)`, standard input) is not known in advance, so the limit is applied
 /// while reading, never after reading everything.
 pub fn read_at_most(r: impl std::io::Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    read_at_most_sized(r, limit, 0)
+}
+
+/// [`read_at_most`] into a buffer made for `expected` bytes (a regular file's size): no
+/// buffer of twice the file's size, no copies as it grows.
+fn read_at_most_sized(
+    r: impl std::io::Read,
+    limit: u64,
+    expected: u64,
+) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
+    // One byte more than expected, so a file that did not grow is read to its end without
+    // growing the buffer.
+    let capacity = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     r.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
@@ -51,7 +64,8 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     if meta.is_file() && meta.len() > limit {
         return Err(ReadError::TooLarge(Some(meta.len())));
     }
-    let bytes = read_at_most(file, limit)
+    let expected = if meta.is_file() { meta.len() } else { 0 };
+    let bytes = read_at_most_sized(file, limit, expected)
         .map_err(ReadError::Io)?
         .ok_or(ReadError::TooLarge(None))?;
     text_of(bytes)
