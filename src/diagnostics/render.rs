@@ -35,24 +35,27 @@ pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut d
             w.into_inner()
         }
     };
-    // Each diagnostic renders on its own, so halves render in parallel and concatenate.
-    let bytes = if diags.len() >= PARALLEL_RENDER_MIN {
+    // Each diagnostic renders on its own, so halves render in parallel and are written one
+    // after the other (not joined: no third buffer of the whole text).
+    let halves = if diags.len() >= PARALLEL_RENDER_MIN {
         let (first, second) = diags.split_at(diags.len() / 2);
         std::thread::scope(|s| {
             let later = s.spawn(|| render(second));
-            let mut bytes = render(first);
-            bytes.extend(
+            let bytes = render(first);
+            [
+                bytes,
                 later
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            );
-            bytes
+            ]
         })
     } else {
-        render(diags)
+        [render(diags), Vec::new()]
     };
     // Writing to a terminal or buffer only fails if the stream is gone; nothing to do then.
-    let _ = out.write_all(&bytes);
+    for bytes in halves {
+        let _ = out.write_all(&bytes);
+    }
     let _ = out.flush();
 }
 
