@@ -149,7 +149,11 @@ impl Timings {
                         let kb: u64 = l.split_whitespace().nth(1)?.parse().ok()?;
                         Some(kb / 1024)
                     };
-                    Some(format!(", RSS {} MB (peak {} MB)", mb("VmRSS:")?, mb("VmHWM:")?))
+                    Some(format!(
+                        ", RSS {} MB (peak {} MB)",
+                        mb("VmRSS:")?,
+                        mb("VmHWM:")?
+                    ))
                 })
                 .unwrap_or_default();
             eprintln!(
