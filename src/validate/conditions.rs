@@ -8,10 +8,11 @@
 //!
 //! A known service key must also apply to one of the statement's actions (RG116 too):
 //! `s3:prefix` on `sqs:ReceiveMessage` is never in the request. Judged only when every action
-//! of the statement is in the catalogue (no `*`, no `NotAction`, no action the catalogue lacks
-//! or rolegen.toml adds) and the key's service attaches it to some of its actions (keys it
-//! lists for no action are service-wide or not yet mapped); global keys (`aws:…`, and the
-//! few service keys AWS lists as global) always apply.
+//! of the statement is in the catalogue with the keys it supports (no `*`, no `NotAction`, no
+//! action the catalogue lacks, lists no key for, or rolegen.toml adds) and the key's service
+//! attaches it to some of its actions (keys it lists for no action are service-wide or not
+//! yet mapped); global keys (`aws:…`, and the few service keys AWS lists as global) always
+//! apply.
 
 use super::Validator;
 use crate::catalog::{catalog, Action, Catalog, ConditionKey, KeyType, Service};
@@ -164,7 +165,10 @@ fn key_owners(cat: &Catalog, key: &str) -> Vec<String> {
 }
 
 /// The catalogue actions of the statement, or `None` when they cannot judge a key: a
-/// `NotAction`, `*`, or an action (pattern) the catalogue lacks or rolegen.toml adds.
+/// `NotAction`, `*`, an action (pattern) the catalogue lacks or rolegen.toml adds, or an
+/// action for which the catalogue lists no condition key at all (a third of them: often an
+/// undocumented column rather than no key; AWS's own policies use `aws-marketplace:ProductId`
+/// on `aws-marketplace:Subscribe`, which lists none).
 fn statement_actions<'c>(
     cat: &'c Catalog,
     s: &Statement,
@@ -179,7 +183,9 @@ fn statement_actions<'c>(
             return None;
         }
         let matched = cat.expand(a);
-        if matched.is_empty() {
+        let undocumented =
+            |(svc, act): &(&Service, &Action)| svc.action_conditions(act).next().is_none();
+        if matched.is_empty() || matched.iter().any(undocumented) {
             return None;
         }
         out.extend(matched);
