@@ -285,13 +285,17 @@ rules! {
         "`Fn::Sub` inserts the value into the JSON text unescaped, so such a value makes the document invalid (or changes it) in CloudFormation while Terraform encodes it correctly. The stack also refuses such values at deploy time through the parameter's AllowedPattern.",
         "Team: {type: string, default: 'a\"b'}   # used next to an IRSA trust\n\nFix: use a value without quotes, backslashes and control characters." }
     STACK_QUOTA = { "RG404", "stack-quota", Warning, true, [],
-        "The CloudFormation stack would exceed a CloudFormation quota: more than 500 resources, 200 outputs or 200 parameters in one template.",
-        "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and four outputs (ARN, name, unique id, path; six with an instance profile).",
-        "A spec with 51 roles: 204 outputs.\n\nFix: split the spec into modules of at most 50 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
+        "The CloudFormation stack would exceed a CloudFormation quota: more than 500 resources, 200 outputs or 200 parameters in one template. Escape hatches count: every role has five parameters for them unless the spec turns them off.",
+        "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and four outputs (ARN, name, unique id, path; six with an instance profile). Every role also has one parameter per escape hatch (five unless the spec turns them off).",
+        "A spec with 40 roles and their escape hatches: 200 hatch parameters, plus the spec's own.\n\nFix: `hatches: false` at module level (or `hatches: [additional_policy_arns]`, the ones callers need); for outputs or resources, split the spec into modules of at most 50 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
     ADOPT_UNRESOLVED = { "RG405", "adopt-unresolved", Error, false, [],
         "A module with `adopt: true` holds something whose import ID is not known when the module is built: a role without a fixed `name` (a `name_prefix` or a generated name), a resource switched by `when:`, a KMS key, or a parameter without a default.",
         "The adoption files (`adopt/main.tf` import blocks, the CloudFormation resources-to-import file) name every existing resource by its ID (role name, `role:policy`, `role/arn`, policy ARN, instance profile name). An ID that depends on a value given at deploy time, or a resource that may not exist, cannot be written, and adopting only part of a module would recreate the rest.",
         "adopt: true\nparameters: {Prefix: {type: string}}\nroles: {app: {name: ${Prefix}-app, ...}}\n\nFix: give Prefix a default (the value the existing roles use), or remove `adopt: true`." }
+    DEFAULT_NOT_DEPLOYABLE = { "RG406", "default-not-deployable", Warning, true, ["W1031"],
+        "A trust principal that is on with the parameters' defaults is, with those defaults, an ARN without an account id (`arn:aws:iam:::root`): a parameter that may stay empty in another mode (`default: \"\"`) is empty here.",
+        "IAM refuses such a principal, so the module (and the stack: cfn-lint W1031 resolves the defaults the same way) does not deploy with its defaults; the caller must give the value in this mode. Allow it, with the reason, when the parameter is needed only in this mode and left empty in the other.",
+        "parameters:\n  AgentAccountId: {type: string, default: \"\"}\ntrust:\n  - account: ${AgentAccountId}\n    when: not OnEc2\n\nFix: remove the default (the value is then required), or `allow: [{code: RG406, reason: ...}]` on the trust entry when the other mode needs no value." }
 }
 
 /// Looks a rule up by code (case-insensitive).

@@ -420,6 +420,7 @@ fn docs_name(kind: &str, name: &str) -> String {
 }
 
 fn inputs(s: &mut String, m: &Module) {
+    let mut hatch_note = false;
     s.push_str("## Inputs\n\n");
     s.push_str("| Name | Description | Type | Default | Required | CloudFormation |\n|------|-------------|------|---------|:--------:|----------------|\n");
     let [create, tags] = crate::emit::terraform::CONVENTION_VARIABLES;
@@ -466,6 +467,25 @@ fn inputs(s: &mut String, m: &Module) {
             p.name,
         );
     }
+    for (r, h, cfn) in crate::emit::cloudformation::hatch_params(m) {
+        let (ty, default) = match h {
+            Hatch::AdditionalPolicyArns => ("`list(string)`", "`[]`"),
+            Hatch::MaxSessionDuration => ("`number`", "`null`"),
+            _ => ("`string`", "`null`"),
+        };
+        let _ = writeln!(
+            s,
+            "| <a name=\"input_{0}\"></a> [{0}](#input\\_{0}) | {1} | {ty} | {default} | no | `{cfn}` |",
+            h.tf_var(&r.id),
+            cell(&h.describe(&r.id)),
+        );
+    }
+    if crate::emit::cloudformation::hatch_params(m)
+        .next()
+        .is_some()
+    {
+        hatch_note = true;
+    }
     if crate::emit::cloudformation::longest_export(m).is_some() {
         let _ = writeln!(
             s,
@@ -474,6 +494,9 @@ fn inputs(s: &mut String, m: &Module) {
         );
     }
     s.push('\n');
+    if hatch_note {
+        s.push_str("The inputs marked \"Escape hatch\" are for the caller, not the spec: left at their defaults (Terraform `null` or `[]`, CloudFormation empty) the module deploys exactly what the spec says and grants nothing more. Setting one (another name, path or session length, a permissions boundary, more managed policies) is the caller's own choice, and what it grants is the caller's to review: the permissions table below does not include it.\n\n");
+    }
 }
 
 /// The outputs of one role, managed policy or key: `(Terraform suffix, CloudFormation

@@ -166,6 +166,7 @@ mod tests {
                 "adopt",
                 "moved",
                 "allow",
+                "hatches",
                 "parameters",
                 "roles",
                 "policies",
@@ -181,6 +182,7 @@ mod tests {
         let at = |k: &str| o.iter().position(|x| *x == k).unwrap();
         assert_eq!(at("allow"), at("when") + 1);
         assert!(at("allow") < at("trust"));
+        assert_eq!(at("hatches"), at("allow") + 1);
         let doc = child(role, "inline_policies")
             .and_then(|p| child(p, "any-policy-name"))
             .unwrap();

@@ -48,6 +48,15 @@ pub(crate) fn when_of(y: &Y) -> Option<Sw> {
     y.get("when").and_then(Y::as_str).map(Sw::parse)
 }
 
+/// An instance profile's spec value with its own switch (beyond its role's), if any.
+pub(crate) fn profile_when(y: Y, own: &Option<Sw>) -> Y {
+    match (y, own) {
+        (y, None) => y,
+        (Y::Bool(true), Some(w)) => Y::Map(vec![("when".to_owned(), Y::s(w.text()))]),
+        (y, w) => with_when(y, w),
+    }
+}
+
 /// `y` with its `when:` replaced by `w` (or removed).
 pub(crate) fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
     y.remove("when");

@@ -13,6 +13,7 @@ pub mod hcl;
 pub mod iam_json;
 pub(crate) mod narrow;
 pub mod terraform;
+mod tf_hatches;
 pub mod yaml;
 
 use crate::model::{Part, Template};

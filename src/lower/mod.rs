@@ -13,7 +13,7 @@ use crate::model::*;
 use crate::rules::{self, Rule};
 use crate::spec::load::LoadedSpec;
 use crate::spec::source::{spec_dir, SourceFile, YamlPath};
-use crate::spec::{AllowSpec, AttachmentSpec, ParamKindSpec, RoleSpec, Spec};
+use crate::spec::{AllowSpec, AttachmentSpec, HatchesSpec, ParamKindSpec, RoleSpec, Spec};
 use crate::suggest::closest;
 use indexmap::IndexMap;
 use std::path::PathBuf;
@@ -135,7 +135,11 @@ impl Lowerer<'_> {
         self.parameters(spec, &root.key("parameters"));
         let allow = self.allow(&spec.allow, &root.key("allow"));
         let policies = self.managed_policies(spec, &root.key("policies"));
-        let roles = self.roles(spec, &root, &policies);
+        let module_hatches = self
+            .hatches(&spec.hatches, &root.key("hatches"))
+            .unwrap_or_else(|| Hatch::ALL.to_vec());
+        let roles = self.roles(spec, &root, &policies, &module_hatches);
+        self.hatch_names(&roles, &policies, spec);
         let mut kms_keys = IndexMap::new();
         for (key, k) in &spec.kms_keys {
             let path = root.key("kms_keys").key(key);
@@ -288,6 +292,7 @@ impl Lowerer<'_> {
         spec: &Spec,
         root: &YamlPath,
         policies: &IndexMap<PolicyId, ManagedPolicy>,
+        module_hatches: &[Hatch],
     ) -> IndexMap<RoleId, Role> {
         /// Below this many roles a thread costs more than it saves.
         const PARALLEL_FROM: usize = 512;
@@ -297,7 +302,11 @@ impl Lowerer<'_> {
                 .map(|(key, r)| {
                     let path = root.key("roles").key(key);
                     l.check_key(key, &path);
-                    l.role(key, r, &path, policies)
+                    let mut role = l.role(key, r, &path, policies);
+                    role.hatches = l
+                        .hatches(&r.hatches, &path.key("hatches"))
+                        .unwrap_or_else(|| module_hatches.to_vec());
+                    role
                 })
                 .collect()
         };
@@ -838,21 +847,21 @@ impl Lowerer<'_> {
             Some(crate::spec::InstanceProfileSpec::Enabled(true)) => Some(InstanceProfile {
                 name: None,
                 path: None,
+                when: None,
             }),
-            Some(crate::spec::InstanceProfileSpec::Named { name, path: p }) => {
-                Some(InstanceProfile {
-                    name: self.opt_template(
-                        name,
-                        Ctx::Scalar,
-                        &path.key("instance_profile").key("name"),
-                    ),
-                    path: self.opt_template(
-                        p,
-                        Ctx::Scalar,
-                        &path.key("instance_profile").key("path"),
-                    ),
-                })
-            }
+            Some(crate::spec::InstanceProfileSpec::Named {
+                name,
+                path: p,
+                when,
+            }) => Some(InstanceProfile {
+                name: self.opt_template(
+                    name,
+                    Ctx::Scalar,
+                    &path.key("instance_profile").key("name"),
+                ),
+                path: self.opt_template(p, Ctx::Scalar, &path.key("instance_profile").key("path")),
+                when: self.switch(when.as_deref(), &path.key("instance_profile").key("when")),
+            }),
         };
         let trust = self.trust(r, path);
         let managed =
@@ -894,7 +903,122 @@ impl Lowerer<'_> {
             managed,
             inline,
             allow: self.allow(&r.allow, &path.key("allow")),
+            hatches: Vec::new(),
             origin: path.clone(),
+        }
+    }
+
+    /// A `hatches:` value: `None` when absent (the level above decides).
+    fn hatches(&mut self, spec: &Option<HatchesSpec>, path: &YamlPath) -> Option<Vec<Hatch>> {
+        match spec.as_ref()? {
+            HatchesSpec::All(true) => Some(Hatch::ALL.to_vec()),
+            HatchesSpec::All(false) => Some(Vec::new()),
+            HatchesSpec::Some(list) => {
+                let mut on = Vec::new();
+                for (i, name) in list.iter().enumerate() {
+                    match Hatch::parse(name) {
+                        Some(h) => on.push(h),
+                        None => {
+                            let keys: Vec<&str> = Hatch::ALL.iter().map(|h| h.key()).collect();
+                            self.error(
+                                &rules::WRONG_TYPE,
+                                &path.index(i),
+                                format!("`{name}` is not an escape hatch"),
+                                format!("use some of: {}", keys.join(", ")),
+                            );
+                        }
+                    }
+                }
+                Some(Hatch::ALL.into_iter().filter(|h| on.contains(h)).collect())
+            }
+        }
+    }
+
+    /// The inputs and resources the hatches add must not take a name the module already
+    /// uses: a spec parameter (Terraform variable or CloudFormation parameter), a
+    /// CloudFormation logical id (parameters and resources share them), or the Terraform
+    /// attachment resource of another role.
+    fn hatch_names(
+        &mut self,
+        roles: &IndexMap<RoleId, Role>,
+        policies: &IndexMap<PolicyId, ManagedPolicy>,
+        spec: &Spec,
+    ) {
+        if roles.values().all(|r| r.hatches.is_empty()) {
+            return;
+        }
+        let mut taken: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for name in spec.parameters.keys() {
+            taken.insert(name.clone(), format!("parameter `{name}`"));
+            taken.insert(
+                format!("var.{}", crate::model::names::snake(name)),
+                format!("parameter `{name}`"),
+            );
+        }
+        for r in roles.values() {
+            let p = r.id.pascal();
+            let what = format!("role `{}`", r.id);
+            taken.insert(p.clone(), what.clone());
+            taken.insert(format!("{p}InstanceProfile"), what.clone());
+            for ip in &r.inline {
+                taken.insert(
+                    format!("{p}{}Policy", crate::model::names::pascal(&ip.name)),
+                    what.clone(),
+                );
+            }
+            taken.insert(format!("attachment.{}", r.id.snake()), what);
+        }
+        for id in policies.keys() {
+            taken.insert(id.pascal(), format!("policy `{id}`"));
+        }
+        for key in spec.kms_keys.keys() {
+            let p = crate::model::names::pascal(key);
+            taken.insert(format!("{p}Alias"), format!("KMS key `{key}`"));
+            taken.insert(p, format!("KMS key `{key}`"));
+        }
+        // Roles whose ids collide already (RG005 reports them) would only repeat it here.
+        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for r in roles.values() {
+            *ids.entry(r.id.pascal()).or_default() += 1;
+            *ids.entry(format!("_{}", r.id.snake())).or_default() += 1;
+        }
+        for r in roles.values() {
+            if ids[&r.id.pascal()] > 1 || ids[&format!("_{}", r.id.snake())] > 1 {
+                continue;
+            }
+            let mut mine = Vec::new();
+            for h in &r.hatches {
+                mine.push((
+                    h.cfn_param(&r.id),
+                    format!("the CloudFormation parameter `{}`", h.cfn_param(&r.id)),
+                ));
+                mine.push((
+                    format!("var.{}", h.tf_var(&r.id)),
+                    format!("the Terraform variable `{}`", h.tf_var(&r.id)),
+                ));
+                if *h == Hatch::AdditionalPolicyArns {
+                    mine.push((
+                        format!("attachment.{}_additional", r.id.snake()),
+                        format!(
+                            "the Terraform resource `aws_iam_role_policy_attachment.{}_additional`",
+                            r.id.snake()
+                        ),
+                    ));
+                }
+            }
+            for (name, what) in mine {
+                if let Some(other) = taken.get(&name) {
+                    let other = other.clone();
+                    self.error(
+                        &rules::WRONG_TYPE,
+                        &r.origin,
+                        format!("the escape hatches of role `{}` need {what}, which {other} already takes", r.id),
+                        "rename one of them, or turn the hatches of this role off (`hatches: false`, or list the ones to keep)".into(),
+                    );
+                } else {
+                    taken.insert(name, format!("an escape hatch of role `{}`", r.id));
+                }
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! outputs (the Outputs section, the export-name bound and the quota check read one list).
 //! Facts of the model's conventions, so `lower` and `validate` need not reach a backend.
 
-use super::{Module, Switch};
+use super::{Hatch, Module, Role, Switch};
 
 /// The variables every module has, beside the spec's parameters: `(name, type, default,
 /// description)`. Spec parameters cannot take these names (lowering reports them).
@@ -87,27 +87,30 @@ const KEY_OUTPUTS: [OutputKind; 2] = [
     ("KeyId", "", OutputValue::Ref, "Id of the {} KMS key."),
 ];
 
+/// No switch.
+const UNSWITCHED: &Option<Switch> = &None;
+
 /// The stack's outputs, resource by resource in output order: the resource's logical id, its
-/// spec key, its kinds of output and its switch. The Outputs section, the export-name bound
-/// and the quota check all read this one list.
+/// spec key, its kinds of output and its switches (a role's, and an instance profile's own).
+/// The Outputs section, the export-name bound and the quota check all read this one list.
 pub fn output_groups(
     m: &Module,
-) -> impl Iterator<Item = (String, &str, &'static [OutputKind], &Option<Switch>)> {
-    let roles = m.roles.values().map(|r| {
-        let kinds: &'static [OutputKind] = if r.instance_profile.is_some() {
-            &ROLE_OUTPUTS
-        } else {
-            &ROLE_OUTPUTS[..ROLE_OUTPUTS_PLAIN]
-        };
-        (r.id.pascal(), r.id.as_str(), kinds, &r.when)
+) -> impl Iterator<Item = (String, &str, &'static [OutputKind], [&Option<Switch>; 2])> {
+    let roles = m.roles.values().flat_map(|r| {
+        let role: &'static [OutputKind] = &ROLE_OUTPUTS[..ROLE_OUTPUTS_PLAIN];
+        let profile = r.instance_profile.as_ref().map(|ip| {
+            let kinds: &'static [OutputKind] = &ROLE_OUTPUTS[ROLE_OUTPUTS_PLAIN..];
+            (r.id.pascal(), r.id.as_str(), kinds, [&r.when, &ip.when])
+        });
+        std::iter::once((r.id.pascal(), r.id.as_str(), role, [&r.when, UNSWITCHED])).chain(profile)
     });
     let policies = m.policies.values().map(|p| {
         let kinds: &'static [OutputKind] = &POLICY_OUTPUTS;
-        (p.id.pascal(), p.id.as_str(), kinds, &p.when)
+        (p.id.pascal(), p.id.as_str(), kinds, [&p.when, UNSWITCHED])
     });
     let keys = m.kms_keys.values().map(|k| {
         let kinds: &'static [OutputKind] = &KEY_OUTPUTS;
-        (k.id.pascal(), k.id.as_str(), kinds, &k.when)
+        (k.id.pascal(), k.id.as_str(), kinds, [&k.when, UNSWITCHED])
     });
     roles.chain(policies).chain(keys)
 }
@@ -116,7 +119,15 @@ pub fn output_groups(
 /// resources), or `None` when it exports nothing.
 pub fn longest_export(m: &Module) -> Option<usize> {
     output_groups(m)
-        .filter(|(_, _, _, when)| when.is_none())
+        .filter(|(_, _, _, [a, b])| a.is_none() && b.is_none())
         .flat_map(|(id, _, kinds, _)| kinds.iter().map(move |k| id.len() + k.0.len()))
         .max()
+}
+
+/// Every role's escape-hatch parameters (CloudFormation), role by role: the role, the hatch,
+/// the parameter name. The stack's Parameters and the quota check read this one list.
+pub fn hatch_params(m: &Module) -> impl Iterator<Item = (&Role, Hatch, String)> {
+    m.roles
+        .values()
+        .flat_map(|r| r.hatches.iter().map(move |&h| (r, h, h.cfn_param(&r.id))))
 }

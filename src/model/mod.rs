@@ -372,6 +372,8 @@ pub struct InstanceProfile {
     pub name: Option<Template>,
     /// Its path.
     pub path: Option<Template>,
+    /// Switch (within the role's own).
+    pub when: Option<Switch>,
 }
 
 /// What a managed attachment points at.
@@ -415,6 +417,73 @@ pub struct InlinePolicy {
     pub origin: YamlPath,
 }
 
+/// An escape hatch of a role: an input that lets the module's caller change what the role is
+/// (its name, path, permissions boundary, session length) or attach more managed policies.
+/// Every hatch defaults to "as the spec says": at its default the module grants exactly the
+/// spec. Setting one is the caller's explicit choice; the module README says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Hatch {
+    /// More managed policy ARNs to attach (terraform-aws-modules: `custom_role_policy_arns`).
+    AdditionalPolicyArns,
+    /// A permissions boundary ARN instead of the spec's (or none).
+    PermissionsBoundary,
+    /// An exact role name instead of the spec's name, prefix or generated name.
+    Name,
+    /// An IAM path instead of the spec's (or `/`).
+    Path,
+    /// A maximum session duration (3600–43200 s) instead of the spec's (or IAM's 3600).
+    MaxSessionDuration,
+}
+
+impl Hatch {
+    /// Every hatch, in the order inputs are emitted.
+    pub const ALL: [Hatch; 5] = [
+        Hatch::Name,
+        Hatch::Path,
+        Hatch::PermissionsBoundary,
+        Hatch::MaxSessionDuration,
+        Hatch::AdditionalPolicyArns,
+    ];
+
+    /// The spelling in a spec's `hatches:` list and the suffix of the Terraform variable.
+    pub fn key(self) -> &'static str {
+        match self {
+            Hatch::AdditionalPolicyArns => "additional_policy_arns",
+            Hatch::PermissionsBoundary => "permissions_boundary",
+            Hatch::Name => "name",
+            Hatch::Path => "path",
+            Hatch::MaxSessionDuration => "max_session_duration",
+        }
+    }
+
+    /// The hatch a spec's `hatches:` entry names.
+    pub fn parse(s: &str) -> Option<Hatch> {
+        Hatch::ALL.into_iter().find(|h| h.key() == s)
+    }
+
+    /// The Terraform variable of this hatch for `role`: `<role>_<key>`.
+    pub fn tf_var(self, role: &RoleId) -> String {
+        format!("{}_{}", role.snake(), self.key())
+    }
+
+    /// The CloudFormation parameter of this hatch for `role`: `<Role><Key>`.
+    pub fn cfn_param(self, role: &RoleId) -> String {
+        format!("{}{}", role.pascal(), names::pascal(self.key()))
+    }
+
+    /// What the input does, for variable descriptions and the README.
+    pub fn describe(self, role: &RoleId) -> String {
+        let what = match self {
+            Hatch::AdditionalPolicyArns => format!("ARNs of more managed policies to attach to the {role} role, beyond what the spec grants; empty: none"),
+            Hatch::PermissionsBoundary => format!("Permissions boundary ARN of the {role} role instead of the spec's; empty: the spec's"),
+            Hatch::Name => format!("Name of the {role} role instead of the spec's; empty: the spec's"),
+            Hatch::Path => format!("IAM path of the {role} role instead of the spec's; empty: the spec's"),
+            Hatch::MaxSessionDuration => format!("Maximum session duration of the {role} role in seconds (3600-43200) instead of the spec's; empty: the spec's"),
+        };
+        format!("Escape hatch (the caller's choice, not the spec's): {what}.")
+    }
+}
+
 /// A role.
 #[derive(Debug, Clone)]
 pub struct Role {
@@ -444,8 +513,17 @@ pub struct Role {
     pub inline: Vec<InlinePolicy>,
     /// Rules allowed for the role.
     pub allow: Allow,
+    /// Its escape hatches (inputs the caller may set), in [`Hatch::ALL`] order.
+    pub hatches: Vec<Hatch>,
     /// Where it was written.
     pub origin: YamlPath,
+}
+
+impl Role {
+    /// True if the role has this escape hatch.
+    pub fn has(&self, h: Hatch) -> bool {
+        self.hatches.contains(&h)
+    }
 }
 
 /// A customer managed policy.
@@ -503,6 +581,9 @@ impl Module {
         };
         for r in self.roles.values() {
             add(&r.when);
+            if let Some(ip) = &r.instance_profile {
+                add(&ip.when);
+            }
             r.trust.statements.iter().for_each(|s| add(&s.when));
             r.managed.iter().for_each(|m| add(&m.when));
             for p in &r.inline {

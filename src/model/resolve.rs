@@ -257,6 +257,7 @@ impl Bindings {
             let profile = r
                 .instance_profile
                 .as_ref()
+                .filter(|ip| self.on(&ip.when))
                 .map(|ip| match (&ip.name, &r.name) {
                     (Some(n), _) | (None, RoleName::Fixed(n)) => json!(self.scalar(n)),
                     _ => json!(true),

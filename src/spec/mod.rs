@@ -51,6 +51,13 @@ pub struct Spec {
     /// Rules silenced for the whole module.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
+    /// The escape hatches every role gets (inputs the module's caller may set: extra managed
+    /// policy ARNs, permissions boundary, name, path, maximum session duration): `true` (the
+    /// default) for all, `false` for none, or a list of `additional_policy_arns`,
+    /// `permissions_boundary`, `name`, `path`, `max_session_duration`. A role's own
+    /// `hatches:` replaces this.
+    #[serde(default)]
+    pub hatches: Option<HatchesSpec>,
     /// Inputs of the module.
     #[serde(default)]
     pub parameters: IndexMap<String, ParameterSpec>,
@@ -75,6 +82,17 @@ pub struct DeviationSpec {
     pub why: String,
     /// The document (and section) it departs from.
     pub source: String,
+}
+
+/// `hatches: true`, `hatches: false` or `hatches: [name, path, ...]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum HatchesSpec {
+    /// All of them (`true`) or none (`false`).
+    All(bool),
+    /// These: `additional_policy_arns`, `permissions_boundary`, `name`, `path`,
+    /// `max_session_duration`.
+    Some(Vec<String>),
 }
 
 /// One entry of an `allow:` list: a code, or a code with the reason it is allowed.
@@ -217,6 +235,9 @@ pub struct RoleSpec {
     /// Rules silenced for this role.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
+    /// This role's escape hatches, replacing the module's `hatches:` (see there).
+    #[serde(default)]
+    pub hatches: Option<HatchesSpec>,
     /// Create an instance profile for the role.
     #[serde(default)]
     pub instance_profile: Option<InstanceProfileSpec>,
@@ -251,6 +272,10 @@ pub enum InstanceProfileSpec {
         /// Instance profile path.
         #[serde(default)]
         path: Option<String>,
+        /// A bool parameter that switches the instance profile on (`Flag`) or off (`not Flag`)
+        /// with the role on (an EC2 mode of a role that other modes share).
+        #[serde(default)]
+        when: Option<String>,
     },
 }
 

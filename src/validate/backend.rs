@@ -28,20 +28,33 @@ fn stack_quotas(v: &mut Validator) {
     let outputs: usize = crate::model::conventions::output_groups(m)
         .map(|(_, _, kinds, _)| kinds.len())
         .sum();
-    let parameters =
-        m.params.len() + usize::from(crate::model::conventions::longest_export(m).is_some());
+    let hatches = crate::model::conventions::hatch_params(m).count();
+    let parameters = m.params.len()
+        + hatches
+        + usize::from(crate::model::conventions::longest_export(m).is_some());
     for (what, n, max) in [
         ("resources", resources, MAX_RESOURCES),
         ("outputs", outputs, MAX_OUTPUTS),
         ("parameters", parameters, MAX_PARAMETERS),
     ] {
         if n > max {
+            let (msg, help) = if what == "parameters" && hatches > 0 {
+                (
+                    format!("the CloudFormation stack would hold {n} {what} ({hatches} of them escape hatches of its roles); CloudFormation allows {max} per template"),
+                    "turn the escape hatches off (`hatches: false` at module level, or per role, or list only the ones callers need), split the spec into smaller modules, or allow RG404 at module level (with a reason) if only the Terraform module is used".to_owned(),
+                )
+            } else {
+                (
+                    format!("the CloudFormation stack would hold {n} {what}; CloudFormation allows {max} per template"),
+                    "split the spec into smaller modules, or allow RG404 at module level (with a reason) if only the Terraform module is used".to_owned(),
+                )
+            };
             v.report(
                 &rules::STACK_QUOTA,
                 &[],
                 &crate::spec::source::YamlPath::root().key("module"),
-                format!("the CloudFormation stack would hold {n} {what}; CloudFormation allows {max} per template"),
-                "split the spec into smaller modules, or allow RG404 at module level (with a reason) if only the Terraform module is used".into(),
+                msg,
+                help,
             );
         }
     }
@@ -78,7 +91,10 @@ fn adoptable(v: &mut Validator) {
         }
         let switched = r.when.is_some()
             || r.inline.iter().any(|p| p.when.is_some())
-            || r.managed.iter().any(|a| a.when.is_some());
+            || r.managed.iter().any(|a| a.when.is_some())
+            || r.instance_profile
+                .as_ref()
+                .is_some_and(|ip| ip.when.is_some());
         if switched {
             found.push((
                 r.origin.clone(),
@@ -114,9 +130,48 @@ fn adoptable(v: &mut Validator) {
     }
 }
 
+/// Trust principals that are on by default must be deployable with the defaults: an empty
+/// account id (a parameter defaulting to `""`) makes IAM refuse the role.
+fn default_principals(v: &mut Validator) {
+    let m = v.m;
+    let has_empty_default = m
+        .params
+        .values()
+        .any(|p| matches!(&p.default, Some(ParamValue::Str(s)) if s.is_empty()));
+    if !has_empty_default {
+        return;
+    }
+    let b = crate::model::resolve::Bindings::defaults(m);
+    for r in m.roles.values().filter(|r| b.on(&r.when)) {
+        for s in r.trust.statements.iter().filter(|s| b.on(&s.when)) {
+            let Some(Principal::Typed(p)) = &s.principal else {
+                continue;
+            };
+            for t in p.get(&PrincipalType::Aws).into_iter().flatten() {
+                if t.params().next().is_none() {
+                    continue;
+                }
+                let arn = b.scalar(t);
+                let mut parts = arn.split(':');
+                let empty_account = parts.next() == Some("arn") && parts.nth(3) == Some("");
+                if empty_account {
+                    v.report(
+                        &rules::DEFAULT_NOT_DEPLOYABLE,
+                        &[&m.allow, &r.allow, &s.allow],
+                        &s.origin,
+                        format!("with the parameters' defaults the principal of role `{}` is `{arn}`, which has no account id: IAM refuses it", r.id),
+                        "remove the empty default of the parameter (it is then required), or allow RG406 on this trust entry with the reason when the value is needed only in this mode".into(),
+                    );
+                }
+            }
+        }
+    }
+}
+
 pub(super) fn check(v: &mut Validator) {
     stack_quotas(v);
     adoptable(v);
+    default_principals(v);
     let m = v.m;
     let is_list = |p: &ParamName| m.params.get(p).is_some_and(|x| x.kind == ParamKind::List);
     for (doc, scope) in v.documents() {

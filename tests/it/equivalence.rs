@@ -18,7 +18,7 @@ mod terraform_eval;
 use rolegen::build::{compile, CompileOptions};
 use rolegen::emit::OutputFile;
 use rolegen::model::resolve::Bindings;
-use rolegen::model::{Module, ParamKind, ParamValue};
+use rolegen::model::{Hatch, Module, ParamKind, ParamValue};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -244,7 +244,17 @@ fn terraform_with(
 }
 
 fn cloudformation(m: &Module, cfn: &serde_yaml_ng::Value, b: &Bindings) -> Result<Value, String> {
-    let params = m
+    cloudformation_with(m, cfn, b, &[])
+}
+
+/// CloudFormation resolved with more parameters set (the roles' escape hatches).
+fn cloudformation_with(
+    m: &Module,
+    cfn: &serde_yaml_ng::Value,
+    b: &Bindings,
+    extra: &[(String, String)],
+) -> Result<Value, String> {
+    let mut params: BTreeMap<String, String> = m
         .params
         .values()
         .filter_map(|p| {
@@ -256,6 +266,7 @@ fn cloudformation(m: &Module, cfn: &serde_yaml_ng::Value, b: &Bindings) -> Resul
             Some((p.name.as_str().to_owned(), v))
         })
         .collect();
+    params.extend(extra.iter().cloned());
     let inputs = cfn_resolve::Inputs {
         params,
         partition: b.partition.clone(),
@@ -485,6 +496,148 @@ fn bindings_cover_every_switch_both_ways() {
     }
 }
 
+// ---- Escape hatches ----
+
+/// Every hatch of every role set explicitly to its default (Terraform null or `[]`,
+/// CloudFormation empty) deploys exactly the model: a hatch left alone changes nothing.
+#[test]
+fn escape_hatches_at_their_defaults_change_nothing() {
+    let mut seen = 0;
+    for spec in all_specs() {
+        let case = compile_spec(&spec);
+        let parsed = parse(&case.files).unwrap();
+        let mut tf: Vec<(String, Value)> = Vec::new();
+        let mut cfn: Vec<(String, String)> = Vec::new();
+        for r in case.module.roles.values() {
+            for &h in &r.hatches {
+                seen += 1;
+                let default = match h {
+                    Hatch::AdditionalPolicyArns => json!([]),
+                    _ => Value::Null,
+                };
+                tf.push((h.tf_var(&r.id), default));
+                cfn.push((h.cfn_param(&r.id), String::new()));
+            }
+        }
+        let tf: Vec<(&str, Value)> = tf.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        for (label, b) in variants(&case.module) {
+            let want = normalize::module(&expected(&case.module, &b));
+            let got = terraform_with(&case.module, &parsed.tf, &b, &tf)
+                .unwrap_or_else(|e| panic!("{spec} `{label}`: {e}"));
+            let d = normalize::diff(&want, &normalize::module(&got), "model", "terraform");
+            assert!(d.is_empty(), "{spec} `{label}`: {}", d.join("\n"));
+            let got = cloudformation_with(&case.module, &parsed.cfn, &b, &cfn)
+                .unwrap_or_else(|e| panic!("{spec} `{label}`: {e}"));
+            let d = normalize::diff(&want, &normalize::module(&got), "model", "cloudformation");
+            assert!(d.is_empty(), "{spec} `{label}`: {}", d.join("\n"));
+        }
+    }
+    assert!(seen > 40, "only {seen} hatches");
+}
+
+/// Set, every hatch does the same in both outputs: the caller's name, path, boundary and
+/// session length replace the spec's, and the caller's policies are attached beside the
+/// spec's (switched attachments included), nothing else changing.
+#[test]
+fn escape_hatches_set_do_the_same_in_both_outputs() {
+    for spec in all_specs() {
+        let case = compile_spec(&spec);
+        let parsed = parse(&case.files).unwrap();
+        let mut tf: Vec<(String, Value)> = Vec::new();
+        let mut cfn: Vec<(String, String)> = Vec::new();
+        let extra = [
+            "arn:aws:iam::123456789012:policy/caller-one",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        ];
+        for r in case.module.roles.values() {
+            for &h in &r.hatches {
+                let (t, c) = match h {
+                    Hatch::AdditionalPolicyArns => (json!(extra), extra.join(",")),
+                    Hatch::PermissionsBoundary => {
+                        let v = "arn:aws:iam::123456789012:policy/caller-boundary";
+                        (json!(v), v.to_owned())
+                    }
+                    Hatch::Name => {
+                        let v = format!("caller-{}", r.id);
+                        (json!(v), v)
+                    }
+                    Hatch::Path => (json!("/caller/"), "/caller/".to_owned()),
+                    Hatch::MaxSessionDuration => (json!(7200), "7200".to_owned()),
+                };
+                tf.push((h.tf_var(&r.id), t));
+                cfn.push((h.cfn_param(&r.id), c));
+            }
+        }
+        let tf: Vec<(&str, Value)> = tf.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        for (label, b) in variants(&case.module) {
+            let t = terraform_with(&case.module, &parsed.tf, &b, &tf)
+                .unwrap_or_else(|e| panic!("{spec} `{label}`: {e}"));
+            let c = cloudformation_with(&case.module, &parsed.cfn, &b, &cfn)
+                .unwrap_or_else(|e| panic!("{spec} `{label}`: {e}"));
+            let (t, c) = (normalize::module(&t), normalize::module(&c));
+            let d = normalize::diff(&t, &c, "terraform", "cloudformation");
+            assert!(d.is_empty(), "{spec} `{label}`: {}", d.join("\n"));
+            let model = expected(&case.module, &b);
+            for r in case.module.roles.values().filter(|r| b.on(&r.when)) {
+                let got = &t["roles"][r.id.pascal()];
+                let want = &model["roles"][r.id.pascal()];
+                let managed = |v: &Value| -> Vec<String> {
+                    let mut l: Vec<String> = v["managed"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    l.sort();
+                    l
+                };
+                let mut want_managed = managed(want);
+                if r.has(Hatch::AdditionalPolicyArns) {
+                    want_managed.extend(extra.iter().map(|s| s.to_string()));
+                    want_managed.sort();
+                }
+                assert_eq!(managed(got), want_managed, "{spec} `{label}` {}", r.id);
+                assert_eq!(
+                    got["inline"],
+                    normalize::module(&model)["roles"][r.id.pascal()]["inline"],
+                    "{spec} {}",
+                    r.id
+                );
+                assert_eq!(
+                    got["trust"],
+                    normalize::module(&model)["roles"][r.id.pascal()]["trust"],
+                    "{spec} {}",
+                    r.id
+                );
+                if r.has(Hatch::Name) {
+                    assert_eq!(
+                        got["name"],
+                        json!(format!("caller-{}", r.id)),
+                        "{spec} {}",
+                        r.id
+                    );
+                }
+                if r.has(Hatch::Path) {
+                    assert_eq!(got["path"], json!("/caller/"), "{spec} {}", r.id);
+                }
+                if r.has(Hatch::MaxSessionDuration) {
+                    assert_eq!(got["max_session"], json!("7200"), "{spec} {}", r.id);
+                }
+                if r.has(Hatch::PermissionsBoundary) {
+                    assert_eq!(
+                        got["boundary"],
+                        json!("arn:aws:iam::123456789012:policy/caller-boundary"),
+                        "{spec} {}",
+                        r.id
+                    );
+                }
+            }
+        }
+    }
+}
+
 // ---- Bad output is caught ----
 
 fn switches() -> (Case, Vec<(String, Bindings)>) {
@@ -635,8 +788,9 @@ fn catches_a_missing_resource_condition_in_cloudformation() {
 fn catches_a_wrong_fn_if_branch_in_cloudformation() {
     let (case, _) = switches();
     let mut parsed = parse(&case.files).unwrap();
-    // The XRay attachment is `when: not ReadOnly`: make it follow EnableAuditIsTrue instead.
-    let arns = parsed.cfn["Resources"]["Worker"]["Properties"]["ManagedPolicyArns"]
+    // The XRay attachment is `when: not ReadOnly`: make it follow EnableAuditIsTrue instead
+    // (in the list deployed while the additional-policies hatch is empty, its default).
+    let arns = parsed.cfn["Resources"]["Worker"]["Properties"]["ManagedPolicyArns"]["Fn::If"][2]
         .as_sequence_mut()
         .unwrap();
     arns[1]["Fn::If"][0] = serde_yaml_ng::Value::String("EnableAuditIsTrue".into());

@@ -22,6 +22,7 @@ mod equivalence;
 mod fixtures;
 mod fmt;
 mod formats;
+mod hatches;
 mod import;
 mod import_never_wider;
 mod import_terminates;

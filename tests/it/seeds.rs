@@ -226,20 +226,42 @@ fn matillion_streaming_agent_002() {
         list(&r["roles"]["TaskExecution"]["managed"]),
         ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
     );
+    // The document's trusted entities: ecs-tasks; ec2 only in the EC2 mode, which has the
+    // instance profile EC2 needs (deviation).
     let t = trust(&r, "Task");
     assert_eq!(t.len(), 1);
     assert_eq!(
         t[0]["Principal"]["Service"],
-        serde_json::json!(["ecs-tasks.amazonaws.com", "ec2.amazonaws.com"])
+        serde_json::json!(["ecs-tasks.amazonaws.com"])
     );
     assert_eq!(t[0]["Action"], serde_json::json!(["sts:AssumeRole"]));
-    // The document's alternative: every secret, which is the default.
-    let d = Bindings::defaults(&m).module(&m);
-    assert_same(
-        "002 default",
-        &inline_grants(&d),
-        &expect("TaskExecution", &["secretsmanager:GetSecretValue"], &["*"]),
+    assert!(r["roles"]["Task"]["instance_profile"].is_null());
+    let mut ec2 = b.clone();
+    ec2.params
+        .insert("TaskOnEc2".into(), ParamValue::Bool(true));
+    let e = ec2.module(&m);
+    let services: Vec<Value> = trust(&e, "Task")
+        .iter()
+        .map(|s| s["Principal"]["Service"].clone())
+        .collect();
+    assert_eq!(
+        services,
+        [
+            serde_json::json!(["ecs-tasks.amazonaws.com"]),
+            serde_json::json!(["ec2.amazonaws.com"])
+        ]
     );
+    assert!(!e["roles"]["Task"]["instance_profile"].is_null());
+    // The secrets must be listed: no default, and no `*` (the document's fallback).
+    let p = &m.params["SecretArns"];
+    assert!(p.default.is_none());
+    assert!(p
+        .pattern
+        .as_deref()
+        .is_some_and(|pat| pat.starts_with("arn:")));
+    // The task role grants nothing by itself: the caller attaches what the agent needs.
+    assert!(r["roles"]["Task"]["inline"].as_object().unwrap().is_empty());
+    assert!(m.roles["task"].has(rolegen::model::Hatch::AdditionalPolicyArns));
 }
 
 #[test]
@@ -290,7 +312,14 @@ fn matillion_advanced_template_003() {
 #[test]
 fn stackstate_004() {
     let m = module("specs/stackstate-aws.yaml");
-    let b = Bindings::defaults(&m);
+    let mut b = Bindings::defaults(&m);
+    // Outside AWS (the default mode) the deployment names the agent's account and external id.
+    for (k, v) in [
+        ("AgentAccountId", "111122223333"),
+        ("ExternalId", "stackstate-external-id-example"),
+    ] {
+        b.params.insert(k.into(), ParamValue::Str(v.into()));
+    }
     let r = b.module(&m);
     let (acct, region) = ("123456789012", "us-east-1");
     let bucket = format!("arn:aws:s3:::stackstate-logs-{acct}");
@@ -468,10 +497,28 @@ fn stackstate_004() {
         t[0]["Condition"]["StringEquals"]["sts:ExternalId"],
         serde_json::json!(["stackstate-external-id-example"])
     );
-    let mut ec2 = b.clone();
+    // The document lets the principal be one IAM user of that account too.
+    let mut user = b.clone();
+    user.params.insert(
+        "AgentPrincipal".into(),
+        ParamValue::Str("user/stackstate-agent".into()),
+    );
+    assert_eq!(
+        trust(&user.module(&m), "Integration")[0]["Principal"]["AWS"],
+        serde_json::json!(["arn:aws:iam::111122223333:user/stackstate-agent"])
+    );
+    // No instance profile outside AWS; in the EC2 mode one, and the agent's account and
+    // external id may stay empty (their defaults).
+    assert!(r["roles"]["Integration"]["instance_profile"].is_null());
+    let mut ec2 = Bindings::defaults(&m);
     ec2.params
         .insert("AgentOnEc2".into(), ParamValue::Bool(true));
-    let t = trust(&ec2.module(&m), "Integration");
+    let ec2_module = ec2.module(&m);
+    assert_eq!(
+        ec2_module["roles"]["Integration"]["instance_profile"],
+        serde_json::json!("StackStateAwsIntegrationRole")
+    );
+    let t = trust(&ec2_module, "Integration");
     assert_eq!(t.len(), 1);
     assert_eq!(
         t[0]["Principal"]["Service"],
@@ -486,7 +533,7 @@ fn stackstate_004() {
         serde_json::json!(["firehose.amazonaws.com"])
     );
 
-    // The external id as STS constrains it (2–1224 characters of `[\w+=,.@:/-]`): the
+    // The external id as STS constrains it (2–1224 characters of `[\w+=,.@:/-]`), or empty: the
     // characters as a pattern both regex dialects read alike, the length as min/max_length
     // (RE2, Terraform's engine, refuses counts over 1000, so `{2,1224}` cannot be the pattern).
     let ext = m
@@ -494,8 +541,12 @@ fn stackstate_004() {
         .values()
         .find(|p| p.name.as_str() == "ExternalId")
         .unwrap();
-    assert_eq!(ext.pattern.as_deref(), Some("[A-Za-z0-9+=,.@:/_-]+"));
-    assert_eq!((ext.min_length, ext.max_length), (Some(2), Some(1224)));
+    // Empty (its default, for the EC2 mode) or at least two characters.
+    assert_eq!(
+        ext.pattern.as_deref(),
+        Some("([A-Za-z0-9+=,.@:/_-][A-Za-z0-9+=,.@:/_-]+)?")
+    );
+    assert_eq!((ext.min_length, ext.max_length), (None, Some(1224)));
 
     // The key policy, whole: the document's three statements as written, with one deviation
     // (recorded under `deviations:` in the spec and in the module README): AllowS3Access also
@@ -547,9 +598,12 @@ fn stackstate_004() {
             }
         ])
     );
-    // The deviation is recorded, and reaches the README.
-    assert_eq!(m.deviations.len(), 1);
-    assert!(m.deviations[0].what.contains("kms:CallerAccount"));
+    // The deviations are recorded, and reach the README.
+    assert!(m
+        .deviations
+        .iter()
+        .any(|d| d.what.contains("kms:CallerAccount")));
+    assert!(m.deviations.iter().all(|d| d.source.contains("seed 004")));
 }
 
 #[test]
@@ -674,6 +728,41 @@ fn poolside_001() {
             && a != "ecr:getauthorizationtoken"
             && a != "ecr:describeregistry")
         .all(|(_, _, res)| res.ends_with(":repository/poolside-*")));
+    // Invocation: foundation models, and the account's custom-model routes and inference
+    // profiles (deviation D3), in the Bedrock region.
+    let invoke: BTreeSet<String> = got
+        .iter()
+        .filter(|(r, a, _)| r == "EksPod" && a == "bedrock:invokemodel")
+        .map(|(_, _, res)| res.clone())
+        .collect();
+    let acct = "123456789012";
+    let want: BTreeSet<String> =
+        std::iter::once("arn:aws:bedrock:*::foundation-model/*".to_owned())
+            .chain(
+                [
+                    "provisioned-model",
+                    "custom-model-deployment",
+                    "imported-model",
+                    "inference-profile",
+                    "application-inference-profile",
+                ]
+                .iter()
+                .map(|t| format!("arn:aws:bedrock:*:{acct}:{t}/*")),
+            )
+            .collect();
+    assert_eq!(invoke, want);
+    // ECR on the deployment's own prefix: another prefix, other repositories.
+    let mut other = b.clone();
+    other
+        .params
+        .insert("DeploymentPrefix".into(), ParamValue::Str("acme".into()));
+    let other_grants = inline_grants(&other.module(&m));
+    assert!(other_grants
+        .iter()
+        .filter(|(r, a, _)| r == "BastionHost" && a == "ecr:putimage")
+        .all(|(_, _, res)| res.ends_with(":repository/acme-*")));
+    // The bastion's "extensive permissions" are the caller's to attach (D11).
+    assert!(m.roles["bastion-host"].has(rolegen::model::Hatch::AdditionalPolicyArns));
     // PassRole only on the customization job role, only to Bedrock.
     let pass = r["roles"]["EksPod"]["inline"]
         .as_object()
@@ -726,6 +815,7 @@ fn poolside_001() {
         "wafv2:AssociateWebACL",
         "shield:CreateProtection",
         "acm:DescribeCertificate",
+        "elasticloadbalancing:ModifyIpPools",
     ] {
         assert!(lbc_actions.contains(a), "LBC policy lacks {a}");
     }

@@ -15,11 +15,14 @@ data "aws_iam_policy_document" "task_execution_trust" {
 }
 
 resource "aws_iam_role" "task_execution" {
-  count              = var.create ? 1 : 0
-  name               = "${var.name_prefix}-task-execution"
-  description        = "ECS task execution role of the Matillion agent (pulls images from ECR Public and ECR, writes logs)."
-  assume_role_policy = data.aws_iam_policy_document.task_execution_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.task_execution_name, "${var.name_prefix}-task-execution")
+  path                 = var.task_execution_path
+  description          = "ECS task execution role of the Matillion agent (pulls images from ECR Public and ECR, writes logs)."
+  max_session_duration = var.task_execution_max_session_duration
+  permissions_boundary = var.task_execution_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.task_execution_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "task_execution_ecr_and_cloudwatch" {
@@ -49,6 +52,12 @@ resource "aws_iam_role_policy" "task_execution_ecr_and_cloudwatch" {
   policy = data.aws_iam_policy_document.task_execution_ecr_and_cloudwatch.json
 }
 
+resource "aws_iam_role_policy_attachment" "task_execution_additional" {
+  count      = var.create ? length(var.task_execution_additional_policy_arns) : 0
+  role       = aws_iam_role.task_execution[0].name
+  policy_arn = var.task_execution_additional_policy_arns[count.index]
+}
+
 data "aws_iam_policy_document" "task_trust" {
   version = "2012-10-17"
 
@@ -64,11 +73,14 @@ data "aws_iam_policy_document" "task_trust" {
 }
 
 resource "aws_iam_role" "task" {
-  count              = var.create ? 1 : 0
-  name               = "${var.name_prefix}-task"
-  description        = "ECS task role of the Matillion agent (staging bucket and its secrets)."
-  assume_role_policy = data.aws_iam_policy_document.task_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.task_name, "${var.name_prefix}-task")
+  path                 = var.task_path
+  description          = "ECS task role of the Matillion agent (staging bucket and its secrets)."
+  max_session_duration = var.task_max_session_duration
+  permissions_boundary = var.task_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.task_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "task_agent_task" {
@@ -117,4 +129,10 @@ resource "aws_iam_role_policy" "task_agent_task" {
   name   = "agent-task"
   role   = aws_iam_role.task[0].id
   policy = data.aws_iam_policy_document.task_agent_task.json
+}
+
+resource "aws_iam_role_policy_attachment" "task_additional" {
+  count      = var.create ? length(var.task_additional_policy_arns) : 0
+  role       = aws_iam_role.task[0].name
+  policy_arn = var.task_additional_policy_arns[count.index]
 }

@@ -15,11 +15,14 @@ data "aws_iam_policy_document" "task_trust" {
 }
 
 resource "aws_iam_role" "task" {
-  count              = var.create ? 1 : 0
-  name               = "${var.name_prefix}-task"
-  description        = "ECS task role of the Matillion customer-hosted agent."
-  assume_role_policy = data.aws_iam_policy_document.task_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.task_name, "${var.name_prefix}-task")
+  path                 = var.task_path
+  description          = "ECS task role of the Matillion customer-hosted agent."
+  max_session_duration = var.task_max_session_duration
+  permissions_boundary = var.task_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.task_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "task_matillion_agent_minimum" {
@@ -152,4 +155,10 @@ resource "aws_iam_role_policy_attachment" "task" {
   ) : {}
   role       = aws_iam_role.task[0].name
   policy_arn = each.value
+}
+
+resource "aws_iam_role_policy_attachment" "task_additional" {
+  count      = var.create ? length(var.task_additional_policy_arns) : 0
+  role       = aws_iam_role.task[0].name
+  policy_arn = var.task_additional_policy_arns[count.index]
 }

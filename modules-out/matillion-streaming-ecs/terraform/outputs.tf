@@ -18,6 +18,16 @@ output "task_path" {
   value       = one(aws_iam_role.task[*].path)
 }
 
+output "task_instance_profile_arn" {
+  description = "ARN of the task instance profile."
+  value       = one(aws_iam_instance_profile.task[*].arn)
+}
+
+output "task_instance_profile_name" {
+  description = "Name of the task instance profile."
+  value       = one(aws_iam_instance_profile.task[*].name)
+}
+
 output "task_execution_arn" {
   description = "ARN of the task-execution role."
   value       = one(aws_iam_role.task_execution[*].arn)

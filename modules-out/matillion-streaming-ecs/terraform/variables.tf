@@ -15,10 +15,95 @@ variable "name_prefix" {
   }
 }
 
+variable "task_on_ec2" {
+  type        = bool
+  default     = false
+  description = "The agent also runs on EC2 instances (trust ec2.amazonaws.com in the task role and create its instance profile)."
+}
+
 variable "secret_arns" {
   type        = list(string)
-  default     = ["*"]
-  description = "ARNs of the Secrets Manager secrets that hold the agent's credentials."
+  description = "ARNs of the Secrets Manager secrets that hold the agent's credentials (at least one)."
+
+  validation {
+    condition     = length(var.secret_arns) > 0
+    error_message = "secret_arns must hold at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for v in var.secret_arns : can(regex("^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@*?-]+)$", v))])
+    error_message = "The value of secret_arns must match the pattern arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@*?-]+."
+  }
+}
+
+variable "task_name" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Name of the task role instead of the spec's; empty: the spec's."
+}
+
+variable "task_path" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): IAM path of the task role instead of the spec's; empty: the spec's."
+}
+
+variable "task_permissions_boundary" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Permissions boundary ARN of the task role instead of the spec's; empty: the spec's."
+}
+
+variable "task_max_session_duration" {
+  type        = number
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Maximum session duration of the task role in seconds (3600-43200) instead of the spec's; empty: the spec's."
+
+  validation {
+    condition     = var.task_max_session_duration == null ? true : var.task_max_session_duration >= 3600 && var.task_max_session_duration <= 43200
+    error_message = "The value of task_max_session_duration must be null or 3600 to 43200 seconds."
+  }
+}
+
+variable "task_additional_policy_arns" {
+  type        = list(string)
+  default     = []
+  description = "Escape hatch (the caller's choice, not the spec's): ARNs of more managed policies to attach to the task role, beyond what the spec grants; empty: none."
+}
+
+variable "task_execution_name" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Name of the task-execution role instead of the spec's; empty: the spec's."
+}
+
+variable "task_execution_path" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): IAM path of the task-execution role instead of the spec's; empty: the spec's."
+}
+
+variable "task_execution_permissions_boundary" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Permissions boundary ARN of the task-execution role instead of the spec's; empty: the spec's."
+}
+
+variable "task_execution_max_session_duration" {
+  type        = number
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Maximum session duration of the task-execution role in seconds (3600-43200) instead of the spec's; empty: the spec's."
+
+  validation {
+    condition     = var.task_execution_max_session_duration == null ? true : var.task_execution_max_session_duration >= 3600 && var.task_execution_max_session_duration <= 43200
+    error_message = "The value of task_execution_max_session_duration must be null or 3600 to 43200 seconds."
+  }
+}
+
+variable "task_execution_additional_policy_arns" {
+  type        = list(string)
+  default     = []
+  description = "Escape hatch (the caller's choice, not the spec's): ARNs of more managed policies to attach to the task-execution role, beyond what the spec grants; empty: none."
 }
 
 variable "tags" {

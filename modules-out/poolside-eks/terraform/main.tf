@@ -227,6 +227,7 @@ data "aws_iam_policy_document" "aws_load_balancer_controller_policy" {
       "elasticloadbalancing:DeleteTargetGroup",
       "elasticloadbalancing:ModifyListenerAttributes",
       "elasticloadbalancing:ModifyCapacityReservation",
+      "elasticloadbalancing:ModifyIpPools",
     ]
     resources = ["*"]
 
@@ -341,11 +342,14 @@ data "aws_iam_policy_document" "eks_pod_trust" {
 }
 
 resource "aws_iam_role" "eks_pod" {
-  count              = var.create ? 1 : 0
-  name               = "${var.deployment_prefix}-eks-pod-role"
-  description        = "Role of the Poolside application pods on EKS (S3, Marketplace metering, KMS, Bedrock)."
-  assume_role_policy = data.aws_iam_policy_document.eks_pod_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.eks_pod_name, "${var.deployment_prefix}-eks-pod-role")
+  path                 = var.eks_pod_path
+  description          = "Role of the Poolside application pods on EKS (S3, Marketplace metering, KMS, Bedrock)."
+  max_session_duration = var.eks_pod_max_session_duration
+  permissions_boundary = var.eks_pod_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.eks_pod_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "eks_pod_s3_access" {
@@ -457,6 +461,10 @@ data "aws_iam_policy_document" "eks_pod_bedrock_model_invocation" {
     resources = [
       "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}::foundation-model/*",
       "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:provisioned-model/*",
+      "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:custom-model-deployment/*",
+      "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:imported-model/*",
+      "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:inference-profile/*",
+      "arn:${data.aws_partition.current.partition}:bedrock:${var.bedrock_region}:${data.aws_caller_identity.current.account_id}:application-inference-profile/*",
     ]
   }
 }
@@ -490,7 +498,7 @@ data "aws_iam_policy_document" "eks_pod_bedrock_customization_job" {
     sid       = "PassCustomizationJobRole"
     effect    = "Allow"
     actions   = ["iam:PassRole"]
-    resources = [var.customization_job_role_arn]
+    resources = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.customization_job_role_name}"]
 
     condition {
       test     = "StringEquals"
@@ -505,6 +513,12 @@ resource "aws_iam_role_policy" "eks_pod_bedrock_customization_job" {
   name   = "bedrock-customization-job"
   role   = aws_iam_role.eks_pod[0].id
   policy = data.aws_iam_policy_document.eks_pod_bedrock_customization_job.json
+}
+
+resource "aws_iam_role_policy_attachment" "eks_pod_additional" {
+  count      = var.create ? length(var.eks_pod_additional_policy_arns) : 0
+  role       = aws_iam_role.eks_pod[0].name
+  policy_arn = var.eks_pod_additional_policy_arns[count.index]
 }
 
 data "aws_iam_policy_document" "bastion_host_trust" {
@@ -522,11 +536,14 @@ data "aws_iam_policy_document" "bastion_host_trust" {
 }
 
 resource "aws_iam_role" "bastion_host" {
-  count              = var.create ? 1 : 0
-  name               = "${var.deployment_prefix}-bastion-host-role"
-  description        = "Role of the Poolside bastion host (EC2) that manages the deployment."
-  assume_role_policy = data.aws_iam_policy_document.bastion_host_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.bastion_host_name, "${var.deployment_prefix}-bastion-host-role")
+  path                 = var.bastion_host_path
+  description          = "Role of the Poolside bastion host (EC2) that manages the deployment."
+  max_session_duration = var.bastion_host_max_session_duration
+  permissions_boundary = var.bastion_host_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.bastion_host_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "bastion_host_ecr_access" {
@@ -550,7 +567,7 @@ data "aws_iam_policy_document" "bastion_host_ecr_access" {
       "ecr:DescribeRepositories",
       "ecr:InitiateLayerUpload",
     ]
-    resources = ["arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository/poolside-*"]
+    resources = ["arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository/${var.deployment_prefix}-*"]
   }
 
   statement {
@@ -778,9 +795,15 @@ resource "aws_iam_role_policy" "bastion_host_bastion_default" {
   policy = data.aws_iam_policy_document.bastion_host_bastion_default.json
 }
 
+resource "aws_iam_role_policy_attachment" "bastion_host_additional" {
+  count      = var.create ? length(var.bastion_host_additional_policy_arns) : 0
+  role       = aws_iam_role.bastion_host[0].name
+  policy_arn = var.bastion_host_additional_policy_arns[count.index]
+}
+
 resource "aws_iam_instance_profile" "bastion_host" {
   count = var.create ? 1 : 0
-  name  = "${var.deployment_prefix}-bastion-host-role"
+  name  = coalesce(var.bastion_host_name, "${var.deployment_prefix}-bastion-host-role")
   role  = aws_iam_role.bastion_host[0].name
   tags  = var.tags
 }
@@ -812,11 +835,14 @@ data "aws_iam_policy_document" "load_balancer_controller_trust" {
 }
 
 resource "aws_iam_role" "load_balancer_controller" {
-  count              = var.create ? 1 : 0
-  name               = "${var.deployment_prefix}-aws-load-balancer-controller"
-  description        = "Role of the AWS Load Balancer Controller (kube-system/aws-load-balancer-controller) through IRSA."
-  assume_role_policy = data.aws_iam_policy_document.load_balancer_controller_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.load_balancer_controller_name, "${var.deployment_prefix}-aws-load-balancer-controller")
+  path                 = var.load_balancer_controller_path
+  description          = "Role of the AWS Load Balancer Controller (kube-system/aws-load-balancer-controller) through IRSA."
+  max_session_duration = var.load_balancer_controller_max_session_duration
+  permissions_boundary = var.load_balancer_controller_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.load_balancer_controller_trust.json
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "load_balancer_controller" {
@@ -825,4 +851,10 @@ resource "aws_iam_role_policy_attachment" "load_balancer_controller" {
   } : {}
   role       = aws_iam_role.load_balancer_controller[0].name
   policy_arn = each.value
+}
+
+resource "aws_iam_role_policy_attachment" "load_balancer_controller_additional" {
+  count      = var.create ? length(var.load_balancer_controller_additional_policy_arns) : 0
+  role       = aws_iam_role.load_balancer_controller[0].name
+  policy_arn = var.load_balancer_controller_additional_policy_arns[count.index]
 }

@@ -73,13 +73,14 @@ variable "kms_key_arn" {
   }
 }
 
-variable "customization_job_role_arn" {
+variable "customization_job_role_name" {
   type        = string
-  description = "ARN of the IAM role Bedrock model customization jobs run as; the pod role may pass only this role, only to Bedrock."
+  default     = "poolside-customization-job"
+  description = "Name (with its path, if any) of the IAM role of this account that Bedrock model customization jobs run as; the pod role may pass only this role, only to Bedrock."
 
   validation {
-    condition     = can(regex("^(?:arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+)$", var.customization_job_role_arn))
-    error_message = "The value of customization_job_role_arn must match the pattern arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+."
+    condition     = can(regex("^(?:[A-Za-z0-9+=,.@_-]+(/[A-Za-z0-9+=,.@_-]+)*)$", var.customization_job_role_name))
+    error_message = "The value of customization_job_role_name must match the pattern [A-Za-z0-9+=,.@_-]+(/[A-Za-z0-9+=,.@_-]+)*."
   }
 }
 
@@ -113,6 +114,111 @@ variable "terraform_lock_table_name" {
     condition     = can(regex("^(?:\\*|[A-Za-z0-9_.-]{3,255})$", var.terraform_lock_table_name))
     error_message = "The value of terraform_lock_table_name must match the pattern \\*|[A-Za-z0-9_.-]{3,255}."
   }
+}
+
+variable "eks_pod_name" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Name of the eks-pod role instead of the spec's; empty: the spec's."
+}
+
+variable "eks_pod_path" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): IAM path of the eks-pod role instead of the spec's; empty: the spec's."
+}
+
+variable "eks_pod_permissions_boundary" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Permissions boundary ARN of the eks-pod role instead of the spec's; empty: the spec's."
+}
+
+variable "eks_pod_max_session_duration" {
+  type        = number
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Maximum session duration of the eks-pod role in seconds (3600-43200) instead of the spec's; empty: the spec's."
+
+  validation {
+    condition     = var.eks_pod_max_session_duration == null ? true : var.eks_pod_max_session_duration >= 3600 && var.eks_pod_max_session_duration <= 43200
+    error_message = "The value of eks_pod_max_session_duration must be null or 3600 to 43200 seconds."
+  }
+}
+
+variable "eks_pod_additional_policy_arns" {
+  type        = list(string)
+  default     = []
+  description = "Escape hatch (the caller's choice, not the spec's): ARNs of more managed policies to attach to the eks-pod role, beyond what the spec grants; empty: none."
+}
+
+variable "bastion_host_name" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Name of the bastion-host role instead of the spec's; empty: the spec's."
+}
+
+variable "bastion_host_path" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): IAM path of the bastion-host role instead of the spec's; empty: the spec's."
+}
+
+variable "bastion_host_permissions_boundary" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Permissions boundary ARN of the bastion-host role instead of the spec's; empty: the spec's."
+}
+
+variable "bastion_host_max_session_duration" {
+  type        = number
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Maximum session duration of the bastion-host role in seconds (3600-43200) instead of the spec's; empty: the spec's."
+
+  validation {
+    condition     = var.bastion_host_max_session_duration == null ? true : var.bastion_host_max_session_duration >= 3600 && var.bastion_host_max_session_duration <= 43200
+    error_message = "The value of bastion_host_max_session_duration must be null or 3600 to 43200 seconds."
+  }
+}
+
+variable "bastion_host_additional_policy_arns" {
+  type        = list(string)
+  default     = []
+  description = "Escape hatch (the caller's choice, not the spec's): ARNs of more managed policies to attach to the bastion-host role, beyond what the spec grants; empty: none."
+}
+
+variable "load_balancer_controller_name" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Name of the load-balancer-controller role instead of the spec's; empty: the spec's."
+}
+
+variable "load_balancer_controller_path" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): IAM path of the load-balancer-controller role instead of the spec's; empty: the spec's."
+}
+
+variable "load_balancer_controller_permissions_boundary" {
+  type        = string
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Permissions boundary ARN of the load-balancer-controller role instead of the spec's; empty: the spec's."
+}
+
+variable "load_balancer_controller_max_session_duration" {
+  type        = number
+  default     = null
+  description = "Escape hatch (the caller's choice, not the spec's): Maximum session duration of the load-balancer-controller role in seconds (3600-43200) instead of the spec's; empty: the spec's."
+
+  validation {
+    condition     = var.load_balancer_controller_max_session_duration == null ? true : var.load_balancer_controller_max_session_duration >= 3600 && var.load_balancer_controller_max_session_duration <= 43200
+    error_message = "The value of load_balancer_controller_max_session_duration must be null or 3600 to 43200 seconds."
+  }
+}
+
+variable "load_balancer_controller_additional_policy_arns" {
+  type        = list(string)
+  default     = []
+  description = "Escape hatch (the caller's choice, not the spec's): ARNs of more managed policies to attach to the load-balancer-controller role, beyond what the spec grants; empty: none."
 }
 
 variable "tags" {

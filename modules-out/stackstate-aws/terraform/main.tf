@@ -110,7 +110,7 @@ data "aws_iam_policy_document" "integration_trust" {
 
       principals {
         type        = "AWS"
-        identifiers = ["arn:${data.aws_partition.current.partition}:iam::${var.agent_account_id}:root"]
+        identifiers = ["arn:${data.aws_partition.current.partition}:iam::${var.agent_account_id}:${var.agent_principal}"]
       }
 
       condition {
@@ -137,11 +137,14 @@ data "aws_iam_policy_document" "integration_trust" {
 }
 
 resource "aws_iam_role" "integration" {
-  count              = var.create ? 1 : 0
-  name               = "StackStateAwsIntegrationRole"
-  description        = "Read-only role the StackState agent assumes to discover AWS resources."
-  assume_role_policy = data.aws_iam_policy_document.integration_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.integration_name, "StackStateAwsIntegrationRole")
+  path                 = var.integration_path
+  description          = "Read-only role the StackState agent assumes to discover AWS resources."
+  max_session_duration = var.integration_max_session_duration
+  permissions_boundary = var.integration_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.integration_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "integration_stack_state_aws_integration_policy" {
@@ -397,6 +400,19 @@ resource "aws_iam_role_policy" "integration_stack_state_aws_integration_policy" 
   policy = data.aws_iam_policy_document.integration_stack_state_aws_integration_policy.json
 }
 
+resource "aws_iam_role_policy_attachment" "integration_additional" {
+  count      = var.create ? length(var.integration_additional_policy_arns) : 0
+  role       = aws_iam_role.integration[0].name
+  policy_arn = var.integration_additional_policy_arns[count.index]
+}
+
+resource "aws_iam_instance_profile" "integration" {
+  count = var.create && var.agent_on_ec2 ? 1 : 0
+  name  = coalesce(var.integration_name, "StackStateAwsIntegrationRole")
+  role  = aws_iam_role.integration[0].name
+  tags  = var.tags
+}
+
 data "aws_iam_policy_document" "eventbridge_trust" {
   version = "2008-10-17"
 
@@ -412,11 +428,14 @@ data "aws_iam_policy_document" "eventbridge_trust" {
 }
 
 resource "aws_iam_role" "eventbridge" {
-  count              = var.create ? 1 : 0
-  name               = "StackStateEventBridgeRole-${data.aws_region.current.name}"
-  description        = "Role EventBridge assumes to put events into the StackState Firehose delivery stream."
-  assume_role_policy = data.aws_iam_policy_document.eventbridge_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.eventbridge_name, "StackStateEventBridgeRole-${data.aws_region.current.name}")
+  path                 = var.eventbridge_path
+  description          = "Role EventBridge assumes to put events into the StackState Firehose delivery stream."
+  max_session_duration = var.eventbridge_max_session_duration
+  permissions_boundary = var.eventbridge_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.eventbridge_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "eventbridge_stack_state_event_bridge_policy" {
@@ -439,6 +458,12 @@ resource "aws_iam_role_policy" "eventbridge_stack_state_event_bridge_policy" {
   policy = data.aws_iam_policy_document.eventbridge_stack_state_event_bridge_policy.json
 }
 
+resource "aws_iam_role_policy_attachment" "eventbridge_additional" {
+  count      = var.create ? length(var.eventbridge_additional_policy_arns) : 0
+  role       = aws_iam_role.eventbridge[0].name
+  policy_arn = var.eventbridge_additional_policy_arns[count.index]
+}
+
 data "aws_iam_policy_document" "firehose_trust" {
   version = "2008-10-17"
 
@@ -454,11 +479,14 @@ data "aws_iam_policy_document" "firehose_trust" {
 }
 
 resource "aws_iam_role" "firehose" {
-  count              = var.create ? 1 : 0
-  name               = "StackStateFirehoseRole-${data.aws_region.current.name}"
-  description        = "Role Kinesis Firehose assumes to deliver events into the StackState logs bucket."
-  assume_role_policy = data.aws_iam_policy_document.firehose_trust.json
-  tags               = var.tags
+  count                = var.create ? 1 : 0
+  name                 = coalesce(var.firehose_name, "StackStateFirehoseRole-${data.aws_region.current.name}")
+  path                 = var.firehose_path
+  description          = "Role Kinesis Firehose assumes to deliver events into the StackState logs bucket."
+  max_session_duration = var.firehose_max_session_duration
+  permissions_boundary = var.firehose_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.firehose_trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "firehose_stack_state_firehose_policy" {
@@ -514,4 +542,10 @@ resource "aws_iam_role_policy" "firehose_stack_state_firehose_policy" {
   name   = "StackStateFirehosePolicy"
   role   = aws_iam_role.firehose[0].id
   policy = data.aws_iam_policy_document.firehose_stack_state_firehose_policy.json
+}
+
+resource "aws_iam_role_policy_attachment" "firehose_additional" {
+  count      = var.create ? length(var.firehose_additional_policy_arns) : 0
+  role       = aws_iam_role.firehose[0].name
+  policy_arn = var.firehose_additional_policy_arns[count.index]
 }

@@ -18,6 +18,16 @@ output "integration_path" {
   value       = one(aws_iam_role.integration[*].path)
 }
 
+output "integration_instance_profile_arn" {
+  description = "ARN of the integration instance profile."
+  value       = one(aws_iam_instance_profile.integration[*].arn)
+}
+
+output "integration_instance_profile_name" {
+  description = "Name of the integration instance profile."
+  value       = one(aws_iam_instance_profile.integration[*].name)
+}
+
 output "eventbridge_arn" {
   description = "ARN of the eventbridge role."
   value       = one(aws_iam_role.eventbridge[*].arn)

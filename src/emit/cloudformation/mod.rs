@@ -5,7 +5,9 @@ mod policy;
 pub mod yaml;
 
 use super::{Backend, OutputFile};
-pub use crate::model::conventions::{longest_export, output_groups, OutputValue, EXPORT_PREFIX};
+pub use crate::model::conventions::{
+    hatch_params, longest_export, output_groups, OutputValue, EXPORT_PREFIX,
+};
 use crate::model::*;
 use std::collections::HashSet;
 use yaml::Node;
@@ -167,8 +169,10 @@ impl Cfn<'_> {
             .params
             .values()
             .map(|p| (p.group.as_deref().unwrap_or(DEFAULT_GROUP), p.name.as_str()));
-        let export = exports.then_some((EXPORT_GROUP, EXPORT_PREFIX));
-        for (g, name) in grouped.chain(export) {
+        let hatches = hatch_params(self.m).map(|(_, _, name)| (HATCH_GROUP, name));
+        let export = exports.then_some((EXPORT_GROUP, EXPORT_PREFIX.to_owned()));
+        let grouped = grouped.map(|(g, n)| (g, n.to_owned()));
+        for (g, name) in grouped.chain(hatches).chain(export) {
             match groups.iter_mut().find(|(n, _)| *n == g) {
                 Some((_, v)) => v.push(Node::str(name)),
                 None => groups.push((g, vec![Node::str(name)])),
@@ -300,6 +304,7 @@ impl Cfn<'_> {
                 }
                 (p.name.as_str().to_owned(), Node::Map(e))
             })
+            .chain(hatch_params(self.m).map(|(r, h, name)| (name, hatch_parameter(r, h))))
             .chain(export_prefix)
             .collect()
     }
@@ -338,12 +343,34 @@ impl Cfn<'_> {
                 )
             })
             .collect();
+        for (_, h, name) in hatch_params(self.m) {
+            let value = match h {
+                // A CommaDelimitedList is empty when its items joined are.
+                Hatch::AdditionalPolicyArns => Node::func(
+                    "Fn::Join",
+                    Node::Seq(vec![Node::str(""), Node::reference(name.clone())]),
+                ),
+                _ => Node::reference(name.clone()),
+            };
+            out.push((
+                format!("Has{name}"),
+                Node::func(
+                    "Fn::Not",
+                    Node::Seq(vec![Node::func(
+                        "Fn::Equals",
+                        Node::Seq(vec![value, Node::str("")]),
+                    )]),
+                ),
+            ));
+        }
         let mut names: HashSet<String> = out.iter().map(|(n, _)| n.clone()).collect();
-        // Switched inline policies of switched roles need both conditions.
+        // Switched inline policies and instance profiles of switched roles need both conditions.
         for r in self.m.roles.values() {
-            for p in &r.inline {
-                if let (Some(a), Some(b)) = (&r.when, &p.when) {
-                    let name = self.both(&r.when, &p.when).unwrap_or_default();
+            let own = r.inline.iter().map(|p| &p.when);
+            let profile = r.instance_profile.iter().map(|ip| &ip.when);
+            for when in own.chain(profile) {
+                if let (Some(a), Some(b)) = (&r.when, when) {
+                    let name = self.both(&r.when, when).unwrap_or_default();
                     if !names.insert(name.clone()) {
                         continue;
                     }
@@ -369,6 +396,7 @@ impl Cfn<'_> {
         }
         for r in self.m.roles.values() {
             used.extend(r.when.as_ref());
+            used.extend(r.instance_profile.iter().filter_map(|ip| ip.when.as_ref()));
             used.extend(r.managed.iter().filter_map(|m| m.when.as_ref()));
             used.extend(r.inline.iter().filter_map(|p| p.when.as_ref()));
         }
@@ -508,11 +536,16 @@ impl Cfn<'_> {
             }
             if let Some(ip) = &r.instance_profile {
                 let mut props = Vec::new();
-                match (&ip.name, &r.name) {
-                    (Some(n), _) | (None, RoleName::Fixed(n)) => {
-                        props.push(("InstanceProfileName".to_owned(), self.template(n)))
+                let name = match (&ip.name, &r.name) {
+                    (Some(n), _) => Some(self.template(n)),
+                    // Named like the role, the name hatch included.
+                    (None, RoleName::Fixed(n)) => {
+                        self.hatched(r, Hatch::Name, Some(self.template(n)))
                     }
-                    _ => {}
+                    (None, _) => self.hatched(r, Hatch::Name, None),
+                };
+                if let Some(n) = name {
+                    props.push(("InstanceProfileName".to_owned(), n));
                 }
                 if let Some(p) = &ip.path {
                     props.push(("Path".into(), self.template(p)));
@@ -523,7 +556,12 @@ impl Cfn<'_> {
                 ));
                 out.push((
                     format!("{}InstanceProfile", r.id.pascal()),
-                    self.resource("AWS::IAM::InstanceProfile", &r.when, props, &[]),
+                    self.resource_if(
+                        "AWS::IAM::InstanceProfile",
+                        self.both(&r.when, &ip.when),
+                        props,
+                        &[],
+                    ),
                 ));
             }
         }
@@ -531,35 +569,42 @@ impl Cfn<'_> {
 
     fn role(&self, r: &Role) -> Node {
         let mut props: Vec<(String, Node)> = Vec::new();
-        if let RoleName::Fixed(n) = &r.name {
-            props.push(("RoleName".into(), self.template(n)));
-        }
-        if let Some(p) = &r.path {
-            props.push(("Path".into(), self.template(p)));
-        }
+        let name = match &r.name {
+            RoleName::Fixed(n) => Some(self.template(n)),
+            _ => None,
+        };
+        let mut hatched = |key: &str, h: Hatch, spec: Option<Node>| {
+            if let Some(v) = self.hatched(r, h, spec) {
+                props.push((key.to_owned(), v));
+            }
+        };
+        hatched("RoleName", Hatch::Name, name);
+        hatched(
+            "Path",
+            Hatch::Path,
+            r.path.as_ref().map(|p| self.template(p)),
+        );
         if let Some(d) = &r.description {
             props.push(("Description".into(), self.template(d)));
         }
-        if let Some(s) = r.max_session {
-            props.push(("MaxSessionDuration".into(), Node::Raw(s.to_string())));
-        }
-        if let Some(b) = &r.boundary {
-            props.push(("PermissionsBoundary".into(), self.template(b)));
-        }
+        let mut hatched = |key: &str, h: Hatch, spec: Option<Node>| {
+            if let Some(v) = self.hatched(r, h, spec) {
+                props.push((key.to_owned(), v));
+            }
+        };
+        hatched(
+            "MaxSessionDuration",
+            Hatch::MaxSessionDuration,
+            r.max_session.map(|s| Node::Raw(s.to_string())),
+        );
+        hatched(
+            "PermissionsBoundary",
+            Hatch::PermissionsBoundary,
+            r.boundary.as_ref().map(|b| self.template(b)),
+        );
         props.push(("AssumeRolePolicyDocument".into(), self.document(&r.trust)));
-        if !r.managed.is_empty() {
-            let arns = r
-                .managed
-                .iter()
-                .map(|m| {
-                    let arn = self.policy_arn(&m.target);
-                    match &m.when {
-                        Some(sw) => self.if_node(sw, arn),
-                        None => arn,
-                    }
-                })
-                .collect();
-            props.push(("ManagedPolicyArns".into(), Node::Seq(arns)));
+        if let Some(arns) = self.managed_policy_arns(r) {
+            props.push(("ManagedPolicyArns".into(), arns));
         }
         let fixed: Vec<Node> = r
             .inline
@@ -594,6 +639,85 @@ impl Cfn<'_> {
         self.resource("AWS::IAM::Role", &r.when, props, &allows)
     }
 
+    /// A property an escape hatch can override: `!If [Has<Hatch>, !Ref <Hatch>, <spec>]`, with
+    /// `AWS::NoValue` when the spec sets nothing.
+    fn hatched(&self, r: &Role, h: Hatch, spec: Option<Node>) -> Option<Node> {
+        if !r.has(h) {
+            return spec;
+        }
+        let name = h.cfn_param(&r.id);
+        Some(Node::func(
+            "Fn::If",
+            Node::Seq(vec![
+                Node::Str(format!("Has{name}")),
+                Node::reference(name),
+                spec.unwrap_or_else(|| Node::reference("AWS::NoValue")),
+            ]),
+        ))
+    }
+
+    /// The role's `ManagedPolicyArns`: the spec's attachments (switched ones under `Fn::If`),
+    /// and with the additional-policies hatch set, its ARNs too. CloudFormation cannot append
+    /// one list to another, so that branch joins every ARN with `|` (a character no IAM
+    /// policy ARN holds, unlike `,`) and splits the text again.
+    fn managed_policy_arns(&self, r: &Role) -> Option<Node> {
+        let spec: Vec<Node> = r
+            .managed
+            .iter()
+            .map(|m| {
+                let arn = self.policy_arn(&m.target);
+                match &m.when {
+                    Some(sw) => self.if_node(sw, arn),
+                    None => arn,
+                }
+            })
+            .collect();
+        if !r.has(Hatch::AdditionalPolicyArns) {
+            return (!spec.is_empty()).then_some(Node::Seq(spec));
+        }
+        let name = Hatch::AdditionalPolicyArns.cfn_param(&r.id);
+        let extra = Node::reference(name.clone());
+        let (with, without) = if spec.is_empty() {
+            (extra, Node::reference("AWS::NoValue"))
+        } else {
+            let mut pieces: Vec<Node> = Vec::new();
+            for m in &r.managed {
+                let arn = self.policy_arn(&m.target);
+                let piece = Node::func(
+                    "Fn::Join",
+                    Node::Seq(vec![Node::str(""), Node::Seq(vec![arn, Node::str("|")])]),
+                );
+                pieces.push(match &m.when {
+                    Some(sw) => Node::func(
+                        "Fn::If",
+                        Node::Seq(vec![
+                            Node::Str(self.condition_name(sw)),
+                            piece,
+                            Node::str(""),
+                        ]),
+                    ),
+                    None => piece,
+                });
+            }
+            pieces.push(Node::func(
+                "Fn::Join",
+                Node::Seq(vec![Node::str("|"), extra]),
+            ));
+            let joined = Node::func(
+                "Fn::Join",
+                Node::Seq(vec![Node::str(""), Node::Seq(pieces)]),
+            );
+            (
+                Node::func("Fn::Split", Node::Seq(vec![Node::str("|"), joined])),
+                Node::Seq(spec),
+            )
+        };
+        Some(Node::func(
+            "Fn::If",
+            Node::Seq(vec![Node::Str(format!("Has{name}")), with, without]),
+        ))
+    }
+
     fn policy_arn(&self, p: &PolicyRef) -> Node {
         match p {
             PolicyRef::Aws(name) => Node::Tag(
@@ -609,15 +733,15 @@ impl Cfn<'_> {
     }
 
     fn outputs(&self, out: &mut Section) {
-        let mut output = |name: String, desc: String, value: Node, when: &Option<Switch>| {
+        let mut output = |name: String, desc: String, value: Node, when: Option<String>| {
             let mut e = vec![
                 ("Description".to_owned(), Node::Str(desc)),
                 ("Value".into(), value),
             ];
-            if let Some(sw) = when {
+            if let Some(cond) = when {
                 // Not exported: while another stack imports an export, CloudFormation refuses
                 // the update that removes it, so the switch could not be turned off.
-                e.push(("Condition".into(), Node::Str(self.condition_name(sw))));
+                e.push(("Condition".into(), Node::Str(cond)));
                 out.push((name, Node::Map(e)));
                 return;
             }
@@ -634,7 +758,8 @@ impl Cfn<'_> {
             e.push(("Export".into(), Node::map(vec![("Name", export)])));
             out.push((name, Node::Map(e)));
         };
-        for (id, key, kinds, when) in output_groups(self.m) {
+        for (id, key, kinds, [a, b]) in output_groups(self.m) {
+            let when = self.both(a, b);
             for &(suffix, resource, attribute, what) in kinds {
                 let target = format!("{id}{resource}");
                 let value = match attribute {
@@ -651,7 +776,7 @@ impl Cfn<'_> {
                     format!("{id}{suffix}"),
                     what.replace("{}", key),
                     value,
-                    when,
+                    when.clone(),
                 );
             }
         }
@@ -677,6 +802,31 @@ fn cfn_lint_ignores(allow: &[&Allow]) -> Vec<&'static str> {
     v.dedup();
     v
 }
+
+/// The console group of the escape-hatch parameters.
+const HATCH_GROUP: &str = "Escape hatches (the caller's choice; empty: as the spec says)";
+
+/// The parameter of an escape hatch: empty by default (the spec's value).
+fn hatch_parameter(r: &Role, h: Hatch) -> Node {
+    let ty = match h {
+        Hatch::AdditionalPolicyArns => "CommaDelimitedList",
+        _ => "String",
+    };
+    let mut e = vec![
+        ("Type", Node::str(ty)),
+        ("Description", Node::Str(h.describe(&r.id))),
+        ("Default", Node::str("")),
+    ];
+    if h == Hatch::MaxSessionDuration {
+        // Empty, or 3600 to 43200.
+        e.push(("AllowedPattern", Node::str(MAX_SESSION_PATTERN)));
+    }
+    Node::map(e)
+}
+
+/// Empty or a whole number from 3600 to 43200, in the regex both Terraform and Java read alike.
+pub const MAX_SESSION_PATTERN: &str =
+    "(3[6-9][0-9]{2}|[4-9][0-9]{3}|[1-3][0-9]{4}|4[0-2][0-9]{3}|43[01][0-9]{2}|43200)?";
 
 /// A parameter value as CloudFormation text (lists comma-separated).
 pub fn value_text(v: &ParamValue) -> String {

@@ -329,6 +329,17 @@ impl<'a> Tf<'a> {
             if let Some(v) = length_validation(&name, p.min_length, p.max_length) {
                 b.block(v);
             }
+            if p.kind == ParamKind::List && p.default.is_none() {
+                // A required list is required to hold something: used whole as a Resource, an
+                // empty one would leave the statement without a Resource.
+                let mut v = Block::new("validation", &[]);
+                v.attr("condition", format!("length(var.{name}) > 0"));
+                v.attr(
+                    "error_message",
+                    quote_literal(&format!("{name} must hold at least one value.")),
+                );
+                b.block(v);
+            }
             if let Some(pat) = &p.pattern {
                 let re = quote_literal(&format!("^(?:{pat})$"));
                 let cond = match p.kind {
@@ -349,8 +360,14 @@ impl<'a> Tf<'a> {
             }
             b
         });
+        let hatches = self
+            .m
+            .roles
+            .values()
+            .flat_map(|r| r.hatches.iter().map(move |&h| hatch_variable(r, h)));
         std::iter::once(convention(create))
             .chain(params)
+            .chain(hatches)
             .chain(std::iter::once(convention(tags)))
             .collect()
     }
@@ -428,27 +445,31 @@ impl<'a> Tf<'a> {
         let mut b = Block::new("resource", &["aws_iam_role", &id]);
         let role_gate = self.gate(&[&r.when]);
         Self::count(&mut b, &role_gate);
-        match &r.name {
-            RoleName::Fixed(t) => {
-                b.attr("name", self.template(t));
-            }
-            RoleName::Prefix(t) => {
-                b.attr("name_prefix", self.template(t));
-            }
-            RoleName::Generated => {}
-        }
-        if let Some(p) = &r.path {
-            b.attr("path", self.template(p));
-        }
+        self.name_attrs(r, &r.name, &mut b);
+        self.hatched(
+            r,
+            Hatch::Path,
+            "path",
+            r.path.as_ref().map(|p| self.template(p)),
+            &mut b,
+        );
         if let Some(d) = &r.description {
             b.attr("description", self.template(d));
         }
-        if let Some(s) = r.max_session {
-            b.attr("max_session_duration", s.to_string());
-        }
-        if let Some(pb) = &r.boundary {
-            b.attr("permissions_boundary", self.template(pb));
-        }
+        self.hatched(
+            r,
+            Hatch::MaxSessionDuration,
+            "max_session_duration",
+            r.max_session.map(|s| s.to_string()),
+            &mut b,
+        );
+        self.hatched(
+            r,
+            Hatch::PermissionsBoundary,
+            "permissions_boundary",
+            r.boundary.as_ref().map(|pb| self.template(pb)),
+            &mut b,
+        );
         b.attr(
             "assume_role_policy",
             format!("data.aws_iam_policy_document.{id}_trust.json"),
@@ -475,17 +496,26 @@ impl<'a> Tf<'a> {
             a.attr("policy_arn", "each.value");
             out.push(a);
         }
+        if r.has(Hatch::AdditionalPolicyArns) {
+            // The caller's extra policies: counted by the list's length (known at plan time
+            // even when the ARNs are not, as terraform-aws-modules' custom_role_policy_arns).
+            let var = format!("var.{}", Hatch::AdditionalPolicyArns.tf_var(&r.id));
+            let name = format!("{id}_additional");
+            let mut a = Block::new("resource", &["aws_iam_role_policy_attachment", &name]);
+            a.attr("count", format!("{role_gate} ? length({var}) : 0"));
+            a.attr("role", Self::role_ref(r, "name"));
+            a.attr("policy_arn", format!("{var}[count.index]"));
+            out.push(a);
+        }
         if let Some(ip) = &r.instance_profile {
             let mut b = Block::new("resource", &["aws_iam_instance_profile", &id]);
-            Self::count(&mut b, &role_gate);
-            match (&ip.name, &r.name) {
-                (Some(n), _) | (None, RoleName::Fixed(n)) => {
+            Self::count(&mut b, &self.gate(&[&r.when, &ip.when]));
+            match &ip.name {
+                Some(n) => {
                     b.attr("name", self.template(n));
                 }
-                (None, RoleName::Prefix(n)) => {
-                    b.attr("name_prefix", self.template(n));
-                }
-                (None, RoleName::Generated) => {}
+                // Named like the role, the name hatch included.
+                None => self.name_attrs(r, &r.name, &mut b),
             }
             if let Some(p) = &ip.path {
                 b.attr("path", self.template(p));
@@ -493,6 +523,57 @@ impl<'a> Tf<'a> {
             b.attr("role", Self::role_ref(r, "name"));
             b.attr_expr("tags", self.tags(&IndexMap::new()));
             out.push(b);
+        }
+    }
+
+    /// `name` / `name_prefix` of a role (or of its instance profile, named like it), with the
+    /// role's name hatch: the caller's name when set, else the spec's.
+    fn name_attrs(&self, r: &Role, name: &RoleName, b: &mut Block) {
+        let spec = match name {
+            RoleName::Fixed(t) | RoleName::Prefix(t) => Some(self.template(t)),
+            RoleName::Generated => None,
+        };
+        if !r.has(Hatch::Name) {
+            match (name, spec) {
+                (RoleName::Fixed(_), Some(t)) => {
+                    b.attr("name", t);
+                }
+                (RoleName::Prefix(_), Some(t)) => {
+                    b.attr("name_prefix", t);
+                }
+                _ => {}
+            }
+            return;
+        }
+        let var = format!("var.{}", Hatch::Name.tf_var(&r.id));
+        match (name, spec) {
+            (RoleName::Fixed(_), Some(t)) => {
+                b.attr("name", format!("coalesce({var}, {t})"));
+            }
+            (RoleName::Prefix(_), Some(t)) => {
+                b.attr("name", var.clone());
+                b.attr("name_prefix", format!("{var} == null ? {t} : null"));
+            }
+            _ => {
+                b.attr("name", var);
+            }
+        }
+    }
+
+    /// An attribute an escape hatch can override: `coalesce(var.<hatch>, <spec>)`, or the
+    /// variable alone (null, so the provider's default) when the spec sets nothing.
+    fn hatched(&self, r: &Role, h: Hatch, attr: &'static str, spec: Option<String>, b: &mut Block) {
+        match (r.has(h), spec) {
+            (false, Some(v)) => {
+                b.attr(attr, v);
+            }
+            (false, None) => {}
+            (true, Some(v)) => {
+                b.attr(attr, format!("coalesce(var.{}, {v})", h.tf_var(&r.id)));
+            }
+            (true, None) => {
+                b.attr(attr, format!("var.{}", h.tf_var(&r.id)));
+            }
         }
     }
 
@@ -712,6 +793,36 @@ impl<'a> Tf<'a> {
         }
         out.finish()
     }
+}
+
+/// The variable of a role's escape hatch: null (or empty) by default, so the module deploys
+/// what the spec says.
+fn hatch_variable(r: &Role, h: Hatch) -> Block {
+    let name = h.tf_var(&r.id);
+    let mut b = Block::new("variable", &[&name]);
+    let (ty, default) = match h {
+        Hatch::AdditionalPolicyArns => ("list(string)", "[]"),
+        Hatch::MaxSessionDuration => ("number", "null"),
+        _ => ("string", "null"),
+    };
+    b.attr("type", ty);
+    b.attr("default", default);
+    b.attr("description", quote_literal(&h.describe(&r.id)));
+    if h == Hatch::MaxSessionDuration {
+        let mut v = Block::new("validation", &[]);
+        v.attr(
+            "condition",
+            format!("var.{name} == null ? true : var.{name} >= 3600 && var.{name} <= 43200"),
+        );
+        v.attr(
+            "error_message",
+            quote_literal(&format!(
+                "The value of {name} must be null or 3600 to 43200 seconds."
+            )),
+        );
+        b.block(v);
+    }
+    b
 }
 
 /// A parameter value as an HCL literal.

@@ -9,6 +9,7 @@
 
 mod conditions;
 mod documents;
+mod hatches;
 mod intrinsics;
 pub mod node;
 mod parameters;
@@ -79,7 +80,7 @@ struct KeyOut {
 /// Imports a template file.
 pub fn import(path: &Path, module: &str) -> Result<Imported, InputError> {
     let text = read_input(path)?;
-    let root = node::parse(path, &text)?;
+    let mut root = node::parse(path, &text)?;
     if !matches!(root, N::Map(_)) {
         return Err(InputError::new(
             path,
@@ -101,27 +102,43 @@ pub fn import(path: &Path, module: &str) -> Result<Imported, InputError> {
             ))
         }
     }
+    let folded = hatches::fold_template(&mut root);
     let file = SourceFile::new(path, text);
     let mut cx = Cx::new(&file, &root);
     let imported = cx.run(module);
     cx.budget.check(path)?;
-    Ok(imported)
+    Ok(hatch_notes(imported, path, folded))
+}
+
+/// One note per escape-hatch parameter folded at its default.
+fn hatch_notes(mut imported: Imported, path: &Path, folded: Vec<String>) -> Imported {
+    for p in folded {
+        imported.issues.push(Issue {
+            level: Level::Note,
+            file: path.to_path_buf(),
+            line: None,
+            at: format!("Parameters.{p}"),
+            message: format!("`{p}` is a rolegen escape hatch (empty by default): imported as the template deploys with it empty; `rolegen build` gives the role its escape hatches again"),
+        });
+    }
+    imported
 }
 
 /// Imports template text (for tests and callers that hold the text).
 pub fn import_text(path: &Path, text: &str, module: &str) -> Result<Imported, InputError> {
-    let root = node::parse(path, text)?;
+    let mut root = node::parse(path, text)?;
     if root.get("Resources").is_none() {
         return Err(InputError::new(
             path,
             "not a CloudFormation template: no `Resources`",
         ));
     }
+    let folded = hatches::fold_template(&mut root);
     let file = SourceFile::new(path, text.to_owned());
     let mut cx = Cx::new(&file, &root);
     let imported = cx.run(module);
     cx.budget.check(path)?;
-    Ok(imported)
+    Ok(hatch_notes(imported, path, folded))
 }
 
 struct Cx<'a> {

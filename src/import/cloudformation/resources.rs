@@ -544,7 +544,7 @@ impl Cx<'_> {
             self.sort_roles();
             return;
         };
-        if own.is_some() || (out.when.is_some() && !switched) {
+        if out.when.is_some() && !switched {
             self.issue(
                 &res_loc(id).key("Condition"),
                 "the instance profile is switched differently from its role; a spec creates it with the role",
@@ -580,7 +580,7 @@ impl Cx<'_> {
                     Some(Y::Map(m))
                 }
             };
-            out.profile = y;
+            out.profile = y.map(|y| crate::import::builder::profile_when(y, &own));
         }
         self.roles.insert(role, out);
         self.sort_roles();

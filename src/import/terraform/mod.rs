@@ -153,8 +153,18 @@ pub fn import_texts(
             "a top-level attribute is not Terraform configuration",
         );
     }
-    let imported = tf.run(blocks, module);
+    let folded = super::tf_hatches::fold(&mut blocks);
+    let mut imported = tf.run(blocks, module);
     tf.budget.check(dir)?;
+    for v in folded {
+        imported.issues.push(Issue {
+            level: Level::Note,
+            file: dir.to_path_buf(),
+            line: None,
+            at: format!("var.{v}"),
+            message: format!("`{v}` is a rolegen escape hatch (null or empty by default): imported as the module deploys with it unset; `rolegen build` gives the role its escape hatches again"),
+        });
+    }
     Ok(imported)
 }
 

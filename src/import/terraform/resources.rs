@@ -458,14 +458,16 @@ impl Tf {
             return;
         };
         let parent = self.roles.get(&role).and_then(|r| r.when.clone());
-        match self.count_when(&b.body, &parent, &at) {
-            Ok(None) => {}
-            Ok(Some(_)) => self.issue(&at, "the instance profile is switched differently from its role; a spec creates it with the role"),
+        let own = match self.count_when(&b.body, &parent, &at) {
+            Ok(own) => own,
             Err(()) => {
-                self.report(&at, "the instance profile is not imported: its `count` cannot be a `when:`");
+                self.report(
+                    &at,
+                    "the instance profile is not imported: its `count` cannot be a `when:`",
+                );
                 return;
             }
-        }
+        };
         let name = self.template_attr(&b.body, "name", &at);
         let path = self.template_attr(&b.body, "path", &at);
         let prefix = self.template_attr(&b.body, "name_prefix", &at);
@@ -507,7 +509,7 @@ impl Tf {
             if r.profile.is_some() {
                 self.issue(&at, "the role already has an instance profile");
             } else {
-                r.profile = Some(y);
+                r.profile = Some(crate::import::builder::profile_when(y, &own));
             }
         }
     }

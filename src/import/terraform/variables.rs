@@ -70,6 +70,20 @@ impl Tf {
         let mut length_at = None;
         let mut ascii_pattern = false;
         for v in b.body.blocks("validation") {
+            // rolegen's own check that a required list is not empty: built again from the spec.
+            let required_list = v.body.attr("condition").is_some_and(|c| match &c.expr {
+                Expr::Binary(op, l, r) => {
+                    op == ">"
+                        && r.literal().as_deref() == Some("0")
+                        && matches!(&**l, Expr::Call(f, a, false) if f == "length"
+                            && matches!(a.as_slice(), [Expr::Var(v, s)] if v == "var"
+                                && matches!(s.as_slice(), [Step::Attr(n)] if *n == tfname)))
+                }
+                _ => false,
+            });
+            if required_list {
+                continue;
+            }
             if let Some((min, max)) = validation_length(&v.body, &tfname) {
                 length_at = Some(v.line);
                 for (key, n) in [("min_length", min), ("max_length", max)] {

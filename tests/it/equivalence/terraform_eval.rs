@@ -649,6 +649,10 @@ fn type_name(e: &Expression) -> Result<String, String> {
 /// A value converted to a declared type, as Terraform converts `-var` values.
 fn convert(ty: &str, v: H, what: &str) -> Result<H, String> {
     let bad = |v: &H| format!("{what}: {v:?} is not a valid {ty}");
+    // A variable is nullable (Terraform's default): null stays null whatever the type.
+    if matches!(v, H::Null) {
+        return Ok(v);
+    }
     match ty {
         "any" => Ok(v),
         "string" => h_text(&v).map(H::String).ok_or_else(|| bad(&v)),

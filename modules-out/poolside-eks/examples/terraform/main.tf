@@ -23,7 +23,6 @@ module "poolside_eks" {
   oidc_provider               = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E"
   bucket_name                 = "poolside-deployment-123456789012"
   kms_key_arn                 = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-  customization_job_role_arn  = "arn:aws:iam::123456789012:role/poolside-customization-job"
   terraform_state_bucket_name = "poolside-terraform-state-123456789012"
   tags                        = { team = "platform" }
 }

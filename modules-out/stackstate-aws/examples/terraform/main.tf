@@ -1,5 +1,4 @@
-# Example: the stackstate-aws module with the example values of
-# cloudformation/stackstate-aws.params.json (the stack's example parameters).
+# Example: the stackstate-aws module (every input has a default).
 # Copy this folder, set your own values and run `terraform init && terraform apply`;
 # the provider takes its region and credentials from the environment (AWS_REGION,
 # AWS_PROFILE, ...).
@@ -20,7 +19,5 @@ provider "aws" {}
 module "stackstate_aws" {
   source = "../../terraform"
 
-  agent_account_id = "111122223333"
-  external_id      = "stackstate-external-id-example"
-  tags             = { team = "platform" }
+  tags = { team = "platform" }
 }
