@@ -194,6 +194,13 @@ pub fn addresses(m: &Module) -> Vec<Address> {
         if !r.managed.is_empty() {
             add(false, "aws_iam_role_policy_attachment", id.clone());
         }
+        if r.has(Hatch::AdditionalPolicyArns) {
+            add(
+                false,
+                "aws_iam_role_policy_attachment",
+                format!("{id}_additional"),
+            );
+        }
         if r.instance_profile.is_some() {
             add(false, "aws_iam_instance_profile", id);
         }
