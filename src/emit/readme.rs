@@ -45,7 +45,7 @@ fn render(m: &Module) -> String {
     }
     requirements(&mut s, m);
     resources(&mut s, m, detailed);
-    inputs(&mut s, m);
+    inputs(&mut s, m, detailed);
     outputs(&mut s, m, detailed);
     moved(&mut s, m);
     if !detailed {
@@ -419,7 +419,7 @@ fn docs_name(kind: &str, name: &str) -> String {
     format!("<a name=\"{kind}_{name}\"></a> [{escaped}](#{kind}\\_{escaped})")
 }
 
-fn inputs(s: &mut String, m: &Module) {
+fn inputs(s: &mut String, m: &Module, detailed: bool) {
     let mut hatch_note = false;
     s.push_str("## Inputs\n\n");
     s.push_str("| Name | Description | Type | Default | Required | CloudFormation |\n|------|-------------|------|---------|:--------:|----------------|\n");
@@ -467,18 +467,43 @@ fn inputs(s: &mut String, m: &Module) {
             p.name,
         );
     }
-    for (r, h, cfn) in crate::emit::cloudformation::hatch_params(m) {
-        let (ty, default) = match h {
-            Hatch::AdditionalPolicyArns => ("`list(string)`", "`[]`"),
-            Hatch::MaxSessionDuration => ("`number`", "`null`"),
-            _ => ("`string`", "`null`"),
-        };
-        let _ = writeln!(
-            s,
-            "| <a name=\"input_{0}\"></a> [{0}](#input\\_{0}) | {1} | {ty} | {default} | no | `{cfn}` |",
-            h.tf_var(&r.id),
-            cell(&h.describe(&r.id)),
-        );
+    let hatch_type = |h: Hatch| match h {
+        Hatch::AdditionalPolicyArns => ("`list(string)`", "`[]`"),
+        Hatch::MaxSessionDuration => ("`number`", "`null`"),
+        _ => ("`string`", "`null`"),
+    };
+    if detailed {
+        for (r, h, cfn) in crate::emit::cloudformation::hatch_params(m) {
+            let (ty, default) = hatch_type(h);
+            let _ = writeln!(
+                s,
+                "| <a name=\"input_{0}\"></a> [{0}](#input\\_{0}) | {1} | {ty} | {default} | no | `{cfn}` |",
+                h.tf_var(&r.id),
+                cell(&h.describe(&r.id)),
+            );
+        }
+    } else {
+        // One row per kind of hatch, for every role that has it (the size stays constant).
+        for h in Hatch::ALL {
+            let n = crate::emit::cloudformation::hatch_params(m)
+                .filter(|(_, k, _)| *k == h)
+                .count();
+            if n == 0 {
+                continue;
+            }
+            let (ty, default) = hatch_type(h);
+            let what = h
+                .describe(&RoleId("<role>".to_owned()))
+                .replace("the <role> role", "each role");
+            let _ = writeln!(
+                s,
+                "| `<role>_{}` | {} ({} roles) | {ty} | {default} | no | `<Role>{}` |",
+                h.key(),
+                cell(&what),
+                thousands(n),
+                crate::model::names::pascal(h.key()),
+            );
+        }
     }
     if crate::emit::cloudformation::hatch_params(m)
         .next()
