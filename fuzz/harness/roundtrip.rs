@@ -872,7 +872,8 @@ pub fn expected(field: Field, s: &str) -> Option<(String, String)> {
             Part::Pseudo(Pseudo::UrlSuffix) => URL_SUFFIX.into(),
             Part::Param(n) if n.as_str() == "Oidc" => OIDC.into(),
             Part::Param(_) => p_default.into(),
-            Part::Lit(_) | Part::PolicyVar(_) => String::new(),
+            // Lowering makes provider references; the placeholder parser never does.
+            Part::Lit(_) | Part::PolicyVar(_) | Part::ProviderArn(_) => String::new(),
         })
     } else {
         s.to_owned()
@@ -1510,6 +1511,7 @@ pub fn shape_equivalent(field: Field, s: &str) -> String {
                 Part::Lit(_) | Part::PolicyVar(_) => "x".to_owned(),
                 Part::Param(n) => format!("${{{}}}", n.as_str()),
                 Part::Pseudo(x) => format!("${{{}}}", x.cfn_name()),
+                Part::ProviderArn(p) => format!("${{{}.Arn}}", p.id.logical_id()),
             })
             .collect(),
         _ => field.benign().to_owned(),

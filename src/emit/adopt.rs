@@ -51,6 +51,8 @@ fn render(m: &Module, t: &Template, pseudos: &mut Vec<Pseudo>) -> String {
                 };
                 escape_into(&mut out, &v);
             }
+            // Adoption refuses modules with OIDC providers (RG405); the ARN they would have.
+            Part::ProviderArn(p) => out.push_str(&render(m, &p.arn, pseudos)),
         }
     }
     out
@@ -220,6 +222,7 @@ fn render_cfn(m: &Module, t: &Template) -> String {
                     out.push_str(&super::cloudformation::value_text(v));
                 }
             }
+            Part::ProviderArn(p) => out.push_str(&render_cfn(m, &p.arn)),
         }
     }
     out

@@ -120,6 +120,14 @@ fn what_it_creates(s: &mut String, m: &Module) {
             cell(k.id.as_str())
         );
     }
+    for o in m.oidc_providers.values() {
+        let _ = writeln!(
+            s,
+            "- IAM OIDC identity provider **{}** ({})",
+            cell(o.id.as_str()),
+            code(&o.url().display())
+        );
+    }
 }
 
 /// Counts instead of a line per resource.
@@ -545,6 +553,8 @@ const ROLE_OUTPUT_ROWS: [OutputRow; 6] = [
     ),
 ];
 const POLICY_OUTPUT_ROWS: [OutputRow; 1] = [("policy_arn", "PolicyArn", "ARN of the {} policy")];
+const OIDC_PROVIDER_OUTPUT_ROWS: [OutputRow; 1] =
+    [("oidc_provider_arn", "Arn", "ARN of the {} OIDC provider")];
 const KEY_OUTPUT_ROWS: [OutputRow; 2] = [
     ("key_arn", "KeyArn", "ARN of the {} key"),
     ("key_id", "KeyId", "Id of the {} key"),
@@ -597,6 +607,15 @@ fn outputs(s: &mut String, m: &Module, detailed: bool) {
                 &KEY_OUTPUT_ROWS,
             );
         }
+        for o in m.oidc_providers.values() {
+            rows(
+                s,
+                &o.id.snake(),
+                &o.id.logical_id(),
+                o.id.as_str(),
+                &OIDC_PROVIDER_OUTPUT_ROWS,
+            );
+        }
     } else {
         // One row per kind of output, for every resource of that kind.
         let profiles = m
@@ -604,7 +623,7 @@ fn outputs(s: &mut String, m: &Module, detailed: bool) {
             .values()
             .filter(|r| r.instance_profile.is_some())
             .count();
-        let groups: [(usize, &[OutputRow], &str, &str); 4] = [
+        let groups: [(usize, &[OutputRow], &str, &str); 5] = [
             (m.roles.len(), &ROLE_OUTPUT_ROWS[..4], "<role>", "<Role>"),
             (profiles, &ROLE_OUTPUT_ROWS[4..], "<role>", "<Role>"),
             (
@@ -614,6 +633,12 @@ fn outputs(s: &mut String, m: &Module, detailed: bool) {
                 "<Policy>",
             ),
             (m.kms_keys.len(), &KEY_OUTPUT_ROWS, "<key>", "<Key>"),
+            (
+                m.oidc_providers.len(),
+                &OIDC_PROVIDER_OUTPUT_ROWS,
+                "<provider>",
+                "<Provider>OidcProvider",
+            ),
         ];
         for (n, kinds, snake, pascal) in groups {
             if n == 0 {

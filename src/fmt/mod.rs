@@ -12,7 +12,7 @@
 //!   One space after `key:` and after `-`.
 //! - Keys of the spec's own structures are in the order of the serde structs in
 //!   `src/spec/mod.rs`, which is the order of the JSON Schema (`rolegen schema`): top level
-//!   `module, description, deviations, allow, parameters, roles, policies, kms_keys`; a role `name,
+//!   `module, description, deviations, allow, parameters, roles, policies, kms_keys, oidc_providers`; a role `name,
 //!   name_prefix, path, description, max_session_duration, permissions_boundary, tags, when,
 //!   instance_profile, trust, trust_document, trust_version, managed_policies,
 //!   inline_policies, allow`; a policy document `Version, Id, Statement, policy_file, when,

@@ -170,7 +170,8 @@ mod tests {
                 "parameters",
                 "roles",
                 "policies",
-                "kms_keys"
+                "kms_keys",
+                "oidc_providers"
             ]
         );
         let role = child(schema(), "roles")

@@ -364,6 +364,12 @@ pub fn spec_string(t: &Template) -> Result<String, String> {
         match p {
             Part::Lit(l) => escape_literal(&mut out, l),
             Part::PolicyVar(v) => escape_literal(&mut out, &format!("${{{v}}}")),
+            Part::ProviderArn(p) => {
+                return Err(format!(
+                    "the ARN of the module's OIDC provider `{}` is not a string the spec can write",
+                    p.id
+                ))
+            }
             Part::Param(n) => {
                 if out.ends_with('$') {
                     return Err(format!(

@@ -1,6 +1,7 @@
 //! Lowering: spec → model, once. Resolves parameters, placeholders, switches, names and
 //! references; every model node keeps the YAML path it came from.
 
+mod oidc;
 pub mod pattern;
 mod policy;
 pub mod template;
@@ -34,6 +35,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) file: &'a SourceFile,
     pub(crate) dir: PathBuf,
     pub(crate) params: IndexMap<ParamName, Parameter>,
+    /// The module's OIDC providers, lowered before the roles whose trust names them.
+    pub(crate) oidc: IndexMap<OidcProviderId, OidcProvider>,
     pub(crate) diags: Vec<Diagnostic>,
 }
 
@@ -44,6 +47,7 @@ pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
         file,
         dir: spec_dir(&file.path),
         params: IndexMap::new(),
+        oidc: IndexMap::new(),
         diags: Vec::new(),
     };
     let module = l.module(&loaded.spec, file.clone());
@@ -109,12 +113,15 @@ impl Lowerer<'_> {
                 format!("use a name like `{}`", suggest_module_name(&spec.module)),
             );
         }
-        let total = spec.roles.len() + spec.policies.len() + spec.kms_keys.len();
+        let total = spec.roles.len()
+            + spec.policies.len()
+            + spec.kms_keys.len()
+            + spec.oidc_providers.len();
         if total > MAX_RESOURCES {
             self.error(
                 &rules::INPUT_LIMIT,
                 &root.key("roles"),
-                format!("the spec declares {total} roles, policies and keys; the limit is {MAX_RESOURCES}"),
+                format!("the spec declares {total} roles, policies, keys and OIDC providers; the limit is {MAX_RESOURCES}"),
                 "split the spec into several modules".into(),
             );
             // Stop here: lowering a runaway spec would only spend time on a build that fails.
@@ -128,6 +135,7 @@ impl Lowerer<'_> {
                 roles: IndexMap::new(),
                 policies: IndexMap::new(),
                 kms_keys: IndexMap::new(),
+                oidc_providers: IndexMap::new(),
                 allow: Allow::default(),
                 source,
             };
@@ -138,6 +146,7 @@ impl Lowerer<'_> {
         let module_hatches = self
             .hatches(&spec.hatches, &root.key("hatches"))
             .unwrap_or_else(|| Hatch::ALL.to_vec());
+        self.oidc = self.oidc_providers(spec, &root);
         let roles = self.roles(spec, &root, &policies, &module_hatches);
         self.hatch_names(&roles, &policies, spec);
         let mut kms_keys = IndexMap::new();
@@ -194,6 +203,7 @@ impl Lowerer<'_> {
             roles,
             policies,
             kms_keys,
+            oidc_providers: std::mem::take(&mut self.oidc),
             allow,
             source,
         }
@@ -318,6 +328,7 @@ impl Lowerer<'_> {
                 file: self.file,
                 dir: self.dir.clone(),
                 params: self.params.clone(),
+                oidc: self.oidc.clone(),
                 diags: Vec::new(),
             };
             let (first, second) = std::thread::scope(|s| {

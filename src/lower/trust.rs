@@ -9,7 +9,7 @@ use crate::spec::source::YamlPath;
 use crate::spec::{RoleSpec, TrustSpec};
 use indexmap::IndexMap;
 
-const AUD_STS: &str = "sts.amazonaws.com";
+use super::oidc::AUD_STS;
 const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
 /// The global AWS sign-in endpoint of each partition (`aws`, `aws-us-gov`, `aws-cn`): the
 /// `SAML:aud` of an assertion posted to it. All three by default, so one module works in
@@ -147,14 +147,30 @@ impl Lowerer<'_> {
             (PrincipalType::Aws, principals, vec!["sts:AssumeRole"])
         } else if let Some(irsa) = &t.irsa {
             let ipath = path.key("irsa");
-            self.check_value(
-                &rules::OIDC_PROVIDER,
-                &irsa.provider,
-                "provider",
-                &ipath.key("provider"),
-                trust_values::oidc_provider,
-            );
-            let provider = self.template(&irsa.provider, Ctx::Scalar, &ipath.key("provider"));
+            let (provider, principal) = match (&irsa.provider, &irsa.oidc_provider) {
+                (Some(raw), None) => {
+                    self.check_value(
+                        &rules::OIDC_PROVIDER,
+                        raw,
+                        "provider",
+                        &ipath.key("provider"),
+                        trust_values::oidc_provider,
+                    );
+                    let provider = self.template(raw, Ctx::Scalar, &ipath.key("provider"));
+                    let arn = oidc_provider_arn(&provider);
+                    (provider, arn)
+                }
+                (None, Some(key)) => self.provider_ref(key, None, &ipath.key("oidc_provider"))?,
+                _ => {
+                    self.error(
+                        &rules::OIDC_PROVIDER_RESOURCE,
+                        &ipath,
+                        "an `irsa` helper needs exactly one of `provider` (an existing provider's issuer) and `oidc_provider` (a provider of this module)".into(),
+                        "keep one: `provider: oidc.eks.<region>.amazonaws.com/id/<id>` or `oidc_provider: <key under oidc_providers>`".into(),
+                    );
+                    return None;
+                }
+            };
             let ns = self.template(&irsa.namespace, Ctx::Scalar, &ipath.key("namespace"));
             let sas = self.values(&irsa.service_account, &ipath.key("service_account"));
             let subjects: Vec<Template> = sas
@@ -179,7 +195,7 @@ impl Lowerer<'_> {
             ));
             (
                 PrincipalType::Federated,
-                vec![oidc_provider_arn(&provider)],
+                vec![principal],
                 vec!["sts:AssumeRoleWithWebIdentity"],
             )
         } else if t.pod_identity.is_some() {
@@ -233,6 +249,13 @@ impl Lowerer<'_> {
                 })
                 .collect();
             let issuer = Template::lit(GITHUB_ISSUER);
+            let principal = match &gh.oidc_provider {
+                Some(key) => {
+                    self.provider_ref(key, Some(GITHUB_ISSUER), &gpath.key("oidc_provider"))?
+                        .1
+                }
+                None => oidc_provider_arn(&issuer),
+            };
             conditions.push(cond(
                 ConditionTest::StringEquals,
                 suffixed(&issuer, ":aud"),
@@ -245,7 +268,7 @@ impl Lowerer<'_> {
             ));
             (
                 PrincipalType::Federated,
-                vec![oidc_provider_arn(&issuer)],
+                vec![principal],
                 vec!["sts:AssumeRoleWithWebIdentity"],
             )
         } else {
@@ -292,7 +315,7 @@ impl Lowerer<'_> {
 impl Lowerer<'_> {
     /// Reports what `check` finds in a helper's value; when the value is one parameter, checks
     /// the parameter's default and example instead, at their place in the spec.
-    fn check_value(
+    pub(crate) fn check_value(
         &mut self,
         rule: &'static rules::Rule,
         raw: &str,
@@ -379,7 +402,7 @@ fn subject_test(subjects: &[Template]) -> ConditionTest {
 }
 
 /// `arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/<issuer>`.
-fn oidc_provider_arn(issuer: &Template) -> Template {
+pub(super) fn oidc_provider_arn(issuer: &Template) -> Template {
     let mut t = Template::lit("arn:");
     t.push(Part::Pseudo(Pseudo::Partition));
     t.push(Part::Lit(":iam::".into()));

@@ -77,6 +77,12 @@ const POLICY_OUTPUTS: [OutputKind; 1] = [(
     OutputValue::Ref,
     "ARN of the {} managed policy.",
 )];
+const OIDC_PROVIDER_OUTPUTS: [OutputKind; 1] = [(
+    "Arn",
+    "",
+    OutputValue::GetAtt("Arn"),
+    "ARN of the {} OIDC provider.",
+)];
 const KEY_OUTPUTS: [OutputKind; 2] = [
     (
         "KeyArn",
@@ -112,7 +118,11 @@ pub fn output_groups(
         let kinds: &'static [OutputKind] = &KEY_OUTPUTS;
         (k.id.pascal(), k.id.as_str(), kinds, [&k.when, UNSWITCHED])
     });
-    roles.chain(policies).chain(keys)
+    let providers = m.oidc_providers.values().map(|o| {
+        let kinds: &'static [OutputKind] = &OIDC_PROVIDER_OUTPUTS;
+        (o.id.logical_id(), o.id.as_str(), kinds, &None)
+    });
+    roles.chain(policies).chain(keys).chain(providers)
 }
 
 /// The length of the longest output name the stack exports (outputs of unswitched

@@ -8,7 +8,7 @@ pub mod resolve;
 pub mod template;
 
 pub use condition::{ConditionOp, ConditionTest, SetQualifier};
-pub use template::{Part, Pseudo, Template};
+pub use template::{Part, ProviderArn, Pseudo, Template};
 
 use crate::rules::Rule;
 use crate::spec::source::{SourceFile, YamlPath};
@@ -64,6 +64,17 @@ name_type!(
     /// A KMS key's key in the spec.
     KeyId
 );
+name_type!(
+    /// An OIDC identity provider's key in the spec (`oidc_providers:`).
+    OidcProviderId
+);
+
+impl OidcProviderId {
+    /// The CloudFormation logical id of the provider: `<Pascal>OidcProvider`.
+    pub fn logical_id(&self) -> String {
+        format!("{}OidcProvider", self.pascal())
+    }
+}
 
 /// A compiled module.
 #[derive(Debug)]
@@ -86,6 +97,8 @@ pub struct Module {
     pub policies: IndexMap<PolicyId, ManagedPolicy>,
     /// KMS keys.
     pub kms_keys: IndexMap<KeyId, KmsKey>,
+    /// OIDC identity providers the module creates.
+    pub oidc_providers: IndexMap<OidcProviderId, OidcProvider>,
     /// Rules allowed module-wide.
     pub allow: Allow,
     /// The spec it came from (for diagnostics only).
@@ -568,6 +581,33 @@ pub struct KmsKey {
     pub origin: YamlPath,
 }
 
+/// An IAM OIDC identity provider created by the module (`AWS::IAM::OIDCProvider`,
+/// `aws_iam_openid_connect_provider`).
+#[derive(Debug, Clone)]
+pub struct OidcProvider {
+    /// Key in the spec.
+    pub id: OidcProviderId,
+    /// The issuer's host and path: the URL without `https://` (IAM names the provider and its
+    /// condition keys with it).
+    pub issuer: Template,
+    /// Audiences (client ids) the provider accepts.
+    pub audiences: Vec<Template>,
+    /// Thumbprints of the issuer's certificate (40 hex digits each); none lets IAM trust the
+    /// issuer's certificate authority.
+    pub thumbprints: Vec<String>,
+    /// Where it was written.
+    pub origin: YamlPath,
+}
+
+impl OidcProvider {
+    /// The provider's URL: `https://` and the issuer.
+    pub fn url(&self) -> Template {
+        let mut t = Template::lit("https://");
+        t.extend(&self.issuer);
+        t
+    }
+}
+
 impl Module {
     /// Every distinct switch used anywhere, in first-use order.
     pub fn switches(&self) -> Vec<Switch> {
@@ -657,6 +697,10 @@ impl Module {
         }
         for k in self.kms_keys.values() {
             visit_doc(&k.policy, &mut f);
+        }
+        for o in self.oidc_providers.values() {
+            f(&o.issuer);
+            o.audiences.iter().for_each(&mut f);
         }
     }
 }

@@ -101,6 +101,10 @@ impl Bindings {
                     let v = self.pseudo(*x).to_owned();
                     outs.iter_mut().for_each(|o| o.push_str(&v));
                 }
+                Part::ProviderArn(p) => {
+                    let v = self.scalar(&p.arn);
+                    outs.iter_mut().for_each(|o| o.push_str(&v));
+                }
                 Part::Param(n) => match self.params.get(n.as_str()) {
                     Some(ParamValue::List(items)) => {
                         outs = outs
@@ -291,7 +295,26 @@ impl Bindings {
             .filter(|k| self.on(&k.when))
             .map(|k| (k.id.pascal(), self.document(&k.policy)))
             .collect();
-        json!({"roles": roles, "policies": policies, "kms_keys": keys})
+        let mut out = json!({"roles": roles, "policies": policies, "kms_keys": keys});
+        // Only modules that have providers carry the section.
+        if !m.oidc_providers.is_empty() {
+            let providers: Map<String, Value> = m
+                .oidc_providers
+                .values()
+                .map(|o| {
+                    (
+                        o.id.logical_id(),
+                        json!({
+                            "url": self.scalar(&o.url()),
+                            "client_ids": self.values(&o.audiences),
+                            "thumbprints": o.thumbprints,
+                        }),
+                    )
+                })
+                .collect();
+            out["oidc_providers"] = Value::Object(providers);
+        }
+        out
     }
 
     /// The ARN an attachment resolves to (a module policy as `arn:…:policy/<name>`).
@@ -394,6 +417,12 @@ impl Bindings {
                 Part::Lit(l) => add(count, &mut total, text_size(l)),
                 Part::PolicyVar(v) => add(count, &mut total, 3 + text_size(v)),
                 Part::Pseudo(x) => add(count, &mut total, text_size(self.pseudo(*x))),
+                // A provider's issuer is scalar: one value, its text without the quotes.
+                Part::ProviderArn(p) => add(
+                    count,
+                    &mut total,
+                    self.expand_size(&p.arn).1.saturating_sub(2),
+                ),
                 Part::Param(n) => match self.params.get(n.as_str()) {
                     Some(ParamValue::List(list)) => {
                         let sum: usize = list.iter().map(|i| text_size(i)).sum();

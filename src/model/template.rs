@@ -1,7 +1,7 @@
 //! Strings with placeholders, decided once at lowering: literal text, a module parameter, a
 //! pseudo parameter of the deployment, or an IAM policy variable kept for IAM to resolve.
 
-use super::ParamName;
+use super::{OidcProviderId, ParamName};
 
 /// Where a stack is deployed: the values both backends can look up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,6 +52,21 @@ pub enum Part {
     Pseudo(Pseudo),
     /// An IAM policy variable such as `aws:username`, kept literal for IAM.
     PolicyVar(String),
+    /// The ARN of an OIDC provider the module creates.
+    ProviderArn(Box<ProviderArn>),
+}
+
+/// The ARN of an OIDC provider of the module (`oidc_providers:`): both outputs reference the
+/// resource (`!GetAtt <Id>OidcProvider.Arn`, `aws_iam_openid_connect_provider.<id>[0].arn`),
+/// so the role is created after the provider; `arn` is the same ARN spelt with placeholders
+/// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/<issuer>`), what IAM returns,
+/// for everything that evaluates or measures a template.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProviderArn {
+    /// The provider's key.
+    pub id: OidcProviderId,
+    /// The ARN IAM gives the provider, with placeholders.
+    pub arn: Template,
 }
 
 /// A string value: literal text and placeholders.
@@ -132,7 +147,7 @@ impl Template {
     pub fn is_dynamic(&self) -> bool {
         self.parts
             .iter()
-            .any(|p| matches!(p, Part::Param(_) | Part::Pseudo(_)))
+            .any(|p| matches!(p, Part::Param(_) | Part::Pseudo(_) | Part::ProviderArn(_)))
     }
 
     /// Renders with each placeholder replaced by `f(part)`; literals and policy variables as IAM sees them.
@@ -154,18 +169,19 @@ impl Template {
 
     /// The spec spelling (placeholders as `${Name}`, literal `${` as `$${`), for messages.
     pub fn display(&self) -> String {
-        self.spell("$${", "${")
+        self.spell("$${", "${", false)
     }
 
     /// The text of a CloudFormation `Fn::Sub` string: `${Name}`, `${AWS::Region}`, and
     /// `${!...}` for a literal `${` and for IAM policy variables.
     pub fn to_sub(&self) -> String {
-        self.spell("${!", "${!")
+        self.spell("${!", "${!", true)
     }
 
     /// Placeholders as `${Name}`; a literal `${` written as `literal_open`, a policy variable
-    /// opened with `var_open`.
-    fn spell(&self, literal_open: &str, var_open: &str) -> String {
+    /// opened with `var_open`; a provider's ARN as `${<LogicalId>.Arn}` for `Fn::Sub`, else as
+    /// `${oidc_providers.<id>.arn}`.
+    fn spell(&self, literal_open: &str, var_open: &str, sub: bool) -> String {
         let mut s = String::new();
         for p in &self.parts {
             match p {
@@ -184,6 +200,16 @@ impl Template {
                     s.push_str(var_open);
                     s.push_str(v);
                     s.push('}');
+                }
+                Part::ProviderArn(p) if sub => {
+                    s.push_str("${");
+                    s.push_str(&p.id.logical_id());
+                    s.push_str(".Arn}");
+                }
+                Part::ProviderArn(p) => {
+                    s.push_str("${oidc_providers.");
+                    s.push_str(p.id.as_str());
+                    s.push_str(".arn}");
                 }
             }
         }

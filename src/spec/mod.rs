@@ -70,6 +70,27 @@ pub struct Spec {
     /// KMS keys with their key policies, keyed by id.
     #[serde(default)]
     pub kms_keys: IndexMap<String, KmsKeySpec>,
+    /// IAM OIDC identity providers created by the module, keyed by id; `irsa` and `github`
+    /// trust helpers name one with `oidc_provider: <id>`.
+    #[serde(default)]
+    pub oidc_providers: IndexMap<String, OidcProviderSpec>,
+}
+
+/// An IAM OIDC identity provider (`AWS::IAM::OIDCProvider`, `aws_iam_openid_connect_provider`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderSpec {
+    /// The issuer URL: `https://` and the host and path, no trailing `/`
+    /// (`https://token.actions.githubusercontent.com`, `https://${ClusterOidcIssuer}`).
+    pub url: String,
+    /// The audiences (client ids) the provider accepts; `[sts.amazonaws.com]` by default,
+    /// the audience the `irsa` and `github` helpers require.
+    #[serde(default)]
+    pub audiences: Option<StrList>,
+    /// SHA-1 thumbprints (40 hex digits, at most 5) of the issuer's certificate; without
+    /// them IAM trusts the issuer's certificate authority.
+    #[serde(default)]
+    pub thumbprints: Vec<String>,
 }
 
 /// A deliberate departure of the module from the document it implements.
@@ -333,7 +354,12 @@ pub struct TrustSpec {
 pub struct IrsaSpec {
     /// The OIDC issuer's host and path, without `https://` (`oidc.eks.us-east-1.amazonaws.com/id/ABC`),
     /// usually `${OidcProvider}`; a scheme, a trailing `/` or the provider's ARN is an error (RG016).
-    pub provider: String,
+    /// The provider must exist in the account. Exclusive with `oidc_provider`.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The key of a provider under `oidc_providers:` that the module creates (instead of `provider`).
+    #[serde(default)]
+    pub oidc_provider: Option<String>,
     /// Kubernetes namespace.
     pub namespace: String,
     /// Service account name(s); `*` and `?` make the match `StringLike`.
@@ -351,6 +377,11 @@ pub struct GithubSpec {
     /// `pull_request`); `*` if absent (any ref: RG312). A bare `main` is an error (RG015).
     #[serde(default)]
     pub subjects: Option<StrList>,
+    /// The key of the provider under `oidc_providers:` (its URL
+    /// `https://token.actions.githubusercontent.com`) that the module creates; without it the
+    /// provider must exist in the account.
+    #[serde(default)]
+    pub oidc_provider: Option<String>,
 }
 
 /// A managed policy attachment: exactly one of `aws`, `policy`, `arn`.

@@ -21,7 +21,7 @@ fn stack_quotas(v: &mut Validator) {
         resources += 1 + r.inline.iter().filter(|p| p.when.is_some()).count();
         resources += usize::from(r.instance_profile.is_some());
     }
-    resources += m.policies.len();
+    resources += m.policies.len() + m.oidc_providers.len();
     for k in m.kms_keys.values() {
         resources += 1 + usize::from(k.alias.is_some());
     }
@@ -108,6 +108,16 @@ fn adoptable(v: &mut Validator) {
             p.origin.clone(),
             format!("policy `{}` is switched by `when:`", p.id.as_str()),
             "remove the switch".into(),
+        ));
+    }
+    for o in m.oidc_providers.values() {
+        found.push((
+            o.origin.clone(),
+            format!(
+                "OIDC provider `{}`: adoption covers roles, policies and instance profiles",
+                o.id.as_str()
+            ),
+            "move the provider into a module without `adopt: true`".into(),
         ));
     }
     for k in m.kms_keys.values() {

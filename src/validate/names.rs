@@ -20,6 +20,21 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
         v.push(("CloudFormation logical id", c.clone(), &p.origin));
         v.push(("CloudFormation output", format!("{c}PolicyArn"), &p.origin));
     }
+    for o in m.oidc_providers.values() {
+        let (t, c) = (o.id.snake(), o.id.logical_id());
+        v.push((
+            "Terraform aws_iam_openid_connect_provider",
+            t.clone(),
+            &o.origin,
+        ));
+        v.push((
+            "Terraform output",
+            format!("{t}_oidc_provider_arn"),
+            &o.origin,
+        ));
+        v.push(("CloudFormation logical id", c.clone(), &o.origin));
+        v.push(("CloudFormation output", format!("{c}Arn"), &o.origin));
+    }
     for k in m.kms_keys.values() {
         let (t, c) = (k.id.snake(), k.id.pascal());
         v.push((

@@ -239,6 +239,11 @@ fn terraform_with(
         roles: m.roles.keys().map(|k| (k.snake(), k.pascal())).collect(),
         policies: m.policies.keys().map(|k| (k.snake(), k.pascal())).collect(),
         keys: m.kms_keys.keys().map(|k| (k.snake(), k.pascal())).collect(),
+        oidc_providers: m
+            .oidc_providers
+            .keys()
+            .map(|k| (k.snake(), k.logical_id()))
+            .collect(),
     };
     tf.evaluate(&inputs)
 }
@@ -390,7 +395,7 @@ fn create_false_creates_nothing_in_any_module() {
         for (label, b) in variants(&case.module) {
             let got = terraform_with(&case.module, &parsed.tf, &b, &[("create", json!(false))])
                 .unwrap_or_else(|e| panic!("{spec} `{label}` with create = false: {e}"));
-            for kind in ["roles", "policies", "keys"] {
+            for kind in ["roles", "policies", "keys", "oidc_providers"] {
                 let n = got
                     .get(kind)
                     .and_then(Value::as_object)

@@ -118,6 +118,12 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     }
 }
 
+/// Fixture modules the importers cannot read yet: OIDC providers the module creates
+/// (`AWS::IAM::OIDCProvider`, `aws_iam_openid_connect_provider`; issue 19, left to the
+/// importers). The round trips check that importing them still reports an error, so the entry
+/// goes when the importers learn them.
+const NOT_YET_IMPORTED: &[&str] = &["oidc-providers"];
+
 /// The error-level issues of an import, as text.
 fn errors_of(imported: &import::Imported) -> Vec<String> {
     imported
@@ -181,6 +187,16 @@ fn cloudformation_of_every_fixture_round_trips() {
             .join(&c.module.name)
             .join("cloudformation")
             .join(format!("{}.yaml", c.module.name));
+        if NOT_YET_IMPORTED.contains(&c.module.name.as_str()) {
+            let imported =
+                cloudformation::import(&stack, &import::module_name_from(&stack)).unwrap();
+            assert!(
+                !errors_of(&imported).is_empty(),
+                "{} imports now: remove it from NOT_YET_IMPORTED",
+                c.module.name
+            );
+            continue;
+        }
         round_trip(&stack, &[], false);
         n += 1;
     }
@@ -699,6 +715,14 @@ fn terraform_written_by_rolegen_round_trips() {
         let tf = out.path().join(&c.module.name).join("terraform");
         let imported = import::terraform::import(&tf, &c.module.name).unwrap();
         let errors = errors_of(&imported);
+        if NOT_YET_IMPORTED.contains(&c.module.name.as_str()) {
+            assert!(
+                !errors.is_empty(),
+                "{} imports now: remove it from NOT_YET_IMPORTED",
+                c.module.name
+            );
+            continue;
+        }
         assert!(
             errors.is_empty(),
             "{}: {}",

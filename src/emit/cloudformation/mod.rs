@@ -108,6 +108,9 @@ impl Cfn<'_> {
             }
             [Part::Param(p)] => return Node::reference(p.as_str()),
             [Part::Pseudo(p)] => return Node::reference(p.cfn_name()),
+            [Part::ProviderArn(p)] => {
+                return Node::Tag("!GetAtt", format!("{}.Arn", p.id.logical_id()))
+            }
             _ => {}
         }
         Node::Tag("!Sub", t.to_sub())
@@ -508,6 +511,23 @@ impl Cfn<'_> {
                     self.resource("AWS::KMS::Alias", &k.when, props, &[]),
                 ));
             }
+        }
+        for o in self.m.oidc_providers.values() {
+            let mut props = vec![("Url".to_owned(), self.template(&o.url()))];
+            props.push((
+                "ClientIdList".into(),
+                Node::Seq(o.audiences.iter().map(|a| self.template(a)).collect()),
+            ));
+            if !o.thumbprints.is_empty() {
+                props.push((
+                    "ThumbprintList".into(),
+                    Node::Seq(o.thumbprints.iter().map(Node::str).collect()),
+                ));
+            }
+            out.push((
+                o.id.logical_id(),
+                self.resource("AWS::IAM::OIDCProvider", &None, props, &[]),
+            ));
         }
         for r in self.m.roles.values() {
             out.push((r.id.pascal(), self.role(r)));

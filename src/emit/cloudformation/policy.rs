@@ -360,6 +360,9 @@ impl Cfn<'_> {
                 Part::Pseudo(x) => {
                     let _ = write!(j, "${{{}}}", x.cfn_name());
                 }
+                Part::ProviderArn(p) => {
+                    let _ = write!(j, "${{{}.Arn}}", p.id.logical_id());
+                }
                 Part::PolicyVar(v) => {
                     j.push_str("${!");
                     json_escape_sub(j, v);
@@ -403,7 +406,7 @@ fn literal_around(t: &Template) -> (String, String) {
         let text = match p {
             Part::Lit(l) => l.clone(),
             Part::PolicyVar(v) => format!("${{{v}}}"),
-            Part::Param(_) | Part::Pseudo(_) => {
+            Part::Param(_) | Part::Pseudo(_) | Part::ProviderArn(_) => {
                 seen = true;
                 continue;
             }

@@ -322,6 +322,7 @@ pub fn template_expr(t: &Template, param: &dyn Fn(&crate::model::ParamName) -> S
     match t.parts.as_slice() {
         [Part::Param(p)] => return param(p),
         [Part::Pseudo(p)] => return pseudo_ref(*p).to_owned(),
+        [Part::ProviderArn(p)] => return provider_arn_ref(&p.id),
         _ => {}
     }
     let mut out = String::with_capacity(32);
@@ -344,10 +345,26 @@ pub fn template_expr(t: &Template, param: &dyn Fn(&crate::model::ParamName) -> S
                 escape_into(&mut out, v);
                 out.push('}');
             }
+            Part::ProviderArn(p) => {
+                out.push_str("${");
+                out.push_str(&provider_arn_ref(&p.id));
+                out.push('}');
+            }
         }
     }
     out.push('"');
     out
+}
+
+/// The Terraform expression of the ARN of the module's OIDC provider `id`. The provider is
+/// counted (`var.create`) and the trust documents that read it are data sources that are not:
+/// `[0]` would fail to plan with `create = false`, so the ARN is joined from the splat (empty
+/// when nothing is created, and then no role uses the document).
+pub fn provider_arn_ref(id: &crate::model::OidcProviderId) -> String {
+    format!(
+        "join(\"\", aws_iam_openid_connect_provider.{}[*].arn)",
+        id.snake()
+    )
 }
 
 #[cfg(test)]

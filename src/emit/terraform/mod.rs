@@ -440,6 +440,22 @@ impl<'a> Tf<'a> {
                 out.push(a);
             }
         }
+        for o in self.m.oidc_providers.values() {
+            let mut b = Block::new(
+                "resource",
+                &["aws_iam_openid_connect_provider", &o.id.snake()],
+            );
+            Self::count(&mut b, CREATE);
+            b.attr("url", self.template(&o.url()));
+            let ids: Vec<String> = o.audiences.iter().map(|a| self.template(a)).collect();
+            b.attr("client_id_list", format!("[{}]", ids.join(", ")));
+            if !o.thumbprints.is_empty() {
+                let prints: Vec<String> = o.thumbprints.iter().map(|t| quote_literal(t)).collect();
+                b.attr("thumbprint_list", format!("[{}]", prints.join(", ")));
+            }
+            b.attr_expr("tags", self.tags(&IndexMap::new()));
+            out.push(b);
+        }
         for r in self.m.roles.values() {
             self.role(r, &mut out);
         }
@@ -781,6 +797,15 @@ impl<'a> Tf<'a> {
                 format!("ARN of the {} managed policy.", p.id),
                 pick(&format!("aws_iam_policy.{id}"), "arn"),
                 false,
+            );
+        }
+        for o in self.m.oidc_providers.values() {
+            let id = o.id.snake();
+            output(
+                format!("{id}_oidc_provider_arn"),
+                format!("ARN of the {} OIDC provider.", o.id),
+                pick(&format!("aws_iam_openid_connect_provider.{id}"), "arn"),
+                self.secret(Some(&o.issuer)),
             );
         }
         for k in self.m.kms_keys.values() {

@@ -337,6 +337,17 @@ impl<'t> Resolver<'t> {
                 self.inp.partition, self.inp.region, self.inp.account
             ),
             ("AWS::KMS::Key", "KeyId") => format!("key-{{{id}}}"),
+            // IAM names the provider by its URL without the scheme.
+            ("AWS::IAM::OIDCProvider", "Arn") => {
+                let url = self
+                    .prop_text(id, "Url")?
+                    .ok_or("OIDC provider without Url")?;
+                let issuer = url.strip_prefix("https://").ok_or("Url is not https")?;
+                format!(
+                    "arn:{}:iam::{}:oidc-provider/{issuer}",
+                    self.inp.partition, self.inp.account
+                )
+            }
             _ => return Err(format!("Fn::GetAtt {id}.{att} ({ty}) is not supported")),
         };
         Ok(J::String(v))
@@ -545,6 +556,7 @@ fn known_props(ty: &str) -> Option<&'static [&'static str]> {
             "Tags",
         ],
         "AWS::KMS::Alias" => &["AliasName", "TargetKeyId"],
+        "AWS::IAM::OIDCProvider" => &["Url", "ClientIdList", "ThumbprintList", "Tags"],
         _ => return None,
     })
 }
@@ -663,6 +675,7 @@ pub fn resolve(t: &Y, inp: &Inputs) -> Result<J, String> {
     };
     let mut policies = Map::new();
     let mut keys = Map::new();
+    let mut providers = Map::new();
     for (id, ty, p) in &created {
         match ty.as_str() {
             "AWS::IAM::InstanceProfile" => {
@@ -729,6 +742,17 @@ pub fn resolve(t: &Y, inp: &Inputs) -> Result<J, String> {
                     inline[&name] = doc.clone();
                 }
             }
+            "AWS::IAM::OIDCProvider" => {
+                let list = |k: &str| p.get(k).cloned().unwrap_or_else(|| json!([]));
+                providers.insert(
+                    id.clone(),
+                    json!({
+                        "url": text_or_null(p.get("Url")),
+                        "client_ids": list("ClientIdList"),
+                        "thumbprints": list("ThumbprintList"),
+                    }),
+                );
+            }
             "AWS::KMS::Key" => {
                 keys.insert(
                     id.clone(),
@@ -738,5 +762,9 @@ pub fn resolve(t: &Y, inp: &Inputs) -> Result<J, String> {
             _ => {}
         }
     }
-    Ok(json!({"roles": roles, "policies": policies, "kms_keys": keys}))
+    let mut out = json!({"roles": roles, "policies": policies, "kms_keys": keys});
+    if !providers.is_empty() {
+        out["oidc_providers"] = J::Object(providers);
+    }
+    Ok(out)
 }

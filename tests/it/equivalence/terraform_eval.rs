@@ -38,6 +38,8 @@ pub struct Inputs {
     pub policies: BTreeMap<String, String>,
     /// `aws_kms_key` name → logical id.
     pub keys: BTreeMap<String, String>,
+    /// `aws_iam_openid_connect_provider` name → logical id.
+    pub oidc_providers: BTreeMap<String, String>,
 }
 
 /// The parsed `.tf` files of a module.
@@ -83,6 +85,9 @@ fn known_attrs(kind: &str, ty: &str) -> Option<&'static [&'static str]> {
             "tags",
         ],
         ("resource", "aws_kms_alias") => &["name", "target_key_id"],
+        ("resource", "aws_iam_openid_connect_provider") => {
+            &["url", "client_id_list", "thumbprint_list", "tags"]
+        }
         _ => return None,
     })
 }
@@ -964,6 +969,16 @@ impl TfModule {
                 a.insert("key_id".into(), s(id.clone()));
                 a.insert("id".into(), s(id));
             }
+            // IAM names the provider by its URL without the scheme.
+            "aws_iam_openid_connect_provider" => {
+                let url = get(a, "url").unwrap_or_default();
+                let issuer = url
+                    .strip_prefix("https://")
+                    .ok_or_else(|| format!("{addr}: url `{url}` is not https"))?;
+                let arn = format!("arn:{p}:iam::{acct}:oidc-provider/{issuer}");
+                a.insert("arn".into(), s(arn.clone()));
+                a.insert("id".into(), s(arn));
+            }
             "aws_kms_alias" => {
                 let n = get(a, "name").unwrap_or_default();
                 let region = &inp.region;
@@ -1257,5 +1272,25 @@ fn collect(done: &[Evaluated], inp: &Inputs) -> Result<J, String> {
             .ok_or_else(|| format!("{}: not a key of the module", i.addr))?;
         keys.insert(logical.clone(), parse_doc(&i.attrs, "policy", &i.addr)?);
     }
-    Ok(json!({"roles": roles, "policies": policies, "kms_keys": keys}))
+    let mut providers = Map::new();
+    for (e, i) in of(done, "aws_iam_openid_connect_provider") {
+        let logical = inp
+            .oidc_providers
+            .get(&e.name)
+            .ok_or_else(|| format!("{}: not a provider of the module", i.addr))?;
+        let list = |k: &str| i.attrs.get(k).map(h2j).unwrap_or_else(|| json!([]));
+        providers.insert(
+            logical.clone(),
+            json!({
+                "url": text_or_null(&i.attrs, "url"),
+                "client_ids": list("client_id_list"),
+                "thumbprints": list("thumbprint_list"),
+            }),
+        );
+    }
+    let mut out = json!({"roles": roles, "policies": policies, "kms_keys": keys});
+    if !providers.is_empty() {
+        out["oidc_providers"] = J::Object(providers);
+    }
+    Ok(out)
 }
