@@ -182,6 +182,9 @@ pub fn addresses(m: &Module) -> Vec<Address> {
             add(false, "aws_kms_alias", name);
         }
     }
+    for o in m.oidc_providers.values() {
+        add(false, "aws_iam_openid_connect_provider", o.id.snake());
+    }
     for r in m.roles.values() {
         let id = r.id.snake();
         add(true, "aws_iam_policy_document", format!("{id}_trust"));
