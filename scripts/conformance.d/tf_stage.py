@@ -646,6 +646,10 @@ class Runner:
     def equivalence(self, target, tpl, combo, tag, tf_snap, tf_outputs, notes, moto, out, prereq):
         try:
             template = ct.load_template(tpl)
+            unsupported = ct.moto_unsupported(template)
+            if unsupported:
+                out.skip("deployed-equivalence", target, f"{tag}: " + "; ".join(unsupported))
+                return
             values, _ = ct.parameter_values(template, tpl)
             params = template.get("Parameters") or {}
             by_var = {snake(p): p for p in params}
