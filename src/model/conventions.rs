@@ -120,7 +120,12 @@ pub fn output_groups(
     });
     let providers = m.oidc_providers.values().map(|o| {
         let kinds: &'static [OutputKind] = &OIDC_PROVIDER_OUTPUTS;
-        (o.id.logical_id(), o.id.as_str(), kinds, [UNSWITCHED, UNSWITCHED])
+        (
+            o.id.logical_id(),
+            o.id.as_str(),
+            kinds,
+            [UNSWITCHED, UNSWITCHED],
+        )
     });
     roles.chain(policies).chain(keys).chain(providers)
 }
