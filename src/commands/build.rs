@@ -1,7 +1,6 @@
 //! `rolegen build`: compile specs and write their modules atomically under `--out`.
 
-use super::{left_out, module_files, report, selection, spec_paths};
-use crate::build::{compile_selected, CompileOptions};
+use super::{compile_reported, left_out, module_files};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::{out, rules};
@@ -12,19 +11,9 @@ use std::time::Instant;
 /// Runs `rolegen build`; returns the exit code.
 pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteColor) -> u8 {
     let start = Instant::now();
-    let Some(paths) = spec_paths(inputs, err) else {
+    let Some((_, outcome)) = compile_reported(inputs, rep, true, err) else {
         return INPUT_ERROR;
     };
-    let selection = selection(rep, err);
-    let outcome = compile_selected(
-        &paths,
-        CompileOptions {
-            emit: true,
-            deny_warnings: rep.deny.is_some(),
-        },
-        &selection,
-    );
-    report(&outcome, rep.format, err);
     if outcome.diagnostics.has_errors() {
         let (e, w) = outcome.diagnostics.counts();
         let _ = writeln!(

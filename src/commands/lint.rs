@@ -1,7 +1,6 @@
 //! `rolegen lint`: validate specs only.
 
-use super::{left_out, report, selection, spec_paths};
-use crate::build::{compile_selected, CompileOptions};
+use super::{compile_reported, left_out};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::rules;
@@ -11,19 +10,9 @@ use std::time::Instant;
 /// Runs `rolegen lint`; returns the exit code.
 pub fn run(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
     let start = Instant::now();
-    let Some(paths) = spec_paths(inputs, err) else {
+    let Some((paths, outcome)) = compile_reported(inputs, rep, false, err) else {
         return INPUT_ERROR;
     };
-    let selection = selection(rep, err);
-    let outcome = compile_selected(
-        &paths,
-        CompileOptions {
-            emit: false,
-            deny_warnings: rep.deny.is_some(),
-        },
-        &selection,
-    );
-    report(&outcome, rep.format, err);
     let (e, w) = outcome.diagnostics.counts();
     let _ = writeln!(
         err,

@@ -16,7 +16,7 @@ pub mod man;
 pub mod resolve;
 pub mod schema;
 
-use crate::build::{discover, unique_paths, Outcome};
+use crate::build::{compile_selected, discover, unique_paths, CompileOptions, Outcome};
 use crate::cli::{write_stdout, Format, Inputs, Report};
 use crate::diagnostics::render;
 use crate::emit::OutputFile;
@@ -80,6 +80,26 @@ pub(crate) fn selection(rep: &Report, err: &mut dyn WriteColor) -> Selection {
         );
     }
     Selection::project().with(&rep.select, &rep.ignore)
+}
+
+/// The shared start of `build` and `lint`: find the specs, read the rule selection, compile them
+/// (writing nothing; `emit` says whether outputs are generated) and print the diagnostics. `None`
+/// when the inputs cannot be read (the error is already printed).
+pub(crate) fn compile_reported(
+    inputs: &Inputs,
+    rep: &Report,
+    emit: bool,
+    err: &mut dyn WriteColor,
+) -> Option<(Vec<PathBuf>, Outcome)> {
+    let paths = spec_paths(inputs, err)?;
+    let selection = selection(rep, err);
+    let options = CompileOptions {
+        emit,
+        deny_warnings: rep.deny.is_some(),
+    };
+    let outcome = compile_selected(&paths, options, &selection);
+    report(&outcome, rep.format, err);
+    Some((paths, outcome))
 }
 
 /// For a summary line: how many findings the rule selection left out, when any
