@@ -19,7 +19,7 @@ fn root() -> PathBuf {
 /// Compiles imported spec text (written to a temporary folder); panics with the diagnostics
 /// on error, and when the text is not already in `rolegen fmt`'s canonical layout (an
 /// imported spec must pass `rolegen fmt --check` as written).
-fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
+pub(crate) fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
     match rolegen::fmt::format(spec) {
         Ok(canonical) => assert!(
             canonical == spec,
@@ -59,7 +59,7 @@ fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
 }
 
 /// Every combination of the module's bool parameters, on top of `values`.
-fn bindings(m: &Module, values: &[(&str, &str)]) -> Vec<Bindings> {
+pub(crate) fn bindings(m: &Module, values: &[(&str, &str)]) -> Vec<Bindings> {
     let mut base = Bindings::defaults(m);
     for (k, v) in values {
         let p = m
@@ -125,7 +125,7 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 const NOT_YET_IMPORTED: &[&str] = &["oidc-providers"];
 
 /// The error-level issues of an import, as text.
-fn errors_of(imported: &import::Imported) -> Vec<String> {
+pub(crate) fn errors_of(imported: &import::Imported) -> Vec<String> {
     imported
         .issues
         .iter()

@@ -26,6 +26,7 @@ mod hatches;
 mod import;
 mod import_never_wider;
 mod import_terminates;
+mod import_tf_idioms;
 mod injection;
 mod limits;
 mod owned_folders;

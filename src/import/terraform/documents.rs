@@ -50,13 +50,34 @@ impl Tf {
         fi: usize,
         b: &Block,
     ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let name = name_of(b);
+        if self.doc_stack.contains(&name) {
+            let at = self.at(fi, b.line, &format!("data.aws_iam_policy_document.{name}"));
+            self.issue(
+                &at,
+                "the document refers to itself (Terraform rejects the cycle)",
+            );
+            return None;
+        }
+        self.doc_stack.push(name);
+        let doc = self.policy_document_in(fi, b);
+        self.doc_stack.pop();
+        doc
+    }
+
+    fn policy_document_in(
+        &mut self,
+        fi: usize,
+        b: &Block,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
         let addr = format!("data.aws_iam_policy_document.{}", name_of(b));
-        let at = self.at(fi, b.line, &addr);
         let version = b.body.attr("version").and_then(|a| a.expr.literal());
         let id = b.body.attr("policy_id").and_then(|a| a.expr.literal());
         let mut statements = Vec::new();
-        // Attributes and blocks besides statements (`source_policy_documents`,
-        // `override_policy_documents`, ...) may add Denies: the document is not imported.
+        // Documents merged in (`source_*` before the statements, `override_*` after).
+        let mut sources: Vec<Parts> = Vec::new();
+        let mut overrides: Vec<Parts> = Vec::new();
+        // What cannot be read may hold a Deny: the document is not imported.
         let mut whole = true;
         for item in &b.body.items {
             match item {
@@ -78,7 +99,7 @@ impl Tf {
                             self.one_switch(c, &None, &dat)
                         }
                         _ => {
-                            self.issue(&dat, "a dynamic statement other than `for_each = cond ? [1] : []` cannot be expressed");
+                            self.issue(&dat, "a dynamic statement over something other than a written list or object (or `cond ? [1] : []`) cannot be expressed");
                             Err(())
                         }
                     };
@@ -92,6 +113,41 @@ impl Tf {
                     }
                 }
                 hcl::Item::Attr(a) if a.name == "version" || a.name == "policy_id" => {}
+                hcl::Item::Attr(a) if a.name == "count" => {
+                    let aat = self.at(fi, a.line, &format!("{addr}: count"));
+                    whole &= self.doc_count(&a.expr, &aat);
+                }
+                hcl::Item::Attr(a)
+                    if matches!(
+                        a.name.as_str(),
+                        "source_policy_documents"
+                            | "override_policy_documents"
+                            | "source_json"
+                            | "override_json"
+                    ) =>
+                {
+                    let aat = self.at(fi, a.line, &format!("{addr}: {}", a.name));
+                    let many = a.name.ends_with("_documents");
+                    let exprs: Vec<Expr> = match (&a.expr, many) {
+                        (Expr::Tuple(items), true) => items.clone(),
+                        (e, false) => vec![e.clone()],
+                        _ => {
+                            self.issue(&aat, format!("`{}` other than a written list of documents cannot be read (its documents are not known); the document is not imported", a.name));
+                            whole = false;
+                            continue;
+                        }
+                    };
+                    for e in &exprs {
+                        match self.document(e, &aat) {
+                            Some(d) if a.name.starts_with("source") => sources.push(d),
+                            Some(d) => overrides.push(d),
+                            None => {
+                                self.issue(&aat, format!("a document of `{}` cannot be read; the document is not imported", a.name));
+                                whole = false;
+                            }
+                        }
+                    }
+                }
                 hcl::Item::Attr(a) => {
                     let aat = self.at(fi, a.line, &addr);
                     self.issue(
@@ -116,8 +172,101 @@ impl Tf {
                 }
             }
         }
-        let _ = at;
-        whole.then_some((version, id, statements))
+        if !whole {
+            return None;
+        }
+        if sources.is_empty() && overrides.is_empty() {
+            return Some((version, id, statements));
+        }
+        let at = self.at(fi, b.line, &addr);
+        self.merge_documents(sources, (version, id, statements), overrides, &at)
+    }
+
+    /// `count` on a policy document: `cond ? 1 : 0` (or 1) whose switches its user has too
+    /// (where the user is on and the document is not, Terraform fails on `[0]`).
+    fn doc_count(&mut self, e: &Expr, at: &At) -> bool {
+        let sw = match e {
+            Expr::Num(n) if n == "1" => Some(Vec::new()),
+            Expr::Cond(c, one, zero)
+                if one.literal().as_deref() == Some("1")
+                    && zero.literal().as_deref() == Some("0") =>
+            {
+                self.switches(c)
+            }
+            _ => None,
+        };
+        match sw {
+            Some(v) => match v.iter().find(|s| !self.ctx.contains(s)) {
+                None => true,
+                Some(s) => {
+                    self.issue(at, format!("the document is counted by `{}`, which what uses it is not switched by (Terraform fails where it is on and the document is not); a spec cannot say that", s.text()));
+                    false
+                }
+            },
+            None => {
+                self.issue(
+                    at,
+                    "a document `count` other than `cond ? 1 : 0` cannot be expressed",
+                );
+                false
+            }
+        }
+    }
+
+    /// The merged statements of `aws_iam_policy_document`, as the AWS provider merges them:
+    /// each source document in order (a Sid already seen is an error), then the document's
+    /// own statements, then each override document, where a statement with a Sid replaces
+    /// the earlier statement with that Sid in place and one without is appended; the highest
+    /// Version and the last Id win. A replacement involving a switched statement depends on
+    /// the switch: not expressible, the document is not imported.
+    fn merge_documents(
+        &mut self,
+        sources: Vec<Parts>,
+        own: Parts,
+        overrides: Vec<Parts>,
+        at: &At,
+    ) -> Option<(Option<String>, Option<String>, Vec<Y>)> {
+        let mut version: Option<String> = None;
+        let mut id: Option<String> = None;
+        let mut out: Vec<Y> = Vec::new();
+        let sid = |y: &Y| y.get("Sid").and_then(Y::as_str).map(str::to_owned);
+        let n_sources = sources.len();
+        for (i, (v, d, stmts)) in sources
+            .into_iter()
+            .chain([own])
+            .chain(overrides)
+            .enumerate()
+        {
+            if let Some(v) = v {
+                if version.as_ref().map_or(true, |x| v > *x) {
+                    version = Some(v);
+                }
+            }
+            if d.as_deref().is_some_and(|d| !d.is_empty()) {
+                id = d;
+            }
+            for st in stmts {
+                let Some(s) = sid(&st) else {
+                    out.push(st);
+                    continue;
+                };
+                match out.iter().position(|x| sid(x).as_deref() == Some(&s)) {
+                    Some(_) if i < n_sources => {
+                        self.issue(at, format!("the Sid `{s}` is in more than one source document (the AWS provider fails on it); the document is not imported"));
+                        return None;
+                    }
+                    Some(p) => {
+                        if out[p].get("when").is_some() || st.get("when").is_some() {
+                            self.issue(at, format!("the statement `{s}` replaces one of the same Sid where either is switched; which one is in force depends on the switch, which a spec cannot say; the document is not imported"));
+                            return None;
+                        }
+                        out[p] = st;
+                    }
+                    None => out.push(st),
+                }
+            }
+        }
+        Some((version, id, out))
     }
 
     /// A `statement` block, element by element; what the spec cannot express is settled by
@@ -583,6 +732,9 @@ impl Tf {
         Y::Map(m)
     }
 }
+
+/// A policy document read: Version, Id, statements.
+type Parts = (Option<String>, Option<String>, Vec<Y>);
 
 /// Symbolic JSON of a `jsonencode` argument or a JSON string with interpolations.
 #[derive(Debug, Clone)]

@@ -4,9 +4,14 @@
 //! `merge(...)` or one ARN), `aws_iam_policy`, `aws_iam_instance_profile`, `aws_kms_key`,
 //! `aws_kms_alias`, `jsonencode(...)` or JSON-string policies — with `variable`s as parameters
 //! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
+//! What modules write on top is read too: locals (the `locals` module), functions, `for` and `dynamic`
+//! blocks over values known when the module is read (the `eval` module), `count` on policy documents
+//! with `data.x[0].json`, `source_policy_documents`/`override_policy_documents` merged as the
+//! AWS provider merges them, and `aws_iam_policy_attachment`.
 //! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
 mod documents;
+mod eval;
 mod locals;
 mod resources;
 mod switches;
@@ -59,6 +64,10 @@ struct Tf {
     /// refused.
     poisoned: HashMap<String, String>,
     budget: super::Budget,
+    /// The switches of what is reading a document (a counted document must have them).
+    ctx: Vec<Sw>,
+    /// Documents being read (one that merges itself in is a cycle).
+    doc_stack: Vec<String>,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -146,6 +155,8 @@ pub fn import_texts(
         lossy: 0,
         poisoned: HashMap::new(),
         budget: super::Budget::new(),
+        ctx: Vec::new(),
+        doc_stack: Vec::new(),
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -154,6 +165,9 @@ pub fn import_texts(
         );
     }
     let folded = super::tf_hatches::fold(&mut blocks);
+    for (fi, line, addr, why) in eval::fold_blocks(&mut blocks) {
+        tf.issue(&tf.at(fi, line, &addr), why);
+    }
     let mut imported = tf.run(blocks, module);
     tf.budget.check(dir)?;
     for v in folded {
@@ -283,7 +297,7 @@ impl Tf {
                 }
                 ("data", Some("aws_partition" | "aws_caller_identity" | "aws_region")) => {}
                 ("resource", Some(
-                    "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy"
+                    "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" | "aws_iam_policy"
                     | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias",
                 )) => {}
                 ("output", _) => outputs.push((*fi, b.line)),
@@ -334,6 +348,7 @@ impl Tf {
             match b.labels.first().map(String::as_str) {
                 Some("aws_iam_role_policy") => self.role_policy(*fi, b),
                 Some("aws_iam_role_policy_attachment") => self.attachment(*fi, b),
+                Some("aws_iam_policy_attachment") => self.policy_attachment(*fi, b),
                 Some("aws_iam_instance_profile") => self.instance_profile(*fi, b),
                 Some("aws_kms_alias") => self.kms_alias(*fi, b),
                 _ => {}

@@ -88,6 +88,7 @@ impl Tf {
             Ok(w) => (w, None),
             Err(()) => (None, Some("its `count` cannot be a `when:`".to_owned())),
         };
+        self.ctx = when.iter().cloned().collect();
         let mut out = RoleOut {
             key,
             when,
@@ -261,6 +262,11 @@ impl Tf {
             self.issue(&at, "the policy has no document");
             return;
         };
+        self.ctx = parent
+            .iter()
+            .chain(when.iter().flatten())
+            .cloned()
+            .collect();
         let Some((v, i, mut s)) = self.document(&doc, &at) else {
             self.refuse(&role, lost);
             return;
@@ -337,16 +343,75 @@ impl Tf {
                 return;
             }
         }
+        self.attach(&role, items, &at, &lost);
+    }
+
+    /// Attaches each policy ARN to `role` under its switch; one that cannot be expressed
+    /// refuses the role (the policy may deny).
+    fn attach(
+        &mut self,
+        role: &str,
+        items: Vec<(Result<Option<Sw>, ()>, Expr)>,
+        at: &At,
+        lost: &str,
+    ) {
         for (when, e) in items {
-            match (when, self.lost(|tf| tf.attachment_y(&e, &at))) {
+            match (when, self.lost(|tf| tf.attachment_y(&e, at))) {
                 (Ok(when), (Some(y), false)) => {
                     let y = with_when(y, &when);
-                    if let Some(r) = self.roles.get_mut(&role) {
+                    if let Some(r) = self.roles.get_mut(role) {
                         r.managed.push(y);
                     }
                 }
-                _ => self.refuse(&role, lost.clone()),
+                _ => self.refuse(role, lost.to_owned()),
             }
+        }
+    }
+
+    /// `aws_iam_policy_attachment`: one policy attached to the listed roles (users and
+    /// groups are not part of a spec: reported). Terraform also detaches the policy from
+    /// every other role, user and group; that only takes away, and a spec does not do it.
+    pub(super) fn policy_attachment(&mut self, fi: usize, b: &Block) {
+        let addr = format!("aws_iam_policy_attachment.{}", name_of(b));
+        self.check_attrs(
+            fi,
+            b,
+            &["count", "name", "roles", "users", "groups", "policy_arn"],
+        );
+        let at = self.at(fi, b.line, &addr);
+        for who in ["users", "groups"] {
+            if let Some(a) = b.body.attr(who) {
+                if !matches!(&a.expr, Expr::Tuple(v) if v.is_empty()) {
+                    let x = self.at(fi, a.line, &format!("{addr}: {who}"));
+                    self.issue(
+                        &x,
+                        format!("attaching to {who} is not imported: a spec holds roles"),
+                    );
+                }
+            }
+        }
+        self.note(&at, "Terraform makes this attachment exclusive (it detaches the policy from every other role, user and group); the spec attaches it to the roles listed and leaves others alone");
+        let roles: Vec<Expr> = match b.body.attr("roles").map(|a| &a.expr) {
+            Some(Expr::Tuple(items)) => items.clone(),
+            Some(_) => {
+                self.issue(&at, "`roles` other than a written list cannot be expressed; the attachment is not imported");
+                return;
+            }
+            None => Vec::new(),
+        };
+        let Some(arn) = b.body.attr("policy_arn").map(|a| a.expr.clone()) else {
+            self.issue(&at, "the attachment has no policy_arn");
+            return;
+        };
+        let lost =
+            format!("its attachment {addr} cannot be expressed (the policy it attaches may deny)");
+        for r in &roles {
+            let Some(role) = self.role_ref(r, &at) else {
+                continue;
+            };
+            let parent = self.roles.get(&role).and_then(|r| r.when.clone());
+            let when = self.count_when(&b.body, &parent, &at);
+            self.attach(&role, vec![(when, arn.clone())], &at, &lost);
         }
     }
 
@@ -373,7 +438,16 @@ impl Tf {
                     self.for_each_items(a, parent, when.clone(), at, out);
                 }
             }
-            Expr::Cond(c, a, z) if matches!(&**z, Expr::Object(v) if v.is_empty()) => {
+            // A set of ARNs (`toset([...])`, evaluated when the module is read).
+            Expr::Tuple(items) => {
+                for v in items {
+                    out.push((when.clone(), v.clone()));
+                }
+            }
+            Expr::Cond(c, a, z)
+                if matches!(&**z, Expr::Object(v) if v.is_empty())
+                    || matches!(&**z, Expr::Tuple(v) if v.is_empty()) =>
+            {
                 let sw = self.one_switch(c, parent, at);
                 let w = match (&when, sw) {
                     (Err(()), _) | (_, Err(())) => Err(()),
@@ -421,6 +495,7 @@ impl Tf {
                 None => self.issue(&at, "a managed policy description is literal in a spec"),
             }
         }
+        self.ctx = when.iter().cloned().collect();
         let doc = b
             .body
             .attr("policy")
@@ -564,6 +639,7 @@ impl Tf {
                 }
             }
         }
+        self.ctx = when.iter().cloned().collect();
         let doc = match b.body.attr("policy").map(|a| a.expr.clone()) {
             Some(p) => self.document(&p, &at),
             None => {
