@@ -680,3 +680,103 @@ resource "aws_iam_role_policy" "read" {{
     let (_d, module) = compile(&m.spec, "empty_default");
     assert!(module.params.get("ExtraArns").is_some());
 }
+
+/// `for_each` over a map of policies on documents and inline policies (`each.key`,
+/// `each.value`, `data.x[each.key].json`), and over a set of ARNs on attachments: one
+/// document, policy and attachment per instance, in the lexical order Terraform iterates a
+/// map; the same IAM as the instances written out. Over a variable (not known when the
+/// module is read) the document is reported and the role refused.
+#[test]
+fn terraform_for_each_on_documents_and_resources() {
+    let idiom = format!(
+        r#"
+locals {{
+  policies = {{
+    read = {{ actions = ["s3:GetObject"], resources = ["arn:aws:s3:::a/*"] }}
+    logs = {{ actions = ["logs:PutLogEvents"], resources = ["*"] }}
+  }}
+}}
+{TRUST}
+data "aws_iam_policy_document" "p" {{
+  for_each = local.policies
+  statement {{
+    sid       = each.key
+    actions   = each.value.actions
+    resources = each.value.resources
+  }}
+}}
+
+resource "aws_iam_role" "app" {{
+  name               = "app"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}}
+
+resource "aws_iam_role_policy" "p" {{
+  for_each = local.policies
+  name     = each.key
+  role     = aws_iam_role.app.id
+  policy   = data.aws_iam_policy_document.p[each.key].json
+}}
+
+resource "aws_iam_role_policy_attachment" "aws" {{
+  for_each   = toset(["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+  role       = aws_iam_role.app.name
+  policy_arn = each.value
+}}
+"#
+    );
+    let plain = format!(
+        r#"{TRUST}
+data "aws_iam_policy_document" "logs" {{
+  statement {{
+    sid       = "logs"
+    actions   = ["logs:PutLogEvents"]
+    resources = ["*"]
+  }}
+}}
+
+data "aws_iam_policy_document" "read" {{
+  statement {{
+    sid       = "read"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::a/*"]
+  }}
+}}
+
+resource "aws_iam_role" "app" {{
+  name               = "app"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}}
+
+resource "aws_iam_role_policy" "logs" {{
+  name   = "logs"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.logs.json
+}}
+
+resource "aws_iam_role_policy" "read" {{
+  name   = "read"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.read.json
+}}
+
+resource "aws_iam_role_policy_attachment" "aws" {{
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}}
+"#
+    );
+    let got = same_iam(&idiom, &plain, "for_each");
+    assert_eq!(
+        got["roles"]["App"]["inline"]["read"]["Statement"][0]["Action"],
+        serde_json::json!(["s3:GetObject"])
+    );
+    let over_var = idiom.replace(
+        "data \"aws_iam_policy_document\" \"p\" {\n  for_each = local.policies",
+        "data \"aws_iam_policy_document\" \"p\" {\n  for_each = var.names",
+    )
+        + "\nvariable \"names\" {\n  type    = list(string)\n  default = [\"read\"]\n}\n";
+    let v = import_text(&over_var);
+    assert_reported(&v, "`for_each` cannot be expressed");
+    assert!(!v.spec.contains("name: app"), "{}", v.spec);
+}

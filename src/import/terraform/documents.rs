@@ -22,7 +22,14 @@ impl Tf {
                     self.issue(at, format!("`data.{ty}` is not a policy document"));
                     return None;
                 }
-                let Some((fi, b)) = self.docs.get(n).cloned() else {
+                // `data.x["key"].json`: the instance of a document expanded by `for_each`.
+                let instance = match steps.get(2) {
+                    Some(Step::Index(i)) => i
+                        .literal()
+                        .and_then(|k| self.docs.get(&format!("{n}[\"{k}\"]")).cloned()),
+                    _ => None,
+                };
+                let Some((fi, b)) = instance.or_else(|| self.docs.get(n).cloned()) else {
                     self.issue(
                         at,
                         format!("`data.aws_iam_policy_document.{n}` is not declared"),

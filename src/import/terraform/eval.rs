@@ -4,7 +4,8 @@
 //! arguments, conditionals on literal conditions, `for` expressions and `dynamic` blocks over
 //! literal lists and objects (a `dynamic "statement"` over a list of objects becomes one
 //! `statement` block per element), the `...` expansion of a literal list, and attributes
-//! that are `null` (unset, as Terraform reads them). It runs after locals are substituted,
+//! that are `null` (unset, as Terraform reads them), and `for_each` over a written map or
+//! set on policy documents, inline policies and attachments (one block per instance). It runs after locals are substituted,
 //! so `local.statements` is a literal the importer can expand.
 //!
 //! What depends on a variable stays as written, except where the result is a string
@@ -34,8 +35,19 @@ struct Eval {
     addr: String,
 }
 
-/// Evaluates what is known in every `resource` and `data` block (see the module docs).
-pub(super) fn fold_blocks(blocks: &mut [(usize, Block)]) -> Vec<Problem> {
+/// Resource and data source types whose `for_each` over a written map or set is expanded
+/// into one block per element (nothing refers to their instances but by the key written).
+const EXPANDED: &[&str] = &[
+    "aws_iam_policy_document",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
+/// Evaluates what is known in every `resource` and `data` block (see the module docs);
+/// blocks of the [`EXPANDED`] types with a `for_each` over a written map or set become one
+/// block per element, named `name["key"]`, with `each.key` and `each.value` in place.
+pub(super) fn fold_blocks(blocks: &mut Vec<(usize, Block)>) -> Vec<Problem> {
     let mut ev = Eval {
         env: Vec::new(),
         nodes: 0,
@@ -43,14 +55,68 @@ pub(super) fn fold_blocks(blocks: &mut [(usize, Block)]) -> Vec<Problem> {
         file: 0,
         addr: String::new(),
     };
-    for (fi, b) in blocks.iter_mut() {
-        if b.kind == "resource" || b.kind == "data" {
-            ev.file = *fi;
-            ev.addr = format!("{}.{}", b.kind, b.labels.join("."));
-            ev.body(&mut b.body);
+    for (fi, mut b) in std::mem::take(blocks) {
+        if b.kind != "resource" && b.kind != "data" {
+            blocks.push((fi, b));
+            continue;
+        }
+        ev.file = fi;
+        ev.addr = format!("{}.{}", b.kind, b.labels.join("."));
+        let expandable = b
+            .labels
+            .first()
+            .is_some_and(|t| EXPANDED.contains(&t.as_str()));
+        let each = match b.body.attr("for_each") {
+            Some(a) if expandable => ev.fold(&a.expr).ok().and_then(|e| instances(&e)),
+            _ => None,
+        };
+        match each {
+            Some(each) => {
+                b.body
+                    .items
+                    .retain(|i| !matches!(i, Item::Attr(a) if a.name == "for_each"));
+                let name = b.labels.get(1).cloned().unwrap_or_default();
+                for (k, v) in each {
+                    let mut one = b.clone();
+                    if let Some(l) = one.labels.get_mut(1) {
+                        *l = format!("{name}[\"{k}\"]");
+                    }
+                    ev.addr = format!("{}.{}", one.kind, one.labels.join("."));
+                    ev.env.push((
+                        "each".into(),
+                        Expr::Object(vec![(lit("key"), lit(k)), (lit("value"), v)]),
+                    ));
+                    ev.body(&mut one.body);
+                    ev.env.pop();
+                    blocks.push((fi, one));
+                }
+            }
+            None => {
+                ev.body(&mut b.body);
+                blocks.push((fi, b));
+            }
         }
     }
     ev.problems
+}
+
+/// The instances of a `for_each`: a written map (key, value) in the lexical order of its
+/// keys, or a set of known strings (each key is its value).
+fn instances(e: &Expr) -> Option<Vec<(String, Expr)>> {
+    match e {
+        Expr::Tuple(items) => items
+            .iter()
+            .map(|i| match i {
+                Expr::Str(_) => i.literal().map(|k| (k, i.clone())),
+                _ => None,
+            })
+            .collect(),
+        Expr::Object(_) => elements(e)?
+            .into_iter()
+            .map(|(k, v)| Some((k.literal()?, v)))
+            .collect(),
+        _ => None,
+    }
 }
 
 /// A value with nothing left to evaluate: literals, and lists and objects of them.

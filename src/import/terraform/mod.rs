@@ -4,10 +4,12 @@
 //! `merge(...)` or one ARN), `aws_iam_policy`, `aws_iam_instance_profile`, `aws_kms_key`,
 //! `aws_kms_alias`, `jsonencode(...)` or JSON-string policies — with `variable`s as parameters
 //! (`var.deployment_prefix` → `${DeploymentPrefix}`) and `count = var.flag ? 1 : 0` as `when:`.
-//! What modules write on top is read too: locals (the `locals` module), functions, `for` and `dynamic`
-//! blocks over values known when the module is read (the `eval` module), `count` on policy documents
-//! with `data.x[0].json`, `source_policy_documents`/`override_policy_documents` merged as the
-//! AWS provider merges them, and `aws_iam_policy_attachment`.
+//! What modules write on top is read too: locals (the `locals` module); functions, `for` and
+//! `dynamic` blocks over values known when the module is read, and `for_each` over a written
+//! map or set on documents, inline policies and attachments (the `eval` module); `count` on
+//! policy documents with `data.x[0].json`; `source_policy_documents` and
+//! `override_policy_documents` merged as the AWS provider merges them; and
+//! `aws_iam_policy_attachment`.
 //! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
 mod documents;
