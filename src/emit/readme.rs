@@ -2,6 +2,7 @@
 //! table of its permissions, generated from the model.
 
 use super::{Backend, OutputFile};
+use crate::model::conventions::{output_groups, OutputOwner, OUTPUT_KINDS};
 use crate::model::*;
 use std::fmt::Write;
 
@@ -532,127 +533,63 @@ fn inputs(s: &mut String, m: &Module, detailed: bool) {
     }
 }
 
-/// The outputs of one role, managed policy or key: `(Terraform suffix, CloudFormation
-/// suffix, description with `{}` for the spec key)`.
-type OutputRow = (&'static str, &'static str, &'static str);
-
-const ROLE_OUTPUT_ROWS: [OutputRow; 6] = [
-    ("arn", "Arn", "ARN of the {} role"),
-    ("name", "Name", "Name of the {} role"),
-    ("unique_id", "RoleId", "Stable unique id of the {} role"),
-    ("path", "Path", "Path of the {} role"),
-    (
-        "instance_profile_arn",
-        "InstanceProfileArn",
-        "ARN of the {} instance profile",
-    ),
-    (
-        "instance_profile_name",
-        "InstanceProfileName",
-        "Name of the {} instance profile",
-    ),
-];
-const POLICY_OUTPUT_ROWS: [OutputRow; 1] = [("policy_arn", "PolicyArn", "ARN of the {} policy")];
-const OIDC_PROVIDER_OUTPUT_ROWS: [OutputRow; 1] =
-    [("oidc_provider_arn", "Arn", "ARN of the {} OIDC provider")];
-const KEY_OUTPUT_ROWS: [OutputRow; 2] = [
-    ("key_arn", "KeyArn", "ARN of the {} key"),
-    ("key_id", "KeyId", "Id of the {} key"),
-];
-
 fn outputs(s: &mut String, m: &Module, detailed: bool) {
-    s.push_str("## Outputs\n\nTerraform outputs are null when `create` (or the resource's switch) is off. Every CloudFormation output of an unswitched resource is exported as `<ExportPrefix>-<output>` (the stack name when `ExportPrefix` is empty).\n\n| Name | Description | CloudFormation |\n|------|-------------|----------------|\n");
-    let rows = |s: &mut String, snake: &str, pascal: &str, key: &str, kinds: &[OutputRow]| {
-        for (t, c, what) in kinds {
-            let _ = writeln!(
-                s,
-                "| {} | {} | `{pascal}{c}` |",
-                docs_name("output", &format!("{snake}_{t}")),
-                what.replace("{}", &cell(key)),
-            );
-        }
-    };
-    let role_rows = |r: &Role| {
-        if r.instance_profile.is_some() {
-            &ROLE_OUTPUT_ROWS[..]
-        } else {
-            &ROLE_OUTPUT_ROWS[..4]
-        }
-    };
+    s.push_str("## Outputs\n\n");
+    if output_groups(m).all(|g| g.kinds().next().is_none()) {
+        s.push_str("None: the spec's `outputs:` leaves every output out.\n\n");
+        return;
+    }
+    s.push_str("Terraform outputs are null when `create` (or the resource's switch) is off. ");
+    if m.outputs.export {
+        s.push_str("Every CloudFormation output of an unswitched resource is exported as `<ExportPrefix>-<output>` (the stack name when `ExportPrefix` is empty).");
+    } else {
+        s.push_str("The CloudFormation outputs are not exported (`outputs: {export: false}`).");
+    }
+    s.push_str(
+        "\n\n| Name | Description | CloudFormation |\n|------|-------------|----------------|\n",
+    );
     if detailed {
-        for r in m.roles.values() {
-            rows(
-                s,
-                &r.id.snake(),
-                &r.id.pascal(),
-                r.id.as_str(),
-                role_rows(r),
-            );
-        }
-        for p in m.policies.values() {
-            rows(
-                s,
-                &p.id.snake(),
-                &p.id.pascal(),
-                p.id.as_str(),
-                &POLICY_OUTPUT_ROWS,
-            );
-        }
-        for k in m.kms_keys.values() {
-            rows(
-                s,
-                &k.id.snake(),
-                &k.id.pascal(),
-                k.id.as_str(),
-                &KEY_OUTPUT_ROWS,
-            );
-        }
-        for o in m.oidc_providers.values() {
-            rows(
-                s,
-                &o.id.snake(),
-                &o.id.logical_id(),
-                o.id.as_str(),
-                &OIDC_PROVIDER_OUTPUT_ROWS,
-            );
+        for g in output_groups(m) {
+            for k in g.kinds() {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | `{}{}` |",
+                    docs_name("output", &format!("{}_{}", g.tf_name, k.tf_suffix)),
+                    k.what.trim_end_matches('.').replace("{}", &cell(g.key)),
+                    g.logical_id,
+                    k.cfn_suffix,
+                );
+            }
         }
     } else {
         // One row per kind of output, for every resource of that kind.
-        let profiles = m
-            .roles
-            .values()
-            .filter(|r| r.instance_profile.is_some())
-            .count();
-        let groups: [(usize, &[OutputRow], &str, &str); 5] = [
-            (m.roles.len(), &ROLE_OUTPUT_ROWS[..4], "<role>", "<Role>"),
-            (profiles, &ROLE_OUTPUT_ROWS[4..], "<role>", "<Role>"),
-            (
-                m.policies.len(),
-                &POLICY_OUTPUT_ROWS,
-                "<policy>",
-                "<Policy>",
-            ),
-            (m.kms_keys.len(), &KEY_OUTPUT_ROWS, "<key>", "<Key>"),
-            (
-                m.oidc_providers.len(),
-                &OIDC_PROVIDER_OUTPUT_ROWS,
-                "<provider>",
-                "<Provider>OidcProvider",
-            ),
-        ];
-        for (n, kinds, snake, pascal) in groups {
+        let mut counts = [0usize; OUTPUT_KINDS.len()];
+        for g in output_groups(m) {
+            for k in g.kinds() {
+                if let Some(i) = OUTPUT_KINDS.iter().position(|x| x == k) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        for (k, n) in OUTPUT_KINDS.iter().zip(counts) {
             if n == 0 {
                 continue;
             }
-            for (t, c, what) in kinds {
-                // "ARN of the {} role" -> "ARN of each role".
-                let what = what.replace("the {}", "each");
-                let _ = writeln!(
-                    s,
-                    "| `{snake}_{t}` | {what} ({}) | `{pascal}{c}` |",
-                    thousands(n)
-                );
-            }
+            let (snake, pascal) = match k.owner {
+                OutputOwner::Role | OutputOwner::InstanceProfile => ("<role>", "<Role>"),
+                OutputOwner::Policy => ("<policy>", "<Policy>"),
+                OutputOwner::KmsKey => ("<key>", "<Key>"),
+                OutputOwner::OidcProvider => ("<provider>", "<Provider>OidcProvider"),
+            };
+            // "ARN of the {} role." -> "ARN of each role".
+            let what = k.what.trim_end_matches('.').replace("the {}", "each");
+            let _ = writeln!(
+                s,
+                "| `{snake}_{}` | {what} ({}) | `{pascal}{}` |",
+                k.tf_suffix,
+                thousands(n),
+                k.cfn_suffix
+            );
         }
     }
     s.push('\n');

@@ -167,6 +167,7 @@ mod tests {
                 "moved",
                 "allow",
                 "hatches",
+                "outputs",
                 "parameters",
                 "roles",
                 "policies",

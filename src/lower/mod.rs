@@ -9,12 +9,15 @@ mod trust;
 mod trust_values;
 
 use crate::diagnostics::Diagnostic;
+use crate::model::conventions::{OutputSelection, OUTPUT_KINDS};
 pub use crate::model::names::{suggest_module_name, valid_module_name};
 use crate::model::*;
 use crate::rules::{self, Rule};
 use crate::spec::load::LoadedSpec;
 use crate::spec::source::{spec_dir, SourceFile, YamlPath};
-use crate::spec::{AllowSpec, AttachmentSpec, HatchesSpec, ParamKindSpec, RoleSpec, Spec};
+use crate::spec::{
+    AllowSpec, AttachmentSpec, HatchesSpec, OutputsSpec, ParamKindSpec, RoleSpec, Spec,
+};
 use crate::suggest::closest;
 use indexmap::IndexMap;
 use std::path::PathBuf;
@@ -137,6 +140,7 @@ impl Lowerer<'_> {
                 kms_keys: IndexMap::new(),
                 oidc_providers: IndexMap::new(),
                 allow: Allow::default(),
+                outputs: OutputSelection::default(),
                 source,
             };
         }
@@ -187,6 +191,7 @@ impl Lowerer<'_> {
             );
         }
         let deviations = self.deviations(spec, &root.key("deviations"));
+        let outputs = self.outputs(&spec.outputs, &root.key("outputs"));
         let moved = Moved {
             roles: self.renames(&spec.moved.roles, &roles, "roles", &root),
             policies: self.renames(&spec.moved.policies, &policies, "policies", &root),
@@ -205,6 +210,7 @@ impl Lowerer<'_> {
             kms_keys,
             oidc_providers: std::mem::take(&mut self.oidc),
             allow,
+            outputs,
             source,
         }
     }
@@ -917,6 +923,46 @@ impl Lowerer<'_> {
             hatches: Vec::new(),
             origin: path.clone(),
         }
+    }
+
+    /// The `outputs:` selection: an unknown output name is an error naming the known ones.
+    fn outputs(&mut self, spec: &Option<OutputsSpec>, path: &YamlPath) -> OutputSelection {
+        let mut sel = OutputSelection::default();
+        let Some(spec) = spec else {
+            return sel;
+        };
+        sel.export = spec.export.unwrap_or(true);
+        for (section, list) in [
+            ("roles", &spec.roles),
+            ("policies", &spec.policies),
+            ("kms_keys", &spec.kms_keys),
+            ("oidc_providers", &spec.oidc_providers),
+        ] {
+            let Some(list) = list else { continue };
+            let ours = || {
+                OUTPUT_KINDS
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, k)| k.owner.section() == section)
+            };
+            for (i, name) in list.iter().enumerate() {
+                if !ours().any(|(_, k)| k.key == name) {
+                    let keys: Vec<&str> = ours().map(|(_, k)| k.key).collect();
+                    self.error(
+                        &rules::WRONG_TYPE,
+                        &path.key(section).index(i),
+                        format!("`{name}` is not an output of {section}"),
+                        format!("use some of: {}", keys.join(", ")),
+                    );
+                }
+            }
+            for (i, k) in ours() {
+                if !list.iter().any(|n| n == k.key) {
+                    sel.off |= 1 << i;
+                }
+            }
+        }
+        sel
     }
 
     /// A `hatches:` value: `None` when absent (the level above decides).

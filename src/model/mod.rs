@@ -101,6 +101,8 @@ pub struct Module {
     pub oidc_providers: IndexMap<OidcProviderId, OidcProvider>,
     /// Rules allowed module-wide.
     pub allow: Allow,
+    /// Which outputs it emits (`outputs:`).
+    pub outputs: conventions::OutputSelection,
     /// The spec it came from (for diagnostics only).
     pub source: Arc<SourceFile>,
 }

@@ -58,6 +58,11 @@ pub struct Spec {
     /// `hatches:` replaces this.
     #[serde(default)]
     pub hatches: Option<HatchesSpec>,
+    /// Which outputs the module emits: per section (`roles`, `policies`, `kms_keys`,
+    /// `oidc_providers`) the list of outputs to keep (all by default; `[]` for none), and
+    /// `export: false` for a stack that exports nothing (no `ExportPrefix` parameter).
+    #[serde(default)]
+    pub outputs: Option<OutputsSpec>,
     /// Inputs of the module.
     #[serde(default)]
     pub parameters: IndexMap<String, ParameterSpec>,
@@ -103,6 +108,29 @@ pub struct DeviationSpec {
     pub why: String,
     /// The document (and section) it departs from.
     pub source: String,
+}
+
+/// The module's `outputs:` selection.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutputsSpec {
+    /// A role's outputs to keep: `arn`, `name`, `unique_id`, `path`, and with an instance
+    /// profile `instance_profile_arn`, `instance_profile_name`. All when absent.
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// A managed policy's outputs to keep: `arn`. All when absent.
+    #[serde(default)]
+    pub policies: Option<Vec<String>>,
+    /// A KMS key's outputs to keep: `arn`, `id`. All when absent.
+    #[serde(default)]
+    pub kms_keys: Option<Vec<String>>,
+    /// An OIDC provider's outputs to keep: `arn`. All when absent.
+    #[serde(default)]
+    pub oidc_providers: Option<Vec<String>>,
+    /// Whether the CloudFormation stack exports its outputs (`<ExportPrefix>-<output>`);
+    /// `true` by default.
+    #[serde(default)]
+    pub export: Option<bool>,
 }
 
 /// `hatches: true`, `hatches: false` or `hatches: [name, path, ...]`.

@@ -26,7 +26,7 @@ fn stack_quotas(v: &mut Validator) {
         resources += 1 + usize::from(k.alias.is_some());
     }
     let outputs: usize = crate::model::conventions::output_groups(m)
-        .map(|(_, _, kinds, _)| kinds.len())
+        .map(|g| g.kinds().count())
         .sum();
     let hatches = crate::model::conventions::hatch_params(m).count();
     let parameters = m.params.len()
@@ -42,6 +42,11 @@ fn stack_quotas(v: &mut Validator) {
                 (
                     format!("the CloudFormation stack would hold {n} {what} ({hatches} of them escape hatches of its roles); CloudFormation allows {max} per template"),
                     "turn the escape hatches off (`hatches: false` at module level, or per role, or list only the ones callers need), split the spec into smaller modules, or allow RG404 at module level (with a reason) if only the Terraform module is used".to_owned(),
+                )
+            } else if what == "outputs" {
+                (
+                    format!("the CloudFormation stack would hold {n} {what}; CloudFormation allows {max} per template"),
+                    "keep only the outputs callers read (`outputs: {roles: [arn]}` at module level), split the spec into smaller modules, or allow RG404 at module level (with a reason) if only the Terraform module is used".to_owned(),
                 )
             } else {
                 (

@@ -135,14 +135,27 @@ fn the_workload_spec_turns_hatches_off() {
     let params = stack
         .split("\nParameters:\n")
         .nth(1)
-        .and_then(|s| s.split("\nConditions:\n").next())
+        .and_then(|s| s.split("\nResources:\n").next())
         .unwrap();
     let names: Vec<&str> = params
         .lines()
         .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
         .collect();
-    // The export prefix is the stack convention the workload's checker knows; no hatch.
-    assert_eq!(names, ["  KmsKeyArn:", "  ExportPrefix:"], "{params}");
+    // The workload's one parameter: no hatch, and no export prefix (`export: false`).
+    assert_eq!(names, ["  KmsKeyArn:"], "{params}");
+    // One output per role, its ARN, not exported.
+    let outputs = stack.split("\nOutputs:\n").nth(1).unwrap();
+    let names: Vec<&str> = outputs
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .collect();
+    assert_eq!(
+        names,
+        ["  Role1Arn:", "  Role2Arn:", "  Role3Arn:"],
+        "{outputs}"
+    );
+    assert!(!stack.contains("Export"), "{stack}");
+    assert!(!stack.contains("Conditions:"), "{stack}");
     for h in Hatch::ALL {
         let p = rolegen::model::names::pascal(h.key());
         assert!(!stack.contains(&format!("HasRole1{p}")), "{stack}");

@@ -765,6 +765,11 @@ impl Cfn<'_> {
                 out.push((name, Node::Map(e)));
                 return;
             }
+            if !self.m.outputs.export {
+                // `outputs: {export: false}`: nothing is exported.
+                out.push((name, Node::Map(e)));
+                return;
+            }
             // An `Export` cannot itself be conditional (cfn-lint E6001: `Fn::If` is not
             // allowed there), so every output is exported and the parameter picks the prefix.
             let export = Node::func(
@@ -778,23 +783,23 @@ impl Cfn<'_> {
             e.push(("Export".into(), Node::map(vec![("Name", export)])));
             out.push((name, Node::Map(e)));
         };
-        for (id, key, kinds, [a, b]) in output_groups(self.m) {
-            let when = self.both(a, b);
-            for &(suffix, resource, attribute, what) in kinds {
-                let target = format!("{id}{resource}");
-                let value = match attribute {
+        for g in output_groups(self.m) {
+            let when = self.both(g.when[0], g.when[1]);
+            for k in g.kinds() {
+                let target = format!("{}{}", g.logical_id, k.cfn_resource);
+                let value = match k.value {
                     OutputValue::GetAtt(a) => Node::Tag("!GetAtt", format!("{target}.{a}")),
                     OutputValue::Ref => Node::reference(target),
                     OutputValue::RolePath => self
                         .m
                         .roles
-                        .get(key)
+                        .get(g.key)
                         .and_then(|r| r.path.as_ref())
                         .map_or_else(|| Node::str("/"), |p| self.template(p)),
                 };
                 output(
-                    format!("{id}{suffix}"),
-                    what.replace("{}", key),
+                    format!("{}{}", g.logical_id, k.cfn_suffix),
+                    k.what.replace("{}", g.key),
                     value,
                     when.clone(),
                 );

@@ -56,6 +56,7 @@ const CREATE: &str = "var.create";
 const TAGS: &str = "var.tags";
 
 pub use crate::model::conventions::CONVENTION_VARIABLES;
+use crate::model::conventions::{output_groups, OutputGroup, OutputKind, OutputOwner};
 
 /// Why `moved.tf` exists.
 const MOVED_HEADER: &str = "# The renames the spec declares (`moved:`): Terraform (>= 1.1) moves the state of each\n# resource from its earlier address instead of destroying and recreating it. Addresses\n# that are not in the state are ignored.\n\n";
@@ -744,6 +745,32 @@ impl<'a> Tf<'a> {
         })
     }
 
+    /// Whether an output shows a value built from a secret parameter (a role's name or path,
+    /// an instance profile's name, an OIDC provider's issuer).
+    fn sensitive_output(&self, g: &OutputGroup, k: &OutputKind) -> bool {
+        let role = || self.m.roles.get(g.key);
+        fn role_name(r: &Role) -> Option<&Template> {
+            match &r.name {
+                RoleName::Fixed(t) | RoleName::Prefix(t) => Some(t),
+                RoleName::Generated => None,
+            }
+        }
+        match (k.owner, k.key) {
+            (OutputOwner::Role, "name") => self.secret(role().and_then(role_name)),
+            (OutputOwner::Role, "path") => self.secret(role().and_then(|r| r.path.as_ref())),
+            (OutputOwner::InstanceProfile, "instance_profile_name") => {
+                self.secret(role().and_then(|r| {
+                    let ip = r.instance_profile.as_ref()?;
+                    ip.name.as_ref().or(role_name(r))
+                }))
+            }
+            (OutputOwner::OidcProvider, _) => {
+                self.secret(self.m.oidc_providers.get(g.key).map(|o| &o.issuer))
+            }
+            _ => false,
+        }
+    }
+
     fn outputs(&self) -> String {
         let mut out = self.writer(560);
         let mut output = |name: String, desc: String, value: String, sensitive: bool| {
@@ -756,75 +783,15 @@ impl<'a> Tf<'a> {
             out.push(b);
         };
         // Every resource is counted (by `var.create` and its switches): null when not created.
-        let pick = |res: &str, attr: &str| format!("one({res}[*].{attr})");
-        for r in self.m.roles.values() {
-            let id = r.id.snake();
-            let res = format!("aws_iam_role.{id}");
-            let name = match &r.name {
-                RoleName::Fixed(t) | RoleName::Prefix(t) => Some(t),
-                RoleName::Generated => None,
-            };
-            for (suffix, what, attr, sensitive) in [
-                ("arn", "ARN", "arn", false),
-                ("name", "Name", "name", self.secret(name)),
-                ("unique_id", "Stable unique id", "unique_id", false),
-                ("path", "Path", "path", self.secret(r.path.as_ref())),
-            ] {
+        for g in output_groups(self.m) {
+            for k in g.kinds() {
                 output(
-                    format!("{id}_{suffix}"),
-                    format!("{what} of the {} role.", r.id),
-                    pick(&res, attr),
-                    sensitive,
+                    format!("{}_{}", g.tf_name, k.tf_suffix),
+                    k.what.replace("{}", g.key),
+                    format!("one({}.{}[*].{})", k.owner.tf_type(), g.tf_name, k.tf_attr),
+                    self.sensitive_output(&g, k),
                 );
             }
-            if let Some(ip) = &r.instance_profile {
-                let res = format!("aws_iam_instance_profile.{id}");
-                output(
-                    format!("{id}_instance_profile_arn"),
-                    format!("ARN of the {} instance profile.", r.id),
-                    pick(&res, "arn"),
-                    false,
-                );
-                output(
-                    format!("{id}_instance_profile_name"),
-                    format!("Name of the {} instance profile.", r.id),
-                    pick(&res, "name"),
-                    self.secret(ip.name.as_ref().or(name)),
-                );
-            }
-        }
-        for p in self.m.policies.values() {
-            let id = p.id.snake();
-            output(
-                format!("{id}_policy_arn"),
-                format!("ARN of the {} managed policy.", p.id),
-                pick(&format!("aws_iam_policy.{id}"), "arn"),
-                false,
-            );
-        }
-        for o in self.m.oidc_providers.values() {
-            let id = o.id.snake();
-            output(
-                format!("{id}_oidc_provider_arn"),
-                format!("ARN of the {} OIDC provider.", o.id),
-                pick(&format!("aws_iam_openid_connect_provider.{id}"), "arn"),
-                self.secret(Some(&o.issuer)),
-            );
-        }
-        for k in self.m.kms_keys.values() {
-            let id = k.id.snake();
-            output(
-                format!("{id}_key_arn"),
-                format!("ARN of the {} KMS key.", k.id),
-                pick(&format!("aws_kms_key.{id}"), "arn"),
-                false,
-            );
-            output(
-                format!("{id}_key_id"),
-                format!("Id of the {} KMS key.", k.id),
-                pick(&format!("aws_kms_key.{id}"), "key_id"),
-                false,
-            );
         }
         out.finish()
     }
