@@ -780,3 +780,115 @@ resource "aws_iam_role_policy_attachment" "aws" {{
     assert_reported(&v, "`for_each` cannot be expressed");
     assert!(!v.spec.contains("name: app"), "{}", v.spec);
 }
+
+/// `for_each` over a map of roles (a CI module's style: one role per pipeline, trust,
+/// policy, managed policy and instance profile per instance, referring to each other by
+/// `aws_iam_role.this[each.key]`): one role per key, the same IAM as the roles written out.
+#[test]
+fn terraform_for_each_on_roles() {
+    let idiom = r#"
+variable "prefix" {
+  type    = string
+  default = "ci"
+}
+
+locals {
+  pipelines = {
+    build  = { service = "codebuild.amazonaws.com", bucket = "artifacts" }
+    deploy = { service = "codepipeline.amazonaws.com", bucket = "releases" }
+  }
+}
+
+data "aws_iam_policy_document" "trust" {
+  for_each = local.pipelines
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = [each.value.service]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each           = local.pipelines
+  name               = "${var.prefix}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.trust[each.key].json
+}
+
+resource "aws_iam_policy" "artifacts" {
+  for_each = local.pipelines
+  name     = "${var.prefix}-${each.key}-artifacts"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::${each.value.bucket}/*" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "artifacts" {
+  for_each   = local.pipelines
+  role       = aws_iam_role.this[each.key].name
+  policy_arn = aws_iam_policy.artifacts[each.key].arn
+}
+
+resource "aws_iam_instance_profile" "this" {
+  for_each = local.pipelines
+  name     = aws_iam_role.this[each.key].name
+  role     = aws_iam_role.this[each.key].name
+}
+"#;
+    let mut plain = String::from(
+        r#"
+variable "prefix" {
+  type    = string
+  default = "ci"
+}
+"#,
+    );
+    for (k, service, bucket) in [
+        ("build", "codebuild", "artifacts"),
+        ("deploy", "codepipeline", "releases"),
+    ] {
+        plain.push_str(&format!(
+            r#"
+data "aws_iam_policy_document" "trust_{k}" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["{service}.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_iam_role" "this_{k}" {{
+  name               = "${{var.prefix}}-{k}"
+  assume_role_policy = data.aws_iam_policy_document.trust_{k}.json
+}}
+
+resource "aws_iam_policy" "artifacts_{k}" {{
+  name   = "${{var.prefix}}-{k}-artifacts"
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::{bucket}/*" }}]
+  }})
+}}
+
+resource "aws_iam_role_policy_attachment" "artifacts_{k}" {{
+  role       = aws_iam_role.this_{k}.name
+  policy_arn = aws_iam_policy.artifacts_{k}.arn
+}}
+
+resource "aws_iam_instance_profile" "this_{k}" {{
+  name = aws_iam_role.this_{k}.name
+  role = aws_iam_role.this_{k}.name
+}}
+"#
+        ));
+    }
+    let got = same_iam(idiom, &plain, "for_each_roles");
+    let roles = got["roles"].as_object().unwrap();
+    assert_eq!(roles.len(), 2, "{got}");
+    let names: Vec<_> = roles.values().map(|r| r["name"].clone()).collect();
+    assert_eq!(names, vec!["ci-build", "ci-deploy"]);
+}

@@ -23,13 +23,8 @@ impl Tf {
                     return None;
                 }
                 // `data.x["key"].json`: the instance of a document expanded by `for_each`.
-                let instance = match steps.get(2) {
-                    Some(Step::Index(i)) => i
-                        .literal()
-                        .and_then(|k| self.docs.get(&format!("{n}[\"{k}\"]")).cloned()),
-                    _ => None,
-                };
-                let Some((fi, b)) = instance.or_else(|| self.docs.get(n).cloned()) else {
+                let one = instance(&steps[1..]).and_then(|i| self.docs.get(&i).cloned());
+                let Some((fi, b)) = one.or_else(|| self.docs.get(n).cloned()) else {
                     self.issue(
                         at,
                         format!("`data.aws_iam_policy_document.{n}` is not declared"),

@@ -5,7 +5,8 @@
 //! literal lists and objects (a `dynamic "statement"` over a list of objects becomes one
 //! `statement` block per element), the `...` expansion of a literal list, and attributes
 //! that are `null` (unset, as Terraform reads them), and `for_each` over a written map or
-//! set on policy documents, inline policies and attachments (one block per instance). It runs after locals are substituted,
+//! set on roles, managed policies, instance profiles, policy documents, inline policies and
+//! attachments (one block per instance). It runs after locals are substituted,
 //! so `local.statements` is a literal the importer can expand.
 //!
 //! What depends on a variable stays as written, except where the result is a string
@@ -36,8 +37,12 @@ struct Eval {
 }
 
 /// Resource and data source types whose `for_each` over a written map or set is expanded
-/// into one block per element (nothing refers to their instances but by the key written).
+/// into one block per element (references name an instance by the key written:
+/// `aws_iam_role.x["key"]`).
 const EXPANDED: &[&str] = &[
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_instance_profile",
     "aws_iam_policy_document",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",

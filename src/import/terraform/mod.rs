@@ -197,17 +197,31 @@ fn name_of(b: &Block) -> String {
     b.labels.get(1).cloned().unwrap_or_default()
 }
 
-/// `aws_iam_role.app.name`, `aws_iam_role.app[0].id` → (`aws_iam_role`, `app`, `name`).
+/// `aws_iam_role.app.name`, `aws_iam_role.app[0].id` → (`aws_iam_role`, `app`, `name`);
+/// `aws_iam_role.app["ci"].arn` → (`aws_iam_role`, `app["ci"]`, `arn`), the instance a
+/// `for_each` over a written map was expanded into.
 fn reference(e: &Expr) -> Option<(String, String, String)> {
     let Expr::Var(root, steps) = e else {
         return None;
     };
-    let mut names = steps.iter().filter_map(|s| match s {
+    let name = instance(steps)?;
+    let attr = steps[1..].iter().find_map(|s| match s {
         Step::Attr(a) => Some(a.clone()),
         _ => None,
-    });
-    let (name, attr) = (names.next()?, names.next()?);
+    })?;
     Some((root.clone(), name, attr))
+}
+
+/// The resource name a traversal starts with: `app` of `.app.x` and `.app[0].x` (a counted
+/// resource is one instance), `app["ci"]` of `.app["ci"].x`.
+fn instance(steps: &[Step]) -> Option<String> {
+    let Some(Step::Attr(name)) = steps.first() else {
+        return None;
+    };
+    Some(match steps.get(1) {
+        Some(Step::Index(k @ Expr::Str(_))) => format!("{name}[\"{}\"]", k.literal()?),
+        _ => name.clone(),
+    })
 }
 
 impl Tf {

@@ -157,8 +157,10 @@ impl Tf {
                 }
             },
             "aws_iam_role" => {
+                let r = instance(steps)?;
+                let r = r.as_str();
                 let (r, a) = (
-                    attr(0)?,
+                    r,
                     steps.iter().rev().find_map(|s| match s {
                         Step::Attr(a) => Some(a.as_str()),
                         _ => None,
@@ -175,7 +177,8 @@ impl Tf {
                 }
             }
             "aws_iam_policy" => {
-                let p = attr(0)?;
+                let p = instance(steps)?;
+                let p = p.as_str();
                 match self.policies.get(p) {
                     Some((_, y, _)) => {
                         let name = y.get("name").and_then(Y::as_str).map(str::to_owned);
