@@ -472,6 +472,8 @@ impl Lowerer<'_> {
                 .and_then(|v| self.param_value(kind, v, &ppath.key("example")));
             let values = [("default", default.as_ref()), ("example", example.as_ref())];
             self.pattern_and_length(p, kind, &ppath, &values);
+            let (min_value, max_value, allowed_values) =
+                self.value_bounds(p, kind, &ppath, &values);
             self.params.insert(
                 ParamName(name.clone()),
                 Parameter {
@@ -482,6 +484,9 @@ impl Lowerer<'_> {
                     pattern: p.pattern.clone(),
                     min_length: p.min_length,
                     max_length: p.max_length,
+                    min_value,
+                    max_value,
+                    allowed_values,
                     example,
                     label: p.label.clone(),
                     group: p.group.clone(),
@@ -490,6 +495,106 @@ impl Lowerer<'_> {
                 },
             );
         }
+    }
+
+    /// A parameter's `min_value`/`max_value` (numbers only) and `allowed_values` (not bools),
+    /// and that the default and example `values` fit them (RG006).
+    fn value_bounds(
+        &mut self,
+        p: &crate::spec::ParameterSpec,
+        kind: ParamKind,
+        at: &YamlPath,
+        values: &[(&str, Option<&ParamValue>)],
+    ) -> (Option<String>, Option<String>, Vec<String>) {
+        let bound = |l: &mut Self, key: &str, v: &Option<serde_yaml_ng::Value>| {
+            let v = v.as_ref()?;
+            if kind != ParamKind::Number {
+                l.error(
+                    &rules::PARAMETER_MISUSE,
+                    &at.key(key),
+                    format!("`{key}` applies to `number` parameters only (CloudFormation has MinValue/MaxValue for Number only)"),
+                    "remove it, or make the parameter a `number`".into(),
+                );
+                return None;
+            }
+            match l.param_value(ParamKind::Number, v, &at.key(key)) {
+                Some(ParamValue::Number(n)) => Some(n),
+                _ => None,
+            }
+        };
+        let min = bound(self, "min_value", &p.min_value);
+        let max = bound(self, "max_value", &p.max_value);
+        let num = |s: &str| s.parse::<f64>().ok();
+        if let (Some(lo), Some(hi)) = (min.as_deref().and_then(num), max.as_deref().and_then(num)) {
+            if lo > hi {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &at.key("min_value"),
+                    format!("`min_value` {lo} is greater than `max_value` {hi}: no value fits"),
+                    "swap them".into(),
+                );
+            }
+        }
+        let mut allowed = Vec::new();
+        if let Some(list) = &p.allowed_values {
+            let apath = at.key("allowed_values");
+            if kind == ParamKind::Bool {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &apath,
+                    "a bool parameter's values are `true` and `false` already".into(),
+                    "remove `allowed_values`".into(),
+                );
+            } else if list.is_empty() {
+                self.error(
+                    &rules::PARAMETER_MISUSE,
+                    &apath,
+                    "`allowed_values` is empty: no value fits".into(),
+                    "list the values, or remove the key".into(),
+                );
+            } else {
+                let item_kind = match kind {
+                    ParamKind::Number => ParamKind::Number,
+                    _ => ParamKind::String,
+                };
+                for (i, v) in list.iter().enumerate() {
+                    match self.param_value(item_kind, v, &apath.index(i)) {
+                        Some(ParamValue::Str(s) | ParamValue::Number(s)) => {
+                            if item_kind == ParamKind::String && s.contains(',') {
+                                self.error(
+                                    &rules::PARAMETER_MISUSE,
+                                    &apath.index(i),
+                                    format!("`{s}` holds a comma: CloudFormation's AllowedValues is a comma-separated list to some readers"),
+                                    "choose values without commas".into(),
+                                );
+                            }
+                            allowed.push(s)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let outside = |b: &Option<String>, x: f64, below: bool| {
+            let bound = b.as_deref()?;
+            let y = num(bound)?;
+            ((below && x < y) || (!below && x > y)).then(|| bound.to_owned())
+        };
+        self.refuse_values(at, values, |item| {
+            if !allowed.is_empty() && !allowed.iter().any(|a| a == item) {
+                return Some(format!(
+                    "is not one of `allowed_values` ({})",
+                    allowed.join(", ")
+                ));
+            }
+            let x = num(item)?;
+            if let Some(lo) = outside(&min, x, true) {
+                Some(format!("is less than `min_value` {lo}"))
+            } else {
+                outside(&max, x, false).map(|hi| format!("is greater than `max_value` {hi}"))
+            }
+        });
+        (min, max, allowed)
     }
 
     /// Checks a parameter's `pattern` (RG012: both regex dialects read it alike) and
@@ -590,39 +695,57 @@ impl Lowerer<'_> {
         parsed: Option<&regex_syntax::ast::Ast>,
         values: &[(&str, Option<&ParamValue>)],
     ) {
+        self.refuse_values(at, values, |item| {
+            let refused = match (&p.pattern, parsed) {
+                (Some(pat), Some(ast)) => pattern::matches(pat, ast, item) == Some(false),
+                _ => false,
+            };
+            let len = item.chars().count();
+            let short = p.min_length.filter(|&n| len < n as usize);
+            let long = p.max_length.filter(|&n| len > n as usize);
+            if refused {
+                Some(format!(
+                    "does not match the parameter's pattern `{}`",
+                    p.pattern.as_deref().unwrap_or_default()
+                ))
+            } else if let Some(n) = short {
+                Some(format!("has {len} characters, fewer than `min_length` {n}"))
+            } else {
+                long.map(|n| format!("has {len} characters, more than `max_length` {n}"))
+            }
+        });
+    }
+
+    /// RG006 for the first item of each of `values` (a default, an example; each item of a
+    /// list, at its index) that `refuses` says why it refuses.
+    fn refuse_values(
+        &mut self,
+        at: &YamlPath,
+        values: &[(&str, Option<&ParamValue>)],
+        refuses: impl Fn(&str) -> Option<String>,
+    ) {
         for (key, value) in values {
-            let items: Vec<&str> = match value {
-                Some(ParamValue::Str(s) | ParamValue::Number(s)) => vec![s.as_str()],
-                Some(ParamValue::List(items)) => items.iter().map(String::as_str).collect(),
+            let items: Vec<(&str, YamlPath)> = match value {
+                Some(ParamValue::Str(s) | ParamValue::Number(s)) => {
+                    vec![(s.as_str(), at.key(key))]
+                }
+                Some(ParamValue::List(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.as_str(), at.key(key).index(i)))
+                    .collect(),
                 Some(ParamValue::Bool(_)) | None => continue,
             };
-            for item in items {
-                let refused = match (&p.pattern, parsed) {
-                    (Some(pat), Some(ast)) => pattern::matches(pat, ast, item) == Some(false),
-                    _ => false,
-                };
-                let len = item.chars().count();
-                let short = p.min_length.filter(|&n| len < n as usize);
-                let long = p.max_length.filter(|&n| len > n as usize);
-                let what = if refused {
-                    format!(
-                        "does not match the parameter's pattern `{}`",
-                        p.pattern.as_deref().unwrap_or_default()
-                    )
-                } else if let Some(n) = short {
-                    format!("has {len} characters, fewer than `min_length` {n}")
-                } else if let Some(n) = long {
-                    format!("has {len} characters, more than `max_length` {n}")
-                } else {
-                    continue;
-                };
+            if let Some((item, item_at, what)) = items
+                .into_iter()
+                .find_map(|(item, item_at)| Some((item, item_at, refuses(item)?)))
+            {
                 self.error(
                     &rules::PARAMETER_MISUSE,
-                    &at.key(key),
+                    &item_at,
                     format!("the {key} `{item}` {what}: Terraform's validation and CloudFormation would refuse it"),
                     format!("change the {key}, or the parameter's constraints"),
                 );
-                break;
             }
         }
     }

@@ -196,6 +196,12 @@ pub struct Parameter {
     pub min_length: Option<u32>,
     /// Most characters of a string value.
     pub max_length: Option<u32>,
+    /// Smallest value of a number, in its shortest form.
+    pub min_value: Option<String>,
+    /// Largest value of a number, in its shortest form.
+    pub max_value: Option<String>,
+    /// The only values it (or each item of a list) may take; numbers in their shortest form.
+    pub allowed_values: Vec<String>,
     /// Example value for test deployments.
     pub example: Option<ParamValue>,
     /// Console label (CloudFormation `ParameterLabels`).

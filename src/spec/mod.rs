@@ -222,6 +222,19 @@ pub struct ParameterSpec {
     /// CloudFormation `MaxLength`).
     #[serde(default)]
     pub max_length: Option<u32>,
+    /// Smallest value of a `number` parameter (Terraform validation, CloudFormation `MinValue`).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub min_value: Option<serde_yaml_ng::Value>,
+    /// Largest value of a `number` parameter (Terraform validation, CloudFormation `MaxValue`).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub max_value: Option<serde_yaml_ng::Value>,
+    /// The only values a `string` or `number` parameter (or each item of a `list`) may take
+    /// (Terraform `contains()` validation, CloudFormation `AllowedValues`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    pub allowed_values: Option<Vec<serde_yaml_ng::Value>>,
     /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]

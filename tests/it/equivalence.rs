@@ -351,6 +351,7 @@ specs! {
     fixture_irsa_switch => "tests/fixtures/irsa-switch/spec.yaml",
     fixture_kms_key => "tests/fixtures/kms-key/spec.yaml",
     fixture_list_params => "tests/fixtures/list-params/spec.yaml",
+    fixture_parameter_constraints => "tests/fixtures/parameter-constraints/spec.yaml",
     fixture_policy_file => "tests/fixtures/policy-file/spec.yaml",
     fixture_switches => "tests/fixtures/switches/spec.yaml",
     fixture_trust_helpers => "tests/fixtures/trust-helpers/spec.yaml",
@@ -359,6 +360,73 @@ specs! {
     seed_matillion_streaming_ecs => "specs/matillion-streaming-ecs.yaml",
     seed_poolside_eks => "specs/poolside-eks.yaml",
     seed_stackstate_aws => "specs/stackstate-aws.yaml",
+}
+
+/// Parameter constraints: every allowed value and both ends of a range give the same IAM in both
+/// outputs, and CloudFormation refuses a value outside them (Terraform's validations are checked
+/// by the real `terraform` in `scripts/conformance`; the evaluator here does not run them).
+#[test]
+fn parameter_constraints_every_allowed_value_alike_and_outside_refused() {
+    let case = compile_spec("tests/fixtures/parameter-constraints/spec.yaml");
+    let parsed = parse(&case.files).unwrap_or_else(|e| panic!("{e}"));
+    let base = Bindings::defaults(&case.module);
+    let mut tried = 0;
+    let mut failures = Vec::new();
+    for p in case.module.params.values() {
+        let mut values: Vec<ParamValue> = p
+            .allowed_values
+            .iter()
+            .map(|v| match p.kind {
+                ParamKind::Number => ParamValue::Number(v.clone()),
+                ParamKind::List => ParamValue::List(vec![v.clone()]),
+                _ => ParamValue::Str(v.clone()),
+            })
+            .collect();
+        if p.kind == ParamKind::List {
+            values.push(ParamValue::List(p.allowed_values.clone()));
+        }
+        values.extend(
+            [&p.min_value, &p.max_value]
+                .into_iter()
+                .flatten()
+                .map(|n| ParamValue::Number(n.clone())),
+        );
+        for v in values {
+            let b = with_param(&base, p.name.as_str(), v.clone());
+            tried += 1;
+            if let Err(e) = check(&case, &parsed, &format!("{}={v:?}", p.name.as_str()), &b) {
+                failures.push(e);
+            }
+        }
+        let outside = match p.kind {
+            ParamKind::Number if !p.allowed_values.is_empty() => {
+                Some(ParamValue::Number("4".into()))
+            }
+            ParamKind::Number => p
+                .max_value
+                .as_ref()
+                .map(|m| ParamValue::Number(format!("{m}1"))),
+            ParamKind::List if !p.allowed_values.is_empty() => Some(ParamValue::List(vec![
+                p.allowed_values[0].clone(),
+                "elsewhere".into(),
+            ])),
+            ParamKind::String if !p.allowed_values.is_empty() => {
+                Some(ParamValue::Str("elsewhere".into()))
+            }
+            _ => None,
+        };
+        if let Some(v) = outside {
+            let b = with_param(&base, p.name.as_str(), v.clone());
+            let got = cloudformation(&case.module, &parsed.cfn, &b);
+            assert!(
+                got.is_err(),
+                "{}={v:?} was accepted by CloudFormation",
+                p.name.as_str()
+            );
+        }
+    }
+    assert!(tried >= 10, "{tried} bindings tried");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
 
 /// Every valid fixture and seed spec on disk (a new one is covered even before it is listed).

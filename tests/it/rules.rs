@@ -325,3 +325,78 @@ fn trust_and_key_lints_can_be_allowed_with_a_reason() {
         );
     }
 }
+
+/// RG006 for parameter constraints: a default or example outside `allowed_values`, below
+/// `min_value` or above `max_value` is refused where it is written (Terraform's validation and
+/// CloudFormation would refuse it at deploy time); the same spec with the value inside passes.
+#[test]
+fn parameter_values_outside_their_constraints_are_rg006() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        // (name, the parameter with a value outside, the same with a value inside)
+        (
+            "string-default",
+            "{type: string, default: qa, allowed_values: [dev, prod]}",
+            "{type: string, default: dev, allowed_values: [dev, prod]}",
+        ),
+        (
+            "string-example",
+            "{type: string, example: qa, allowed_values: [dev, prod]}",
+            "{type: string, example: prod, allowed_values: [dev, prod]}",
+        ),
+        (
+            "list-item",
+            "{type: list, default: [dev, qa], allowed_values: [dev, prod]}",
+            "{type: list, default: [dev, prod], allowed_values: [dev, prod]}",
+        ),
+        (
+            "number-allowed",
+            "{type: number, default: 4, allowed_values: [1, 2, 3]}",
+            "{type: number, default: 3, allowed_values: [1, 2, 3]}",
+        ),
+        (
+            "number-below-min",
+            "{type: number, example: 899, min_value: 900, max_value: 43200}",
+            "{type: number, example: 900, min_value: 900, max_value: 43200}",
+        ),
+        (
+            "number-above-max",
+            "{type: number, default: 43201, min_value: 900, max_value: 43200}",
+            "{type: number, default: 43200, min_value: 900, max_value: 43200}",
+        ),
+        (
+            "negative-bound",
+            "{type: number, default: -3, min_value: -2.5}",
+            "{type: number, default: -2.5, min_value: -2.5}",
+        ),
+    ];
+    let mut report = Report::default();
+    for (name, bad, good) in cases {
+        for (kind, body) in [("fail", bad), ("pass", good)] {
+            let path = dir.path().join(format!("{name}-{kind}.yaml"));
+            let text = format!(
+                "module: rg006-{name}\nparameters:\n  Value: {body}\nroles:\n  app:\n    trust:\n      - service: ec2.amazonaws.com\n    inline_policies:\n      read:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:${{AWS::Partition}}:s3:::b/*\n"
+            );
+            std::fs::write(&path, text).unwrap();
+            let diags = diagnostics(&path);
+            if kind == "fail" {
+                report.fail_case(&format!("RG006/{name}"), "RG006", &path, &diags);
+                let at_value = diags.iter().any(|d| {
+                    d.rule.code == "RG006"
+                        && d.source.as_ref().is_some_and(|s| s.span.line == 3)
+                        && (d.message.contains("allowed_values")
+                            || d.message.contains("min_value")
+                            || d.message.contains("max_value"))
+                });
+                assert!(at_value, "{name}: {}", summary(&diags));
+            } else {
+                let errors: Vec<&Diagnostic> = diags
+                    .iter()
+                    .filter(|d| d.severity == rolegen::rules::Severity::Error)
+                    .collect();
+                assert!(errors.is_empty(), "{name} (pass): {}", summary(&diags));
+            }
+        }
+    }
+    report.finish();
+}

@@ -280,6 +280,20 @@ impl Cfn<'_> {
                 if let Some(n) = p.max_length {
                     e.push(("MaxLength".into(), Node::Raw(n.to_string())));
                 }
+                if let Some(n) = &p.min_value {
+                    e.push(("MinValue".into(), Node::Raw(n.clone())));
+                }
+                if let Some(n) = &p.max_value {
+                    e.push(("MaxValue".into(), Node::Raw(n.clone())));
+                }
+                // For a CommaDelimitedList, CloudFormation checks every item. Strings even for
+                // a Number, as its Default is written (cfn-lint compares them as written).
+                if !p.allowed_values.is_empty() {
+                    e.push((
+                        "AllowedValues".into(),
+                        Node::Seq(p.allowed_values.iter().map(Node::str).collect()),
+                    ));
+                }
                 // For a CommaDelimitedList, CloudFormation matches every item.
                 match (&p.pattern, p.kind) {
                     (Some(pat), ParamKind::String | ParamKind::List) => {

@@ -340,6 +340,12 @@ impl<'a> Tf<'a> {
             if let Some(v) = length_validation(&name, p.min_length, p.max_length) {
                 b.block(v);
             }
+            if let Some(v) = range_validation(&name, &p.min_value, &p.max_value) {
+                b.block(v);
+            }
+            if let Some(v) = allowed_validation(&name, p) {
+                b.block(v);
+            }
             if p.kind == ParamKind::List && p.default.is_none() {
                 // A required list is required to hold something: used whole as a Resource, an
                 // empty one would leave the statement without a Resource.
@@ -837,6 +843,57 @@ fn value_expr(v: &ParamValue) -> Expr {
             policy::list_expr(items.iter().map(|s| quote_literal(s)).collect())
         }
     }
+}
+
+/// The `validation` block of a number variable's `min_value`/`max_value`.
+fn range_validation(name: &str, min: &Option<String>, max: &Option<String>) -> Option<Block> {
+    let (cond, says) = match (min, max) {
+        (Some(lo), Some(hi)) => (
+            format!("var.{name} >= {lo} && var.{name} <= {hi}"),
+            format!("between {lo} and {hi}"),
+        ),
+        (Some(lo), None) => (format!("var.{name} >= {lo}"), format!("at least {lo}")),
+        (None, Some(hi)) => (format!("var.{name} <= {hi}"), format!("at most {hi}")),
+        (None, None) => return None,
+    };
+    let mut v = Block::new("validation", &[]);
+    v.attr("condition", cond);
+    v.attr(
+        "error_message",
+        quote_literal(&format!("The value of {name} must be {says}.")),
+    );
+    Some(v)
+}
+
+/// The `validation` block of `allowed_values`: `contains()` of the value, or of each item of a
+/// list.
+fn allowed_validation(name: &str, p: &Parameter) -> Option<Block> {
+    if p.allowed_values.is_empty() {
+        return None;
+    }
+    let items: Vec<String> = p
+        .allowed_values
+        .iter()
+        .map(|v| match p.kind {
+            ParamKind::Number => v.clone(),
+            _ => quote_literal(v),
+        })
+        .collect();
+    let set = format!("[{}]", items.join(", "));
+    let cond = match p.kind {
+        ParamKind::List => format!("alltrue([for v in var.{name} : contains({set}, v)])"),
+        _ => format!("contains({set}, var.{name})"),
+    };
+    let mut v = Block::new("validation", &[]);
+    v.attr("condition", cond);
+    v.attr(
+        "error_message",
+        quote_literal(&format!(
+            "The value of {name} must be one of {}.",
+            p.allowed_values.join(", ")
+        )),
+    );
+    Some(v)
 }
 
 /// The `validation` block of a string variable's `min_length`/`max_length`: `length()` between

@@ -183,17 +183,6 @@ fn json_escape(s: &str) -> String {
     q[1..q.len().saturating_sub(1)].to_owned()
 }
 
-fn regex_escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 impl<'a> Cx<'a> {
     fn new(file: &'a SourceFile, root: &'a N) -> Self {
         Cx {

@@ -1,4 +1,4 @@
-//! Parameters: types, defaults, patterns, lengths and the console's labels and groups
+//! Parameters: types, defaults, patterns, lengths, number bounds, allowed values and the console's labels and groups
 //! (`Metadata: AWS::CloudFormation::Interface`) as spec parameters.
 
 use super::*;
@@ -79,21 +79,28 @@ impl Cx<'_> {
             if let Some(d) = p.get("Description").and_then(N::literal) {
                 e.push(("description".into(), Y::s(d)));
             }
-            let mut pattern = p.get("AllowedPattern").and_then(N::literal);
+            let pattern = p.get("AllowedPattern").and_then(N::literal);
             if let (Some(vals), false) = (&allowed, is_bool) {
-                if pattern.is_none() && kind != ParamKind::Number && kind != ParamKind::Bool {
-                    pattern = Some(
-                        vals.iter()
-                            .map(|v| regex_escape(v))
-                            .collect::<Vec<_>>()
-                            .join("|"),
-                    );
-                } else {
+                if kind == ParamKind::Bool {
                     self.issue(
                         &loc.key("AllowedValues"),
-                        "AllowedValues cannot be carried (the spec has one `pattern` per parameter, strings only)",
+                        "AllowedValues on a bool parameter cannot be expressed",
                     );
+                } else {
+                    let item = |v: &String| match kind {
+                        ParamKind::Number => Y::Num(v.trim().to_owned()),
+                        _ => Y::s(v.clone()),
+                    };
+                    e.push((
+                        "allowed_values".into(),
+                        Y::Seq(vals.iter().map(item).collect()),
+                    ));
                 }
+            } else if p.get("AllowedValues").is_some() && allowed.is_none() {
+                self.issue(
+                    &loc.key("AllowedValues"),
+                    "AllowedValues is not a list of values",
+                );
             }
             let lengths_fit = kind == ParamKind::String
                 && pattern
@@ -117,11 +124,40 @@ impl Cx<'_> {
             }
             for (cfn, key) in [("MinLength", "min_length"), ("MaxLength", "max_length")] {
                 let Some(v) = p.get(cfn) else { continue };
-                match (lengths_fit, N::literal(v).and_then(|n| n.parse::<u32>().ok())) {
+                let n = N::literal(v).and_then(|n| n.parse::<u32>().ok());
+                // Every allowed value within the bound: the bound refuses nothing more.
+                let redundant = |n: u32| {
+                    allowed.as_ref().is_some_and(|vals| {
+                        vals.iter().all(|v| {
+                            let len = v.chars().count();
+                            if cfn == "MinLength" {
+                                len >= n as usize
+                            } else {
+                                len <= n as usize
+                            }
+                        })
+                    })
+                };
+                match (lengths_fit, n) {
                     (true, Some(n)) => e.push((key.into(), Y::Num(n.to_string()))),
+                    (false, Some(n)) if kind == ParamKind::String && redundant(n) => self.note(
+                        &loc.key(cfn),
+                        format!("`{cfn}` is not carried: every allowed value fits it, so it refuses nothing more"),
+                    ),
                     _ => self.issue(
                         &loc.key(cfn),
                         format!("`{cfn}` cannot be expressed here: a spec carries it as a whole number on a String parameter whose AllowedPattern admits printable ASCII only (RG013; Terraform's length() counts grapheme clusters)"),
+                    ),
+                }
+            }
+            for (cfn, key) in [("MinValue", "min_value"), ("MaxValue", "max_value")] {
+                let Some(v) = p.get(cfn) else { continue };
+                let n = N::literal(v).filter(|n| n.trim().parse::<f64>().is_ok());
+                match (kind, n) {
+                    (ParamKind::Number, Some(n)) => e.push((key.into(), Y::Num(n.trim().into()))),
+                    _ => self.issue(
+                        &loc.key(cfn),
+                        format!("`{cfn}` cannot be expressed here: a spec carries it as a number on a Number parameter"),
                     ),
                 }
             }
@@ -134,16 +170,10 @@ impl Cx<'_> {
             for (k, _) in entries {
                 match k.as_str() {
                     "Type" | "Default" | "Description" | "AllowedPattern" | "AllowedValues"
-                    | "MinLength" | "MaxLength" => {}
+                    | "MinLength" | "MaxLength" | "MinValue" | "MaxValue" => {}
                     "ConstraintDescription" | "NoEcho" => self.note(
                         &loc.key(k),
                         format!("`{k}` is not carried (no effect on what the roles grant)"),
-                    ),
-                    "MinValue" | "MaxValue" => self.issue(
-                        &loc.key(k),
-                        format!(
-                            "`{k}` cannot be expressed (a spec parameter has `pattern`, `min_length` and `max_length`)"
-                        ),
                     ),
                     other => self.issue(
                         &loc.key(other),

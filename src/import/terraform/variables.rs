@@ -1,5 +1,5 @@
 //! `variable` blocks as spec parameters: types, defaults, descriptions, the validations rolegen
-//! writes (patterns, lengths), and the module conventions `create` and `tags`.
+//! writes (patterns, lengths, number bounds, allowed values), and the module conventions `create` and `tags`.
 
 use super::*;
 
@@ -97,6 +97,18 @@ impl Tf {
                 }
                 continue;
             }
+            if let Some((min, max)) = validation_range(&v.body, &tfname) {
+                for (key, n) in [("min_value", min), ("max_value", max)] {
+                    if let Some(n) = n {
+                        e.push((key.into(), Y::Num(n)));
+                    }
+                }
+                continue;
+            }
+            if let Some(values) = validation_allowed(&v.body, &tfname, kind) {
+                e.push(("allowed_values".into(), Y::Seq(values)));
+                continue;
+            }
             match validation_pattern(&v.body) {
                 Some(p) => {
                     if let Err(problem) = crate::lower::pattern::check(&p) {
@@ -151,8 +163,7 @@ pub(super) fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, 
         let Expr::Call(f, args, false) = &**lhs else {
             return None;
         };
-        let is_var = matches!(args.as_slice(), [Expr::Var(root, steps)]
-            if root == "var" && matches!(steps.as_slice(), [Step::Attr(a)] if a == var));
+        let is_var = matches!(args.as_slice(), [x] if is_var(x, var));
         let Expr::Num(n) = &**rhs else {
             return None;
         };
@@ -173,6 +184,81 @@ pub(super) fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, 
         }
         e => bound(e, var),
     }
+}
+
+/// Whether `e` is `var.<var>`.
+fn is_var(e: &Expr, var: &str) -> bool {
+    matches!(e, Expr::Var(root, steps)
+        if root == "var" && matches!(steps.as_slice(), [Step::Attr(a)] if a == var))
+}
+
+/// The bounds of `var.x >= A`, `var.x <= B` or both joined by `&&`, the validation of a number
+/// parameter's `min_value`/`max_value`.
+pub(super) fn validation_range(body: &Body, var: &str) -> Option<(Option<String>, Option<String>)> {
+    fn bound(e: &Expr, var: &str) -> Option<(Option<String>, Option<String>)> {
+        let Expr::Binary(op, lhs, rhs) = e else {
+            return None;
+        };
+        let Expr::Num(n) = &**rhs else {
+            return None;
+        };
+        if !is_var(lhs, var) {
+            return None;
+        }
+        match op.as_str() {
+            ">=" => Some((Some(n.clone()), None)),
+            "<=" => Some((None, Some(n.clone()))),
+            _ => None,
+        }
+    }
+    match &body.attr("condition")?.expr {
+        Expr::Binary(op, a, b) if op == "&&" => {
+            let ((lo, _), (_, hi)) = (bound(a, var)?, bound(b, var)?);
+            Some((Some(lo?), Some(hi?)))
+        }
+        e => bound(e, var),
+    }
+}
+
+/// The values of `contains([...], var.x)`, or for a list
+/// `alltrue([for v in var.x : contains([...], v)])`: a parameter's `allowed_values`.
+pub(super) fn validation_allowed(body: &Body, var: &str, kind: ParamKind) -> Option<Vec<Y>> {
+    let cond = &body.attr("condition")?.expr;
+    let (call, item) = match (kind, cond) {
+        (ParamKind::List, Expr::Call(f, args, false)) if f == "alltrue" => match args.as_slice() {
+            [Expr::ForTuple {
+                key: None,
+                value,
+                coll,
+                body,
+                cond: None,
+            }] if is_var(coll, var) => (&**body, Some(value.as_str())),
+            _ => return None,
+        },
+        (ParamKind::String | ParamKind::Number, c) => (c, None),
+        _ => return None,
+    };
+    let Expr::Call(f, args, false) = call else {
+        return None;
+    };
+    let [Expr::Tuple(values), x] = args.as_slice() else {
+        return None;
+    };
+    let subject = match item {
+        Some(v) => matches!(x, Expr::Var(root, steps) if root == v && steps.is_empty()),
+        None => is_var(x, var),
+    };
+    if f != "contains" || !subject || values.is_empty() {
+        return None;
+    }
+    values
+        .iter()
+        .map(|v| match (kind, v) {
+            (ParamKind::Number, Expr::Num(n)) => Some(Y::Num(n.clone())),
+            (ParamKind::Number, _) => None,
+            (_, v) => v.literal().map(Y::Str),
+        })
+        .collect()
 }
 
 /// `can(regex("^(?:P)$", var.x))` or `alltrue([for v in var.x : can(regex("^(?:P)$", v))])`.

@@ -2,7 +2,7 @@
 //! parameter values would contain, as the resolved-module JSON the model gives.
 //!
 //! It resolves Parameters (defaults, `CommaDelimitedList` split on commas, `AllowedValues`
-//! checked), Conditions (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`), resource
+//! on each item, `MinValue`/`MaxValue` checked), Conditions (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`), resource
 //! `Condition:`, and the intrinsics `Ref` (parameters, pseudo parameters, resources), `Fn::If`
 //! with `AWS::NoValue`, `Fn::Sub` (both forms, `${!Literal}`), `Fn::GetAtt`, `Fn::Join`,
 //! `Fn::Split` and `Fn::Select`, in short (`!Ref`) and long (`Ref:`) form. A `Ref`/`GetAtt` to a
@@ -120,16 +120,31 @@ impl<'t> Resolver<'t> {
                         .and_then(|v| text(&v))
                         .ok_or_else(|| format!("parameter {name} has no value and no Default"))?,
                 };
+                // For a CommaDelimitedList, CloudFormation checks each item.
+                let items: Vec<&str> = match ty {
+                    "CommaDelimitedList" => value.split(',').collect(),
+                    _ => vec![value.as_str()],
+                };
                 if let Some(Y::Sequence(allowed)) = get(p, "AllowedValues") {
-                    let ok = allowed
+                    let allowed: Vec<String> = allowed
                         .iter()
                         .filter_map(scalar)
                         .filter_map(|a| text(&a))
-                        .any(|a| a == value);
-                    if !ok {
-                        return Err(format!(
-                            "parameter {name}: {value:?} is not an AllowedValue"
-                        ));
+                        .collect();
+                    if let Some(bad) = items.iter().find(|i| !allowed.iter().any(|a| a == *i)) {
+                        return Err(format!("parameter {name}: {bad:?} is not an AllowedValue"));
+                    }
+                }
+                for (bound, below) in [("MinValue", true), ("MaxValue", false)] {
+                    let Some(b) = get(p, bound).and_then(scalar).and_then(|b| text(&b)) else {
+                        continue;
+                    };
+                    let (x, b) = (value.parse::<f64>(), b.parse::<f64>());
+                    let (Ok(x), Ok(b)) = (x, b) else {
+                        return Err(format!("parameter {name}: {bound} on a value not a number"));
+                    };
+                    if (below && x < b) || (!below && x > b) {
+                        return Err(format!("parameter {name}: {value:?} is outside {bound}"));
                     }
                 }
                 let v = match ty {
