@@ -558,19 +558,18 @@ impl Lowerer<'_> {
                     _ => ParamKind::String,
                 };
                 for (i, v) in list.iter().enumerate() {
-                    match self.param_value(item_kind, v, &apath.index(i)) {
-                        Some(ParamValue::Str(s) | ParamValue::Number(s)) => {
-                            if item_kind == ParamKind::String && s.contains(',') {
-                                self.error(
-                                    &rules::PARAMETER_MISUSE,
-                                    &apath.index(i),
-                                    format!("`{s}` holds a comma: CloudFormation's AllowedValues is a comma-separated list to some readers"),
-                                    "choose values without commas".into(),
-                                );
-                            }
-                            allowed.push(s)
+                    if let Some(ParamValue::Str(s) | ParamValue::Number(s)) =
+                        self.param_value(item_kind, v, &apath.index(i))
+                    {
+                        if item_kind == ParamKind::String && s.contains(',') {
+                            self.error(
+                                &rules::PARAMETER_MISUSE,
+                                &apath.index(i),
+                                format!("`{s}` holds a comma: CloudFormation's AllowedValues is a comma-separated list to some readers"),
+                                "choose values without commas".into(),
+                            );
                         }
-                        _ => {}
+                        allowed.push(s);
                     }
                 }
             }
