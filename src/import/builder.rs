@@ -5,6 +5,7 @@
 
 use super::yaml::Y;
 use crate::model::{ParamName, Part, Pseudo, Template};
+use std::collections::HashSet;
 
 /// A `when:` switch: a bool parameter, possibly negated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -293,6 +294,39 @@ pub(crate) fn spec_tree(
         }
     }
     Y::Map(top)
+}
+
+/// Adds every word of `text` (a run of ASCII letters, digits and `_`) to `out`.
+pub(crate) fn add_words(text: &str, out: &mut HashSet<String>) {
+    out.extend(
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned),
+    );
+}
+
+/// Every word (a run of ASCII letters, digits and `_`) in the keys and strings of `entries`:
+/// the parameters a spec part may name (`${Env}`, `when: not Flag`). Over-approximates (a
+/// literal word that happens to be a parameter's name keeps it), which keeps a parameter too
+/// many at worst.
+pub(crate) fn words<'y>(entries: impl Iterator<Item = &'y (String, Y)>) -> HashSet<String> {
+    fn walk(y: &Y, out: &mut HashSet<String>) {
+        match y {
+            Y::Str(s) => add_words(s, out),
+            Y::Num(_) | Y::Bool(_) => {}
+            Y::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+            Y::Map(m) => m.iter().for_each(|(k, v)| {
+                add_words(k, out);
+                walk(v, out);
+            }),
+        }
+    }
+    let mut out = HashSet::new();
+    for (k, v) in entries {
+        add_words(k, &mut out);
+        walk(v, &mut out);
+    }
+    out
 }
 
 /// A template of one parameter.

@@ -258,6 +258,7 @@ fn real_world_fixtures_round_trip() {
         ("mfa-self-service.yaml", &[]),
         ("lambda-boundary.yaml", &[("TableName", "orders-v2")]),
         ("ecs-task-switches.yaml", &[("SecretArns", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:a,arn:aws:secretsmanager:eu-west-1:123456789012:secret:b")]),
+        ("serverless-app.yaml", &[("AppName", "billing")]),
     ];
     for (file, values) in cases {
         round_trip(&fixture(file), values, false);
@@ -418,7 +419,10 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
         "`AWS::StackName`",
     );
     has("Shared: Properties.Groups", "Groups are not imported");
-    has("Data: Type", "AWS::S3::Bucket is not imported");
+    assert!(
+        !errors.iter().any(|e| e.contains("Data: Type")),
+        "a bucket is not IAM: a note, not an error"
+    );
     // Every error has a line.
     assert!(imported.issues.iter().all(|i| i.line.is_some()));
     // The unexpressible values became parameters.
@@ -440,6 +444,171 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
     assert!(text
         .iter()
         .any(|t| t.contains("note") && t.contains("no Version")));
+}
+
+/// Issue 19 part 2: a template whose IAM sits beside a bucket, a queue, a function and its
+/// event source mapping, with outputs of those and parameters only they use, imports with exit
+/// 0; each thing left out is a note naming it and is listed in the spec's header; the
+/// parameters only the left-out resources used are not in the spec; and the spec's IAM equals
+/// the template's (`real_world_fixtures_round_trip` compares them under every binding).
+#[test]
+fn what_is_not_iam_is_left_out_with_a_note_and_the_import_succeeds() {
+    let path = fixture("serverless-app.yaml");
+    let imported = cloudformation::import(&path, "serverless-app").unwrap();
+    assert!(
+        errors_of(&imported).is_empty(),
+        "{:?}",
+        errors_of(&imported)
+    );
+    let notes: Vec<String> = imported.issues.iter().map(ToString::to_string).collect();
+    let left_out = [
+        (
+            "UploadBucket: Type",
+            "AWS::S3::Bucket is left out",
+            "resource UploadBucket (AWS::S3::Bucket)",
+        ),
+        (
+            "JobQueue: Type",
+            "AWS::SQS::Queue is left out",
+            "resource JobQueue (AWS::SQS::Queue)",
+        ),
+        (
+            "Worker: Type",
+            "AWS::Lambda::Function is left out",
+            "resource Worker (AWS::Lambda::Function)",
+        ),
+        (
+            "JobSource: Type",
+            "AWS::Lambda::EventSourceMapping is left out",
+            "resource JobSource (AWS::Lambda::EventSourceMapping)",
+        ),
+        (
+            "Outputs.BucketName",
+            "output `BucketName` is left out",
+            "output BucketName",
+        ),
+        (
+            "Outputs.QueueUrl",
+            "output `QueueUrl` is left out",
+            "output QueueUrl",
+        ),
+        (
+            "Outputs.WorkerArn",
+            "output `WorkerArn` is left out",
+            "output WorkerArn",
+        ),
+        (
+            "Outputs.WorkerRoleArn",
+            "output `WorkerRoleArn` is left out",
+            "output WorkerRoleArn",
+        ),
+        (
+            "Parameters.RetentionDays",
+            "parameter `RetentionDays` is left out",
+            "parameter RetentionDays",
+        ),
+        (
+            "Parameters.MemorySize",
+            "parameter `MemorySize` is left out",
+            "parameter MemorySize",
+        ),
+        (
+            "Parameters.VisibilityTimeout",
+            "parameter `VisibilityTimeout` is left out",
+            "parameter VisibilityTimeout",
+        ),
+        (
+            "Parameters.EnableVersioning",
+            "parameter `EnableVersioning` is left out",
+            "parameter EnableVersioning",
+        ),
+        (
+            "Parameters.Runtime",
+            "parameter `Runtime` is left out",
+            "parameter Runtime",
+        ),
+    ];
+    for (at, what, header) in left_out {
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains(": note: ") && n.contains(at) && n.contains(what)),
+            "no note at `{at}` saying `{what}` in\n{}",
+            notes.join("\n")
+        );
+        assert!(
+            imported.spec.contains(&format!("\n#   {header}\n")),
+            "the header does not list `{header}`:\n{}",
+            imported.spec
+        );
+    }
+    assert_eq!(
+        imported.issues.len(),
+        left_out.len(),
+        "{}",
+        notes.join("\n")
+    );
+    let params = imported.tree.get("parameters").unwrap();
+    assert!(params.get("AppName").is_some(), "{}", imported.spec);
+    for gone in [
+        "RetentionDays",
+        "MemorySize",
+        "VisibilityTimeout",
+        "EnableVersioning",
+        "Runtime",
+    ] {
+        assert!(
+            params.get(gone).is_none(),
+            "{gone} kept:\n{}",
+            imported.spec
+        );
+    }
+
+    // The binary: exit 0, the spec written, the notes and the count on stderr.
+    let dir = tempfile::tempdir().unwrap();
+    let p = path.to_str().unwrap();
+    let o = rolegen(
+        &["import", "--from", "cloudformation", p, "-o", "app.yaml"],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("imported into app.yaml (13 notes)"), "{err}");
+    assert_eq!(
+        rolegen(&["lint", "app.yaml"], dir.path()).status.code(),
+        Some(0)
+    );
+
+    // IAM the importer does not read, beside it, still makes the import partial: a resource
+    // policy, a resource embedding a policy document, an IAM user.
+    let text = fs::read_to_string(&path).unwrap();
+    for (extra, what) in [
+        (
+            "  UploadPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref UploadBucket\n      PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: 's3:GetObject', Resource: '*'}]}\n",
+            "AWS::S3::BucketPolicy is not imported: it is a resource policy",
+        ),
+        (
+            "  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryPolicyText: {Statement: [{Effect: Allow, Principal: '*', Action: 'ecr:*'}]}\n",
+            "AWS::ECR::Repository is not imported: its property `RepositoryPolicyText` holds a policy document",
+        ),
+        (
+            "  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      AccessPolicies: '{\"Version\": \"2012-10-17\", \"Statement\": []}'\n",
+            "its property `AccessPolicies` holds a policy document",
+        ),
+        (
+            "  Operator:\n    Type: AWS::IAM::User\n",
+            "AWS::IAM::User is not imported: it is IAM the importer does not read",
+        ),
+    ] {
+        let t = text.replace("Outputs:\n", &format!("{extra}Outputs:\n"));
+        let i = cloudformation::import_text(&path, &t, "x").unwrap();
+        let errors = errors_of(&i);
+        assert!(
+            errors.iter().any(|e| e.contains(what)),
+            "no error `{what}`:\n{}",
+            errors.join("\n")
+        );
+    }
 }
 
 #[test]
@@ -766,12 +935,15 @@ fn terraform_written_by_hand() {
     let dir = fixture("terraform/handwritten");
     let imported = import::terraform::import(&dir, "handwritten").unwrap();
     let errors = errors_of(&imported);
-    assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors[0].contains("main.tf:21:1: error: resource.aws_s3_bucket.data"));
+    // The bucket is not IAM: a note. The role's policy names its ARN, known only once
+    // created: a new parameter without a default, an error.
+    assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[1].contains("aws_iam_role_policy.bucket")
-            && errors[1].contains("`aws_s3_bucket.data.arn`")
+        errors[0].contains("aws_iam_role_policy.bucket")
+            && errors[0].contains("`aws_s3_bucket.data.arn`")
     );
+    assert!(imported.issues.iter().any(|i| i.level == Level::Note
+        && i.to_string().contains("main.tf:21:1: note: resource.aws_s3_bucket.data: `resource \"aws_s3_bucket\"` is left out")));
     let (_d, m) = compile(&imported.spec, "handwritten");
     for exec in [false, true] {
         let mut b = Bindings::defaults(&m);

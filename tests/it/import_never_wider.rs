@@ -391,7 +391,21 @@ fn template(t: &Tpl) -> Value {
         }
         resources.insert("Extra".into(), extra);
     }
+    // What is not IAM (issue 19 part 2): a bucket, its own parameter and condition, an output.
+    // The import leaves them out with notes; they must change nothing it grants.
+    resources.insert(
+        "Data".into(),
+        json!({
+            "Type": "AWS::S3::Bucket",
+            "Condition": "IsProd",
+            "Properties": {
+                "BucketName": {"Fn::Sub": "${Env}-data"},
+                "Tags": [{"Key": "retention", "Value": {"Ref": "Retention"}}]
+            }
+        }),
+    );
     json!({
+        "Outputs": {"DataName": {"Value": {"Ref": "Data"}, "Condition": "IsProd"}},
         "AWSTemplateFormatVersion": "2010-09-09",
         "Parameters": {
             "Env": {"Type": "String", "Default": "prod"},
@@ -402,7 +416,8 @@ fn template(t: &Tpl) -> Value {
             "SubList": {"Type": "String", "Default": "repo:acme/app:ref:refs/heads/main,repo:acme/app:environment:prod"},
             "TeamList": {"Type": "String", "Default": "ops,dev"},
             "Org": {"Type": "String", "Default": "acme"},
-            "Eff": {"Type": "String", "Default": "Allow"}
+            "Eff": {"Type": "String", "Default": "Allow"},
+            "Retention": {"Type": "Number", "Default": 30, "MinValue": 1}
         },
         "Mappings": {
             "Envs": {
@@ -739,6 +754,21 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
                 .and_then(|v| v.as_str().map(str::to_owned)),
             None => None,
         };
+        if !imported.partial() {
+            for (key, _) in want
+                .get("roles")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if got.get("roles").and_then(|r| r.get(key)).is_none() {
+                    return Err(TestCaseError::fail(format!(
+                        "the import reports no error, yet the template creates role {key} (On={on}) and the spec does not\n--- template\n{text}\n--- spec\n{}",
+                        imported.spec
+                    )));
+                }
+            }
+        }
         for (key, _) in got
             .get("roles")
             .and_then(Value::as_object)
@@ -757,8 +787,17 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
                     imported.spec
                 )));
             };
+            // An import that says it is whole (no error: exit 0) grants exactly what the
+            // template grants, not less either.
+            let whole = !imported.partial();
             for req in permission_requests() {
                 bump(&seen.requests, 1);
+                if whole && permitted(&w, &req) && !permitted(&g, &req) {
+                    return Err(TestCaseError::fail(format!(
+                        "the import reports no error, yet the template allows {req:?} (On={on}) and the spec does not\n--- template\n{text}\n--- spec\n{}",
+                        imported.spec
+                    )));
+                }
                 if permitted(&g, &req) && !permitted(&w, &req) {
                     return Err(TestCaseError::fail(format!(
                         "the spec allows {req:?} (On={on}), the template does not\n--- template\n{text}\n--- spec\n{}",
@@ -768,6 +807,12 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
             }
             for req in trust_requests() {
                 bump(&seen.requests, 1);
+                if whole && trusted(&w, &req) && !trusted(&g, &req) {
+                    return Err(TestCaseError::fail(format!(
+                        "the import reports no error, yet the template trusts {req:?} (On={on}) and the spec does not\n--- template\n{text}\n--- spec\n{}",
+                        imported.spec
+                    )));
+                }
                 if trusted(&g, &req) && !trusted(&w, &req) {
                     return Err(TestCaseError::fail(format!(
                         "the spec trusts {req:?} (On={on}), the template does not\n--- template\n{text}\n--- spec\n{}",
@@ -813,6 +858,8 @@ fn every_cloudformation_import_is_within_its_template() {
     }
     // The universe exercises what it is for: most imports are partial and still compile.
     assert!(seen.partial.get() * 2 > seen.cases.get());
+    // ... and some are whole, compared both ways (they grant exactly what the template does).
+    assert!(seen.partial.get() < seen.cases.get());
     assert!(seen.not_compiling.get() * 2 < seen.cases.get());
 }
 

@@ -91,11 +91,17 @@ impl Cx<'_> {
         } else {
             "without a default: give it the value the template would have had"
         };
-        // Not a loss: the value is carried, as a parameter (reported, not lossy).
-        self.report(
-            loc,
-            format!("{what} cannot be expressed; the spec takes it as the new parameter `{name}` ({with})"),
+        // Not a loss: the value is carried, as a parameter (reported, not lossy). With the
+        // template's value as its default the spec deploys the same IAM: a note; without one
+        // the spec needs a value it does not hold: an error (the import is partial).
+        let msg = format!(
+            "{what} cannot be expressed; the spec takes it as the new parameter `{name}` ({with})"
         );
+        if default.is_some() {
+            self.note(loc, msg);
+        } else {
+            self.report(loc, msg);
+        }
         Some(param_t(&name))
     }
 

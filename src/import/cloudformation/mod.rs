@@ -16,8 +16,8 @@ mod parameters;
 mod resources;
 
 use super::builder::{
-    aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, spec_tree, trust_entries,
-    when_of, with_when, Doc, Sw,
+    add_words, aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, spec_tree,
+    trust_entries, when_of, with_when, Doc, Sw,
 };
 use super::narrow::{self, El, Settled};
 use super::spec_literal;
@@ -166,7 +166,51 @@ struct Cx<'a> {
     /// Managed policies (spec keys) that lost what may be a Deny: the roles attaching them
     /// are refused.
     poisoned: HashMap<String, String>,
+    /// What of the template is left out because it is not IAM (`resource Bucket
+    /// (AWS::S3::Bucket)`, `output BucketArn`, `parameter Retention`), for the spec's header.
+    left_out: Vec<String>,
     budget: Budget,
+}
+
+/// Why a resource of type `ty` that the importer does not read holds IAM (the import is then
+/// partial), or `None` when leaving it out loses no IAM: IAM resources rolegen does not import
+/// (users, groups, OIDC providers, ...), resource policies (`AWS::S3::BucketPolicy`,
+/// `AWS::Lambda::Permission`, ...), nested stacks and SAM resources, and any resource whose
+/// properties embed a policy document (`Statement`).
+fn iam_in(ty: &str, r: Option<&N>) -> Option<String> {
+    if ty.starts_with("AWS::IAM::") || ty.starts_with("AWS::KMS::") {
+        return Some("it is IAM the importer does not read".into());
+    }
+    if ty.ends_with("Policy") || ty == "AWS::Lambda::Permission" {
+        return Some("it is a resource policy".into());
+    }
+    if ty == "AWS::CloudFormation::Stack" || ty.starts_with("AWS::Serverless::") {
+        return Some("it may create IAM of its own".into());
+    }
+    fn statement_at(n: &N, path: &mut Vec<String>) -> bool {
+        match n {
+            N::Map(m) => {
+                if m.iter().any(|(k, _)| k == "Statement") {
+                    return true;
+                }
+                m.iter().any(|(k, v)| {
+                    path.push(k.clone());
+                    let found = statement_at(v, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                })
+            }
+            N::Seq(items) => items.iter().any(|i| statement_at(i, path)),
+            N::Str(t) | N::Sub(t, _) => t.contains("\"Statement\""),
+            N::Fn(_, arg, _) => statement_at(arg, path),
+            N::Null | N::Bool(_) | N::Num(_) => false,
+        }
+    }
+    let mut path = Vec::new();
+    statement_at(r?.get("Properties")?, &mut path)
+        .then(|| format!("its property `{}` holds a policy document", path.join(".")))
 }
 
 fn res_loc(id: &str) -> Loc {
@@ -205,6 +249,7 @@ impl<'a> Cx<'a> {
             kms: IndexMap::new(),
             lossy: 0,
             poisoned: HashMap::new(),
+            left_out: Vec::new(),
             budget: Budget::new(),
         }
     }
@@ -264,10 +309,18 @@ impl<'a> Cx<'a> {
             match k.as_str() {
                 "AWSTemplateFormatVersion" | "Description" | "Parameters" | "Conditions"
                 | "Resources" | "Mappings" => {}
-                "Outputs" => self.note(
-                    &loc,
-                    "Outputs are not imported: rolegen writes an ARN and a name output per role",
-                ),
+                "Outputs" => match v {
+                    N::Map(outputs) => {
+                        for (name, _) in outputs {
+                            self.left_out.push(format!("output {name}"));
+                            self.note(
+                                &loc.key(name),
+                                format!("output `{name}` is left out: rolegen writes an ARN and a name output per role, policy and key"),
+                            );
+                        }
+                    }
+                    _ => self.note(&loc, "Outputs are not imported: rolegen writes an ARN and a name output per role"),
+                },
                 "Metadata" => {
                     if !matches!(v, N::Map(m) if m.iter().all(|(k, _)| k == "AWS::CloudFormation::Interface"))
                     {
@@ -328,10 +381,19 @@ impl<'a> Cx<'a> {
                 "AWS::IAM::InstanceProfile" => self.instance_profile(id),
                 "AWS::KMS::Alias" => self.kms_alias(id),
                 "" => self.issue(&loc.key("Type"), "the resource has no Type"),
-                other => self.issue(
-                    &loc.key("Type"),
-                    format!("{other} is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"),
-                ),
+                other => match iam_in(other, self.resources.get(id).map(|(_, r)| *r)) {
+                    Some(why) => self.issue(
+                        &loc.key("Type"),
+                        format!("{other} is not imported: {why}; a spec holds IAM roles, policies, instance profiles and KMS keys"),
+                    ),
+                    None => {
+                        self.left_out.push(format!("resource {id} ({other})"));
+                        self.note(
+                            &loc.key("Type"),
+                            format!("{other} is left out: not IAM (a spec holds IAM roles, policies, instance profiles and KMS keys)"),
+                        );
+                    }
+                },
             }
         }
         let managed_roles: Vec<String> = ids
@@ -345,13 +407,53 @@ impl<'a> Cx<'a> {
         self.finish(module, description)
     }
 
+    /// Every word in the template's IAM resources (`AWS::IAM::*`, `AWS::KMS::*`) and in the
+    /// Conditions they name, transitively: the parameters the template's IAM uses.
+    fn iam_words(&self) -> HashSet<String> {
+        fn walk(n: &N, out: &mut HashSet<String>) {
+            match n {
+                N::Str(t) | N::Num(t) | N::Sub(t, _) => add_words(t, out),
+                N::Null | N::Bool(_) => {}
+                N::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+                N::Map(m) => m.iter().for_each(|(k, v)| {
+                    add_words(k, out);
+                    walk(v, out);
+                }),
+                N::Fn(_, arg, _) => walk(arg, out),
+            }
+        }
+        let mut out = HashSet::new();
+        for (ty, r) in self.resources.values() {
+            if ty.starts_with("AWS::IAM::") || ty.starts_with("AWS::KMS::") {
+                walk(r, &mut out);
+            }
+        }
+        let Some(N::Map(conditions)) = self.root.get("Conditions") else {
+            return out;
+        };
+        let mut seen = HashSet::new();
+        loop {
+            let next: Vec<&N> = conditions
+                .iter()
+                .filter(|(name, _)| out.contains(name.as_str()) && seen.insert(name.clone()))
+                .map(|(_, c)| c)
+                .collect();
+            if next.is_empty() {
+                return out;
+            }
+            for c in next {
+                walk(c, &mut out);
+            }
+        }
+    }
+
     fn finish(&mut self, module: &str, description: Option<String>) -> Imported {
         let mut top: Vec<(String, Y)> = vec![("module".into(), Y::s(module))];
         if let Some(d) = description {
             top.push(("description".into(), Y::s(d)));
         }
-        let mut params = self.params_y.clone();
-        params.extend(self.synth.iter().cloned());
+        let params = self.params_y.clone();
+
         let mut kept = IndexMap::new();
         for (id, mut r) in std::mem::take(&mut self.roles) {
             for (y, _) in &r.managed {
@@ -373,7 +475,7 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let roles = kept
+        let roles: Vec<(String, Y)> = kept
             .into_values()
             .map(|r| {
                 let managed = r.managed.into_iter().map(|(y, _)| y).collect();
@@ -397,11 +499,37 @@ impl<'a> Cx<'a> {
             .into_values()
             .map(|k| (k.key, key_entry(k.entries, k.alias, k.when.as_ref())))
             .collect();
+        // Parameters only what was left out used (a bucket's retention, a function's memory);
+        // those the template's IAM uses stay, also when its role was not imported.
+        let mut used = super::builder::words(roles.iter().chain(&policies).chain(&keys));
+        used.extend(self.iam_words());
+        let (mut params, unused): (Vec<_>, Vec<_>) = params
+            .into_iter()
+            .partition(|(name, _)| used.contains(name.as_str()));
+        params.extend(self.synth.iter().cloned());
+        for (name, _) in unused {
+            self.left_out.push(format!("parameter {name}"));
+            let loc = Loc::root().key("Parameters").key(&name);
+            self.note(
+                &loc,
+                format!("parameter `{name}` is left out: no IAM the spec holds uses it"),
+            );
+        }
+        // Resources, then outputs, then parameters.
+        self.left_out.sort_by_key(|l| {
+            ["resource ", "output ", "parameter "]
+                .iter()
+                .position(|p| l.starts_with(p))
+        });
         let tree = spec_tree(top, params, roles, policies, keys);
-        let header = vec![format!(
+        let mut header = vec![format!(
             "Imported by `rolegen import --from cloudformation` from {}.",
             self.file.path.display()
         )];
+        if !self.left_out.is_empty() {
+            header.push("Left out, not IAM (the import's notes say where):".into());
+            header.extend(self.left_out.iter().map(|l| format!("  {l}")));
+        }
         let spec = super::yaml::spec_text(&tree, &header);
         let mut issues = std::mem::take(&mut self.issues);
         issues.sort_by_key(|i| i.line);

@@ -298,7 +298,7 @@ impl Tf {
                 }
             }
         }
-        let mut outputs: Vec<(usize, usize)> = Vec::new();
+        let mut outputs: Vec<(usize, usize, String)> = Vec::new();
         for (fi, b) in &blocks {
             let addr = if b.labels.is_empty() {
                 b.kind.clone()
@@ -316,25 +316,27 @@ impl Tf {
                     "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" | "aws_iam_policy"
                     | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias",
                 )) => {}
-                ("output", _) => outputs.push((*fi, b.line)),
+                ("output", name) => {
+                    outputs.push((*fi, b.line, name.unwrap_or_default().to_owned()))
+                }
                 ("terraform" | "provider", _) => self.note(&at, "Terraform and provider settings are not imported"),
                 // State moves say nothing about what is granted; rolegen writes its own.
                 ("moved", _) => {}
                 ("locals", _) => self.note(&at, "local values are read where they are used"),
                 (kind, Some(ty)) if kind == "resource" || kind == "data" || kind == "module" => {
-                    self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: a spec holds IAM roles, policies, instance profiles and KMS keys"))
+                    match iam_in(kind, ty, &b.body) {
+                        Some(why) => self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: {why}; a spec holds IAM roles, policies, instance profiles and KMS keys")),
+                        None => self.note(&at, format!("`{kind} \"{ty}\"` is left out: not IAM (a spec holds IAM roles, policies, instance profiles and KMS keys)")),
+                    }
                 }
                 (kind, _) => self.issue(&at, format!("`{kind}` blocks are not imported")),
             }
         }
-        if let Some((fi, line)) = outputs.first() {
-            let at = self.at(*fi, *line, "output");
+        for (fi, line, name) in outputs {
+            let at = self.at(fi, line, &format!("output.{name}"));
             self.note(
                 &at,
-                format!(
-                    "{} output(s) not imported: rolegen writes an ARN and a name output per role",
-                    outputs.len()
-                ),
+                format!("output `{name}` is left out: rolegen writes an ARN and a name output per role, policy and key"),
             );
         }
         // Keys in file order.
@@ -439,5 +441,33 @@ impl Tf {
             keys: std::mem::take(&mut self.keys.map),
             introduced: std::mem::take(&mut self.introduced),
         }
+    }
+}
+
+/// Why a block the importer does not read holds IAM (the import is then partial), or `None`
+/// when leaving it out loses no IAM: other `aws_iam_*` and `aws_kms_*` resources, resource
+/// policies (`aws_s3_bucket_policy`, `aws_lambda_permission`, ...), modules (they may create
+/// IAM), and resources with a policy argument (`policy`, `access_policies`, `*_policy`). Data
+/// sources read and create nothing.
+fn iam_in(kind: &str, ty: &str, body: &hcl::Body) -> Option<String> {
+    match kind {
+        "data" => None,
+        "module" => Some("a module may create IAM of its own".into()),
+        _ if ty.starts_with("aws_iam_") || ty.starts_with("aws_kms_") => {
+            Some("it is IAM the importer does not read".into())
+        }
+        _ if ty.ends_with("_policy") || ty == "aws_lambda_permission" => {
+            Some("it is a resource policy".into())
+        }
+        _ => body.items.iter().find_map(|i| match i {
+            hcl::Item::Attr(a)
+                if a.name == "policy"
+                    || a.name == "access_policies"
+                    || a.name.ends_with("_policy") =>
+            {
+                Some(format!("its argument `{}` holds a policy document", a.name))
+            }
+            _ => None,
+        }),
     }
 }
