@@ -953,8 +953,7 @@ fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_conditi
 /// now the role is refused, named, with why.
 #[test]
 fn a_boundary_the_spec_cannot_express_refuses_the_role() {
-    let i = import_yaml(
-        r#"
+    const OPTIONAL: &str = r#"
 Parameters:
   Boundary: {Type: String, Default: ""}
 Conditions:
@@ -967,14 +966,69 @@ Resources:
       AssumeRolePolicyDocument:
         Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
       ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
-"#,
-    );
+"#;
+    // Issue 19: the optional boundary, its parameter used nowhere else, is the role's own
+    // boundary escape hatch: the role is imported without a boundary (as the template deploys
+    // at its defaults), and the stack built from the spec takes the boundary the same way.
+    let i = import_yaml(OPTIONAL);
     let msgs = messages(&i);
+    assert!(!i.partial(), "{msgs}");
     assert!(
-        msgs.contains("App: the role is not imported: its PermissionsBoundary cannot be expressed; importing it without that would grant more"),
+        msgs.contains("note: Parameters.Boundary: `Boundary` (empty by default) is the permissions boundary of role `App` when set: the role's escape hatch `AppPermissionsBoundary`"),
         "{msgs}"
     );
-    assert!(!i.spec.contains("AdministratorAccess"), "{}", i.spec);
+    assert!(i.spec.contains("AdministratorAccess"), "{}", i.spec);
+    assert!(!i.spec.contains("Boundary"), "{}", i.spec);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, &i.spec).unwrap();
+    let built = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::EMIT,
+    );
+    let module = &built.modules[0];
+    let role = module.module.roles.values().next().unwrap();
+    assert!(role.boundary.is_none());
+    assert!(role
+        .hatches
+        .contains(&rolegen::model::Hatch::PermissionsBoundary));
+    let cfn = module
+        .files
+        .iter()
+        .find(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml"))
+        .map(|f| f.contents.clone())
+        .unwrap();
+    assert!(
+        cfn.contains("PermissionsBoundary:\n        Fn::If:\n          - HasAppPermissionsBoundary\n          - !Ref AppPermissionsBoundary\n          - !Ref AWS::NoValue"),
+        "{cfn}"
+    );
+
+    // Anything more than that idiom and the role is refused, as before: the parameter used
+    // elsewhere too, a default boundary, the condition used elsewhere.
+    for (from, to) in [
+        (
+            "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]",
+            "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n      Tags: [{Key: b, Value: !Ref Boundary}]",
+        ),
+        (
+            "Default: \"\"}",
+            "Default: \"arn:aws:iam::123456789012:policy/S3Only\"}",
+        ),
+        (
+            "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]",
+            "ManagedPolicyArns: [!If [HasBoundary, arn:aws:iam::aws:policy/AdministratorAccess, !Ref AWS::NoValue]]",
+        ),
+    ] {
+        let text = OPTIONAL.replace(from, to);
+        assert_ne!(text, OPTIONAL);
+        let i = import_yaml(&text);
+        let msgs = messages(&i);
+        assert!(
+            msgs.contains("App: the role is not imported: its PermissionsBoundary cannot be expressed; importing it without that would grant more"),
+            "{to}: {msgs}"
+        );
+        assert!(!i.spec.contains("AdministratorAccess"), "{}", i.spec);
+    }
 }
 
 /// Resources under a `Condition` that is not a bool switch were imported "as if true": a role

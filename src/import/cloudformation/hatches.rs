@@ -4,7 +4,9 @@
 //! `Fn::If [Has<Parameter>, a, b]` becomes `b`, an `AWS::NoValue` drops its property or list
 //! element — and drops the parameters and conditions: the spec then deploys exactly what the
 //! template deploys with the hatches unset, and `rolegen build` gives its roles the hatches
-//! again (they are on by default).
+//! again (they are on by default). A foreign template's optional permissions boundary
+//! (`!If [HasX, !Ref X, !Ref AWS::NoValue]`, `X` empty by default and used nowhere else) means
+//! the same as the role's boundary hatch and is folded likewise.
 
 use super::node::N;
 use crate::model::Hatch;
@@ -78,6 +80,90 @@ fn find(root: &N) -> Vec<(String, String)> {
         .collect()
 }
 
+/// How often each word (a run of ASCII letters, digits and `_`) occurs in the keys and strings
+/// under `n`.
+fn count_words(n: &N, out: &mut std::collections::HashMap<String, usize>) {
+    let add = |t: &str, out: &mut std::collections::HashMap<String, usize>| {
+        for w in t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if !w.is_empty() {
+                *out.entry(w.to_owned()).or_default() += 1;
+            }
+        }
+    };
+    match n {
+        N::Str(t) | N::Num(t) | N::Sub(t, _) => add(t, out),
+        N::Null | N::Bool(_) => {}
+        N::Seq(items) => items.iter().for_each(|i| count_words(i, out)),
+        N::Map(m) => m.iter().for_each(|(k, v)| {
+            add(k, out);
+            count_words(v, out);
+        }),
+        N::Fn(_, arg, _) => count_words(arg, out),
+    }
+}
+
+/// A foreign template's optional permissions boundary, the idiom of issue 19:
+/// `PermissionsBoundary: !If [C, !Ref X, !Ref AWS::NoValue]` on one role, where `C` is
+/// `!Not [!Equals [!Ref X, ""]]`, `X` a String parameter with an empty default, and neither
+/// `X` nor `C` used anywhere else. That is exactly the role's own escape hatch
+/// `<Role>PermissionsBoundary` (empty: no boundary; set: that boundary), which `rolegen build`
+/// gives the role: (condition, parameter, role logical id) of each.
+fn foreign_boundaries(root: &N) -> Vec<(String, String, String)> {
+    let (Some(N::Map(params)), Some(N::Map(conds)), Some(N::Map(resources))) = (
+        root.get("Parameters"),
+        root.get("Conditions"),
+        root.get("Resources"),
+    ) else {
+        return Vec::new();
+    };
+    // Uses outside the parameters' own declarations and the conditions' names.
+    let mut uses = std::collections::HashMap::new();
+    if let N::Map(top) = root {
+        for (k, v) in top {
+            match k.as_str() {
+                "Parameters" | "Metadata" => {}
+                "Conditions" => conds.iter().for_each(|(_, c)| count_words(c, &mut uses)),
+                _ => count_words(v, &mut uses),
+            }
+        }
+    }
+    let once = |w: &str| uses.get(w).copied() == Some(1);
+    let mut out = Vec::new();
+    for (id, r) in resources {
+        if r.get("Type").and_then(N::literal).as_deref() != Some("AWS::IAM::Role") {
+            continue;
+        }
+        let Some(("Fn::If", N::Seq(a), _)) = r
+            .get("Properties")
+            .and_then(|p| p.get("PermissionsBoundary"))
+            .and_then(N::as_fn)
+        else {
+            continue;
+        };
+        let [c, value, otherwise] = a.as_slice() else {
+            continue;
+        };
+        let (Some(c), Some(("Ref", N::Str(x), _))) = (c.literal(), value.as_fn()) else {
+            continue;
+        };
+        let decl = params.iter().find(|(k, _)| k == x).map(|(_, d)| d);
+        let string_empty = decl.is_some_and(|d| {
+            d.get("Type").and_then(N::literal).as_deref() == Some("String")
+                && d.get("Default").and_then(N::literal).as_deref() == Some("")
+        });
+        let tests_x = conds
+            .iter()
+            .find(|(k, _)| *k == c)
+            .is_some_and(|(_, v)| tested(v) == Some(x.as_str()));
+        // `X` twice (the boundary, the condition), `C` once (the `Fn::If`).
+        let x_twice = uses.get(x.as_str()).copied() == Some(2);
+        if otherwise.is_no_value() && string_empty && tests_x && x_twice && once(&c) {
+            out.push((c, x.clone(), id.clone()));
+        }
+    }
+    out
+}
+
 /// `Some(replacement)` if `n` is an `Fn::If` on a hatch condition (`None` inside: NoValue).
 fn fold_if(n: &N, conds: &[(String, String)]) -> Option<Option<N>> {
     let ("Fn::If", N::Seq(a), _) = n.as_fn()? else {
@@ -118,15 +204,31 @@ fn fold(n: &mut N, conds: &[(String, String)]) -> bool {
     true
 }
 
-/// Folds rolegen's escape hatches at their defaults; the names of the parameters dropped.
-pub fn fold_template(root: &mut N) -> Vec<String> {
-    let conds = find(root);
+/// What [`fold_template`] folded.
+#[derive(Debug, Default)]
+pub struct Folded {
+    /// rolegen's own hatch parameters.
+    pub hatches: Vec<String>,
+    /// Foreign optional boundaries read as the role's hatch: (parameter, role logical id).
+    pub boundaries: Vec<(String, String)>,
+}
+
+/// Folds rolegen's escape hatches, and foreign optional permissions boundaries that mean the
+/// same as one, at their defaults.
+pub fn fold_template(root: &mut N) -> Folded {
+    let mut conds = find(root);
+    let foreign = foreign_boundaries(root);
+    conds.extend(foreign.iter().map(|(c, p, _)| (c.clone(), p.clone())));
+    let folded = Folded {
+        hatches: find(root).into_iter().map(|(_, p)| p).collect(),
+        boundaries: foreign.into_iter().map(|(_, p, r)| (p, r)).collect(),
+    };
     if conds.is_empty() {
-        return Vec::new();
+        return folded;
     }
     let names: Vec<String> = conds.iter().map(|(_, p)| p.clone()).collect();
     let N::Map(top) = root else {
-        return Vec::new();
+        return folded;
     };
     for (k, v) in top.iter_mut() {
         match k.as_str() {
@@ -147,7 +249,7 @@ pub fn fold_template(root: &mut N) -> Vec<String> {
             _ => {}
         }
     }
-    names
+    folded
 }
 
 /// Removes the parameters from the console's groups (a group left empty goes) and labels.

@@ -110,16 +110,36 @@ pub fn import(path: &Path, module: &str) -> Result<Imported, InputError> {
     Ok(hatch_notes(imported, path, folded))
 }
 
-/// One note per escape-hatch parameter folded at its default.
-fn hatch_notes(mut imported: Imported, path: &Path, folded: Vec<String>) -> Imported {
-    for p in folded {
-        imported.issues.push(Issue {
-            level: Level::Note,
-            file: path.to_path_buf(),
-            line: None,
-            at: format!("Parameters.{p}"),
-            message: format!("`{p}` is a rolegen escape hatch (empty by default): imported as the template deploys with it empty; `rolegen build` gives the role its escape hatches again"),
-        });
+/// One note per escape-hatch parameter folded at its default, and per foreign optional
+/// boundary read as a role's hatch.
+fn hatch_notes(mut imported: Imported, path: &Path, folded: hatches::Folded) -> Imported {
+    let note = |at: String, message: String| Issue {
+        level: Level::Note,
+        file: path.to_path_buf(),
+        line: None,
+        at,
+        message,
+    };
+    for p in folded.hatches {
+        let message = format!("`{p}` is a rolegen escape hatch (empty by default): imported as the template deploys with it empty; `rolegen build` gives the role its escape hatches again");
+        imported
+            .issues
+            .push(note(format!("Parameters.{p}"), message));
+    }
+    for (p, role) in folded.boundaries {
+        let hatch = format!(
+            "{}PermissionsBoundary",
+            crate::model::names::pascal(
+                imported
+                    .keys
+                    .get(&role)
+                    .map_or(role.as_str(), String::as_str)
+            )
+        );
+        let message = format!("`{p}` (empty by default) is the permissions boundary of role `{role}` when set: the role's escape hatch `{hatch}`, which `rolegen build` gives it, means the same (empty: no boundary); deployments set `{hatch}` instead");
+        imported
+            .issues
+            .push(note(format!("Parameters.{p}"), message));
     }
     imported
 }
