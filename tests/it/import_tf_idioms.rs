@@ -892,3 +892,80 @@ resource "aws_iam_instance_profile" "this_{k}" {{
     let names: Vec<_> = roles.values().map(|r| r["name"].clone()).collect();
     assert_eq!(names, vec!["ci-build", "ci-deploy"]);
 }
+
+/// A `count` known when the module is read on attachments and inline policies:
+/// `count = length(local.arns)` with `element(local.arns, count.index)`, `c ? N : 0` as N
+/// attachments under the switch `c`, `count = 2` with `"p-${count.index}"` names: the same
+/// IAM as one resource per index.
+#[test]
+fn terraform_known_count_on_attachments_and_policies() {
+    let head = format!(
+        r#"
+variable "attach_extra" {{
+  type    = bool
+  default = false
+}}
+{TRUST}
+resource "aws_iam_role" "app" {{
+  name               = "app"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}}
+"#
+    );
+    let idiom = format!(
+        r#"{head}
+locals {{
+  arns    = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
+  extra   = ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+  buckets = ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]
+}}
+
+resource "aws_iam_role_policy_attachment" "managed" {{
+  count      = length(local.arns)
+  role       = aws_iam_role.app.name
+  policy_arn = element(local.arns, count.index)
+}}
+
+resource "aws_iam_role_policy_attachment" "extra" {{
+  count      = var.attach_extra ? length(local.extra) : 0
+  role       = aws_iam_role.app.name
+  policy_arn = local.extra[count.index]
+}}
+
+resource "aws_iam_role_policy" "bucket" {{
+  count = 2
+  name  = "bucket-${{count.index}}"
+  role  = aws_iam_role.app.id
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "s3:GetObject", Resource = local.buckets[count.index] }}]
+  }})
+}}
+"#
+    );
+    let mut plain = head.clone();
+    for (k, arn) in [
+        ("ro", "ReadOnlyAccess"),
+        ("xray", "AWSXRayDaemonWriteAccess"),
+    ] {
+        plain.push_str(&format!(
+            "\nresource \"aws_iam_role_policy_attachment\" \"{k}\" {{\n  role       = aws_iam_role.app.name\n  policy_arn = \"arn:aws:iam::aws:policy/{arn}\"\n}}\n"
+        ));
+    }
+    plain.push_str("\nresource \"aws_iam_role_policy_attachment\" \"extra\" {\n  count      = var.attach_extra ? 1 : 0\n  role       = aws_iam_role.app.name\n  policy_arn = \"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore\"\n}\n");
+    for (i, b) in ["a", "b"].iter().enumerate() {
+        plain.push_str(&format!(
+            "\nresource \"aws_iam_role_policy\" \"bucket_{i}\" {{\n  name   = \"bucket-{i}\"\n  role   = aws_iam_role.app.id\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::{b}/*\" }}] }})\n}}\n"
+        ));
+    }
+    let got = same_iam(&idiom, &plain, "known_count");
+    assert_eq!(
+        got["roles"]["App"]["managed"].as_array().map(Vec::len),
+        Some(2),
+        "{got}"
+    );
+    assert_eq!(
+        got["roles"]["App"]["inline"]["bucket-1"]["Statement"][0]["Resource"],
+        serde_json::json!(["arn:aws:s3:::b/*"])
+    );
+}

@@ -1,13 +1,15 @@
 //! Evaluation of what is known when the module is read: Terraform's common functions
 //! (`concat`, `flatten`, `distinct`, `compact`, `format`, `join`, `merge`, `lookup`, `try`,
-//! `jsonencode`/`jsondecode`, `coalesce`, `tolist`/`toset`/`tostring`, `length`) on literal
-//! arguments, conditionals on literal conditions, `for` expressions and `dynamic` blocks over
-//! literal lists and objects (a `dynamic "statement"` over a list of objects becomes one
-//! `statement` block per element), the `...` expansion of a literal list, and attributes
-//! that are `null` (unset, as Terraform reads them), and `for_each` over a written map or
-//! set on roles, managed policies, instance profiles, policy documents, inline policies and
-//! attachments (one block per instance). It runs after locals are substituted,
-//! so `local.statements` is a literal the importer can expand.
+//! `jsonencode`/`jsondecode`, `coalesce`, `tolist`/`toset`/`tostring`, `length`, `element`)
+//! on literal arguments, conditionals on literal conditions, `for` expressions and `dynamic`
+//! blocks over literal lists and objects (a `dynamic "statement"` over a list of objects
+//! becomes one `statement` block per element), the `...` expansion of a literal list,
+//! attributes that are `null` (unset, as Terraform reads them), `for_each` over a written
+//! map or set on roles, managed policies, instance profiles, policy documents, inline
+//! policies and attachments (one block per instance), and a known `count` (`N`,
+//! `c ? N : 0`) on inline policies and attachments (one block per index, each under the
+//! switch `c`). It runs after locals are substituted, so `local.statements` is a literal
+//! the importer can expand.
 //!
 //! What depends on a variable stays as written, except where the result is a string
 //! template the spec carries exactly: `format` with `%s` verbs and `join` over a written list
@@ -49,6 +51,17 @@ const EXPANDED: &[&str] = &[
     "aws_iam_policy_attachment",
 ];
 
+/// Resource types whose `count` known when the module is read (`N`, `c ? N : 0`) is
+/// expanded into one block per index, `count.index` in place (nothing refers to them).
+const COUNTED: &[&str] = &[
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
+/// Most instances a known `count` is expanded into.
+const MAX_COUNT: usize = 1_000;
+
 /// Evaluates what is known in every `resource` and `data` block (see the module docs);
 /// blocks of the [`EXPANDED`] types with a `for_each` over a written map or set become one
 /// block per element, named `name["key"]`, with `each.key` and `each.value` in place.
@@ -71,38 +84,88 @@ pub(super) fn fold_blocks(blocks: &mut Vec<(usize, Block)>) -> Vec<Problem> {
             .labels
             .first()
             .is_some_and(|t| EXPANDED.contains(&t.as_str()));
+        let ty = b.labels.first().map(String::as_str).unwrap_or_default();
         let each = match b.body.attr("for_each") {
             Some(a) if expandable => ev.fold(&a.expr).ok().and_then(|e| instances(&e)),
             _ => None,
         };
-        match each {
-            Some(each) => {
+        let count = match b.body.attr("count") {
+            Some(a) if COUNTED.contains(&ty) => ev.fold(&a.expr).ok().and_then(|e| counted(&e)),
+            _ => None,
+        };
+        let name = b.labels.get(1).cloned().unwrap_or_default();
+        match (each, count) {
+            (Some(each), _) => {
                 b.body
                     .items
                     .retain(|i| !matches!(i, Item::Attr(a) if a.name == "for_each"));
-                let name = b.labels.get(1).cloned().unwrap_or_default();
                 for (k, v) in each {
-                    let mut one = b.clone();
-                    if let Some(l) = one.labels.get_mut(1) {
-                        *l = format!("{name}[\"{k}\"]");
-                    }
-                    ev.addr = format!("{}.{}", one.kind, one.labels.join("."));
-                    ev.env.push((
-                        "each".into(),
-                        Expr::Object(vec![(lit("key"), lit(k)), (lit("value"), v)]),
+                    let binding =
+                        Expr::Object(vec![(lit("key"), lit(k.clone())), (lit("value"), v)]);
+                    blocks.push((
+                        fi,
+                        ev.instance(&b, format!("{name}[\"{k}\"]"), ("each", binding)),
                     ));
-                    ev.body(&mut one.body);
-                    ev.env.pop();
-                    blocks.push((fi, one));
                 }
             }
-            None => {
+            // One instance: `count.index` is 0, the resource reads as written.
+            (None, Some((1, _))) => {
+                let index = Expr::Object(vec![(lit("index"), Expr::Num("0".into()))]);
+                ev.env.push(("count".into(), index));
+                ev.body(&mut b.body);
+                ev.env.pop();
+                blocks.push((fi, b));
+            }
+            (None, Some((n, cond))) => {
+                // Each instance keeps the switch: `c ? N : 0` is N resources under `c`.
+                b.body
+                    .items
+                    .retain(|i| !matches!(i, Item::Attr(a) if a.name == "count"));
+                if let Some(c) = cond {
+                    b.body.items.insert(
+                        0,
+                        Item::Attr(super::hcl::Attr {
+                            name: "count".into(),
+                            expr: Expr::Cond(
+                                Box::new(c),
+                                Box::new(Expr::Num("1".into())),
+                                Box::new(Expr::Num("0".into())),
+                            ),
+                            line: b.line,
+                        }),
+                    );
+                }
+                for i in 0..n {
+                    let index = Expr::Object(vec![(lit("index"), Expr::Num(i.to_string()))]);
+                    blocks.push((
+                        fi,
+                        ev.instance(&b, format!("{name}[{i}]"), ("count", index)),
+                    ));
+                }
+            }
+            (None, None) => {
                 ev.body(&mut b.body);
                 blocks.push((fi, b));
             }
         }
     }
     ev.problems
+}
+
+/// A `count` known when the module is read: `N`, or `c ? N : 0` (N instances under the
+/// switch `c`), at most [`MAX_COUNT`].
+fn counted(e: &Expr) -> Option<(usize, Option<Expr>)> {
+    let n = |x: &Expr| match x {
+        Expr::Num(n) => n.parse::<usize>().ok().filter(|n| *n <= MAX_COUNT),
+        _ => None,
+    };
+    match e {
+        Expr::Num(_) => Some((n(e)?, None)),
+        Expr::Cond(c, a, z) if z.literal().as_deref() == Some("0") && !known(c) => {
+            Some((n(a)?, Some((**c).clone())))
+        }
+        _ => None,
+    }
 }
 
 /// The instances of a `for_each`: a written map (key, value) in the lexical order of its
@@ -284,6 +347,19 @@ fn failed() -> Expr {
 }
 
 impl Eval {
+    /// One instance of a block: named `label`, with `each` or `count` bound, evaluated.
+    fn instance(&mut self, b: &Block, label: String, binding: (&str, Expr)) -> Block {
+        let mut one = b.clone();
+        if let Some(l) = one.labels.get_mut(1) {
+            *l = label;
+        }
+        self.addr = format!("{}.{}", one.kind, one.labels.join("."));
+        self.env.push((binding.0.to_owned(), binding.1));
+        self.body(&mut one.body);
+        self.env.pop();
+        one
+    }
+
     fn body(&mut self, b: &mut Body) {
         let items = std::mem::take(&mut b.items);
         for item in items {
@@ -723,6 +799,15 @@ fn apply(f: &str, args: &[Expr]) -> Result<Option<Expr>, Fail> {
         }
         ("toset", [Expr::Tuple(items)]) if all_known => Some(Expr::Tuple(distinct(items))),
         ("tostring", [x]) => text(x).map(lit),
+        ("element", [Expr::Tuple(items), Expr::Num(n)]) => {
+            let n: usize = n
+                .parse()
+                .map_err(|_| Fail(format!("`element` index `{n}` is not a whole number")))?;
+            if items.is_empty() {
+                return Err(Fail("`element` of an empty list".into()));
+            }
+            Some(items[n % items.len()].clone())
+        }
         ("length", [Expr::Tuple(v)]) => Some(Expr::Num(v.len().to_string())),
         ("length", [Expr::Object(v)]) => Some(Expr::Num(v.len().to_string())),
         ("format", [fmt, rest @ ..]) => match fmt.literal() {
