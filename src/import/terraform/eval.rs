@@ -980,3 +980,54 @@ fn format(fmt: &str, args: &[Expr]) -> Result<Option<Expr>, Fail> {
     parts.push(lit(lit_buf));
     Ok(Some(template(parts)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn value(src: &str) -> serde_json::Value {
+        let body = crate::import::hcl::parse(&format!("x = {src}\n")).unwrap();
+        let Some(Item::Attr(a)) = body.items.first() else {
+            panic!("not an attribute: {src}");
+        };
+        let mut ev = Eval {
+            env: Vec::new(),
+            nodes: 0,
+            problems: Vec::new(),
+            file: 0,
+            addr: String::new(),
+        };
+        let e = ev.fold(&a.expr).unwrap();
+        to_json(&e).unwrap_or_else(|| panic!("not known: {src} → {e:?}"))
+    }
+
+    /// Each expected value is what `terraform console` of Terraform 1.11.4 printed for the
+    /// same expression (a map iterates in key order, `compact` drops null and "", a set of
+    /// strings is sorted, `jsonencode` sorts keys, `element` wraps around).
+    #[test]
+    fn functions_evaluate_as_terraform_does() {
+        for (src, want) in [
+            (
+                "[for k, v in { sqs = 1, logs = 2 } : k]",
+                json!(["logs", "sqs"]),
+            ),
+            (r#"compact(["a", "", null, "b"])"#, json!(["a", "b"])),
+            (r#"toset(["b", "a", "b"])"#, json!(["a", "b"])),
+            (
+                "jsonencode({ b = 1, a = [true, null] })",
+                json!("{\"a\":[true,null],\"b\":1}"),
+            ),
+            (r#"format("x-%s-%d%%", "a", 5)"#, json!("x-a-5%")),
+            (r#"element(["a", "b"], 3)"#, json!("b")),
+            (r#"coalesce(null, "", "z")"#, json!("z")),
+            (
+                "merge({ a = 1, b = 2 }, { a = 3 })",
+                json!({"a": 3, "b": 2}),
+            ),
+            (r#"try({}.sid, "d")"#, json!("d")),
+        ] {
+            assert_eq!(value(src), want, "{src}");
+        }
+    }
+}
