@@ -1363,3 +1363,77 @@ fn iam_json_never_widens() {
     );
     assert!(!spec.contains("aws:PrincipalTag/team"), "{spec}");
 }
+
+/// Issue 19: extra managed policies from a parameter, `!If [HasX, !Split [",", !Ref X], !Ref
+/// AWS::NoValue]` (X a String) or `!If [HasX, !Ref X, !Ref AWS::NoValue]` (X a
+/// CommaDelimitedList), X empty by default and used nowhere else, are the role's own
+/// extra-policies escape hatch: imported as the template deploys at its defaults (none), the
+/// built stack takes them through `<Role>AdditionalPolicyArns`. Anything beyond the idiom is
+/// not folded (and never imported as if the policies were attached or absent).
+#[test]
+fn optional_managed_policies_from_a_parameter_are_the_roles_hatch() {
+    let split = r#"
+Parameters:
+  Extra: {Type: String, Default: ""}
+Conditions:
+  HasExtra: !Not [!Equals [!Ref Extra, ""]]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns: !If [HasExtra, !Split [",", !Ref Extra], !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}]
+"#;
+    let list = split
+        .replace("Type: String, Default", "Type: CommaDelimitedList, Default")
+        .replace("!Split [\",\", !Ref Extra]", "!Ref Extra")
+        .replace(
+            "!Equals [!Ref Extra, \"\"]",
+            "!Equals [!Join [\"\", !Ref Extra], \"\"]",
+        );
+    assert_ne!(list, split);
+    for text in [split.to_owned(), list] {
+        let i = import_yaml(&text);
+        let msgs = messages(&i);
+        assert!(!i.partial(), "{msgs}\n{text}");
+        assert!(
+            msgs.contains("`Extra` (empty by default) is more managed policies (comma-separated ARNs) of role `App` when set: the role's escape hatch `AppAdditionalPolicyArns`"),
+            "{msgs}"
+        );
+        assert!(!i.spec.contains("managed_policies"), "{}", i.spec);
+        assert!(!i.spec.contains("Extra"), "{}", i.spec);
+        let m = compile(&i.spec).expect("the spec compiles");
+        let role = m.roles.values().next().unwrap();
+        assert!(role.managed.is_empty());
+        assert!(role
+            .hatches
+            .contains(&rolegen::model::Hatch::AdditionalPolicyArns));
+    }
+    // Beyond the idiom: a non-empty default, or the parameter used elsewhere. Not folded: the
+    // condition is not a switch, so the attachment is not imported as if absent.
+    for (from, to) in [
+        (
+            "Default: \"\"}",
+            "Default: \"arn:aws:iam::aws:policy/ReadOnlyAccess\"}",
+        ),
+        (
+            "PolicyName: read",
+            "PolicyName: !Join [\"-\", [read, !Ref Extra]]",
+        ),
+    ] {
+        let text = split.replace(from, to);
+        assert_ne!(text, split);
+        let i = import_yaml(&text);
+        assert!(i.partial(), "{to}: {}", messages(&i));
+        assert!(
+            !messages(&i).contains("AppAdditionalPolicyArns"),
+            "{}",
+            messages(&i)
+        );
+    }
+}

@@ -5,8 +5,9 @@
 //! element — and drops the parameters and conditions: the spec then deploys exactly what the
 //! template deploys with the hatches unset, and `rolegen build` gives its roles the hatches
 //! again (they are on by default). A foreign template's optional permissions boundary
-//! (`!If [HasX, !Ref X, !Ref AWS::NoValue]`, `X` empty by default and used nowhere else) means
-//! the same as the role's boundary hatch and is folded likewise.
+//! (`!If [HasX, !Ref X, !Ref AWS::NoValue]`, `X` empty by default and used nowhere else) or
+//! extra managed policies (`!If [HasX, !Split [",", !Ref X], !Ref AWS::NoValue]`) mean the same
+//! as the role's boundary or extra-policies hatch and are folded likewise.
 
 use super::node::N;
 use crate::model::Hatch;
@@ -102,13 +103,15 @@ fn count_words(n: &N, out: &mut std::collections::HashMap<String, usize>) {
     }
 }
 
-/// A foreign template's optional permissions boundary, the idiom of issue 19:
-/// `PermissionsBoundary: !If [C, !Ref X, !Ref AWS::NoValue]` on one role, where `C` is
-/// `!Not [!Equals [!Ref X, ""]]`, `X` a String parameter with an empty default, and neither
-/// `X` nor `C` used anywhere else. That is exactly the role's own escape hatch
-/// `<Role>PermissionsBoundary` (empty: no boundary; set: that boundary), which `rolegen build`
-/// gives the role: (condition, parameter, role logical id) of each.
-fn foreign_boundaries(root: &N) -> Vec<(String, String, String)> {
+/// A foreign template's optional permissions boundary or extra managed policies, idioms of
+/// issue 19: on one role `PermissionsBoundary: !If [C, !Ref X, !Ref AWS::NoValue]` (`X` a
+/// String), or `ManagedPolicyArns: !If [C, !Split [",", !Ref X], !Ref AWS::NoValue]` (`X` a
+/// String) or `!If [C, !Ref X, !Ref AWS::NoValue]` (`X` a CommaDelimitedList), where `C` is
+/// `X` not empty, `X` is empty by default, and neither is used anywhere else. Each is exactly
+/// the role's own escape hatch (`<Role>PermissionsBoundary`, `<Role>AdditionalPolicyArns`:
+/// empty, nothing; set, that boundary or those policies too), which `rolegen build` gives the
+/// role: (condition, parameter, role logical id, hatch) of each.
+fn foreign_hatches(root: &N) -> Vec<(String, String, String, Hatch)> {
     let (Some(N::Map(params)), Some(N::Map(conds)), Some(N::Map(resources))) = (
         root.get("Parameters"),
         root.get("Conditions"),
@@ -127,38 +130,66 @@ fn foreign_boundaries(root: &N) -> Vec<(String, String, String)> {
             }
         }
     }
-    let once = |w: &str| uses.get(w).copied() == Some(1);
     let mut out = Vec::new();
+    let props = [
+        ("PermissionsBoundary", Hatch::PermissionsBoundary),
+        ("ManagedPolicyArns", Hatch::AdditionalPolicyArns),
+    ];
     for (id, r) in resources {
         if r.get("Type").and_then(N::literal).as_deref() != Some("AWS::IAM::Role") {
             continue;
         }
-        let Some(("Fn::If", N::Seq(a), _)) = r
-            .get("Properties")
-            .and_then(|p| p.get("PermissionsBoundary"))
-            .and_then(N::as_fn)
-        else {
-            continue;
-        };
-        let [c, value, otherwise] = a.as_slice() else {
-            continue;
-        };
-        let (Some(c), Some(("Ref", N::Str(x), _))) = (c.literal(), value.as_fn()) else {
-            continue;
-        };
-        let decl = params.iter().find(|(k, _)| k == x).map(|(_, d)| d);
-        let string_empty = decl.is_some_and(|d| {
-            d.get("Type").and_then(N::literal).as_deref() == Some("String")
-                && d.get("Default").and_then(N::literal).as_deref() == Some("")
-        });
-        let tests_x = conds
-            .iter()
-            .find(|(k, _)| *k == c)
-            .is_some_and(|(_, v)| tested(v) == Some(x.as_str()));
-        // `X` twice (the boundary, the condition), `C` once (the `Fn::If`).
-        let x_twice = uses.get(x.as_str()).copied() == Some(2);
-        if otherwise.is_no_value() && string_empty && tests_x && x_twice && once(&c) {
-            out.push((c, x.clone(), id.clone()));
+        for (prop, hatch) in props {
+            let Some(("Fn::If", N::Seq(a), _)) = r
+                .get("Properties")
+                .and_then(|p| p.get(prop))
+                .and_then(N::as_fn)
+            else {
+                continue;
+            };
+            let [c, value, otherwise] = a.as_slice() else {
+                continue;
+            };
+            // The parameter and the type it must have for this property.
+            let x = match (hatch, value.as_fn()) {
+                (_, Some(("Ref", N::Str(x), _))) => {
+                    let ty = match hatch {
+                        Hatch::PermissionsBoundary => "String",
+                        _ => "CommaDelimitedList",
+                    };
+                    Some((x, ty))
+                }
+                (Hatch::AdditionalPolicyArns, Some(("Fn::Split", N::Seq(args), _))) => {
+                    match args.as_slice() {
+                        [sep, list] if sep.literal().as_deref() == Some(",") => {
+                            match list.as_fn() {
+                                Some(("Ref", N::Str(x), _)) => Some((x, "String")),
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let (Some(c), Some((x, ty))) = (c.literal(), x) else {
+                continue;
+            };
+            let decl = params.iter().find(|(k, _)| k == x).map(|(_, d)| d);
+            let typed_empty = decl.is_some_and(|d| {
+                d.get("Type").and_then(N::literal).as_deref() == Some(ty)
+                    && d.get("Default").and_then(N::literal).as_deref() == Some("")
+            });
+            let tests_x = conds
+                .iter()
+                .find(|(k, _)| *k == c)
+                .is_some_and(|(_, v)| tested(v) == Some(x.as_str()));
+            // `X` twice (the property, the condition), `C` once (the `Fn::If`).
+            let x_twice = uses.get(x.as_str()).copied() == Some(2);
+            let c_once = uses.get(c.as_str()).copied() == Some(1);
+            if otherwise.is_no_value() && typed_empty && tests_x && x_twice && c_once {
+                out.push((c, x.clone(), id.clone(), hatch));
+            }
         }
     }
     out
@@ -209,19 +240,20 @@ fn fold(n: &mut N, conds: &[(String, String)]) -> bool {
 pub struct Folded {
     /// rolegen's own hatch parameters.
     pub hatches: Vec<String>,
-    /// Foreign optional boundaries read as the role's hatch: (parameter, role logical id).
-    pub boundaries: Vec<(String, String)>,
+    /// Foreign optional boundaries and extra policies read as the role's hatch: (parameter,
+    /// role logical id, hatch).
+    pub foreign: Vec<(String, String, Hatch)>,
 }
 
-/// Folds rolegen's escape hatches, and foreign optional permissions boundaries that mean the
-/// same as one, at their defaults.
+/// Folds rolegen's escape hatches, and foreign optional boundaries and extra policies that
+/// mean the same as one, at their defaults.
 pub fn fold_template(root: &mut N) -> Folded {
     let mut conds = find(root);
-    let foreign = foreign_boundaries(root);
-    conds.extend(foreign.iter().map(|(c, p, _)| (c.clone(), p.clone())));
+    let foreign = foreign_hatches(root);
+    conds.extend(foreign.iter().map(|(c, p, _, _)| (c.clone(), p.clone())));
     let folded = Folded {
         hatches: find(root).into_iter().map(|(_, p)| p).collect(),
-        boundaries: foreign.into_iter().map(|(_, p, r)| (p, r)).collect(),
+        foreign: foreign.into_iter().map(|(_, p, r, h)| (p, r, h)).collect(),
     };
     if conds.is_empty() {
         return folded;

@@ -126,17 +126,21 @@ fn hatch_notes(mut imported: Imported, path: &Path, folded: hatches::Folded) -> 
             .issues
             .push(note(format!("Parameters.{p}"), message));
     }
-    for (p, role) in folded.boundaries {
+    for (p, role, h) in folded.foreign {
+        let key = imported
+            .keys
+            .get(&role)
+            .map_or(role.as_str(), String::as_str);
         let hatch = format!(
-            "{}PermissionsBoundary",
-            crate::model::names::pascal(
-                imported
-                    .keys
-                    .get(&role)
-                    .map_or(role.as_str(), String::as_str)
-            )
+            "{}{}",
+            crate::model::names::pascal(key),
+            crate::model::names::pascal(h.key())
         );
-        let message = format!("`{p}` (empty by default) is the permissions boundary of role `{role}` when set: the role's escape hatch `{hatch}`, which `rolegen build` gives it, means the same (empty: no boundary); deployments set `{hatch}` instead");
+        let what = match h {
+            crate::model::Hatch::PermissionsBoundary => "the permissions boundary",
+            _ => "more managed policies (comma-separated ARNs)",
+        };
+        let message = format!("`{p}` (empty by default) is {what} of role `{role}` when set: the role's escape hatch `{hatch}`, which `rolegen build` gives it, means the same (empty: none); deployments set `{hatch}` instead");
         imported
             .issues
             .push(note(format!("Parameters.{p}"), message));
