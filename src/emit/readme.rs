@@ -38,7 +38,7 @@ fn render(m: &Module) -> String {
         what_it_creates_summary(&mut s, m);
     }
     s.push_str("\nOutputs: `terraform/` (a Terraform module) and `cloudformation/` (a CloudFormation stack) grant the same permissions.\n\n");
-    deviations(&mut s, m);
+    deviations(&mut s, m, detailed);
     usage(&mut s, m);
     diagram(&mut s, m);
     if m.adopt {
@@ -61,6 +61,7 @@ fn render(m: &Module) -> String {
                 let _ = writeln!(s, "{}\n", prose(d));
             }
             permissions(&mut s, &p.doc);
+            deviation_list(&mut s, &p.doc.deviations);
         }
         for k in m.kms_keys.values() {
             let _ = writeln!(s, "## KMS key {}\n", code(k.id.as_str()));
@@ -68,6 +69,7 @@ fn render(m: &Module) -> String {
                 let _ = writeln!(s, "{}\n", prose(d));
             }
             permissions(&mut s, &k.policy);
+            deviation_list(&mut s, &k.policy.deviations);
         }
     }
     s.truncate(s.trim_end().len());
@@ -195,20 +197,132 @@ fn count(n: usize, what: &str) -> String {
     format!("{} {plural}", thousands(n))
 }
 
-/// The spec's deliberate departures from its vendor document, one item each.
-fn deviations(s: &mut String, m: &Module) {
-    if m.deviations.is_empty() {
+/// The spec's deliberate departures from its vendor document: the module's own in full, then
+/// those of single roles, policies and statements — in a detailed README one line each with a
+/// link to the section that explains them, in a summary README in full (up to
+/// [`SUMMARY_ROWS`]), as it has no such sections.
+fn deviations(s: &mut String, m: &Module, detailed: bool) {
+    let located = located_deviations(m, detailed);
+    if m.deviations.is_empty() && located.is_empty() {
         return;
     }
-    s.push_str("## Deviations from the vendor document\n\nThe module departs from the document it implements on purpose:\n\n");
-    for d in &m.deviations {
-        let _ = writeln!(
-            s,
-            "- {}\n  - Why: {}\n  - Source: {}",
-            prose(&one_line(&d.what)),
-            prose(&one_line(&d.why)),
-            prose(&one_line(&d.source))
+    s.push_str("## Deviations from the vendor document\n\nThe module departs from the document it implements on purpose");
+    if !m.deviations.is_empty() {
+        s.push_str(":\n\n");
+        for d in &m.deviations {
+            deviation_item(s, "", d);
+        }
+        if located.is_empty() {
+            s.push('\n');
+            return;
+        }
+        s.push_str("\nAnd in single roles, policies and statements");
+    }
+    if detailed {
+        s.push_str(" (each explained where it applies):\n\n");
+        for (at, d) in &located {
+            let _ = writeln!(s, "- {at}: {}", prose(&one_line(&d.what)));
+        }
+    } else {
+        s.push_str(":\n\n");
+        for (at, d) in located.iter().take(SUMMARY_ROWS) {
+            deviation_item(s, &format!("{at}: "), d);
+        }
+        if located.len() > SUMMARY_ROWS {
+            let _ = writeln!(
+                s,
+                "- and {} more, written in the spec beside what they concern",
+                thousands(located.len() - SUMMARY_ROWS)
+            );
+        }
+    }
+    s.push('\n');
+}
+
+/// Every deviation below the module level, in spec order, with where it applies (Markdown;
+/// `link`: the role, policy or key links to its section).
+fn located_deviations<'a>(m: &'a Module, link: bool) -> Vec<(String, &'a Deviation)> {
+    let mut out = Vec::new();
+    let mut add = |owner: &str, anchor: String, part: Option<String>, devs: &'a [Deviation]| {
+        for d in devs {
+            let mut at = if link {
+                format!("[{owner}](#{anchor})")
+            } else {
+                owner.to_owned()
+            };
+            if let Some(part) = &part {
+                let _ = write!(at, ", {part}");
+            }
+            if let Some(st) = &d.statement {
+                let _ = write!(at, ", {}", statement_label(st, false));
+            }
+            out.push((at, d));
+        }
+    };
+    // GitHub's heading anchors: lower case, spaces to `-`, backticks dropped (keys are
+    // letters, digits, `-` and `_`, which stay).
+    for r in m.roles.values() {
+        let owner = format!("Role {}", code(r.id.as_str()));
+        let anchor = format!("role-{}", r.id.as_str().to_lowercase());
+        add(&owner, anchor.clone(), None, &r.deviations);
+        add(
+            &owner,
+            anchor.clone(),
+            Some("trust".into()),
+            &r.trust.deviations,
         );
+        for p in &r.inline {
+            let part = format!("inline policy {}", code(&p.name));
+            add(&owner, anchor.clone(), Some(part), &p.doc.deviations);
+        }
+    }
+    for p in m.policies.values() {
+        let owner = format!("Policy {}", code(p.id.as_str()));
+        let anchor = format!("policy-{}", p.id.as_str().to_lowercase());
+        add(&owner, anchor, None, &p.doc.deviations);
+    }
+    for k in m.kms_keys.values() {
+        let owner = format!("KMS key {}", code(k.id.as_str()));
+        let anchor = format!("kms-key-{}", k.id.as_str().to_lowercase());
+        add(&owner, anchor, None, &k.policy.deviations);
+    }
+    out
+}
+
+/// `statement `Sid`` or `statement 3` (`Statement` when it opens a sentence).
+fn statement_label(st: &StatementRef, capital: bool) -> String {
+    let word = if capital { "Statement" } else { "statement" };
+    match st {
+        StatementRef::Sid(sid) => format!("{word} {}", code(sid)),
+        StatementRef::Number(n) => format!("{word} {n}"),
+    }
+}
+
+/// One deviation as a list item with its reason and source; `lead` opens its first line.
+fn deviation_item(s: &mut String, lead: &str, d: &Deviation) {
+    let _ = writeln!(
+        s,
+        "- {lead}{}\n  - Why: {}\n  - Source: {}",
+        prose(&one_line(&d.what)),
+        prose(&one_line(&d.why)),
+        prose(&one_line(&d.source))
+    );
+}
+
+/// The deviations of a role, policy or key, under its heading or the table they concern
+/// (each naming its statement, if it concerns one).
+fn deviation_list(s: &mut String, devs: &[Deviation]) {
+    if devs.is_empty() {
+        return;
+    }
+    s.push_str("Deviations from the vendor document:\n\n");
+    for d in devs {
+        let lead = d
+            .statement
+            .as_ref()
+            .map(|st| format!("{}: ", statement_label(st, true)))
+            .unwrap_or_default();
+        deviation_item(s, &lead, d);
     }
     s.push('\n');
 }
@@ -754,8 +868,10 @@ fn role(s: &mut String, r: &Role) {
     if let Some(d) = &r.description {
         let _ = writeln!(s, "{}\n", prose(&d.display()));
     }
+    deviation_list(s, &r.deviations);
     s.push_str("### Trust\n\n");
     permissions(s, &r.trust);
+    deviation_list(s, &r.trust.deviations);
     if !r.managed.is_empty() {
         s.push_str("### Managed policies\n\n");
         for a in &r.managed {
@@ -781,6 +897,7 @@ fn role(s: &mut String, r: &Role) {
             .unwrap_or_default();
         let _ = writeln!(s, "### Inline policy {}{when}\n", code(&p.name));
         permissions(s, &p.doc);
+        deviation_list(s, &p.doc.deviations);
     }
 }
 
@@ -1230,6 +1347,166 @@ mod tests {
             bigger.len(),
             big.len()
         );
+    }
+
+    /// Compiles a spec text; the module, or the diagnostics' messages.
+    fn compile_text(spec: &str) -> Result<Module, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, spec).unwrap_or_else(|e| panic!("{e}"));
+        let out = crate::build::compile(&[path], crate::build::CompileOptions::EMIT);
+        if out.diagnostics.has_errors() {
+            return Err(out.diagnostics.0.iter().map(|d| format!("{d:?}")).collect());
+        }
+        out.modules
+            .into_iter()
+            .next()
+            .map(|c| c.module)
+            .ok_or_else(Vec::new)
+    }
+
+    /// `what: <w>, why: y, source: s` as one flow-mapping list item.
+    fn dev(what: &str) -> String {
+        format!("[{{what: {what}, why: because, source: the doc}}]")
+    }
+
+    const EVERY_LEVEL: &str = "module: m
+deviations: MODULE
+roles:
+  app:
+    description: The app.
+    deviations: ROLE
+    trust:
+      - service: [ecs-tasks.amazonaws.com]
+        deviations: TRUST
+    inline_policies:
+      data:
+        deviations: POLICY
+        Statement:
+          - Sid: Read
+            Effect: Allow
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::b/*
+            deviations: SID
+          - Effect: Allow
+            Action: s3:ListBucket
+            Resource: arn:aws:s3:::b
+            deviations: NUMBERED
+    managed_policies:
+      - policy: shared
+policies:
+  shared:
+    name: shared
+    document:
+      deviations: MANAGED
+      Statement:
+        - Effect: Allow
+          Action: sqs:SendMessage
+          Resource: arn:aws:sqs:us-east-1:111122223333:q
+kms_keys:
+  key:
+    policy:
+      Statement:
+        - Sid: Admin
+          Effect: Allow
+          Principal: {AWS: arn:aws:iam::111122223333:root}
+          Action: kms:*
+          Resource: '*'
+          deviations: KEYSTMT
+";
+
+    fn every_level() -> String {
+        let mut spec = EVERY_LEVEL.to_owned();
+        for w in [
+            "MODULE", "ROLE", "TRUST", "POLICY", "SID", "NUMBERED", "MANAGED", "KEYSTMT",
+        ] {
+            spec = spec.replace(
+                &format!(": {w}\n"),
+                &format!(": {}\n", dev(&format!("{w} departs"))),
+            );
+        }
+        spec
+    }
+
+    /// A deviation written at the module, a role, a trust entry, a policy or a statement is
+    /// listed in the README section it concerns (naming its statement), and indexed with a
+    /// link at the top.
+    #[test]
+    fn deviations_are_listed_where_they_apply() {
+        let m = compile_text(&every_level()).unwrap_or_else(|e| panic!("{e:#?}"));
+        let r = render(&m);
+        let top = &r[r.find("## Deviations from the vendor document").unwrap()
+            ..r.find("## Usage").unwrap()];
+        assert!(
+            top.contains("- MODULE departs\n  - Why: because\n  - Source: the doc\n"),
+            "{top}"
+        );
+        for line in [
+            "- [Role `app`](#role-app): ROLE departs",
+            "- [Role `app`](#role-app), trust, statement 1: TRUST departs",
+            "- [Role `app`](#role-app), inline policy `data`: POLICY departs",
+            "- [Role `app`](#role-app), inline policy `data`, statement `Read`: SID departs",
+            "- [Role `app`](#role-app), inline policy `data`, statement 2: NUMBERED departs",
+            "- [Policy `shared`](#policy-shared): MANAGED departs",
+            "- [KMS key `key`](#kms-key-key), statement `Admin`: KEYSTMT departs",
+        ] {
+            assert!(top.contains(line), "{line}\n{top}");
+        }
+        // In the sections: under the role's heading, the trust table, the policy's table.
+        let at = |needle: &str| r.find(needle).unwrap_or_else(|| panic!("{needle}\n{r}"));
+        let role = at("## Role `app`");
+        assert!(at("- ROLE departs\n  - Why: because") > role);
+        assert!(at("- ROLE departs") < at("### Trust"));
+        assert!(at("- Statement 1: TRUST departs") > at("### Trust"));
+        assert!(at("- Statement 1: TRUST departs") < at("### Inline policy `data`"));
+        assert!(at("- POLICY departs\n") > at("### Inline policy `data`"));
+        assert!(at("- Statement `Read`: SID departs") > at("### Inline policy `data`"));
+        assert!(at("- Statement 2: NUMBERED departs") > at("- Statement `Read`: SID departs"));
+        assert!(at("- MANAGED departs\n") > at("## Policy `shared`"));
+        assert!(at("- Statement `Admin`: KEYSTMT departs") > at("## KMS key `key`"));
+    }
+
+    /// Every deviation needs its what, why and source; an empty one is an error at its
+    /// place in the spec.
+    #[test]
+    fn an_empty_deviation_field_is_an_error_where_written() {
+        let spec = every_level().replace(
+            &dev("SID departs"),
+            "[{what: SID departs, why: '', source: the doc}]",
+        );
+        let errs = compile_text(&spec).err().unwrap_or_default();
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        assert!(
+            errs[0].contains("a deviation's `why` is empty"),
+            "{errs:#?}"
+        );
+        assert!(errs[0].contains("line: 18, column: 51"), "{errs:#?}");
+    }
+
+    /// Beyond the detail limit the README has no per-role sections: the deviations of roles
+    /// are listed in full at the top, up to the summary's rows, and the rest counted.
+    #[test]
+    fn large_modules_list_some_deviations_in_full_and_count_the_rest() {
+        let n = DETAIL_MAX_ITEMS + 1;
+        let mut spec = String::from("module: many\nroles:\n");
+        for i in 0..n {
+            spec.push_str(&format!(
+                "  r{i}:\n    deviations: {}\n    trust:\n      - service: [ecs-tasks.amazonaws.com]\n",
+                dev(&format!("R{i} departs"))
+            ));
+        }
+        let r = render(&compile_text(&spec).unwrap_or_else(|e| panic!("{e:#?}")));
+        assert!(
+            r.contains("- Role `r0`: R0 departs\n  - Why: because\n  - Source: the doc\n"),
+            "{r}"
+        );
+        assert!(r.contains("- Role `r24`: R24 departs"));
+        assert!(!r.contains("R25 departs"));
+        assert!(r.contains(&format!(
+            "- and {} more, written in the spec",
+            n - SUMMARY_ROWS
+        )));
+        assert!(!r.contains("](#role-r0)"), "no section to link to");
     }
 
     #[test]

@@ -12,12 +12,13 @@
 //!   One space after `key:` and after `-`.
 //! - Keys of the spec's own structures are in the order of the serde structs in
 //!   `src/spec/mod.rs`, which is the order of the JSON Schema (`rolegen schema`): top level
-//!   `module, description, deviations, allow, parameters, roles, policies, kms_keys, oidc_providers`; a role `name,
-//!   name_prefix, path, description, max_session_duration, permissions_boundary, tags, when,
+//!   `module, description, deviations, adopt, moved, allow, hatches, parameters, roles,
+//!   policies, kms_keys, oidc_providers`; a role `name, name_prefix, path, description,
+//!   deviations, max_session_duration, permissions_boundary, tags, when, allow, hatches,
 //!   instance_profile, trust, trust_document, trust_version, managed_policies,
-//!   inline_policies, allow`; a policy document `Version, Id, Statement, policy_file, when,
-//!   allow`; and so on. One exception: a statement is `Sid, Effect, Principal, NotPrincipal,
-//!   Action, NotAction, Resource, NotResource, Condition, when, allow` (AWS's order, and the
+//!   inline_policies`; a policy document `when, allow, deviations, Version, Id, Statement,
+//!   policy_file`; and so on. One exception: a statement is `Sid, Effect, Principal, NotPrincipal,
+//!   Action, NotAction, Resource, NotResource, Condition, when, allow, deviations` (AWS's order, and the
 //!   order `rolegen import` writes).
 //! - Maps whose keys the user names keep the user's order (it is the output order): `roles`,
 //!   `parameters`, `policies`, `kms_keys`, `inline_policies`, `tags`, condition operators and

@@ -191,7 +191,7 @@ mod tests {
         let st = child(doc, "Statement").and_then(items).unwrap();
         let o = order(st, &keys(&["Effect"])).unwrap();
         assert_eq!(&o[..9], crate::spec::STATEMENT_KEYS);
-        assert_eq!(&o[9..], ["when", "allow"]);
+        assert_eq!(&o[9..], ["when", "allow", "deviations"]);
         // A statement written as one mapping (not a list) is ordered the same way.
         let one = child(doc, "Statement").unwrap();
         assert_eq!(order(one, &keys(&["Effect"])).unwrap(), o);

@@ -16,7 +16,8 @@ use crate::rules::{self, Rule};
 use crate::spec::load::LoadedSpec;
 use crate::spec::source::{spec_dir, SourceFile, YamlPath};
 use crate::spec::{
-    AllowSpec, AttachmentSpec, HatchesSpec, OutputsSpec, ParamKindSpec, RoleSpec, Spec,
+    AllowSpec, AttachmentSpec, DeviationSpec, HatchesSpec, OutputsSpec, ParamKindSpec, RoleSpec,
+    Spec,
 };
 use crate::suggest::closest;
 use indexmap::IndexMap;
@@ -190,7 +191,13 @@ impl Lowerer<'_> {
                 },
             );
         }
-        let deviations = self.deviations(spec, &root.key("deviations"));
+        let mut deviations = Vec::new();
+        self.deviations(
+            &spec.deviations,
+            &root.key("deviations"),
+            None,
+            &mut deviations,
+        );
         let outputs = self.outputs(&spec.outputs, &root.key("outputs"));
         let moved = Moved {
             roles: self.renames(&spec.moved.roles, &roles, "roles", &root),
@@ -277,10 +284,16 @@ impl Lowerer<'_> {
         out
     }
 
-    /// The spec's `deviations`, each with a non-empty `what`, `why` and `source`.
-    fn deviations(&mut self, spec: &Spec, path: &YamlPath) -> Vec<Deviation> {
-        let mut out = Vec::new();
-        for (i, d) in spec.deviations.iter().enumerate() {
+    /// A `deviations:` list (of the module, a role, a policy or a statement: `statement`),
+    /// appended to `out`; each needs a non-empty `what`, `why` and `source`.
+    pub(crate) fn deviations(
+        &mut self,
+        list: &[DeviationSpec],
+        path: &YamlPath,
+        statement: Option<&StatementRef>,
+        out: &mut Vec<Deviation>,
+    ) {
+        for (i, d) in list.iter().enumerate() {
             for (field, text) in [("what", &d.what), ("why", &d.why), ("source", &d.source)] {
                 if text.trim().is_empty() {
                     self.error(
@@ -295,9 +308,9 @@ impl Lowerer<'_> {
                 what: d.what.trim().to_owned(),
                 why: d.why.trim().to_owned(),
                 source: d.source.trim().to_owned(),
+                statement: statement.cloned(),
             });
         }
-        out
     }
 
     /// Every role, in spec order. A large spec is lowered in two halves on two threads,
@@ -1024,11 +1037,19 @@ impl Lowerer<'_> {
                 origin: ppath,
             });
         }
+        let mut deviations = Vec::new();
+        self.deviations(
+            &r.deviations,
+            &path.key("deviations"),
+            None,
+            &mut deviations,
+        );
         Role {
             id: RoleId(key.to_owned()),
             name,
             path: self.opt_template(&r.path, Ctx::Scalar, &path.key("path")),
             description: self.opt_template(&r.description, Ctx::Scalar, &path.key("description")),
+            deviations,
             max_session: r.max_session_duration,
             boundary: self.opt_template(
                 &r.permissions_boundary,

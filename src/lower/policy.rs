@@ -33,12 +33,23 @@ impl Lowerer<'_> {
                 );
             }
             let at = path.key("policy_file");
-            return match self.read_policy_file(file, &at) {
+            let mut doc = match self.read_policy_file(file, &at) {
                 // The document's paths continue below `policy_file`, which locate in the
                 // JSON file (`SourceFile::embed`): a finding in it points at its line.
                 Some(spec) => self.document_body(&spec, kind, &at),
                 None => empty_doc(kind, path),
             };
+            // The spec's own notes on the document come first, then the file's.
+            let mut deviations = Vec::new();
+            self.deviations(
+                &d.deviations,
+                &path.key("deviations"),
+                None,
+                &mut deviations,
+            );
+            deviations.append(&mut doc.deviations);
+            doc.deviations = deviations;
+            return doc;
         }
         self.document_body(d, kind, path)
     }
@@ -64,8 +75,25 @@ impl Lowerer<'_> {
             );
         }
         let mut statements = Vec::with_capacity(list.len());
+        let mut deviations = Vec::new();
+        self.deviations(
+            &d.deviations,
+            &path.key("deviations"),
+            None,
+            &mut deviations,
+        );
         for (i, s) in list.iter().enumerate() {
-            statements.push(self.statement(s, kind, &spath.index(i)));
+            let at = spath.index(i);
+            if !s.deviations.is_empty() {
+                let which = statement_ref(s.sid.as_deref(), i);
+                self.deviations(
+                    &s.deviations,
+                    &at.key("deviations"),
+                    Some(&which),
+                    &mut deviations,
+                );
+            }
+            statements.push(self.statement(s, kind, &at));
         }
         self.check_sids(&statements);
         PolicyDocument {
@@ -73,6 +101,7 @@ impl Lowerer<'_> {
             id: d.id.clone(),
             statements,
             kind,
+            deviations,
             origin: path.clone(),
         }
     }
@@ -511,12 +540,21 @@ fn json_error_span(source: &SourceFile, e: &serde_json::Error) -> crate::diagnos
     }
 }
 
+/// How a reader finds the statement at `index` of a document: by its Sid when it has one.
+pub(crate) fn statement_ref(sid: Option<&str>, index: usize) -> StatementRef {
+    match sid.filter(|s| !s.trim().is_empty()) {
+        Some(sid) => StatementRef::Sid(sid.to_owned()),
+        None => StatementRef::Number(index + 1),
+    }
+}
+
 fn empty_doc(kind: DocKind, path: &YamlPath) -> PolicyDocument {
     PolicyDocument {
         version: VERSIONS[0].into(),
         id: None,
         statements: Vec::new(),
         kind,
+        deviations: Vec::new(),
         origin: path.clone(),
     }
 }

@@ -55,17 +55,33 @@ impl Lowerer<'_> {
                 "use `2012-10-17` or `2008-10-17` (quoted)".into(),
             );
         }
-        let statements = r
-            .trust
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| self.trust_entry(t, &tpath.index(i)))
-            .collect();
+        let mut statements = Vec::with_capacity(r.trust.len());
+        let mut deviations = Vec::new();
+        for (i, t) in r.trust.iter().enumerate() {
+            let at = tpath.index(i);
+            // A raw statement's notes may sit on the entry or in the statement.
+            let raw = t.statement.as_deref();
+            if !t.deviations.is_empty() || raw.is_some_and(|s| !s.deviations.is_empty()) {
+                let which = super::policy::statement_ref(raw.and_then(|s| s.sid.as_deref()), i);
+                self.deviations(
+                    &t.deviations,
+                    &at.key("deviations"),
+                    Some(&which),
+                    &mut deviations,
+                );
+                if let Some(s) = raw {
+                    let sat = at.key("statement").key("deviations");
+                    self.deviations(&s.deviations, &sat, Some(&which), &mut deviations);
+                }
+            }
+            statements.extend(self.trust_entry(t, &at));
+        }
         PolicyDocument {
             version,
             id: None,
             statements,
             kind: DocKind::Trust,
+            deviations,
             origin: tpath,
         }
     }

@@ -130,7 +130,8 @@ impl Moved {
     }
 }
 
-/// A deliberate departure of the module from the document it implements (README only).
+/// A deliberate departure from the document the module implements (README only), written
+/// at the module, a role, a policy or a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deviation {
     /// What differs.
@@ -139,6 +140,18 @@ pub struct Deviation {
     pub why: String,
     /// The document it departs from.
     pub source: String,
+    /// The statement it concerns, in a policy's `deviations` (`None`: the whole policy, role
+    /// or module).
+    pub statement: Option<StatementRef>,
+}
+
+/// A statement of a policy document, as a reader finds it: by its Sid, or by its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatementRef {
+    /// The statement's `Sid`.
+    Sid(String),
+    /// The statement's position in the document, from 1 (it has no Sid).
+    Number(usize),
 }
 
 /// Type of a parameter.
@@ -286,6 +299,8 @@ pub struct PolicyDocument {
     pub statements: Vec<Statement>,
     /// Identity, trust or resource policy.
     pub kind: DocKind,
+    /// Deliberate departures of the document and its statements from the vendor document.
+    pub deviations: Vec<Deviation>,
     /// Where it was written.
     pub origin: YamlPath,
 }
@@ -516,6 +531,8 @@ pub struct Role {
     pub path: Option<Template>,
     /// Description.
     pub description: Option<Template>,
+    /// Deliberate departures of the role from the vendor document (its policies' are theirs).
+    pub deviations: Vec<Deviation>,
     /// Max session duration (seconds).
     pub max_session: Option<u32>,
     /// Permissions boundary ARN.

@@ -282,6 +282,10 @@ pub struct RoleSpec {
     /// Role description.
     #[serde(default)]
     pub description: Option<String>,
+    /// Deliberate departures of this role from the vendor document (see the module's
+    /// `deviations:`); the README lists them with the role.
+    #[serde(default)]
+    pub deviations: Vec<DeviationSpec>,
     /// Maximum session duration in seconds (3600–43200).
     #[serde(default)]
     pub max_session_duration: Option<u32>,
@@ -387,6 +391,10 @@ pub struct TrustSpec {
     /// Rules silenced for this statement.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
+    /// Deliberate departures of this trust entry from the vendor document (see the module's
+    /// `deviations:`); the README lists them under the role's trust.
+    #[serde(default)]
+    pub deviations: Vec<DeviationSpec>,
 }
 
 /// IRSA: the cluster's OIDC provider and the service accounts that may assume the role.
@@ -456,6 +464,10 @@ pub struct PolicyDocumentSpec {
     /// Rules silenced for this policy.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
+    /// Deliberate departures of this policy from the vendor document (see the module's
+    /// `deviations:`); the README lists them with the policy.
+    #[serde(default)]
+    pub deviations: Vec<DeviationSpec>,
     /// `2012-10-17` (default) or `2008-10-17`.
     #[serde(rename = "Version", default)]
     pub version: Option<String>,
@@ -524,6 +536,10 @@ pub struct StatementSpec {
     /// Rules silenced for this statement.
     #[serde(default)]
     pub allow: Vec<AllowSpec>,
+    /// Deliberate departures of this statement from the vendor document (see the module's
+    /// `deviations:`); the README lists them with the policy, naming the statement.
+    #[serde(default)]
+    pub deviations: Vec<DeviationSpec>,
 }
 
 /// A customer managed policy created by the module.

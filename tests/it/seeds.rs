@@ -5,7 +5,7 @@
 
 use rolegen::build::{compile, CompileOptions};
 use rolegen::model::resolve::Bindings;
-use rolegen::model::{Module, ParamValue};
+use rolegen::model::{Module, ParamValue, StatementRef};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -598,12 +598,30 @@ fn stackstate_004() {
             }
         ])
     );
-    // The deviations are recorded, and reach the README.
-    assert!(m
+    // The deviation is recorded at the statement it concerns, and reaches the README there.
+    let key = m.kms_keys.values().next().unwrap();
+    let caller = key
+        .policy
         .deviations
         .iter()
-        .any(|d| d.what.contains("kms:CallerAccount")));
-    assert!(m.deviations.iter().all(|d| d.source.contains("seed 004")));
+        .find(|d| d.what.contains("kms:CallerAccount"))
+        .expect("the AllowS3Access deviation");
+    assert_eq!(
+        caller.statement,
+        Some(StatementRef::Sid("AllowS3Access".into()))
+    );
+    let readme = std::fs::read_to_string("modules-out/stackstate-aws/README.md").unwrap();
+    let section = &readme[readme.find("## KMS key `stackstate-integration`").unwrap()..];
+    assert!(section.contains("- Statement `AllowS3Access`: The key policy statement AllowS3Access"));
+    let mut all: Vec<&rolegen::model::Deviation> = m.deviations.iter().collect();
+    for r in m.roles.values() {
+        all.extend(&r.deviations);
+        all.extend(&r.trust.deviations);
+        all.extend(r.inline.iter().flat_map(|p| &p.doc.deviations));
+    }
+    all.extend(&key.policy.deviations);
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().all(|d| d.source.contains("seed 004")));
 }
 
 #[test]
