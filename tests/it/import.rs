@@ -1217,6 +1217,68 @@ fn length_bounds_are_carried_with_their_pattern() {
     );
 }
 
+/// A secret parameter (`NoEcho: true`, `sensitive = true`) imports as `secret: true`, in both
+/// directions of rolegen's own output (stackstate-aws's ExternalId) and by hand; a secret
+/// switch cannot be one (RG006) and stays a note.
+#[test]
+fn secret_parameters_are_carried() {
+    let m = root().join("modules-out/stackstate-aws");
+    let tf = import::terraform::import(&m.join("terraform"), "stackstate-aws").unwrap();
+    let cf = cloudformation::import(
+        &m.join("cloudformation/stackstate-aws.yaml"),
+        "stackstate-aws",
+    )
+    .unwrap();
+    for spec in [&tf.spec, &cf.spec] {
+        let at = spec.find("\n  ExternalId:\n").unwrap();
+        let block = &spec[at..][..spec[at + 1..].find("\n  A").unwrap_or(spec.len() - at)];
+        assert!(block.contains("\n    secret: true"), "{block}");
+        assert_eq!(spec.matches("secret: true").count(), 1, "{spec}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t.yaml");
+    fs::write(
+        &t,
+        "Parameters:\n  Token:\n    Type: String\n    NoEcho: true\n  Flag:\n    Type: String\n    AllowedValues: ['true', 'false']\n    NoEcho: true\n  Shown:\n    Type: String\n    NoEcho: false\nResources: {}\n",
+    )
+    .unwrap();
+    let imported = cloudformation::import(&t, "t").unwrap();
+    assert!(
+        imported
+            .spec
+            .contains("  Token:\n    type: string\n    secret: true\n"),
+        "{}",
+        imported.spec
+    );
+    assert_eq!(
+        imported.spec.matches("secret").count(),
+        1,
+        "{}",
+        imported.spec
+    );
+    let d = tmp.path().join("tf");
+    fs::create_dir(&d).unwrap();
+    fs::write(
+        d.join("variables.tf"),
+        "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n\nvariable \"flag\" {\n  type      = bool\n  default   = false\n  sensitive = true\n}\n",
+    )
+    .unwrap();
+    let imported = import::terraform::import(&d, "t").unwrap();
+    assert!(
+        imported
+            .spec
+            .contains("    type: string\n    secret: true\n"),
+        "{}",
+        imported.spec
+    );
+    assert_eq!(
+        imported.spec.matches("secret").count(),
+        1,
+        "{}",
+        imported.spec
+    );
+}
+
 /// An import as one reviewable text: the spec, then every issue (errors and notes) as the
 /// command prints them, with paths relative to the repository.
 fn import_snapshot(imported: &Result<import::Imported, import::InputError>) -> String {

@@ -171,6 +171,15 @@ impl Cx<'_> {
                 match k.as_str() {
                     "Type" | "Default" | "Description" | "AllowedPattern" | "AllowedValues"
                     | "MinLength" | "MaxLength" | "MinValue" | "MaxValue" => {}
+                    // A secret (`NoEcho`) is carried; a switch cannot be one (RG006).
+                    "NoEcho"
+                        if kind != ParamKind::Bool
+                            && p.get(k)
+                                .and_then(N::literal)
+                                .is_some_and(|v| v.eq_ignore_ascii_case("true")) =>
+                    {
+                        e.push(("secret".into(), Y::Bool(true)));
+                    }
                     "ConstraintDescription" | "NoEcho" => self.note(
                         &loc.key(k),
                         format!("`{k}` is not carried (no effect on what the roles grant)"),

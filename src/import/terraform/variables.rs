@@ -138,6 +138,12 @@ impl Tf {
             if let hcl::Item::Attr(a) = item {
                 match a.name.as_str() {
                     "type" | "default" | "description" => {}
+                    // A secret is carried; a switch cannot be one (RG006).
+                    "sensitive"
+                        if kind != ParamKind::Bool && matches!(a.expr, Expr::Bool(true)) =>
+                    {
+                        e.push(("secret".into(), Y::Bool(true)));
+                    }
                     "sensitive" | "nullable" => self.note(
                         &self.at(fi, a.line, &format!("variable.{tfname}")),
                         format!("`{}` is not carried", a.name),
