@@ -27,6 +27,9 @@ and `conformance_outputs.tf` (the module's outputs as one root output). Then:
                           with the same values; properties moto's CloudFormation does not
                           implement are compared with the template resolved at those values
     terraform-destroy     destroy, and nothing the module made is left in moto
+  and for a module with terraform/moved.tf (its spec declares renames), moved_check.py:
+    terraform-moved       the module built with its earlier keys, applied, then replaced by
+                          this one: the plan creates and destroys nothing
 
 Jobs run two at a time (ROLEGEN_TF_JOBS), each worker on its own moto_server. Result lines
 go to stdout, module by module in input order.
@@ -46,6 +49,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cfn_template as ct  # noqa: E402
+import moved_check  # noqa: E402
 import stack_checks as sc  # noqa: E402  (sets dummy AWS credentials for boto3)
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -492,13 +496,16 @@ class Runner:
         for var in ("TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
             self.env.pop(var, None)
 
-    def terraform(self, cwd, *args):
+    def terraform(self, cwd, *args, color=True):
         """Runs terraform in its own process group, so a timeout or the end of the stage stops
-        its provider plugins too."""
+        its provider plugins too. `color=False`: a command that takes no `-no-color` (or
+        writes JSON), whose output goes to stdout alone."""
         if STOPPING.is_set():
             return 143, "the stage was stopped"
-        proc = subprocess.Popen([self.tf, *args, "-no-color"], cwd=cwd, env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        argv = [self.tf, *args, "-no-color"] if color else [self.tf, *args]
+        proc = subprocess.Popen(argv, cwd=cwd, env=self.env, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT if color else subprocess.DEVNULL,
+                                start_new_session=True)
         RUNNING.add(proc)
         try:
             text, _ = proc.communicate(timeout=TIMEOUT)
@@ -560,6 +567,13 @@ class Runner:
             except Exception as exc:  # noqa: BLE001 - report, go on with the next combination
                 out.result(False, "terraform-apply", target,
                            f"{tag}: the stage crashed: {type(exc).__name__}: {exc}")
+        if os.path.isfile(os.path.join(mod, "terraform", "moved.tf")):
+            try:
+                moved_check.run(self, mod, call, target, moto, out, self.write_overrides,
+                                errors, plan_changes)
+            except Exception as exc:  # noqa: BLE001 - report it as the check's failure
+                out.result(False, moved_check.CHECK, target,
+                           f"the check crashed: {type(exc).__name__}: {exc}")
         return out
 
     def write_overrides(self, work, call, endpoint, combo):

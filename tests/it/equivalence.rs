@@ -1091,6 +1091,15 @@ fn catches_a_moved_block_that_does_not_land_on_an_instance() {
             "to   = aws_iam_policy.logs_read\n",
             "to   = aws_kms_key.data_key\n",
         ),
+        // The attachment of the renamed policy: to another resource, or to the same key.
+        (
+            "to   = aws_iam_role_policy_attachment.task[\"logs_read\"]",
+            "to   = aws_iam_role_policy_attachment.other[\"logs_read\"]",
+        ),
+        (
+            "from = aws_iam_role_policy_attachment.task[\"read_logs\"]",
+            "from = aws_iam_role_policy_attachment.task[\"logs_read\"]",
+        ),
     ] {
         let files = edit(&case.files, "terraform/moved.tf", |t| {
             t.replacen(from, to, 1)

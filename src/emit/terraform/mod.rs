@@ -644,8 +644,33 @@ impl<'a> Tf<'a> {
             if !r.managed.is_empty() {
                 rename("aws_iam_role_policy_attachment", &old, &new);
             }
+            if r.has(Hatch::AdditionalPolicyArns) {
+                rename(
+                    "aws_iam_role_policy_attachment",
+                    &format!("{old}_additional"),
+                    &format!("{new}_additional"),
+                );
+            }
             if r.instance_profile.is_some() {
                 rename("aws_iam_instance_profile", &old, &new);
+            }
+        }
+        // An attachment of a renamed policy is keyed by the policy's key: its instance moves
+        // to the new key (else Terraform would detach the policy and attach it again, and the
+        // two may run in either order). After the role renames above, at the role's name now.
+        for r in self.m.roles.values().filter(|r| !r.managed.is_empty()) {
+            for (old, new) in &moved.policies {
+                let (from, to) = (names::snake(old), new.snake());
+                let attached = |key: &str| r.managed.iter().any(|m| m.key == key);
+                let renamed = r
+                    .managed
+                    .iter()
+                    .any(|m| m.key == to && matches!(&m.target, PolicyRef::Module(p) if p == new));
+                // An earlier key still used by another attachment cannot be a `moved` source.
+                if renamed && !attached(&from) {
+                    let a = format!("aws_iam_role_policy_attachment.{}", r.id.snake());
+                    pairs.push((format!("{a}[\"{from}\"]"), format!("{a}[\"{to}\"]")));
+                }
             }
         }
         if moved.from_unindexed {

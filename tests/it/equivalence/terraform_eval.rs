@@ -1008,6 +1008,22 @@ impl TfModule {
                     && label(r, 1) == Some(name)
             })
         };
+        // An instance of a `for_each` resource to another key of it (the attachment of a
+        // renamed policy): `T.n["old"]` to `T.n["new"]`.
+        let keyed = |a: &str| {
+            let (resource, key) = a.split_once("[\"")?;
+            Some((resource.to_owned(), key.strip_suffix("\"]")?.to_owned()))
+        };
+        if let (Some((fr, fk)), Some((tr, tk))) = (keyed(&from), keyed(&to)) {
+            return match declared(&fr) {
+                Some((_, r)) if fr == tr && fk != tk && attr(&r.body, "for_each").is_some() => {
+                    Ok(())
+                }
+                _ => Err(format!(
+                    "{path}: moved {from} to {to}, not another key of one `for_each` resource"
+                )),
+            };
+        }
         if from.split_once('.').is_none() || from.contains('[') {
             return Err(format!("{path}: `{from}` is not a resource address"));
         }
