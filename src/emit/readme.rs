@@ -328,9 +328,10 @@ fn deviation_list(s: &mut String, devs: &[Deviation]) {
 }
 
 /// How to use the module: a Terraform `module` block and an `aws cloudformation deploy` line
-/// with every required parameter (its example value when the spec gives one).
+/// with every required parameter and every parameter with an example (its example value
+/// when the spec gives one).
 fn usage(s: &mut String, m: &Module) {
-    let required: Vec<&Parameter> = m.params.values().filter(|p| p.default.is_none()).collect();
+    let required: Vec<&Parameter> = m.params.values().filter(|p| p.in_examples()).collect();
     let example = |p: &Parameter| {
         p.example
             .as_ref()

@@ -227,6 +227,16 @@ pub struct Parameter {
     pub origin: YamlPath,
 }
 
+impl Parameter {
+    /// Whether the module's examples set it (`<module>.params.json`,
+    /// `examples/terraform/main.tf`, the README's usage): when it has no default, and when the
+    /// spec gives an example value (a default may suit only another mode, as an empty account
+    /// id suits only StackState's EC2 mode).
+    pub fn in_examples(&self) -> bool {
+        self.default.is_none() || self.example.is_some()
+    }
+}
+
 /// A `when:` switch: a bool parameter, possibly negated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Switch {

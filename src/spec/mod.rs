@@ -235,7 +235,9 @@ pub struct ParameterSpec {
     #[serde(default)]
     #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub allowed_values: Option<Vec<serde_yaml_ng::Value>>,
-    /// An example value, used for test deployments (`<module>.params.json`) when there is no default.
+    /// An example value: the module's examples (`<module>.params.json`,
+    /// `examples/terraform/main.tf`, the README's usage) set it, with or without a default
+    /// (give one where the default suits only another mode).
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub example: Option<serde_yaml_ng::Value>,

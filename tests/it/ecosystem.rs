@@ -345,7 +345,7 @@ fn readme_usage_snippets_parse_and_set_every_required_input() {
             } else {
                 Vec::new()
             };
-            for p in c.module.params.values().filter(|p| p.default.is_none()) {
+            for p in c.module.params.values().filter(|p| p.in_examples()) {
                 assert!(
                     set.contains(&p.name.snake().as_str()),
                     "{spec:?}: {} not set",

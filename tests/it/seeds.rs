@@ -598,6 +598,34 @@ fn stackstate_004() {
             }
         ])
     );
+    // The example deployment (params file and examples/terraform) runs the account mode with
+    // values IAM accepts: a 12-digit account and an external id of 2 to 1224 characters (the
+    // defaults, empty, suit only the EC2 mode).
+    let params: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(
+            "modules-out/stackstate-aws/cloudformation/stackstate-aws.params.json",
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let value = |k: &str| {
+        params
+            .iter()
+            .find(|e| e["ParameterKey"] == k)
+            .and_then(|e| e["ParameterValue"].as_str())
+            .unwrap_or_else(|| panic!("{k} not in the params file"))
+            .to_owned()
+    };
+    let account = value("AgentAccountId");
+    assert!(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    assert!((2..=1224).contains(&value("ExternalId").len()));
+    assert!(params.iter().all(|e| e["ParameterKey"] != "AgentOnEc2"));
+    let example =
+        std::fs::read_to_string("modules-out/stackstate-aws/examples/terraform/main.tf").unwrap();
+    assert!(
+        example.contains(&format!("agent_account_id = \"{account}\"")),
+        "{example}"
+    );
     // The deviation is recorded at the statement it concerns, and reaches the README there.
     let key = m.kms_keys.values().next().unwrap();
     let caller = key

@@ -877,14 +877,13 @@ pub fn value_text(v: &ParamValue) -> String {
 }
 
 /// The example parameters of the stack: `[{"ParameterKey": ..., "ParameterValue": ...}]` for
-/// every parameter without a default that has an example, in declaration order. That list is
+/// every parameter with an example (with or without a default), in declaration order. That list is
 /// what `aws cloudformation create-stack --parameters file://...` reads, and `aws cloudformation
 /// deploy --parameter-overrides file://...` in AWS CLI v2.
 fn params_json(m: &Module) -> Option<String> {
     let entries: Vec<serde_json::Value> = m
         .params
         .values()
-        .filter(|p| p.default.is_none())
         .filter_map(|p| {
             let value = value_text(p.example.as_ref()?);
             let mut e = serde_json::Map::new();
@@ -901,10 +900,10 @@ fn params_json(m: &Module) -> Option<String> {
     Some(s)
 }
 
-/// Whether `<module>.params.json` holds a value for every parameter without a default, so
-/// that a deploy can take its parameters from that file alone.
+/// Whether `<module>.params.json` exists and holds a value for every parameter without a
+/// default, so that a deploy can take its parameters from that file alone.
 pub fn params_file_complete(m: &Module) -> bool {
-    m.params.values().any(|p| p.default.is_none())
+    m.params.values().any(|p| p.example.is_some())
         && m.params
             .values()
             .all(|p| p.default.is_some() || p.example.is_some())

@@ -67,15 +67,16 @@ pub const EXAMPLE_PATH: &str = "examples/terraform/main.tf";
 /// The tags the usage examples pass (`tags` in Terraform, `--tags` in CloudFormation).
 pub const EXAMPLE_TAGS: [(&str, &str); 1] = [("team", "platform")];
 
-/// `module "<name>" { source = ...  <required inputs> tags = ... }`: the module called with
-/// every input that has no default, set to the spec's example value (the values of
-/// `cloudformation/<module>.params.json`), or a placeholder marked `# required` when the spec
-/// gives none. The README's usage block and `examples/terraform/main.tf` are this block.
+/// `module "<name>" { source = ...  <inputs> tags = ... }`: the module called with every
+/// input that has no default or has an example ([`Parameter::in_examples`]), set to the spec's
+/// example value (the values of `cloudformation/<module>.params.json`), or a placeholder
+/// marked `# required` when the spec gives none. The README's usage block and
+/// `examples/terraform/main.tf` are this block.
 pub fn usage_block(m: &Module, source: &str) -> Block {
     let mut b = Block::new("module", &[&crate::model::names::snake(&m.name)]);
     b.attr("source", source);
     b.blank();
-    for p in m.params.values().filter(|p| p.default.is_none()) {
+    for p in m.params.values().filter(|p| p.in_examples()) {
         let value = match (&p.example, p.kind) {
             (Some(ParamValue::List(v)), _) => {
                 let items: Vec<String> = v.iter().map(|x| quote_literal(x)).collect();
@@ -102,7 +103,7 @@ pub fn usage_block(m: &Module, source: &str) -> Block {
 /// `examples/terraform/main.tf`: a root configuration a user can copy, calling the module
 /// (`../../terraform`) with the same example values as the stack's `params.json`.
 fn example(m: &Module) -> String {
-    let values = if m.params.values().any(|p| p.default.is_none()) {
+    let values = if m.params.values().any(Parameter::in_examples) {
         format!(
             "with the example values of\n# cloudformation/{}.params.json (the stack's example parameters)",
             m.name

@@ -1,4 +1,5 @@
-# Example: the stackstate-aws module (every input has a default).
+# Example: the stackstate-aws module with the example values of
+# cloudformation/stackstate-aws.params.json (the stack's example parameters).
 # Copy this folder, set your own values and run `terraform init && terraform apply`;
 # the provider takes its region and credentials from the environment (AWS_REGION,
 # AWS_PROFILE, ...).
@@ -19,5 +20,7 @@ provider "aws" {}
 module "stackstate_aws" {
   source = "../../terraform"
 
-  tags = { team = "platform" }
+  agent_account_id = "111122223333"
+  external_id      = "stackstate-external-id-example"
+  tags             = { team = "platform" }
 }
