@@ -12,7 +12,7 @@
 //!   One space after `key:` and after `-`.
 //! - Keys of the spec's own structures are in the order of the serde structs in
 //!   `src/spec/mod.rs`, which is the order of the JSON Schema (`rolegen schema`): top level
-//!   `module, description, deviations, adopt, moved, allow, hatches, parameters, roles,
+//!   `module, description, deviations, adopt, moved, allow, hatches, outputs, parameters, roles,
 //!   policies, kms_keys, oidc_providers`; a role `name, name_prefix, path, description,
 //!   deviations, max_session_duration, permissions_boundary, tags, when, allow, hatches,
 //!   instance_profile, trust, trust_document, trust_version, managed_policies,
