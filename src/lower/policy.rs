@@ -40,13 +40,7 @@ impl Lowerer<'_> {
                 None => empty_doc(kind, path),
             };
             // The spec's own notes on the document come first, then the file's.
-            let mut deviations = Vec::new();
-            self.deviations(
-                &d.deviations,
-                &path.key("deviations"),
-                None,
-                &mut deviations,
-            );
+            let mut deviations = self.document_deviations(d, path);
             deviations.append(&mut doc.deviations);
             doc.deviations = deviations;
             return doc;
@@ -75,13 +69,7 @@ impl Lowerer<'_> {
             );
         }
         let mut statements = Vec::with_capacity(list.len());
-        let mut deviations = Vec::new();
-        self.deviations(
-            &d.deviations,
-            &path.key("deviations"),
-            None,
-            &mut deviations,
-        );
+        let mut deviations = self.document_deviations(d, path);
         for (i, s) in list.iter().enumerate() {
             let at = spath.index(i);
             if !s.deviations.is_empty() {
@@ -104,6 +92,13 @@ impl Lowerer<'_> {
             deviations,
             origin: path.clone(),
         }
+    }
+
+    /// A document's own `deviations:` (its statements' come with them).
+    fn document_deviations(&mut self, d: &PolicyDocumentSpec, path: &YamlPath) -> Vec<Deviation> {
+        let mut out = Vec::new();
+        self.deviations(&d.deviations, &path.key("deviations"), None, &mut out);
+        out
     }
 
     fn check_sids(&mut self, statements: &[Statement]) {

@@ -1185,6 +1185,14 @@ fn imported_specs_pass_fmt_check() {
 /// Length bounds survive both imports of the StackState module (Terraform `length()`
 /// validation, CloudFormation MinLength/MaxLength), after the pattern; without a
 /// printable-ASCII pattern they cannot be carried (RG013) and the import says so.
+/// The import of a CloudFormation template given as text (module `t`).
+fn import_template_text(template: &str) -> import::Imported {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t.yaml");
+    fs::write(&t, template).unwrap();
+    cloudformation::import(&t, "t").unwrap()
+}
+
 #[test]
 fn length_bounds_are_carried_with_their_pattern() {
     let m = root().join("modules-out/stackstate-aws");
@@ -1198,14 +1206,9 @@ fn length_bounds_are_carried_with_their_pattern() {
     .unwrap();
     assert!(cf.spec.contains(want), "{}", cf.spec);
 
-    let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path().join("t.yaml");
-    fs::write(
-        &t,
+    let imported = import_template_text(
         "Parameters:\n  Name:\n    Type: String\n    AllowedPattern: '[^/]+'\n    MaxLength: 32\nResources: {}\n",
-    )
-    .unwrap();
-    let imported = cloudformation::import(&t, "t").unwrap();
+    );
     assert!(!imported.spec.contains("max_length"), "{}", imported.spec);
     assert!(
         imported
@@ -1235,48 +1238,26 @@ fn secret_parameters_are_carried() {
         assert!(block.contains("\n    secret: true"), "{block}");
         assert_eq!(spec.matches("secret: true").count(), 1, "{spec}");
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path().join("t.yaml");
-    fs::write(
-        &t,
+    let imported = import_template_text(
         "Parameters:\n  Token:\n    Type: String\n    NoEcho: true\n  Flag:\n    Type: String\n    AllowedValues: ['true', 'false']\n    NoEcho: true\n  Shown:\n    Type: String\n    NoEcho: false\nResources: {}\n",
-    )
-    .unwrap();
-    let imported = cloudformation::import(&t, "t").unwrap();
-    assert!(
-        imported
-            .spec
-            .contains("  Token:\n    type: string\n    secret: true\n"),
-        "{}",
-        imported.spec
     );
-    assert_eq!(
-        imported.spec.matches("secret").count(),
-        1,
-        "{}",
-        imported.spec
+    // One secret: the string; the switch stays a note.
+    let one_secret = |spec: &str, want: &str| {
+        assert!(spec.contains(want), "{spec}");
+        assert_eq!(spec.matches("secret").count(), 1, "{spec}");
+    };
+    one_secret(
+        &imported.spec,
+        "  Token:\n    type: string\n    secret: true\n",
     );
-    let d = tmp.path().join("tf");
-    fs::create_dir(&d).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
     fs::write(
-        d.join("variables.tf"),
+        tmp.path().join("variables.tf"),
         "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n\nvariable \"flag\" {\n  type      = bool\n  default   = false\n  sensitive = true\n}\n",
     )
     .unwrap();
-    let imported = import::terraform::import(&d, "t").unwrap();
-    assert!(
-        imported
-            .spec
-            .contains("    type: string\n    secret: true\n"),
-        "{}",
-        imported.spec
-    );
-    assert_eq!(
-        imported.spec.matches("secret").count(),
-        1,
-        "{}",
-        imported.spec
-    );
+    let imported = import::terraform::import(tmp.path(), "t").unwrap();
+    one_secret(&imported.spec, "    type: string\n    secret: true\n");
 }
 
 /// An import as one reviewable text: the spec, then every issue (errors and notes) as the
