@@ -1238,8 +1238,28 @@ fn secret_parameters_are_carried() {
         assert!(block.contains("\n    secret: true"), "{block}");
         assert_eq!(spec.matches("secret: true").count(), 1, "{spec}");
     }
+    // Parameters the roles use (unused ones are left out of an import).
     let imported = import_template_text(
-        "Parameters:\n  Token:\n    Type: String\n    NoEcho: true\n  Flag:\n    Type: String\n    AllowedValues: ['true', 'false']\n    NoEcho: true\n  Shown:\n    Type: String\n    NoEcho: false\nResources: {}\n",
+        "Parameters:
+  Token: {Type: String, NoEcho: true}
+  Flag: {Type: String, AllowedValues: ['true', 'false'], Default: 'false', NoEcho: true}
+  Shown: {Type: String, NoEcho: false}
+Conditions:
+  On: !Equals [!Ref Flag, 'true']
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Condition: On
+    Properties:
+      RoleName: !Ref Shown
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: 'arn:aws:iam::111122223333:root'}
+            Action: sts:AssumeRole
+            Condition: {StringEquals: {'sts:ExternalId': !Ref Token}}
+",
     );
     // One secret: the string; the switch stays a note.
     let one_secret = |spec: &str, want: &str| {
@@ -1253,7 +1273,7 @@ fn secret_parameters_are_carried() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("variables.tf"),
-        "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n\nvariable \"flag\" {\n  type      = bool\n  default   = false\n  sensitive = true\n}\n",
+        "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n\nvariable \"flag\" {\n  type      = bool\n  default   = false\n  sensitive = true\n}\n\nresource \"aws_iam_role\" \"r\" {\n  count = var.flag ? 1 : 0\n  name  = \"r\"\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect    = \"Allow\"\n      Principal = { AWS = \"arn:aws:iam::111122223333:root\" }\n      Action    = \"sts:AssumeRole\"\n      Condition = { StringEquals = { \"sts:ExternalId\" = var.token } }\n    }]\n  })\n}\n",
     )
     .unwrap();
     let imported = import::terraform::import(tmp.path(), "t").unwrap();
