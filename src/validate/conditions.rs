@@ -20,43 +20,65 @@ use crate::model::*;
 use crate::rules;
 use std::collections::HashMap;
 
+/// What the catalogue says of a condition key as written: `None` when it is not checked (a
+/// prefix of no catalogue service), `Some(None)` when the key is unknown.
+fn lookup(cat: &Catalog, key: &str) -> Option<Option<ConditionKey>> {
+    let (prefix, _) = key.split_once(':')?;
+    if prefix.eq_ignore_ascii_case("aws") {
+        Some(cat.global_condition(key).or_else(|| {
+            // Not global, but listed by a service (`aws:RequestTag/${TagKey}`).
+            cat.services().iter().find_map(|svc| svc.condition(key))
+        }))
+    } else {
+        let svc = cat.service(prefix)?;
+        Some(
+            svc.condition(key)
+                .or_else(|| cat.global_condition(key))
+                .or_else(|| {
+                    // Some services' keys are listed by the services that use them
+                    // (`ec2:SourceInstanceARN` under ssm, ...).
+                    cat.services().iter().find_map(|other| other.condition(key))
+                }),
+        )
+    }
+}
+
 pub(super) fn check(v: &mut Validator) {
     let cat = catalog();
+    // The same keys and action lists come back statement after statement (a module of many
+    // similar roles): every catalogue answer is looked up once. Per key as written: what the
+    // catalogue knows of it.
+    let mut known_of: HashMap<String, Option<Option<ConditionKey>>> = HashMap::new();
     // Per key (lower case): up to three actions of its own service it is a key of; empty when
     // it is not judged (see the module docs).
     let mut owners: HashMap<String, Vec<String>> = HashMap::new();
+    // Per key as written and the statement's actions as written: whether the key applies to
+    // one of them (`None`: the actions cannot judge it).
+    let mut applies_of: HashMap<String, HashMap<Vec<String>, Option<bool>>> = HashMap::new();
     for (doc, scope) in v.documents() {
         for s in &doc.statements {
-            let mut allows = scope.allows.clone();
-            allows.push(&s.allow);
-            let mut actions: Option<Option<Vec<(&Service, &Action)>>> = None;
+            let allows = || {
+                let mut allows = scope.allows.clone();
+                allows.push(&s.allow);
+                allows
+            };
             for c in &s.conditions {
                 let Some(key) = c.key.as_literal() else {
                     continue;
                 };
-                let Some((prefix, _)) = key.split_once(':') else {
+                let known = match known_of.get(&key) {
+                    Some(k) => *k,
+                    None => {
+                        let k = lookup(cat, &key);
+                        known_of.insert(key.clone(), k);
+                        k
+                    }
+                };
+                let Some(known) = known else {
                     continue;
                 };
-                let op_at = s.origin.key("Condition").key(&c.op.to_string());
-                let at = op_at.key(&key);
-                let known: Option<ConditionKey> = if prefix.eq_ignore_ascii_case("aws") {
-                    cat.global_condition(&key).or_else(|| {
-                        // Not global, but listed by a service (`aws:RequestTag/${TagKey}`).
-                        cat.services().iter().find_map(|svc| svc.condition(&key))
-                    })
-                } else if let Some(svc) = cat.service(prefix) {
-                    svc.condition(&key)
-                        .or_else(|| cat.global_condition(&key))
-                        .or_else(|| {
-                            // Some services' keys are listed by the services that use them
-                            // (`ec2:SourceInstanceARN` under ssm, ...).
-                            cat.services()
-                                .iter()
-                                .find_map(|other| other.condition(&key))
-                        })
-                } else {
-                    continue;
-                };
+                let op_at = || s.origin.key("Condition").key(&c.op.to_string());
+                let prefix = key.split_once(':').map_or("", |(p, _)| p);
                 let Some(known) = known else {
                     let candidates: Vec<&str> = if prefix.eq_ignore_ascii_case("aws") {
                         cat.global_conditions().iter().map(|k| k.name).collect()
@@ -71,41 +93,55 @@ pub(super) fn check(v: &mut Validator) {
                     };
                     v.report_on_key(
                         &rules::UNKNOWN_CONDITION_KEY,
-                        &allows,
-                        &at,
+                        &allows(),
+                        &op_at().key(&key),
                         format!("`{key}` is not a condition key of the catalogue"),
                         help,
                     );
                     continue;
                 };
-                let owned_by = owners
-                    .entry(key.to_ascii_lowercase())
-                    .or_insert_with(|| key_owners(cat, &key));
-                let acts = actions.get_or_insert_with(|| statement_actions(cat, s));
-                if let (false, Some(acts)) = (owned_by.is_empty(), acts.as_ref()) {
-                    let applies = acts
-                        .iter()
-                        .any(|(svc, a)| svc.action_conditions(a).any(|k| k.matches(&key)));
-                    if !applies {
-                        let mut written: Vec<&str> =
-                            s.actions.iter().map(String::as_str).take(4).collect();
-                        if s.actions.len() > 4 {
-                            written.push("…");
+                let lower = key.to_ascii_lowercase();
+                if !owners.contains_key(&lower) {
+                    let o = key_owners(cat, &key);
+                    owners.insert(lower.clone(), o);
+                }
+                let owned_by = &owners[&lower];
+                let applies = if owned_by.is_empty() || s.not_action {
+                    None
+                } else {
+                    let per = applies_of.entry(key.clone()).or_default();
+                    match per.get(s.actions.as_slice()) {
+                        Some(a) => *a,
+                        None => {
+                            let a = statement_actions(cat, s).map(|acts| {
+                                acts.iter().any(|(svc, a)| {
+                                    svc.action_conditions(a).any(|k| k.matches(&key))
+                                })
+                            });
+                            per.insert(s.actions.clone(), a);
+                            a
                         }
-                        v.report_on_key(
-                            &rules::UNKNOWN_CONDITION_KEY,
-                            &allows,
-                            &at,
-                            format!(
-                                "`{key}` is a condition key of none of the statement's actions ({}): their requests never carry it, so the condition tests a missing key",
-                                written.join(", ")
-                            ),
-                            format!(
-                                "use a key these actions support (the AWS Service Authorization Reference lists them per action), or move the condition to a statement of the actions it belongs to (`{key}` is a key of {})",
-                                owned_by.join(", ")
-                            ),
-                        );
                     }
+                };
+                if applies == Some(false) {
+                    let mut written: Vec<&str> =
+                        s.actions.iter().map(String::as_str).take(4).collect();
+                    if s.actions.len() > 4 {
+                        written.push("…");
+                    }
+                    v.report_on_key(
+                        &rules::UNKNOWN_CONDITION_KEY,
+                        &allows(),
+                        &op_at().key(&key),
+                        format!(
+                            "`{key}` is a condition key of none of the statement's actions ({}): their requests never carry it, so the condition tests a missing key",
+                            written.join(", ")
+                        ),
+                        format!(
+                            "use a key these actions support (the AWS Service Authorization Reference lists them per action), or move the condition to a statement of the actions it belongs to (`{key}` is a key of {})",
+                            owned_by.join(", ")
+                        ),
+                    );
                 }
                 // A templated key (`kms:EncryptionContext:${Key}`) stands for many keys whose
                 // values differ (AWS documents `ArnLike` on `kms:EncryptionContext:aws:logs:arn`):
@@ -116,8 +152,8 @@ pub(super) fn check(v: &mut Validator) {
                 if let Some(fit) = operator_misfit(c.op.test, known.ty) {
                     v.report_on_key(
                         &rules::CONDITION_OPERATOR_TYPE,
-                        &allows,
-                        &op_at,
+                        &allows(),
+                        &op_at(),
                         format!(
                             "`{}` on `{key}`, a key of type {}: {fit}",
                             c.op.test.as_str(),
