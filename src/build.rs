@@ -222,7 +222,7 @@ pub fn compile_selected(
                 );
                 let at = m
                     .source
-                    .locate(&crate::spec::source::YamlPath::root().key("module"));
+                    .locate(&crate::source::YamlPath::root().key("module"));
                 diagnostics.push(
                     Diagnostic::new(&rules::MODULE_NAME, msg)
                         .help("give each spec its own module name")

@@ -22,6 +22,7 @@ pub mod model;
 pub mod out;
 pub mod rules;
 pub mod selection;
+pub mod source;
 pub mod spec;
 pub mod suggest;
 pub mod validate;

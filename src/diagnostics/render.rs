@@ -255,7 +255,7 @@ fn sarif_data_properties() -> serde_json::Value {
 
 /// Where `span` ends in `text`: 1-based line and the column one past its last character (as
 /// SARIF counts it); `None` for an empty span or one that does not fit the text.
-fn end_of(text: &str, span: &super::Span) -> Option<(usize, usize)> {
+fn end_of(text: &str, span: &crate::source::Span) -> Option<(usize, usize)> {
     let inner = text.get(span.start..span.end).filter(|s| !s.is_empty())?;
     // A span that runs to the end of its line ends before the line break.
     let inner = inner.strip_suffix('\n').unwrap_or(inner);

@@ -70,9 +70,10 @@ mod parse;
 mod print;
 mod tree;
 
-use crate::diagnostics::{render, Diagnostic, SourceRef};
+use crate::diagnostics::{render, Diagnostic};
 use crate::rules::{self, Rule, Severity};
-use crate::spec::source::SourceFile;
+use crate::source::SourceFile;
+use crate::source::SourceRef;
 use codespan_reporting::term::termcolor::WriteColor;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

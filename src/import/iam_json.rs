@@ -13,7 +13,7 @@ use super::cloudformation::node::Loc;
 use super::narrow::{self, El, Settled};
 use super::yaml::Y;
 use super::{read_input, spec_literal, Imported, InputError, Issue, Keys, Level};
-use crate::spec::source::SourceFile;
+use crate::source::SourceFile;
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::PathBuf;

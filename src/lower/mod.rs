@@ -13,8 +13,9 @@ use crate::model::conventions::{OutputSelection, OUTPUT_KINDS};
 pub use crate::model::names::{suggest_module_name, valid_module_name};
 use crate::model::*;
 use crate::rules::{self, Rule};
+use crate::source::{SourceFile, YamlPath};
 use crate::spec::load::LoadedSpec;
-use crate::spec::source::{spec_dir, SourceFile, YamlPath};
+use crate::spec::spec_dir;
 use crate::spec::{
     AllowSpec, AttachmentSpec, DeviationSpec, HatchesSpec, OutputsSpec, ParamKindSpec, RoleSpec,
     Spec,

@@ -4,7 +4,7 @@
 use super::{trust_values, Ctx, Lowerer};
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::YamlPath;
+use crate::source::YamlPath;
 use crate::spec::Spec;
 use crate::suggest::closest;
 use indexmap::IndexMap;

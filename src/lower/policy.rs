@@ -1,10 +1,11 @@
 //! Lowering policy documents in the AWS grammar (inline or from `policy_file:`).
 
 use super::{Ctx, Lowerer};
-use crate::diagnostics::{Diagnostic, SourceRef};
+use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::{SourceFile, YamlPath};
+use crate::source::SourceRef;
+use crate::source::{SourceFile, YamlPath};
 use crate::spec::{ConditionSpec, PolicyDocumentSpec, PrincipalSpec, StatementSpec, StrList};
 use crate::suggest::closest;
 use indexmap::IndexMap;
@@ -506,7 +507,7 @@ impl Lowerer<'_> {
 
 /// Where serde_json stopped reading `source`; for an unknown or duplicate field, the key
 /// itself (serde_json stops after it).
-fn json_error_span(source: &SourceFile, e: &serde_json::Error) -> crate::diagnostics::Span {
+fn json_error_span(source: &SourceFile, e: &serde_json::Error) -> crate::source::Span {
     let span = source.span_at(e.line().max(1), e.column().max(1));
     let msg = e.to_string();
     let field = ["unknown field `", "duplicate field `"]
@@ -524,7 +525,7 @@ fn json_error_span(source: &SourceFile, e: &serde_json::Error) -> crate::diagnos
     match before.rfind(&quoted) {
         Some(start) => {
             let line_start = before[..start].rfind('\n').map_or(0, |i| i + 1);
-            crate::diagnostics::Span {
+            crate::source::Span {
                 start,
                 end: start + quoted.len(),
                 line: before[..start].matches('\n').count() + 1,

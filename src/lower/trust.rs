@@ -5,7 +5,7 @@ use super::trust_values::{self, Problem};
 use super::{Ctx, Lowerer};
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::YamlPath;
+use crate::source::YamlPath;
 use crate::spec::{RoleSpec, TrustSpec};
 use indexmap::IndexMap;
 

@@ -11,7 +11,7 @@ pub use condition::{ConditionOp, ConditionTest, SetQualifier};
 pub use template::{Part, ProviderArn, Pseudo, Template};
 
 use crate::rules::Rule;
-use crate::spec::source::{SourceFile, YamlPath};
+use crate::source::{SourceFile, YamlPath};
 use indexmap::IndexMap;
 use std::fmt;
 use std::sync::Arc;

@@ -8,13 +8,19 @@
 pub mod load;
 pub mod scalar;
 pub mod slips;
-pub mod source;
 
 pub use scalar::{PrincipalSpec, Scalar, StrList};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The folder a spec's relative `policy_file:` paths are resolved against.
+pub fn spec_dir(path: &Path) -> PathBuf {
+    path.parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
 
 /// The JSON Schema of the spec format, as `rolegen schema` prints it.
 pub fn schema() -> String {

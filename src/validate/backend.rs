@@ -57,7 +57,7 @@ fn stack_quotas(v: &mut Validator) {
             v.report(
                 &rules::STACK_QUOTA,
                 &[],
-                &crate::spec::source::YamlPath::root().key("module"),
+                &crate::source::YamlPath::root().key("module"),
                 msg,
                 help,
             );
@@ -71,8 +71,8 @@ fn adoptable(v: &mut Validator) {
     if !m.adopt {
         return;
     }
-    let root = crate::spec::source::YamlPath::root();
-    let mut found: Vec<(crate::spec::source::YamlPath, String, String)> = Vec::new();
+    let root = crate::source::YamlPath::root();
+    let mut found: Vec<(crate::source::YamlPath, String, String)> = Vec::new();
     for p in m.params.values().filter(|p| p.default.is_none()) {
         found.push((
             p.origin.clone(),
@@ -136,7 +136,7 @@ fn adoptable(v: &mut Validator) {
         ));
     }
     for (at, msg, help) in found {
-        let at = if at == crate::spec::source::YamlPath::root() {
+        let at = if at == crate::source::YamlPath::root() {
             root.key("adopt")
         } else {
             at

@@ -182,7 +182,7 @@ fn name(
     t: &Template,
     max: usize,
     what: &str,
-    at: &crate::spec::source::YamlPath,
+    at: &crate::source::YamlPath,
     allows: &[&Allow],
 ) {
     let resolved = b.scalar(t);
@@ -204,7 +204,7 @@ fn path(
     v: &mut Validator,
     b: &Bindings,
     t: &Template,
-    at: &crate::spec::source::YamlPath,
+    at: &crate::source::YamlPath,
     allows: &[&Allow],
 ) {
     let p = b.scalar(t);

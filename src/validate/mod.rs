@@ -15,7 +15,7 @@ pub(crate) use grammar::action_problem;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::rules::Rule;
-use crate::spec::source::YamlPath;
+use crate::source::YamlPath;
 
 /// Runs every check on a module.
 pub fn validate(m: &Module) -> Vec<Diagnostic> {

@@ -6,7 +6,7 @@
 use super::Validator;
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::YamlPath;
+use crate::source::YamlPath;
 use std::collections::HashMap;
 
 /// (namespace, identifier, where it comes from) for everything the backends name.

@@ -5,7 +5,7 @@ use super::{grants, Validator};
 use crate::catalog::managed::{managed_policies, Lookup};
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::YamlPath;
+use crate::source::YamlPath;
 
 /// Actions that let the holder grant itself more (beyond `iam:PassRole`, linted separately).
 pub const ESCALATION_ACTIONS: &[&str] = &[

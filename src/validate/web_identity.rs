@@ -6,7 +6,7 @@
 use super::{grants, Validator};
 use crate::model::*;
 use crate::rules;
-use crate::spec::source::{Seg, YamlPath};
+use crate::source::{Seg, YamlPath};
 
 /// GitHub Actions' OIDC issuer.
 pub const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";

@@ -235,7 +235,8 @@ fn uri_reference_check_rejects_what_the_schema_lets_through() {
 
 #[test]
 fn sarif_uris_are_relative_normalised_and_percent_encoded() {
-    use rolegen::diagnostics::{Diagnostic, SourceRef, Span};
+    use rolegen::diagnostics::Diagnostic;
+    use rolegen::source::{SourceRef, Span};
     let cwd = std::env::current_dir().unwrap();
     let at = |p: PathBuf| {
         Diagnostic::new(&rolegen::rules::YAML_SYNTAX, format!("in {}", p.display())).at(Some(

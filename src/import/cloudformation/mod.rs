@@ -24,7 +24,7 @@ use super::spec_literal;
 use super::yaml::Y;
 use super::{read_input, spec_string, Budget, Imported, InputError, Issue, Keys, Level};
 use crate::model::{ParamKind, ParamName, Part, Pseudo, Template};
-use crate::spec::source::SourceFile;
+use crate::source::SourceFile;
 use documents::{lost_deny, may_deny, y_may_deny};
 use indexmap::IndexMap;
 use node::{Loc, Vars, N};

@@ -2,7 +2,7 @@
 //! forms) and JSON read into one shape, intrinsic functions recognised, and locations.
 
 use crate::import::InputError;
-use crate::spec::source::YamlPath;
+use crate::source::YamlPath;
 use std::path::Path;
 use std::rc::Rc;
 
