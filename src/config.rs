@@ -123,7 +123,8 @@ pub struct CatalogConfig {
 }
 
 /// A `rolegen.toml` that cannot be used, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", .path.display(), at(*.line_col))]
 pub struct ConfigError {
     /// The file.
     pub path: PathBuf,
@@ -133,13 +134,9 @@ pub struct ConfigError {
     pub message: String,
 }
 
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line_col {
-            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
-        }
-    }
+/// `:line:col`, or nothing.
+fn at(line_col: Option<(usize, usize)>) -> String {
+    line_col.map_or_else(String::new, |(l, c)| format!(":{l}:{c}"))
 }
 
 impl Config {

@@ -165,17 +165,29 @@ pub const MERMAID_MAX_EDGES: usize = 500;
 /// JavaScript does) is not rendered.
 pub const MERMAID_MAX_TEXT: usize = 50_000;
 
+/// What makes a Mermaid diagram too large for Mermaid's default limits; it reads as the size
+/// that exceeds them (`600 edges`, `61,234 characters`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TooLargeForMermaid {
+    /// At least [`MERMAID_MAX_EDGES`] edges.
+    #[error("{} edges", thousands(*.0))]
+    Edges(usize),
+    /// At least [`MERMAID_MAX_TEXT`] characters of diagram text.
+    #[error("{} characters", thousands(*.0))]
+    Characters(usize),
+}
+
 /// The Mermaid diagram of a module if Mermaid renders it with its default limits, else what
-/// exceeds them (`"600 edges"`, `"61,234 characters"`).
-pub fn mermaid_within_limits(m: &Module) -> Result<String, String> {
+/// exceeds them.
+pub fn mermaid_within_limits(m: &Module) -> Result<String, TooLargeForMermaid> {
     let g = build(m);
     if g.edges.len() >= MERMAID_MAX_EDGES {
-        return Err(format!("{} edges", thousands(g.edges.len())));
+        return Err(TooLargeForMermaid::Edges(g.edges.len()));
     }
     let text = render_graph(m, &g, GraphFormat::Mermaid);
     let size = text.encode_utf16().count();
     if size >= MERMAID_MAX_TEXT {
-        return Err(format!("{} characters", thousands(size)));
+        return Err(TooLargeForMermaid::Characters(size));
     }
     Ok(text)
 }

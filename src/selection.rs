@@ -64,30 +64,51 @@ impl Selection {
     }
 }
 
+/// Why a rule code or name given to select or ignore was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleNameError {
+    /// No rule has that code or name (`suggestion`: the closest code or name, if any).
+    #[error("`{name}` is not a rule code or name{}; `rolegen explain --list` lists them", did_you_mean(*.suggestion))]
+    Unknown {
+        /// The code or name as given (trimmed).
+        name: String,
+        /// The closest code or name.
+        suggestion: Option<&'static str>,
+    },
+    /// The rule exists but `allow:` does not accept it, so it cannot be ignored.
+    #[error("{} ({}) cannot be ignored: its findings mean the output would be wrong or rejected by AWS; fix them instead (only rules that `allow:` accepts can be ignored, `rolegen explain {}`)", .0.code, .0.name, .0.code)]
+    NotIgnorable(&'static Rule),
+}
+
+/// ` (did you mean `x`?)`, or nothing.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
 /// The rule a code (`RG113`) or name (`resource-star`) names, as `rolegen explain` takes
 /// them; the error says what is wrong with a did-you-mean.
-pub fn rule_named(s: &str) -> Result<&'static Rule, String> {
+pub fn rule_named(s: &str) -> Result<&'static Rule, RuleNameError> {
     let s = s.trim();
     rules::by_code(s)
         .or_else(|| rules::by_name(s))
-        .ok_or_else(|| {
-            let hint = crate::suggest::closest(s, rules::ALL.iter().flat_map(|r| [r.code, r.name]))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
-            format!("`{s}` is not a rule code or name{hint}; `rolegen explain --list` lists them")
+        .ok_or_else(|| RuleNameError::Unknown {
+            name: s.to_owned(),
+            suggestion: crate::suggest::closest(
+                s,
+                rules::ALL.iter().flat_map(|r| [r.code, r.name]),
+            ),
         })
 }
 
 /// Like [`rule_named`], for a rule to ignore: it must be one that `allow:` accepts.
-pub fn ignorable(s: &str) -> Result<&'static Rule, String> {
+pub fn ignorable(s: &str) -> Result<&'static Rule, RuleNameError> {
     let rule = rule_named(s)?;
     if rule.suppressible {
         Ok(rule)
     } else {
-        Err(format!(
-            "{} ({}) cannot be ignored: its findings mean the output would be wrong or rejected by AWS; fix them instead (only rules that `allow:` accepts can be ignored, `rolegen explain {}`)",
-            rule.code, rule.name, rule.code
-        ))
+        Err(RuleNameError::NotIgnorable(rule))
     }
 }
 
@@ -99,12 +120,12 @@ mod tests {
     fn names_codes_and_refusals() {
         assert_eq!(rule_named("rg113").unwrap().code, "RG113");
         assert_eq!(rule_named("resource_star").unwrap().code, "RG113");
-        let e = rule_named("RG999").unwrap_err();
+        let e = rule_named("RG999").unwrap_err().to_string();
         assert!(e.contains("not a rule code or name"), "{e}");
-        let e = rule_named("resource-stra").unwrap_err();
+        let e = rule_named("resource-stra").unwrap_err().to_string();
         assert!(e.contains("did you mean `resource-star`"), "{e}");
         assert_eq!(ignorable("RG309").unwrap().code, "RG309");
-        let e = ignorable("RG104").unwrap_err();
+        let e = ignorable("RG104").unwrap_err().to_string();
         assert!(e.contains("RG104 (malformed-arn) cannot be ignored"), "{e}");
     }
 

@@ -74,14 +74,16 @@ use crate::diagnostics::{render, Diagnostic};
 use crate::rules::{self, Rule, Severity};
 use crate::source::SourceFile;
 use crate::source::SourceRef;
+use crate::spec::load::{read_at_most, MAX_SPEC_BYTES};
 use codespan_reporting::term::termcolor::WriteColor;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Why a file could not be formatted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FmtError {
     /// The text is not YAML that rolegen reads.
+    #[error("{line}:{column}: {message}")]
     Syntax {
         /// serde_yaml_ng's message, without its position.
         message: String,
@@ -91,6 +93,7 @@ pub enum FmtError {
         column: usize,
     },
     /// The file uses a construct the formatter does not rewrite.
+    #[error("{line}:{column}: rolegen fmt does not rewrite {reason}")]
     Unsupported {
         /// 1-based line.
         line: usize,
@@ -101,30 +104,11 @@ pub enum FmtError {
     },
     /// A common YAML slip (a key indented under a scalar, an unquoted `${...}` in a flow
     /// collection), explained with its fix.
+    #[error("{}:{}: {}", .0.line, .0.column, .0.message)]
     Slip(crate::spec::slips::Slip),
     /// The safety net caught the formatter changing the content (a bug in `fmt`).
+    #[error("internal formatter error: {0}")]
     Internal(String),
-}
-
-impl std::fmt::Display for FmtError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        match self {
-            FmtError::Syntax {
-                message,
-                line,
-                column,
-            } => write!(f, "{line}:{column}: {message}"),
-            FmtError::Unsupported {
-                line,
-                column,
-                reason,
-            } => {
-                write!(f, "{line}:{column}: rolegen fmt does not rewrite {reason}")
-            }
-            FmtError::Slip(s) => write!(f, "{}:{}: {}", s.line, s.column, s.message),
-            FmtError::Internal(m) => write!(f, "internal formatter error: {m}"),
-        }
-    }
 }
 
 /// serde_yaml_ng's message for a file with several documents.
@@ -297,41 +281,75 @@ pub(crate) fn is_stdin(p: &Path) -> bool {
     p.as_os_str() == "-"
 }
 
-/// The text of `p` (standard input for `-`), at most [`crate::spec::load::MAX_SPEC_BYTES`]
-/// (applied while reading: a pipe has no size), UTF-8. A leading byte order mark is kept
-/// here: `format` drops it, so a file with one counts as changed and is rewritten without it
-/// (`--check` reports it).
-pub(crate) fn read(p: &Path) -> Result<String, String> {
-    use crate::spec::load::{read_at_most, MAX_SPEC_BYTES};
+/// Why the text of a file to format could not be read (`name` is the path as given, or
+/// "standard input").
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Opening or reading failed.
+    #[error("cannot read {name}: {source}")]
+    Io {
+        /// The file.
+        name: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A regular file over the limit (its size).
+    #[error("{name} is {size} bytes; specs are limited to {MAX_SPEC_BYTES} bytes")]
+    TooLarge {
+        /// The file.
+        name: String,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// A pipe that held more than the limit.
+    #[error("{name} holds more than {MAX_SPEC_BYTES} bytes; specs are limited to {MAX_SPEC_BYTES} bytes")]
+    MoreThanLimit {
+        /// The file.
+        name: String,
+    },
+    /// Not UTF-8 (the offset of the first invalid byte).
+    #[error("{name} is not UTF-8 (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// The file.
+        name: String,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+}
+
+/// The text of `p` (standard input for `-`), at most [`MAX_SPEC_BYTES`] (applied while
+/// reading: a pipe has no size), UTF-8. A leading byte order mark is kept here: `format`
+/// drops it, so a file with one counts as changed and is rewritten without it (`--check`
+/// reports it).
+pub(crate) fn read(p: &Path) -> Result<String, ReadError> {
     let name = if is_stdin(p) {
         "standard input".to_owned()
     } else {
         p.display().to_string()
     };
-    let bytes = if is_stdin(p) {
-        read_at_most(std::io::stdin().lock(), MAX_SPEC_BYTES)
-            .map_err(|e| format!("cannot read standard input: {e}"))?
-    } else {
-        let file = std::fs::File::open(p).map_err(|e| format!("cannot read {name}: {e}"))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| format!("cannot read {name}: {e}"))?;
-        if meta.is_file() && meta.len() > MAX_SPEC_BYTES {
-            return Err(format!(
-                "{name} is {} bytes; specs are limited to {MAX_SPEC_BYTES} bytes",
-                meta.len()
-            ));
-        }
-        read_at_most(file, MAX_SPEC_BYTES).map_err(|e| format!("cannot read {name}: {e}"))?
+    let io = |source| ReadError::Io {
+        name: name.clone(),
+        source,
     };
-    let bytes = bytes.ok_or_else(|| {
-        format!("{name} holds more than {MAX_SPEC_BYTES} bytes; specs are limited to {MAX_SPEC_BYTES} bytes")
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{name} is not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
+    let bytes = if is_stdin(p) {
+        read_at_most(std::io::stdin().lock(), MAX_SPEC_BYTES).map_err(io)?
+    } else {
+        let file = std::fs::File::open(p).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_file() && meta.len() > MAX_SPEC_BYTES {
+            return Err(ReadError::TooLarge {
+                name,
+                size: meta.len(),
+            });
+        }
+        read_at_most(file, MAX_SPEC_BYTES).map_err(io)?
+    };
+    let Some(bytes) = bytes else {
+        return Err(ReadError::MoreThanLimit { name });
+    };
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+        name,
     })
 }
 

@@ -49,12 +49,7 @@ pub fn check_modules(
     match fs::metadata(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(err("cannot read", out, e)),
-        Ok(m) if !m.is_dir() => {
-            return Err(WriteError(format!(
-                "{} is not a folder; point --out at the folder the modules were built into",
-                out.display()
-            )))
-        }
+        Ok(m) if !m.is_dir() => return Err(WriteError::OutNotAFolder(out.to_path_buf())),
         Ok(_) => {}
     }
     let _lock = lock(out, false)?;

@@ -37,18 +37,67 @@ const BACKUP: &str = ".rolegen-old-";
 const MANIFEST_HEADER: &str =
     "# Files rolegen generated in this folder; it may rewrite or remove exactly these.\n";
 
-/// What went wrong writing output.
-#[derive(Debug)]
-pub struct WriteError(pub String);
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// What went wrong writing (or checking) output: the message names the path and how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A file system operation failed (`action` is "cannot read", "cannot create", ...).
+    #[error("{action} {}: {source}", .path.display())]
+    Io {
+        /// What rolegen was doing, as the message's first words.
+        action: &'static str,
+        /// The path it was done on.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+    /// A manifest is not a plain file (`what` says what it is).
+    #[error("{} is {what}; rolegen wrote it as a plain file listing the files it owns: restore it from version control, or remove the module folder and build again", .path.display())]
+    ManifestNotAFile {
+        /// The manifest's path.
+        path: PathBuf,
+        /// What it is instead ("a symbolic link", "a folder", ...).
+        what: &'static str,
+    },
+    /// A manifest is not UTF-8 text.
+    #[error("{} is not UTF-8 text; rolegen wrote it as a list of file names: restore it from version control, or remove the module folder and build again", .0.display())]
+    ManifestNotUtf8(PathBuf),
+    /// A module folder is a symbolic link.
+    #[error("{} is a symbolic link; rolegen writes module folders itself, never through a link: remove the link, or point --out at the folder it leads to", .0.display())]
+    ModuleIsLink(PathBuf),
+    /// A module folder is a file.
+    #[error("{} is a file, not a module folder; move it away or pick another --out", .0.display())]
+    ModuleIsFile(PathBuf),
+    /// A module folder exists, is not empty and has no manifest.
+    #[error("{} exists but was not written by rolegen (no {MANIFEST}); move it away or pick another --out", .0.display())]
+    NotWrittenByRolegen(PathBuf),
+    /// Something at `path` is in the way of the generated file `generated` (`problem` says
+    /// what: "is a file", "is a folder", "is not rolegen's (not in .rolegen-manifest)", ...).
+    #[error("{} {problem}, but rolegen generates {}; move it away", .path.display(), .generated.display())]
+    InTheWay {
+        /// What is in the way.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: &'static str,
+        /// The generated file's path.
+        generated: PathBuf,
+    },
+    /// A module folder holds a mount point, which a rename cannot carry over.
+    #[error("{} is a mount point; rolegen cannot rebuild a module folder that holds one: mount it outside --out", .0.display())]
+    MountPoint(PathBuf),
+    /// `--out` of a check is not a folder.
+    #[error("{} is not a folder; point --out at the folder the modules were built into", .0.display())]
+    OutNotAFolder(PathBuf),
 }
 
-fn err(ctx: &str, p: &Path, e: io::Error) -> WriteError {
-    WriteError(format!("{ctx} {}: {e}", p.display()))
+/// The problem of a file in the way that the manifest does not list.
+const NOT_OURS: &str = "is not rolegen's (not in .rolegen-manifest)";
+
+fn err(action: &'static str, p: &Path, e: io::Error) -> WriteError {
+    WriteError::Io {
+        action,
+        path: p.to_path_buf(),
+        source: e,
+    }
 }
 
 /// Replaces one file's contents so that a reader sees the old or the new bytes, never a
@@ -141,12 +190,7 @@ pub fn read_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteError>
     // Never read through a link (rolegen would own what another folder lists) or from a FIFO
     // (the read would block).
     match fs::symlink_metadata(&path).map(|m| ownership::shape(&m)) {
-        Ok(Some(Shape::NotAFile(what))) => {
-            return Err(WriteError(format!(
-                "{} is {what}; rolegen wrote it as a plain file listing the files it owns: restore it from version control, or remove the module folder and build again",
-                path.display()
-            )))
-        }
+        Ok(Some(Shape::NotAFile(what))) => return Err(WriteError::ManifestNotAFile { path, what }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(err("cannot read", &path, e)),
         Ok(_) => {}
@@ -156,12 +200,7 @@ pub fn read_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteError>
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(err("cannot read", &path, e)),
     };
-    let text = String::from_utf8(bytes).map_err(|_| {
-        WriteError(format!(
-            "{} is not UTF-8 text; rolegen wrote it as a list of file names: restore it from version control, or remove the module folder and build again",
-            path.display()
-        ))
-    })?;
+    let text = String::from_utf8(bytes).map_err(|_| WriteError::ManifestNotUtf8(path))?;
     Ok(Some(
         text.lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -248,21 +287,12 @@ fn owned_files(target: &Path) -> Result<Option<BTreeSet<String>>, WriteError> {
     match fs::symlink_metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(err("cannot read", target, e)),
-        Ok(m) if m.file_type().is_symlink() => Err(WriteError(format!(
-            "{} is a symbolic link; rolegen writes module folders itself, never through a link: remove the link, or point --out at the folder it leads to",
-            target.display()
-        ))),
-        Ok(m) if !m.is_dir() => Err(WriteError(format!(
-            "{} is a file, not a module folder; move it away or pick another --out",
-            target.display()
-        ))),
+        Ok(m) if m.file_type().is_symlink() => Err(WriteError::ModuleIsLink(target.to_path_buf())),
+        Ok(m) if !m.is_dir() => Err(WriteError::ModuleIsFile(target.to_path_buf())),
         Ok(_) => match read_manifest(target)? {
             Some(m) => Ok(Some(m)),
             None if dir_is_empty(target) => Ok(Some(BTreeSet::new())),
-            None => Err(WriteError(format!(
-                "{} exists but was not written by rolegen (no {MANIFEST}); move it away or pick another --out",
-                target.display()
-            ))),
+            None => Err(WriteError::NotWrittenByRolegen(target.to_path_buf())),
         },
     }
 }
@@ -289,15 +319,15 @@ fn clash(target: &Path, owned: &BTreeSet<String>, files: &[OutputFile]) -> Resul
             } else if last && m.is_dir() {
                 "is a folder"
             } else if last && !owned.contains(&f.path) && f.path != MANIFEST {
-                "is not rolegen's (not in .rolegen-manifest)"
+                NOT_OURS
             } else {
                 continue;
             };
-            return Err(WriteError(format!(
-                "{} {problem}, but rolegen generates {}; move it away",
-                p.display(),
-                full.display()
-            )));
+            return Err(WriteError::InTheWay {
+                path: p,
+                problem,
+                generated: full,
+            });
         }
     }
     Ok(())
@@ -375,4 +405,56 @@ fn dir_is_empty(p: &Path) -> bool {
     fs::read_dir(p)
         .map(|mut d| d.next().is_none())
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    /// The messages are what users read (and what the `String` errors said before the enum).
+    #[test]
+    fn write_errors_read_as_before() {
+        let p = || PathBuf::from("out/m");
+        let cases = [
+            (
+                err("cannot read", &p(), io::Error::other("boom")),
+                "cannot read out/m: boom",
+            ),
+            (
+                WriteError::ManifestNotAFile { path: p(), what: "a folder" },
+                "out/m is a folder; rolegen wrote it as a plain file listing the files it owns: restore it from version control, or remove the module folder and build again",
+            ),
+            (
+                WriteError::ManifestNotUtf8(p()),
+                "out/m is not UTF-8 text; rolegen wrote it as a list of file names: restore it from version control, or remove the module folder and build again",
+            ),
+            (
+                WriteError::ModuleIsLink(p()),
+                "out/m is a symbolic link; rolegen writes module folders itself, never through a link: remove the link, or point --out at the folder it leads to",
+            ),
+            (
+                WriteError::ModuleIsFile(p()),
+                "out/m is a file, not a module folder; move it away or pick another --out",
+            ),
+            (
+                WriteError::NotWrittenByRolegen(p()),
+                "out/m exists but was not written by rolegen (no .rolegen-manifest); move it away or pick another --out",
+            ),
+            (
+                WriteError::InTheWay { path: p(), problem: NOT_OURS, generated: p().join("x") },
+                "out/m is not rolegen's (not in .rolegen-manifest), but rolegen generates out/m/x; move it away",
+            ),
+            (
+                WriteError::MountPoint(p()),
+                "out/m is a mount point; rolegen cannot rebuild a module folder that holds one: mount it outside --out",
+            ),
+            (
+                WriteError::OutNotAFolder(p()),
+                "out/m is not a folder; point --out at the folder the modules were built into",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
+        }
+    }
 }

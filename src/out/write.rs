@@ -286,10 +286,7 @@ fn carry_over(from: &Path, to: &Path, owned: &BTreeSet<String>) -> Result<Carrie
             let meta = fs::symlink_metadata(&src).map_err(|e| err("cannot read", &src, e))?;
             if meta.is_dir() {
                 if root_dev.is_some() && identity(&meta).map(|i| i.0) != root_dev {
-                    return Err(WriteError(format!(
-                        "{} is a mount point; rolegen cannot rebuild a module folder that holds one: mount it outside --out",
-                        src.display()
-                    )));
+                    return Err(WriteError::MountPoint(src));
                 }
                 match fs::symlink_metadata(&dst) {
                     Ok(m) if m.is_dir() => {}
@@ -323,11 +320,11 @@ fn carry_over(from: &Path, to: &Path, owned: &BTreeSet<String>) -> Result<Carrie
 }
 
 fn not_ours(src: &Path, generated: &Path) -> WriteError {
-    WriteError(format!(
-        "{} is not rolegen's (not in {MANIFEST}), but rolegen generates {}; move it away",
-        src.display(),
-        generated.display()
-    ))
+    WriteError::InTheWay {
+        path: src.to_path_buf(),
+        problem: NOT_OURS,
+        generated: generated.to_path_buf(),
+    }
 }
 
 fn link_or_copy(src: &Path, dst: &Path, ty: fs::FileType) -> io::Result<()> {

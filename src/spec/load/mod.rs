@@ -54,14 +54,17 @@ fn read_at_most_sized(
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
-/// Why a file's text could not be read.
-#[derive(Debug)]
+/// Why a file's text could not be read (callers word the message for their file).
+#[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// Opening or reading failed.
-    Io(std::io::Error),
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
     /// Over the limit; the size, where known before reading (a regular file).
+    #[error("over the size limit")]
     TooLarge(Option<u64>),
     /// Not UTF-8: the offset of the first invalid byte.
+    #[error("not UTF-8 (invalid byte at offset {0})")]
     NotUtf8(usize),
 }
 
