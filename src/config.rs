@@ -163,7 +163,7 @@ impl Config {
             });
         }
         for action in &config.catalog.extra_actions {
-            let problem = crate::validate::action_problem(action).or_else(|| {
+            let problem = crate::catalog::action_problem(action).or_else(|| {
                 action
                     .contains(['*', '?'])
                     .then(|| "has a wildcard; name one action".to_string())

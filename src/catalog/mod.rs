@@ -13,11 +13,13 @@ mod arn;
 mod condition;
 mod load;
 pub mod managed;
+mod syntax;
 mod wildcard;
 
 #[cfg(test)]
 mod tests;
 
+pub(crate) use syntax::action_problem;
 use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;

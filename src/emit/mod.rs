@@ -5,8 +5,7 @@ pub mod cloudformation;
 pub mod readme;
 pub mod terraform;
 
-// Where job running lived before `crate::jobs`; kept for callers in flight.
-pub use crate::jobs::{run_jobs, Job};
+use crate::jobs::run_jobs;
 use crate::model::Module;
 
 /// A file of a module, path relative to the module's folder.

@@ -10,7 +10,7 @@ mod trust_values;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::conventions::{OutputSelection, OUTPUT_KINDS};
-pub use crate::model::names::{suggest_module_name, valid_module_name};
+use crate::model::names::{suggest_module_name, valid_module_name};
 use crate::model::*;
 use crate::rules::{self, Rule};
 use crate::source::{SourceFile, YamlPath};

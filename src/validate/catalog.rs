@@ -28,7 +28,7 @@ pub(super) fn check(v: &mut Validator) {
                 let Some((prefix, name)) = a.split_once(':') else {
                     continue;
                 };
-                if crate::validate::action_problem(a).is_some() {
+                if crate::catalog::action_problem(a).is_some() {
                     continue; // RG103 reports it
                 }
                 let wild_prefix = prefix.contains(['*', '?']);

@@ -1,6 +1,7 @@
 //! IAM grammar: action syntax, ARN shape, policy version, duplicate condition keys.
 
 use super::Validator;
+use crate::catalog::action_problem;
 use crate::model::*;
 use crate::rules;
 
@@ -190,36 +191,6 @@ fn arn_help(t: &Template, problem: &str) -> String {
     }
 }
 
-/// Why an action is malformed, if it is.
-pub(crate) fn action_problem(a: &str) -> Option<String> {
-    if a == "*" {
-        return None;
-    }
-    if a.contains("${") {
-        return Some("contains a placeholder; actions must be literal".into());
-    }
-    let Some((svc, name)) = a.split_once(':') else {
-        return Some("has no `service:` prefix".into());
-    };
-    if svc.is_empty()
-        || !svc
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?')
-    {
-        return Some(format!("has an invalid service prefix `{svc}`"));
-    }
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?' || b == b'-' || b == b'_')
-    {
-        return Some(format!(
-            "has an invalid action name `{name}` (letters and digits, with `*` and `?`)"
-        ));
-    }
-    None
-}
-
 /// Why an ARN template is malformed, if it is. Whole-parameter values and `*` are not checked.
 pub(crate) fn arn_problem(t: &Template) -> Option<String> {
     if t.as_single_param().is_some() || matches!(t.parts.as_slice(), [Part::Pseudo(_)]) {
@@ -299,8 +270,5 @@ mod tests {
         assert!(arn_problem(&lit("arn:aws:iam:aws:policy/x")).is_some());
         assert!(arn_problem(&lit("*")).is_none());
         assert!(arn_problem(&lit("arn:aws:logs:*:*:*")).is_none());
-        assert!(action_problem("s3:GetObject").is_none());
-        assert!(action_problem("s3 GetObject").is_some());
-        assert!(action_problem("s3:Get Object").is_some());
     }
 }

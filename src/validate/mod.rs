@@ -10,7 +10,6 @@ mod names;
 mod security;
 mod web_identity;
 
-pub(crate) use grammar::action_problem;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
