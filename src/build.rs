@@ -52,7 +52,7 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// module (RG008). Files are compared by canonical path; a path that cannot be resolved
 /// (a missing file) is compared as written, so its error is still reported, once. `-`
 /// (standard input) is kept once.
-pub fn unique_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+pub(crate) fn unique_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut seen = std::collections::HashSet::new();
     paths
         .into_iter()
@@ -194,7 +194,7 @@ pub fn compile(paths: &[PathBuf], options: CompileOptions) -> Outcome {
 }
 
 /// [`compile`], reporting the findings `selection` keeps (`--select`/`--ignore`).
-pub fn compile_selected(
+pub(crate) fn compile_selected(
     paths: &[PathBuf],
     options: CompileOptions,
     selection: &Selection,

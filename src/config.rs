@@ -33,7 +33,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 /// The file name looked for.
-pub const FILE_NAME: &str = "rolegen.toml";
+pub(crate) const FILE_NAME: &str = "rolegen.toml";
 
 /// The whole file.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
@@ -206,7 +206,7 @@ impl Config {
     }
 
     /// Whether an action pattern (`bedrock:New*`) matches one of the extra actions.
-    pub fn matches_extra_action(&self, pattern: &str) -> bool {
+    pub(crate) fn matches_extra_action(&self, pattern: &str) -> bool {
         self.catalog
             .extra_actions
             .iter()
@@ -214,7 +214,7 @@ impl Config {
     }
 
     /// Whether `prefix` is the service of one of the extra actions.
-    pub fn is_extra_service(&self, prefix: &str) -> bool {
+    pub(crate) fn is_extra_service(&self, prefix: &str) -> bool {
         self.catalog.extra_actions.iter().any(|a| {
             a.split_once(':')
                 .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case(prefix))

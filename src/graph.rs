@@ -159,16 +159,16 @@ fn dot_text(s: &str) -> String {
 
 /// Mermaid 11's default `maxEdges`: a flowchart with more edges fails to render ("Edge limit
 /// exceeded").
-pub const MERMAID_MAX_EDGES: usize = 500;
+pub(crate) const MERMAID_MAX_EDGES: usize = 500;
 
 /// Mermaid's default `maxTextSize`: longer diagram text (counted in UTF-16 code units, as
 /// JavaScript does) is not rendered.
-pub const MERMAID_MAX_TEXT: usize = 50_000;
+pub(crate) const MERMAID_MAX_TEXT: usize = 50_000;
 
 /// What makes a Mermaid diagram too large for Mermaid's default limits; it reads as the size
 /// that exceeds them (`600 edges`, `61,234 characters`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TooLargeForMermaid {
+pub(crate) enum TooLargeForMermaid {
     /// At least [`MERMAID_MAX_EDGES`] edges.
     #[error("{} edges", thousands(*.0))]
     Edges(usize),
@@ -179,7 +179,7 @@ pub enum TooLargeForMermaid {
 
 /// The Mermaid diagram of a module if Mermaid renders it with its default limits, else what
 /// exceeds them.
-pub fn mermaid_within_limits(m: &Module) -> Result<String, TooLargeForMermaid> {
+pub(crate) fn mermaid_within_limits(m: &Module) -> Result<String, TooLargeForMermaid> {
     let g = build(m);
     if g.edges.len() >= MERMAID_MAX_EDGES {
         return Err(TooLargeForMermaid::Edges(g.edges.len()));

@@ -3,12 +3,12 @@
 //! neither stage borrows the other's machinery.
 
 /// A unit of work for [`run_jobs`].
-pub type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
+pub(crate) type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// Runs `jobs` on as many threads as the machine has cores (this one included, at most one
 /// per job). Each free thread takes the next job in order, so list the longest first: on two
 /// cores the longest runs alone on one while the others follow each other on the second.
-pub fn run_jobs(jobs: Vec<Job<'_>>) {
+pub(crate) fn run_jobs(jobs: Vec<Job<'_>>) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = cores.min(jobs.len());
     let queue: Vec<std::sync::Mutex<Option<Job<'_>>>> = jobs

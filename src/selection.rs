@@ -66,7 +66,7 @@ impl Selection {
 
 /// Why a rule code or name given to select or ignore was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RuleNameError {
+pub(crate) enum RuleNameError {
     /// No rule has that code or name (`suggestion`: the closest code or name, if any).
     #[error("`{name}` is not a rule code or name{}; `rolegen explain --list` lists them", did_you_mean(*.suggestion))]
     Unknown {
@@ -89,7 +89,7 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
 
 /// The rule a code (`RG113`) or name (`resource-star`) names, as `rolegen explain` takes
 /// them; the error says what is wrong with a did-you-mean.
-pub fn rule_named(s: &str) -> Result<&'static Rule, RuleNameError> {
+pub(crate) fn rule_named(s: &str) -> Result<&'static Rule, RuleNameError> {
     let s = s.trim();
     rules::by_code(s)
         .or_else(|| rules::by_name(s))
@@ -103,7 +103,7 @@ pub fn rule_named(s: &str) -> Result<&'static Rule, RuleNameError> {
 }
 
 /// Like [`rule_named`], for a rule to ignore: it must be one that `allow:` accepts.
-pub fn ignorable(s: &str) -> Result<&'static Rule, RuleNameError> {
+pub(crate) fn ignorable(s: &str) -> Result<&'static Rule, RuleNameError> {
     let rule = rule_named(s)?;
     if rule.suppressible {
         Ok(rule)

@@ -9,7 +9,10 @@
 /// edit), at most a third of the name's length and never more than 4 (but always at least
 /// 1). Ties go to the higher Jaro-Winkler similarity, then to the earlier candidate, so the
 /// answer is deterministic for a sorted candidate list.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let query = name.to_ascii_lowercase();
     let query_len = query.chars().count();
     let limit = (query_len / 3).clamp(1, 4);

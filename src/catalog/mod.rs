@@ -19,10 +19,10 @@ mod wildcard;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use syntax::action_problem;
 use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
+pub(crate) use syntax::action_problem;
 
 /// The embedded catalogue file (see `scripts/catalog-refresh` for its format).
 const CATALOG_JSON: &str = include_str!("../../data/iam-catalog.json");
@@ -64,7 +64,7 @@ pub fn meta() -> Meta {
 }
 
 /// One line naming the embedded data and its dates, for `rolegen --version` and SARIF.
-pub fn data_summary() -> &'static str {
+pub(crate) fn data_summary() -> &'static str {
     static SUMMARY: OnceLock<String> = OnceLock::new();
     SUMMARY.get_or_init(|| {
         let m = meta();
@@ -187,7 +187,7 @@ impl AccessLevel {
     }
 
     /// The level for a one-letter code, the inverse of [`AccessLevel::letter`].
-    pub fn from_letter(letter: char) -> Option<AccessLevel> {
+    pub(crate) fn from_letter(letter: char) -> Option<AccessLevel> {
         AccessLevel::ALL
             .into_iter()
             .find(|level| level.letter() == letter)
@@ -207,7 +207,7 @@ impl Catalog {
     }
 
     /// The known prefix closest to `prefix` (a did-you-mean), or `None` if nothing is close.
-    pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
+    pub(crate) fn suggest_service(&self, prefix: &str) -> Option<&str> {
         crate::suggest::closest(prefix, self.services.iter().map(|s| s.prefix))
     }
 
@@ -218,7 +218,7 @@ impl Catalog {
 
     /// The action name of service `prefix` closest to `name`, or `None` if the service is
     /// unknown or nothing is close.
-    pub fn suggest_action(&self, prefix: &str, name: &str) -> Option<&str> {
+    pub(crate) fn suggest_action(&self, prefix: &str, name: &str) -> Option<&str> {
         let service = self.service(prefix)?;
         crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
     }
@@ -281,7 +281,7 @@ impl Catalog {
     /// `bucket/…`. The segments before the resource (partition, service, region, account)
     /// are matched one by one, as IAM does; policy variables such as `${aws:username}`
     /// in `arn` match any text. Names are in the service's order.
-    pub fn resource_types_matching(&self, prefix: &str, arn: &str) -> Vec<&str> {
+    pub(crate) fn resource_types_matching(&self, prefix: &str, arn: &str) -> Vec<&str> {
         let Some(service) = self.service(prefix) else {
             return Vec::new();
         };
@@ -336,13 +336,13 @@ impl Catalog {
     }
 
     /// The global condition keys (`aws:SourceArn`, `aws:PrincipalTag/${TagKey}`).
-    pub fn global_conditions(&self) -> &[ConditionKey] {
+    pub(crate) fn global_conditions(&self) -> &[ConditionKey] {
         &self.global_conditions
     }
 
     /// The global condition key that `key` is (a template such as `aws:PrincipalTag/${TagKey}`
     /// matches `aws:PrincipalTag/team`), ignoring ASCII case.
-    pub fn global_condition(&self, key: &str) -> Option<ConditionKey> {
+    pub(crate) fn global_condition(&self, key: &str) -> Option<ConditionKey> {
         self.global_conditions
             .iter()
             .copied()
@@ -396,7 +396,7 @@ impl Service {
     }
 
     /// The condition keys `action` (one of this service's) supports.
-    pub fn action_conditions<'a>(
+    pub(crate) fn action_conditions<'a>(
         &'a self,
         action: &'a Action,
     ) -> impl Iterator<Item = ConditionKey> + 'a {
@@ -412,7 +412,7 @@ impl Service {
 impl Action {
     /// Whether the action can be scoped to resources (it has at least one resource type);
     /// `false` means it only supports `"Resource": "*"`.
-    pub fn supports_resource_level(&self) -> bool {
+    pub(crate) fn supports_resource_level(&self) -> bool {
         !self.resource_types.is_empty()
     }
 

@@ -86,7 +86,7 @@ impl Diagnostics {
         });
     }
     /// Turns every warning into an error (`--deny warnings`).
-    pub fn deny_warnings(&mut self) {
+    pub(crate) fn deny_warnings(&mut self) {
         for d in &mut self.0 {
             d.severity = Severity::Error;
         }
@@ -95,6 +95,6 @@ impl Diagnostics {
 
 /// `n` with the singular or plural noun, for counts in messages: "1 module", "2 modules",
 /// "0 modules".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

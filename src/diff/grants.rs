@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// Condition operator and key → values.
-pub type CondSet = BTreeMap<(String, String), BTreeSet<String>>;
+pub(crate) type CondSet = BTreeMap<(String, String), BTreeSet<String>>;
 
 /// Allow or Deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -115,7 +115,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 
 impl Grants {
     /// Adds a resolved document (the shape of `Bindings::document`).
-    pub fn add_doc(&mut self, doc: &Value, cache: &mut HashMap<String, Vec<String>>) {
+    pub(crate) fn add_doc(&mut self, doc: &Value, cache: &mut HashMap<String, Vec<String>>) {
         let Some(Value::Array(statements)) = doc.get("Statement") else {
             return;
         };
@@ -238,7 +238,7 @@ fn toks(s: &str, vars_are_stars: bool) -> Vec<T> {
 }
 
 /// True if some string matches both IAM patterns (policy variables stand for any text).
-pub fn overlaps(a: &str, b: &str) -> bool {
+pub(crate) fn overlaps(a: &str, b: &str) -> bool {
     let (a, b) = (toks(a, true), toks(b, true));
     let (n, m) = (a.len(), b.len());
     // dp[i][j]: a[i..] and b[j..] match a common string.

@@ -145,7 +145,7 @@ struct Loaded {
 /// Loads both sides of `rolegen diff` (files or `git:REV:path`) and compares them. With
 /// `missing_as_empty`, a side that does not exist (a spec added or deleted by the change) is
 /// a module without roles. `None` when a side cannot be loaded; why is written to `err`.
-pub fn compare_sources(
+pub(crate) fn compare_sources(
     old: &str,
     new: &str,
     missing_as_empty: bool,

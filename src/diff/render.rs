@@ -10,7 +10,7 @@ const LIST_MAX: usize = 12;
 /// Markdown: the whole output stays under this many bytes (GitHub refuses comments over
 /// 65,536 characters; a character is at least one byte, and the rest is left for what a
 /// workflow adds around it).
-pub const MD_BUDGET: usize = 60_000;
+pub(crate) const MD_BUDGET: usize = 60_000;
 /// Markdown: at most this many actions in a `<details>` list, services in a grouped action
 /// list, values in a resource list, rows in the summary table.
 const MD_DETAILS_MAX: usize = 200;
@@ -147,7 +147,7 @@ fn actions_text(actions: &[String], st: &Style) -> String {
 }
 
 /// One line describing a change (without the widening marker).
-pub fn sentence(c: &Change) -> String {
+pub(crate) fn sentence(c: &Change) -> String {
     sentence_in(c, &Style::HUMAN)
 }
 

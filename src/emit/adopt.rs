@@ -24,7 +24,7 @@ use crate::model::names;
 use crate::model::*;
 
 /// The adoption backend.
-pub struct Adopt;
+pub(crate) struct Adopt;
 
 /// Renders a template as the inside of an HCL string: literals escaped, pseudo parameters as
 /// data source references, parameters as their defaults (RG405 guarantees one).
@@ -231,7 +231,7 @@ fn render_cfn(m: &Module, t: &Template) -> String {
 /// `adopt/cloudformation/resources-to-import.json`: the `--resources-to-import` of
 /// `aws cloudformation create-change-set --change-set-type IMPORT`, one entry per resource
 /// of the import template (inline policies and attachments are properties of the role).
-pub fn resources_to_import(m: &Module) -> Option<String> {
+pub(crate) fn resources_to_import(m: &Module) -> Option<String> {
     if !m.adopt {
         return None;
     }

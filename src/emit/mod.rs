@@ -45,7 +45,7 @@ pub fn emit_module(m: &Module) -> Vec<OutputFile> {
 }
 
 /// The files of several backends as one list, sorted by path.
-pub fn combine(parts: Vec<Vec<OutputFile>>) -> Vec<OutputFile> {
+pub(crate) fn combine(parts: Vec<Vec<OutputFile>>) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = parts.into_iter().flatten().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

@@ -284,7 +284,7 @@ pub(crate) fn is_stdin(p: &Path) -> bool {
 /// Why the text of a file to format could not be read (`name` is the path as given, or
 /// "standard input").
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// Opening or reading failed.
     #[error("cannot read {name}: {source}")]
     Io {

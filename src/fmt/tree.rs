@@ -131,7 +131,7 @@ pub(crate) struct CommentAt {
 
 impl Value {
     /// True if the value takes more than its key's line.
-    pub fn multiline(&self) -> bool {
+    pub(crate) fn multiline(&self) -> bool {
         match self {
             Value::Empty(_) => false,
             Value::Block { .. } => true,
@@ -210,7 +210,7 @@ fn flatten(
 
 impl Value {
     /// The comment on the value's first line.
-    pub fn trail(&self) -> Option<&Trail> {
+    pub(crate) fn trail(&self) -> Option<&Trail> {
         match self {
             Value::Empty(t) | Value::Block { trail: t, .. } | Value::Scalar { trail: t, .. } => {
                 t.as_ref()
@@ -235,7 +235,7 @@ impl Value {
 impl Doc {
     /// Every comment (full-line and at the end of a line) with its [`Owner`]; call on a
     /// document as parsed (before reordering).
-    pub fn owners(&self) -> Vec<(Owner, String)> {
+    pub(crate) fn owners(&self) -> Vec<(Owner, String)> {
         let mut flat = Vec::new();
         let mut out = Vec::new();
         match &self.root {

@@ -21,7 +21,7 @@ use regex_syntax::ast::{
 use std::ops::Range;
 
 /// Largest count Go accepts in `x{n}`, `x{n,}`, `x{n,m}`, also as the product of nested counts.
-pub const GO_MAX_REPEAT: u32 = 1000;
+pub(crate) const GO_MAX_REPEAT: u32 = 1000;
 
 /// A construct of a pattern that one dialect rejects or reads differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub fn check(pattern: &str) -> Result<Ast, Problem> {
 /// The first construct of a checked pattern that can match a character other than printable
 /// ASCII (`' '`..=`'~'`), or `None` when every value it matches is printable ASCII.
 /// (Length bounds count alike in both backends only then: RG013.)
-pub fn non_printable_ascii(ast: &Ast) -> Option<Range<usize>> {
+pub(crate) fn non_printable_ascii(ast: &Ast) -> Option<Range<usize>> {
     let span = |s: &ast::Span| Some(s.start.offset..s.end.offset);
     match ast {
         Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => None,
@@ -154,7 +154,7 @@ pub fn matches(pattern: &str, ast: &Ast, value: &str) -> Option<bool> {
 
 /// Whether `pattern` passes [`check`] and matches printable ASCII only: the patterns that
 /// `min_length`/`max_length` may come with.
-pub fn printable_ascii_only(pattern: &str) -> bool {
+pub(crate) fn printable_ascii_only(pattern: &str) -> bool {
     check(pattern).is_ok_and(|ast| non_printable_ascii(&ast).is_none())
 }
 

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Versions IAM accepts.
-pub const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
+pub(crate) const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
 impl Lowerer<'_> {
     /// Lowers a document; `path` points at the mapping that holds `Statement`/`policy_file`.

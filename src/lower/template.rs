@@ -3,7 +3,7 @@
 use crate::model::{ParamName, Part, Pseudo, Template};
 
 /// IAM policy-variable prefixes: `${prefix:...}` is kept literal for IAM.
-pub const POLICY_VARIABLE_PREFIXES: &[&str] = &[
+pub(crate) const POLICY_VARIABLE_PREFIXES: &[&str] = &[
     "aws",
     "saml",
     "sts",

@@ -5,7 +5,7 @@
 //! them is judged.
 
 /// What is wrong with a value, and the help line that fixes it.
-pub(crate) struct Problem {
+pub struct Problem {
     /// The message.
     pub what: String,
     /// The help line, with the corrected value where there is one.

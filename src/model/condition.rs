@@ -108,7 +108,7 @@ impl ConditionOp {
     }
 
     /// Every spelling, for did-you-mean.
-    pub fn all_spellings() -> Vec<String> {
+    pub(crate) fn all_spellings() -> Vec<String> {
         let mut v: Vec<String> = ConditionTest::ALL
             .iter()
             .map(|t| t.as_str().to_owned())

@@ -57,7 +57,7 @@ pub fn pascal(s: &str) -> String {
 
 /// Whether `name` can name a module: 1–64 characters of `[a-z0-9-]` starting with a letter
 /// (it is a folder under modules-out/ and the CloudFormation stack's name).
-pub fn valid_module_name(name: &str) -> bool {
+pub(crate) fn valid_module_name(name: &str) -> bool {
     name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
@@ -66,7 +66,7 @@ pub fn valid_module_name(name: &str) -> bool {
 }
 
 /// A valid module name close to `s`.
-pub fn suggest_module_name(s: &str) -> String {
+pub(crate) fn suggest_module_name(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {

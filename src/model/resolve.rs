@@ -52,7 +52,7 @@ impl Bindings {
     }
 
     /// The longest values the pseudo parameters can take, for size limits.
-    pub fn worst_case(m: &Module) -> Self {
+    pub(crate) fn worst_case(m: &Module) -> Self {
         let mut b = Bindings::defaults(m);
         b.partition = "aws-us-gov".into();
         b.region = "ap-southeast-2".into();
@@ -374,7 +374,7 @@ fn array_size(count: usize, items: usize) -> usize {
 
 impl Bindings {
     /// `iam_size(&self.document_as_sent(doc))`, computed without building the JSON.
-    pub fn document_size(&self, doc: &PolicyDocument) -> usize {
+    pub(crate) fn document_size(&self, doc: &PolicyDocument) -> usize {
         // {"Version":"…","Id":"…","Statement":[…]}
         let mut n = 2 + string_size("Version") + 1 + string_size(&doc.version);
         if let Some(id) = &doc.id {

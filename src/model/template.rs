@@ -128,7 +128,7 @@ impl Template {
     }
 
     /// The only parameter, if the template is exactly one parameter.
-    pub fn as_single_param(&self) -> Option<&ParamName> {
+    pub(crate) fn as_single_param(&self) -> Option<&ParamName> {
         match self.parts.as_slice() {
             [Part::Param(p)] => Some(p),
             _ => None,
@@ -174,7 +174,7 @@ impl Template {
 
     /// The text of a CloudFormation `Fn::Sub` string: `${Name}`, `${AWS::Region}`, and
     /// `${!...}` for a literal `${` and for IAM policy variables.
-    pub fn to_sub(&self) -> String {
+    pub(crate) fn to_sub(&self) -> String {
         self.spell("${!", "${!", true)
     }
 

@@ -29,7 +29,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name inside a module folder.
-pub const MANIFEST: &str = ".rolegen-manifest";
+pub(crate) const MANIFEST: &str = ".rolegen-manifest";
 /// Name prefixes of a build's staging folder and of a module folder moved aside during the
 /// swap (both beside the module folders under `--out`).
 const STAGING: &str = ".rolegen-new-";
@@ -152,7 +152,7 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// the user could no longer write. The original owner and group are put back afterwards.
 /// Only root can give a file away: for anyone else a refusal is expected and ignored (the
 /// file then belongs to them, as with any editor that saves by renaming).
-pub fn replace_keeping_owner(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace_keeping_owner(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let before = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file);
@@ -185,7 +185,7 @@ pub fn with_manifest(mut files: Vec<OutputFile>) -> Vec<OutputFile> {
 
 /// Files listed in a module folder's manifest: `Ok(None)` if the folder has none, an error if
 /// it cannot be read (rather than taking an unreadable manifest for a missing one).
-pub fn read_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteError> {
+pub(crate) fn read_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteError> {
     let path = dir.join(MANIFEST);
     // Never read through a link (rolegen would own what another folder lists) or from a FIFO
     // (the read would block).
@@ -371,7 +371,7 @@ pub fn walk(root: &Path) -> io::Result<Vec<PathBuf>> {
 
 /// Module folders under `out` that rolegen owns: real folders (not links, not rolegen's own
 /// staging or moved-aside folders) with a manifest.
-pub fn owned_modules(out: &Path) -> Vec<String> {
+pub(crate) fn owned_modules(out: &Path) -> Vec<String> {
     let Ok(rd) = fs::read_dir(out) else {
         return Vec::new();
     };

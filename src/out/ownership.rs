@@ -31,16 +31,16 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The Terraform module's folder inside a module folder (as the Terraform emitter writes it).
-pub const TERRAFORM_DIR: &str = "terraform";
+pub(crate) const TERRAFORM_DIR: &str = "terraform";
 /// The example root configuration's folder inside a module folder (as the Terraform emitter
 /// writes it: [`crate::emit::terraform::EXAMPLE_PATH`]).
-pub const EXAMPLE_DIR: &str = "examples/terraform";
+pub(crate) const EXAMPLE_DIR: &str = "examples/terraform";
 /// The CloudFormation stack's folder inside a module folder (as its emitter writes it).
-pub const STACK_DIR: &str = "cloudformation";
+pub(crate) const STACK_DIR: &str = "cloudformation";
 /// The mode a build creates files with (less the umask): never executable, never writable by
 /// every user.
 #[cfg(unix)]
-pub const FILE_MODE: u32 = 0o664;
+pub(crate) const FILE_MODE: u32 = 0o664;
 
 /// Why a file rolegen does not own, in a folder it generates, is drift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +98,7 @@ impl fmt::Display for ForeignFile {
 
 /// What a Terraform folder entry named `name` is, if Terraform or OpenTofu would load it (any
 /// case: a name that differs only in case is no safer).
-pub fn terraform_kind(name: &str) -> Option<Foreign> {
+pub(crate) fn terraform_kind(name: &str) -> Option<Foreign> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
         return Some(Foreign::Vars);
@@ -117,7 +117,10 @@ pub fn terraform_kind(name: &str) -> Option<Foreign> {
 /// `/`) but that would be deployed with the module, sorted. Nothing is read, no link is
 /// followed; a folder that is missing or not a real folder is skipped (a build or check
 /// refuses a link where a generated folder goes before it gets here).
-pub fn foreign_files(dir: &Path, owned: &BTreeSet<&str>) -> Result<Vec<ForeignFile>, WriteError> {
+pub(crate) fn foreign_files(
+    dir: &Path,
+    owned: &BTreeSet<&str>,
+) -> Result<Vec<ForeignFile>, WriteError> {
     let mut found = Vec::new();
     let finding = |rel: &str, kind| ForeignFile {
         path: dir.join(rel),

@@ -34,7 +34,7 @@ impl SourceFile {
     }
 
     /// Wraps a file's text with the tree [`parse_fast`](super::parse_fast) built from it.
-    pub fn with_tree(path: impl Into<PathBuf>, text: String, tree: Tree) -> Self {
+    pub(crate) fn with_tree(path: impl Into<PathBuf>, text: String, tree: Tree) -> Self {
         SourceFile {
             path: path.into(),
             text,
@@ -48,7 +48,7 @@ impl SourceFile {
     /// located in the JSON file (`Statement[0].Action`), not at the spec line that names it.
     /// `at` itself locates as `file`'s root, its key (see [`locate_key`](Self::locate_key))
     /// stays in this file.
-    pub fn embed(&self, at: YamlPath, file: Arc<SourceFile>) {
+    pub(crate) fn embed(&self, at: YamlPath, file: Arc<SourceFile>) {
         let mut files = self.embedded.write().unwrap_or_else(|e| e.into_inner());
         files.retain(|(p, _)| *p != at);
         files.push((at, file));
@@ -76,7 +76,7 @@ impl SourceFile {
     }
 
     /// Where the key of the entry at `path` was written (for "unknown"/"duplicate" findings).
-    pub fn locate_key(&self, path: &YamlPath) -> SourceRef {
+    pub(crate) fn locate_key(&self, path: &YamlPath) -> SourceRef {
         self.locate_in(path, true)
     }
 
@@ -102,7 +102,7 @@ impl SourceFile {
     /// Where the part `range` (byte offsets) of the scalar `value` at `path` was written, when
     /// the scalar is written on one line without escapes (plain or quoted); otherwise the
     /// whole scalar, as [`locate`](Self::locate).
-    pub fn locate_within(
+    pub(crate) fn locate_within(
         &self,
         path: &YamlPath,
         value: &str,
@@ -145,7 +145,7 @@ impl SourceFile {
     }
 
     /// A span at a 1-based line and column (for errors of the YAML loader).
-    pub fn span_at(&self, line: usize, column: usize) -> Span {
+    pub(crate) fn span_at(&self, line: usize, column: usize) -> Span {
         let start = LineStarts::new(&self.text).offset(&self.text, line, column.saturating_sub(1));
         let end = self.text[start..]
             .find('\n')

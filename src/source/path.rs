@@ -102,7 +102,7 @@ impl YamlPath {
     }
 
     /// The steps from the root.
-    pub fn segments(&self) -> Vec<&Seg> {
+    pub(crate) fn segments(&self) -> Vec<&Seg> {
         let mut v = Vec::with_capacity(self.depth());
         let mut p = self;
         while let Some(n) = &p.0 {

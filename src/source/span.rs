@@ -29,7 +29,7 @@ pub struct SourceRef {
 
 impl SourceRef {
     /// The whole file at `path`, for a diagnostic with no position in it.
-    pub fn whole_file(path: &std::path::Path) -> Self {
+    pub(crate) fn whole_file(path: &std::path::Path) -> Self {
         SourceRef {
             path: path.to_path_buf(),
             span: Span::default(),
@@ -37,7 +37,7 @@ impl SourceRef {
     }
 
     /// True if this points at the whole file rather than a position in it.
-    pub fn is_whole_file(&self) -> bool {
+    pub(crate) fn is_whole_file(&self) -> bool {
         self.span.line == 0
     }
 }

@@ -59,7 +59,7 @@ const LINEAR_LOOKUP_MAX: u32 = 16;
 
 impl Tree {
     /// The root node's id.
-    pub const ROOT: u32 = 0;
+    pub(crate) const ROOT: u32 = 0;
 
     /// A node.
     pub fn node(&self, id: u32) -> &Node {

@@ -20,7 +20,7 @@ pub struct Slip {
 
 /// The slip behind a YAML error reported at `line`/`column` (1-based) with the parser's
 /// `message`, if it is one of the common ones.
-pub fn at_error(text: &str, message: &str, line: usize, column: usize) -> Option<Slip> {
+pub(crate) fn at_error(text: &str, message: &str, line: usize, column: usize) -> Option<Slip> {
     key_under_scalar(text, line).or_else(|| {
         (message.contains("flow") || message.contains("expected ','"))
             .then(|| placeholder_in_flow(text, line, column))
@@ -62,7 +62,7 @@ fn without_comment(text: &str) -> &str {
 /// (blank and comment lines skipped) and that key already has a scalar value on its own line:
 /// `max_session_duration: 3600` then ` trust:` one column deeper, which YAML reads as the
 /// value `3600 trust` or as a syntax error.
-pub fn key_under_scalar(text: &str, line: usize) -> Option<Slip> {
+pub(crate) fn key_under_scalar(text: &str, line: usize) -> Option<Slip> {
     let lines: Vec<&str> = text.lines().collect();
     let current = *lines.get(line.checked_sub(1)?)?;
     let (column, key, _) = key_line(current)?;
@@ -98,7 +98,7 @@ pub fn key_under_scalar(text: &str, line: usize) -> Option<Slip> {
 
 /// An unquoted `${...}` at `column` (1-based, characters) of `line` inside a flow list or
 /// mapping (`account: [${Id}]`), where YAML stops the plain value at `{`.
-pub fn placeholder_in_flow(text: &str, line: usize, column: usize) -> Option<Slip> {
+pub(crate) fn placeholder_in_flow(text: &str, line: usize, column: usize) -> Option<Slip> {
     let current = text.lines().nth(line.checked_sub(1)?)?;
     let at = current
         .char_indices()

@@ -8,25 +8,25 @@ use crate::model::*;
 use crate::rules;
 
 /// Role name length.
-pub const ROLE_NAME_MAX: usize = 64;
+pub(crate) const ROLE_NAME_MAX: usize = 64;
 /// Role name prefix length (Terraform appends 26 characters).
-pub const ROLE_NAME_PREFIX_MAX: usize = 38;
+pub(crate) const ROLE_NAME_PREFIX_MAX: usize = 38;
 /// Path length.
-pub const PATH_MAX: usize = 512;
+pub(crate) const PATH_MAX: usize = 512;
 /// Description length.
-pub const DESCRIPTION_MAX: usize = 1000;
+pub(crate) const DESCRIPTION_MAX: usize = 1000;
 /// Session duration bounds (seconds).
-pub const SESSION_MIN: u32 = 3600;
+pub(crate) const SESSION_MIN: u32 = 3600;
 /// Upper session bound.
-pub const SESSION_MAX: u32 = 43_200;
+pub(crate) const SESSION_MAX: u32 = 43_200;
 /// Managed policy document size.
-pub const MANAGED_POLICY_MAX: usize = 6144;
+pub(crate) const MANAGED_POLICY_MAX: usize = 6144;
 /// Inline policies per role, in aggregate.
-pub const INLINE_AGGREGATE_MAX: usize = 10_240;
+pub(crate) const INLINE_AGGREGATE_MAX: usize = 10_240;
 /// Trust policy size (default quota).
-pub const TRUST_MAX: usize = 2048;
+pub(crate) const TRUST_MAX: usize = 2048;
 /// Managed attachments per role (default quota).
-pub const ATTACHMENTS_MAX: usize = 10;
+pub(crate) const ATTACHMENTS_MAX: usize = 10;
 
 pub(super) fn check(v: &mut Validator) {
     let b = Bindings::worst_case(v.m);

@@ -10,7 +10,6 @@ mod names;
 mod security;
 mod web_identity;
 
-
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::rules::Rule;
@@ -85,7 +84,7 @@ impl<'a> Validator<'a> {
 
     /// Like [`Validator::report`], pointing at the key of the entry `at` rather than its
     /// value (a condition key or operator that is wrong).
-    pub fn report_on_key(
+    pub(crate) fn report_on_key(
         &mut self,
         rule: &'static Rule,
         allows: &[&Allow],
@@ -102,7 +101,13 @@ impl<'a> Validator<'a> {
     }
 
     /// Like [`Validator::report`], pointing at the key of the entry (for names).
-    pub fn report_key(&mut self, rule: &'static Rule, at: &YamlPath, msg: String, help: String) {
+    pub(crate) fn report_key(
+        &mut self,
+        rule: &'static Rule,
+        at: &YamlPath,
+        msg: String,
+        help: String,
+    ) {
         let d = Diagnostic::new(rule, msg)
             .help(help)
             .at(Some(self.m.source.locate_key(at)));

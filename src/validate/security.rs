@@ -8,7 +8,7 @@ use crate::rules;
 use crate::source::YamlPath;
 
 /// Actions that let the holder grant itself more (beyond `iam:PassRole`, linted separately).
-pub const ESCALATION_ACTIONS: &[&str] = &[
+pub(crate) const ESCALATION_ACTIONS: &[&str] = &[
     "iam:CreatePolicyVersion",
     "iam:SetDefaultPolicyVersion",
     "iam:AttachRolePolicy",
@@ -28,7 +28,7 @@ pub const ESCALATION_ACTIONS: &[&str] = &[
 
 /// Where a service principal appears: a role's trust policy or a KMS key policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceContext {
+pub(crate) enum SourceContext {
     /// The service assumes the role (`sts:AssumeRole` in a trust policy).
     Trust,
     /// The service calls KMS with the key (a statement of a key policy).
@@ -40,7 +40,7 @@ pub enum SourceContext {
 /// a key the service does not send denies the service, so an unlisted service is never asked
 /// for one. The list is repeated in RG304's documentation (a test keeps them equal).
 #[derive(Debug)]
-pub struct SourceService {
+pub(crate) struct SourceService {
     /// The service principal.
     pub principal: &'static str,
     /// Where it sends the keys.
@@ -50,7 +50,7 @@ pub struct SourceService {
 }
 
 /// The services RG304 knows, by principal.
-pub const SOURCE_CONDITION_SERVICES: &[SourceService] = &[
+pub(crate) const SOURCE_CONDITION_SERVICES: &[SourceService] = &[
     SourceService {
         principal: "bedrock.amazonaws.com",
         context: SourceContext::Trust,

@@ -9,12 +9,12 @@ use crate::rules;
 use crate::source::{Seg, YamlPath};
 
 /// GitHub Actions' OIDC issuer.
-pub const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
+pub(crate) const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
 
 /// Identity providers IAM names without an ARN, with their audience key (IAM User Guide,
 /// "Available keys for AWS web identity federation"). Their subject is not required: the
 /// audience pins the application or identity pool, whose users are meant to sign in.
-pub const NAMED_PROVIDERS: &[(&str, &str)] = &[
+pub(crate) const NAMED_PROVIDERS: &[(&str, &str)] = &[
     (
         "cognito-identity.amazonaws.com",
         "cognito-identity.amazonaws.com:aud",

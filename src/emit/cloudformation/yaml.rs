@@ -36,7 +36,7 @@ impl Node {
         Node::Map(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
     /// A one-key mapping: `{Fn::If: [...]}`.
-    pub fn func(name: &str, arg: Node) -> Node {
+    pub(crate) fn func(name: &str, arg: Node) -> Node {
         Node::Map(vec![(name.to_owned(), arg)])
     }
 }
@@ -56,7 +56,7 @@ pub fn to_string(root: &Node) -> String {
 
 /// A document written section by section as its entries are made, so no document-sized tree
 /// is built: the same text as [`to_string`] of the whole mapping.
-pub struct DocWriter {
+pub(crate) struct DocWriter {
     out: String,
     /// A section opened with [`DocWriter::begin`] whose header is not written yet.
     pending: Option<&'static str>,
@@ -77,7 +77,7 @@ impl DocWriter {
     }
 
     /// Opens a top-level mapping section whose entries follow with [`DocWriter::item`].
-    pub fn begin(&mut self, key: &'static str) {
+    pub(crate) fn begin(&mut self, key: &'static str) {
         self.pending = Some(key);
     }
 

@@ -63,12 +63,16 @@ impl Block {
         self
     }
     /// Adds an attribute with any value.
-    pub fn attr_expr(&mut self, key: impl Into<Cow<'static, str>>, value: Expr) -> &mut Self {
+    pub(crate) fn attr_expr(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: Expr,
+    ) -> &mut Self {
         self.body.push(Item::Attr(key.into(), value));
         self
     }
     /// Adds an empty line (ends a run of aligned attributes).
-    pub fn blank(&mut self) -> &mut Self {
+    pub(crate) fn blank(&mut self) -> &mut Self {
         self.body.push(Item::Blank);
         self
     }
@@ -83,7 +87,7 @@ impl Block {
 }
 
 /// Writes top-level blocks separated by blank lines.
-pub fn write_file(blocks: &[Block]) -> String {
+pub(crate) fn write_file(blocks: &[Block]) -> String {
     let mut w = FileWriter::with_capacity(blocks.len() * 256);
     for b in blocks {
         w.write(b);
@@ -92,7 +96,7 @@ pub fn write_file(blocks: &[Block]) -> String {
 }
 
 /// A file written block by block as the blocks are made (so no file-sized tree is built).
-pub struct FileWriter {
+pub(crate) struct FileWriter {
     out: String,
     blocks: usize,
 }
@@ -307,7 +311,7 @@ pub fn quote_literal(s: &str) -> String {
 }
 
 /// The Terraform expression of a pseudo parameter.
-pub fn pseudo_ref(p: Pseudo) -> &'static str {
+pub(crate) fn pseudo_ref(p: Pseudo) -> &'static str {
     match p {
         Pseudo::Partition => "data.aws_partition.current.partition",
         Pseudo::AccountId => "data.aws_caller_identity.current.account_id",
@@ -318,7 +322,10 @@ pub fn pseudo_ref(p: Pseudo) -> &'static str {
 
 /// Renders a template as an HCL expression: a bare reference when it is exactly one
 /// placeholder, a quoted template otherwise. `param` renders a parameter reference.
-pub fn template_expr(t: &Template, param: &dyn Fn(&crate::model::ParamName) -> String) -> String {
+pub(crate) fn template_expr(
+    t: &Template,
+    param: &dyn Fn(&crate::model::ParamName) -> String,
+) -> String {
     match t.parts.as_slice() {
         [Part::Param(p)] => return param(p),
         [Part::Pseudo(p)] => return pseudo_ref(*p).to_owned(),
@@ -360,7 +367,7 @@ pub fn template_expr(t: &Template, param: &dyn Fn(&crate::model::ParamName) -> S
 /// counted (`var.create`) and the trust documents that read it are data sources that are not:
 /// `[0]` would fail to plan with `create = false`, so the ARN is joined from the splat (empty
 /// when nothing is created, and then no role uses the document).
-pub fn provider_arn_ref(id: &crate::model::OidcProviderId) -> String {
+pub(crate) fn provider_arn_ref(id: &crate::model::OidcProviderId) -> String {
     format!(
         "join(\"\", aws_iam_openid_connect_provider.{}[*].arn)",
         id.snake()

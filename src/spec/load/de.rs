@@ -89,7 +89,7 @@ type Result<T> = std::result::Result<T, Error>;
 
 /// Deserializes one node.
 #[derive(Clone, Copy)]
-pub struct De<'a> {
+pub(crate) struct De<'a> {
     tree: &'a Tree,
     text: &'a str,
     node: u32,

@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Largest spec file rolegen reads (bytes).
-pub const MAX_SPEC_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_SPEC_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A parsed spec with the file it came from.
 #[derive(Debug)]
@@ -34,7 +34,7 @@ pub struct LoadedSpec {
 /// Reads at most `limit` bytes from `r`: `Ok(None)` if it holds more. The size of a pipe
 /// (`rolegen lint <(…)`, standard input) is not known in advance, so the limit is applied
 /// while reading, never after reading everything.
-pub fn read_at_most(r: impl std::io::Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_at_most(r: impl std::io::Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     read_at_most_sized(r, limit, 0)
 }
 
@@ -56,7 +56,7 @@ fn read_at_most_sized(
 
 /// Why a file's text could not be read (callers word the message for their file).
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// Opening or reading failed.
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
@@ -71,7 +71,7 @@ pub enum ReadError {
 /// Reads a text file of at most `limit` bytes (a regular file is refused by its size before
 /// reading; a pipe while reading), UTF-8, without a leading byte order mark (YAML allows one;
 /// it is not content and no column counts it).
-pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if meta.is_file() && meta.len() > limit {
@@ -85,7 +85,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
 }
 
 /// UTF-8 text of `bytes`, a leading byte order mark removed.
-pub fn text_of(bytes: Vec<u8>) -> Result<String, ReadError> {
+pub(crate) fn text_of(bytes: Vec<u8>) -> Result<String, ReadError> {
     let mut text =
         String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))?;
     strip_bom(&mut text);
@@ -94,7 +94,7 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, ReadError> {
 
 /// Removes a leading UTF-8 byte order mark. Lines and columns are unchanged by it: editors
 /// do not show the mark, so the first character after it is column 1.
-pub fn strip_bom(text: &mut String) {
+pub(crate) fn strip_bom(text: &mut String) {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
