@@ -547,7 +547,7 @@ fn inputs(s: &mut String, m: &Module, detailed: bool) {
     let mut hatch_note = false;
     s.push_str("## Inputs\n\n");
     s.push_str("| Name | Description | Type | Default | Required | CloudFormation |\n|------|-------------|------|---------|:--------:|----------------|\n");
-    let [create, tags] = crate::emit::terraform::CONVENTION_VARIABLES;
+    let [create, tags] = crate::model::conventions::CONVENTION_VARIABLES;
     let convention =
         |s: &mut String, (name, ty, default, desc): (&str, &str, &str, &str), cfn: &str| {
             let _ = writeln!(
@@ -597,7 +597,7 @@ fn inputs(s: &mut String, m: &Module, detailed: bool) {
         _ => ("`string`", "`null`"),
     };
     if detailed {
-        for (r, h, cfn) in crate::emit::cloudformation::hatch_params(m) {
+        for (r, h, cfn) in crate::model::conventions::hatch_params(m) {
             let (ty, default) = hatch_type(h);
             let _ = writeln!(
                 s,
@@ -609,7 +609,7 @@ fn inputs(s: &mut String, m: &Module, detailed: bool) {
     } else {
         // One row per kind of hatch, for every role that has it (the size stays constant).
         for h in Hatch::ALL {
-            let n = crate::emit::cloudformation::hatch_params(m)
+            let n = crate::model::conventions::hatch_params(m)
                 .filter(|(_, k, _)| *k == h)
                 .count();
             if n == 0 {
@@ -629,17 +629,14 @@ fn inputs(s: &mut String, m: &Module, detailed: bool) {
             );
         }
     }
-    if crate::emit::cloudformation::hatch_params(m)
-        .next()
-        .is_some()
-    {
+    if crate::model::conventions::hatch_params(m).next().is_some() {
         hatch_note = true;
     }
-    if crate::emit::cloudformation::longest_export(m).is_some() {
+    if crate::model::conventions::longest_export(m).is_some() {
         let _ = writeln!(
             s,
             "| | Prefix of the stack's export names (`<prefix>-<output>`); empty uses the stack name | | `\"\"` | no | `{}` |",
-            crate::emit::cloudformation::EXPORT_PREFIX
+            crate::model::conventions::EXPORT_PREFIX
         );
     }
     s.push('\n');

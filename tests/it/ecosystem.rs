@@ -218,7 +218,7 @@ fn cloudformation_interface_groups_every_parameter_once() {
                 .keys()
                 .map(|k| k.as_str().unwrap().to_owned())
                 .collect();
-            let exports = rolegen::emit::cloudformation::longest_export(&c.module);
+            let exports = rolegen::model::conventions::longest_export(&c.module);
             assert_eq!(
                 params.iter().any(|p| p == "ExportPrefix"),
                 exports.is_some(),

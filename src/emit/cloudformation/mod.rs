@@ -5,7 +5,7 @@ mod policy;
 pub mod yaml;
 
 use super::{Backend, OutputFile};
-pub use crate::model::conventions::{
+use crate::model::conventions::{
     hatch_params, longest_export, output_groups, OutputValue, EXPORT_PREFIX,
 };
 use crate::model::*;

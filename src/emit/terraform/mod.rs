@@ -55,7 +55,7 @@ const CREATE: &str = "var.create";
 /// Tags for every taggable resource; a resource's own tags win.
 const TAGS: &str = "var.tags";
 
-pub use crate::model::conventions::CONVENTION_VARIABLES;
+use crate::model::conventions::CONVENTION_VARIABLES;
 use crate::model::conventions::{output_groups, OutputGroup, OutputKind, OutputOwner};
 
 /// Why `moved.tf` exists.
