@@ -873,13 +873,27 @@ fn value_expr(v: &ParamValue) -> Expr {
 
 /// The `validation` block of a number variable's `min_value`/`max_value`.
 fn range_validation(name: &str, min: &Option<String>, max: &Option<String>) -> Option<Block> {
+    let subject = format!("var.{name}");
+    let both = |lo: &str, hi: &str| format!("between {lo} and {hi}");
+    bounds_validation(name, &subject, (min.as_deref(), max.as_deref()), both, "")
+}
+
+/// A `validation` block of `subject >= min && subject <= max` (either alone when the other is
+/// missing); the error message says `both(min, max)`, or the one bound followed by `unit`.
+fn bounds_validation(
+    name: &str,
+    subject: &str,
+    (min, max): (Option<&str>, Option<&str>),
+    both: impl Fn(&str, &str) -> String,
+    unit: &str,
+) -> Option<Block> {
     let (cond, says) = match (min, max) {
         (Some(lo), Some(hi)) => (
-            format!("var.{name} >= {lo} && var.{name} <= {hi}"),
-            format!("between {lo} and {hi}"),
+            format!("{subject} >= {lo} && {subject} <= {hi}"),
+            both(lo, hi),
         ),
-        (Some(lo), None) => (format!("var.{name} >= {lo}"), format!("at least {lo}")),
-        (None, Some(hi)) => (format!("var.{name} <= {hi}"), format!("at most {hi}")),
+        (Some(lo), None) => (format!("{subject} >= {lo}"), format!("at least {lo}{unit}")),
+        (None, Some(hi)) => (format!("{subject} <= {hi}"), format!("at most {hi}{unit}")),
         (None, None) => return None,
     };
     let mut v = Block::new("validation", &[]);
@@ -926,28 +940,11 @@ fn allowed_validation(name: &str, p: &Parameter) -> Option<Block> {
 /// the bounds (rolegen requires a printable-ASCII pattern with them, RG013, where `length()`
 /// counts as CloudFormation's MinLength/MaxLength do).
 fn length_validation(name: &str, min: Option<u32>, max: Option<u32>) -> Option<Block> {
-    let (cond, says) = match (min, max) {
-        (Some(lo), Some(hi)) => (
-            format!("length(var.{name}) >= {lo} && length(var.{name}) <= {hi}"),
-            format!("{lo} to {hi} characters long"),
-        ),
-        (Some(lo), None) => (
-            format!("length(var.{name}) >= {lo}"),
-            format!("at least {lo} characters long"),
-        ),
-        (None, Some(hi)) => (
-            format!("length(var.{name}) <= {hi}"),
-            format!("at most {hi} characters long"),
-        ),
-        (None, None) => return None,
-    };
-    let mut v = Block::new("validation", &[]);
-    v.attr("condition", cond);
-    v.attr(
-        "error_message",
-        quote_literal(&format!("The value of {name} must be {says}.")),
-    );
-    Some(v)
+    let (lo, hi) = (min.map(|n| n.to_string()), max.map(|n| n.to_string()));
+    let subject = format!("length(var.{name})");
+    let both = |lo: &str, hi: &str| format!("{lo} to {hi} characters long");
+    let bounds = (lo.as_deref(), hi.as_deref());
+    bounds_validation(name, &subject, bounds, both, " characters long")
 }
 
 #[cfg(test)]

@@ -81,26 +81,30 @@ fn find(root: &N) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Calls `f` with every key and string under `n` (for the words in them).
+pub(super) fn each_text(n: &N, f: &mut impl FnMut(&str)) {
+    match n {
+        N::Str(t) | N::Num(t) | N::Sub(t, _) => f(t),
+        N::Null | N::Bool(_) => {}
+        N::Seq(items) => items.iter().for_each(|i| each_text(i, f)),
+        N::Map(m) => m.iter().for_each(|(k, v)| {
+            f(k);
+            each_text(v, f);
+        }),
+        N::Fn(_, arg, _) => each_text(arg, f),
+    }
+}
+
 /// How often each word (a run of ASCII letters, digits and `_`) occurs in the keys and strings
 /// under `n`.
 fn count_words(n: &N, out: &mut std::collections::HashMap<String, usize>) {
-    let add = |t: &str, out: &mut std::collections::HashMap<String, usize>| {
+    each_text(n, &mut |t| {
         for w in t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if !w.is_empty() {
                 *out.entry(w.to_owned()).or_default() += 1;
             }
         }
-    };
-    match n {
-        N::Str(t) | N::Num(t) | N::Sub(t, _) => add(t, out),
-        N::Null | N::Bool(_) => {}
-        N::Seq(items) => items.iter().for_each(|i| count_words(i, out)),
-        N::Map(m) => m.iter().for_each(|(k, v)| {
-            add(k, out);
-            count_words(v, out);
-        }),
-        N::Fn(_, arg, _) => count_words(arg, out),
-    }
+    });
 }
 
 /// A foreign template's optional permissions boundary or extra managed policies, idioms of

@@ -434,22 +434,10 @@ impl<'a> Cx<'a> {
     /// Every word in the template's IAM resources (`AWS::IAM::*`, `AWS::KMS::*`) and in the
     /// Conditions they name, transitively: the parameters the template's IAM uses.
     fn iam_words(&self) -> HashSet<String> {
-        fn walk(n: &N, out: &mut HashSet<String>) {
-            match n {
-                N::Str(t) | N::Num(t) | N::Sub(t, _) => add_words(t, out),
-                N::Null | N::Bool(_) => {}
-                N::Seq(items) => items.iter().for_each(|i| walk(i, out)),
-                N::Map(m) => m.iter().for_each(|(k, v)| {
-                    add_words(k, out);
-                    walk(v, out);
-                }),
-                N::Fn(_, arg, _) => walk(arg, out),
-            }
-        }
         let mut out = HashSet::new();
         for (ty, r) in self.resources.values() {
             if ty.starts_with("AWS::IAM::") || ty.starts_with("AWS::KMS::") {
-                walk(r, &mut out);
+                hatches::each_text(r, &mut |t| add_words(t, &mut out));
             }
         }
         let Some(N::Map(conditions)) = self.root.get("Conditions") else {
@@ -466,7 +454,7 @@ impl<'a> Cx<'a> {
                 return out;
             }
             for c in next {
-                walk(c, &mut out);
+                hatches::each_text(c, &mut |t| add_words(t, &mut out));
             }
         }
     }

@@ -159,37 +159,52 @@ impl Tf {
     }
 }
 
-/// The bounds of `length(var.x) >= N`, `length(var.x) <= M` or both joined by `&&`, the
-/// validation of a string parameter's `min_length`/`max_length`.
-pub(super) fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, Option<u32>)> {
-    pub(super) fn bound(e: &Expr, var: &str) -> Option<(Option<u32>, Option<u32>)> {
+/// The bounds of `S >= A`, `S <= B` or both joined by `&&` for a subject `S` that `subject`
+/// accepts.
+fn validation_bounds(
+    body: &Body,
+    subject: impl Fn(&Expr) -> bool,
+) -> Option<(Option<String>, Option<String>)> {
+    let bound = |e: &Expr| -> Option<(Option<String>, Option<String>)> {
         let Expr::Binary(op, lhs, rhs) = e else {
             return None;
         };
-        let Expr::Call(f, args, false) = &**lhs else {
-            return None;
-        };
-        let is_var = matches!(args.as_slice(), [x] if is_var(x, var));
         let Expr::Num(n) = &**rhs else {
             return None;
         };
-        if f != "length" || !is_var {
+        if !subject(lhs) {
             return None;
         }
-        let n: u32 = n.parse().ok()?;
         match op.as_str() {
-            ">=" => Some((Some(n), None)),
-            "<=" => Some((None, Some(n))),
+            ">=" => Some((Some(n.clone()), None)),
+            "<=" => Some((None, Some(n.clone()))),
             _ => None,
         }
-    }
+    };
     match &body.attr("condition")?.expr {
         Expr::Binary(op, a, b) if op == "&&" => {
-            let ((lo, _), (_, hi)) = (bound(a, var)?, bound(b, var)?);
+            let ((lo, _), (_, hi)) = (bound(a)?, bound(b)?);
             Some((Some(lo?), Some(hi?)))
         }
-        e => bound(e, var),
+        e => bound(e),
     }
+}
+
+/// The bounds of `length(var.x) >= N`, `length(var.x) <= M` or both joined by `&&`, the
+/// validation of a string parameter's `min_length`/`max_length`.
+pub(super) fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, Option<u32>)> {
+    let (lo, hi) = validation_bounds(body, |e| {
+        matches!(e, Expr::Call(f, args, false)
+            if f == "length" && matches!(args.as_slice(), [x] if is_var(x, var)))
+    })?;
+    // A bound that is not a whole number: not a length validation rolegen writes.
+    let whole = |n: Option<String>| -> Option<Option<u32>> {
+        match n {
+            None => Some(None),
+            Some(n) => n.parse().ok().map(Some),
+        }
+    };
+    Some((whole(lo)?, whole(hi)?))
 }
 
 /// Whether `e` is `var.<var>`.
@@ -201,29 +216,7 @@ fn is_var(e: &Expr, var: &str) -> bool {
 /// The bounds of `var.x >= A`, `var.x <= B` or both joined by `&&`, the validation of a number
 /// parameter's `min_value`/`max_value`.
 pub(super) fn validation_range(body: &Body, var: &str) -> Option<(Option<String>, Option<String>)> {
-    fn bound(e: &Expr, var: &str) -> Option<(Option<String>, Option<String>)> {
-        let Expr::Binary(op, lhs, rhs) = e else {
-            return None;
-        };
-        let Expr::Num(n) = &**rhs else {
-            return None;
-        };
-        if !is_var(lhs, var) {
-            return None;
-        }
-        match op.as_str() {
-            ">=" => Some((Some(n.clone()), None)),
-            "<=" => Some((None, Some(n.clone()))),
-            _ => None,
-        }
-    }
-    match &body.attr("condition")?.expr {
-        Expr::Binary(op, a, b) if op == "&&" => {
-            let ((lo, _), (_, hi)) = (bound(a, var)?, bound(b, var)?);
-            Some((Some(lo?), Some(hi?)))
-        }
-        e => bound(e, var),
-    }
+    validation_bounds(body, |e| is_var(e, var))
 }
 
 /// The values of `contains([...], var.x)`, or for a list
