@@ -18,7 +18,7 @@ impl Backend for Readme {
 /// Modules with more roles, managed policies and KMS keys than this get summaries instead of
 /// a section per role and a row per resource and output: the README stays readable (and a
 /// few kilobytes) at 10,000 roles, where `rolegen resolve` and the spec hold the detail.
-pub const DETAIL_MAX_ITEMS: usize = 50;
+pub(crate) const DETAIL_MAX_ITEMS: usize = 50;
 
 /// Rows a summary table shows before it counts the rest.
 const SUMMARY_ROWS: usize = 25;

@@ -64,7 +64,7 @@ pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
 }
 
 /// Variable names Terraform refuses ("The variable name is reserved").
-pub const TERRAFORM_RESERVED_VARIABLES: &[&str] = &[
+pub(crate) const TERRAFORM_RESERVED_VARIABLES: &[&str] = &[
     "source",
     "version",
     "providers",

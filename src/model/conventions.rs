@@ -8,7 +8,7 @@ use super::{Hatch, Module, Role, Switch};
 
 /// The variables every module has, beside the spec's parameters: `(name, type, default,
 /// description)`. Spec parameters cannot take these names (lowering reports them).
-pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
+pub(crate) const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
     (
         "create",
         "bool",
@@ -25,7 +25,7 @@ pub const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
 
 /// The parameter every stack has: the prefix of its output export names (`<prefix>-TaskArn`);
 /// empty, the default, uses the stack name. Spec parameters cannot take this name.
-pub const EXPORT_PREFIX: &str = "ExportPrefix";
+pub(crate) const EXPORT_PREFIX: &str = "ExportPrefix";
 
 /// Where an output's value comes from in CloudFormation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ impl OutputOwner {
     }
 
     /// The Terraform resource type.
-    pub fn tf_type(self) -> &'static str {
+    pub(crate) fn tf_type(self) -> &'static str {
         match self {
             OutputOwner::Role => "aws_iam_role",
             OutputOwner::InstanceProfile => "aws_iam_instance_profile",
@@ -224,7 +224,7 @@ impl OutputSelection {
 }
 
 /// The outputs of one resource.
-pub struct OutputGroup<'m> {
+pub(crate) struct OutputGroup<'m> {
     /// The resource's CloudFormation logical id.
     pub logical_id: String,
     /// Its Terraform resource name.
@@ -271,7 +271,7 @@ const UNSWITCHED: &Option<Switch> = &None;
 /// The module's outputs, resource by resource in output order (roles with their instance
 /// profiles, managed policies, KMS keys, OIDC providers). Both backends' outputs, the README,
 /// the export-name bound and the quota check all read this one list.
-pub fn output_groups(m: &Module) -> impl Iterator<Item = OutputGroup<'_>> {
+pub(crate) fn output_groups(m: &Module) -> impl Iterator<Item = OutputGroup<'_>> {
     use OutputOwner::*;
     let roles = m.roles.values().flat_map(move |r| {
         let ids = || (r.id.pascal(), r.id.snake(), r.id.as_str());
@@ -314,7 +314,7 @@ pub fn longest_export(m: &Module) -> Option<usize> {
 
 /// Every role's escape-hatch parameters (CloudFormation), role by role: the role, the hatch,
 /// the parameter name. The stack's Parameters and the quota check read this one list.
-pub fn hatch_params(m: &Module) -> impl Iterator<Item = (&Role, Hatch, String)> {
+pub(crate) fn hatch_params(m: &Module) -> impl Iterator<Item = (&Role, Hatch, String)> {
     m.roles
         .values()
         .flat_map(|r| r.hatches.iter().map(move |&h| (r, h, h.cfn_param(&r.id))))

@@ -678,7 +678,7 @@ impl Module {
     }
 
     /// Which pseudo parameters the module uses anywhere.
-    pub fn pseudos_used(&self) -> std::collections::BTreeSet<Pseudo> {
+    pub(crate) fn pseudos_used(&self) -> std::collections::BTreeSet<Pseudo> {
         let mut set = std::collections::BTreeSet::new();
         self.visit_templates(|t| {
             for p in &t.parts {
@@ -699,7 +699,7 @@ impl Module {
     }
 
     /// Calls `f` on every template in the module.
-    pub fn visit_templates(&self, mut f: impl FnMut(&Template)) {
+    pub(crate) fn visit_templates(&self, mut f: impl FnMut(&Template)) {
         for r in self.roles.values() {
             match &r.name {
                 RoleName::Fixed(t) | RoleName::Prefix(t) => f(t),
@@ -741,7 +741,7 @@ impl Module {
 }
 
 /// Calls `f` on every template of a document.
-pub fn visit_doc(doc: &PolicyDocument, f: &mut impl FnMut(&Template)) {
+pub(crate) fn visit_doc(doc: &PolicyDocument, f: &mut impl FnMut(&Template)) {
     for s in &doc.statements {
         s.resources.iter().flatten().for_each(&mut *f);
         if let Some(Principal::Typed(m)) = &s.principal {

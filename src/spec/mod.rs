@@ -7,7 +7,7 @@
 
 pub mod load;
 pub mod scalar;
-pub mod slips;
+pub(crate) mod slips;
 
 pub use scalar::{PrincipalSpec, Scalar, StrList};
 
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The folder a spec's relative `policy_file:` paths are resolved against.
-pub fn spec_dir(path: &Path) -> PathBuf {
+pub(crate) fn spec_dir(path: &Path) -> PathBuf {
     path.parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
@@ -492,7 +492,7 @@ pub struct PolicyDocumentSpec {
 
 /// The keys of a policy statement in the order AWS writes them (and rolegen's importers and
 /// `rolegen fmt` put them).
-pub const STATEMENT_KEYS: [&str; 9] = [
+pub(crate) const STATEMENT_KEYS: [&str; 9] = [
     "Sid",
     "Effect",
     "Principal",
@@ -505,7 +505,7 @@ pub const STATEMENT_KEYS: [&str; 9] = [
 ];
 
 /// Condition block: operator → key → values.
-pub type ConditionSpec = IndexMap<String, IndexMap<String, StrList>>;
+pub(crate) type ConditionSpec = IndexMap<String, IndexMap<String, StrList>>;
 
 /// One statement, AWS grammar.
 #[derive(Debug, Deserialize, Default, JsonSchema)]

@@ -6,7 +6,7 @@ use crate::model::*;
 use crate::rules;
 
 /// Largest number of distinct switches in a document emitted as `Fn::Sub` JSON variants.
-pub const MAX_JSON_SWITCHES: usize = 4;
+pub(crate) const MAX_JSON_SWITCHES: usize = 4;
 
 /// CloudFormation's quotas per template.
 const MAX_RESOURCES: usize = 500;

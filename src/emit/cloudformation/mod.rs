@@ -54,7 +54,7 @@ pub(crate) struct Cfn<'a> {
 }
 
 /// The template of an IMPORT change set that adopts the module's existing resources.
-pub fn import_template(m: &Module) -> String {
+pub(crate) fn import_template(m: &Module) -> String {
     Cfn { m, import: true }.stack()
 }
 
@@ -864,11 +864,11 @@ fn hatch_parameter(r: &Role, h: Hatch) -> Node {
 }
 
 /// Empty or a whole number from 3600 to 43200, in the regex both Terraform and Java read alike.
-pub const MAX_SESSION_PATTERN: &str =
+pub(crate) const MAX_SESSION_PATTERN: &str =
     "(3[6-9][0-9]{2}|[4-9][0-9]{3}|[1-3][0-9]{4}|4[0-2][0-9]{3}|43[01][0-9]{2}|43200)?";
 
 /// A parameter value as CloudFormation text (lists comma-separated).
-pub fn value_text(v: &ParamValue) -> String {
+pub(crate) fn value_text(v: &ParamValue) -> String {
     match v {
         ParamValue::Str(s) | ParamValue::Number(s) => s.clone(),
         ParamValue::Bool(b) => b.to_string(),
@@ -902,7 +902,7 @@ fn params_json(m: &Module) -> Option<String> {
 
 /// Whether `<module>.params.json` exists and holds a value for every parameter without a
 /// default, so that a deploy can take its parameters from that file alone.
-pub fn params_file_complete(m: &Module) -> bool {
+pub(crate) fn params_file_complete(m: &Module) -> bool {
     m.params.values().any(|p| p.example.is_some())
         && m.params
             .values()

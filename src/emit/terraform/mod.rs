@@ -37,18 +37,18 @@ impl Backend for Terraform {
 /// `aws_iam_role_policy_attachment`, `aws_iam_policy`, `aws_iam_instance_profile`,
 /// `aws_kms_key`, `aws_kms_alias`, `aws_iam_policy_document`, `aws_partition`,
 /// `aws_caller_identity`) — except the region: see [`AWS_PROVIDER_WITH_REGION`].
-pub const AWS_PROVIDER: &str = ">= 5.0, < 7.0";
+pub(crate) const AWS_PROVIDER: &str = ">= 5.0, < 7.0";
 
 /// The provider constraint of a module that reads the region (`${AWS::Region}`). 6.0
 /// deprecates `data.aws_region.*.name` for `region` (which 5.x lacks), and 6.47.0 deprecates
 /// `id` as well, so no attribute reads the region on both majors without a deprecation; such
 /// modules stay on 5.x and keep `name`.
-pub const AWS_PROVIDER_WITH_REGION: &str = ">= 5.0, < 6.0";
+pub(crate) const AWS_PROVIDER_WITH_REGION: &str = ">= 5.0, < 6.0";
 
 /// The Terraform versions a module needs: `moved` blocks (moved.tf) are the newest feature
 /// the output uses (1.1); validation blocks, `can()`, `alltrue()`, `for_each` and `dynamic`
 /// blocks are older.
-pub const TERRAFORM_VERSION: &str = ">= 1.1";
+pub(crate) const TERRAFORM_VERSION: &str = ">= 1.1";
 
 /// The module's on/off toggle (terraform-aws-modules' `create`): every resource is counted by it.
 const CREATE: &str = "var.create";
@@ -62,17 +62,17 @@ use crate::model::conventions::{output_groups, OutputGroup, OutputKind, OutputOw
 const MOVED_HEADER: &str = "# The renames the spec declares (`moved:`): Terraform (>= 1.1) moves the state of each\n# resource from its earlier address instead of destroying and recreating it. Addresses\n# that are not in the state are ignored.\n\n";
 
 /// Where a module's example root configuration goes, relative to the module's folder.
-pub const EXAMPLE_PATH: &str = "examples/terraform/main.tf";
+pub(crate) const EXAMPLE_PATH: &str = "examples/terraform/main.tf";
 
 /// The tags the usage examples pass (`tags` in Terraform, `--tags` in CloudFormation).
-pub const EXAMPLE_TAGS: [(&str, &str); 1] = [("team", "platform")];
+pub(crate) const EXAMPLE_TAGS: [(&str, &str); 1] = [("team", "platform")];
 
 /// `module "<name>" { source = ...  <inputs> tags = ... }`: the module called with every
 /// input that has no default or has an example ([`Parameter::in_examples`]), set to the spec's
 /// example value (the values of `cloudformation/<module>.params.json`), or a placeholder
 /// marked `# required` when the spec gives none. The README's usage block and
 /// `examples/terraform/main.tf` are this block.
-pub fn usage_block(m: &Module, source: &str) -> Block {
+pub(crate) fn usage_block(m: &Module, source: &str) -> Block {
     let mut b = Block::new("module", &[&crate::model::names::snake(&m.name)]);
     b.attr("source", source);
     b.blank();
@@ -124,7 +124,7 @@ fn example(m: &Module) -> String {
 
 /// A root configuration that uses the module from `source` (an HCL expression): the
 /// `terraform` block, `provider "aws"` and the [`usage_block`].
-pub fn root_configuration(m: &Module, source: &str) -> String {
+pub(crate) fn root_configuration(m: &Module, source: &str) -> String {
     hcl::write_file(&[
         versions(m),
         Block::new("provider", &["aws"]),
@@ -133,7 +133,7 @@ pub fn root_configuration(m: &Module, source: &str) -> String {
 }
 
 /// The `hashicorp/aws` version constraint of the module.
-pub fn aws_provider_constraint(m: &Module) -> &'static str {
+pub(crate) fn aws_provider_constraint(m: &Module) -> &'static str {
     if m.pseudos_used().contains(&Pseudo::Region) {
         AWS_PROVIDER_WITH_REGION
     } else {
