@@ -146,13 +146,14 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
         return None;
     }
     let cat = catalog();
-    cat.service(service)?;
+    let own = cat.service(service)?;
     let types = cat.resource_types_matching(service, &arn);
     let split = SPLIT_SERVICES.contains(&service);
     // Each action names the resource types it takes, other services' included (`ssm:SendCommand`
     // takes an EC2 `instance`, `sts:AssumeRole` an IAM `role`); the ARN fits an action when it
     // matches one of them, as listed by the action's own service.
-    let mut by_service: Vec<(&str, Vec<&str>)> = Vec::new();
+    // The ARN's own service is matched already (most statements act on their own service).
+    let mut by_service: Vec<(&str, Vec<&str>)> = vec![(own.prefix(), types.clone())];
     let applies = granted.iter().any(|(svc, a)| {
         if split && svc.prefix().eq_ignore_ascii_case(service) {
             return !types.is_empty();
