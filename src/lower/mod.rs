@@ -206,6 +206,7 @@ impl Lowerer<'_> {
             kms_keys: self.renames(&spec.moved.kms_keys, &kms_keys, "kms_keys", &root),
             from_unindexed: spec.moved.from_unindexed,
         };
+        self.attachment_key_clashes(&moved, &roles, &root);
         Module {
             name: spec.module.clone(),
             description: spec.description.clone(),
@@ -220,6 +221,35 @@ impl Lowerer<'_> {
             allow,
             outputs,
             source,
+        }
+    }
+
+    /// A renamed customer managed policy's attachments move to the new key (`moved` from
+    /// `<role>["<earlier key>"]`); that is impossible when the role attaches something else
+    /// under the earlier key, and Terraform would detach the policy and attach it again, in
+    /// either order. Refused, with the way out.
+    fn attachment_key_clashes(
+        &mut self,
+        moved: &Moved,
+        roles: &IndexMap<RoleId, Role>,
+        root: &YamlPath,
+    ) {
+        for (old, new) in &moved.policies {
+            let from = names::snake(old);
+            for r in roles.values() {
+                let renamed = r
+                    .managed
+                    .iter()
+                    .any(|m| matches!(&m.target, PolicyRef::Module(p) if p == new));
+                if renamed && r.managed.iter().any(|m| m.key == from) {
+                    self.error_key(
+                        &rules::DUPLICATE_NAME,
+                        &root.key("moved").key("policies").key(old),
+                        format!("role `{}` attaches another policy under `{from}`, the Terraform key the attachment of `{old}` had before the rename, so that attachment cannot be moved to `{}`: Terraform would detach the policy and attach it again", r.id, new.snake()),
+                        format!("apply the rename first, then remove it from `moved:` before attaching the other policy; or give the renamed policy a key whose Terraform name no other attachment of `{}` uses", r.id),
+                    );
+                }
+            }
         }
     }
 
