@@ -473,3 +473,12 @@ fn condition_keys_with_tag_placeholders_match() {
         .and_then(|s| s.condition("s3:prefx"))
         .is_none());
 }
+
+proptest::proptest! {
+    /// The byte loop orders names as the lexicographic order of their lower-cased bytes.
+    #[test]
+    fn cmp_ci_is_the_order_of_lowercased_bytes(a in "[a-cA-C:_é-]{0,6}", b in "[a-cA-C:_é-]{0,6}") {
+        let lowered = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase()).collect::<Vec<u8>>();
+        proptest::prop_assert_eq!(cmp_ci(&a, &b), lowered(&a).cmp(&lowered(&b)));
+    }
+}

@@ -7,7 +7,7 @@ use super::Validator;
 use crate::model::*;
 use crate::rules;
 use crate::source::YamlPath;
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// (namespace, identifier, where it comes from) for everything the backends name.
 pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> {
@@ -107,14 +107,18 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
 }
 
 pub(super) fn check(v: &mut Validator) {
-    let mut seen: HashMap<(&'static str, String), &YamlPath> = HashMap::new();
+    let ids = identifiers(v.m);
+    let mut seen: HashMap<(&'static str, String), &YamlPath> = HashMap::with_capacity(ids.len());
     let mut clashes = Vec::new();
-    for (ns, id, origin) in identifiers(v.m) {
-        match seen.get(&(ns, id.clone())) {
-            Some(first) if *first != origin => clashes.push((ns, id, origin, *first)),
-            Some(_) => {}
-            None => {
-                seen.insert((ns, id), origin);
+    // One hash and no clone per identifier (the entry API), the map sized once.
+    for (ns, id, origin) in ids {
+        match seen.entry((ns, id)) {
+            Entry::Occupied(e) if *e.get() != origin => {
+                clashes.push((ns, e.key().1.clone(), origin, *e.get()));
+            }
+            Entry::Occupied(_) => {}
+            Entry::Vacant(e) => {
+                e.insert(origin);
             }
         }
     }
