@@ -411,6 +411,16 @@ pub enum RoleName {
     Generated,
 }
 
+impl RoleName {
+    /// The written name or prefix; `None` when the name is generated.
+    pub fn template(&self) -> Option<&Template> {
+        match self {
+            RoleName::Fixed(t) | RoleName::Prefix(t) => Some(t),
+            RoleName::Generated => None,
+        }
+    }
+}
+
 /// An instance profile for a role.
 #[derive(Debug, Clone)]
 pub struct InstanceProfile {

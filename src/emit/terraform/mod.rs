@@ -563,10 +563,7 @@ impl<'a> Tf<'a> {
     /// `name` / `name_prefix` of a role (or of its instance profile, named like it), with the
     /// role's name hatch: the caller's name when set, else the spec's.
     fn name_attrs(&self, r: &Role, name: &RoleName, b: &mut Block) {
-        let spec = match name {
-            RoleName::Fixed(t) | RoleName::Prefix(t) => Some(self.template(t)),
-            RoleName::Generated => None,
-        };
+        let spec = name.template().map(|t| self.template(t));
         if !r.has(Hatch::Name) {
             match (name, spec) {
                 (RoleName::Fixed(_), Some(t)) => {
@@ -781,19 +778,13 @@ impl<'a> Tf<'a> {
     /// an instance profile's name, an OIDC provider's issuer).
     fn sensitive_output(&self, g: &OutputGroup, k: &OutputKind) -> bool {
         let role = || self.m.roles.get(g.key);
-        fn role_name(r: &Role) -> Option<&Template> {
-            match &r.name {
-                RoleName::Fixed(t) | RoleName::Prefix(t) => Some(t),
-                RoleName::Generated => None,
-            }
-        }
         match (k.owner, k.key) {
-            (OutputOwner::Role, "name") => self.secret(role().and_then(role_name)),
+            (OutputOwner::Role, "name") => self.secret(role().and_then(|r| r.name.template())),
             (OutputOwner::Role, "path") => self.secret(role().and_then(|r| r.path.as_ref())),
             (OutputOwner::InstanceProfile, "instance_profile_name") => {
                 self.secret(role().and_then(|r| {
                     let ip = r.instance_profile.as_ref()?;
-                    ip.name.as_ref().or(role_name(r))
+                    ip.name.as_ref().or(r.name.template())
                 }))
             }
             (OutputOwner::OidcProvider, _) => {
