@@ -3,6 +3,7 @@
 //! policy, AWS managed attachments, and the `roles:`/`kms_keys:` entries and the whole spec
 //! tree in the order `rolegen fmt` keeps.
 
+use super::oidc::ProviderInfo;
 use super::yaml::Y;
 use crate::model::{ParamName, Part, Pseudo, Template};
 use std::collections::HashSet;
@@ -123,17 +124,28 @@ pub(crate) fn trust_from(
     version: Option<String>,
     id: Option<String>,
     statements: Vec<Y>,
+    providers: &[ProviderInfo],
 ) -> Vec<(String, Y)> {
-    trust_entries(&Doc {
-        version,
-        id,
-        statements,
-    })
+    trust_entries(
+        &Doc {
+            version,
+            id,
+            statements,
+        },
+        providers,
+    )
 }
 
 /// Trust entries of a role: helpers for obvious exact matches, else a raw `trust_document`.
-pub(crate) fn trust_entries(d: &Doc) -> Vec<(String, Y)> {
-    let helpers: Option<Vec<Y>> = d.statements.iter().map(trust_helper).collect();
+/// `providers` are the OIDC providers the import creates, which a statement may name only as
+/// the `irsa` and `github` helpers do (a raw document naming one keeps the marker
+/// [`super::oidc::provider_marker`], and the importer refuses the role).
+pub(crate) fn trust_entries(d: &Doc, providers: &[ProviderInfo]) -> Vec<(String, Y)> {
+    let helpers: Option<Vec<Y>> = d
+        .statements
+        .iter()
+        .map(|s| trust_helper(s).or_else(|| super::oidc::helper(s, providers)))
+        .collect();
     match helpers {
         Some(h) if !h.is_empty() => {
             let mut v = vec![("trust".to_owned(), Y::Seq(h))];
@@ -274,20 +286,22 @@ pub(crate) fn role_entry(
     Y::Map(m)
 }
 
-/// The whole imported spec: `top` (module, description), then parameters, roles, policies
-/// and KMS keys, each left out when empty.
+/// The whole imported spec: `top` (module, description), then parameters, roles, policies,
+/// KMS keys and OIDC providers, each left out when empty.
 pub(crate) fn spec_tree(
     mut top: Vec<(String, Y)>,
     params: Vec<(String, Y)>,
     roles: Vec<(String, Y)>,
     policies: Vec<(String, Y)>,
     keys: Vec<(String, Y)>,
+    providers: Vec<(String, Y)>,
 ) -> Y {
     for (name, entries) in [
         ("parameters", params),
         ("roles", roles),
         ("policies", policies),
         ("kms_keys", keys),
+        ("oidc_providers", providers),
     ] {
         if !entries.is_empty() {
             top.push((name.into(), Y::Map(entries)));

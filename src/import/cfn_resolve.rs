@@ -42,18 +42,24 @@ pub fn resolve_value(
     Resolver::new(&root, b)?.eval(&n)
 }
 
-/// Renames the roles, policies and keys of a resolved template from logical ids to the spec
-/// keys the import gave them, spelled as [`Bindings::module`] spells them (PascalCase).
+/// Renames the roles, policies, keys and OIDC providers of a resolved template from logical
+/// ids to the spec keys the import gave them, spelled as [`Bindings::module`] spells them
+/// (PascalCase; a provider `<Pascal>OidcProvider`).
 pub fn rekey(v: &Value, keys: &IndexMap<String, String>) -> Value {
     let mut out = v.clone();
-    for section in ["roles", "policies", "kms_keys"] {
+    for section in ["roles", "policies", "kms_keys", "oidc_providers"] {
         if let Some(Value::Object(m)) = v.get(section) {
             let renamed: Map<String, Value> = m
                 .iter()
                 .map(|(k, x)| {
+                    let suffix = if section == "oidc_providers" {
+                        "OidcProvider"
+                    } else {
+                        ""
+                    };
                     let k2 = keys
                         .get(k)
-                        .map(|s| crate::model::names::pascal(s))
+                        .map(|s| format!("{}{suffix}", crate::model::names::pascal(s)))
                         .unwrap_or_else(|| k.clone());
                     (k2, x.clone())
                 })
@@ -280,6 +286,7 @@ impl<'a> Resolver<'a> {
                         json!(self.arn("policy", n, "ManagedPolicyName")?)
                     }
                     "AWS::IAM::InstanceProfile" => json!(self.name_of(n, "InstanceProfileName")?),
+                    "AWS::IAM::OIDCProvider" => json!(self.provider_arn(n)?),
                     _ => json!(format!("ref-{n}")),
                 },
                 None => return err(format!("`Ref {n}`: no such parameter or resource")),
@@ -299,8 +306,20 @@ impl<'a> Resolver<'a> {
             ("AWS::IAM::InstanceProfile", "Arn") => {
                 self.arn("instance-profile", r, "InstanceProfileName")?
             }
+            ("AWS::IAM::OIDCProvider", "Arn") => self.provider_arn(r)?,
             _ => format!("getatt-{r}-{a}"),
         }))
+    }
+
+    /// The ARN IAM gives an OIDC provider: `oidc-provider/` and its URL without `https://`.
+    fn provider_arn(&self, id: &str) -> Result<String, String> {
+        let url = text(&self.prop(id, "Url")?.unwrap_or(Value::Null))?;
+        Ok(format!(
+            "arn:{}:iam::{}:oidc-provider/{}",
+            self.b.partition,
+            self.b.account,
+            url.strip_prefix("https://").unwrap_or(&url)
+        ))
     }
 
     fn sub(&self, s: &str, vars: &[(String, N)]) -> Result<String, String> {
@@ -472,6 +491,7 @@ impl<'a> Resolver<'a> {
         let mut roles = Map::new();
         let mut policies = Map::new();
         let mut keys = Map::new();
+        let mut providers = Map::new();
         // Role name → logical id, for `Roles:` lists.
         let mut role_ids: HashMap<String, String> = HashMap::new();
         for (id, (ty, res)) in &self.resources {
@@ -532,6 +552,23 @@ impl<'a> Resolver<'a> {
                 "AWS::KMS::Key" => {
                     keys.insert(id.clone(), self.document(self.prop(id, "KeyPolicy")?)?);
                 }
+                "AWS::IAM::OIDCProvider" => {
+                    let list = |p: &str| -> Result<Vec<Value>, String> {
+                        Ok(match self.prop(id, p)? {
+                            Some(Value::Array(v)) => v,
+                            Some(other) => return err(format!("{p}: {other}")),
+                            None => Vec::new(),
+                        })
+                    };
+                    providers.insert(
+                        id.clone(),
+                        json!({
+                            "url": text(&self.prop(id, "Url")?.unwrap_or(Value::Null))?,
+                            "client_ids": list("ClientIdList")?,
+                            "thumbprints": list("ThumbprintList")?,
+                        }),
+                    );
+                }
                 _ => {}
             }
         }
@@ -586,7 +623,12 @@ impl<'a> Resolver<'a> {
                 _ => {}
             }
         }
-        Ok(json!({"roles": roles, "policies": policies, "kms_keys": keys}))
+        let mut out = json!({"roles": roles, "policies": policies, "kms_keys": keys});
+        // As [`Bindings::module`]: only templates with providers carry the section.
+        if !providers.is_empty() {
+            out["oidc_providers"] = Value::Object(providers);
+        }
+        Ok(out)
     }
 }
 

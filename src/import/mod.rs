@@ -12,6 +12,7 @@ pub mod cloudformation;
 pub mod hcl;
 pub mod iam_json;
 pub(crate) mod narrow;
+pub(crate) mod oidc;
 pub mod terraform;
 mod tf_hatches;
 pub mod yaml;
@@ -300,10 +301,16 @@ impl Keys {
     /// The key for `source`: its kebab-case spelling, made unique (also across the
     /// Terraform/CloudFormation identifiers rolegen derives from it).
     pub(crate) fn assign(&mut self, source: &str) -> String {
+        self.assign_named(source, source)
+    }
+
+    /// The key for `source`, spelt from `name` (the source's name without a suffix that only
+    /// says what it is, as `GithubOidcProvider` gives `github`).
+    pub(crate) fn assign_named(&mut self, source: &str, name: &str) -> String {
         if let Some(k) = self.map.get(source) {
             return k.clone();
         }
-        let base = spec_key(source);
+        let base = spec_key(name);
         let mut k = base.clone();
         let mut n = 2;
         while self.used.contains(&crate::model::names::pascal(&k)) {
@@ -359,14 +366,29 @@ fn escape_literal(out: &mut String, l: &str) {
 /// The spec spelling of a template: `${Param}`, `${AWS::Region}`, literal `${` as `$${`.
 /// `Err` when the spec grammar cannot write it (a literal `$` right before a placeholder).
 pub fn spec_string(t: &Template) -> Result<String, String> {
+    spell(t, false)
+}
+
+/// [`spec_string`] for a trust policy's principal, where the ARN of an OIDC provider the
+/// module creates is spelt as the marker [`oidc::provider_marker`]: the trust-helper
+/// reader turns it into `oidc_provider: <key>`, and a role whose trust keeps a marker is
+/// refused.
+pub(crate) fn trust_string(t: &Template) -> Result<String, String> {
+    spell(t, true)
+}
+
+fn spell(t: &Template, providers: bool) -> Result<String, String> {
     let mut out = String::new();
     for p in &t.parts {
         match p {
             Part::Lit(l) => escape_literal(&mut out, l),
             Part::PolicyVar(v) => escape_literal(&mut out, &format!("${{{v}}}")),
+            Part::ProviderArn(p) if providers && !out.ends_with('$') => {
+                out.push_str(&oidc::provider_marker(p.id.as_str()));
+            }
             Part::ProviderArn(p) => {
                 return Err(format!(
-                    "the ARN of the module's OIDC provider `{}` is not a string the spec can write",
+                    "the ARN of the module's OIDC provider `{}` is not a string the spec can write outside a trust policy's principal",
                     p.id
                 ))
             }

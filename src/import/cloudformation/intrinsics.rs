@@ -244,6 +244,7 @@ impl Cx<'_> {
                 ),
             },
             "AWS::IAM::ManagedPolicy" => self.policy_arn(name, loc),
+            "AWS::IAM::OIDCProvider" => self.provider_arn(name, loc),
             "AWS::IAM::InstanceProfile" => match self.prop_template(name, "InstanceProfileName") {
                 Some(t) => Some(t),
                 None => self.synth(
@@ -296,6 +297,7 @@ impl Cx<'_> {
                 ),
             },
             ("AWS::IAM::ManagedPolicy", "PolicyArn") => self.policy_arn(res, loc),
+            ("AWS::IAM::OIDCProvider", "Arn") => self.provider_arn(res, loc),
             ("AWS::IAM::InstanceProfile", "Arn") => {
                 match self.prop_template(res, "InstanceProfileName") {
                     Some(n) => {
@@ -808,7 +810,12 @@ impl Cx<'_> {
     }
 
     pub(super) fn spec_str(&mut self, t: &Template, loc: &Loc) -> Option<String> {
-        match spec_string(t) {
+        let spelt = if self.in_trust {
+            crate::import::trust_string(t)
+        } else {
+            spec_string(t)
+        };
+        match spelt {
             Ok(s) => Some(s),
             Err(e) => {
                 self.issue(loc, e);

@@ -13,6 +13,7 @@ mod hatches;
 mod intrinsics;
 pub mod node;
 mod parameters;
+mod providers;
 mod resources;
 
 use super::builder::{
@@ -193,12 +194,17 @@ struct Cx<'a> {
     /// What of the template is left out because it is not IAM (`resource Bucket
     /// (AWS::S3::Bucket)`, `output BucketArn`, `parameter Retention`), for the spec's header.
     left_out: Vec<String>,
+    /// The template's OIDC providers by logical id.
+    providers: IndexMap<String, providers::ProviderOut>,
+    /// True while a role's trust policy is read: an imported provider's ARN is spelt as the
+    /// marker the trust-helper reader turns into `oidc_provider: <key>`.
+    in_trust: bool,
     budget: Budget,
 }
 
 /// Why a resource of type `ty` that the importer does not read holds IAM (the import is then
 /// partial), or `None` when leaving it out loses no IAM: IAM resources rolegen does not import
-/// (users, groups, OIDC providers, ...), resource policies (`AWS::S3::BucketPolicy`,
+/// (users, groups, SAML providers, ...), resource policies (`AWS::S3::BucketPolicy`,
 /// `AWS::Lambda::Permission`, ...), nested stacks and SAM resources, and any resource whose
 /// properties embed a policy document (`Statement`).
 fn iam_in(ty: &str, r: Option<&N>) -> Option<String> {
@@ -274,6 +280,8 @@ impl<'a> Cx<'a> {
             lossy: 0,
             poisoned: HashMap::new(),
             left_out: Vec::new(),
+            providers: IndexMap::new(),
+            in_trust: false,
             budget: Budget::new(),
         }
     }
@@ -389,6 +397,11 @@ impl<'a> Cx<'a> {
             }
         }
         for (id, ty) in &ids {
+            if ty == "AWS::IAM::OIDCProvider" {
+                self.oidc_provider(id);
+            }
+        }
+        for (id, ty) in &ids {
             match ty.as_str() {
                 "AWS::IAM::ManagedPolicy" => self.managed_policy(id),
                 "AWS::KMS::Key" => self.kms_key(id),
@@ -399,7 +412,10 @@ impl<'a> Cx<'a> {
         for (id, ty) in &ids {
             let loc = res_loc(id);
             match ty.as_str() {
-                "AWS::IAM::Role" | "AWS::IAM::ManagedPolicy" | "AWS::KMS::Key" => {}
+                "AWS::IAM::Role"
+                | "AWS::IAM::ManagedPolicy"
+                | "AWS::KMS::Key"
+                | "AWS::IAM::OIDCProvider" => {}
                 "AWS::IAM::Policy" => self.policy(id),
                 "AWS::IAM::RolePolicy" => self.role_policy(id),
                 "AWS::IAM::InstanceProfile" => self.instance_profile(id),
@@ -533,7 +549,12 @@ impl<'a> Cx<'a> {
                 .iter()
                 .position(|p| l.starts_with(p))
         });
-        let tree = spec_tree(top, params, roles, policies, keys);
+        let providers = self
+            .providers
+            .values()
+            .filter_map(|p| Some((p.key.clone(), p.entry.clone()?)))
+            .collect();
+        let tree = spec_tree(top, params, roles, policies, keys, providers);
         let mut header = vec![format!(
             "Imported by `rolegen import --from cloudformation` from {}.",
             self.file.path.display()

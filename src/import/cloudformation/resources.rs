@@ -139,8 +139,22 @@ impl Cx<'_> {
             }
         }
         match get("AssumeRolePolicyDocument") {
-            Some(n) => match self.document(n, &loc.key("AssumeRolePolicyDocument")) {
-                Some(d) => out.trust = trust_entries(&d),
+            Some(n) => match self.trust_document(n, &loc.key("AssumeRolePolicyDocument")) {
+                Some(d) if d.statements.is_empty() => {
+                    out.refused
+                        .get_or_insert("no statement of its trust policy could be imported".into());
+                }
+                Some(d) => {
+                    out.trust = trust_entries(&d, &self.provider_infos());
+                    if out
+                        .trust
+                        .iter()
+                        .any(|(_, y)| crate::import::oidc::has_marker(y))
+                    {
+                        let why = "its trust names an OIDC provider of the template in a statement that is not what the `irsa` or `github` helper writes (`Federated` the provider, `sts:AssumeRoleWithWebIdentity`, `<issuer>:aud` equal to `sts.amazonaws.com` and `<issuer>:sub` of one namespace or repository, nothing else): a spec names a provider it creates only through those helpers";
+                        out.refused.get_or_insert(why.into());
+                    }
+                }
                 None => {
                     out.refused
                         .get_or_insert("its AssumeRolePolicyDocument cannot be imported".into());
@@ -283,6 +297,14 @@ impl Cx<'_> {
             }
         }
         self.roles.insert(id.to_owned(), out);
+    }
+
+    /// A role's trust policy, with the ARNs of the template's OIDC providers spelt as markers.
+    fn trust_document(&mut self, n: &N, loc: &Loc) -> Option<Doc> {
+        self.in_trust = true;
+        let d = self.document(n, loc);
+        self.in_trust = false;
+        d
     }
 
     pub(super) fn tags(&mut self, n: &N, loc: &Loc) -> Option<Y> {

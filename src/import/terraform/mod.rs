@@ -422,7 +422,7 @@ impl Tf {
             .into_values()
             .map(|(k, e, when, alias)| (k, key_entry(e, alias, when.as_ref())))
             .collect();
-        let tree = spec_tree(top, params, roles, policies, keys);
+        let tree = spec_tree(top, params, roles, policies, keys, Vec::new());
         let dir = self
             .files
             .first()

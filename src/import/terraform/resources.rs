@@ -164,7 +164,7 @@ impl Tf {
             Some(a) => {
                 let x = at(self, a.line, "assume_role_policy");
                 match self.document(&a.expr.clone(), &x) {
-                    Some((v, i, s)) => out.trust = trust_from(v, i, s),
+                    Some((v, i, s)) => out.trust = trust_from(v, i, s, &[]),
                     None => {
                         out.refused
                             .get_or_insert("its assume_role_policy cannot be imported".into());

@@ -1,0 +1,252 @@
+//! `AWS::IAM::OIDCProvider`: the template's OIDC providers as `oidc_providers:` entries, and
+//! their ARN (`!Ref P`, `!GetAtt P.Arn`, `${P}`, `${P.Arn}`) as a reference the `irsa` and
+//! `github` helpers carry with `oidc_provider: <key>`.
+
+use super::*;
+use crate::import::oidc::{self, ProviderInfo};
+use crate::model::{OidcProviderId, ProviderArn};
+
+/// An OIDC provider of the template.
+#[derive(Debug)]
+pub(super) struct ProviderOut {
+    /// Its key under `oidc_providers:`.
+    pub(super) key: String,
+    /// Its spec entry; `None` when it is not imported (an issue says why).
+    pub(super) entry: Option<Y>,
+    /// What the trust-helper reader needs.
+    pub(super) info: ProviderInfo,
+    /// Its ARN as a template (`arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/<issuer>`).
+    pub(super) arn: Template,
+}
+
+impl Cx<'_> {
+    /// Reads provider `id` (before the roles, whose trust may name it).
+    pub(super) fn oidc_provider(&mut self, id: &str) {
+        self.check_attributes(id);
+        let loc = res_loc(id);
+        let name = id
+            .strip_suffix("OidcProvider")
+            .or_else(|| id.strip_suffix("OIDCProvider"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or(id);
+        let key = self.keys.assign_named(id, name);
+        let (entry, info, arn) = match self.provider_entry(id, &key) {
+            Some((entry, info, arn)) => (Some(entry), info, arn),
+            None => (
+                None,
+                ProviderInfo {
+                    key: key.clone(),
+                    issuer: String::new(),
+                    audiences: None,
+                },
+                Template::default(),
+            ),
+        };
+        if entry.is_none() {
+            self.issue(
+                &loc,
+                "the OIDC provider is not imported; the roles whose trust names it are not imported either",
+            );
+        }
+        self.providers.insert(
+            id.to_owned(),
+            ProviderOut {
+                key,
+                entry,
+                info,
+                arn,
+            },
+        );
+    }
+
+    /// The spec entry of provider `id`, when the spec can hold it exactly.
+    fn provider_entry(&mut self, id: &str, key: &str) -> Option<(Y, ProviderInfo, Template)> {
+        let loc = res_loc(id).key("Properties");
+        match self.resource_when(id) {
+            Ok(None) => {}
+            Ok(Some(_)) | Err(()) => {
+                self.issue(
+                    &res_loc(id).key("Condition"),
+                    "an OIDC provider under a Condition cannot be expressed: a spec's providers are created with the module (they have no `when:`)",
+                );
+                return None;
+            }
+        }
+        let props = self.props(id);
+        let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+        for (k, v) in &props {
+            match k.as_str() {
+                "Url" | "ClientIdList" | "ThumbprintList" => {}
+                "Tags" => {
+                    // Tags grant nothing; the spec tags a provider like the module.
+                    let _ = self.tags(v, &loc.key(k));
+                    self.report(
+                        &loc.key(k),
+                        "the provider's Tags are not carried: a spec's OIDC provider is tagged like the rest of the module (Terraform `var.tags`, the stack's tags in CloudFormation); tag the stack or the module instead",
+                    );
+                }
+                other => {
+                    self.issue(
+                        &loc.key(other),
+                        format!("the OIDC provider property `{other}` cannot be expressed"),
+                    );
+                    return None;
+                }
+            }
+        }
+        let Some(url) = get("Url") else {
+            self.issue(&loc, "the OIDC provider has no Url");
+            return None;
+        };
+        let ul = loc.key("Url");
+        if !self.no_if(url, &ul) {
+            return None;
+        }
+        let url = self.scalar(url, &ul)?;
+        let mut issuer = Template::default();
+        match url.parts.split_first() {
+            Some((Part::Lit(first), rest)) if first.starts_with("https://") => {
+                issuer.push(Part::Lit(first["https://".len()..].to_owned()));
+                for p in rest {
+                    issuer.push(p.clone());
+                }
+            }
+            _ => {
+                self.issue(
+                    &ul,
+                    format!("the provider's Url `{}` does not start with a literal `https://`: a spec's provider URL is `https://` and the issuer (a parameter may hold the host and path: `https://${{Issuer}}`)", url.display()),
+                );
+                return None;
+            }
+        }
+        let issuer_s = self.spec_str(&issuer, &ul)?;
+        let single_param = issuer.as_single_param().map(|p| p.as_str().to_owned());
+        let problem = oidc::issuer_problem(&issuer_s)
+            .or_else(|| single_param.and_then(|p| self.issuer_default_problem(&p)));
+        if let Some(p) = problem {
+            self.issue(&ul, format!("{p}: a spec cannot hold this provider URL"));
+            return None;
+        }
+        let mut entry = vec![("url".to_owned(), Y::s(format!("https://{issuer_s}")))];
+        let audiences = match get("ClientIdList") {
+            None => Vec::new(),
+            Some(n) => {
+                let l = loc.key("ClientIdList");
+                if !self.no_if(n, &l) {
+                    return None;
+                }
+                let (ts, _) = self.items(n, &l)?;
+                let mut v = Vec::new();
+                for t in &ts {
+                    v.push(self.spec_str(t, &l)?);
+                }
+                v
+            }
+        };
+        if let Some(p) = oidc::audiences_problem(&audiences) {
+            self.issue(&loc.key("ClientIdList"), p);
+            return None;
+        }
+        let audiences = (audiences != [oidc::AUD_STS]).then_some(audiences);
+        if let Some(a) = &audiences {
+            entry.push((
+                "audiences".into(),
+                Y::Seq(a.iter().map(|x| Y::s(x.as_str())).collect()),
+            ));
+        }
+        if let Some(n) = get("ThumbprintList") {
+            let l = loc.key("ThumbprintList");
+            if !self.no_if(n, &l) {
+                return None;
+            }
+            let (ts, _) = self.items(n, &l)?;
+            let mut v = Vec::new();
+            for t in &ts {
+                match t.as_literal() {
+                    Some(s) => v.push(s),
+                    None => {
+                        self.issue(
+                            &l,
+                            format!(
+                                "thumbprints are literal in a spec; `{}` holds a parameter",
+                                t.display()
+                            ),
+                        );
+                        return None;
+                    }
+                }
+            }
+            if let Some(p) = oidc::thumbprints_problem(&v) {
+                self.issue(&l, p);
+                return None;
+            }
+            if !v.is_empty() {
+                entry.push((
+                    "thumbprints".into(),
+                    Y::Seq(v.into_iter().map(Y::Str).collect()),
+                ));
+            }
+        }
+        let mut arn = Template::lit("arn:");
+        arn.push(Part::Pseudo(crate::model::Pseudo::Partition));
+        arn.push(Part::Lit(":iam::".into()));
+        arn.push(Part::Pseudo(crate::model::Pseudo::AccountId));
+        arn.push(Part::Lit(":oidc-provider/".into()));
+        arn.extend(&issuer);
+        let info = ProviderInfo {
+            key: key.to_owned(),
+            issuer: issuer_s,
+            audiences,
+        };
+        Some((Y::Map(entry), info, arn))
+    }
+
+    /// Why parameter `p`'s default cannot be a provider's issuer (`rolegen` checks a
+    /// parameter standing for it: RG016), if it cannot.
+    fn issuer_default_problem(&self, p: &str) -> Option<&'static str> {
+        let d = self
+            .root
+            .get("Parameters")?
+            .get(p)?
+            .get("Default")?
+            .literal()?;
+        (d.contains("://")
+            || d.contains(":oidc-provider/")
+            || d.contains(char::is_whitespace)
+            || (d.len() > 1 && d.ends_with('/')))
+            .then_some("the default of the parameter holding the issuer is not a host and path (a scheme, an ARN or a trailing `/`)")
+    }
+
+    /// The ARN of provider `id` (`!Ref`, `!GetAtt .Arn`).
+    pub(super) fn provider_arn(&mut self, id: &str, loc: &Loc) -> Option<Template> {
+        match self.providers.get(id) {
+            Some(ProviderOut {
+                key,
+                entry: Some(_),
+                arn,
+                ..
+            }) => Some(Template {
+                parts: vec![Part::ProviderArn(Box::new(ProviderArn {
+                    id: OidcProviderId(key.clone()),
+                    arn: arn.clone(),
+                }))],
+            }),
+            _ => {
+                self.issue(
+                    loc,
+                    format!("the ARN of OIDC provider `{id}`, which is not imported"),
+                );
+                None
+            }
+        }
+    }
+
+    /// What the trust-helper reader needs of every imported provider.
+    pub(super) fn provider_infos(&self) -> Vec<ProviderInfo> {
+        self.providers
+            .values()
+            .filter(|p| p.entry.is_some())
+            .map(|p| p.info.clone())
+            .collect()
+    }
+}
