@@ -119,21 +119,18 @@ pub(crate) fn aws_attachment(t: &Template) -> Option<Y> {
     None
 }
 
-/// Trust entries of a role from a document's parts (see [`trust_entries`]).
-pub(crate) fn trust_from(
-    version: Option<String>,
-    id: Option<String>,
-    statements: Vec<Y>,
-    providers: &[ProviderInfo],
-) -> Vec<(String, Y)> {
-    trust_entries(
-        &Doc {
-            version,
-            id,
-            statements,
-        },
-        providers,
-    )
+/// A role's trust entries from its imported trust policy, or why the role is refused: no
+/// statement came across, or one names an OIDC provider of the input in a shape no helper
+/// writes.
+pub(crate) fn role_trust(d: &Doc, providers: &[ProviderInfo]) -> Result<Vec<(String, Y)>, String> {
+    if d.statements.is_empty() {
+        return Err("no statement of its trust policy could be imported".into());
+    }
+    let trust = trust_entries(d, providers);
+    match super::oidc::trust_refusal(&trust) {
+        Some(why) => Err(why),
+        None => Ok(trust),
+    }
 }
 
 /// Trust entries of a role: helpers for obvious exact matches, else a raw `trust_document`.

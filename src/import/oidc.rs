@@ -7,7 +7,7 @@
 
 use super::yaml::Y;
 use crate::lower::template;
-use crate::model::Part;
+use crate::model::{OidcProviderId, Part, ProviderArn, Pseudo, Template};
 
 /// The issuer of GitHub Actions' tokens (the `github` helper's provider URL without `https://`).
 pub(crate) const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
@@ -38,6 +38,85 @@ impl ProviderInfo {
             Some(a) => a.iter().any(|x| x == AUD_STS || x.contains("${")),
         }
     }
+}
+
+/// Why a role whose trust keeps a provider marker is refused.
+pub(crate) const NOT_A_HELPER: &str = "its trust names an OIDC provider of the input in a statement that is not what the `irsa` or `github` helper writes (`Federated` the provider, `sts:AssumeRoleWithWebIdentity`, `<issuer>:aud` equal to `sts.amazonaws.com` and `<issuer>:sub` of one namespace or repository, nothing else): a spec names a provider it creates only through those helpers";
+
+/// An OIDC provider of the input, as an importer keeps it.
+#[derive(Debug)]
+pub(crate) struct ProviderOut {
+    /// Its key under `oidc_providers:`.
+    pub(crate) key: String,
+    /// Its spec entry; `None` when it is not imported (an issue says why).
+    pub(crate) entry: Option<Y>,
+    /// What the trust-helper reader needs.
+    pub(crate) info: ProviderInfo,
+    /// Its ARN as IAM gives it (`arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/<issuer>`).
+    pub(crate) arn: Template,
+    /// Its issuer (the URL without `https://`).
+    pub(crate) issuer: Template,
+}
+
+impl ProviderOut {
+    /// Provider `key` with what was read of it: its entry, helper view and issuer, or `None`
+    /// when the spec cannot hold it.
+    pub(crate) fn new(key: String, read: Option<(Y, ProviderInfo, Template)>) -> Self {
+        let (entry, info, issuer) = match read {
+            Some((e, i, t)) => (Some(e), i, t),
+            None => (
+                None,
+                ProviderInfo {
+                    key: key.clone(),
+                    issuer: String::new(),
+                    audiences: None,
+                },
+                Template::default(),
+            ),
+        };
+        ProviderOut {
+            key,
+            entry,
+            info,
+            arn: arn_of(&issuer),
+            issuer,
+        }
+    }
+
+    /// The provider's ARN as a reference to it, if it is imported.
+    pub(crate) fn reference(&self) -> Option<Template> {
+        self.entry.as_ref()?;
+        Some(Template {
+            parts: vec![Part::ProviderArn(Box::new(ProviderArn {
+                id: OidcProviderId(self.key.clone()),
+                arn: self.arn.clone(),
+            }))],
+        })
+    }
+}
+
+/// The ARN IAM gives the provider of `issuer`.
+pub(crate) fn arn_of(issuer: &Template) -> Template {
+    let mut arn = Template::lit("arn:");
+    arn.push(Part::Pseudo(Pseudo::Partition));
+    arn.push(Part::Lit(":iam::".into()));
+    arn.push(Part::Pseudo(Pseudo::AccountId));
+    arn.push(Part::Lit(":oidc-provider/".into()));
+    arn.extend(issuer);
+    arn
+}
+
+/// The issuer of a provider URL: what follows a literal `https://`.
+pub(crate) fn issuer_of(url: &Template) -> Option<Template> {
+    let (Part::Lit(first), rest) = url.parts.split_first()? else {
+        return None;
+    };
+    let host = first.strip_prefix("https://")?;
+    let mut issuer = Template::lit(host);
+    for p in rest {
+        issuer.push(p.clone());
+    }
+    Some(issuer)
 }
 
 /// The spelling of an imported provider's ARN inside a trust principal until the helper
@@ -91,7 +170,7 @@ pub(crate) fn audiences_problem(audiences: &[String]) -> Option<&'static str> {
 }
 
 /// What is wrong with a provider's thumbprints for a spec, if anything.
-pub(crate) fn thumbprints_problem(thumbprints: &[String]) -> Option<&'static str> {
+fn thumbprints_problem(thumbprints: &[String]) -> Option<&'static str> {
     if thumbprints.len() > MAX_THUMBPRINTS {
         Some("it has more than 5 thumbprints")
     } else if thumbprints
@@ -102,6 +181,77 @@ pub(crate) fn thumbprints_problem(thumbprints: &[String]) -> Option<&'static str
     } else {
         None
     }
+}
+
+/// The thumbprints of `ts` when a spec holds them (literal, 40 hex digits, at most 5); `Err`
+/// says why not.
+pub(crate) fn thumbprints(ts: &[Template]) -> Result<Vec<String>, String> {
+    let v: Vec<String> = ts
+        .iter()
+        .map(|t| {
+            t.as_literal().ok_or_else(|| {
+                format!(
+                    "thumbprints are literal in a spec; `{}` holds a parameter",
+                    t.display()
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    match thumbprints_problem(&v) {
+        Some(p) => Err(p.to_owned()),
+        None => Ok(v),
+    }
+}
+
+/// What the trust-helper reader needs of every imported provider.
+pub(crate) fn infos<'p>(providers: impl Iterator<Item = &'p ProviderOut>) -> Vec<ProviderInfo> {
+    providers
+        .filter(|p| p.entry.is_some())
+        .map(|p| p.info.clone())
+        .collect()
+}
+
+/// A provider's `oidc_providers:` entry and the helper reader's view of it, from its issuer,
+/// audiences and thumbprints (spec spelling, already checked with the `*_problem` functions):
+/// `audiences` left out when they are the spec's default, `thumbprints` when there are none.
+pub(crate) fn entry(
+    key: &str,
+    issuer: String,
+    audiences: Vec<String>,
+    thumbprints: Vec<String>,
+) -> (Y, ProviderInfo) {
+    let mut e = vec![("url".to_owned(), Y::s(format!("https://{issuer}")))];
+    let audiences = (audiences != [AUD_STS]).then_some(audiences);
+    if let Some(a) = &audiences {
+        let items = a.iter().map(|x| Y::s(x.as_str())).collect();
+        e.push(("audiences".into(), Y::Seq(items)));
+    }
+    if !thumbprints.is_empty() {
+        let items = thumbprints.into_iter().map(Y::Str).collect();
+        e.push(("thumbprints".into(), Y::Seq(items)));
+    }
+    let info = ProviderInfo {
+        key: key.to_owned(),
+        issuer,
+        audiences,
+    };
+    (Y::Map(e), info)
+}
+
+/// The `oidc_providers:` entries of the imported providers, in input order.
+pub(crate) fn entries<'p>(providers: impl Iterator<Item = &'p ProviderOut>) -> Vec<(String, Y)> {
+    providers
+        .filter_map(|p| Some((p.key.clone(), p.entry.clone()?)))
+        .collect()
+}
+
+/// Why a role with these trust entries is refused: one still names a provider (a statement
+/// no helper expresses).
+pub(crate) fn trust_refusal(trust: &[(String, Y)]) -> Option<String> {
+    trust
+        .iter()
+        .any(|(_, y)| has_marker(y))
+        .then(|| NOT_A_HELPER.to_owned())
 }
 
 /// The `irsa` or `github` helper entry a trust statement is, when it is exactly what the

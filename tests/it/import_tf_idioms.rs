@@ -969,3 +969,147 @@ resource "aws_iam_role_policy" "bucket" {{
         serde_json::json!(["arn:aws:s3:::b/*"])
     );
 }
+
+/// A GitHub deploy role and an EKS add-on role trusting OIDC providers the module creates, in
+/// the styles public modules use (`aws_iam_openid_connect_provider.x.arn` in `principals`,
+/// condition keys from `replace(….url, "https://", "")`), import as the `github` and `irsa`
+/// helpers naming `oidc_providers:` entries and resolve like the spec written by hand; a
+/// switched provider or a trust in another shape refuses the role (never guessed).
+#[test]
+fn terraform_oidc_providers_and_the_trusts_that_name_them() {
+    let module = r#"
+variable "cluster_issuer" {
+  type    = string
+  default = "oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+}
+
+variable "repo" {
+  type = string
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  url             = "https://token.actions.githubusercontent.com"
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1"]
+}
+
+resource "aws_iam_openid_connect_provider" "eks" {
+  url            = "https://${var.cluster_issuer}"
+  client_id_list = ["sts.amazonaws.com", "other"]
+}
+
+data "aws_iam_policy_document" "deploy_trust" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.github.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:${var.repo}:ref:refs/heads/*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "dns_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.eks.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${replace(aws_iam_openid_connect_provider.eks.url, "https://", "")}:sub"
+      values   = ["system:serviceaccount:kube-system:external-dns"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${replace(aws_iam_openid_connect_provider.eks.url, "https://", "")}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = data.aws_iam_policy_document.deploy_trust.json
+}
+
+resource "aws_iam_role" "dns" {
+  name               = "external-dns"
+  assume_role_policy = data.aws_iam_policy_document.dns_trust.json
+}
+"#;
+    let expected = r#"module: m
+parameters:
+  ClusterIssuer: {type: string, default: oidc.eks.eu-west-1.amazonaws.com/id/ABC}
+  Repo: {type: string}
+roles:
+  deploy:
+    name: deploy
+    trust:
+      - github: {repo: "${Repo}", subjects: ["ref:refs/heads/*"], oidc_provider: github}
+  dns:
+    name: external-dns
+    trust:
+      - irsa: {oidc_provider: eks, namespace: kube-system, service_account: external-dns}
+oidc_providers:
+  github:
+    url: https://token.actions.githubusercontent.com
+    thumbprints: ["6938fd4d98bab03faadb97b34396831e3780aea1"]
+  eks:
+    url: https://${ClusterIssuer}
+    audiences: [sts.amazonaws.com, other]
+"#;
+    let got = import_text(module);
+    assert!(
+        errors_of(&got).is_empty(),
+        "{:?}\n{}",
+        errors_of(&got),
+        got.spec
+    );
+    let (_d1, m) = compile(&got.spec, "m");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.yaml");
+    std::fs::write(&path, expected).unwrap();
+    let mut outcome = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::VALIDATE,
+    );
+    assert!(!outcome.modules.is_empty(), "{:?}", outcome.diagnostics);
+    let want = outcome.modules.remove(0).module;
+    let values = [("Repo", "octo/site")];
+    for (x, y) in bindings(&m, &values).iter().zip(&bindings(&want, &values)) {
+        assert_eq!(x.module(&m), y.module(&want), "{}", got.spec);
+    }
+    assert!(got.spec.contains("oidc_provider: github"), "{}", got.spec);
+    assert!(got.spec.contains("oidc_provider: eks"), "{}", got.spec);
+
+    // Switched by a variable, or a trust without the `aud` condition: refused, never guessed.
+    let switched = module.replace(
+        "resource \"aws_iam_openid_connect_provider\" \"github\" {\n",
+        "variable \"make\" {\n  type = bool\n}\n\nresource \"aws_iam_openid_connect_provider\" \"github\" {\n  count = var.make ? 1 : 0\n",
+    );
+    let i = import_text(&switched);
+    assert_reported(&i, "switched by `count`");
+    assert_reported(&i, "the OIDC provider is not imported");
+    assert!(!i.spec.contains("\n  deploy:"), "{}", i.spec);
+    let no_aud = module.replacen(
+        r#"      variable = "token.actions.githubusercontent.com:aud""#,
+        r#"      variable = "token.actions.githubusercontent.com:amr""#,
+        1,
+    );
+    let i = import_text(&no_aud);
+    assert_reported(&i, "`irsa` or `github` helper");
+    assert!(!i.spec.contains("\n  deploy:"), "{}", i.spec);
+    assert!(i.spec.contains("\n  dns:"), "{}", i.spec);
+}

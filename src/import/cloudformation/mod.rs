@@ -17,8 +17,8 @@ mod providers;
 mod resources;
 
 use super::builder::{
-    add_words, aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, spec_tree,
-    trust_entries, when_of, with_when, Doc, Sw,
+    add_words, aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, role_trust,
+    spec_tree, when_of, with_when, Doc, Sw,
 };
 use super::narrow::{self, El, Settled};
 use super::spec_literal;
@@ -549,11 +549,7 @@ impl<'a> Cx<'a> {
                 .iter()
                 .position(|p| l.starts_with(p))
         });
-        let providers = self
-            .providers
-            .values()
-            .filter_map(|p| Some((p.key.clone(), p.entry.clone()?)))
-            .collect();
+        let providers = super::oidc::entries(self.providers.values());
         let tree = spec_tree(top, params, roles, policies, keys, providers);
         let mut header = vec![format!(
             "Imported by `rolegen import --from cloudformation` from {}.",

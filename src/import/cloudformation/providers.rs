@@ -4,20 +4,8 @@
 
 use super::*;
 use crate::import::oidc::{self, ProviderInfo};
-use crate::model::{OidcProviderId, ProviderArn};
 
-/// An OIDC provider of the template.
-#[derive(Debug)]
-pub(super) struct ProviderOut {
-    /// Its key under `oidc_providers:`.
-    pub(super) key: String,
-    /// Its spec entry; `None` when it is not imported (an issue says why).
-    pub(super) entry: Option<Y>,
-    /// What the trust-helper reader needs.
-    pub(super) info: ProviderInfo,
-    /// Its ARN as a template (`arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/<issuer>`).
-    pub(super) arn: Template,
-}
+pub(super) use crate::import::oidc::ProviderOut;
 
 impl Cx<'_> {
     /// Reads provider `id` (before the roles, whose trust may name it).
@@ -30,33 +18,15 @@ impl Cx<'_> {
             .filter(|n| !n.is_empty())
             .unwrap_or(id);
         let key = self.keys.assign_named(id, name);
-        let (entry, info, arn) = match self.provider_entry(id, &key) {
-            Some((entry, info, arn)) => (Some(entry), info, arn),
-            None => (
-                None,
-                ProviderInfo {
-                    key: key.clone(),
-                    issuer: String::new(),
-                    audiences: None,
-                },
-                Template::default(),
-            ),
-        };
-        if entry.is_none() {
+        let got = self.provider_entry(id, &key);
+        if got.is_none() {
             self.issue(
                 &loc,
                 "the OIDC provider is not imported; the roles whose trust names it are not imported either",
             );
         }
-        self.providers.insert(
-            id.to_owned(),
-            ProviderOut {
-                key,
-                entry,
-                info,
-                arn,
-            },
-        );
+        self.providers
+            .insert(id.to_owned(), ProviderOut::new(key, got));
     }
 
     /// The spec entry of provider `id`, when the spec can hold it exactly.
@@ -103,22 +73,13 @@ impl Cx<'_> {
             return None;
         }
         let url = self.scalar(url, &ul)?;
-        let mut issuer = Template::default();
-        match url.parts.split_first() {
-            Some((Part::Lit(first), rest)) if first.starts_with("https://") => {
-                issuer.push(Part::Lit(first["https://".len()..].to_owned()));
-                for p in rest {
-                    issuer.push(p.clone());
-                }
-            }
-            _ => {
-                self.issue(
-                    &ul,
-                    format!("the provider's Url `{}` does not start with a literal `https://`: a spec's provider URL is `https://` and the issuer (a parameter may hold the host and path: `https://${{Issuer}}`)", url.display()),
-                );
-                return None;
-            }
-        }
+        let Some(issuer) = oidc::issuer_of(&url) else {
+            self.issue(
+                &ul,
+                format!("the provider's Url `{}` does not start with a literal `https://`: a spec's provider URL is `https://` and the issuer (a parameter may hold the host and path: `https://${{Issuer}}`)", url.display()),
+            );
+            return None;
+        };
         let issuer_s = self.spec_str(&issuer, &ul)?;
         let single_param = issuer.as_single_param().map(|p| p.as_str().to_owned());
         let problem = oidc::issuer_problem(&issuer_s)
@@ -127,7 +88,6 @@ impl Cx<'_> {
             self.issue(&ul, format!("{p}: a spec cannot hold this provider URL"));
             return None;
         }
-        let mut entry = vec![("url".to_owned(), Y::s(format!("https://{issuer_s}")))];
         let audiences = match get("ClientIdList") {
             None => Vec::new(),
             Some(n) => {
@@ -147,58 +107,23 @@ impl Cx<'_> {
             self.issue(&loc.key("ClientIdList"), p);
             return None;
         }
-        let audiences = (audiences != [oidc::AUD_STS]).then_some(audiences);
-        if let Some(a) = &audiences {
-            entry.push((
-                "audiences".into(),
-                Y::Seq(a.iter().map(|x| Y::s(x.as_str())).collect()),
-            ));
-        }
+        let mut thumbprints = Vec::new();
         if let Some(n) = get("ThumbprintList") {
             let l = loc.key("ThumbprintList");
             if !self.no_if(n, &l) {
                 return None;
             }
             let (ts, _) = self.items(n, &l)?;
-            let mut v = Vec::new();
-            for t in &ts {
-                match t.as_literal() {
-                    Some(s) => v.push(s),
-                    None => {
-                        self.issue(
-                            &l,
-                            format!(
-                                "thumbprints are literal in a spec; `{}` holds a parameter",
-                                t.display()
-                            ),
-                        );
-                        return None;
-                    }
+            match oidc::thumbprints(&ts) {
+                Ok(v) => thumbprints = v,
+                Err(e) => {
+                    self.issue(&l, e);
+                    return None;
                 }
             }
-            if let Some(p) = oidc::thumbprints_problem(&v) {
-                self.issue(&l, p);
-                return None;
-            }
-            if !v.is_empty() {
-                entry.push((
-                    "thumbprints".into(),
-                    Y::Seq(v.into_iter().map(Y::Str).collect()),
-                ));
-            }
         }
-        let mut arn = Template::lit("arn:");
-        arn.push(Part::Pseudo(crate::model::Pseudo::Partition));
-        arn.push(Part::Lit(":iam::".into()));
-        arn.push(Part::Pseudo(crate::model::Pseudo::AccountId));
-        arn.push(Part::Lit(":oidc-provider/".into()));
-        arn.extend(&issuer);
-        let info = ProviderInfo {
-            key: key.to_owned(),
-            issuer: issuer_s,
-            audiences,
-        };
-        Some((Y::Map(entry), info, arn))
+        let (entry, info) = oidc::entry(key, issuer_s, audiences, thumbprints);
+        Some((entry, info, issuer))
     }
 
     /// Why parameter `p`'s default cannot be a provider's issuer (`rolegen` checks a
@@ -219,34 +144,18 @@ impl Cx<'_> {
 
     /// The ARN of provider `id` (`!Ref`, `!GetAtt .Arn`).
     pub(super) fn provider_arn(&mut self, id: &str, loc: &Loc) -> Option<Template> {
-        match self.providers.get(id) {
-            Some(ProviderOut {
-                key,
-                entry: Some(_),
-                arn,
-                ..
-            }) => Some(Template {
-                parts: vec![Part::ProviderArn(Box::new(ProviderArn {
-                    id: OidcProviderId(key.clone()),
-                    arn: arn.clone(),
-                }))],
-            }),
-            _ => {
-                self.issue(
-                    loc,
-                    format!("the ARN of OIDC provider `{id}`, which is not imported"),
-                );
-                None
-            }
+        let t = self.providers.get(id).and_then(ProviderOut::reference);
+        if t.is_none() {
+            self.issue(
+                loc,
+                format!("the ARN of OIDC provider `{id}`, which is not imported"),
+            );
         }
+        t
     }
 
     /// What the trust-helper reader needs of every imported provider.
     pub(super) fn provider_infos(&self) -> Vec<ProviderInfo> {
-        self.providers
-            .values()
-            .filter(|p| p.entry.is_some())
-            .map(|p| p.info.clone())
-            .collect()
+        oidc::infos(self.providers.values())
     }
 }

@@ -140,21 +140,12 @@ impl Cx<'_> {
         }
         match get("AssumeRolePolicyDocument") {
             Some(n) => match self.trust_document(n, &loc.key("AssumeRolePolicyDocument")) {
-                Some(d) if d.statements.is_empty() => {
-                    out.refused
-                        .get_or_insert("no statement of its trust policy could be imported".into());
-                }
-                Some(d) => {
-                    out.trust = trust_entries(&d, &self.provider_infos());
-                    if out
-                        .trust
-                        .iter()
-                        .any(|(_, y)| crate::import::oidc::has_marker(y))
-                    {
-                        let why = "its trust names an OIDC provider of the template in a statement that is not what the `irsa` or `github` helper writes (`Federated` the provider, `sts:AssumeRoleWithWebIdentity`, `<issuer>:aud` equal to `sts.amazonaws.com` and `<issuer>:sub` of one namespace or repository, nothing else): a spec names a provider it creates only through those helpers";
-                        out.refused.get_or_insert(why.into());
+                Some(d) => match role_trust(&d, &self.provider_infos()) {
+                    Ok(t) => out.trust = t,
+                    Err(why) => {
+                        out.refused.get_or_insert(why);
                     }
-                }
+                },
                 None => {
                     out.refused
                         .get_or_insert("its AssumeRolePolicyDocument cannot be imported".into());

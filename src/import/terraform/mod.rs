@@ -15,6 +15,7 @@
 mod documents;
 mod eval;
 mod locals;
+mod providers;
 mod resources;
 mod switches;
 mod values;
@@ -23,8 +24,8 @@ mod variables;
 use values::kind;
 
 use super::builder::{
-    aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, spec_tree, trust_from,
-    with_when, Sw,
+    aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, role_trust, spec_tree,
+    with_when, Doc, Sw,
 };
 use super::hcl::{self, Attr, Block, Body, Expr, Step, TPart};
 use super::narrow::{self, El, Settled};
@@ -70,6 +71,11 @@ struct Tf {
     ctx: Vec<Sw>,
     /// Documents being read (one that merges itself in is a cycle).
     doc_stack: Vec<String>,
+    /// The module's OIDC providers by resource name.
+    providers: IndexMap<String, super::oidc::ProviderOut>,
+    /// True while a role's trust policy is read: an imported provider's ARN is spelt as the
+    /// marker the trust-helper reader turns into `oidc_provider: <key>`.
+    in_trust: bool,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -159,6 +165,8 @@ pub fn import_texts(
         budget: super::Budget::new(),
         ctx: Vec::new(),
         doc_stack: Vec::new(),
+        providers: IndexMap::new(),
+        in_trust: false,
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -314,7 +322,7 @@ impl Tf {
                 ("data", Some("aws_partition" | "aws_caller_identity" | "aws_region")) => {}
                 ("resource", Some(
                     "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" | "aws_iam_policy"
-                    | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias",
+                    | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias" | "aws_iam_openid_connect_provider",
                 )) => {}
                 ("output", name) => {
                     outputs.push((*fi, b.line, name.unwrap_or_default().to_owned()))
@@ -349,6 +357,9 @@ impl Tf {
             {
                 self.keys.assign(&name_of(b));
             }
+        }
+        for (fi, b) in resource(&blocks, "aws_iam_openid_connect_provider") {
+            self.oidc_provider(*fi, b);
         }
         for (fi, b) in resource(&blocks, "aws_iam_policy") {
             self.policy(*fi, b);
@@ -422,7 +433,8 @@ impl Tf {
             .into_values()
             .map(|(k, e, when, alias)| (k, key_entry(e, alias, when.as_ref())))
             .collect();
-        let tree = spec_tree(top, params, roles, policies, keys, Vec::new());
+        let providers = super::oidc::entries(self.providers.values());
+        let tree = spec_tree(top, params, roles, policies, keys, providers);
         let dir = self
             .files
             .first()

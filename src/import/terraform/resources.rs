@@ -163,8 +163,23 @@ impl Tf {
         match b.body.attr("assume_role_policy") {
             Some(a) => {
                 let x = at(self, a.line, "assume_role_policy");
-                match self.document(&a.expr.clone(), &x) {
-                    Some((v, i, s)) => out.trust = trust_from(v, i, s, &[]),
+                self.in_trust = true;
+                let d = self.document(&a.expr.clone(), &x);
+                self.in_trust = false;
+                match d {
+                    Some((version, id, statements)) => {
+                        let d = Doc {
+                            version,
+                            id,
+                            statements,
+                        };
+                        match role_trust(&d, &self.provider_infos()) {
+                            Ok(t) => out.trust = t,
+                            Err(why) => {
+                                out.refused.get_or_insert(why);
+                            }
+                        }
+                    }
                     None => {
                         out.refused
                             .get_or_insert("its assume_role_policy cannot be imported".into());

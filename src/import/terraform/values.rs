@@ -90,6 +90,29 @@ impl Tf {
             Expr::Call(f, args, _) if f == "tostring" && args.len() == 1 => {
                 self.scalar(&args[0], at)
             }
+            Expr::Call(_, args, _) if is_provider_join(e) => self.scalar(&args[1], at),
+            // `replace(P.url, "https://", "")`, `trimprefix(P.url, "https://")`: the issuer.
+            Expr::Call(f, args, false)
+                if matches!(
+                    (f.as_str(), args.as_slice()),
+                    ("replace", [Expr::Var(r, _), s, to]) if r == "aws_iam_openid_connect_provider"
+                        && s.literal().as_deref() == Some("https://")
+                        && to.literal().as_deref() == Some("")
+                ) || matches!(
+                    (f.as_str(), args.as_slice()),
+                    ("trimprefix", [Expr::Var(r, _), s]) if r == "aws_iam_openid_connect_provider"
+                        && s.literal().as_deref() == Some("https://")
+                ) =>
+            {
+                let url = self.scalar(&args[0], at)?;
+                match super::super::oidc::issuer_of(&url) {
+                    Some(t) => Some(t),
+                    None => {
+                        self.issue(at, "this is not a provider's URL");
+                        None
+                    }
+                }
+            }
             Expr::Call(f, _, _) => {
                 self.issue(at, format!("`{f}(…)` cannot be expressed in a spec"));
                 None
@@ -202,6 +225,7 @@ impl Tf {
                     }
                 }
             }
+            "aws_iam_openid_connect_provider" => self.provider_ref(steps, at),
             "local" => {
                 self.issue(
                     at,
@@ -277,6 +301,7 @@ impl Tf {
                 self.bound.pop();
                 Some(vec![t?])
             }
+            Expr::Call(..) if is_provider_join(e) => Some(vec![self.scalar(e, at)?]),
             // `items_one` hands these back to `items`: each is settled here, never passed on
             // (an unhandled call or `for` once bounced between the two forever).
             Expr::Call(f, _, _) => {
@@ -313,7 +338,12 @@ impl Tf {
     }
 
     pub(super) fn spec_str(&mut self, t: &Template, at: &At) -> Option<String> {
-        match spec_string(t) {
+        let spelt = if self.in_trust {
+            crate::import::trust_string(t)
+        } else {
+            spec_string(t)
+        };
+        match spelt {
             Ok(s) => Some(s),
             Err(e) => {
                 self.issue(at, e);
@@ -367,6 +397,19 @@ impl Tf {
         let s = self.spec_str(&t, at)?;
         Some((t, s))
     }
+}
+
+/// `join("", aws_iam_openid_connect_provider.x[*].arn)`: the one provider's ARN (rolegen's own
+/// spelling for a provider counted by `var.create`; a splat of one instance joined is its ARN).
+fn is_provider_join(e: &Expr) -> bool {
+    let Expr::Call(f, args, false) = e else {
+        return false;
+    };
+    f == "join"
+        && matches!(args.as_slice(), [sep, Expr::Var(r, s)]
+            if sep.literal().as_deref() == Some("")
+                && r == "aws_iam_openid_connect_provider"
+                && matches!(s.as_slice(), [Step::Attr(_), Step::Splat, Step::Attr(a)] if a == "arn"))
 }
 
 pub(super) fn kind(e: &Expr) -> &'static str {
