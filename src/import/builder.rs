@@ -284,15 +284,28 @@ pub(crate) fn role_entry(
 }
 
 /// The whole imported spec: `top` (module, description), then parameters, roles, policies,
-/// KMS keys and OIDC providers, each left out when empty.
+/// KMS keys and OIDC providers, each left out when empty. A role whose escape hatches would take the name of
+/// a parameter (role `ConsumerRole` beside the template's parameter `ConsumerRoleName`: the
+/// name hatch is `ConsumerRoleName` too) keeps only the hatches that do not
+/// ([`hatches_clear_of`]), or the spec would not build (RG003).
 pub(crate) fn spec_tree(
     mut top: Vec<(String, Y)>,
     params: Vec<(String, Y)>,
-    roles: Vec<(String, Y)>,
+    mut roles: Vec<(String, Y)>,
     policies: Vec<(String, Y)>,
     keys: Vec<(String, Y)>,
     providers: Vec<(String, Y)>,
 ) -> Y {
+    let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    for (key, role) in &mut roles {
+        if let Y::Map(entries) = role {
+            if let Some(kept) = hatches_clear_of(key, &names) {
+                if !entries.iter().any(|(k, _)| k == "hatches") {
+                    entries.push(("hatches".into(), kept));
+                }
+            }
+        }
+    }
     for (name, entries) in [
         ("parameters", params),
         ("roles", roles),
@@ -305,6 +318,33 @@ pub(crate) fn spec_tree(
         }
     }
     Y::Map(top)
+}
+
+/// The `hatches:` value for role `key` when some of its escape hatches' inputs (the
+/// CloudFormation parameter `<Role><Hatch>`, the Terraform variable `<role>_<hatch>`) are
+/// named like one of `params`: the others, or `false` when none is left; `None` when no hatch
+/// collides (the role keeps the module's hatches).
+fn hatches_clear_of(key: &str, params: &[&str]) -> Option<Y> {
+    use crate::model::names::{pascal, snake};
+    use crate::model::Hatch;
+    let collides = |h: Hatch| {
+        let cfn = format!("{}{}", pascal(key), pascal(h.key()));
+        let tf = format!("{}_{}", snake(key), h.key());
+        params.iter().any(|p| *p == cfn || snake(p) == tf)
+    };
+    if !Hatch::ALL.into_iter().any(collides) {
+        return None;
+    }
+    let kept: Vec<Y> = Hatch::ALL
+        .into_iter()
+        .filter(|h| !collides(*h))
+        .map(|h| Y::s(h.key()))
+        .collect();
+    Some(if kept.is_empty() {
+        Y::Bool(false)
+    } else {
+        Y::Seq(kept)
+    })
 }
 
 /// Adds every word of `text` (a run of ASCII letters, digits and `_`) to `out`.

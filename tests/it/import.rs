@@ -60,20 +60,7 @@ pub(crate) fn compile(spec: &str, name: &str) -> (tempfile::TempDir, Module) {
 
 /// Every combination of the module's bool parameters, on top of `values`.
 pub(crate) fn bindings(m: &Module, values: &[(&str, &str)]) -> Vec<Bindings> {
-    let mut base = Bindings::defaults(m);
-    for (k, v) in values {
-        let p = m
-            .params
-            .get(*k)
-            .unwrap_or_else(|| panic!("no parameter {k}"));
-        let value = match p.kind {
-            ParamKind::List => ParamValue::List(v.split(',').map(str::to_owned).collect()),
-            ParamKind::Bool => ParamValue::Bool(*v == "true"),
-            ParamKind::Number => ParamValue::Number((*v).to_owned()),
-            ParamKind::String => ParamValue::Str((*v).to_owned()),
-        };
-        base.params.insert((*k).to_owned(), value);
-    }
+    let base = base_bindings(m, values);
     let bools: Vec<String> = m
         .params
         .values()
@@ -93,7 +80,27 @@ pub(crate) fn bindings(m: &Module, values: &[(&str, &str)]) -> Vec<Bindings> {
         .collect()
 }
 
-fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+/// The module's defaults with `values` (comma-separated for a list) in place.
+pub(crate) fn base_bindings(m: &Module, values: &[(&str, &str)]) -> Bindings {
+    let mut base = Bindings::defaults(m);
+    for (k, v) in values {
+        let p = m
+            .params
+            .get(*k)
+            .unwrap_or_else(|| panic!("no parameter {k}"));
+        let value = match p.kind {
+            ParamKind::List => ParamValue::List(v.split(',').map(str::to_owned).collect()),
+            ParamKind::Bool => ParamValue::Bool(*v == "true"),
+            ParamKind::Number => ParamValue::Number((*v).to_owned()),
+            ParamKind::String => ParamValue::Str((*v).to_owned()),
+        };
+        base.params.insert((*k).to_owned(), value);
+    }
+    base
+}
+
+/// The first place where `a` and `b` differ, as a path and both values.
+pub(crate) fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for k in x.keys().chain(y.keys()) {
@@ -1668,5 +1675,63 @@ Resources:
         !i.spec.contains("iam:GetOpenIDConnectProvider"),
         "{}",
         i.spec
+    );
+}
+
+/// A role whose escape hatch would take the name of a parameter of the source (role
+/// `ConsumerRole` beside the parameter `ConsumerRoleName`; `consumer_role` beside
+/// `var.consumer_role_name`) keeps the other hatches: the spec builds (it failed with RG003,
+/// found by the import corpus) and resolves like the source.
+#[test]
+fn a_hatch_named_like_a_parameter_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("consumer.yaml");
+    fs::write(
+        &path,
+        "Parameters:
+  ConsumerRoleName: {Type: String, Default: etl}
+Resources:
+  ConsumerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref ConsumerRoleName
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: glue.amazonaws.com}
+            Action: sts:AssumeRole
+",
+    )
+    .unwrap();
+    let imported = round_trip(&path, &[], false);
+    let keep = "    hatches:\n      - path\n      - permissions_boundary\n      - max_session_duration\n      - additional_policy_arns\n";
+    assert!(imported.spec.contains(keep), "{}", imported.spec);
+    let tf = tempfile::tempdir().unwrap();
+    fs::write(
+        tf.path().join("main.tf"),
+        r#"variable "consumer_role_name" {
+  type    = string
+  default = "etl"
+}
+
+resource "aws_iam_role" "consumer_role" {
+  name               = var.consumer_role_name
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "glue.amazonaws.com" } }] })
+}
+"#,
+    )
+    .unwrap();
+    let imported = import::terraform::import(tf.path(), "consumer").unwrap();
+    assert!(
+        errors_of(&imported).is_empty(),
+        "{:?}",
+        errors_of(&imported)
+    );
+    assert!(imported.spec.contains(keep), "{}", imported.spec);
+    let (_d, m) = compile(&imported.spec, "consumer");
+    assert_eq!(
+        Bindings::defaults(&m).module(&m)["roles"]["ConsumerRole"]["name"],
+        "etl"
     );
 }

@@ -1113,3 +1113,67 @@ oidc_providers:
     assert!(!i.spec.contains("\n  deploy:"), "{}", i.spec);
     assert!(i.spec.contains("\n  dns:"), "{}", i.spec);
 }
+
+/// `[for s in var.list : "…${s}…"]` with only literal text around the element imports (the
+/// spec writes the list parameter inside the string, built per element); with another value
+/// in the string (the partition, another variable) CloudFormation cannot build it per
+/// element (RG401), so the import reports it and leaves the statement out instead of writing
+/// a spec that does not build (found by the import corpus, issue 19 part 4).
+#[test]
+fn terraform_for_over_a_list_variable() {
+    let module = |element: &str| {
+        format!(
+            r#"
+variable "steps" {{
+  type    = list(string)
+  default = ["a", "b"]
+}}
+
+variable "prefix" {{
+  type    = string
+  default = "wf"
+}}
+
+data "aws_partition" "current" {{}}
+{TRUST}
+data "aws_iam_policy_document" "main" {{
+  statement {{
+    actions   = ["lambda:InvokeFunction"]
+    resources = [for s in var.steps : "{element}"]
+  }}
+}}
+{APP_MAIN}"#
+        )
+    };
+    let plain = import_text(&module(
+        "arn:aws:lambda:us-east-1:111122223333:function:wf-${s}",
+    ));
+    assert!(errors_of(&plain).is_empty(), "{:?}", errors_of(&plain));
+    let (_d, m) = compile(&plain.spec, "for_literal");
+    let got = bindings(&m, &[])[0].module(&m);
+    assert_eq!(
+        got["roles"]["App"]["inline"]["main"]["Statement"][0]["Resource"],
+        serde_json::json!([
+            "arn:aws:lambda:us-east-1:111122223333:function:wf-a",
+            "arn:aws:lambda:us-east-1:111122223333:function:wf-b"
+        ])
+    );
+    for mixed in [
+        "arn:${data.aws_partition.current.partition}:lambda:us-east-1:111122223333:function:${s}",
+        "arn:aws:lambda:us-east-1:111122223333:function:${var.prefix}-${s}",
+        "arn:aws:lambda:us-east-1:111122223333:function:a,${s}",
+    ] {
+        let imported = import_text(&module(mixed));
+        assert_reported(
+            &imported,
+            "builds each element from the list and other values",
+        );
+        // The Allow is left out (narrower, never wider), and what is left builds.
+        assert!(
+            !imported.spec.contains("lambda:InvokeFunction"),
+            "{}",
+            imported.spec
+        );
+        compile(&imported.spec, "for_mixed");
+    }
+}

@@ -373,13 +373,14 @@ impl<'a> Cx<'a> {
                 other => self.issue(&loc, format!("unknown template section `{other}`")),
             }
         }
-        self.parameters();
         if let Some(N::Map(rs)) = root.get("Resources") {
             for (id, r) in rs {
                 let ty = r.get("Type").and_then(N::literal).unwrap_or_default();
                 self.resources.insert(id.clone(), (ty, r));
             }
         }
+        // After the resources: a parameter's type matters only if the IAM uses it.
+        self.parameters();
         self.conditions();
         let description = root.get("Description").and_then(N::literal);
         // Keys in template order of roles, policies and keys.

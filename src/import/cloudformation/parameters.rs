@@ -46,7 +46,11 @@ impl Cx<'_> {
                 "CommaDelimitedList" => ParamKind::List,
                 t if t.starts_with("List<") => ParamKind::List,
                 t if t.starts_with("AWS::SSM::Parameter::Value<") => {
-                    self.issue(&loc.key("Type"), format!("`{t}` reads its value from SSM Parameter Store at deploy time; the spec takes the value itself"));
+                    // Only what is left out uses it (a launch template's AMI): it is left out
+                    // with them (a note), whatever its type.
+                    if self.iam_words().contains(name.as_str()) {
+                        self.issue(&loc.key("Type"), format!("`{t}` reads its value from SSM Parameter Store at deploy time; the spec takes the value itself"));
+                    }
                     if t.contains("List<") || t.ends_with("CommaDelimitedList>") {
                         ParamKind::List
                     } else {

@@ -199,6 +199,8 @@ impl Tf {
             let lost = format!("its inline_policy at line {} cannot be imported", ip.line);
             match (name, doc) {
                 (Some(n), Some(d)) => match self.document(&d, &x) {
+                    // Every statement left out (the issues say why): no policy.
+                    Some((_, _, s)) if s.is_empty() => {}
                     Some((v, i, s)) => out.inline.push((n, Self::doc_y(v, i, s))),
                     None => {
                         out.refused.get_or_insert(lost);
@@ -266,10 +268,14 @@ impl Tf {
         // Whatever of this policy cannot be imported may be a Deny: the role is refused.
         let lost = format!("its policy {addr} cannot be imported");
         let Some(name) = b.body.attr("name").and_then(|a| a.expr.literal()) else {
-            self.issue(
-                &at,
-                "the policy needs a literal name (name_prefix cannot be expressed)",
-            );
+            // Say which: a name from a value (`name = var.service`) or none (name_prefix, or
+            // generated).
+            let why = if b.body.attr("name").is_some() {
+                "its `name` is not literal text (a spec's inline policy names are literal)"
+            } else {
+                "it has no `name` (name_prefix or a generated name cannot be expressed)"
+            };
+            self.issue(&at, format!("the policy needs a literal name: {why}"));
             self.refuse(&role, lost);
             return;
         };
@@ -299,6 +305,11 @@ impl Tf {
                 None
             }
         };
+        // Every statement left out (what the issues say): no policy (a spec's policy needs
+        // a statement, RG106).
+        if s.is_empty() {
+            return;
+        }
         let y = with_when(Self::doc_y(v, i, s), &when);
         let taken = self
             .roles

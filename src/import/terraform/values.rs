@@ -299,7 +299,25 @@ impl Tf {
                 self.bound.push((value.clone(), param_t(&p)));
                 let t = self.scalar(body, at);
                 self.bound.pop();
-                Some(vec![t?])
+                let t = t?;
+                // Each element built from the list and other values (`"${local.arn}:${s}"`):
+                // CloudFormation cannot build such a string per element (RG401), so the spec
+                // cannot say it; the list alone or with literal text (no comma) it can.
+                let mixed = t.parts.len() > 1
+                    && t.parts.iter().any(|x| match x {
+                        Part::Lit(l) => l.contains(','),
+                        Part::Param(n) => n.as_str() != p,
+                        Part::PolicyVar(_) => false,
+                        Part::Pseudo(_) | Part::ProviderArn(_) => true,
+                    });
+                if mixed {
+                    self.issue(
+                        at,
+                        format!("`[for … in var.{name} : …]` builds each element from the list and other values (`{}`); a spec can put a list parameter in a string only beside literal text, so this cannot be expressed", t.display()),
+                    );
+                    return None;
+                }
+                Some(vec![t])
             }
             Expr::Call(..) if is_provider_join(e) => Some(vec![self.scalar(e, at)?]),
             // `items_one` hands these back to `items`: each is settled here, never passed on
