@@ -11,9 +11,9 @@
 #[path = "equivalence/cfn_resolve.rs"]
 mod cfn_resolve;
 #[path = "equivalence/normalize.rs"]
-mod normalize;
+pub(crate) mod normalize;
 #[path = "equivalence/terraform_eval.rs"]
-mod terraform_eval;
+pub(crate) mod terraform_eval;
 
 use rolegen::build::{compile, CompileOptions};
 use rolegen::emit::OutputFile;
@@ -117,6 +117,15 @@ fn describe(b: &Bindings) -> String {
     )
 }
 
+/// The names of the module's bool parameters (its switches).
+pub(crate) fn bool_params(m: &Module) -> Vec<&str> {
+    m.params
+        .values()
+        .filter(|p| p.kind == ParamKind::Bool)
+        .map(|p| p.name.as_str())
+        .collect()
+}
+
 /// Defaults; each bool parameter flipped; all bools on and all off, and every combination when
 /// there are at most four; another partition (GovCloud,
 /// and China with its own URL suffix), account and region; every list parameter cut to one
@@ -124,12 +133,7 @@ fn describe(b: &Bindings) -> String {
 fn variants(m: &Module) -> Vec<(String, Bindings)> {
     let base = Bindings::defaults(m);
     let mut out = vec![("defaults".to_owned(), base.clone())];
-    let bools: Vec<&str> = m
-        .params
-        .values()
-        .filter(|p| p.kind == ParamKind::Bool)
-        .map(|p| p.name.as_str())
-        .collect();
+    let bools = bool_params(m);
     for p in &bools {
         let v = !is_on(&base, p);
         out.push((
@@ -185,7 +189,7 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
 
 /// What the model means: `Bindings::module`, plus the role and policy attributes that are not
 /// grants but must still agree (boundary, max session, description, tags, policy path).
-fn expected(m: &Module, b: &Bindings) -> Value {
+pub(crate) fn expected(m: &Module, b: &Bindings) -> Value {
     let mut v = b.module(m);
     for r in m.roles.values().filter(|r| b.on(&r.when)) {
         let e = &mut v["roles"][r.id.pascal()];

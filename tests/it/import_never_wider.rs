@@ -657,7 +657,7 @@ fn trust_requests() -> Vec<Req> {
     out
 }
 
-fn compile(text: &str) -> Option<Module> {
+pub(crate) fn compile(text: &str) -> Option<Module> {
     let dir = tempfile::tempdir().ok()?;
     let path = dir.path().join("imported.yaml");
     std::fs::write(&path, text).ok()?;

@@ -24,6 +24,7 @@ mod fmt;
 mod formats;
 mod hatches;
 mod import;
+mod import_corpus;
 mod import_never_wider;
 mod import_terminates;
 mod import_tf_idioms;

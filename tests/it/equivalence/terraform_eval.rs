@@ -45,13 +45,23 @@ pub struct Inputs {
 /// The parsed `.tf` files of a module.
 pub struct TfModule {
     blocks: Vec<(String, Block)>,
+    /// A module written by hand in the style of real estates (the import corpus), not by
+    /// rolegen: `locals` and `provider` blocks are read, resources that are not IAM are
+    /// created with their name and ARN only (see [`estate_resource`]), and outputs are not
+    /// evaluated.
+    estate: bool,
 }
 
 /// Attributes each resource or data source type may have (anything else is an error).
 fn known_attrs(kind: &str, ty: &str) -> Option<&'static [&'static str]> {
     Some(match (kind, ty) {
         ("data", "aws_partition" | "aws_caller_identity" | "aws_region") => &[],
-        ("data", "aws_iam_policy_document") => &["version", "policy_id"],
+        ("data", "aws_iam_policy_document") => &[
+            "version",
+            "policy_id",
+            "source_policy_documents",
+            "override_policy_documents",
+        ],
         ("resource", "aws_iam_role") => &[
             "name",
             "name_prefix",
@@ -330,6 +340,79 @@ fn f_coalesce(args: FuncArgs) -> Result<H, String> {
         .ok_or_else(|| "coalesce: no non-null, non-empty argument".to_owned())
 }
 
+/// `format` with `%s`, `%v`, `%d` and `%%` (what hand-written modules use).
+fn f_format(args: FuncArgs) -> Result<H, String> {
+    let spec = h_text(&args[0]).ok_or("format: the format is not a string")?;
+    let mut rest = args.iter().skip(1);
+    let mut out = String::new();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some('s' | 'v' | 'd') => {
+                let v = rest.next().ok_or("format: too few arguments")?;
+                out.push_str(&h_text(v).ok_or_else(|| format!("format: {v:?} is not a scalar"))?);
+            }
+            other => return Err(format!("format: verb {other:?} is not supported")),
+        }
+    }
+    Ok(H::String(out))
+}
+
+fn f_compact(args: FuncArgs) -> Result<H, String> {
+    let H::Array(v) = &args[0] else {
+        return Err(format!("compact: not a list: {:?}", args[0]));
+    };
+    Ok(H::Array(
+        v.iter()
+            .filter(|x| !matches!(x, H::Null) && h_text(x).as_deref() != Some(""))
+            .cloned()
+            .collect(),
+    ))
+}
+
+fn f_lookup(args: FuncArgs) -> Result<H, String> {
+    let H::Object(m) = &args[0] else {
+        return Err(format!("lookup: not a map: {:?}", args[0]));
+    };
+    let k = h_text(&args[1]).ok_or("lookup: the key is not a string")?;
+    match (m.get(&k), args.get(2)) {
+        (Some(v), _) => Ok(v.clone()),
+        (None, Some(d)) => Ok(d.clone()),
+        (None, None) => Err(format!("lookup: no key {k:?}")),
+    }
+}
+
+fn f_element(args: FuncArgs) -> Result<H, String> {
+    let H::Array(v) = &args[0] else {
+        return Err(format!("element: not a list: {:?}", args[0]));
+    };
+    let i = match &args[1] {
+        H::Number(n) => n.as_u64().ok_or("element: bad index")? as usize,
+        other => return Err(format!("element: index {other:?}")),
+    };
+    if v.is_empty() {
+        return Err("element: empty list".into());
+    }
+    Ok(v[i % v.len()].clone())
+}
+
+/// `replace` of a literal substring (a `/regex/` pattern is not supported).
+fn f_replace(args: FuncArgs) -> Result<H, String> {
+    let texts: Vec<String> = args
+        .iter()
+        .map(|a| h_text(a).ok_or_else(|| format!("replace: {a:?} is not a string")))
+        .collect::<Result<_, _>>()?;
+    if texts[1].starts_with('/') && texts[1].ends_with('/') {
+        return Err("replace: regular expressions are not supported".into());
+    }
+    Ok(H::String(texts[0].replace(&texts[1], &texts[2])))
+}
+
 fn functions(ctx: &mut Context<'static>) {
     let variadic = |f: hcl::eval::Func| FuncDef::builder().variadic_param(ParamType::Any).build(f);
     let one = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::Any).build(f);
@@ -353,6 +436,31 @@ fn functions(ctx: &mut Context<'static>) {
     ctx.declare_func("lower", one(f_lower));
     ctx.declare_func("upper", one(f_upper));
     ctx.declare_func("split", two(f_split));
+    ctx.declare_func(
+        "format",
+        FuncDef::builder()
+            .param(ParamType::Any)
+            .variadic_param(ParamType::Any)
+            .build(f_format),
+    );
+    ctx.declare_func("compact", one(f_compact));
+    ctx.declare_func(
+        "lookup",
+        FuncDef::builder()
+            .param(ParamType::Any)
+            .param(ParamType::Any)
+            .variadic_param(ParamType::Any)
+            .build(f_lookup),
+    );
+    ctx.declare_func("element", two(f_element));
+    ctx.declare_func(
+        "replace",
+        FuncDef::builder()
+            .param(ParamType::Any)
+            .param(ParamType::Any)
+            .param(ParamType::Any)
+            .build(f_replace),
+    );
     ctx.declare_func(
         "join",
         FuncDef::builder()
@@ -511,7 +619,20 @@ fn opt_list(
 
 /// `data "aws_iam_policy_document"` rendered the way the AWS provider renders `.json`.
 fn policy_document(body: &Body, ctx: &Context<'static>, addr: &str) -> Result<J, String> {
-    check_body(body, &["version", "policy_id"], &["statement"], addr)?;
+    check_body(
+        body,
+        &[
+            "version",
+            "policy_id",
+            "source_policy_documents",
+            "override_policy_documents",
+            // The instances (`count`, `for_each`) are the block's, evaluated before.
+            "count",
+            "for_each",
+        ],
+        &["statement"],
+        addr,
+    )?;
     let mut doc = Map::new();
     let version = opt_string(body, "version", ctx, addr)?.unwrap_or_else(|| "2012-10-17".into());
     doc.insert("Version".into(), J::String(version));
@@ -529,8 +650,61 @@ fn policy_document(body: &Body, ctx: &Context<'static>, addr: &str) -> Result<J,
             &format!("{addr}: statement #{}", i + 1),
         )?);
     }
+    let sources = documents(body, "source_policy_documents", ctx, addr)?;
+    let overrides = documents(body, "override_policy_documents", ctx, addr)?;
+    if !sources.is_empty() || !overrides.is_empty() {
+        // As the provider merges: the sources' statements in order (one Sid twice across them
+        // is its error), then the document's own, then the overrides'; a statement whose Sid
+        // is already there replaces it in place, one without a Sid is appended.
+        let mut merged: Vec<J> = Vec::new();
+        for s in sources.iter().flatten() {
+            if sid_of(s).is_some() && merged.iter().any(|m| sid_of(m) == sid_of(s)) {
+                return Err(format!("{addr}: duplicate Sid {:?} in sources", sid_of(s)));
+            }
+            merged.push(s.clone());
+        }
+        for s in statements
+            .into_iter()
+            .chain(overrides.into_iter().flatten())
+        {
+            match merged
+                .iter_mut()
+                .find(|m| sid_of(&s).is_some() && sid_of(m) == sid_of(&s))
+            {
+                Some(m) => *m = s,
+                None => merged.push(s),
+            }
+        }
+        statements = merged;
+    }
     doc.insert("Statement".into(), J::Array(statements));
     Ok(J::Object(doc))
+}
+
+fn sid_of(s: &J) -> Option<&str> {
+    s.get("Sid").and_then(J::as_str).filter(|x| !x.is_empty())
+}
+
+/// The statements of each JSON document in a list argument (`source_policy_documents`).
+fn documents(
+    body: &Body,
+    key: &str,
+    ctx: &Context<'static>,
+    addr: &str,
+) -> Result<Vec<Vec<J>>, String> {
+    let Some(list) = opt_list(body, key, ctx, addr)? else {
+        return Ok(Vec::new());
+    };
+    list.iter()
+        .map(|text| {
+            let d: J = serde_json::from_str(text).map_err(|e| format!("{addr}: {key}: {e}"))?;
+            Ok(match d.get("Statement") {
+                Some(J::Array(a)) => a.clone(),
+                Some(one) => vec![one.clone()],
+                None => Vec::new(),
+            })
+        })
+        .collect()
 }
 
 fn statement(body: &Body, ctx: &Context<'static>, addr: &str) -> Result<J, String> {
@@ -724,7 +898,35 @@ impl TfModule {
                 }
             }
         }
-        Ok(TfModule { blocks })
+        Ok(TfModule {
+            blocks,
+            estate: false,
+        })
+    }
+
+    /// Parses a hand-written module (the import corpus): see [`TfModule::estate`].
+    pub fn parse_estate(files: &[(String, String)]) -> Result<Self, String> {
+        let mut m = Self::parse(files)?;
+        m.estate = true;
+        Ok(m)
+    }
+
+    /// The names of the module's resources of type `ty`.
+    pub fn resource_names(&self, ty: &str) -> Vec<String> {
+        self.blocks
+            .iter()
+            .filter(|(_, b)| b.identifier.as_str() == "resource" && label(b, 0) == Some(ty))
+            .filter_map(|(_, b)| label(b, 1).map(str::to_owned))
+            .collect()
+    }
+
+    /// The names of the module's input variables.
+    pub fn variable_names(&self) -> Vec<String> {
+        self.blocks
+            .iter()
+            .filter(|(_, b)| b.identifier.as_str() == "variable")
+            .filter_map(|(_, b)| label(b, 0).map(str::to_owned))
+            .collect()
     }
 
     fn variables(&self, inp: &Inputs) -> Result<HMap, String> {
@@ -765,10 +967,11 @@ impl TfModule {
         Ok(vars)
     }
 
-    fn context(vars: &HMap, data: &HMap, res: &HMap) -> Context<'static> {
+    fn context(vars: &HMap, locals: &HMap, data: &HMap, res: &HMap) -> Context<'static> {
         let mut ctx = Context::new();
         functions(&mut ctx);
         ctx.declare_var("var", H::Object(vars.clone()));
+        ctx.declare_var("local", H::Object(locals.clone()));
         ctx.declare_var("data", H::Object(data.clone()));
         for (ty, v) in res {
             ctx.declare_var(ty.as_str(), v.clone());
@@ -786,8 +989,14 @@ impl TfModule {
         } else {
             format!("{ty}.{name}")
         };
-        let known = known_attrs(&kind, &ty)
-            .ok_or_else(|| format!("{base}: type {ty} is not supported by the evaluator"))?;
+        let Some(known) = known_attrs(&kind, &ty) else {
+            if self.estate {
+                return estate_resource(b, kind, ty, name, ctx, inp);
+            }
+            return Err(format!(
+                "{base}: type {ty} is not supported by the evaluator"
+            ));
+        };
         unique_attrs(&b.body, &base)?;
         for a in b.body.attributes() {
             if !known.contains(&a.key.as_str()) && !META.contains(&a.key.as_str()) {
@@ -1059,10 +1268,25 @@ impl TfModule {
 
     /// Everything the module creates with these inputs, as `{"roles", "policies", "kms_keys"}`.
     pub fn evaluate(&self, inp: &Inputs) -> Result<J, String> {
+        self.run(inp, &[]).map(|(module, _)| module)
+    }
+
+    /// The values of `expressions` (Terraform expression text) in the evaluated module, as
+    /// JSON.
+    pub fn evaluate_expressions(
+        &self,
+        inp: &Inputs,
+        expressions: &[&str],
+    ) -> Result<Vec<J>, String> {
+        self.run(inp, expressions).map(|(_, values)| values)
+    }
+
+    fn run(&self, inp: &Inputs, expressions: &[&str]) -> Result<(J, Vec<J>), String> {
         let vars = self.variables(inp)?;
         for (path, b) in &self.blocks {
             match b.identifier.as_str() {
                 "terraform" | "variable" | "output" | "data" | "resource" => {}
+                "locals" | "provider" if self.estate => {}
                 "moved" => self.check_moved(path, b)?,
                 other => return Err(format!("{path}: `{other}` blocks are not supported")),
             }
@@ -1099,11 +1323,33 @@ impl TfModule {
             .collect();
         let mut data = HMap::new();
         let mut res = HMap::new();
+        let mut locals = HMap::new();
+        // Locals, evaluated as what they refer to becomes known.
+        let mut pending_locals: Vec<(&str, &Expression)> = self
+            .blocks
+            .iter()
+            .filter(|(_, b)| b.identifier.as_str() == "locals")
+            .flat_map(|(_, b)| b.body.attributes().map(|a| (a.key.as_str(), &a.expr)))
+            .collect();
         let mut done: Vec<Evaluated> = Vec::new();
-        while !pending.is_empty() {
-            let ctx = Self::context(&vars, &data, &res);
+        while !pending.is_empty() || !pending_locals.is_empty() {
+            let ctx = Self::context(&vars, &locals, &data, &res);
             let mut next = Vec::new();
             let mut errors = Vec::new();
+            let mut next_locals = Vec::new();
+            for &(name, e) in &pending_locals {
+                match eval(e, &ctx, &format!("local.{name}")) {
+                    Ok(v) => {
+                        locals.insert(name.to_owned(), v);
+                    }
+                    Err(x) => {
+                        next_locals.push((name, e));
+                        errors.push(x);
+                    }
+                }
+            }
+            let locals_done = next_locals.len() < pending_locals.len();
+            pending_locals = next_locals;
             for b in &pending {
                 match self.block(b, &ctx, inp) {
                     Ok(ev) => done.push(ev),
@@ -1113,7 +1359,7 @@ impl TfModule {
                     }
                 }
             }
-            if next.len() == pending.len() {
+            if next.len() == pending.len() && !locals_done {
                 return Err(format!(
                     "cannot evaluate:\n      {}",
                     errors.join("\n      ")
@@ -1134,19 +1380,95 @@ impl TfModule {
             }
             pending = next;
         }
-        // Outputs must evaluate too (one(x[*].arn) of a switched-off resource is null).
-        let ctx = Self::context(&vars, &data, &res);
+        // Outputs must evaluate too (one(x[*].arn) of a switched-off resource is null); a
+        // hand-written module's outputs may name what the evaluator does not create.
+        let ctx = Self::context(&vars, &locals, &data, &res);
         for (_, b) in self
             .blocks
             .iter()
-            .filter(|(_, b)| b.identifier.as_str() == "output")
+            .filter(|(_, b)| b.identifier.as_str() == "output" && !self.estate)
         {
             let addr = format!("output.{}", label(b, 0).unwrap_or(""));
             let v = attr(&b.body, "value").ok_or_else(|| format!("{addr}: no value"))?;
             eval(v, &ctx, &addr)?;
         }
-        collect(&done, inp)
+        let values = expressions
+            .iter()
+            .map(|text| {
+                let body: Body = hcl::from_str(&format!("x = {text}\n"))
+                    .map_err(|e| format!("`{text}`: {e}"))?;
+                let e = attr(&body, "x").ok_or_else(|| format!("`{text}`: not an expression"))?;
+                eval(e, &ctx, text).map(|v| h2j(&v))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok((collect(&done, inp)?, values))
     }
+}
+
+/// The ARN of a named resource from (partition, account, region, name).
+type ArnOf = fn(&str, &str, &str, &str) -> String;
+
+/// A resource that is not IAM in a hand-written module: its name attribute evaluated and the
+/// ARN (and URL) the service gives it; nothing else (a reference to any other attribute fails,
+/// so what depends on it is not evaluated rather than guessed).
+fn estate_resource(
+    b: &Block,
+    kind: String,
+    ty: String,
+    name: String,
+    ctx: &Context<'static>,
+    inp: &Inputs,
+) -> Result<Evaluated, String> {
+    let (p, acct, region) = (&inp.partition, &inp.account, &inp.region);
+    let (name_attr, arn): (&str, ArnOf) = match ty.as_str() {
+        "aws_s3_bucket" => ("bucket", |p, _, _, n| format!("arn:{p}:s3:::{n}")),
+        "aws_sqs_queue" => ("name", |p, a, r, n| format!("arn:{p}:sqs:{r}:{a}:{n}")),
+        "aws_sns_topic" => ("name", |p, a, r, n| format!("arn:{p}:sns:{r}:{a}:{n}")),
+        "aws_lambda_function" => ("function_name", |p, a, r, n| {
+            format!("arn:{p}:lambda:{r}:{a}:function:{n}")
+        }),
+        "aws_dynamodb_table" => ("name", |p, a, r, n| {
+            format!("arn:{p}:dynamodb:{r}:{a}:table/{n}")
+        }),
+        "aws_cloudwatch_log_group" => ("name", |p, a, r, n| {
+            format!("arn:{p}:logs:{r}:{a}:log-group:{n}")
+        }),
+        "aws_sfn_state_machine" => ("name", |p, a, r, n| {
+            format!("arn:{p}:states:{r}:{a}:stateMachine:{n}")
+        }),
+        "aws_ecr_repository" => ("name", |p, a, r, n| {
+            format!("arn:{p}:ecr:{r}:{a}:repository/{n}")
+        }),
+        _ => ("", |_, _, _, _| String::new()),
+    };
+    let base = format!("{ty}.{name}");
+    let mut attrs = HMap::new();
+    if let Some(e) = attr(&b.body, name_attr).filter(|_| !name_attr.is_empty()) {
+        let n = as_string(&eval(e, ctx, &base)?, &base)?;
+        attrs.insert("arn".into(), H::String(arn(p, acct, region, &n)));
+        if ty == "aws_sqs_queue" {
+            let url = format!("https://sqs.{region}.amazonaws.com/{acct}/{n}");
+            attrs.insert("url".into(), H::String(url.clone()));
+            attrs.insert("id".into(), H::String(url));
+        } else {
+            attrs.insert("id".into(), H::String(n.clone()));
+        }
+        attrs.insert(name_attr.into(), H::String(n));
+    }
+    let value = match attr(&b.body, "count") {
+        None => H::Object(attrs),
+        Some(c) => match eval(c, ctx, &base)? {
+            H::Number(n) => H::Array(vec![H::Object(attrs); n.as_u64().unwrap_or(0) as usize]),
+            other => return Err(format!("{base}: count is {other:?}")),
+        },
+    };
+    Ok(Evaluated {
+        kind,
+        ty,
+        name,
+        insts: Vec::new(),
+        value,
+    })
 }
 
 fn parse_doc(a: &HMap, key: &str, addr: &str) -> Result<J, String> {
