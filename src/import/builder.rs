@@ -138,11 +138,28 @@ pub(crate) fn role_trust(d: &Doc, providers: &[ProviderInfo]) -> Result<Vec<(Str
 /// the `irsa` and `github` helpers do (a raw document naming one keeps the marker
 /// [`super::oidc::provider_marker`], and the importer refuses the role).
 pub(crate) fn trust_entries(d: &Doc, providers: &[ProviderInfo]) -> Vec<(String, Y)> {
-    let helpers: Option<Vec<Y>> = d
+    let each: Vec<Option<Y>> = d
         .statements
         .iter()
         .map(|s| trust_helper(s).or_else(|| super::oidc::helper(s, providers)))
         .collect();
+    // A statement naming a provider of the input has no raw spelling: beside the helpers it
+    // becomes, the other statements are raw `statement:` entries (the same statements).
+    let names_provider = |y: &Option<Y>| {
+        y.as_ref()
+            .and_then(|h| h.get("irsa").or_else(|| h.get("github")))
+            .is_some_and(|h| h.get("oidc_provider").is_some())
+    };
+    let helpers: Option<Vec<Y>> = if each.iter().any(names_provider) {
+        Some(
+            each.into_iter()
+                .zip(&d.statements)
+                .map(|(h, s)| h.unwrap_or_else(|| Y::Map(vec![("statement".into(), s.clone())])))
+                .collect(),
+        )
+    } else {
+        each.into_iter().collect()
+    };
     match helpers {
         Some(h) if !h.is_empty() => {
             let mut v = vec![("trust".to_owned(), Y::Seq(h))];

@@ -33,6 +33,7 @@ const S3_ONLY: &str = "arn:aws:iam::123456789012:policy/S3Only";
 const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 const TEAM: &str = "aws:PrincipalTag/team";
 const SUB: &str = "token.actions.githubusercontent.com:sub";
+const AUD: &str = "token.actions.githubusercontent.com:aud";
 const PROVIDER: &str =
     "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
@@ -107,10 +108,16 @@ fn principal(i: usize) -> (&'static str, Value) {
             "AWS",
             json!({"Fn::If": ["IsProd", "arn:aws:iam::123456789012:root", "arn:aws:iam::999999999999:root"]}),
         ),
+        // The template's own OIDC provider (issue 19): its ARN is `PROVIDER`.
+        6 => ("Federated", json!({"Ref": "GitHubProvider"})),
+        7 => (
+            "Federated",
+            json!({"Fn::GetAtt": ["GitHubProvider", "Arn"]}),
+        ),
         _ => ("AWS", json!("*")),
     }
 }
-const PRINCIPALS: usize = 6;
+const PRINCIPALS: usize = 9;
 
 fn effect(i: usize) -> Value {
     match i {
@@ -142,6 +149,8 @@ fn wrap(w: usize, stmt: Value) -> Value {
 struct Cond {
     op: usize,
     sub: bool,
+    /// The `aud` key instead (values `sts.amazonaws.com` or another audience).
+    aud: bool,
     values: Vec<usize>,
 }
 
@@ -169,15 +178,26 @@ struct Tpl {
     policy: Vec<Stmt>,
     policy_wrap: usize,
     extra: Option<(usize, Vec<Stmt>)>,
+    /// The OIDC provider: 0 plain, 1 under the condition `IsProd`, 2 with Tags.
+    provider: usize,
+    /// A trust statement exactly as the `github` helper writes it, naming the provider, with
+    /// this `sub` value (index into [`sub_value`]), if any.
+    github: Option<usize>,
 }
 
 fn cond() -> impl Strategy<Value = Cond> {
     (
         0..OPS.len(),
         any::<bool>(),
+        prop::bool::weighted(0.25),
         prop::collection::vec(0..TEAM_VALUES.max(SUB_VALUES), 1..=2),
     )
-        .prop_map(|(op, sub, values)| Cond { op, sub, values })
+        .prop_map(|(op, sub, aud, values)| Cond {
+            op,
+            sub,
+            aud,
+            values,
+        })
 }
 
 fn stmt() -> impl Strategy<Value = Stmt> {
@@ -221,6 +241,11 @@ fn tpl() -> impl Strategy<Value = Tpl> {
         prop::collection::vec(stmt(), 1..=3),
         0..3usize,
         prop::option::weighted(0.4, (0..3usize, prop::collection::vec(stmt(), 1..=2))),
+        (
+            prop::sample::select(vec![0usize, 0, 0, 0, 0, 0, 0, 0, 1, 2]),
+            prop::option::weighted(0.4, 0..SUB_VALUES),
+            prop::bool::weighted(0.05),
+        ),
     )
         .prop_map(
             |(
@@ -229,17 +254,53 @@ fn tpl() -> impl Strategy<Value = Tpl> {
                 policy,
                 policy_wrap,
                 extra,
-            )| Tpl {
-                role_condition,
-                boundary,
-                boundary_default,
-                admin,
-                trust,
-                policy,
-                policy_wrap,
-                extra,
+                (provider, github, clean),
+            )| {
+                if clean {
+                    return clean_tpl(github.unwrap_or(0) % 2);
+                }
+                Tpl {
+                    role_condition,
+                    boundary,
+                    boundary_default,
+                    admin,
+                    trust,
+                    policy,
+                    policy_wrap,
+                    extra,
+                    provider,
+                    github,
+                }
             },
         )
+}
+
+/// A template the spec expresses whole (every construct exact): a service trust and the
+/// `github` helper's statement naming the template's provider, one plain Allow. Whole imports
+/// are compared both ways, so these check that the provider's trust comes across exactly.
+fn clean_tpl(sub: usize) -> Tpl {
+    let plain = |actions: Vec<usize>, principals: Vec<usize>| Stmt {
+        effect: 0,
+        not_action: false,
+        actions,
+        not_resource: false,
+        resources: vec![0],
+        principals,
+        conds: Vec::new(),
+        wrap: 0,
+    };
+    Tpl {
+        role_condition: 0,
+        boundary: 0,
+        boundary_default: false,
+        admin: 0,
+        trust: vec![plain(vec![0], vec![0])],
+        policy: vec![plain(vec![0], Vec::new())],
+        policy_wrap: 0,
+        extra: None,
+        provider: 0,
+        github: Some(sub),
+    }
 }
 
 /// The condition names of the template, by index (0: none).
@@ -254,12 +315,20 @@ fn condition_name(i: usize) -> Option<&'static str> {
 fn conditions_json(conds: &[Cond]) -> Value {
     let mut ops = serde_json::Map::new();
     for c in conds {
-        let key = if c.sub { SUB } else { TEAM };
+        let key = if c.aud {
+            AUD
+        } else if c.sub {
+            SUB
+        } else {
+            TEAM
+        };
         let values: Vec<Value> = c
             .values
             .iter()
             .map(|&v| {
-                if c.sub {
+                if c.aud {
+                    json!(["sts.amazonaws.com", "other"][v % 2])
+                } else if c.sub {
                     sub_value(v % SUB_VALUES)
                 } else {
                     team_value(v % TEAM_VALUES)
@@ -347,7 +416,21 @@ fn template(t: &Tpl) -> Value {
     };
     let mut props = serde_json::Map::new();
     props.insert("RoleName".into(), json!("app"));
-    props.insert("AssumeRolePolicyDocument".into(), doc(&t.trust, true));
+    let mut trust = doc(&t.trust, true);
+    if let (Some(sub), Some(Value::Array(list))) = (t.github, trust.get_mut("Statement")) {
+        let op = if sub == 0 {
+            "StringEquals"
+        } else {
+            "StringLike"
+        };
+        list.push(json!({
+            "Effect": "Allow",
+            "Principal": {"Federated": {"Ref": "GitHubProvider"}},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {AUD: "sts.amazonaws.com"}, op: {SUB: sub_value(sub)}}
+        }));
+    }
+    props.insert("AssumeRolePolicyDocument".into(), trust);
     if let Some(b) = boundary_json(t) {
         props.insert("PermissionsBoundary".into(), b);
     }
@@ -391,6 +474,19 @@ fn template(t: &Tpl) -> Value {
         }
         resources.insert("Extra".into(), extra);
     }
+    let mut provider = json!({
+        "Type": "AWS::IAM::OIDCProvider",
+        "Properties": {
+            "Url": "https://token.actions.githubusercontent.com",
+            "ClientIdList": ["sts.amazonaws.com"]
+        }
+    });
+    match t.provider {
+        1 => provider["Condition"] = json!("IsProd"),
+        2 => provider["Properties"]["Tags"] = json!([{"Key": "team", "Value": "ops"}]),
+        _ => {}
+    }
+    resources.insert("GitHubProvider".into(), provider);
     // What is not IAM (issue 19 part 2): a bucket, its own parameter and condition, an output.
     // The import leaves them out with notes; they must change nothing it grants.
     resources.insert(
@@ -477,6 +573,7 @@ struct Req {
     principal: Option<(&'static str, &'static str)>,
     team: Option<&'static str>,
     sub: Option<&'static str>,
+    aud: Option<&'static str>,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -528,6 +625,7 @@ fn statement_matches(s: &Value, req: &Req) -> bool {
                     let v = match k.as_str() {
                         TEAM => req.team,
                         SUB => req.sub,
+                        AUD => req.aud,
                         _ => None,
                     };
                     let vals = strings(Some(vals));
@@ -630,6 +728,7 @@ fn permission_requests() -> Vec<Req> {
                     principal: None,
                     team,
                     sub: None,
+                    aud: None,
                 });
             }
         }
@@ -643,13 +742,16 @@ fn trust_requests() -> Vec<Req> {
         for &principal in REQ_PRINCIPALS {
             for &team in REQ_TEAMS {
                 for &sub in REQ_SUBS {
-                    out.push(Req {
-                        action,
-                        resource: None,
-                        principal: Some(principal),
-                        team,
-                        sub,
-                    });
+                    for aud in [None, Some("sts.amazonaws.com")] {
+                        out.push(Req {
+                            action,
+                            resource: None,
+                            principal: Some(principal),
+                            team,
+                            sub,
+                            aud,
+                        });
+                    }
                 }
             }
         }
@@ -688,6 +790,8 @@ struct Seen {
     introduced_defaults: Cell<usize>,
     introduced_supplied: Cell<usize>,
     requests: Cell<usize>,
+    /// Specs whose role trusts the template's OIDC provider through a helper.
+    provider_helpers: Cell<usize>,
 }
 
 fn bump(c: &Cell<usize>, n: usize) {
@@ -712,6 +816,8 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
     };
     if !imported.keys.contains_key("Role") || !imported.spec.contains("\n  role:") {
         bump(&seen.roles_refused, 1);
+    } else if imported.spec.contains("oidc_provider: git-hub-provider") {
+        bump(&seen.provider_helpers, 1);
     }
     for on in [true, false] {
         let mut orig = Bindings::defaults(&m);
@@ -844,11 +950,12 @@ fn every_cloudformation_import_is_within_its_template() {
     let seen = Seen::default();
     let result = runner.run(&tpl(), |t| check(&t, &seen));
     eprintln!(
-        "import_never_wider: {} templates ({} partial, {} specs that do not compile, {} with the role refused), {} introduced parameters with a default and {} supplied, {} requests compared",
+        "import_never_wider: {} templates ({} partial, {} specs that do not compile, {} with the role refused, {} trusting the template's OIDC provider through a helper), {} introduced parameters with a default and {} supplied, {} requests compared",
         seen.cases.get(),
         seen.partial.get(),
         seen.not_compiling.get(),
         seen.roles_refused.get(),
+        seen.provider_helpers.get(),
         seen.introduced_defaults.get(),
         seen.introduced_supplied.get(),
         seen.requests.get()
@@ -861,6 +968,8 @@ fn every_cloudformation_import_is_within_its_template() {
     // ... and some are whole, compared both ways (they grant exactly what the template does).
     assert!(seen.partial.get() < seen.cases.get());
     assert!(seen.not_compiling.get() * 2 < seen.cases.get());
+    // ... and the template's OIDC provider comes across as a helper's in some.
+    assert!(seen.provider_helpers.get() > 0);
 }
 
 // ---- Each case of issue 15, as found: what the import once did, and what it does now. ----
