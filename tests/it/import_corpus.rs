@@ -54,11 +54,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "`Fn::FindInMap` keyed by `AWS::Partition` (spec: no mappings)",
     ),
     (
-        "tf-lambda-dynamodb-api",
-        "`aws_dynamodb_table.orders.arn` cannot be expressed",
-        "a resource attribute of something that is not IAM (`aws_dynamodb_table.x.arn`) in a role policy",
-    ),
-    (
         "tf-step-functions-orchestrator",
         "builds each element from the list and other values",
         "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401, CloudFormation cannot build it per element)",

@@ -1177,3 +1177,137 @@ data "aws_iam_policy_document" "main" {{
         compile(&imported.spec, "for_mixed");
     }
 }
+
+/// A reference to the ARN or name of a resource that is not IAM but has a written name
+/// (`aws_dynamodb_table.orders.arn`, `aws_s3_bucket.data.id`) is spelt from that name, the
+/// way AWS builds the ARN (each service's ARN format, written out here for us-east-1 and
+/// account 123456789012); a counted resource, one without a written name, or another
+/// attribute stays a parameter without a default (reported).
+#[test]
+fn terraform_arns_of_named_resources() {
+    let module = |extra: &str| {
+        format!(
+            r#"
+variable "app" {{
+  type    = string
+  default = "shop"
+}}
+{TRUST}
+resource "aws_s3_bucket" "data" {{
+  bucket = "${{var.app}}-data"
+}}
+
+resource "aws_sqs_queue" "jobs" {{
+  name = "${{var.app}}-jobs.fifo"
+  fifo_queue = true
+}}
+
+resource "aws_sns_topic" "alerts" {{
+  name = "alerts"
+}}
+
+resource "aws_lambda_function" "fn" {{
+  function_name = "${{var.app}}-fn"
+  role          = aws_iam_role.app.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "fn.zip"
+}}
+
+resource "aws_dynamodb_table" "orders" {{
+  name     = "orders"
+  hash_key = "pk"
+  attribute {{
+    name = "pk"
+    type = "S"
+  }}
+}}
+
+resource "aws_cloudwatch_log_group" "fn" {{
+  name = "/aws/lambda/${{var.app}}-fn"
+}}
+
+resource "aws_sfn_state_machine" "flow" {{
+  name       = "flow"
+  role_arn   = aws_iam_role.app.arn
+  definition = "{{}}"
+}}
+
+resource "aws_ecr_repository" "img" {{
+  name = "shop/api"
+}}
+
+resource "aws_cloudwatch_event_bus" "bus" {{
+  name = "commerce"
+}}
+
+resource "aws_sqs_queue" "counted" {{
+  count = 1
+  name  = "counted"
+}}
+
+resource "aws_sqs_queue" "prefixed" {{
+  name_prefix = "p-"
+}}
+
+data "aws_iam_policy_document" "main" {{
+  statement {{
+    actions = ["s3:GetObject", "sqs:SendMessage", "sns:Publish", "lambda:InvokeFunction", "dynamodb:GetItem", "logs:PutLogEvents", "states:StartExecution", "ecr:BatchGetImage", "events:PutEvents"]
+    resources = [
+      "${{aws_s3_bucket.data.arn}}/*",
+      "arn:aws:s3:::${{aws_s3_bucket.data.id}}-copy/*",
+      aws_sqs_queue.jobs.arn,
+      aws_sns_topic.alerts.id,
+      aws_lambda_function.fn.arn,
+      aws_dynamodb_table.orders.arn,
+      "${{aws_cloudwatch_log_group.fn.arn}}:*",
+      aws_sfn_state_machine.flow.arn,
+      aws_ecr_repository.img.arn,
+      aws_cloudwatch_event_bus.bus.arn,{extra}
+    ]
+  }}
+}}
+{APP_MAIN}"#
+        )
+    };
+    let imported = import_text(&module(""));
+    assert!(
+        errors_of(&imported).is_empty(),
+        "{:?}",
+        errors_of(&imported)
+    );
+    let (_d, m) = compile(&imported.spec, "named");
+    let got = bindings(&m, &[])[0].module(&m);
+    assert_eq!(
+        got["roles"]["App"]["inline"]["main"]["Statement"][0]["Resource"],
+        serde_json::json!([
+            "arn:aws:s3:::shop-data/*",
+            "arn:aws:s3:::shop-data-copy/*",
+            "arn:aws:sqs:us-east-1:123456789012:shop-jobs.fifo",
+            "arn:aws:sns:us-east-1:123456789012:alerts",
+            "arn:aws:lambda:us-east-1:123456789012:function:shop-fn",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/shop-fn:*",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:flow",
+            "arn:aws:ecr:us-east-1:123456789012:repository/shop/api",
+            "arn:aws:events:us-east-1:123456789012:event-bus/commerce"
+        ])
+    );
+    for (extra, what) in [
+        (
+            "aws_sqs_queue.counted[0].arn",
+            "`aws_sqs_queue.counted[0].arn` cannot be expressed",
+        ),
+        (
+            "aws_sqs_queue.prefixed.arn",
+            "`aws_sqs_queue.prefixed.arn` cannot be expressed",
+        ),
+        (
+            "aws_sqs_queue.jobs.url",
+            "`aws_sqs_queue.jobs.url` cannot be expressed",
+        ),
+    ] {
+        let i = import_text(&module(&format!("\n      {extra},")));
+        assert_reported(&i, what);
+    }
+}

@@ -12,6 +12,7 @@
 //! `aws_iam_policy_attachment`.
 //! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
+mod derived;
 mod documents;
 mod eval;
 mod locals;
@@ -71,6 +72,9 @@ struct Tf {
     ctx: Vec<Sw>,
     /// Documents being read (one that merges itself in is a cycle).
     doc_stack: Vec<String>,
+    /// Resources of the module that are not IAM, by `type.name` (a reference to one's ARN
+    /// or name is spelt from its written name: `derived.rs`).
+    others: HashMap<String, Block>,
     /// The module's OIDC providers by resource name.
     providers: IndexMap<String, super::oidc::ProviderOut>,
     /// True while a role's trust policy is read: an imported provider's ARN is spelt as the
@@ -167,6 +171,7 @@ pub fn import_texts(
         doc_stack: Vec::new(),
         providers: IndexMap::new(),
         in_trust: false,
+        others: HashMap::new(),
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -320,18 +325,34 @@ impl Tf {
                     self.docs.insert(name_of(b), (*fi, b.clone()));
                 }
                 ("data", Some("aws_partition" | "aws_caller_identity" | "aws_region")) => {}
-                ("resource", Some(
-                    "aws_iam_role" | "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" | "aws_iam_policy"
-                    | "aws_iam_instance_profile" | "aws_kms_key" | "aws_kms_alias" | "aws_iam_openid_connect_provider",
-                )) => {}
+                (
+                    "resource",
+                    Some(
+                        "aws_iam_role"
+                        | "aws_iam_role_policy"
+                        | "aws_iam_role_policy_attachment"
+                        | "aws_iam_policy_attachment"
+                        | "aws_iam_policy"
+                        | "aws_iam_instance_profile"
+                        | "aws_kms_key"
+                        | "aws_kms_alias"
+                        | "aws_iam_openid_connect_provider",
+                    ),
+                ) => {}
                 ("output", name) => {
                     outputs.push((*fi, b.line, name.unwrap_or_default().to_owned()))
                 }
-                ("terraform" | "provider", _) => self.note(&at, "Terraform and provider settings are not imported"),
+                ("terraform" | "provider", _) => {
+                    self.note(&at, "Terraform and provider settings are not imported")
+                }
                 // State moves say nothing about what is granted; rolegen writes its own.
                 ("moved", _) => {}
                 ("locals", _) => self.note(&at, "local values are read where they are used"),
                 (kind, Some(ty)) if kind == "resource" || kind == "data" || kind == "module" => {
+                    if kind == "resource" {
+                        self.others
+                            .insert(format!("{ty}.{}", name_of(b)), b.clone());
+                    }
                     match iam_in(kind, ty, &b.body) {
                         Some(why) => self.issue(&at, format!("`{kind} \"{ty}\"` is not imported: {why}; a spec holds IAM roles, policies, instance profiles and KMS keys")),
                         None => self.note(&at, format!("`{kind} \"{ty}\"` is left out: not IAM (a spec holds IAM roles, policies, instance profiles and KMS keys)")),

@@ -234,6 +234,9 @@ impl Tf {
                 None
             }
             _ => {
+                if let Some(t) = self.derived(root, steps, at) {
+                    return t;
+                }
                 let p = e.path().unwrap_or_else(|| root.to_owned());
                 self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
             }
