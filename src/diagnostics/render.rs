@@ -14,16 +14,24 @@ use std::path::{Component, Path, PathBuf};
 /// Renders diagnostics like rustc: code, message, the source line with a caret, help.
 /// `texts` gives the text of each file a diagnostic may point into.
 ///
+/// A finding repeated more than [`SHOWN_ALIKE`] times (the same rule, severity, message,
+/// help and notes: one managed policy attached to 10,000 roles) is shown in full that many
+/// times; the rest follow as one summary with their first places and their number, since
+/// the same snippet 10,000 times helps no reader. `--format json` and `sarif` list each.
+///
 /// The text is rendered in memory and written at once (codespan-reporting writes every
 /// fragment separately, a system call each on an unbuffered stderr), except on a console
 /// whose colours are set by calls rather than escape codes.
 pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
+    let (full, summaries) = group_alike(diags);
+    let summaries: Vec<&Diagnostic> = summaries.iter().collect();
     if out.supports_color() && out.is_synchronous() {
-        render_human(diags, texts, out);
+        render_human(&full, texts, out);
+        render_human(&summaries, texts, out);
         return;
     }
     let ansi = out.supports_color();
-    let render = |part: &[Diagnostic]| -> Vec<u8> {
+    let render = |part: &[&Diagnostic]| -> Vec<u8> {
         let buf = Vec::with_capacity(256 * part.len());
         if ansi {
             let mut w = Ansi::new(buf);
@@ -37,8 +45,8 @@ pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut d
     };
     // Each diagnostic renders on its own, so halves render in parallel and are written one
     // after the other (not joined: no third buffer of the whole text).
-    let halves = if diags.len() >= PARALLEL_RENDER_MIN {
-        let (first, second) = diags.split_at(diags.len() / 2);
+    let parts = if full.len() >= PARALLEL_RENDER_MIN {
+        let (first, second) = full.split_at(full.len() / 2);
         std::thread::scope(|s| {
             let later = s.spawn(|| render(second));
             let bytes = render(first);
@@ -47,22 +55,106 @@ pub fn human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut d
                 later
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                render(&summaries),
             ]
         })
     } else {
-        [render(diags), Vec::new()]
+        [render(&full), render(&summaries), Vec::new()]
     };
     // Writing to a terminal or buffer only fails if the stream is gone; nothing to do then.
-    for bytes in halves {
+    for bytes in parts {
         let _ = out.write_all(&bytes);
     }
     let _ = out.flush();
 }
 
+/// How many times a repeated finding is shown in full before the rest are summarised.
+pub const SHOWN_ALIKE: usize = 5;
+
+/// How many places of the summarised findings a summary names.
+const NAMED_PLACES: usize = 10;
+
+/// Splits `diags` into those shown in full (in their order) and one summary per finding
+/// repeated more than [`SHOWN_ALIKE`] times (in the order of the finding's first place).
+fn group_alike(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<Diagnostic>) {
+    type Key<'a> = (&'a str, Severity, &'a str, Option<&'a str>, &'a [String]);
+    fn key(d: &Diagnostic) -> Key<'_> {
+        (
+            d.rule.code,
+            d.severity,
+            d.message.as_str(),
+            d.help.as_deref(),
+            d.notes.as_slice(),
+        )
+    }
+    let mut seen: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut groups: Vec<(&Diagnostic, Vec<&Diagnostic>)> = Vec::new();
+    let mut full = Vec::with_capacity(diags.len().min(1024));
+    for d in diags {
+        let n = seen.len();
+        let i = *seen.entry(key(d)).or_insert(n);
+        if i == groups.len() {
+            groups.push((d, Vec::new()));
+        }
+        let rest = &mut groups[i].1;
+        if rest.len() < SHOWN_ALIKE {
+            full.push(d);
+        }
+        rest.push(d);
+    }
+    let summaries = groups
+        .into_iter()
+        .filter(|(_, all)| all.len() > SHOWN_ALIKE)
+        .map(|(first, all)| summary(first, &all[SHOWN_ALIKE..]))
+        .collect();
+    (full, summaries)
+}
+
+/// One diagnostic standing for the `rest` of a finding shown [`SHOWN_ALIKE`] times.
+fn summary(first: &Diagnostic, rest: &[&Diagnostic]) -> Diagnostic {
+    // A place in the file of the one before it is written `line:column`.
+    let mut file = None;
+    let places: Vec<String> = rest
+        .iter()
+        .take(NAMED_PLACES)
+        .map(|d| match &d.source {
+            Some(s) if file == Some(&s.path) && !s.is_whole_file() => {
+                format!("{}:{}", s.span.line, s.span.column)
+            }
+            Some(s) => {
+                file = Some(&s.path);
+                if s.is_whole_file() {
+                    s.path.display().to_string()
+                } else {
+                    format!("{}:{}:{}", s.path.display(), s.span.line, s.span.column)
+                }
+            }
+            None => "(no place)".into(),
+        })
+        .collect();
+    let more = rest.len() - places.len();
+    let mut at = format!("also at {}", places.join(", "));
+    if more > 0 {
+        at.push_str(&format!(" and {more} more"));
+    }
+    Diagnostic {
+        rule: first.rule,
+        severity: first.severity,
+        message: format!(
+            "{} more like the {SHOWN_ALIKE} above: {}",
+            rest.len(),
+            first.message
+        ),
+        help: Some("`--format json` or `--format sarif` lists each of them".into()),
+        source: None,
+        notes: vec![at],
+    }
+}
+
 /// Diagnostics below this number render on one thread.
 const PARALLEL_RENDER_MIN: usize = 512;
 
-fn render_human(diags: &[Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
+fn render_human(diags: &[&Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
     // The texts are borrowed: codespan-reporting indexes their lines once per file.
     let mut files: SimpleFiles<String, &str> = SimpleFiles::new();
     let mut ids: HashMap<&Path, usize> = HashMap::new();

@@ -943,3 +943,43 @@ fn rule_selection_on_the_command_line_and_in_rolegen_toml() {
         assert!(err.contains(at) && err.contains(want), "{toml}: {err}");
     }
 }
+
+/// A finding repeated on many roles is shown in full five times, then summarised once with
+/// its next places and its number; JSON still lists every one, and the verdict counts all.
+#[test]
+fn a_repeated_finding_is_summarised_after_five() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("specs")).unwrap();
+    let mut spec = String::from("module: many\nroles:\n");
+    for i in 1..=8 {
+        spec.push_str(&format!(
+            "  r{i}:\n    trust:\n      - service: ecs-tasks.amazonaws.com\n    managed_policies:\n      - aws: CloudWatchFullAccessV2\n"
+        ));
+    }
+    fs::write(dir.path().join("specs/many.yaml"), &spec).unwrap();
+    let o = rolegen(&["lint"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 0, "{err}");
+    let full = err
+        .matches("warning[RG308]: AWS managed policy `CloudWatchFullAccessV2` grants full access\n")
+        .count();
+    assert_eq!(full, 5, "{err}");
+    assert!(
+        err.contains(
+            "warning[RG308]: 3 more like the 5 above: AWS managed policy `CloudWatchFullAccessV2` grants full access"
+        ),
+        "{err}"
+    );
+    // The places of the three not shown (role N's policy is on line 5N + 2), the first with its file.
+    assert!(err.contains("also at specs/many.yaml:32:9, 37:9, 42:9\n"), "{err}");
+    assert!(err.contains("0 errors, 16 warnings"), "{err}");
+    let o = rolegen(&["lint", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rg308 = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "RG308")
+        .count();
+    assert_eq!(rg308, 8);
+}
