@@ -3,7 +3,9 @@
 use super::Diagnostic;
 use crate::rules::{self, Severity};
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{self as cs_files, Files};
+use std::cell::RefCell;
+use std::ops::Range;
 use codespan_reporting::term;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use serde_json::{json, Value};
@@ -155,8 +157,8 @@ fn summary(first: &Diagnostic, rest: &[&Diagnostic]) -> Diagnostic {
 const PARALLEL_RENDER_MIN: usize = 512;
 
 fn render_human(diags: &[&Diagnostic], texts: &HashMap<PathBuf, String>, out: &mut dyn WriteColor) {
-    // The texts are borrowed: codespan-reporting indexes their lines once per file.
-    let mut files: SimpleFiles<String, &str> = SimpleFiles::new();
+    // The texts are borrowed, their lines indexed only as far as a diagnostic points.
+    let mut files = LazyFiles::default();
     let mut ids: HashMap<&Path, usize> = HashMap::new();
     let config = term::Config::default();
     for d in diags {
@@ -172,7 +174,7 @@ fn render_human(diags: &[&Diagnostic], texts: &HashMap<PathBuf, String>, out: &m
             match texts.get(&src.path) {
                 Some(text) => {
                     let id = *ids.entry(src.path.as_path()).or_insert_with(|| {
-                        files.add(src.path.display().to_string(), text.as_str())
+                        files.add(src.path.display().to_string(), text)
                     });
                     let end = src
                         .span
@@ -197,6 +199,94 @@ fn render_human(diags: &[&Diagnostic], texts: &HashMap<PathBuf, String>, out: &m
         c = c.with_notes(text_notes);
         // Writing to a terminal or buffer only fails if the stream is gone; nothing to do then.
         let _ = term::emit(out, &config, &files, &c);
+    }
+}
+
+/// The files diagnostics point into, for codespan-reporting, with each file's line starts
+/// found only as far into it as a diagnostic points: the five diagnostics shown of an
+/// 8.5 MB spec need its first lines, not an index of 250,000 (codespan's `SimpleFiles`
+/// indexes every line of a file when it is added).
+#[derive(Default)]
+struct LazyFiles<'t> {
+    files: Vec<LazyFile<'t>>,
+}
+
+struct LazyFile<'t> {
+    name: String,
+    text: &'t str,
+    /// The start of every line up to where the text has been scanned.
+    starts: RefCell<Vec<usize>>,
+}
+
+impl<'t> LazyFiles<'t> {
+    fn add(&mut self, name: String, text: &'t str) -> usize {
+        self.files.push(LazyFile {
+            name,
+            text,
+            starts: RefCell::new(vec![0]),
+        });
+        self.files.len() - 1
+    }
+
+    fn get(&self, id: usize) -> Result<&LazyFile<'t>, cs_files::Error> {
+        self.files.get(id).ok_or(cs_files::Error::FileMissing)
+    }
+}
+
+impl LazyFile<'_> {
+    /// Scans lines until the known starts reach past `byte` or hold `lines` entries, or
+    /// the text ends.
+    fn scan(&self, byte: usize, lines: usize) {
+        let mut starts = self.starts.borrow_mut();
+        while let Some(&last) = starts.last() {
+            if last > byte || starts.len() > lines {
+                return;
+            }
+            match self.text.get(last..).and_then(|rest| rest.find('\n')) {
+                Some(i) => starts.push(last + i + 1),
+                None => return,
+            }
+        }
+    }
+
+    /// Where line `line` (0-based) starts; the text's length for the line after the last.
+    fn line_start(&self, line: usize) -> Result<usize, cs_files::Error> {
+        self.scan(usize::MAX, line);
+        let starts = self.starts.borrow();
+        match line.cmp(&starts.len()) {
+            std::cmp::Ordering::Less => Ok(starts[line]),
+            std::cmp::Ordering::Equal => Ok(self.text.len()),
+            std::cmp::Ordering::Greater => Err(cs_files::Error::LineTooLarge {
+                given: line,
+                max: starts.len() - 1,
+            }),
+        }
+    }
+}
+
+impl<'a, 't: 'a> Files<'a> for LazyFiles<'t> {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'t str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, cs_files::Error> {
+        Ok(&self.get(id)?.name)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'t str, cs_files::Error> {
+        Ok(self.get(id)?.text)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, cs_files::Error> {
+        let file = self.get(id)?;
+        file.scan(byte_index, usize::MAX);
+        let starts = file.starts.borrow();
+        Ok(starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, cs_files::Error> {
+        let file = self.get(id)?;
+        Ok(file.line_start(line_index)?..file.line_start(line_index + 1)?)
     }
 }
 
@@ -488,4 +578,36 @@ fn encode(p: &Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codespan_reporting::files::SimpleFile;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The lazy line index answers as codespan's own full index does, in any order of
+        /// questions, for any text (empty lines, no final newline, multi-byte characters).
+        #[test]
+        fn lazy_files_answer_like_simple_files(
+            text in "[a-zé\n]{0,60}",
+            bytes in proptest::collection::vec(0usize..70, 1..8),
+            lines in proptest::collection::vec(0usize..30, 1..8),
+        ) {
+            let simple = SimpleFile::new("f", text.as_str());
+            let mut lazy = LazyFiles::default();
+            let id = lazy.add("f".into(), &text);
+            for (b, l) in bytes.iter().zip(&lines) {
+                prop_assert_eq!(
+                    lazy.line_index(id, *b).ok(),
+                    simple.line_index((), *b).ok()
+                );
+                prop_assert_eq!(
+                    lazy.line_range(id, *l).ok(),
+                    simple.line_range((), *l).ok()
+                );
+            }
+        }
+    }
 }
