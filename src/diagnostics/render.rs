@@ -4,13 +4,13 @@ use super::Diagnostic;
 use crate::rules::{self, Severity};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{self as cs_files, Files};
-use std::cell::RefCell;
-use std::ops::Range;
 use codespan_reporting::term;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use serde_json::{json, Value};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 /// Renders diagnostics like rustc: code, message, the source line with a caret, help.
@@ -173,9 +173,9 @@ fn render_human(diags: &[&Diagnostic], texts: &HashMap<PathBuf, String>, out: &m
         if let Some(src) = d.source.as_ref().filter(|s| !s.is_whole_file()) {
             match texts.get(&src.path) {
                 Some(text) => {
-                    let id = *ids.entry(src.path.as_path()).or_insert_with(|| {
-                        files.add(src.path.display().to_string(), text)
-                    });
+                    let id = *ids
+                        .entry(src.path.as_path())
+                        .or_insert_with(|| files.add(src.path.display().to_string(), text));
                     let end = src
                         .span
                         .end
@@ -281,7 +281,9 @@ impl<'a, 't: 'a> Files<'a> for LazyFiles<'t> {
         let file = self.get(id)?;
         file.scan(byte_index, usize::MAX);
         let starts = file.starts.borrow();
-        Ok(starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+        Ok(starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, cs_files::Error> {

@@ -33,6 +33,8 @@ mod tree;
 
 pub use fast::parse_fast;
 #[cfg(test)]
+pub(crate) use fast::same_in_two;
+#[cfg(test)]
 pub(crate) use fast::BAIL_AT;
 pub use file::SourceFile;
 pub use path::{Seg, YamlPath};

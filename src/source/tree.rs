@@ -21,7 +21,7 @@ pub enum NodeKind {
 }
 
 /// One node of a [`Tree`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Node {
     /// Its kind.
     pub kind: NodeKind,

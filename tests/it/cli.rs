@@ -971,7 +971,10 @@ fn a_repeated_finding_is_summarised_after_five() {
         "{err}"
     );
     // The places of the three not shown (role N's policy is on line 5N + 2), the first with its file.
-    assert!(err.contains("also at specs/many.yaml:32:9, 37:9, 42:9\n"), "{err}");
+    assert!(
+        err.contains("also at specs/many.yaml:32:9, 37:9, 42:9\n"),
+        "{err}"
+    );
     assert!(err.contains("0 errors, 16 warnings"), "{err}");
     let o = rolegen(&["lint", "--format", "json"], dir.path());
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

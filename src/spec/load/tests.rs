@@ -431,7 +431,7 @@ impl Gen {
 #[test]
 fn fast_path_matches_on_generated_documents() {
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
-    let (mut read, mut total) = (0, 0);
+    let (mut read, mut total, mut split) = (0, 0, 0);
     for i in 0..3000 {
         let doc = g.document();
         let doc = if i % 3 == 2 { g.damage(&doc) } else { doc };
@@ -442,13 +442,17 @@ fn fast_path_matches_on_generated_documents() {
             );
         }
         total += 1;
+        if i % 5 == 0 {
+            split += crate::source::same_in_two(&doc).unwrap_or_else(|e| panic!("{e}\n{doc}"));
+        }
         match same(&doc) {
             Ok(true) => read += 1,
             Ok(false) => {}
             Err(e) => panic!("{e}\n--- document ---\n{doc}"),
         }
     }
-    eprintln!("generated: read {read} of {total}");
+    eprintln!("generated: read {read} of {total}, {split} reads in two parts");
+    assert!(split > 100, "only {split} reads in two parts");
     assert!(
         read * 3 > total,
         "the fast path read only {read} of {total} documents"
