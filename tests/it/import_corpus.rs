@@ -49,6 +49,11 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "`!GetAtt` of a resource that is not IAM (queue ARN) in a role policy",
     ),
     (
+        "cfn-sam-api",
+        "AWS::Serverless::Function is not imported",
+        "SAM (`Transform: AWS::Serverless-2016-10-31`): the function's role comes from policy templates the transform expands",
+    ),
+    (
         "cfn-partition-mapping",
         "`{\"Fn::FindInMap\":[\"PartitionMap\",{\"Ref\":\"AWS::Partition\"}",
         "`Fn::FindInMap` keyed by `AWS::Partition` (spec: no mappings)",
@@ -77,6 +82,11 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "tf-github-oidc-provider",
         "in a statement that is not what the `irsa` or `github` helper writes",
         "a trust naming the module's OIDC provider with `sub` from a list variable of several repositories (the github helper's trust has one repository)",
+    ),
+    (
+        "tf-assumable-role-module",
+        "aws_iam_role_policy_attachment.custom: a `count` other than `cond ? 1 : 0` cannot be expressed",
+        "a list variable of policy ARNs attached with `count = length(var.arns)` and `element()`, names defaulting to null, a `dynamic \"condition\"` switch (spec: list-valued managed ARNs, optional values)",
     ),
     (
         "tf-irsa-external-dns",

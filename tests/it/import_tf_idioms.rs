@@ -1311,3 +1311,98 @@ data "aws_iam_policy_document" "main" {{
         assert_reported(&i, what);
     }
 }
+
+/// A `dynamic` block inside a statement that the evaluator cannot expand (a `dynamic
+/// "condition"` switched by a variable, as terraform-aws-modules write the MFA condition) was
+/// reported and then ignored: the statement came across without the condition, a trust
+/// without its MFA requirement, wider than the source (found by the import corpus). Now what
+/// it may restrict is lost: an Allow is left out (a trust with nothing left refuses its role),
+/// a Deny is kept without it (it denies more).
+#[test]
+fn terraform_an_unexpanded_dynamic_in_a_statement_restricts_it() {
+    let module = |effect: &str, block: &str| {
+        format!(
+            r#"
+variable "mfa" {{
+  type    = bool
+  default = true
+}}
+
+variable "trusted" {{
+  type    = list(string)
+  default = ["arn:aws:iam::111122223333:root"]
+}}
+
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }}
+  }}
+}}
+
+data "aws_iam_policy_document" "main" {{
+  statement {{
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = ["*"]
+  }}
+  statement {{
+    effect    = "{effect}"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    {block}
+  }}
+}}
+{APP_MAIN}"#
+        )
+    };
+    let condition = r#"dynamic "condition" {
+      for_each = var.mfa ? [1] : []
+      content {
+        test     = "Bool"
+        variable = "aws:MultiFactorAuthPresent"
+        values   = ["true"]
+      }
+    }"#;
+    // In the permissions: the Allow is left out, the Deny kept without the condition.
+    let allow = import_text(&module("Allow", condition));
+    assert_reported(&allow, "the statement's conditions are lost");
+    assert!(!allow.spec.contains("s3:GetObject"), "{}", allow.spec);
+    assert!(allow.spec.contains("s3:ListBucket"), "{}", allow.spec);
+    let deny = import_text(&module("Deny", condition));
+    assert_reported(&deny, "the statement's conditions are lost");
+    assert!(deny.spec.contains("s3:GetObject"), "{}", deny.spec);
+    assert!(
+        !deny.spec.contains("MultiFactorAuthPresent"),
+        "{}",
+        deny.spec
+    );
+    // Principals from a `dynamic "principals"` over a variable: lost, the Allow left out.
+    let principals = r#"dynamic "principals" {
+      for_each = var.trusted
+      content {
+        type        = "AWS"
+        identifiers = [principals.value]
+      }
+    }"#;
+    let p = import_text(&module("Allow", principals));
+    assert_reported(&p, "the statement's principals are lost");
+    assert!(!p.spec.contains("s3:GetObject"), "{}", p.spec);
+    // In the trust: nothing is left, the role is refused (it was imported without MFA).
+    let trust = module("Allow", "").replace(
+        "      identifiers = [\"arn:aws:iam::111122223333:root\"]\n    }\n  }\n}",
+        &format!(
+            "      identifiers = [\"arn:aws:iam::111122223333:root\"]\n    }}\n    {condition}\n  }}\n}}"
+        ),
+    );
+    assert!(trust.contains("var.mfa"), "{trust}");
+    let t = import_text(&trust);
+    assert_reported(&t, "no statement of its trust policy could be imported");
+    assert!(!t.spec.contains("name: app"), "{}", t.spec);
+    for i in [&allow, &deny, &p, &t] {
+        compile(&i.spec, "dynamic_in_statement");
+    }
+}

@@ -420,22 +420,16 @@ impl Tf {
             }
             entry.set(&key, v);
         }
-        if any_cond {
-            els.push((
-                "Condition".into(),
-                if cond_lost {
-                    El::Part(Y::Map(conds))
-                } else {
-                    El::Exact(Y::Map(conds))
-                },
-            ));
-        }
+        // What is left unread in the statement (a `dynamic "condition"` over a switch the
+        // evaluator could not expand, anything else) may restrict it: its principals or its
+        // conditions are lost, so the statement is settled as such (an Allow is left out,
+        // never kept without what restricted it).
         for item in &body.items {
-            let (name, l) = match item {
-                hcl::Item::Attr(a) => (a.name.as_str(), a.line),
-                hcl::Item::Block(b) => (b.kind.as_str(), b.line),
+            let (name, l, label) = match item {
+                hcl::Item::Attr(a) => (a.name.as_str(), a.line, None),
+                hcl::Item::Block(b) => (b.kind.as_str(), b.line, b.labels.first()),
             };
-            if !matches!(
+            if matches!(
                 name,
                 "sid"
                     | "effect"
@@ -447,9 +441,41 @@ impl Tf {
                     | "not_principals"
                     | "condition"
             ) {
-                let x = at(self, l, name);
-                self.issue(&x, format!("`{name}` is not part of a policy statement"));
+                continue;
             }
+            let x = at(self, l, name);
+            match (name, label.map(String::as_str)) {
+                ("dynamic", Some(p @ ("principals" | "not_principals"))) => {
+                    self.issue(&x, format!("this `dynamic \"{p}\"` cannot be expanded (its `for_each` is not a written list or a switch of the statement); the statement's principals are lost"));
+                    let key = if p == "principals" {
+                        "Principal"
+                    } else {
+                        "NotPrincipal"
+                    };
+                    els.retain(|(k, _)| k != key);
+                    els.push((key.into(), El::Lost));
+                }
+                ("dynamic", label) => {
+                    self.issue(&x, format!("this `dynamic \"{}\"` cannot be expanded (its `for_each` is not a written list or a switch of the statement); the statement's conditions are lost", label.unwrap_or("")));
+                    any_cond = true;
+                    cond_lost = true;
+                }
+                _ => {
+                    self.issue(&x, format!("`{name}` is not part of a policy statement; the statement's conditions are lost"));
+                    any_cond = true;
+                    cond_lost = true;
+                }
+            }
+        }
+        if any_cond {
+            els.push((
+                "Condition".into(),
+                if cond_lost {
+                    El::Part(Y::Map(conds))
+                } else {
+                    El::Exact(Y::Map(conds))
+                },
+            ));
         }
         // The spec's order of statement elements.
         els.sort_by_key(|(k, _)| {

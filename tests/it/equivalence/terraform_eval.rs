@@ -63,6 +63,7 @@ fn known_attrs(kind: &str, ty: &str) -> Option<&'static [&'static str]> {
             "override_policy_documents",
         ],
         ("resource", "aws_iam_role") => &[
+            "managed_policy_arns",
             "name",
             "name_prefix",
             "path",
@@ -1006,11 +1007,18 @@ impl TfModule {
                 ));
             }
         }
+        // A hand-written module's role may hold its inline policies as `inline_policy`
+        // blocks (and `managed_policy_arns`), which the provider manages exclusively.
+        let role_blocks: &[&str] = if self.estate && ty == "aws_iam_role" {
+            &["lifecycle", "timeouts", "inline_policy"]
+        } else {
+            &["lifecycle", "timeouts"]
+        };
         if ty != "aws_iam_policy_document" {
             if let Some(nb) = b
                 .body
                 .blocks()
-                .find(|nb| !["lifecycle", "timeouts"].contains(&nb.identifier.as_str()))
+                .find(|nb| !role_blocks.contains(&nb.identifier.as_str()))
             {
                 return Err(format!(
                     "{base}: block `{}` is not supported by the evaluator",
@@ -1067,6 +1075,19 @@ impl TfModule {
                 if !matches!(v, H::Null) {
                     attrs.insert(a.key.as_str().to_owned(), v);
                 }
+            }
+            let mut inline = Vec::new();
+            for (ib, ictx2) in expand(&b.body, "inline_policy", ictx, addr)? {
+                let at = format!("{addr}: inline_policy");
+                check_body(ib, &["name", "policy"], &[], &at)?;
+                let name = opt_string(ib, "name", &ictx2, &at)?;
+                let policy = opt_string(ib, "policy", &ictx2, &at)?;
+                if let (Some(n), Some(p)) = (name, policy) {
+                    inline.push(obj(&[("name", H::String(n)), ("policy", H::String(p))]));
+                }
+            }
+            if !inline.is_empty() {
+                attrs.insert("inline_policy".into(), H::Array(inline));
             }
             self.computed(&ty, &name, addr, &b.body, ictx, &mut attrs, inp)?;
             insts.push(Inst {
@@ -1539,6 +1560,16 @@ fn collect(done: &[Evaluated], inp: &Inputs) -> Result<J, String> {
                 "tags": tags,
             }),
         );
+        if let Some(H::Array(blocks)) = a.get("inline_policy") {
+            for ip in blocks {
+                let H::Object(ip) = ip else { continue };
+                let name = ip.get("name").and_then(h_text).unwrap_or_default();
+                roles[logical]["inline"][&name] = parse_doc(ip, "policy", &i.addr)?;
+            }
+        }
+        if let Some(H::Array(arns)) = a.get("managed_policy_arns") {
+            roles[logical]["managed"] = J::Array(arns.iter().map(h2j).collect());
+        }
         by_name.insert(
             a.get("name").and_then(h_text).unwrap_or_default(),
             logical.clone(),
