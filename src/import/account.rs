@@ -28,17 +28,20 @@ pub enum GroupBy {
     Prefix,
 }
 
+/// A `--group-by` value that names no grouping.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a grouping: use `path`, `prefix` or `tag:KEY` (e.g. `tag:team`)")]
+pub struct NotAGrouping(pub String);
+
 impl std::str::FromStr for GroupBy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = NotAGrouping;
+    fn from_str(s: &str) -> Result<Self, NotAGrouping> {
         match s {
             "path" => Ok(GroupBy::Path),
             "prefix" => Ok(GroupBy::Prefix),
             _ => match s.strip_prefix("tag:") {
                 Some(k) if !k.is_empty() => Ok(GroupBy::Tag(k.to_owned())),
-                _ => Err(format!(
-                    "`{s}` is not a grouping: use `path`, `prefix` or `tag:KEY` (e.g. `tag:team`)"
-                )),
+                _ => Err(NotAGrouping(s.to_owned())),
             },
         }
     }

@@ -8,23 +8,54 @@
 //! JSON strings. It is how the import round trip checks a spec against the original template.
 
 use super::cloudformation::node::{self, N};
+use super::InputError;
 use crate::model::resolve::Bindings;
 use crate::model::template::{sub_parts, SubPart};
 use crate::model::ParamValue;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a template does not resolve.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    /// The template file cannot be read.
+    #[error("{}: {source}", .path.display())]
+    Read {
+        /// The template file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The template is not YAML or JSON the importer reads.
+    #[error(transparent)]
+    Parse(#[from] InputError),
+    /// A parameter has no value: the bindings give none and the template no default.
+    #[error("no value for parameter `{0}`")]
+    NoValue(String),
+    /// An intrinsic function the resolver does not evaluate.
+    #[error("`{0}` is not supported by the resolver")]
+    Unsupported(String),
+    /// The template is wrong where it is evaluated: a missing resource, condition or
+    /// mapping entry, an argument of the wrong shape, an index out of range, a policy
+    /// document that is not one.
+    #[error("{0}")]
+    Invalid(String),
+}
 
 /// Resolves a template file.
-pub fn resolve_file(path: &Path, b: &Bindings) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn resolve_file(path: &Path, b: &Bindings) -> Result<Value, ResolveError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ResolveError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     resolve_text(path, &text, b)
 }
 
 /// Resolves template text.
-pub fn resolve_text(path: &Path, text: &str, b: &Bindings) -> Result<Value, String> {
-    let root = node::parse(path, text).map_err(|e| e.to_string())?;
+pub fn resolve_text(path: &Path, text: &str, b: &Bindings) -> Result<Value, ResolveError> {
+    let root = node::parse(path, text)?;
     Resolver::new(&root, b)?.module()
 }
 
@@ -36,8 +67,8 @@ pub fn resolve_value(
     text: &str,
     expr: &Value,
     b: &Bindings,
-) -> Result<Option<Value>, String> {
-    let root = node::parse(path, text).map_err(|e| e.to_string())?;
+) -> Result<Option<Value>, ResolveError> {
+    let root = node::parse(path, text)?;
     let n = node::from_json(expr, None, true);
     Resolver::new(&root, b)?.eval(&n)
 }
@@ -78,11 +109,15 @@ struct Resolver<'a> {
     resources: IndexMap<String, (&'a str, &'a N)>,
 }
 
-fn err<T>(s: impl Into<String>) -> Result<T, String> {
-    Err(s.into())
+fn err<T>(s: impl Into<String>) -> Result<T, ResolveError> {
+    Err(invalid(s))
 }
 
-fn text(v: &Value) -> Result<String, String> {
+fn invalid(s: impl Into<String>) -> ResolveError {
+    ResolveError::Invalid(s.into())
+}
+
+fn text(v: &Value) -> Result<String, ResolveError> {
     match v {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(n.to_string()),
@@ -99,7 +134,7 @@ fn plain(n: &N) -> Option<&str> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(root: &'a N, b: &'a Bindings) -> Result<Self, String> {
+    fn new(root: &'a N, b: &'a Bindings) -> Result<Self, ResolveError> {
         let mut r = Resolver {
             root,
             b,
@@ -130,7 +165,7 @@ impl<'a> Resolver<'a> {
                                 json!(s)
                             }
                         }
-                        None => return err(format!("no value for parameter `{name}`")),
+                        None => return Err(ResolveError::NoValue(name.clone())),
                     },
                 };
                 let v = match (is_list, v) {
@@ -158,7 +193,7 @@ impl<'a> Resolver<'a> {
         Ok(r)
     }
 
-    fn condition(&self, name: &str, depth: usize) -> Result<bool, String> {
+    fn condition(&self, name: &str, depth: usize) -> Result<bool, ResolveError> {
         if let Some(v) = self.conditions.get(name) {
             return Ok(*v);
         }
@@ -166,11 +201,11 @@ impl<'a> Resolver<'a> {
             .root
             .get("Conditions")
             .and_then(|c| c.get(name))
-            .ok_or_else(|| format!("no condition `{name}`"))?;
+            .ok_or_else(|| invalid(format!("no condition `{name}`")))?;
         self.cond_expr(c, depth + 1)
     }
 
-    fn cond_expr(&self, n: &N, depth: usize) -> Result<bool, String> {
+    fn cond_expr(&self, n: &N, depth: usize) -> Result<bool, ResolveError> {
         if depth > 64 {
             return err("conditions nest too deeply");
         }
@@ -219,14 +254,14 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn active(&self, res: &N) -> Result<bool, String> {
+    fn active(&self, res: &N) -> Result<bool, ResolveError> {
         match res.get("Condition") {
             None => Ok(true),
             Some(c) => self.condition(plain(c).unwrap_or_default(), 0),
         }
     }
 
-    fn prop(&self, id: &str, p: &str) -> Result<Option<Value>, String> {
+    fn prop(&self, id: &str, p: &str) -> Result<Option<Value>, ResolveError> {
         match self
             .resources
             .get(id)
@@ -242,21 +277,21 @@ impl<'a> Resolver<'a> {
         format!("stack-{id}-GENERATED")
     }
 
-    fn name_of(&self, id: &str, p: &str) -> Result<String, String> {
+    fn name_of(&self, id: &str, p: &str) -> Result<String, ResolveError> {
         match self.prop(id, p)? {
             Some(v) => text(&v),
             None => Ok(self.generated(id)),
         }
     }
 
-    fn path_of(&self, id: &str) -> Result<String, String> {
+    fn path_of(&self, id: &str) -> Result<String, ResolveError> {
         match self.prop(id, "Path")? {
             Some(v) => text(&v),
             None => Ok("/".into()),
         }
     }
 
-    fn arn(&self, kind: &str, id: &str, name_prop: &str) -> Result<String, String> {
+    fn arn(&self, kind: &str, id: &str, name_prop: &str) -> Result<String, ResolveError> {
         Ok(format!(
             "arn:{}:iam::{}:{kind}{}{}",
             self.b.partition,
@@ -266,7 +301,7 @@ impl<'a> Resolver<'a> {
         ))
     }
 
-    fn reference(&self, name: &str) -> Result<Option<Value>, String> {
+    fn reference(&self, name: &str) -> Result<Option<Value>, ResolveError> {
         let b = self.b;
         Ok(Some(match name {
             "AWS::NoValue" => return Ok(None),
@@ -294,11 +329,11 @@ impl<'a> Resolver<'a> {
         }))
     }
 
-    fn get_att(&self, r: &str, a: &str) -> Result<Value, String> {
+    fn get_att(&self, r: &str, a: &str) -> Result<Value, ResolveError> {
         let (ty, _) = self
             .resources
             .get(r)
-            .ok_or_else(|| format!("`Fn::GetAtt {r}.{a}`: no such resource"))?;
+            .ok_or_else(|| invalid(format!("`Fn::GetAtt {r}.{a}`: no such resource")))?;
         Ok(json!(match (*ty, a) {
             ("AWS::IAM::Role", "Arn") => self.arn("role", r, "RoleName")?,
             ("AWS::IAM::ManagedPolicy", "PolicyArn") =>
@@ -312,7 +347,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The ARN IAM gives an OIDC provider: `oidc-provider/` and its URL without `https://`.
-    fn provider_arn(&self, id: &str) -> Result<String, String> {
+    fn provider_arn(&self, id: &str) -> Result<String, ResolveError> {
         let url = text(&self.prop(id, "Url")?.unwrap_or(Value::Null))?;
         Ok(format!(
             "arn:{}:iam::{}:oidc-provider/{}",
@@ -322,7 +357,7 @@ impl<'a> Resolver<'a> {
         ))
     }
 
-    fn sub(&self, s: &str, vars: &[(String, N)]) -> Result<String, String> {
+    fn sub(&self, s: &str, vars: &[(String, N)]) -> Result<String, ResolveError> {
         let mut out = String::new();
         for piece in sub_parts(s) {
             let name = match piece {
@@ -350,7 +385,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Evaluates a node; `None` is `AWS::NoValue`.
-    fn eval(&self, n: &N) -> Result<Option<Value>, String> {
+    fn eval(&self, n: &N) -> Result<Option<Value>, ResolveError> {
         Ok(Some(match n {
             N::Null => Value::Null,
             N::Bool(b) => json!(b),
@@ -379,7 +414,7 @@ impl<'a> Resolver<'a> {
         }))
     }
 
-    fn list(&self, n: &N) -> Result<Vec<Value>, String> {
+    fn list(&self, n: &N) -> Result<Vec<Value>, ResolveError> {
         match self.eval(n)? {
             Some(Value::Array(v)) => Ok(v),
             Some(other) => err(format!("expected a list, found {other}")),
@@ -387,7 +422,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn function(&self, f: &str, arg: &N) -> Result<Option<Value>, String> {
+    fn function(&self, f: &str, arg: &N) -> Result<Option<Value>, ResolveError> {
         let args = match arg {
             N::Seq(v) => v.as_slice(),
             other => std::slice::from_ref(other),
@@ -411,7 +446,8 @@ impl<'a> Resolver<'a> {
                     return err("Fn::Join takes a delimiter and a list");
                 };
                 let d = text(&self.eval(d)?.unwrap_or(Value::Null))?;
-                let items: Result<Vec<String>, String> = self.list(l)?.iter().map(text).collect();
+                let items: Result<Vec<String>, ResolveError> =
+                    self.list(l)?.iter().map(text).collect();
                 json!(items?.join(&d))
             }
             "Fn::Split" => {
@@ -428,11 +464,11 @@ impl<'a> Resolver<'a> {
                 };
                 let i: usize = text(&self.eval(i)?.unwrap_or(Value::Null))?
                     .parse()
-                    .map_err(|_| "Fn::Select index is not a number".to_owned())?;
+                    .map_err(|_| invalid("Fn::Select index is not a number"))?;
                 self.list(l)?
                     .get(i)
                     .cloned()
-                    .ok_or_else(|| format!("Fn::Select index {i} out of range"))?
+                    .ok_or_else(|| invalid(format!("Fn::Select index {i} out of range")))?
             }
             "Fn::GetAtt" => match args {
                 [r, a] => {
@@ -445,7 +481,7 @@ impl<'a> Resolver<'a> {
                 _ => return err("Fn::GetAtt takes a resource and an attribute"),
             },
             "Fn::FindInMap" => {
-                let keys: Result<Vec<String>, String> = args
+                let keys: Result<Vec<String>, ResolveError> = args
                     .iter()
                     .map(|a| text(&self.eval(a)?.unwrap_or(Value::Null)))
                     .collect();
@@ -459,7 +495,7 @@ impl<'a> Resolver<'a> {
                     .and_then(|x| x.get(m))
                     .and_then(|x| x.get(k1))
                     .and_then(|x| x.get(k2))
-                    .ok_or_else(|| format!("Fn::FindInMap {m}/{k1}/{k2}: not found"))?;
+                    .ok_or_else(|| invalid(format!("Fn::FindInMap {m}/{k1}/{k2}: not found")))?;
                 return self.eval(n);
             }
             // Another stack's export and the region's zones: stand-ins derived from the
@@ -472,22 +508,21 @@ impl<'a> Resolver<'a> {
             "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" | "Condition" => {
                 json!(self.cond_expr(&N::Fn(f.to_owned(), Box::new(arg.clone()), false), 0)?)
             }
-            other => return err(format!("`{other}` is not supported by the resolver")),
+            other => return Err(ResolveError::Unsupported(other.to_owned())),
         }))
     }
 
-    fn document(&self, v: Option<Value>) -> Result<Value, String> {
+    fn document(&self, v: Option<Value>) -> Result<Value, ResolveError> {
         let v = match v {
-            Some(Value::String(s)) => {
-                serde_json::from_str(&s).map_err(|e| format!("a JSON document string: {e}"))?
-            }
+            Some(Value::String(s)) => serde_json::from_str(&s)
+                .map_err(|e| invalid(format!("a JSON document string: {e}")))?,
             Some(v) => v,
             None => return err("a policy document is missing"),
         };
         canonical_doc(&v)
     }
 
-    fn module(&self) -> Result<Value, String> {
+    fn module(&self) -> Result<Value, ResolveError> {
         let mut roles = Map::new();
         let mut policies = Map::new();
         let mut keys = Map::new();
@@ -499,7 +534,7 @@ impl<'a> Resolver<'a> {
                 role_ids.insert(self.name_of(id, "RoleName")?, id.clone());
             }
         }
-        let targets = |id: &str, prop: &str| -> Result<Vec<String>, String> {
+        let targets = |id: &str, prop: &str| -> Result<Vec<String>, ResolveError> {
             let Some(v) = self.prop(id, prop)? else {
                 return Ok(Vec::new());
             };
@@ -553,7 +588,7 @@ impl<'a> Resolver<'a> {
                     keys.insert(id.clone(), self.document(self.prop(id, "KeyPolicy")?)?);
                 }
                 "AWS::IAM::OIDCProvider" => {
-                    let list = |p: &str| -> Result<Vec<Value>, String> {
+                    let list = |p: &str| -> Result<Vec<Value>, ResolveError> {
                         Ok(match self.prop(id, p)? {
                             Some(Value::Array(v)) => v,
                             Some(other) => return err(format!("{p}: {other}")),
@@ -639,7 +674,7 @@ fn norm(v: &Value) -> String {
     }
 }
 
-fn strings(v: &Value) -> Result<Value, String> {
+fn strings(v: &Value) -> Result<Value, ResolveError> {
     Ok(match v {
         Value::Array(items) => Value::Array(
             items
@@ -653,7 +688,7 @@ fn strings(v: &Value) -> Result<Value, String> {
 
 /// A policy document in the resolved shape: `Statement` a list; `Action`, `Resource`,
 /// principal and condition values lists of strings.
-pub fn canonical_doc(v: &Value) -> Result<Value, String> {
+pub fn canonical_doc(v: &Value) -> Result<Value, ResolveError> {
     let Value::Object(m) = v else {
         return err(format!("a policy document is an object, found {v}"));
     };

@@ -727,7 +727,7 @@ fn condition(x: &Value, left_out: &mut Vec<String>) -> El {
 
 /// A literal IAM policy document (no placeholders) as spec YAML: `${` escaped where the
 /// spec reads placeholders, IAM policy variables kept. Also returns what was left out.
-pub fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
+pub(crate) fn literal_doc(v: &Value) -> Result<(Y, Vec<String>), String> {
     let Value::Object(m) = v else {
         return Err(format!("a policy document is an object, found {v}"));
     };

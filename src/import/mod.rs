@@ -128,6 +128,8 @@ impl fmt::Display for InputError {
     }
 }
 
+impl std::error::Error for InputError {}
+
 impl InputError {
     pub(crate) fn new(file: &Path, message: impl Into<String>) -> Self {
         InputError {
@@ -363,9 +365,23 @@ fn escape_literal(out: &mut String, l: &str) {
     out.push_str(rest);
 }
 
+/// Why a template cannot be written in a spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum SpellError {
+    /// The ARN of an OIDC provider the module creates, outside a trust policy's principal.
+    #[error("the ARN of the module's OIDC provider `{0}` is not a string the spec can write outside a trust policy's principal")]
+    ProviderArn(String),
+    /// A literal `$` right before a parameter placeholder.
+    #[error("a literal `$` right before `${{{0}}}` cannot be written in a spec (`$${{` reads as an escaped `${{`)")]
+    DollarBeforeParam(String),
+    /// A literal `$` right before a pseudo parameter.
+    #[error("a literal `$` right before `${{{0}}}` cannot be written in a spec")]
+    DollarBeforePseudo(&'static str),
+}
+
 /// The spec spelling of a template: `${Param}`, `${AWS::Region}`, literal `${` as `$${`.
 /// `Err` when the spec grammar cannot write it (a literal `$` right before a placeholder).
-pub fn spec_string(t: &Template) -> Result<String, String> {
+pub(crate) fn spec_string(t: &Template) -> Result<String, SpellError> {
     spell(t, false)
 }
 
@@ -373,11 +389,11 @@ pub fn spec_string(t: &Template) -> Result<String, String> {
 /// module creates is spelt as the marker [`oidc::provider_marker`]: the trust-helper
 /// reader turns it into `oidc_provider: <key>`, and a role whose trust keeps a marker is
 /// refused.
-pub(crate) fn trust_string(t: &Template) -> Result<String, String> {
+pub(crate) fn trust_string(t: &Template) -> Result<String, SpellError> {
     spell(t, true)
 }
 
-fn spell(t: &Template, providers: bool) -> Result<String, String> {
+fn spell(t: &Template, providers: bool) -> Result<String, SpellError> {
     let mut out = String::new();
     for p in &t.parts {
         match p {
@@ -386,17 +402,10 @@ fn spell(t: &Template, providers: bool) -> Result<String, String> {
             Part::ProviderArn(p) if providers && !out.ends_with('$') => {
                 out.push_str(&oidc::provider_marker(p.id.as_str()));
             }
-            Part::ProviderArn(p) => {
-                return Err(format!(
-                    "the ARN of the module's OIDC provider `{}` is not a string the spec can write outside a trust policy's principal",
-                    p.id
-                ))
-            }
+            Part::ProviderArn(p) => return Err(SpellError::ProviderArn(p.id.to_string())),
             Part::Param(n) => {
                 if out.ends_with('$') {
-                    return Err(format!(
-                        "a literal `$` right before `${{{n}}}` cannot be written in a spec (`$${{` reads as an escaped `${{`)"
-                    ));
+                    return Err(SpellError::DollarBeforeParam(n.as_str().to_owned()));
                 }
                 out.push_str("${");
                 out.push_str(n.as_str());
@@ -404,10 +413,7 @@ fn spell(t: &Template, providers: bool) -> Result<String, String> {
             }
             Part::Pseudo(x) => {
                 if out.ends_with('$') {
-                    return Err(format!(
-                        "a literal `$` right before `${{{}}}` cannot be written in a spec",
-                        x.cfn_name()
-                    ));
+                    return Err(SpellError::DollarBeforePseudo(x.cfn_name()));
                 }
                 out.push_str("${");
                 out.push_str(x.cfn_name());
@@ -498,7 +504,10 @@ mod tests {
         let bad = Template {
             parts: vec![Part::Lit("$".into()), Part::Param(ParamName("P".into()))],
         };
-        assert!(spec_string(&bad).is_err());
+        assert_eq!(
+            spec_string(&bad).map_err(|e| e.to_string()),
+            Err("a literal `$` right before `${P}` cannot be written in a spec (`$${` reads as an escaped `${`)".to_owned())
+        );
         assert_eq!(spec_literal("a$${b}"), "a$$${b}");
     }
 }

@@ -121,7 +121,7 @@ impl Source {
     fn resolve(&self, imported: &Imported, b: &Bindings) -> Result<Value, String> {
         match self {
             Source::Cfn(p) => Ok(cfn_resolve::rekey(
-                &cfn_resolve::resolve_file(p, b)?,
+                &cfn_resolve::resolve_file(p, b).map_err(|e| e.to_string())?,
                 &imported.keys,
             )),
             Source::Tf(_, tf) => tf
@@ -160,7 +160,8 @@ impl Source {
             let v = match self {
                 Source::Cfn(p) => {
                     let text = fs::read_to_string(p).map_err(|e| e.to_string())?;
-                    cfn_resolve::resolve_value(p, &text, &intrinsic(expr), &b)?
+                    cfn_resolve::resolve_value(p, &text, &intrinsic(expr), &b)
+                        .map_err(|e| e.to_string())?
                         .unwrap_or(Value::Null)
                 }
                 Source::Tf(_, tf) => {

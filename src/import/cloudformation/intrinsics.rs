@@ -818,7 +818,7 @@ impl Cx<'_> {
         match spelt {
             Ok(s) => Some(s),
             Err(e) => {
-                self.issue(loc, e);
+                self.issue(loc, e.to_string());
                 None
             }
         }

@@ -176,7 +176,7 @@ fn key_text(k: &serde_yaml_ng::Value) -> Result<String, String> {
 }
 
 /// A serde_yaml_ng value as a node (tags become intrinsics).
-pub fn from_yaml(v: &serde_yaml_ng::Value) -> Result<N, String> {
+fn from_yaml(v: &serde_yaml_ng::Value) -> Result<N, String> {
     use serde_yaml_ng::Value as V;
     Ok(match v {
         V::Null => N::Null,

@@ -367,7 +367,7 @@ impl Tf {
         match spelt {
             Ok(s) => Some(s),
             Err(e) => {
-                self.issue(at, e);
+                self.issue(at, e.to_string());
                 None
             }
         }
