@@ -120,31 +120,25 @@ pub(crate) fn aws_attachment(t: &Template) -> Option<Y> {
 }
 
 /// A role's trust entries from its imported trust policy, or why the role is refused: no
-/// statement came across, or one names an OIDC provider of the input in a shape no helper
-/// writes.
+/// statement came across.
 pub(crate) fn role_trust(d: &Doc, providers: &[ProviderInfo]) -> Result<Vec<(String, Y)>, String> {
     if d.statements.is_empty() {
         return Err("no statement of its trust policy could be imported".into());
     }
-    let trust = trust_entries(d, providers);
-    match super::oidc::trust_refusal(&trust) {
-        Some(why) => Err(why),
-        None => Ok(trust),
-    }
+    Ok(trust_entries(d, providers))
 }
 
 /// Trust entries of a role: helpers for obvious exact matches, else a raw `trust_document`.
-/// `providers` are the OIDC providers the import creates, which a statement may name only as
-/// the `irsa` and `github` helpers do (a raw document naming one keeps the marker
-/// [`super::oidc::provider_marker`], and the importer refuses the role).
+/// `providers` are the OIDC providers the import creates (`irsa` and `github` helpers with
+/// `oidc_provider: <key>`; a raw statement names one as `${oidc_providers.<key>.arn}`).
 pub(crate) fn trust_entries(d: &Doc, providers: &[ProviderInfo]) -> Vec<(String, Y)> {
     let each: Vec<Option<Y>> = d
         .statements
         .iter()
         .map(|s| trust_helper(s).or_else(|| super::oidc::helper(s, providers)))
         .collect();
-    // A statement naming a provider of the input has no raw spelling: beside the helpers it
-    // becomes, the other statements are raw `statement:` entries (the same statements).
+    // Beside a helper naming a provider of the input, the other statements are raw
+    // `statement:` entries (the same statements).
     let names_provider = |y: &Option<Y>| {
         y.as_ref()
             .and_then(|h| h.get("irsa").or_else(|| h.get("github")))

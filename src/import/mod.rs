@@ -368,44 +368,37 @@ fn escape_literal(out: &mut String, l: &str) {
 /// Why a template cannot be written in a spec.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum SpellError {
-    /// The ARN of an OIDC provider the module creates, outside a trust policy's principal.
-    #[error("the ARN of the module's OIDC provider `{0}` is not a string the spec can write outside a trust policy's principal")]
+    /// A literal `$` right before the ARN of an OIDC provider the module creates.
+    #[error(
+        "a literal `$` right before the ARN of OIDC provider `{0}` cannot be written in a spec"
+    )]
     ProviderArn(String),
     /// A literal `$` right before a parameter placeholder.
     #[error("a literal `$` right before `${{{0}}}` cannot be written in a spec (`$${{` reads as an escaped `${{`)")]
-    DollarBeforeParam(String),
+    Param(String),
     /// A literal `$` right before a pseudo parameter.
     #[error("a literal `$` right before `${{{0}}}` cannot be written in a spec")]
-    DollarBeforePseudo(&'static str),
+    Pseudo(&'static str),
 }
 
 /// The spec spelling of a template: `${Param}`, `${AWS::Region}`, literal `${` as `$${`.
 /// `Err` when the spec grammar cannot write it (a literal `$` right before a placeholder).
+/// The ARN of an OIDC provider the import creates is `${oidc_providers.<key>.arn}`.
 pub(crate) fn spec_string(t: &Template) -> Result<String, SpellError> {
-    spell(t, false)
-}
-
-/// [`spec_string`] for a trust policy's principal, where the ARN of an OIDC provider the
-/// module creates is spelt as the marker [`oidc::provider_marker`]: the trust-helper
-/// reader turns it into `oidc_provider: <key>`, and a role whose trust keeps a marker is
-/// refused.
-pub(crate) fn trust_string(t: &Template) -> Result<String, SpellError> {
-    spell(t, true)
-}
-
-fn spell(t: &Template, providers: bool) -> Result<String, SpellError> {
     let mut out = String::new();
     for p in &t.parts {
         match p {
             Part::Lit(l) => escape_literal(&mut out, l),
             Part::PolicyVar(v) => escape_literal(&mut out, &format!("${{{v}}}")),
-            Part::ProviderArn(p) if providers && !out.ends_with('$') => {
+            Part::ProviderArn(p) => {
+                if out.ends_with('$') {
+                    return Err(SpellError::ProviderArn(p.id.to_string()));
+                }
                 out.push_str(&oidc::provider_marker(p.id.as_str()));
             }
-            Part::ProviderArn(p) => return Err(SpellError::ProviderArn(p.id.to_string())),
             Part::Param(n) => {
                 if out.ends_with('$') {
-                    return Err(SpellError::DollarBeforeParam(n.as_str().to_owned()));
+                    return Err(SpellError::Param(n.as_str().to_owned()));
                 }
                 out.push_str("${");
                 out.push_str(n.as_str());
@@ -413,7 +406,7 @@ fn spell(t: &Template, providers: bool) -> Result<String, SpellError> {
             }
             Part::Pseudo(x) => {
                 if out.ends_with('$') {
-                    return Err(SpellError::DollarBeforePseudo(x.cfn_name()));
+                    return Err(SpellError::Pseudo(x.cfn_name()));
                 }
                 out.push_str("${");
                 out.push_str(x.cfn_name());

@@ -1,9 +1,8 @@
 //! OIDC providers a template or module creates (`AWS::IAM::OIDCProvider`,
 //! `aws_iam_openid_connect_provider`), as both importers read them: the provider's spec entry
 //! under `oidc_providers:`, and the trust statements that name it, read back as the `irsa`
-//! and `github` helpers with `oidc_provider: <key>` (the only way a spec refers to a provider
-//! it creates). A statement that names a provider in any other shape cannot be expressed:
-//! its role keeps the marker [`provider_marker`] and is refused by the importer.
+//! and `github` helpers with `oidc_provider: <key>` when they are exactly what a helper writes;
+//! any other string names the provider's ARN as `${oidc_providers.<key>.arn}`.
 
 use super::yaml::Y;
 use crate::lower::template;
@@ -39,9 +38,6 @@ impl ProviderInfo {
         }
     }
 }
-
-/// Why a role whose trust keeps a provider marker is refused.
-pub(crate) const NOT_A_HELPER: &str = "its trust names an OIDC provider of the input in a statement that is not what the `irsa` or `github` helper writes (`Federated` the provider, `sts:AssumeRoleWithWebIdentity`, `<issuer>:aud` equal to `sts.amazonaws.com` and `<issuer>:sub` of one namespace or repository, nothing else): a spec names a provider it creates only through those helpers";
 
 /// An OIDC provider of the input, as an importer keeps it.
 #[derive(Debug)]
@@ -119,22 +115,9 @@ pub(crate) fn issuer_of(url: &Template) -> Option<Template> {
     Some(issuer)
 }
 
-/// The spelling of an imported provider's ARN inside a trust principal until the helper
-/// reader replaces it; never valid in a spec.
+/// The spec spelling of an imported provider's ARN: `${oidc_providers.<key>.arn}`.
 pub(crate) fn provider_marker(key: &str) -> String {
     format!("${{oidc_providers.{key}.arn}}")
-}
-
-/// True if `y` still holds a provider marker (a statement no helper expresses).
-pub(crate) fn has_marker(y: &Y) -> bool {
-    match y {
-        Y::Str(s) => s.contains("${oidc_providers."),
-        Y::Num(_) | Y::Bool(_) => false,
-        Y::Seq(v) => v.iter().any(has_marker),
-        Y::Map(m) => m
-            .iter()
-            .any(|(k, v)| k.contains("${oidc_providers.") || has_marker(v)),
-    }
 }
 
 /// What is wrong with a provider's issuer (its URL without `https://`, spec spelling), as
@@ -243,15 +226,6 @@ pub(crate) fn entries<'p>(providers: impl Iterator<Item = &'p ProviderOut>) -> V
     providers
         .filter_map(|p| Some((p.key.clone(), p.entry.clone()?)))
         .collect()
-}
-
-/// Why a role with these trust entries is refused: one still names a provider (a statement
-/// no helper expresses).
-pub(crate) fn trust_refusal(trust: &[(String, Y)]) -> Option<String> {
-    trust
-        .iter()
-        .any(|(_, y)| has_marker(y))
-        .then(|| NOT_A_HELPER.to_owned())
 }
 
 /// The `irsa` or `github` helper entry a trust statement is, when it is exactly what the

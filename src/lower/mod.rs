@@ -152,12 +152,13 @@ impl Lowerer<'_> {
             };
         }
         self.parameters(spec, &root.key("parameters"));
+        // Providers first: any string may name one (`${oidc_providers.<id>.arn}`).
+        self.oidc = self.oidc_providers(spec, &root);
         let allow = self.allow(&spec.allow, &root.key("allow"));
         let policies = self.managed_policies(spec, &root.key("policies"));
         let module_hatches = self
             .hatches(&spec.hatches, &root.key("hatches"))
             .unwrap_or_else(|| Hatch::ALL.to_vec());
-        self.oidc = self.oidc_providers(spec, &root);
         let roles = self.roles(spec, &root, &policies, &module_hatches);
         self.hatch_names(&roles, &policies, spec);
         let mut kms_keys = IndexMap::new();

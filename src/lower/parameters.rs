@@ -429,7 +429,15 @@ impl Lowerer<'_> {
     /// Parses a placeholder string; `ctx` decides whether a list parameter may appear.
     pub(crate) fn template(&mut self, s: &str, ctx: Ctx, path: &YamlPath) -> Template {
         let params = &self.params;
-        match template::parse(s, |n| params.contains_key(n)) {
+        let oidc = &self.oidc;
+        let provider = |id: &str| {
+            let p = oidc.get(&OidcProviderId(id.to_owned()))?;
+            Some(Part::ProviderArn(Box::new(ProviderArn {
+                id: p.id.clone(),
+                arn: super::trust::oidc_provider_arn(&p.issuer),
+            })))
+        };
+        match template::parse_with_providers(s, |n| params.contains_key(n), provider) {
             Ok(t) => {
                 let lists: Vec<&ParamName> = t
                     .params()
@@ -472,6 +480,18 @@ impl Lowerer<'_> {
                         &rules::UNDECLARED_PARAMETER,
                         format!("`${{{v}}}` is neither a parameter nor an IAM policy variable"),
                         format!("IAM policy variables start with one of: {}; write `$${{` for a literal `${{`", template::POLICY_VARIABLE_PREFIXES.join(", ")),
+                    ),
+                    PlaceholderError::UnknownProvider(id, attr) if attr == "arn" => {
+                        let help = match closest(&id, self.oidc.keys().map(OidcProviderId::as_str)) {
+                            Some(c) => format!("did you mean `${{oidc_providers.{c}.arn}}`?"),
+                            None => "declare it under `oidc_providers:`; a provider's URL cannot name a provider".into(),
+                        };
+                        (&rules::OIDC_PROVIDER_RESOURCE, format!("`{id}` in `${{oidc_providers.{id}.arn}}` is not an OIDC provider of this module"), help)
+                    }
+                    PlaceholderError::UnknownProvider(id, attr) => (
+                        &rules::OIDC_PROVIDER_RESOURCE,
+                        format!("`${{oidc_providers.{id}.{attr}}}`: a spec string takes only a provider's `arn`"),
+                        format!("write `${{oidc_providers.{id}.arn}}`; the trust helpers take the provider itself (`oidc_provider: {id}`)"),
                     ),
                     PlaceholderError::Undeclared(n) => {
                         let help = match closest(&n, self.params.keys().map(ParamName::as_str)) {

@@ -30,10 +30,24 @@ pub enum PlaceholderError {
     UnknownPolicyVariable(String),
     /// A name that is not declared.
     Undeclared(String),
+    /// `${oidc_providers.<id>.<attribute>}` that names no provider of the module, or an
+    /// attribute other than `arn`: the provider id and the attribute.
+    UnknownProvider(String, String),
 }
 
-/// Parses `s`; `declared` says whether a `${Name}` is a declared parameter.
+/// Parses `s`; `declared` says whether a `${Name}` is a declared parameter. A
+/// `${oidc_providers.<id>.arn}` is an error here (see [`parse_with_providers`]).
 pub fn parse(s: &str, declared: impl Fn(&str) -> bool) -> Result<Template, PlaceholderError> {
+    parse_with_providers(s, declared, |_| None)
+}
+
+/// [`parse`], with `${oidc_providers.<id>.arn}` the ARN `provider(id)` gives (the part that
+/// references the module's provider `id`), when it gives one.
+pub fn parse_with_providers(
+    s: &str,
+    declared: impl Fn(&str) -> bool,
+    provider: impl Fn(&str) -> Option<Part>,
+) -> Result<Template, PlaceholderError> {
     let mut t = Template::default();
     let mut rest = s;
     while let Some(i) = rest.find('$') {
@@ -53,16 +67,30 @@ pub fn parse(s: &str, declared: impl Fn(&str) -> bool) -> Result<Template, Place
         let body_start = &after[1..];
         let end = body_start.find('}').ok_or(PlaceholderError::Unterminated)?;
         let name = &body_start[..end];
-        t.push(classify(name, &declared)?);
+        t.push(classify(name, &declared, &provider)?);
         rest = &body_start[end + 1..];
     }
     t.push(Part::Lit(rest.to_owned()));
     Ok(t)
 }
 
-fn classify(name: &str, declared: &impl Fn(&str) -> bool) -> Result<Part, PlaceholderError> {
+fn classify(
+    name: &str,
+    declared: &impl Fn(&str) -> bool,
+    provider: &impl Fn(&str) -> Option<Part>,
+) -> Result<Part, PlaceholderError> {
     if name.is_empty() {
         return Err(PlaceholderError::Empty);
+    }
+    if let Some(rest) = name.strip_prefix("oidc_providers.") {
+        let (id, attr) = rest.rsplit_once('.').unwrap_or((rest, ""));
+        return match provider(id) {
+            Some(p) if attr == "arn" => Ok(p),
+            _ => Err(PlaceholderError::UnknownProvider(
+                id.to_owned(),
+                attr.to_owned(),
+            )),
+        };
     }
     if let Some(rest) = name.strip_prefix("AWS::") {
         return Pseudo::parse(name)

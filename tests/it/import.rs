@@ -1547,12 +1547,13 @@ resource "aws_iam_role_policy" "read" {
     );
 }
 
-/// OIDC providers a template creates come across only as exactly as the spec holds them: a
-/// provider the spec cannot hold is refused with the roles that trust it, a trust that names a
-/// provider in a shape no helper writes refuses its role (never imported wider or guessed),
-/// and what grants nothing (Tags) is reported without refusing.
+/// OIDC providers a template creates come across exactly as the spec holds them: a trust in
+/// the shape a helper writes becomes the helper, any other (or a policy) names the provider's
+/// ARN as `${oidc_providers.<key>.arn}`; a provider the spec cannot hold is refused with the
+/// roles that trust it (never imported wider or guessed); what grants nothing (Tags) is
+/// reported without refusing.
 #[test]
-fn cloudformation_oidc_providers_beyond_the_helpers_are_refused() {
+fn cloudformation_oidc_providers_come_across_exactly_or_not_at_all() {
     const BASE: &str = r#"Parameters:
   Issuer: {Type: String, Default: oidc.eks.eu-west-1.amazonaws.com/id/ABC}
 Resources:
@@ -1598,24 +1599,19 @@ Resources:
     assert!(ok.spec.contains("oidc_provider: provider"), "{}", ok.spec);
     round_trip(&path, &[], false);
 
-    let refused_role = |i: &import::Imported, why: &str| {
-        let e = errors_of(i);
-        assert!(
-            e.iter()
-                .any(|x| x.contains("the role is not imported") && x.contains(why)),
-            "{e:?}"
-        );
-        assert!(!i.spec.contains("\n  role:"), "{}", i.spec);
-        let _ = compile(&i.spec, "t");
-    };
-    // No `aud` condition, a second key, or the provider's ARN in a condition: no helper.
+    // Two namespaces, or a second key: no helper; the raw statement names the provider.
     for condition in [
-        r#""${Issuer}:sub":"system:serviceaccount:ns:sa""#,
+        r#""${Issuer}:sub":["system:serviceaccount:a:x","system:serviceaccount:b:y"],"${Issuer}:aud":"sts.amazonaws.com""#,
         r#""${Issuer}:sub":"system:serviceaccount:ns:sa","${Issuer}:aud":"sts.amazonaws.com","${Issuer}:amr":"x""#,
     ] {
-        let (i, _, _d) = case("", "!Sub https://${Issuer}", "", condition, "'*'");
-        refused_role(&i, "`irsa` or `github` helper");
-        assert!(i.spec.contains("oidc_providers:"), "{}", i.spec);
+        let (i, path, _d) = case("", "!Sub https://${Issuer}", "", condition, "'*'");
+        assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+        assert!(
+            i.spec.contains("Federated: ${oidc_providers.provider.arn}"),
+            "{}",
+            i.spec
+        );
+        round_trip(&path, &[], false);
     }
     // A provider the spec cannot hold: switched, or a URL from another resource.
     for (extra, url, what) in [
@@ -1656,20 +1652,15 @@ Resources:
         "{e:?}"
     );
     assert!(i.spec.contains("oidc_provider: provider"), "{}", i.spec);
-    // The provider's ARN outside a trust principal is not a spec string: the Allow is left
-    // out, never widened.
-    let (i, _, _d) = case("", "!Sub https://${Issuer}", "", exact, "!Ref Provider");
-    let e = errors_of(&i);
+    // The provider's ARN in a policy: the same placeholder.
+    let (i, path, _d) = case("", "!Sub https://${Issuer}", "", exact, "!Ref Provider");
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
     assert!(
-        e.iter()
-            .any(|x| x.contains("outside a trust policy's principal")),
-        "{e:?}"
-    );
-    assert!(
-        !i.spec.contains("iam:GetOpenIDConnectProvider"),
+        i.spec.contains("Resource: ${oidc_providers.provider.arn}"),
         "{}",
         i.spec
     );
+    round_trip(&path, &[], false);
 }
 
 /// A role whose escape hatch would take the name of a parameter of the source (role

@@ -29,11 +29,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "a condition that compares a string parameter (`!Equals [!Ref Env, prod]`) is not a bool switch (spec: conditions beyond a bool)",
     ),
     (
-        "cfn-github-oidc-bootstrap",
-        "in a statement that is not what the `irsa` or `github` helper writes",
-        "a trust naming the stack's OIDC provider with `sub` under StringEquals beside `aud` (GitHub's documented shape; the github helper's is StringLike)",
-    ),
-    (
         "cfn-github-oidc-provider-and-role",
         "an OIDC provider under a Condition cannot be expressed",
         "an OIDC provider created only when a switch is on, the trust choosing it or an existing one by `!If` (spec: providers have no `when:`)",
@@ -77,11 +72,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "tf-ecs-task-roles",
         "`compact(…)` making a list cannot be expressed",
         "`compact(concat(var.list, …))`: which elements are empty depends on the variable",
-    ),
-    (
-        "tf-github-oidc-provider",
-        "in a statement that is not what the `irsa` or `github` helper writes",
-        "a trust naming the module's OIDC provider with `sub` from a list variable of several repositories (the github helper's trust has one repository)",
     ),
     (
         "tf-assumable-role-module",
@@ -210,11 +200,17 @@ impl Source {
             roles: keys.clone(),
             policies: keys.clone(),
             keys,
-            // Not imported yet: evaluated under their own names.
+            // As the spec resolves them: `<Pascal key>OidcProvider`.
             oidc_providers: tf
                 .resource_names("aws_iam_openid_connect_provider")
                 .into_iter()
-                .map(|n| (n.clone(), n))
+                .map(|n| {
+                    let id = match imported.keys.get(&n) {
+                        Some(k) => format!("{}OidcProvider", pascal(k)),
+                        None => n.clone(),
+                    };
+                    (n, id)
+                })
                 .collect(),
         }
     }

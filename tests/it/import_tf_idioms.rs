@@ -974,7 +974,8 @@ resource "aws_iam_role_policy" "bucket" {{
 /// the styles public modules use (`aws_iam_openid_connect_provider.x.arn` in `principals`,
 /// condition keys from `replace(….url, "https://", "")`), import as the `github` and `irsa`
 /// helpers naming `oidc_providers:` entries and resolve like the spec written by hand; a
-/// switched provider or a trust in another shape refuses the role (never guessed).
+/// trust in another shape names `${oidc_providers.<key>.arn}`; a switched provider refuses
+/// the roles that trust it (never guessed).
 #[test]
 fn terraform_oidc_providers_and_the_trusts_that_name_them() {
     let module = r#"
@@ -1103,15 +1104,20 @@ oidc_providers:
     assert_reported(&i, "switched by `count`");
     assert_reported(&i, "the OIDC provider is not imported");
     assert!(!i.spec.contains("\n  deploy:"), "{}", i.spec);
-    let no_aud = module.replacen(
-        r#"      variable = "token.actions.githubusercontent.com:aud""#,
-        r#"      variable = "token.actions.githubusercontent.com:amr""#,
+    // A wildcard subject under StringEquals: not the helper's test, the raw statement.
+    let raw = module.replacen(
+        r#"test     = "StringLike""#,
+        r#"test     = "StringEquals""#,
         1,
     );
-    let i = import_text(&no_aud);
-    assert_reported(&i, "`irsa` or `github` helper");
-    assert!(!i.spec.contains("\n  deploy:"), "{}", i.spec);
-    assert!(i.spec.contains("\n  dns:"), "{}", i.spec);
+    let i = import_text(&raw);
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    assert!(
+        i.spec.contains("${oidc_providers.github.arn}"),
+        "{}",
+        i.spec
+    );
+    let _ = compile(&i.spec, "m");
 }
 
 /// `[for s in var.list : "…${s}…"]` with only literal text around the element imports (the

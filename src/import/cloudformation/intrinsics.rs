@@ -810,12 +810,7 @@ impl Cx<'_> {
     }
 
     pub(super) fn spec_str(&mut self, t: &Template, loc: &Loc) -> Option<String> {
-        let spelt = if self.in_trust {
-            crate::import::trust_string(t)
-        } else {
-            spec_string(t)
-        };
-        match spelt {
+        match spec_string(t) {
             Ok(s) => Some(s),
             Err(e) => {
                 self.issue(loc, e.to_string());

@@ -196,9 +196,6 @@ struct Cx<'a> {
     left_out: Vec<String>,
     /// The template's OIDC providers by logical id.
     providers: IndexMap<String, providers::ProviderOut>,
-    /// True while a role's trust policy is read: an imported provider's ARN is spelt as the
-    /// marker the trust-helper reader turns into `oidc_provider: <key>`.
-    in_trust: bool,
     budget: Budget,
 }
 
@@ -281,7 +278,6 @@ impl<'a> Cx<'a> {
             poisoned: HashMap::new(),
             left_out: Vec::new(),
             providers: IndexMap::new(),
-            in_trust: false,
             budget: Budget::new(),
         }
     }

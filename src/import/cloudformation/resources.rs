@@ -139,7 +139,7 @@ impl Cx<'_> {
             }
         }
         match get("AssumeRolePolicyDocument") {
-            Some(n) => match self.trust_document(n, &loc.key("AssumeRolePolicyDocument")) {
+            Some(n) => match self.document(n, &loc.key("AssumeRolePolicyDocument")) {
                 Some(d) => match role_trust(&d, &self.provider_infos()) {
                     Ok(t) => out.trust = t,
                     Err(why) => {
@@ -288,14 +288,6 @@ impl Cx<'_> {
             }
         }
         self.roles.insert(id.to_owned(), out);
-    }
-
-    /// A role's trust policy, with the ARNs of the template's OIDC providers spelt as markers.
-    fn trust_document(&mut self, n: &N, loc: &Loc) -> Option<Doc> {
-        self.in_trust = true;
-        let d = self.document(n, loc);
-        self.in_trust = false;
-        d
     }
 
     pub(super) fn tags(&mut self, n: &N, loc: &Loc) -> Option<Y> {

@@ -77,9 +77,6 @@ struct Tf {
     others: HashMap<String, Block>,
     /// The module's OIDC providers by resource name.
     providers: IndexMap<String, super::oidc::ProviderOut>,
-    /// True while a role's trust policy is read: an imported provider's ARN is spelt as the
-    /// marker the trust-helper reader turns into `oidc_provider: <key>`.
-    in_trust: bool,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -170,7 +167,6 @@ pub fn import_texts(
         ctx: Vec::new(),
         doc_stack: Vec::new(),
         providers: IndexMap::new(),
-        in_trust: false,
         others: HashMap::new(),
     };
     for (fi, a) in &top_attrs {

@@ -163,10 +163,7 @@ impl Tf {
         match b.body.attr("assume_role_policy") {
             Some(a) => {
                 let x = at(self, a.line, "assume_role_policy");
-                self.in_trust = true;
-                let d = self.document(&a.expr.clone(), &x);
-                self.in_trust = false;
-                match d {
+                match self.document(&a.expr.clone(), &x) {
                     Some((version, id, statements)) => {
                         let d = Doc {
                             version,

@@ -359,12 +359,7 @@ impl Tf {
     }
 
     pub(super) fn spec_str(&mut self, t: &Template, at: &At) -> Option<String> {
-        let spelt = if self.in_trust {
-            crate::import::trust_string(t)
-        } else {
-            spec_string(t)
-        };
-        match spelt {
+        match spec_string(t) {
             Ok(s) => Some(s),
             Err(e) => {
                 self.issue(at, e.to_string());
