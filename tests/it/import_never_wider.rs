@@ -418,16 +418,17 @@ fn template(t: &Tpl) -> Value {
     props.insert("RoleName".into(), json!("app"));
     let mut trust = doc(&t.trust, true);
     if let (Some(sub), Some(Value::Array(list))) = (t.github, trust.get_mut("Statement")) {
-        let op = if sub == 0 {
-            "StringEquals"
+        // `sub` under the test the helper chooses: beside `aud` for a literal subject.
+        let condition = if sub == 0 {
+            json!({"StringEquals": {AUD: "sts.amazonaws.com", SUB: sub_value(sub)}})
         } else {
-            "StringLike"
+            json!({"StringEquals": {AUD: "sts.amazonaws.com"}, "StringLike": {SUB: sub_value(sub)}})
         };
         list.push(json!({
             "Effect": "Allow",
             "Principal": {"Federated": {"Ref": "GitHubProvider"}},
             "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {AUD: "sts.amazonaws.com"}, op: {SUB: sub_value(sub)}}
+            "Condition": condition
         }));
     }
     props.insert("AssumeRolePolicyDocument".into(), trust);
