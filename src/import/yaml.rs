@@ -176,7 +176,7 @@ const RESERVED: &[&str] = &[
 
 /// True if `s` can be written without quotes and read back as the same string by YAML 1.1
 /// and 1.2 readers alike.
-pub fn plain_ok(s: &str) -> bool {
+pub(crate) fn plain_ok(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };

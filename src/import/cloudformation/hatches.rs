@@ -241,7 +241,7 @@ fn fold(n: &mut N, conds: &[(String, String)]) -> bool {
 
 /// What [`fold_template`] folded.
 #[derive(Debug, Default)]
-pub struct Folded {
+pub(crate) struct Folded {
     /// rolegen's own hatch parameters.
     pub hatches: Vec<String>,
     /// Foreign optional boundaries and extra policies read as the role's hatch: (parameter,
@@ -251,7 +251,7 @@ pub struct Folded {
 
 /// Folds rolegen's escape hatches, and foreign optional boundaries and extra policies that
 /// mean the same as one, at their defaults.
-pub fn fold_template(root: &mut N) -> Folded {
+pub(crate) fn fold_template(root: &mut N) -> Folded {
     let mut conds = find(root);
     let foreign = foreign_hatches(root);
     conds.extend(foreign.iter().map(|(c, p, _, _)| (c.clone(), p.clone())));

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 /// `Fn::Sub` variables: name → value.
-pub type Vars = Vec<(String, N)>;
+pub(crate) type Vars = Vec<(String, N)>;
 
 /// A template node.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,7 +42,7 @@ impl N {
     }
 
     /// The intrinsic this node is: name, argument, short form.
-    pub fn as_fn(&self) -> Option<(&str, &N, bool)> {
+    pub(crate) fn as_fn(&self) -> Option<(&str, &N, bool)> {
         match self {
             N::Fn(n, a, s) => Some((n, a, *s)),
             _ => None,
@@ -59,13 +59,13 @@ impl N {
     }
 
     /// True if this is `!Ref AWS::NoValue`.
-    pub fn is_no_value(&self) -> bool {
+    pub(crate) fn is_no_value(&self) -> bool {
         matches!(self, N::Fn(n, a, _) if n == "Ref" && matches!(&**a, N::Str(s) if s == "AWS::NoValue"))
     }
 
     /// The node as JSON in long form (`{"Fn::FindInMap": [...]}`), e.g. to name what a
     /// parameter the import introduces takes the place of.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as V;
         match self {
             N::Null => V::Null,
@@ -218,7 +218,7 @@ fn from_yaml(v: &serde_yaml_ng::Value) -> Result<N, String> {
 
 /// A serde_json value as a node; with `sub`, strings are `Fn::Sub` strings; `intrinsics`
 /// reads one-key `Ref`/`Fn::` mappings as intrinsics (a template, not a policy document).
-pub fn from_json(v: &serde_json::Value, sub: Option<&Rc<Vars>>, intrinsics: bool) -> N {
+pub(crate) fn from_json(v: &serde_json::Value, sub: Option<&Rc<Vars>>, intrinsics: bool) -> N {
     use serde_json::Value as V;
     match v {
         V::Null => N::Null,
@@ -262,7 +262,7 @@ pub fn from_json(v: &serde_json::Value, sub: Option<&Rc<Vars>>, intrinsics: bool
 
 /// One step of a [`Loc`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     /// A mapping key.
     Key(String),
     /// A list index.
@@ -286,7 +286,7 @@ fn show(segs: &[Seg]) -> String {
 
 /// Where a node is: its path in the file as written, and inside a JSON string document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Loc {
+pub(crate) struct Loc {
     /// Path in the YAML/JSON file.
     pub segs: Vec<Seg>,
     /// Path inside a policy document given as a JSON string (`Statement[0].Resource`).
