@@ -176,6 +176,10 @@ fn intersect(query: &[Node], pattern: &[Node], scratch: &mut Scratch) -> Option<
     }
     match (query, pattern) {
         ([], []) => Some(0),
+        // One side spells nothing: the other must be able to spell nothing too (only `*`
+        // and the rest of a placeholder can; a placeholder's first character cannot).
+        ([], p) if !p.iter().all(|n| matches!(n, Node::Star | Node::VarStar)) => None,
+        (q, []) if !q.iter().all(|n| matches!(n, Node::Star | Node::VarStar)) => None,
         // One placeholder takes the whole of a query that can spell at least one character
         // (every query node can: a `*` spells one that is not `/` or `:`), paying for each
         // `/` and `:` the query spells out.

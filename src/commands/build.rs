@@ -1,6 +1,6 @@
 //! `rolegen build`: compile specs and write their modules atomically under `--out`.
 
-use super::{compile_reported, left_out, module_files};
+use super::{compile_reported, left_out, module_files, release};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::{out, rules};
@@ -89,8 +89,6 @@ pub fn run(inputs: &Inputs, out_dir: &Path, rep: &Report, err: &mut dyn WriteCol
         start.elapsed().as_millis(),
         left_out(&outcome)
     );
-    // The process ends right after: freeing a large model and its outputs piece by piece only
-    // costs time (about a tenth of a 10,000-role build); the OS takes the memory back at once.
-    std::mem::forget(outcome);
+    release(outcome);
     OK
 }

@@ -1,6 +1,6 @@
 //! `rolegen check`: regenerate in memory and compare with `--out` (exit 1 on drift).
 
-use super::{module_files, report, spec_paths};
+use super::{module_files, release, report, spec_paths};
 use crate::build::{compile, CompileOptions};
 use crate::cli::{write_stdout, Format, Inputs, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
@@ -72,7 +72,7 @@ pub fn run(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
     if foreign > 0 {
         let _ = writeln!(err, "error: {foreign} file(s) rolegen did not write would be deployed with its modules; `rolegen build` keeps them: delete them or move them out, as said above");
     }
-    if drifted + foreign > 0 {
+    let code = if drifted + foreign > 0 {
         FAILED
     } else {
         let _ = writeln!(
@@ -86,5 +86,8 @@ pub fn run(inputs: &Inputs, out_dir: &Path, err: &mut dyn WriteColor) -> u8 {
             }
         );
         OK
-    }
+    };
+    drop(modules);
+    release(outcome);
+    code
 }

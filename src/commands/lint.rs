@@ -1,6 +1,6 @@
 //! `rolegen lint`: validate specs only.
 
-use super::{compile_reported, left_out};
+use super::{compile_reported, left_out, release};
 use crate::cli::{Inputs, Report, FAILED, INPUT_ERROR, OK};
 use crate::diagnostics::plural;
 use crate::rules;
@@ -28,6 +28,7 @@ pub fn run(inputs: &Inputs, rep: &Report, err: &mut dyn WriteColor) -> u8 {
         .0
         .iter()
         .any(|d| d.is_error() && d.rule.severity == rules::Severity::Error);
+    release(outcome);
     if input_errors {
         INPUT_ERROR
     } else if e > 0 {
