@@ -2,10 +2,13 @@
 //! logical ids (`EksPod`), and what a module may be called.
 
 /// `eks-pod` / `EksPod` / `eks.pod` → `eks_pod`; `NamePrefix` → `name_prefix`.
+///
+/// Read byte by byte: only ASCII letters and digits are kept, and every byte of a non-ASCII
+/// character is a separator as the whole character is.
 pub fn snake(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, &c) in b.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if !out.is_empty() && !out.ends_with('_') {
                 out.push('_');
@@ -13,8 +16,8 @@ pub fn snake(s: &str) -> String {
             continue;
         }
         if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            let prev = b[i - 1];
+            let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
             let boundary = prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()
                 || (prev.is_ascii_uppercase() && next_lower);
@@ -22,7 +25,7 @@ pub fn snake(s: &str) -> String {
                 out.push('_');
             }
         }
-        out.push(c.to_ascii_lowercase());
+        out.push(char::from(c.to_ascii_lowercase()));
     }
     while out.ends_with('_') {
         out.pop();
@@ -88,6 +91,49 @@ pub(crate) fn suggest_module_name(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`snake`] as it was written over characters, for the test that compares them.
+    fn snake_by_chars(s: &str) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if !c.is_ascii_alphanumeric() {
+                if !out.is_empty() && !out.ends_with('_') {
+                    out.push('_');
+                }
+                continue;
+            }
+            if c.is_ascii_uppercase() && i > 0 {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+                let boundary = prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next_lower);
+                if boundary && !out.is_empty() && !out.ends_with('_') {
+                    out.push('_');
+                }
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        while out.ends_with('_') {
+            out.pop();
+        }
+        if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+            out.insert(0, '_');
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// Byte by byte gives what character by character gave, non-ASCII included.
+        #[test]
+        fn snake_by_bytes_is_snake_by_characters(s in "[a-cA-C0-9_.é€Ü -]{0,12}") {
+            prop_assert_eq!(snake(&s), snake_by_chars(&s));
+        }
+    }
 
     #[test]
     fn spellings() {
