@@ -50,3 +50,26 @@ pub(crate) fn combine(parts: Vec<Vec<OutputFile>>) -> Vec<OutputFile> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
+
+/// Appends `n` spaces (slices of a run of spaces: one copy, not `n` pushes); both backends
+/// indent with it.
+pub(crate) fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
+}
+
+#[cfg(test)]
+mod spaces_tests {
+    #[test]
+    fn push_spaces_appends_exactly_n() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            let mut s = String::from("x");
+            super::push_spaces(&mut s, n);
+            assert_eq!(s, format!("x{}", " ".repeat(n)));
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! (PyYAML, under cfn-lint) would not read back as the same string: `yes`, `on`, `n`,
 //! `2012-10-17`, `12:30`, `0x1F`, `~`, leading indicators, `: ` and ` #` inside.
 
+use crate::emit::push_spaces;
 use std::fmt::Write;
 
 /// A YAML node.
@@ -124,10 +125,9 @@ fn write_map_entry(out: &mut String, k: &str, v: &Node, level: usize) {
 }
 
 fn pad(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
-    }
+    push_spaces(out, n);
 }
+
 
 fn is_inline(n: &Node) -> bool {
     match n {

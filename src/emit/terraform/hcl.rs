@@ -4,6 +4,7 @@
 //! hcl-rs's formatter does not align `=` (so its output fails `terraform fmt -check`); this
 //! writer is purpose-built and fast, and the tests parse its output back with hcl-rs.
 
+use crate::emit::push_spaces;
 use crate::model::{Part, Pseudo, Template};
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -131,17 +132,13 @@ impl FileWriter {
 }
 
 fn indent(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push_str("  ");
-    }
+    push_spaces(out, 2 * n);
 }
 
 /// `key` padded with spaces to `width` characters, then ` = `.
 fn key_eq(out: &mut String, k: &str, width: usize) {
     out.push_str(k);
-    for _ in k.chars().count()..width {
-        out.push(' ');
-    }
+    push_spaces(out, width.saturating_sub(k.chars().count()));
     out.push_str(" = ");
 }
 
