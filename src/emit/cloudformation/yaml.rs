@@ -128,7 +128,6 @@ fn pad(out: &mut String, n: usize) {
     push_spaces(out, n);
 }
 
-
 fn is_inline(n: &Node) -> bool {
     match n {
         Node::Str(_) | Node::Raw(_) | Node::Tag(..) => true,

@@ -66,15 +66,22 @@ fn parse_fast_from(text: &str, split_min: usize) -> Option<Tree> {
 /// control characters, a BOM, Unicode line breaks, non-characters; or a line starting a
 /// directive or a document marker.
 fn plain_characters(text: &str) -> bool {
-    // The common case, printable ASCII: one quick pass, then only the line starts.
-    if text
-        .bytes()
-        .all(|c| c == b'\n' || (0x20..0x7f).contains(&c))
-    {
-        return text.split('\n').all(|line| {
-            let b = line.as_bytes();
-            !(b.first() == Some(&b'%') || b.starts_with(b"---") || b.starts_with(b"..."))
-        });
+    // The common case, printable ASCII: one pass in blocks without an early exit inside a
+    // block (which the compiler turns into vector code), then the line starts, found by
+    // substring search.
+    let printable = |block: &[u8]| {
+        block.iter().fold(true, |ok, &c| {
+            ok & ((c == b'\n') | (0x20..0x7f).contains(&c))
+        })
+    };
+    if text.as_bytes().chunks(256).all(printable) {
+        let starts = |line: &str| {
+            line.starts_with(['%']) || line.starts_with("---") || line.starts_with("...")
+        };
+        return !(starts(text)
+            || text.contains("\n%")
+            || text.contains("\n---")
+            || text.contains("\n..."));
     }
     let b = text.as_bytes();
     let mut i = 0;
@@ -806,6 +813,25 @@ fn plain_start(c: u8, next: Option<&u8>) -> bool {
 mod tests {
     use super::super::check;
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
+
+        /// The block-wise check says what a check line by line says.
+        #[test]
+        fn plain_characters_by_blocks_is_by_lines(text in "([a-c%.\\- \n\t]|é|\u{85}){0,40}") {
+            let by_lines = if text.bytes().all(|c| c == b'\n' || (0x20..0x7f).contains(&c)) {
+                Some(text.split('\n').all(|line| {
+                    !(line.starts_with('%') || line.starts_with("---") || line.starts_with("..."))
+                }))
+            } else {
+                None
+            };
+            if let Some(expected) = by_lines {
+                proptest::prop_assert_eq!(plain_characters(&text), expected);
+            }
+        }
+    }
 
     #[test]
     fn fast_subset_boundaries() {
