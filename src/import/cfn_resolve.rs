@@ -322,7 +322,10 @@ impl<'a> Resolver<'a> {
                     }
                     "AWS::IAM::InstanceProfile" => json!(self.name_of(n, "InstanceProfileName")?),
                     "AWS::IAM::OIDCProvider" => json!(self.provider_arn(n)?),
-                    _ => json!(format!("ref-{n}")),
+                    ty => match self.named(n, ty, None)? {
+                        Some(v) => json!(v),
+                        None => json!(format!("ref-{n}")),
+                    },
                 },
                 None => return err(format!("`Ref {n}`: no such parameter or resource")),
             },
@@ -342,7 +345,43 @@ impl<'a> Resolver<'a> {
                 self.arn("instance-profile", r, "InstanceProfileName")?
             }
             ("AWS::IAM::OIDCProvider", "Arn") => self.provider_arn(r)?,
-            _ => format!("getatt-{r}-{a}"),
+            (ty, a) => match self.named(r, ty, Some(a))? {
+                Some(v) => v,
+                None => format!("getatt-{r}-{a}"),
+            },
+        }))
+    }
+
+    /// `Ref` or `Fn::GetAtt` of a resource with a written name whose value is that name or
+    /// an ARN built from it ([`crate::import::named`]).
+    fn named(
+        &self,
+        id: &str,
+        ty: &str,
+        attribute: Option<&str>,
+    ) -> Result<Option<String>, ResolveError> {
+        use crate::import::named::{named_type, ArnPiece, Gives};
+        let Some(named) = named_type(ty) else {
+            return Ok(None);
+        };
+        let (Some(gives), Some(name)) = (named.gives(attribute), self.prop(id, named.name_prop)?)
+        else {
+            return Ok(None);
+        };
+        let name = text(&name)?;
+        Ok(Some(match gives {
+            Gives::Name => name,
+            Gives::Arn => named
+                .arn()
+                .iter()
+                .map(|piece| match piece {
+                    ArnPiece::Text(s) => *s,
+                    ArnPiece::Partition => &self.b.partition,
+                    ArnPiece::Region => &self.b.region,
+                    ArnPiece::Account => &self.b.account,
+                    ArnPiece::Name => &name,
+                })
+                .collect(),
         }))
     }
 

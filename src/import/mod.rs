@@ -11,6 +11,7 @@ pub mod cfn_resolve;
 pub mod cloudformation;
 pub mod hcl;
 pub mod iam_json;
+pub(crate) mod named;
 pub(crate) mod narrow;
 pub(crate) mod oidc;
 pub mod terraform;

@@ -1720,3 +1720,86 @@ resource "aws_iam_role" "consumer_role" {
         "etl"
     );
 }
+
+/// `Ref` and `Fn::GetAtt` of named resources that are not IAM, in a role's policy, are spelt
+/// from the written name: each ARN here is written out as CloudFormation's return values and
+/// the services' ARN formats give it (a log group's `Arn` ends in `:*`); a queue's `Ref` (its
+/// URL) and a resource without a written name stay parameters, reported.
+#[test]
+fn cloudformation_arns_of_named_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("named.yaml");
+    fs::write(
+        &template,
+        r#"
+Parameters:
+  App: {Type: String, Default: shop}
+Resources:
+  Data: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub "${App}-data"}}
+  Jobs: {Type: AWS::SQS::Queue, Properties: {QueueName: jobs.fifo, FifoQueue: true}}
+  Alerts: {Type: AWS::SNS::Topic, Properties: {TopicName: alerts}}
+  Fn: {Type: AWS::Lambda::Function, Properties: {FunctionName: !Sub "${App}-fn", Role: !GetAtt Role.Arn, Runtime: python3.12, Handler: a.h, Code: {ZipFile: x}}}
+  Orders: {Type: AWS::DynamoDB::Table, Properties: {TableName: orders, KeySchema: [{AttributeName: pk, KeyType: HASH}], AttributeDefinitions: [{AttributeName: pk, AttributeType: S}], BillingMode: PAY_PER_REQUEST}}
+  Logs: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: /aws/lambda/shop-fn}}
+  Flow: {Type: AWS::StepFunctions::StateMachine, Properties: {StateMachineName: flow, RoleArn: !GetAtt Role.Arn, DefinitionString: "{}"}}
+  Img: {Type: AWS::ECR::Repository, Properties: {RepositoryName: shop/api}}
+  Events: {Type: AWS::Kinesis::Stream, Properties: {Name: events, ShardCount: 1}}
+  Unnamed: {Type: AWS::SQS::Queue}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: app
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: [s3:GetObject, sqs:SendMessage, sns:Publish, lambda:InvokeFunction, dynamodb:GetItem, logs:PutLogEvents, states:StartExecution, ecr:BatchGetImage, kinesis:PutRecord]
+                Resource:
+                  - !Sub "${Data.Arn}/*"
+                  - !GetAtt Jobs.Arn
+                  - !Ref Alerts
+                  - !GetAtt Fn.Arn
+                  - !GetAtt Orders.Arn
+                  - !GetAtt Logs.Arn
+                  - !Ref Flow
+                  - !GetAtt Img.Arn
+                  - !GetAtt Events.Arn
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: [!GetAtt Unnamed.Arn, !Sub "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Jobs.QueueName}-x", !Sub "${Orders}-index"]
+"#,
+    )
+    .unwrap();
+    let imported = cloudformation::import(&template, "named").unwrap();
+    for arn in [
+        "arn:${AWS::Partition}:s3:::${App}-data/*",
+        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs.fifo",
+        "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts",
+        "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${App}-fn",
+        "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders",
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/shop-fn:*",
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:flow",
+        "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/shop/api",
+        "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/events",
+        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs.fifo-x",
+        "orders-index",
+    ] {
+        assert!(imported.spec.contains(arn), "{arn} not in\n{}", imported.spec);
+    }
+    // The queue without a name: a parameter without a default, an error; the import is
+    // partial and says so.
+    let errors = errors_of(&imported);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("`Fn::GetAtt Unnamed.Arn` (AWS::SQS::Queue)"),
+        "{errors:?}"
+    );
+    assert!(imported.issues.iter().any(|i| i
+        .to_string()
+        .contains("`!GetAtt Logs.Arn` (AWS::Logs::LogGroup, not imported) is spelt as its ARN")));
+}

@@ -39,11 +39,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "a role policy naming a key of the stack (`!GetAtt Key.Arn`), a key's PendingWindowInDays, an alias named from a parameter (spec: no key ARN reference, key properties)",
     ),
     (
-        "cfn-lambda-queue-processor",
-        "`Fn::GetAtt WorkQueue.Arn` (AWS::SQS::Queue) cannot be expressed",
-        "`!GetAtt` of a resource that is not IAM (queue ARN) in a role policy",
-    ),
-    (
         "cfn-sam-api",
         "AWS::Serverless::Function is not imported",
         "SAM (`Transform: AWS::Serverless-2016-10-31`): the function's role comes from policy templates the transform expands",

@@ -3,6 +3,7 @@
 //! new parameters for what has no spec spelling.
 
 use super::*;
+use crate::import::named::{named_type, ArnPiece, Gives};
 use crate::model::template::{sub_parts, SubPart};
 
 impl Cx<'_> {
@@ -253,12 +254,62 @@ impl Cx<'_> {
                     loc,
                 ),
             },
-            other => self.synth(
-                &format!("{name}Ref"),
-                format!("`!Ref {name}` ({other}, not imported)"),
-                loc,
-            ),
+            other => match self.named(name, other, None, loc) {
+                Some(t) => Some(t),
+                None => self.synth(
+                    &format!("{name}Ref"),
+                    format!("`!Ref {name}` ({other}, not imported)"),
+                    loc,
+                ),
+            },
         }
+    }
+
+    /// `Ref` (`attribute` `None`) or `Fn::GetAtt` of a resource that is not IAM but whose
+    /// name is written, when that gives its name or its ARN ([`crate::import::named`]):
+    /// spelt from the name, with a note.
+    fn named(
+        &mut self,
+        res: &str,
+        ty: &str,
+        attribute: Option<&str>,
+        loc: &Loc,
+    ) -> Option<Template> {
+        let named = named_type(ty)?;
+        let gives = named.gives(attribute)?;
+        let name = self.prop_template(res, named.name_prop)?;
+        let what = match attribute {
+            None => format!("`!Ref {res}`"),
+            Some(a) => format!("`!GetAtt {res}.{a}`"),
+        };
+        let t = match gives {
+            Gives::Name => name,
+            Gives::Arn => {
+                let mut t = Template::default();
+                for piece in named.arn() {
+                    match piece {
+                        ArnPiece::Text(s) => t.push(Part::Lit(s.to_owned())),
+                        ArnPiece::Partition => t.push(Part::Pseudo(Pseudo::Partition)),
+                        ArnPiece::Region => t.push(Part::Pseudo(Pseudo::Region)),
+                        ArnPiece::Account => t.push(Part::Pseudo(Pseudo::AccountId)),
+                        ArnPiece::Name => t.extend(&name),
+                    }
+                }
+                t
+            }
+        };
+        let spelt = match gives {
+            Gives::Name => "its name",
+            Gives::Arn => "its ARN, built from its name",
+        };
+        self.note(
+            loc,
+            format!(
+                "{what} ({ty}, not imported) is spelt as {spelt}: `{}`",
+                t.display()
+            ),
+        );
+        Some(t)
     }
 
     pub(super) fn policy_arn(&mut self, id: &str, loc: &Loc) -> Option<Template> {
@@ -311,11 +362,14 @@ impl Cx<'_> {
                     ),
                 }
             }
-            (ty, _) => self.synth(
-                &format!("{res}{attr}"),
-                format!("`Fn::GetAtt {res}.{attr}` ({ty})"),
-                loc,
-            ),
+            (ty, _) => match self.named(res, ty, Some(attr), loc) {
+                Some(t) => Some(t),
+                None => self.synth(
+                    &format!("{res}{attr}"),
+                    format!("`Fn::GetAtt {res}.{attr}` ({ty})"),
+                    loc,
+                ),
+            },
         }
     }
 
