@@ -3,7 +3,7 @@
 //! new parameters for what has no spec spelling.
 
 use super::*;
-use crate::import::named::{named_type, ArnPiece, Gives};
+use crate::import::named::{arn_template, named_type, Gives};
 use crate::model::template::{sub_parts, SubPart};
 
 impl Cx<'_> {
@@ -284,19 +284,7 @@ impl Cx<'_> {
         };
         let t = match gives {
             Gives::Name => name,
-            Gives::Arn => {
-                let mut t = Template::default();
-                for piece in named.arn() {
-                    match piece {
-                        ArnPiece::Text(s) => t.push(Part::Lit(s.to_owned())),
-                        ArnPiece::Partition => t.push(Part::Pseudo(Pseudo::Partition)),
-                        ArnPiece::Region => t.push(Part::Pseudo(Pseudo::Region)),
-                        ArnPiece::Account => t.push(Part::Pseudo(Pseudo::AccountId)),
-                        ArnPiece::Name => t.extend(&name),
-                    }
-                }
-                t
-            }
+            Gives::Arn => arn_template(named.arn_before, named.arn_after, &name),
         };
         let spelt = match gives {
             Gives::Name => "its name",

@@ -7,6 +7,7 @@
 //! attribute stays what it was: a parameter without a default, reported.
 
 use super::*;
+use crate::import::named::{arn, arn_template};
 
 /// A resource type whose ARN is built from its name.
 struct Named {
@@ -14,8 +15,7 @@ struct Named {
     ty: &'static str,
     /// The argument that holds the name.
     name_arg: &'static str,
-    /// The ARN before the name, after `arn:<partition>:`; `{region}` and `{account}` stand
-    /// for the pseudo parameters.
+    /// The ARN before the name, after `arn:<partition>:` (one of [`arn`]'s formats).
     arn: &'static str,
     /// Attributes that are the ARN.
     arn_attrs: &'static [&'static str],
@@ -29,63 +29,63 @@ const NAMED: &[Named] = &[
     Named {
         ty: "aws_s3_bucket",
         name_arg: "bucket",
-        arn: "s3:::",
+        arn: arn::S3_BUCKET,
         arn_attrs: &["arn"],
         name_attrs: &["id", "bucket"],
     },
     Named {
         ty: "aws_sqs_queue",
         name_arg: "name",
-        arn: "sqs:{region}:{account}:",
+        arn: arn::SQS_QUEUE,
         arn_attrs: &["arn"],
         name_attrs: &["name"],
     },
     Named {
         ty: "aws_sns_topic",
         name_arg: "name",
-        arn: "sns:{region}:{account}:",
+        arn: arn::SNS_TOPIC,
         arn_attrs: &["arn", "id"],
         name_attrs: &["name"],
     },
     Named {
         ty: "aws_lambda_function",
         name_arg: "function_name",
-        arn: "lambda:{region}:{account}:function:",
+        arn: arn::LAMBDA_FUNCTION,
         arn_attrs: &["arn"],
         name_attrs: &["function_name", "id"],
     },
     Named {
         ty: "aws_dynamodb_table",
         name_arg: "name",
-        arn: "dynamodb:{region}:{account}:table/",
+        arn: arn::DYNAMODB_TABLE,
         arn_attrs: &["arn"],
         name_attrs: &["name", "id"],
     },
     Named {
         ty: "aws_cloudwatch_log_group",
         name_arg: "name",
-        arn: "logs:{region}:{account}:log-group:",
+        arn: arn::LOG_GROUP,
         arn_attrs: &["arn"],
         name_attrs: &["name", "id"],
     },
     Named {
         ty: "aws_sfn_state_machine",
         name_arg: "name",
-        arn: "states:{region}:{account}:stateMachine:",
+        arn: arn::STATE_MACHINE,
         arn_attrs: &["arn", "id"],
         name_attrs: &["name"],
     },
     Named {
         ty: "aws_ecr_repository",
         name_arg: "name",
-        arn: "ecr:{region}:{account}:repository/",
+        arn: arn::ECR_REPOSITORY,
         arn_attrs: &["arn"],
         name_attrs: &["name", "id"],
     },
     Named {
         ty: "aws_cloudwatch_event_bus",
         name_arg: "name",
-        arn: "events:{region}:{account}:event-bus/",
+        arn: arn::EVENT_BUS,
         arn_attrs: &["arn"],
         name_attrs: &["name", "id"],
     },
@@ -118,23 +118,8 @@ impl Tf {
             return Some(None);
         };
         let t = if is_arn {
-            let mut t = Template::lit("arn:");
-            t.push(Part::Pseudo(Pseudo::Partition));
-            t.push(Part::Lit(":".into()));
-            let mut rest = named.arn;
-            while let Some((lit, after)) = rest.split_once('{') {
-                t.push(Part::Lit(lit.into()));
-                let (p, after) = after.split_once('}').unwrap_or((after, ""));
-                t.push(Part::Pseudo(if p == "region" {
-                    Pseudo::Region
-                } else {
-                    Pseudo::AccountId
-                }));
-                rest = after;
-            }
-            t.push(Part::Lit(rest.into()));
-            t.extend(&n);
-            t
+            // The provider's `arn` of a log group has no `:*` (CloudFormation's has).
+            arn_template(named.arn, "", &n)
         } else {
             n
         };
