@@ -88,7 +88,7 @@ impl DocWriter {
             write_str(&mut self.out, section);
             self.out.push_str(":\n");
         }
-        pad(&mut self.out, 2);
+        push_spaces(&mut self.out, 2);
         write_map_entry(&mut self.out, key, value, 2);
     }
 
@@ -118,14 +118,10 @@ fn write_map_entry(out: &mut String, k: &str, v: &Node, level: usize) {
         out.push_str("? ");
         out.push_str(&key);
         out.push('\n');
-        pad(out, level);
+        push_spaces(out, level);
     }
     out.push(':');
     write_value(out, v, level);
-}
-
-fn pad(out: &mut String, n: usize) {
-    push_spaces(out, n);
 }
 
 fn is_inline(n: &Node) -> bool {
@@ -153,7 +149,7 @@ fn write_inline(out: &mut String, n: &Node) {
 fn write_map(out: &mut String, entries: &[(String, Node)], level: usize) {
     for (i, (k, v)) in entries.iter().enumerate() {
         if i > 0 {
-            pad(out, level);
+            push_spaces(out, level);
         }
         write_map_entry(out, k, v, level);
     }
@@ -170,7 +166,7 @@ fn write_value(out: &mut String, v: &Node, level: usize) {
     out.push('\n');
     match v {
         Node::Map(entries) => {
-            pad(out, level + 2);
+            push_spaces(out, level + 2);
             write_map(out, entries, level + 2);
         }
         Node::Seq(items) => write_seq(out, items, level + 2),
@@ -180,7 +176,7 @@ fn write_value(out: &mut String, v: &Node, level: usize) {
 
 fn write_seq(out: &mut String, items: &[Node], level: usize) {
     for item in items {
-        pad(out, level);
+        push_spaces(out, level);
         out.push('-');
         match item {
             Node::Map(entries) if !entries.is_empty() => {

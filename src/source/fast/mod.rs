@@ -76,7 +76,7 @@ fn plain_characters(text: &str) -> bool {
     };
     if text.as_bytes().chunks(256).all(printable) {
         let starts = |line: &str| {
-            line.starts_with(['%']) || line.starts_with("---") || line.starts_with("...")
+            line.starts_with('%') || line.starts_with("---") || line.starts_with("...")
         };
         return !(starts(text)
             || text.contains("\n%")

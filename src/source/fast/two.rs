@@ -11,34 +11,47 @@ use super::{plain_characters, Bail, Fast, NodeKind, Tree, MAX_DEPTH, R};
 /// (the bulk of a large spec), with that column. Any such line works: the part from it to
 /// the end of the mapping it is in is a block mapping on its own.
 pub(super) fn split_point(text: &str) -> Option<(usize, usize)> {
-    let b = text.as_bytes();
     let roles = if text.starts_with("roles:") {
         0
     } else {
         text.find("\nroles:")? + 1
     };
     // The entries' column: the indentation of the next line with content.
-    let mut i = roles + text[roles..].find('\n')? + 1;
+    let mut i = next_line(text, roles)?;
     let col = loop {
-        let line = &b[i..];
-        let indent = line.iter().take_while(|&&c| c == b' ').count();
-        match line.get(indent) {
-            Some(b'\n') | Some(b'#') => i += text[i..].find('\n')? + 1,
-            Some(_) if indent > 0 => break indent,
+        match indentation(&text.as_bytes()[i..]) {
+            (_, Some(b'\n' | b'#')) => i = next_line(text, i)?,
+            (indent, Some(_)) if indent > 0 => break indent,
             _ => return None,
         }
     };
-    let mut at = i.max(text.len() / 2);
-    at += text[at..].find('\n')? + 1;
+    let mut at = next_line(text, i.max(text.len() / 2))?;
     while at < text.len() {
-        let line = &b[at..];
-        let indent = line.iter().take_while(|&&c| c == b' ').count();
-        if indent == col && !matches!(line.get(indent), None | Some(b'\n' | b'#' | b'-')) {
+        if key_column(&text.as_bytes()[at..]) == Some(col) {
             return Some((at, col));
         }
-        at += text[at..].find('\n')? + 1;
+        at = next_line(text, at)?;
     }
     None
+}
+
+/// The start of the line after the one holding byte `at`.
+fn next_line(text: &str, at: usize) -> Option<usize> {
+    Some(at + text[at..].find('\n')? + 1)
+}
+
+/// A line's indentation (spaces) and the byte after it.
+fn indentation(line: &[u8]) -> (usize, Option<u8>) {
+    let indent = line.iter().take_while(|&&c| c == b' ').count();
+    (indent, line.get(indent).copied())
+}
+
+/// The column of the key a line starts with: not blank, a comment or a sequence item.
+fn key_column(line: &[u8]) -> Option<usize> {
+    match indentation(line) {
+        (_, None | Some(b'\n' | b'#' | b'-')) => None,
+        (indent, Some(_)) => Some(indent),
+    }
 }
 
 /// Reads `text` with a second thread reading, at the same time, the block mapping at column
@@ -179,9 +192,7 @@ pub(crate) fn same_in_two(text: &str) -> Result<usize, String> {
     let mut read = 0;
     let mut at = 0;
     while at < text.len() {
-        let line = &text.as_bytes()[at..];
-        let col = line.iter().take_while(|&&c| c == b' ').count();
-        if at > 0 && !matches!(line.get(col), None | Some(b'\n' | b'#' | b'-')) {
+        if let Some(col) = key_column(&text.as_bytes()[at..]).filter(|_| at > 0) {
             if let Some(two) = parse_in_two(text, at, col) {
                 let Some(one) = &one else {
                     return Err(format!("read in two at byte {at}, not in one pass"));
@@ -192,8 +203,8 @@ pub(crate) fn same_in_two(text: &str) -> Result<usize, String> {
                 read += 1;
             }
         }
-        match text[at..].find('\n') {
-            Some(n) => at += n + 1,
+        match next_line(text, at) {
+            Some(next) => at = next,
             None => break,
         }
     }
