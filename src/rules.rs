@@ -186,7 +186,7 @@ rules! {
         "Condition:\n  ArnLike: {aws:SourceAccount: '111122223333'}\n\nFix: `StringEquals: {aws:SourceAccount: '111122223333'}`." }
     ROLE_NAME_LIMIT = { "RG201", "role-name-limit", Error, false, [],
         "A role name (or name prefix) is longer than IAM allows: 64 characters (38 for a prefix), or uses characters outside `[\\w+=,.@-]`.",
-        "CreateRole fails at apply time.",
+        "CreateRole fails at apply time. A name holding `${AWS::StackName}` is measured with the shortest stack name (1 character): the room it leaves is the longest stack name the module takes, which Terraform's `stack_name` validation checks (CloudFormation cannot measure it before deploying).",
         "name: a-very-long-prefix-...-role (70 characters)\n\nFix: shorten it." }
     PATH_LIMIT = { "RG202", "path-limit", Error, false, [],
         "A path is longer than 512 characters or is not `/` or `/segment/.../`.",

@@ -36,6 +36,8 @@ pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";
 /// The URL suffix.
 pub const URL_SUFFIX: &str = "amazonaws.com";
+/// The stack name (`${AWS::StackName}`, Terraform's `var.stack_name`).
+pub const STACK_NAME: &str = "fuzz-stack";
 /// Default of the `Oidc` parameter (used in the condition key of the JSON-variant document).
 pub const OIDC: &str = "oidc.example";
 /// Default of the `P` parameter unless the field under test is its default.
@@ -405,6 +407,7 @@ pub fn hcl_context(p_default: &str) -> Context<'static> {
     // The module-convention variables at their defaults.
     var.insert("create".to_owned(), hcl::Value::Bool(true));
     var.insert("tags".to_owned(), hcl::Value::Object(hcl::Map::new()));
+    var.insert("stack_name".to_owned(), hcl::Value::from(STACK_NAME));
     ctx.declare_var("var", hcl::Value::Object(var));
     let obj = |pairs: Vec<(&str, hcl::Value)>| {
         hcl::Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -736,6 +739,7 @@ fn cfn_var(name: &str, p_default: &str) -> Option<String> {
             "AWS::AccountId" => ACCOUNT,
             "AWS::Region" => REGION,
             "AWS::URLSuffix" => URL_SUFFIX,
+            "AWS::StackName" => STACK_NAME,
             "Oidc" => OIDC,
             "P" => p_default,
             _ => return None,
@@ -870,6 +874,7 @@ pub fn expected(field: Field, s: &str) -> Option<(String, String)> {
             Part::Pseudo(Pseudo::AccountId) => ACCOUNT.into(),
             Part::Pseudo(Pseudo::Region) => REGION.into(),
             Part::Pseudo(Pseudo::UrlSuffix) => URL_SUFFIX.into(),
+            Part::Pseudo(Pseudo::StackName) => STACK_NAME.into(),
             Part::Param(n) if n.as_str() == "Oidc" => OIDC.into(),
             Part::Param(_) => p_default.into(),
             // Lowering makes provider references; the placeholder parser never does.

@@ -19,7 +19,8 @@ and `conformance_outputs.tf` (the module's outputs as one root output). Then:
   terraform-init        init -plugin-dir (offline)
   terraform-validate    validate, with the example values
   per combination of the bool inputs (each on and off at least once; pairwise when many; and
-  `create = false`), on a freshly reset moto:
+  `create = false`), on a freshly reset moto (a module with the `stack_name` variable, which
+  stands for `${AWS::StackName}`, gets the name of the stack deployed-equivalence creates):
     terraform-apply       apply -auto-approve (create = false: must create nothing)
     terraform-plan-empty  plan -detailed-exitcode exits 0 (no perpetual diff)
     deployed-equivalence  IAM and KMS read back from moto after the apply equal what the
@@ -100,6 +101,21 @@ def bool_variables(tf_dir):
             default = re.search(r"^\s*default\s*=\s*(true|false)\s*$", body, re.M)
             out[match.group(1)] = (default.group(1) == "true") if default else None
     return out
+
+
+def stack_name(module):
+    """The name of the module's CloudFormation stack in deployed-equivalence; a module that
+    uses `${AWS::StackName}` gets it as `stack_name` in Terraform too, so names agree."""
+    return "conformance-" + re.sub(r"[^A-Za-z0-9-]", "-", module)
+
+
+def takes_stack_name(tf_dir):
+    """Whether the module declares the `stack_name` variable (it uses `${AWS::StackName}`)."""
+    path = os.path.join(tf_dir, "variables.tf")
+    if not os.path.isfile(path):
+        return False
+    with open(path, encoding="utf-8") as handle:
+        return re.search(r'^variable "stack_name" \{', handle.read(), re.M) is not None
 
 
 def combinations(bools):
@@ -599,6 +615,10 @@ class Runner:
                  f'module "{call}" {{']
         for key, value in sorted(combo.items()):
             lines.append(f"  {key} = {'true' if value else 'false'}")
+        # work is <module>/examples/terraform of a copy of the module.
+        module_dir = os.path.dirname(os.path.dirname(work))
+        if takes_stack_name(os.path.join(module_dir, "terraform")):
+            lines.append(f"  stack_name = {hcl_string(stack_name(os.path.basename(module_dir)))}")
         tags = ", ".join(f"{hcl_string(k)} = {hcl_string(v)}" for k, v in TAGS.items())
         lines.append(f"  tags = {{ {tags} }}")
         lines.append("}")
@@ -702,7 +722,7 @@ class Runner:
                 values[by_var[var]] = "true" if value else "false"
             moto.reset()
             create_prerequisites(moto, prereq)
-            stack = "conformance-" + re.sub(r"[^A-Za-z0-9-]", "-", os.path.basename(tpl).split(".")[0])
+            stack = stack_name(os.path.basename(tpl).split(".")[0])
             resolver = ct.Resolver(template, values, stack_name=stack)
             log = sc.Output()
             body = sc.template_body_for_moto(tpl, template, resolver, log)

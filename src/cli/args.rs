@@ -317,7 +317,26 @@ Roles, policies and KMS keys are keyed as in the spec.")]
         /// The region `${AWS::Region}` stands for.
         #[arg(long, default_value = "us-east-1")]
         region: String,
+        /// The stack name `${AWS::StackName}` stands for (Terraform's `stack_name`).
+        #[arg(long, default_value = "example-stack", value_parser = stack_name)]
+        stack_name: String,
     },
+}
+
+/// A CloudFormation stack name (`--stack-name`): a letter, then letters, digits and hyphens,
+/// at most 128 characters.
+fn stack_name(v: &str) -> Result<String, String> {
+    let ok = v.len() <= 128
+        && v.starts_with(|c: char| c.is_ascii_alphabetic())
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(
+            "a stack name is a letter, then letters, digits and hyphens, at most 128 characters"
+                .into(),
+        )
+    }
 }
 
 /// A 12-digit account id (`--account`).

@@ -65,6 +65,7 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
             account,
             partition,
             region,
+            stack_name,
         } => commands::resolve::run(
             &spec,
             &params,
@@ -72,6 +73,7 @@ fn run(command: Command, err: &mut StandardStream) -> u8 {
                 account,
                 partition,
                 region,
+                stack_name,
             },
             err,
         ),

@@ -15,6 +15,8 @@ pub struct Pseudo {
     pub partition: String,
     /// `${AWS::Region}`.
     pub region: String,
+    /// `${AWS::StackName}`.
+    pub stack_name: String,
 }
 
 /// `value` (the resolved module, keyed by CloudFormation ids) keyed by spec keys instead, as
@@ -71,6 +73,7 @@ pub fn run(spec: &Path, params: &[String], pseudo: Pseudo, err: &mut dyn WriteCo
     b.account = pseudo.account;
     b.partition = pseudo.partition;
     b.region = pseudo.region;
+    b.stack_name = pseudo.stack_name;
     for kv in params {
         let Some((k, v)) = kv.split_once('=') else {
             let _ = writeln!(err, "error: --param `{kv}` is not NAME=VALUE");

@@ -177,6 +177,8 @@ pub fn terraform(m: &Module) -> Option<String> {
             Pseudo::Partition | Pseudo::UrlSuffix => "data \"aws_partition\" \"current\" {}\n",
             Pseudo::AccountId => "data \"aws_caller_identity\" \"current\" {}\n",
             Pseudo::Region => "data \"aws_region\" \"current\" {}\n",
+            // RG405 refuses modules that use it: the stack name is given at deploy time.
+            Pseudo::StackName => continue,
         };
         if !data.contains(&d) {
             data.push(d);

@@ -309,10 +309,7 @@ impl<'a> Resolver<'a> {
             "AWS::AccountId" => json!(b.account),
             "AWS::Region" => json!(b.region),
             "AWS::URLSuffix" => json!(b.url_suffix),
-            "AWS::StackName" => json!(match b.params.get("StackName") {
-                Some(ParamValue::Str(s)) => s.clone(),
-                _ => "stack".into(),
-            }),
+            "AWS::StackName" => json!(b.stack_name),
             n if self.params.contains_key(n) => self.params[n].clone(),
             n => match self.resources.get(n) {
                 Some((ty, _)) => match *ty {

@@ -474,7 +474,7 @@ impl Lowerer<'_> {
                     PlaceholderError::UnknownPseudo(p) => (
                         &rules::UNDECLARED_PARAMETER,
                         format!("`AWS::{p}` is not a pseudo parameter rolegen supports"),
-                        "use one of ${AWS::Partition}, ${AWS::AccountId}, ${AWS::Region}, ${AWS::URLSuffix}".to_owned(),
+                        "use one of ${AWS::Partition}, ${AWS::AccountId}, ${AWS::Region}, ${AWS::URLSuffix}, ${AWS::StackName}".to_owned(),
                     ),
                     PlaceholderError::UnknownPolicyVariable(v) => (
                         &rules::UNDECLARED_PARAMETER,

@@ -157,8 +157,12 @@ mod tests {
             Err(PlaceholderError::Undeclared("NamePrefx".into()))
         );
         assert_eq!(
-            p("${AWS::StackName}"),
-            Err(PlaceholderError::UnknownPseudo("StackName".into()))
+            p("${AWS::StackId}"),
+            Err(PlaceholderError::UnknownPseudo("StackId".into()))
+        );
+        assert_eq!(
+            p("${AWS::StackName}-x").unwrap().parts,
+            vec![Part::Pseudo(Pseudo::StackName), Part::Lit("-x".into())]
         );
         assert_eq!(
             p("${foo:bar}"),

@@ -23,6 +23,20 @@ pub(crate) const CONVENTION_VARIABLES: [(&str, &str, &str, &str); 2] = [
     ),
 ];
 
+/// The Terraform variable standing for CloudFormation's `${AWS::StackName}`, declared when
+/// the module uses it (required: it has no default). Spec parameters cannot take its name in
+/// such a module (validation reports it).
+pub(crate) const STACK_NAME_VARIABLE: &str = "stack_name";
+
+/// The longest CloudFormation stack name.
+pub(crate) const STACK_NAME_MAX: usize = 128;
+
+/// What CloudFormation accepts as a stack name (its documented pattern), as a regex.
+pub(crate) const STACK_NAME_PATTERN: &str = "^[A-Za-z][-A-Za-z0-9]*$";
+
+/// A stack name for the values a module is checked and documented with.
+pub const SAMPLE_STACK_NAME: &str = "example-stack";
+
 /// The parameter every stack has: the prefix of its output export names (`<prefix>-TaskArn`);
 /// empty, the default, uses the stack name. Spec parameters cannot take this name.
 pub(crate) const EXPORT_PREFIX: &str = "ExportPrefix";

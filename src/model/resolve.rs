@@ -19,6 +19,8 @@ pub struct Bindings {
     pub region: String,
     /// `amazonaws.com`.
     pub url_suffix: String,
+    /// The stack's name (`${AWS::StackName}`; the Terraform variable `stack_name`).
+    pub stack_name: String,
 }
 
 impl Bindings {
@@ -48,15 +50,26 @@ impl Bindings {
             account: "123456789012".into(),
             region: "us-east-1".into(),
             url_suffix: "amazonaws.com".into(),
+            stack_name: conventions::SAMPLE_STACK_NAME.into(),
         }
     }
 
-    /// The longest values the pseudo parameters can take, for size limits.
+    /// The longest values the pseudo parameters can take, for size limits: the stack name as
+    /// long as the module's names allow ([`Module::stack_name_max`], at least 1 character, so
+    /// a name too long even then is reported).
     pub(crate) fn worst_case(m: &Module) -> Self {
+        let mut b = Bindings::worst_without_stack_name(m);
+        b.stack_name = "s".repeat(stack_name_max(m, &b).max(1));
+        b
+    }
+
+    /// [`Bindings::worst_case`] with an empty stack name.
+    fn worst_without_stack_name(m: &Module) -> Self {
         let mut b = Bindings::defaults(m);
         b.partition = "aws-us-gov".into();
         b.region = "ap-southeast-2".into();
         b.url_suffix = "amazonaws.com.cn".into();
+        b.stack_name = String::new();
         for p in m.params.values().filter(|p| p.kind == ParamKind::Bool) {
             b.params.insert(p.name.0.clone(), ParamValue::Bool(true));
         }
@@ -83,6 +96,7 @@ impl Bindings {
             Pseudo::AccountId => &self.account,
             Pseudo::Region => &self.region,
             Pseudo::UrlSuffix => &self.url_suffix,
+            Pseudo::StackName => &self.stack_name,
         }
     }
 
@@ -518,6 +532,57 @@ impl Bindings {
             push(entry("Condition", obj));
         }
         n + entries.saturating_sub(1)
+    }
+}
+
+/// Every length-limited value of the module with the limit AWS puts on it (role names 64,
+/// prefixes 38, policy and instance profile names 128, tag values 256, role descriptions
+/// 1000): the ones a stack name's length can push over.
+fn limited(m: &Module) -> Vec<(&Template, usize)> {
+    let mut v = Vec::new();
+    for r in m.roles.values() {
+        match &r.name {
+            RoleName::Fixed(t) => v.push((t, 64)),
+            RoleName::Prefix(t) => v.push((t, 38)),
+            RoleName::Generated => {}
+        }
+        if let Some(t) = r.instance_profile.as_ref().and_then(|ip| ip.name.as_ref()) {
+            v.push((t, 128));
+        }
+        if let Some(d) = &r.description {
+            v.push((d, 1000));
+        }
+        v.extend(r.tags.values().map(|t| (t, 256)));
+    }
+    v.extend(m.policies.values().map(|p| (&p.name, 128)));
+    v
+}
+
+/// The longest stack name every length-limited value using `${AWS::StackName}` fits with
+/// (the rest at `b`'s values): at most CloudFormation's 128, 0 when some value is too long
+/// even without it.
+fn stack_name_max(m: &Module, b: &Bindings) -> usize {
+    limited(m)
+        .into_iter()
+        .filter_map(|(t, max)| {
+            let uses = t
+                .parts
+                .iter()
+                .filter(|p| matches!(p, Part::Pseudo(Pseudo::StackName)))
+                .count();
+            (uses > 0).then(|| max.saturating_sub(b.scalar(t).chars().count()) / uses)
+        })
+        .fold(conventions::STACK_NAME_MAX, usize::min)
+}
+
+impl Module {
+    /// The longest stack name (`${AWS::StackName}`, Terraform's `stack_name`) the module's
+    /// names, descriptions and tags fit with at the longest partition and region and the
+    /// parameters' defaults: CloudFormation's 128 when no limited value uses it, 0 when some
+    /// value is too long even without it. The Terraform variable checks it; CloudFormation
+    /// cannot (no intrinsic measures a string), so there a longer stack name fails at create.
+    pub fn stack_name_max(&self) -> usize {
+        stack_name_max(self, &Bindings::worst_without_stack_name(self))
     }
 }
 

@@ -14,15 +14,19 @@ pub enum Pseudo {
     Region,
     /// `amazonaws.com` or `amazonaws.com.cn`.
     UrlSuffix,
+    /// The name of the deployment: the CloudFormation stack's name, the Terraform variable
+    /// `stack_name` (which the module then declares).
+    StackName,
 }
 
 impl Pseudo {
     /// All of them, in a fixed order.
-    pub const ALL: [Pseudo; 4] = [
+    pub const ALL: [Pseudo; 5] = [
         Pseudo::Partition,
         Pseudo::AccountId,
         Pseudo::Region,
         Pseudo::UrlSuffix,
+        Pseudo::StackName,
     ];
 
     /// The CloudFormation name (`AWS::Partition`), also the spec's spelling.
@@ -32,6 +36,7 @@ impl Pseudo {
             Pseudo::AccountId => "AWS::AccountId",
             Pseudo::Region => "AWS::Region",
             Pseudo::UrlSuffix => "AWS::URLSuffix",
+            Pseudo::StackName => "AWS::StackName",
         }
     }
 

@@ -65,6 +65,26 @@ fn stack_quotas(v: &mut Validator) {
     }
 }
 
+/// A module using `${AWS::StackName}` has the Terraform variable `stack_name`: no parameter
+/// may become a variable of that name.
+fn stack_name_variable(v: &mut Validator) {
+    use crate::model::conventions::STACK_NAME_VARIABLE;
+    let m = v.m;
+    if !m.pseudos_used().contains(&Pseudo::StackName) {
+        return;
+    }
+    for p in m.params.values() {
+        if p.name.snake() == STACK_NAME_VARIABLE {
+            v.report_key(
+                &rules::WRONG_TYPE,
+                &p.origin,
+                format!("parameter `{}` becomes the Terraform variable `{STACK_NAME_VARIABLE}`, which stands for `${{AWS::StackName}}` in a module that uses it", p.name),
+                format!("rename it, e.g. `{}Value`, or write `${{AWS::StackName}}` where it is used", p.name),
+            );
+        }
+    }
+}
+
 /// With `adopt: true`, every import ID must be known when the module is built.
 fn adoptable(v: &mut Validator) {
     let m = v.m;
@@ -113,6 +133,13 @@ fn adoptable(v: &mut Validator) {
             p.origin.clone(),
             format!("policy `{}` is switched by `when:`", p.id.as_str()),
             "remove the switch".into(),
+        ));
+    }
+    if m.pseudos_used().contains(&Pseudo::StackName) {
+        found.push((
+            root.clone(),
+            "the module uses `${AWS::StackName}`: the names it builds from it are known only when a stack name is given at deploy time".into(),
+            "write the deployed names literally in a module with `adopt: true`, or remove `adopt: true`".into(),
         ));
     }
     for o in m.oidc_providers.values() {
@@ -186,6 +213,7 @@ fn default_principals(v: &mut Validator) {
 pub(super) fn check(v: &mut Validator) {
     stack_quotas(v);
     adoptable(v);
+    stack_name_variable(v);
     default_principals(v);
     let m = v.m;
     let is_list = |p: &ParamName| m.params.get(p).is_some_and(|x| x.kind == ParamKind::List);

@@ -136,6 +136,7 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
         Part::Pseudo(Pseudo::AccountId) => "123456789012".into(),
         Part::Pseudo(Pseudo::Region) => "us-east-1".into(),
         Part::Pseudo(Pseudo::UrlSuffix) => "amazonaws.com".into(),
+        Part::Pseudo(Pseudo::StackName) => crate::model::conventions::SAMPLE_STACK_NAME.into(),
         _ => "*".into(),
     });
     if arn == "*" || !arn.starts_with("arn:") {

@@ -207,6 +207,7 @@ pub(crate) fn arn_problem(t: &Template) -> Option<String> {
             Part::Pseudo(Pseudo::AccountId) => "123456789012",
             Part::Pseudo(Pseudo::Region) => "us-east-1",
             Part::Pseudo(Pseudo::UrlSuffix) => "amazonaws.com",
+            Part::Pseudo(Pseudo::StackName) => crate::model::conventions::SAMPLE_STACK_NAME,
             _ => "\u{1}",
         })
         .collect();

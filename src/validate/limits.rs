@@ -188,7 +188,18 @@ fn name(
     let resolved = b.scalar(t);
     let n = resolved.chars().count();
     if n > max {
-        v.report(&rules::ROLE_NAME_LIMIT, allows, at, format!("the {what} is {n} characters (`{resolved}` with defaults and the longest region); IAM allows {max}"), "shorten it or its parameters' defaults".into());
+        let with = if t.parts.contains(&Part::Pseudo(Pseudo::StackName)) {
+            "with defaults, the longest region and a 1-character stack name"
+        } else {
+            "with defaults and the longest region"
+        };
+        v.report(
+            &rules::ROLE_NAME_LIMIT,
+            allows,
+            at,
+            format!("the {what} is {n} characters (`{resolved}` {with}); IAM allows {max}"),
+            "shorten it or its parameters' defaults".into(),
+        );
     }
     if let Some(lit) = t.as_literal() {
         if let Some(c) = lit

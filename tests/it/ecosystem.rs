@@ -423,6 +423,10 @@ fn example_root_configuration_holds_the_params_json_values() {
                 Some(serde_json::Value::String("../../terraform".into())),
                 "{spec:?}"
             );
+            // The stack's name is no stack parameter: the example names a stack.
+            if let Some(v) = got.remove("stack_name") {
+                assert_eq!(v, "example-stack", "{spec:?}");
+            }
             let params = file(&format!("cloudformation/{}.params.json", c.module.name));
             let want: serde_json::Map<String, serde_json::Value> = match params {
                 Some(p) => {

@@ -108,12 +108,13 @@ fn describe(b: &Bindings) -> String {
         .collect();
     let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     format!(
-        "{} | partition={} account={} region={} url_suffix={}",
+        "{} | partition={} account={} region={} url_suffix={} stack_name={}",
         params.join(" "),
         b.partition,
         b.account,
         b.region,
-        b.url_suffix
+        b.url_suffix,
+        b.stack_name
     )
 }
 
@@ -164,6 +165,7 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
     gov.partition = "aws-us-gov".into();
     gov.region = "us-gov-west-1".into();
     gov.account = "210987654321".into();
+    gov.stack_name = "payments-prod-2".into();
     out.push(("partition aws-us-gov".into(), gov));
     let mut cn = base.clone();
     cn.partition = "aws-cn".into();
@@ -234,6 +236,10 @@ fn terraform_with(
         })
         .collect();
     vars.extend(convention.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    // The stack's name: the variable a module using `${AWS::StackName}` requires.
+    if tf.variable_names().iter().any(|v| v == "stack_name") {
+        vars.insert("stack_name".into(), json!(b.stack_name));
+    }
     let inputs = terraform_eval::Inputs {
         vars,
         partition: b.partition.clone(),
@@ -282,6 +288,7 @@ fn cloudformation_with(
         account: b.account.clone(),
         region: b.region.clone(),
         url_suffix: b.url_suffix.clone(),
+        stack_name: b.stack_name.clone(),
     };
     cfn_resolve::resolve(cfn, &inputs)
 }

@@ -416,7 +416,7 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
     );
     has(
         "Shared: Properties.PolicyDocument.Statement[0].Resource",
-        "`AWS::StackName`",
+        "`AWS::StackId`",
     );
     has("Shared: Properties.Groups", "Groups are not imported");
     assert!(
@@ -426,7 +426,7 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
     // Every error has a line.
     assert!(imported.issues.iter().all(|i| i.line.is_some()));
     // The unexpressible values became parameters.
-    assert!(imported.spec.contains("StackName:"), "{}", imported.spec);
+    assert!(imported.spec.contains("StackId:"), "{}", imported.spec);
     assert!(!imported.spec.contains("\n  app:"), "{}", imported.spec);
 
     let upstream =

@@ -173,6 +173,11 @@ impl Source {
     fn inputs(tf: &TfModule, imported: &Imported, b: &Bindings) -> Inputs {
         let mut vars = BTreeMap::new();
         for v in tf.variable_names() {
+            // Read as `${AWS::StackName}` (not a parameter): the stack's name.
+            if v == "stack_name" && !b.params.contains_key("StackName") {
+                vars.insert(v, json!(b.stack_name));
+                continue;
+            }
             let value = match b.params.get(&pascal(&snake(&v))) {
                 Some(ParamValue::Str(s) | ParamValue::Number(s)) => json!(s),
                 Some(ParamValue::Bool(x)) => json!(x),

@@ -199,3 +199,78 @@ fn a_policy_file_that_is_not_a_regular_file_is_refused() {
         );
     }
 }
+
+/// Diagnostics (code and message) of a spec given as text.
+fn diagnostics(text: &str) -> (Vec<(&'static str, String)>, Option<rolegen::model::Module>) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    fs::write(&spec, text).unwrap();
+    let out = compile(std::slice::from_ref(&spec), CompileOptions::VALIDATE);
+    let d = out
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| (d.rule.code, d.message.clone()))
+        .collect();
+    (d, out.modules.into_iter().next().map(|c| c.module))
+}
+
+/// A name built from `${AWS::StackName}` leaves room for a stack name of some length: the
+/// module takes stack names up to the smallest room any of its names leaves (with the
+/// longest region and the parameters' defaults), and a name with no room even for one
+/// character is RG201.
+#[test]
+fn names_built_from_the_stack_name_bound_its_length() {
+    let spec = |role: &str, policy: &str| {
+        format!(
+            "module: per-stack\nparameters:\n  Queue: {{type: string, default: orders}}\nroles:\n  worker:\n    name: {role}\n    trust: [{{service: lambda.amazonaws.com}}]\n    managed_policies: [{{policy: reader}}]\npolicies:\n  reader:\n    name: {policy}\n    document:\n      Statement:\n        - {{Effect: Allow, Action: sqs:ReceiveMessage, Resource: 'arn:${{AWS::Partition}}:sqs:*:*:${{Queue}}'}}\n"
+        )
+    };
+    // 64 - len("-worker-orders") = 50; the policy leaves 128 - 7 = 121.
+    let (d, m) = diagnostics(&spec(
+        "${AWS::StackName}-worker-${Queue}",
+        "${AWS::StackName}-reader",
+    ));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(m.unwrap().stack_name_max(), 50);
+    // Twice in one name: each gets half the room, (64 - 1) / 2.
+    let (d, m) = diagnostics(&spec("${AWS::StackName}-${AWS::StackName}", "reader"));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(m.unwrap().stack_name_max(), 31);
+    // Not in any limited value: CloudFormation's own bound.
+    let (_, m) = diagnostics(&spec("worker", "reader"));
+    assert_eq!(m.unwrap().stack_name_max(), 128);
+    // No room at all.
+    let long = format!("${{AWS::StackName}}-{}", "w".repeat(63));
+    let (d, _) = diagnostics(&spec(&long, "reader"));
+    let rg201: Vec<_> = d.iter().filter(|(c, _)| *c == "RG201").collect();
+    assert_eq!(rg201.len(), 1, "{d:?}");
+    assert!(
+        rg201[0].1.contains("1-character stack name"),
+        "{}",
+        rg201[0].1
+    );
+}
+
+/// In a module that uses `${AWS::StackName}`, no parameter may become the Terraform variable
+/// `stack_name`, and `adopt: true` cannot name its resources.
+#[test]
+fn the_stack_name_variable_is_the_modules_own() {
+    let (d, _) = diagnostics("module: per-stack\nparameters:\n  StackName: {type: string, default: x}\nroles:\n  worker:\n    name: ${AWS::StackName}-${StackName}\n    trust: [{service: lambda.amazonaws.com}]\n");
+    assert!(
+        d.iter()
+            .any(|(c, msg)| *c == "RG003" && msg.contains("`stack_name`")),
+        "{d:?}"
+    );
+    let (d, _) = diagnostics("module: per-stack\nparameters:\n  StackName: {type: string, default: x}\nroles:\n  worker:\n    name: ${StackName}-worker\n    trust: [{service: lambda.amazonaws.com}]\n");
+    assert!(
+        d.is_empty(),
+        "a StackName parameter is fine without the pseudo parameter: {d:?}"
+    );
+    let (d, _) = diagnostics("module: per-stack\nadopt: true\nroles:\n  worker:\n    name: ${AWS::StackName}-worker\n    trust: [{service: lambda.amazonaws.com}]\n");
+    assert!(
+        d.iter()
+            .any(|(c, msg)| *c == "RG405" && msg.contains("AWS::StackName")),
+        "{d:?}"
+    );
+}

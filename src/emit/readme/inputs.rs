@@ -55,6 +55,16 @@ pub(super) fn inputs(s: &mut String, m: &Module, detailed: bool) {
             p.name,
         );
     }
+    if m.pseudos_used().contains(&Pseudo::StackName) {
+        let name = crate::model::conventions::STACK_NAME_VARIABLE;
+        let desc = crate::emit::terraform::stack_name_description(m.stack_name_max());
+        let _ = writeln!(
+            s,
+            "| {} | {} | `string` | n/a | yes | (the stack's name) |",
+            docs_name("input", name),
+            cell(&desc)
+        );
+    }
     let hatch_type = |h: Hatch| match h {
         Hatch::AdditionalPolicyArns => ("`list(string)`", "`[]`"),
         Hatch::MaxSessionDuration => ("`number`", "`null`"),

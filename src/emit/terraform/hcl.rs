@@ -314,6 +314,7 @@ pub(crate) fn pseudo_ref(p: Pseudo) -> &'static str {
         Pseudo::AccountId => "data.aws_caller_identity.current.account_id",
         Pseudo::Region => "data.aws_region.current.name",
         Pseudo::UrlSuffix => "data.aws_partition.current.dns_suffix",
+        Pseudo::StackName => "var.stack_name",
     }
 }
 

@@ -2,6 +2,9 @@
 
 pub mod hcl;
 mod policy;
+mod stack_name;
+pub(crate) use stack_name::stack_name_description;
+use stack_name::stack_name_variable;
 
 use super::{Backend, OutputFile};
 use crate::model::*;
@@ -92,6 +95,12 @@ pub(crate) fn usage_block(m: &Module, source: &str) -> Block {
         };
         b.attr(p.name.snake(), value);
     }
+    if m.pseudos_used().contains(&Pseudo::StackName) {
+        b.attr(
+            crate::model::conventions::STACK_NAME_VARIABLE,
+            quote_literal(crate::model::conventions::SAMPLE_STACK_NAME),
+        );
+    }
     let tags: Vec<String> = EXAMPLE_TAGS
         .iter()
         .map(|(k, v)| format!("{} = {}", map_key(k), quote_literal(v)))
@@ -108,6 +117,9 @@ fn example(m: &Module) -> String {
             "with the example values of\n# cloudformation/{}.params.json (the stack's example parameters)",
             m.name
         )
+    } else if m.pseudos_used().contains(&Pseudo::StackName) {
+        "with an example `stack_name`\n# (the name of the CloudFormation stack it stands for)"
+            .to_owned()
     } else {
         "(every input has a default)".to_owned()
     };
@@ -385,6 +397,7 @@ impl<'a> Tf<'a> {
             .flat_map(|r| r.hatches.iter().map(move |&h| hatch_variable(r, h)));
         std::iter::once(convention(create))
             .chain(params)
+            .chain(stack_name_variable(self.m))
             .chain(hatches)
             .chain(std::iter::once(convention(tags)))
             .collect()

@@ -50,7 +50,8 @@ struct Tf {
     files: Vec<PathBuf>,
     vars: IndexMap<String, (String, ParamKind)>,
     /// Module-convention variables read as conventions, not parameters: `create` (a bool
-    /// toggle gating every resource) and `tags` (merged into every resource's tags).
+    /// toggle gating every resource), `tags` (merged into every resource's tags) and
+    /// `stack_name` (`${AWS::StackName}`).
     conventions: HashSet<String>,
     docs: HashMap<String, (usize, Block)>,
     roles: IndexMap<String, RoleOut>,

@@ -149,6 +149,9 @@ impl Tf {
         match root {
             "var" => {
                 let name = attr(0)?;
+                if name == "stack_name" && self.conventions.contains(name) {
+                    return Some(pseudo_t(Pseudo::StackName));
+                }
                 match self.var_param(name) {
                     Some((p, ParamKind::List)) => {
                         self.issue(

@@ -1,5 +1,6 @@
 //! `variable` blocks as spec parameters: types, defaults, descriptions, the validations rolegen
-//! writes (patterns, lengths, number bounds, allowed values), and the module conventions `create` and `tags`.
+//! writes (patterns, lengths, number bounds, allowed values), and the module conventions `create`
+//! and `tags`, and `stack_name` (a required string: `${AWS::StackName}`).
 
 use super::*;
 
@@ -9,7 +10,10 @@ impl Tf {
         let name = pascal(&tfname);
         let at = self.at(fi, b.line, &format!("variable.{tfname}"));
         if let Some(what) = convention(&tfname, b) {
-            self.note(&at, format!("`{tfname}` is read as the module's {what}, as every rolegen module has; it is not a spec parameter"));
+            self.note(
+                &at,
+                format!("`{tfname}` is read as the module's {what}; it is not a spec parameter"),
+            );
             self.conventions.insert(tfname);
             return None;
         }
@@ -302,13 +306,18 @@ pub(super) fn convention(name: &str, b: &Block) -> Option<&'static str> {
         ("create", Some(Expr::Var(t, s)), None | Some(Expr::Bool(true)))
             if t == "bool" && s.is_empty() =>
         {
-            Some("`create` toggle")
+            Some("`create` toggle, as every rolegen module has")
         }
         ("tags", Some(Expr::Call(f, args, _)), _)
             if f == "map"
                 && matches!(args.as_slice(), [Expr::Var(t, s)] if t == "string" && s.is_empty()) =>
         {
-            Some("`tags` for every resource")
+            Some("`tags` for every resource, as every rolegen module has")
+        }
+        // Required, a string: the deployment's name, `${AWS::StackName}` in the spec (its
+        // validation is rolegen's, written again from the spec).
+        ("stack_name", Some(Expr::Var(t, s)), None) if t == "string" && s.is_empty() => {
+            Some("stack name, `${AWS::StackName}` in the spec (a rolegen module using it has the variable)")
         }
         _ => None,
     }

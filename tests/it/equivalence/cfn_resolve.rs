@@ -27,9 +27,9 @@ pub struct Inputs {
     pub region: String,
     /// `AWS::URLSuffix`.
     pub url_suffix: String,
+    /// `AWS::StackName`.
+    pub stack_name: String,
 }
-
-const STACK: &str = "equivalence-stack";
 
 /// A resolved parameter.
 #[derive(Clone)]
@@ -283,7 +283,7 @@ impl<'t> Resolver<'t> {
     fn physical_name(&self, id: &str, prop: &str) -> Result<String, String> {
         Ok(self
             .prop_text(id, prop)?
-            .unwrap_or_else(|| format!("{STACK}-{id}-{{generated}}")))
+            .unwrap_or_else(|| format!("{}-{id}-{{generated}}", self.inp.stack_name)))
     }
 
     fn iam_arn(&self, kind: &str, id: &str, name_prop: &str) -> Result<String, String> {
@@ -319,7 +319,7 @@ impl<'t> Resolver<'t> {
             "AWS::AccountId" => return s(&i.account),
             "AWS::Region" => return s(&i.region),
             "AWS::URLSuffix" => return s(&i.url_suffix),
-            "AWS::StackName" => return s(STACK),
+            "AWS::StackName" => return s(&i.stack_name),
             _ => {}
         }
         if self.resource(name).is_none() {
