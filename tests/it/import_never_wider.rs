@@ -55,11 +55,12 @@ fn resource_value(i: usize) -> Value {
         10 => json!({"Fn::If": ["OnC", "arn:aws:s3:::c/*", "arn:aws:s3:::b/x"]}),
         11 => json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}),
         12 => json!({"Fn::Join": [",", {"Ref": "Buckets"}]}),
+        13 => json!({"Fn::Sub": "arn:aws:s3:::${AWS::StackName}-data/*"}),
         // No spec spelling at all (a literal `$` right before a placeholder).
         _ => json!({"Fn::Sub": "arn:aws:s3:::$${Env}/x"}),
     }
 }
-const RESOURCE_VALUES: usize = 14;
+const RESOURCE_VALUES: usize = 15;
 
 /// Values of the `aws:PrincipalTag/team` condition key.
 fn team_value(i: usize) -> Value {
