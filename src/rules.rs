@@ -101,7 +101,7 @@ rules! {
         "Hostile or runaway input must fail fast instead of exhausting memory.",
         "A spec of 50 MB, or an alias bomb.\n\nFix: split the spec into modules." }
     UNUSED_PARAMETER = { "RG011", "unused-parameter", Warning, true, [],
-        "A declared parameter is used by no placeholder and no `when:`.",
+        "A declared parameter is used by no placeholder, no `when:` and no named condition; or a named condition is used by no `when:` and no other condition.",
         "It still becomes a Terraform variable and a CloudFormation parameter (cfn-lint W2001) that changes nothing, which misleads whoever sets it; often it is a typo of the name used elsewhere.",
         "parameters:\n  BucketName: {type: string}\nroles: ...   # no ${BucketName} anywhere\n\nFix: use it, or remove it." }
     REGEX_DIALECT = { "RG012", "regex-dialect", Error, false, [],
@@ -128,6 +128,10 @@ rules! {
         "An `oidc_providers:` entry, or a trust helper's `oidc_provider:` naming one, is wrong: the URL is not `https://` and a host and path (no trailing `/`, query or fragment, at most 255 characters), a thumbprint is not 40 hex digits or there are more than 5, an audience is empty or over 255 characters, the helper names no declared provider, names one whose audiences lack `sts.amazonaws.com`, a `github` helper names a provider other than `https://token.actions.githubusercontent.com`, an `irsa` helper has both or neither of `provider` and `oidc_provider`, or a string's `${oidc_providers.<id>.arn}` names no declared provider or an attribute other than `arn`.",
         "IAM refuses such a provider, or the role's trust names a provider whose tokens can never carry the audience or issuer the helper's conditions require, so nothing can assume the role.",
         "oidc_providers:\n  github:\n    url: https://token.actions.githubusercontent.com/\nroles:\n  deploy:\n    trust:\n      - github: {repo: acme/web, oidc_provider: gihub}\n\nFix: `url: https://token.actions.githubusercontent.com` and `oidc_provider: github`." }
+    CONDITION = { "RG018", "condition", Error, false, [],
+        "A named condition under `conditions:` is malformed: a test with none or several of `equals`, `not_empty`, `and`, `or`, `not`; `equals:` without exactly a parameter and a literal value, or with a value the parameter's `allowed_values` exclude; `and:`/`or:` with fewer than two conditions; conditions that name each other in a cycle; a condition named like a parameter.",
+        "A condition becomes a CloudFormation `Conditions:` entry and a Terraform local; a cycle or a malformed test compiles in neither, a comparison with a value the parameter can never take is always false (usually a typo), and a name shared with a parameter would make `when:` ambiguous.",
+        "conditions:\n  IsProd: {equals: [Env, prd]}     # Env allows dev, prod\n  A: {and: [B]}\n\nFix: `{equals: [Env, prod]}`; `A: B` (or `and:` two conditions)." }
     INVALID_EFFECT = { "RG101", "invalid-effect", Error, false, [],
         "A statement's `Effect` is not `Allow` or `Deny`.",
         "IAM rejects the policy.",

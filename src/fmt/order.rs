@@ -169,6 +169,7 @@ mod tests {
                 "hatches",
                 "outputs",
                 "parameters",
+                "conditions",
                 "roles",
                 "policies",
                 "kms_keys",

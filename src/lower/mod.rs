@@ -7,6 +7,7 @@
 //! `moved:` section, `policy` policy documents, `trust` and `oidc` trust policies and OIDC
 //! providers.
 
+mod conditions;
 mod oidc;
 mod parameters;
 pub mod pattern;
@@ -47,6 +48,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) params: IndexMap<ParamName, Parameter>,
     /// The module's OIDC providers, lowered before the roles whose trust names them.
     pub(crate) oidc: IndexMap<OidcProviderId, OidcProvider>,
+    /// Named conditions by name as lowered so far: `None` for one with errors.
+    pub(crate) conds: std::collections::HashMap<String, Option<Arc<Test>>>,
+    /// The named conditions that lowered, in written order.
+    pub(crate) conditions: IndexMap<ParamName, NamedCondition>,
     pub(crate) diags: Vec<Diagnostic>,
 }
 
@@ -58,6 +63,8 @@ pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
         dir: spec_dir(&file.path),
         params: IndexMap::new(),
         oidc: IndexMap::new(),
+        conds: std::collections::HashMap::new(),
+        conditions: IndexMap::new(),
         diags: Vec::new(),
     };
     let module = l.module(&loaded.spec, file.clone());
@@ -142,6 +149,7 @@ impl Lowerer<'_> {
                 adopt: spec.adopt,
                 moved: Moved::default(),
                 params: IndexMap::new(),
+                conditions: IndexMap::new(),
                 roles: IndexMap::new(),
                 policies: IndexMap::new(),
                 kms_keys: IndexMap::new(),
@@ -152,6 +160,7 @@ impl Lowerer<'_> {
             };
         }
         self.parameters(spec, &root.key("parameters"));
+        self.named_conditions(spec, &root.key("conditions"));
         // Providers first: any string may name one (`${oidc_providers.<id>.arn}`).
         self.oidc = self.oidc_providers(spec, &root);
         let allow = self.allow(&spec.allow, &root.key("allow"));
@@ -220,6 +229,7 @@ impl Lowerer<'_> {
             adopt: spec.adopt,
             moved,
             params: std::mem::take(&mut self.params),
+            conditions: std::mem::take(&mut self.conditions),
             roles,
             policies,
             kms_keys,

@@ -507,40 +507,50 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A `when:` value: `Flag` or `not Flag`, where Flag is a declared bool parameter.
+    /// A `when:` value: `Flag` or `not Flag`, where Flag is a declared bool parameter or a
+    /// named condition.
     pub(crate) fn switch(&mut self, when: Option<&str>, path: &YamlPath) -> Option<Switch> {
         let w = when?.trim();
         let (negated, name) = match w.strip_prefix("not ") {
             Some(n) => (true, n.trim()),
             None => (false, w),
         };
+        if let Some(c) = self.conds.get(name) {
+            // A condition with errors was reported where it is written.
+            return c.clone().map(|t| Switch {
+                param: ParamName(name.to_owned()),
+                negated,
+                test: Some(t),
+            });
+        }
         match self.params.get(name) {
             Some(p) if p.kind == ParamKind::Bool => Some(Switch {
                 param: ParamName(name.to_owned()),
                 negated,
+                test: None,
             }),
             Some(p) => {
                 let msg = format!(
-                    "`when:` needs a bool parameter; `{name}` is a {}",
+                    "`when:` needs a bool parameter or a condition; `{name}` is a {}",
                     p.kind.as_str()
                 );
-                self.error(&rules::PARAMETER_MISUSE, path, msg, "declare a bool parameter (`Enable...: {type: bool, default: false}`) and use it here".into());
+                let help = match p.kind {
+                    ParamKind::String => format!("name a condition that tests it (`conditions: {{Has{name}: {{not_empty: {name}}}}}` or `{{equals: [{name}, <value>]}}`), or declare a bool parameter"),
+                    ParamKind::List => format!("name a condition that tests it (`conditions: {{Has{name}: {{not_empty: {name}}}}}`)"),
+                    _ => "declare a bool parameter (`Enable...: {type: bool, default: false}`) and use it here".into(),
+                };
+                self.error(&rules::PARAMETER_MISUSE, path, msg, help);
                 None
             }
             None => {
-                let bools = self
-                    .params
-                    .values()
-                    .filter(|p| p.kind == ParamKind::Bool)
-                    .map(|p| p.name.as_str());
-                let help = match closest(name, bools) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => format!("declare `{name}: {{type: bool, default: false}}` under `parameters:`; write `not {name}` for the opposite"),
-                };
+                let names: Vec<String> = self.conds.keys().cloned().collect();
+                let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+                names.sort_unstable();
+                let help = self.unknown_switch_help(name, names.into_iter());
                 self.error(
                     &rules::UNDECLARED_PARAMETER,
                     path,
-                    format!("`when: {w}` names no declared bool parameter"),
+                    format!("`when: {w}` names no declared bool parameter and no condition"),
                     help,
                 );
                 None

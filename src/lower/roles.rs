@@ -46,6 +46,8 @@ impl Lowerer<'_> {
                 dir: self.dir.clone(),
                 params: self.params.clone(),
                 oidc: self.oidc.clone(),
+                conds: self.conds.clone(),
+                conditions: IndexMap::new(),
                 diags: Vec::new(),
             };
             let (first, second) = std::thread::scope(|s| {

@@ -91,6 +91,8 @@ pub struct Module {
     pub moved: Moved,
     /// Inputs.
     pub params: IndexMap<ParamName, Parameter>,
+    /// Named conditions (`conditions:`), in written order.
+    pub conditions: IndexMap<ParamName, NamedCondition>,
     /// Roles.
     pub roles: IndexMap<RoleId, Role>,
     /// Customer managed policies.
@@ -237,13 +239,64 @@ impl Parameter {
     }
 }
 
-/// A `when:` switch: a bool parameter, possibly negated.
+/// A `when:` switch: a bool parameter or a named condition, possibly negated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Switch {
-    /// The bool parameter.
+    /// The bool parameter, or the named condition.
     pub param: ParamName,
     /// `not Flag`.
     pub negated: bool,
+    /// The named condition's test; `None` for a bool parameter.
+    pub test: Option<Arc<Test>>,
+}
+
+/// Most operands CloudFormation's `Fn::And`/`Fn::Or` take; longer lists are nested.
+pub const MAX_CONDITION_OPERANDS: usize = 10;
+
+/// What a named condition tests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Test {
+    /// A bool parameter is true.
+    Flag(ParamName),
+    /// Another named condition holds (its test carried along; conditions form no cycle).
+    Named(ParamName, Arc<Test>),
+    /// A string parameter equals this text.
+    Equals(ParamName, String),
+    /// A string parameter is not `""`, or a list parameter has an item (`list` true).
+    NotEmpty(ParamName, bool),
+    /// All of these hold.
+    And(Vec<Test>),
+    /// Some of these holds.
+    Or(Vec<Test>),
+    /// This does not hold.
+    Not(Box<Test>),
+}
+
+impl Test {
+    /// The parameters it reads, directly or through the conditions it names.
+    pub fn params(&self, out: &mut Vec<ParamName>) {
+        match self {
+            Test::Flag(p) | Test::Equals(p, _) | Test::NotEmpty(p, _) => {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+            Test::Named(_, t) => t.params(out),
+            Test::And(v) | Test::Or(v) => v.iter().for_each(|t| t.params(out)),
+            Test::Not(t) => t.params(out),
+        }
+    }
+}
+
+/// A named condition of the spec's `conditions:`.
+#[derive(Debug, Clone)]
+pub struct NamedCondition {
+    /// Its name (a CloudFormation condition name; `when:` names it).
+    pub name: ParamName,
+    /// What it tests.
+    pub test: Arc<Test>,
+    /// Where it was written.
+    pub origin: YamlPath,
 }
 
 impl Switch {
@@ -685,6 +738,18 @@ impl Module {
             k.policy.statements.iter().for_each(|s| add(&s.when));
         }
         out
+    }
+
+    /// The CloudFormation condition of a switch: `FlagIsTrue` / `FlagIsFalse` for a bool
+    /// parameter, a named condition's own name / `Not<Name>`.
+    pub fn cfn_condition(&self, s: &Switch) -> String {
+        let name = s.param.as_str();
+        match (self.conditions.contains_key(&s.param), s.negated) {
+            (true, false) => name.to_owned(),
+            (true, true) => format!("Not{name}"),
+            (false, false) => format!("{name}IsTrue"),
+            (false, true) => format!("{name}IsFalse"),
+        }
     }
 
     /// Which pseudo parameters the module uses anywhere.

@@ -81,12 +81,36 @@ impl Bindings {
         match s {
             None => true,
             Some(s) => {
-                let v = matches!(
-                    self.params.get(s.param.as_str()),
-                    Some(ParamValue::Bool(true))
-                );
+                let v = match &s.test {
+                    Some(t) => self.holds(t),
+                    None => self.flag(&s.param),
+                };
                 v != s.negated
             }
+        }
+    }
+
+    fn flag(&self, p: &ParamName) -> bool {
+        matches!(self.params.get(p.as_str()), Some(ParamValue::Bool(true)))
+    }
+
+    /// Whether a named condition's test holds.
+    pub fn holds(&self, t: &Test) -> bool {
+        match t {
+            Test::Flag(p) => self.flag(p),
+            Test::Named(_, t) => self.holds(t),
+            Test::Equals(p, v) => {
+                matches!(self.params.get(p.as_str()), Some(ParamValue::Str(s)) if s == v)
+            }
+            Test::NotEmpty(p, _) => match self.params.get(p.as_str()) {
+                Some(ParamValue::Str(s)) => !s.is_empty(),
+                // As CloudFormation reads a CommaDelimitedList: its items joined are not empty.
+                Some(ParamValue::List(l)) => l.iter().any(|i| !i.is_empty()),
+                _ => false,
+            },
+            Test::And(v) => v.iter().all(|t| self.holds(t)),
+            Test::Or(v) => v.iter().any(|t| self.holds(t)),
+            Test::Not(t) => !self.holds(t),
         }
     }
 

@@ -72,6 +72,12 @@ pub struct Spec {
     /// Inputs of the module.
     #[serde(default)]
     pub parameters: IndexMap<String, ParameterSpec>,
+    /// Named conditions over the parameters (`IsProd: {equals: [Env, prod]}`,
+    /// `HasBoundary: {not_empty: Boundary}`, `{and: [...]}`, `{or: [...]}`, `{not: X}`); a
+    /// `when:` takes a condition's name as it takes a bool parameter's. CloudFormation
+    /// `Conditions:` of the same names, Terraform `locals`.
+    #[serde(default)]
+    pub conditions: IndexMap<String, NamedConditionSpec>,
     /// Roles, keyed by a short id (`task`, `eks-pod`).
     #[serde(default)]
     pub roles: IndexMap<String, RoleSpec>,
@@ -148,6 +154,39 @@ pub enum HatchesSpec {
     /// These: `additional_policy_arns`, `permissions_boundary`, `name`, `path`,
     /// `max_session_duration`.
     Some(Vec<String>),
+}
+
+/// A condition: the name of a bool parameter or of another condition (`not X` for the
+/// opposite), or a test.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum NamedConditionSpec {
+    /// `Flag`, `not Flag`, `IsProd`, `not IsProd`.
+    Name(String),
+    /// `{equals: [Param, value]}`, `{not_empty: Param}`, `{and: [...]}`, `{or: [...]}`,
+    /// `{not: X}`.
+    Test(Box<NamedConditionTestSpec>),
+}
+
+/// One test of a condition: exactly one of its fields.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamedConditionTestSpec {
+    /// `[Param, value]`: a string parameter equals this text.
+    #[serde(default)]
+    pub equals: Option<StrList>,
+    /// A string parameter is not `""`, or a list parameter has an item.
+    #[serde(default)]
+    pub not_empty: Option<String>,
+    /// Every one of these conditions holds (at least two).
+    #[serde(default)]
+    pub and: Option<Vec<NamedConditionSpec>>,
+    /// At least one of these conditions holds (at least two).
+    #[serde(default)]
+    pub or: Option<Vec<NamedConditionSpec>>,
+    /// This condition does not hold.
+    #[serde(default)]
+    pub not: Option<NamedConditionSpec>,
 }
 
 /// One entry of an `allow:` list: a code, or a code with the reason it is allowed.
@@ -303,7 +342,8 @@ pub struct RoleSpec {
     /// Tags.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
-    /// A bool parameter that switches the role on (`Flag`) or off (`not Flag`).
+    /// A bool parameter or named condition that switches the role on (`Flag`) or off
+    /// (`not Flag`).
     #[serde(default)]
     pub when: Option<String>,
     /// Rules silenced for this role.
@@ -346,7 +386,7 @@ pub enum InstanceProfileSpec {
         /// Instance profile path.
         #[serde(default)]
         path: Option<String>,
-        /// A bool parameter that switches the instance profile on (`Flag`) or off (`not Flag`)
+        /// A bool parameter or named condition that switches the instance profile on (`Flag`) or off (`not Flag`)
         /// with the role on (an EC2 mode of a role that other modes share).
         #[serde(default)]
         when: Option<String>,

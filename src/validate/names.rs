@@ -103,6 +103,34 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
             }
         }
     }
+    const COND: &str = "CloudFormation condition";
+    for c in m.conditions.values() {
+        let n = c.name.as_str();
+        v.push((COND, n.to_owned(), &c.origin));
+        v.push((COND, format!("Not{n}"), &c.origin));
+        v.push(("Terraform local", c.name.snake(), &c.origin));
+    }
+    for p in m.params.values().filter(|p| p.kind == ParamKind::Bool) {
+        v.push((COND, format!("{}IsTrue", p.name), &p.origin));
+        v.push((COND, format!("{}IsFalse", p.name), &p.origin));
+    }
+    // One `AAndB` serves every resource switched by both: a clash only with another name.
+    let mut both_seen = std::collections::HashSet::new();
+    for r in m.roles.values() {
+        for h in &r.hatches {
+            v.push((COND, format!("Has{}", h.cfn_param(&r.id)), &r.origin));
+        }
+        let own = r.inline.iter().map(|p| (&p.when, &p.origin));
+        let profile = r.instance_profile.iter().map(|ip| (&ip.when, &r.origin));
+        for (when, origin) in own.chain(profile) {
+            if let (Some(a), Some(b)) = (&r.when, when) {
+                let both = format!("{}And{}", m.cfn_condition(a), m.cfn_condition(b));
+                if both_seen.insert(both.clone()) {
+                    v.push((COND, both, origin));
+                }
+            }
+        }
+    }
     v
 }
 
@@ -146,6 +174,27 @@ pub(super) fn unused_parameters(v: &mut Validator) {
     used.extend(templates.iter().map(String::as_str));
     let switches = m.switches();
     used.extend(switches.iter().map(|s| s.param.as_str()));
+    let mut tested = Vec::new();
+    m.conditions
+        .values()
+        .for_each(|c| c.test.params(&mut tested));
+    used.extend(tested.iter().map(ParamName::as_str));
+    // A condition no `when:` names (directly or through another condition) changes nothing.
+    let mut named = Vec::new();
+    for c in m.conditions.values() {
+        named_by(&c.test, &mut named);
+    }
+    for c in m.conditions.values() {
+        if !used.contains(c.name.as_str()) && !named.contains(&c.name.as_str()) {
+            v.report(
+                &rules::UNUSED_PARAMETER,
+                &[],
+                &c.origin,
+                format!("condition `{}` is not used by any `when:` or other condition", c.name),
+                "use it in a `when:`, or remove it (it would be a CloudFormation condition and a Terraform local that change nothing)".into(),
+            );
+        }
+    }
     for p in m
         .params
         .values()
@@ -158,5 +207,15 @@ pub(super) fn unused_parameters(v: &mut Validator) {
             format!("parameter `{}` is not used by any placeholder or `when:`", p.name),
             "use it, or remove it (it would be a variable and a stack parameter that changes nothing)".into(),
         );
+    }
+}
+
+/// The conditions a test names.
+fn named_by<'t>(t: &'t Test, out: &mut Vec<&'t str>) {
+    match t {
+        Test::Named(n, _) => out.push(n.as_str()),
+        Test::And(v) | Test::Or(v) => v.iter().for_each(|t| named_by(t, out)),
+        Test::Not(t) => named_by(t, out),
+        Test::Flag(_) | Test::Equals(..) | Test::NotEmpty(..) => {}
     }
 }

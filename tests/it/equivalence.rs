@@ -18,7 +18,7 @@ pub(crate) mod terraform_eval;
 use rolegen::build::{compile, CompileOptions};
 use rolegen::emit::OutputFile;
 use rolegen::model::resolve::Bindings;
-use rolegen::model::{Hatch, Module, ParamKind, ParamValue};
+use rolegen::model::{Hatch, Module, ParamKind, ParamValue, Test};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -161,6 +161,7 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
             out.push((label.join(" "), b));
         }
     }
+    out.extend(condition_outcomes(m, &base));
     let mut gov = base.clone();
     gov.partition = "aws-us-gov".into();
     gov.region = "us-gov-west-1".into();
@@ -184,6 +185,89 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
     out.push(("lists of one element".into(), one));
     let mut seen = std::collections::HashSet::new();
     out.retain(|(_, b)| seen.insert(describe(b)));
+    out
+}
+
+/// The values each parameter a named condition tests may take that change an outcome: for
+/// `equals`, every value compared with and one other; for `not_empty`, `""` and a value. With
+/// the bool parameters, every combination when there are at most 256, else each parameter's
+/// values from the defaults.
+fn condition_outcomes(m: &Module, base: &Bindings) -> Vec<(String, Bindings)> {
+    let mut values: BTreeMap<String, Vec<ParamValue>> = BTreeMap::new();
+    fn walk(t: &Test, out: &mut Vec<(String, String)>) {
+        match t {
+            Test::Flag(p) => out.push((p.to_string(), String::new())),
+            Test::Equals(p, v) => out.push((p.to_string(), v.clone())),
+            Test::NotEmpty(p, _) => out.push((p.to_string(), String::new())),
+            Test::Named(..) => {}
+            Test::And(v) | Test::Or(v) => v.iter().for_each(|t| walk(t, out)),
+            Test::Not(t) => walk(t, out),
+        }
+    }
+    let mut tested = Vec::new();
+    m.conditions
+        .values()
+        .for_each(|c| walk(&c.test, &mut tested));
+    for (p, v) in tested {
+        let Some(param) = m.params.get(p.as_str()) else {
+            continue;
+        };
+        let list = values.entry(p.clone()).or_default();
+        let mut wanted = Vec::new();
+        match param.kind {
+            ParamKind::Bool => wanted.extend([true, false].map(ParamValue::Bool)),
+            ParamKind::List => {
+                wanted.push(ParamValue::List(vec![String::new()]));
+                wanted.push(ParamValue::List(vec![format!("<{p}>")]));
+            }
+            _ => {
+                wanted.push(ParamValue::Str(v));
+                // Another value: an allowed one, its example, or a stand-in.
+                let example = match &param.example {
+                    Some(ParamValue::Str(e)) => Some(e.clone()),
+                    _ => None,
+                };
+                let other = param
+                    .allowed_values
+                    .iter()
+                    .cloned()
+                    .chain(example)
+                    .chain(param.allowed_values.is_empty().then(|| format!("<{p}>")))
+                    .map(ParamValue::Str)
+                    .find(|x| !list.contains(x) && !wanted.contains(x));
+                wanted.extend(other);
+            }
+        }
+        for x in wanted {
+            if !list.contains(&x) {
+                list.push(x);
+            }
+        }
+    }
+    let combos: usize = values.values().map(Vec::len).product();
+    let mut out = Vec::new();
+    if values.is_empty() {
+        return out;
+    }
+    if combos <= 256 {
+        for mut i in 0..combos {
+            let mut b = base.clone();
+            let mut label = Vec::new();
+            for (p, vs) in &values {
+                let v = vs[i % vs.len()].clone();
+                i /= vs.len();
+                label.push(format!("{p}={v:?}"));
+                b = with_param(&b, p, v);
+            }
+            out.push((label.join(" "), b));
+        }
+    } else {
+        for (p, vs) in &values {
+            for v in vs {
+                out.push((format!("{p}={v:?}"), with_param(base, p, v.clone())));
+            }
+        }
+    }
     out
 }
 
@@ -358,6 +442,7 @@ macro_rules! specs {
 
 specs! {
     fixture_attachments => "tests/fixtures/attachments/spec.yaml",
+    fixture_conditions => "tests/fixtures/conditions/spec.yaml",
     fixture_escaping => "tests/fixtures/escaping/spec.yaml",
     fixture_irsa_switch => "tests/fixtures/irsa-switch/spec.yaml",
     fixture_kms_key => "tests/fixtures/kms-key/spec.yaml",
@@ -1119,4 +1204,26 @@ fn catches_a_moved_block_that_does_not_land_on_an_instance() {
         let report = must_fail(&case, &parsed);
         assert!(report.contains("moved"), "{report}");
     }
+}
+
+/// A named condition that tests another value in one output is caught under the bindings
+/// where the two outcomes differ, in either output.
+#[test]
+fn catches_a_changed_named_condition_in_either_output() {
+    let case = compile_spec("tests/fixtures/conditions/spec.yaml");
+    let tf = edit(&case.files, "terraform/main.tf", |t| {
+        t.replacen("var.env == \"prod\"", "var.env != \"dev\"", 1)
+    });
+    let report = must_fail(&case, &parse(&tf).unwrap());
+    assert!(report.contains("Env=Str(\"staging\")"), "{report}");
+    let cfn = edit(&case.files, "cloudformation/conditions.yaml", |t| {
+        replace_after(
+            t,
+            "HasAlarmTopic:",
+            "!Ref AlarmTopicArn",
+            "!Ref ExtraBucketArn",
+        )
+    });
+    let report = must_fail(&case, &parse(&cfn).unwrap());
+    assert!(report.contains("AlarmTopicArn=Str(\"\")"), "{report}");
 }

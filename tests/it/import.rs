@@ -128,7 +128,10 @@ pub(crate) fn first_difference(a: &Value, b: &Value, path: &str) -> Option<Strin
 /// Fixture modules the Terraform importer cannot read yet: OIDC providers the module creates
 /// (`aws_iam_openid_connect_provider`; issue 19). The round trip checks that importing them
 /// still reports an error, so the entry goes when the importer learns them.
-const NOT_YET_IMPORTED_TF: &[&str] = &[];
+const NOT_YET_IMPORTED_TF: &[&str] = &["conditions"];
+/// Fixture stacks the CloudFormation importer cannot read yet: named conditions beyond a bool
+/// parameter (issue 19); importing them must still report an error.
+const NOT_YET_IMPORTED_CFN: &[&str] = &["conditions"];
 
 /// The error-level issues of an import, as text.
 pub(crate) fn errors_of(imported: &import::Imported) -> Vec<String> {
@@ -193,6 +196,16 @@ fn cloudformation_of_every_fixture_round_trips() {
             .join(&c.module.name)
             .join("cloudformation")
             .join(format!("{}.yaml", c.module.name));
+        if NOT_YET_IMPORTED_CFN.contains(&c.module.name.as_str()) {
+            let imported =
+                cloudformation::import(&stack, &import::module_name_from(&stack)).unwrap();
+            assert!(
+                !errors_of(&imported).is_empty(),
+                "{} imports now: remove it from NOT_YET_IMPORTED_CFN",
+                c.module.name
+            );
+            continue;
+        }
         round_trip(&stack, &[], false);
         n += 1;
     }

@@ -87,13 +87,9 @@ impl Cfn<'_> {
             .is_some_and(|x| x.kind == ParamKind::List)
     }
 
-    /// `MyFlagIsTrue` / `MyFlagIsFalse`.
+    /// The condition a switch names (see [`Module::cfn_condition`]).
     fn condition_name(&self, s: &Switch) -> String {
-        format!(
-            "{}Is{}",
-            s.param.as_str(),
-            if s.negated { "False" } else { "True" }
-        )
+        self.m.cfn_condition(s)
     }
 
     /// A scalar template: literal string, `!Ref`, or `!Sub`.
@@ -334,8 +330,8 @@ impl Cfn<'_> {
             if policy::needs_json(doc) {
                 for s in doc.statements.iter().filter_map(|s| s.when.as_ref()) {
                     let pos = Switch {
-                        param: s.param.clone(),
                         negated: false,
+                        ..s.clone()
                     };
                     if known.insert(pos.clone()) {
                         switches.push(pos);
@@ -346,20 +342,32 @@ impl Cfn<'_> {
         switches.sort();
         switches.dedup();
         let used = self.switches_referenced();
-        let mut out: Vec<(String, Node)> = switches
-            .iter()
-            .filter(|s| !s.negated || used.contains(s))
-            .map(|s| {
-                let value = if s.negated { "false" } else { "true" };
-                (
-                    self.condition_name(s),
-                    Node::func(
-                        "Fn::Equals",
-                        Node::Seq(vec![Node::reference(s.param.as_str()), Node::str(value)]),
-                    ),
-                )
-            })
+        // The spec's named conditions in written order, then what the switches need.
+        let mut out: Vec<(String, Node)> = self
+            .m
+            .conditions
+            .values()
+            .map(|c| (c.name.as_str().to_owned(), test_node(&c.test)))
             .collect();
+        out.extend(
+            switches
+                .iter()
+                .filter(|s| !s.negated || used.contains(s))
+                .filter(|s| s.test.is_none() || s.negated)
+                .map(|s| {
+                    let value = match &s.test {
+                        Some(_) => Node::func(
+                            "Fn::Not",
+                            Node::Seq(vec![Node::map(vec![(
+                                "Condition",
+                                Node::str(s.param.as_str()),
+                            )])]),
+                        ),
+                        None => flag_node(&s.param, !s.negated),
+                    };
+                    (self.condition_name(s), value)
+                }),
+        );
         for (_, h, name) in hatch_params(self.m) {
             let value = match h {
                 // A CommaDelimitedList is empty when its items joined are.
@@ -907,4 +915,53 @@ pub(crate) fn params_file_complete(m: &Module) -> bool {
         && m.params
             .values()
             .all(|p| p.default.is_some() || p.example.is_some())
+}
+
+/// `Fn::Equals [!Ref Flag, "true"]` (`"false"` when `value` is false).
+fn flag_node(p: &ParamName, value: bool) -> Node {
+    let value = if value { "true" } else { "false" };
+    Node::func(
+        "Fn::Equals",
+        Node::Seq(vec![Node::reference(p.as_str()), Node::str(value)]),
+    )
+}
+
+/// A named condition's test as a CloudFormation condition function.
+fn test_node(t: &Test) -> Node {
+    let empty = |value: Node| {
+        Node::func(
+            "Fn::Not",
+            Node::Seq(vec![Node::func(
+                "Fn::Equals",
+                Node::Seq(vec![value, Node::str("")]),
+            )]),
+        )
+    };
+    match t {
+        Test::Flag(p) => flag_node(p, true),
+        Test::Named(n, _) => Node::map(vec![("Condition", Node::str(n.as_str()))]),
+        Test::Equals(p, v) => Node::func(
+            "Fn::Equals",
+            Node::Seq(vec![Node::reference(p.as_str()), Node::str(v)]),
+        ),
+        // A CommaDelimitedList is empty when its items joined are.
+        Test::NotEmpty(p, true) => empty(Node::func(
+            "Fn::Join",
+            Node::Seq(vec![Node::str(""), Node::reference(p.as_str())]),
+        )),
+        Test::NotEmpty(p, false) => empty(Node::reference(p.as_str())),
+        Test::And(v) => operands("Fn::And", v.iter().map(test_node).collect()),
+        Test::Or(v) => operands("Fn::Or", v.iter().map(test_node).collect()),
+        Test::Not(x) => Node::func("Fn::Not", Node::Seq(vec![test_node(x)])),
+    }
+}
+
+/// `Fn::And`/`Fn::Or` of the conditions, nested when there are more than CloudFormation's ten.
+fn operands(f: &str, mut nodes: Vec<Node>) -> Node {
+    let max = MAX_CONDITION_OPERANDS;
+    if nodes.len() > max {
+        let rest = nodes.split_off(max - 1);
+        nodes.push(operands(f, rest));
+    }
+    Node::func(f, Node::Seq(nodes))
 }

@@ -188,6 +188,7 @@ impl Cfn<'_> {
         let cond = self.condition_name(&Switch {
             param: (*first).clone(),
             negated: false,
+            test: None,
         });
         Node::func("Fn::If", Node::Seq(vec![Node::str(cond), on, off]))
     }

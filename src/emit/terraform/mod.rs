@@ -1,5 +1,6 @@
 //! The Terraform backend: `versions.tf`, `variables.tf`, `main.tf`, `outputs.tf`.
 
+mod conditions;
 pub mod hcl;
 mod policy;
 mod stack_name;
@@ -277,10 +278,14 @@ impl<'a> Tf<'a> {
     }
 
     fn switch(&self, s: &Switch) -> String {
+        let r = match &s.test {
+            Some(_) => format!("local.{}", s.param.snake()),
+            None => self.var(&s.param),
+        };
         if s.negated {
-            format!("!var.{}", s.param.snake())
+            format!("!{r}")
         } else {
-            format!("var.{}", s.param.snake())
+            r
         }
     }
 
@@ -411,6 +416,9 @@ impl<'a> Tf<'a> {
 
     fn main(&self) -> String {
         let mut out = self.writer(2048);
+        if let Some(b) = self.locals() {
+            out.push(b);
+        }
         let pseudos = self.m.pseudos_used();
         if pseudos.contains(&Pseudo::Partition) || pseudos.contains(&Pseudo::UrlSuffix) {
             out.push(Block::new("data", &["aws_partition", "current"]));

@@ -1307,7 +1307,8 @@ impl TfModule {
         for (path, b) in &self.blocks {
             match b.identifier.as_str() {
                 "terraform" | "variable" | "output" | "data" | "resource" => {}
-                "locals" | "provider" if self.estate => {}
+                "locals" => {}
+                "provider" if self.estate => {}
                 "moved" => self.check_moved(path, b)?,
                 other => return Err(format!("{path}: `{other}` blocks are not supported")),
             }
