@@ -1,8 +1,9 @@
-//! Named conditions in Terraform: a `locals` block with one bool expression per condition,
-//! evaluating as the CloudFormation `Conditions:` of the same names do.
+//! Switches and named conditions in Terraform: the `count` gates, and a `locals` block with
+//! one bool expression per named condition, evaluating as the CloudFormation `Conditions:` of
+//! the same names do.
 
 use super::hcl::{quote_literal, Block};
-use super::Tf;
+use super::{Tf, CREATE};
 use crate::model::*;
 
 /// How tightly a Terraform expression binds, loosest first.
@@ -15,6 +16,29 @@ pub(super) enum Prec {
 }
 
 impl Tf<'_> {
+    /// A `when:` switch: `var.flag`, `!var.flag`, `local.is_prod`, `!local.is_prod`.
+    pub(super) fn switch(&self, s: &Switch) -> String {
+        let r = match &s.test {
+            Some(_) => format!("local.{}", s.param.snake()),
+            None => self.var(&s.param),
+        };
+        if s.negated {
+            format!("!{r}")
+        } else {
+            r
+        }
+    }
+
+    /// `var.create`, and the switches that apply: `var.create && var.a && !var.b`.
+    pub(super) fn gate(&self, switches: &[&Option<Switch>]) -> String {
+        let mut g = String::from(CREATE);
+        for s in switches.iter().filter_map(|s| s.as_ref()) {
+            g.push_str(" && ");
+            g.push_str(&self.switch(s));
+        }
+        g
+    }
+
     /// `locals { is_prod = var.env == "prod" }`: one local per named condition.
     pub(super) fn locals(&self) -> Option<Block> {
         if self.m.conditions.is_empty() {

@@ -277,28 +277,6 @@ impl<'a> Tf<'a> {
         template_expr(t, &|p| self.var(p))
     }
 
-    fn switch(&self, s: &Switch) -> String {
-        let r = match &s.test {
-            Some(_) => format!("local.{}", s.param.snake()),
-            None => self.var(&s.param),
-        };
-        if s.negated {
-            format!("!{r}")
-        } else {
-            r
-        }
-    }
-
-    /// `var.create`, and the switches that apply: `var.create && var.a && !var.b`.
-    fn gate(&self, switches: &[&Option<Switch>]) -> String {
-        let mut g = String::from(CREATE);
-        for s in switches.iter().filter_map(|s| s.as_ref()) {
-            g.push_str(" && ");
-            g.push_str(&self.switch(s));
-        }
-        g
-    }
-
     /// `count = <gate> ? 1 : 0`: every resource of the module hangs off `var.create`.
     fn count(b: &mut Block, gate: &str) {
         b.attr("count", format!("{gate} ? 1 : 0"));
