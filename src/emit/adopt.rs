@@ -110,7 +110,7 @@ pub fn terraform(m: &Module) -> Option<String> {
         for p in &r.inline {
             let mut pid = role.clone();
             pid.push(':');
-            escape_into(&mut pid, &p.name);
+            pid.push_str(&render(m, &p.iam_name, &mut pseudos));
             import_block(
                 &mut body,
                 &at(&format!(

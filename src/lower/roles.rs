@@ -133,16 +133,30 @@ impl Lowerer<'_> {
         let mut inline = Vec::with_capacity(r.inline_policies.len());
         for (pname, doc) in &r.inline_policies {
             let ppath = path.key("inline_policies").key(pname);
-            if pname.is_empty()
-                || pname.len() > 128
-                || !pname
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
-            {
-                self.error_key(&rules::WRONG_TYPE, &ppath, format!("inline policy name `{pname}` must be 1–128 characters of [A-Za-z0-9+=,.@_-]"), "rename the policy".into());
+            // Placeholders (`${AWS::StackName}-access`) are allowed; the text around them is
+            // checked here, the whole name's length by validation (RG201) at its longest.
+            let iam_name = if pname.contains('$') {
+                self.template(pname, Ctx::Scalar, &ppath)
+            } else {
+                Template::lit(pname.as_str())
+            };
+            let literal: String = iam_name
+                .parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Lit(l) => Some(l.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let bad_char = !literal
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+            if pname.is_empty() || literal.len() > 128 || bad_char {
+                self.error_key(&rules::WRONG_TYPE, &ppath, format!("inline policy name `{pname}` must be 1–128 characters of [A-Za-z0-9+=,.@_-] (and placeholders such as `${{AWS::StackName}}`)"), "rename the policy".into());
             }
             inline.push(InlinePolicy {
                 name: pname.clone(),
+                iam_name,
                 when: self.switch(doc.when.as_deref(), &ppath.key("when")),
                 allow: self.allow(&doc.allow, &ppath.key("allow")),
                 doc: self.document(doc, DocKind::Identity, &ppath),

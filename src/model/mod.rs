@@ -514,8 +514,10 @@ pub struct ManagedAttachment {
 /// An inline policy of a role.
 #[derive(Debug, Clone)]
 pub struct InlinePolicy {
-    /// Policy name.
+    /// Its key in the spec (`inline_policies:`), which the identifiers derive from.
     pub name: String,
+    /// Its name in IAM: the key with its placeholders (`${AWS::StackName}-access`).
+    pub iam_name: Template,
     /// Document.
     pub doc: PolicyDocument,
     /// Switch.
@@ -795,6 +797,7 @@ impl Module {
                 }
             }
             for p in &r.inline {
+                f(&p.iam_name);
                 visit_doc(&p.doc, &mut f);
             }
         }

@@ -284,7 +284,7 @@ impl Bindings {
                 .inline
                 .iter()
                 .filter(|p| self.on(&p.when))
-                .map(|p| (p.name.clone(), self.document(&p.doc)))
+                .map(|p| (self.scalar(&p.iam_name), self.document(&p.doc)))
                 .collect();
             let managed: Vec<String> = r
                 .managed
@@ -560,8 +560,8 @@ impl Bindings {
 }
 
 /// Every length-limited value of the module with the limit AWS puts on it (role names 64,
-/// prefixes 38, policy and instance profile names 128, tag values 256, role descriptions
-/// 1000): the ones a stack name's length can push over.
+/// prefixes 38, managed policy, inline policy and instance profile names 128, tag values 256,
+/// role descriptions 1000): the ones a stack name's length can push over.
 fn limited(m: &Module) -> Vec<(&Template, usize)> {
     let mut v = Vec::new();
     for r in m.roles.values() {
@@ -577,6 +577,7 @@ fn limited(m: &Module) -> Vec<(&Template, usize)> {
             v.push((d, 1000));
         }
         v.extend(r.tags.values().map(|t| (t, 256)));
+        v.extend(r.inline.iter().map(|p| (&p.iam_name, 128)));
     }
     v.extend(m.policies.values().map(|p| (&p.name, 128)));
     v

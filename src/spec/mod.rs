@@ -367,7 +367,7 @@ pub struct RoleSpec {
     /// Managed policies attached to the role.
     #[serde(default)]
     pub managed_policies: Vec<AttachmentSpec>,
-    /// Inline policies, keyed by policy name.
+    /// Inline policies, keyed by policy name (placeholders allowed: `${AWS::StackName}-access`).
     #[serde(default)]
     pub inline_policies: IndexMap<String, PolicyDocumentSpec>,
 }

@@ -56,6 +56,11 @@ pub(super) fn check(v: &mut Validator) {
         if let Some(p) = &r.path {
             path(v, &b, p, &r.origin.key("path"), &allows);
         }
+        // Literal names are checked when lowered; one with placeholders at its longest here.
+        for p in r.inline.iter().filter(|p| p.iam_name.is_dynamic()) {
+            let allows = [&r.allow, &p.allow];
+            name(v, &b, &p.iam_name, 128, "inline policy name", &p.origin, &allows);
+        }
         if let Some(d) = &r.description {
             let n = b.scalar(d).chars().count();
             if let Some(c) = b.scalar(d).chars().find(|c| !description_char(*c)) {

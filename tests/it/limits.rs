@@ -240,6 +240,17 @@ fn names_built_from_the_stack_name_bound_its_length() {
     // Not in any limited value: CloudFormation's own bound.
     let (_, m) = diagnostics(&spec("worker", "reader"));
     assert_eq!(m.unwrap().stack_name_max(), 128);
+    // An inline policy's name counts too (128).
+    let inline = spec("worker", "reader").replace(
+        "    managed_policies:",
+        &format!(
+            "    inline_policies:\n      ${{AWS::StackName}}-{}:\n        Statement: [{{Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:${{AWS::Partition}}:sqs:*:*:x'}}]\n    managed_policies:",
+            "p".repeat(100)
+        ),
+    );
+    let (d, m) = diagnostics(&inline);
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(m.unwrap().stack_name_max(), 27);
     // No room at all.
     let long = format!("${{AWS::StackName}}-{}", "w".repeat(63));
     let (d, _) = diagnostics(&spec(&long, "reader"));

@@ -558,7 +558,7 @@ impl Cfn<'_> {
             // breaks tools that read the list (moto crashes on the null element).
             for p in r.inline.iter().filter(|p| p.when.is_some()) {
                 let props = vec![
-                    ("PolicyName".to_owned(), Node::str(&p.name)),
+                    ("PolicyName".to_owned(), self.template(&p.iam_name)),
                     ("PolicyDocument".into(), self.document(&p.doc)),
                     (
                         "Roles".into(),
@@ -654,7 +654,7 @@ impl Cfn<'_> {
             .filter(|p| p.when.is_none())
             .map(|p| {
                 Node::map(vec![
-                    ("PolicyName", Node::str(&p.name)),
+                    ("PolicyName", self.template(&p.iam_name)),
                     ("PolicyDocument", self.document(&p.doc)),
                 ])
             })

@@ -514,7 +514,7 @@ impl<'a> Tf<'a> {
             out.push(self.policy_document(&pname, &p.doc));
             let mut rp = Block::new("resource", &["aws_iam_role_policy", &pname]);
             Self::count(&mut rp, &self.gate(&[&r.when, &p.when]));
-            rp.attr("name", quote_literal(&p.name));
+            rp.attr("name", self.template(&p.iam_name));
             rp.attr("role", Self::role_ref(r, "id"));
             rp.attr(
                 "policy",

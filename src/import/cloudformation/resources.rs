@@ -71,6 +71,16 @@ impl Cx<'_> {
         self.lit_text(n, loc, what)
     }
 
+    /// An inline policy's name as the spec spells its key: literal text and placeholders
+    /// (`!Sub ${AWS::StackName}-access`), not switched.
+    fn policy_name(&mut self, n: &N, loc: &Loc) -> Option<String> {
+        if !self.no_if(n, loc) {
+            return None;
+        }
+        let t = self.scalar(n, loc)?;
+        self.spec_str(&t, loc)
+    }
+
     pub(super) fn role(&mut self, id: &str) {
         self.check_attributes(id);
         let loc = res_loc(id).key("Properties");
@@ -225,7 +235,7 @@ impl Cx<'_> {
                 }
                 let Some(name) = x
                     .get("PolicyName")
-                    .and_then(|n| self.plain_prop(n, &xl.key("PolicyName"), "PolicyName"))
+                    .and_then(|n| self.policy_name(n, &xl.key("PolicyName")))
                 else {
                     if x.get("PolicyName").is_none() {
                         self.issue(&xl, "the inline policy has no PolicyName");
@@ -421,12 +431,12 @@ impl Cx<'_> {
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let name = get("PolicyName")
-            .and_then(|n| self.plain_prop(&n, &loc.key("PolicyName"), "PolicyName"));
+            .and_then(|n| self.policy_name(&n, &loc.key("PolicyName")));
         let doc = get("PolicyDocument").and_then(|n| self.document(&n, &loc.key("PolicyDocument")));
         if name.is_none() || doc.is_none() {
             self.issue(
                 &loc,
-                "the policy needs a literal PolicyName and a PolicyDocument",
+                "the policy needs a PolicyName and a PolicyDocument",
             );
         }
         for k in ["Users", "Groups"] {
@@ -475,7 +485,7 @@ impl Cx<'_> {
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let name = get("PolicyName")
-            .and_then(|n| self.plain_prop(&n, &loc.key("PolicyName"), "PolicyName"));
+            .and_then(|n| self.policy_name(&n, &loc.key("PolicyName")));
         let doc = get("PolicyDocument").and_then(|n| self.document(&n, &loc.key("PolicyDocument")));
         let role = get("RoleName").and_then(|n| self.role_of(&n, &loc.key("RoleName")));
         for (k, _) in &props {
@@ -487,7 +497,7 @@ impl Cx<'_> {
             }
         }
         if name.is_none() || doc.is_none() || role.is_none() {
-            self.issue(&loc, "the role policy needs a literal PolicyName, a PolicyDocument and a role of the template; not imported");
+            self.issue(&loc, "the role policy needs a PolicyName, a PolicyDocument and a role of the template; not imported");
         }
         self.add_to_roles(id, name, doc, &role.into_iter().collect::<Vec<_>>());
     }

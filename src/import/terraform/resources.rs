@@ -264,15 +264,11 @@ impl Tf {
         let when = self.count_when(&b.body, &parent, &at);
         // Whatever of this policy cannot be imported may be a Deny: the role is refused.
         let lost = format!("its policy {addr} cannot be imported");
-        let Some(name) = b.body.attr("name").and_then(|a| a.expr.literal()) else {
-            // Say which: a name from a value (`name = var.service`) or none (name_prefix, or
-            // generated).
-            let why = if b.body.attr("name").is_some() {
-                "its `name` is not literal text (a spec's inline policy names are literal)"
-            } else {
-                "it has no `name` (name_prefix or a generated name cannot be expressed)"
-            };
-            self.issue(&at, format!("the policy needs a literal name: {why}"));
+        let Some((_, name)) = self.template_attr(&b.body, "name", &at) else {
+            // No name (name_prefix, or generated); a name the import cannot read says why.
+            if b.body.attr("name").is_none() {
+                self.issue(&at, "the policy needs a name: name_prefix or a generated name cannot be expressed");
+            }
             self.refuse(&role, lost);
             return;
         };
