@@ -140,14 +140,7 @@ impl Lowerer<'_> {
             } else {
                 Template::lit(pname.as_str())
             };
-            let literal: String = iam_name
-                .parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Lit(l) => Some(l.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let literal = iam_name.literal_text();
             let bad_char = !literal
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));

@@ -132,6 +132,18 @@ impl Template {
         Some(s)
     }
 
+    /// Its literal text with every placeholder and policy variable left out (what a
+    /// character check sees of a value whose placeholders are checked elsewhere).
+    pub(crate) fn literal_text(&self) -> String {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Lit(l) => Some(l.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The only parameter, if the template is exactly one parameter.
     pub(crate) fn as_single_param(&self) -> Option<&ParamName> {
         match self.parts.as_slice() {

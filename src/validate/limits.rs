@@ -59,7 +59,15 @@ pub(super) fn check(v: &mut Validator) {
         // Literal names are checked when lowered; one with placeholders at its longest here.
         for p in r.inline.iter().filter(|p| p.iam_name.is_dynamic()) {
             let allows = [&r.allow, &p.allow];
-            name(v, &b, &p.iam_name, 128, "inline policy name", &p.origin, &allows);
+            name(
+                v,
+                &b,
+                &p.iam_name,
+                128,
+                "inline policy name",
+                &p.origin,
+                &allows,
+            );
         }
         if let Some(d) = &r.description {
             let n = b.scalar(d).chars().count();
@@ -107,14 +115,7 @@ pub(super) fn check(v: &mut Validator) {
                 v.report(&rules::TAG_LIMIT, &allows, &r.origin.key("tags").key(k), format!("tag `{k}` has a {kl}-character key and a {vl}-character value; IAM allows 128 and 256"), "shorten the tag".into());
             }
             // Placeholders are checked by their values' patterns, not here.
-            let literal: String = val
-                .parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Lit(l) => Some(l.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let literal = val.literal_text();
             let at = r.origin.key("tags").key(k);
             if k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
                 v.report_key(

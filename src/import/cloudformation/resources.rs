@@ -430,14 +430,10 @@ impl Cx<'_> {
         let loc = res_loc(id).key("Properties");
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let name = get("PolicyName")
-            .and_then(|n| self.policy_name(&n, &loc.key("PolicyName")));
+        let name = get("PolicyName").and_then(|n| self.policy_name(&n, &loc.key("PolicyName")));
         let doc = get("PolicyDocument").and_then(|n| self.document(&n, &loc.key("PolicyDocument")));
         if name.is_none() || doc.is_none() {
-            self.issue(
-                &loc,
-                "the policy needs a PolicyName and a PolicyDocument",
-            );
+            self.issue(&loc, "the policy needs a PolicyName and a PolicyDocument");
         }
         for k in ["Users", "Groups"] {
             if get(k).is_some() {
@@ -484,8 +480,7 @@ impl Cx<'_> {
         let loc = res_loc(id).key("Properties");
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let name = get("PolicyName")
-            .and_then(|n| self.policy_name(&n, &loc.key("PolicyName")));
+        let name = get("PolicyName").and_then(|n| self.policy_name(&n, &loc.key("PolicyName")));
         let doc = get("PolicyDocument").and_then(|n| self.document(&n, &loc.key("PolicyDocument")));
         let role = get("RoleName").and_then(|n| self.role_of(&n, &loc.key("RoleName")));
         for (k, _) in &props {

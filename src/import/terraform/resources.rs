@@ -267,7 +267,10 @@ impl Tf {
         let Some((_, name)) = self.template_attr(&b.body, "name", &at) else {
             // No name (name_prefix, or generated); a name the import cannot read says why.
             if b.body.attr("name").is_none() {
-                self.issue(&at, "the policy needs a name: name_prefix or a generated name cannot be expressed");
+                self.issue(
+                    &at,
+                    "the policy needs a name: name_prefix or a generated name cannot be expressed",
+                );
             }
             self.refuse(&role, lost);
             return;
