@@ -152,6 +152,7 @@ impl Field {
                 | Field::Resource
                 | Field::PrincipalAws
                 | Field::PolicyName
+                | Field::InlinePolicyName
                 // Literal-only fields: parsed, and a placeholder is an error (`$${` is `${`).
                 | Field::PolicyDescription
                 | Field::KeyDescription
@@ -171,7 +172,7 @@ impl Field {
             Field::Sid => &["RG106", "RG206"],
             Field::Action => &["RG103", "RG110", "RG111", "RG206"],
             Field::Resource => &["RG004", "RG104", "RG206"],
-            Field::InlinePolicyName => &["RG003", "RG005"],
+            Field::InlinePolicyName => &["RG003", "RG004", "RG005", "RG201"],
             Field::PrincipalAws => &["RG004", "RG104", "RG207"],
             Field::PolicyName => &["RG004", "RG201"],
             Field::PolicyDescription => &["RG003", "RG004", "RG203"],
