@@ -108,6 +108,7 @@ fn build(m: &Module) -> Graph {
                 PolicyRef::Aws(n) => format!("AWS managed {n}"),
                 PolicyRef::Module(id) => format!("policy {id}"),
                 PolicyRef::Arn(t) => t.display(),
+                PolicyRef::Arns(p) => format!("every ARN in ${{{p}}}"),
             };
             let to = g.node(label, "policy");
             let when = a

@@ -138,6 +138,9 @@ pub fn terraform(m: &Module) -> Option<String> {
                     None => continue,
                 },
                 PolicyRef::Arn(t) => render(m, t, &mut pseudos),
+                // Attached by count from the list, like the extra-policies hatch: not imported
+                // (attaching a policy a role already has changes nothing).
+                PolicyRef::Arns(_) => continue,
             };
             let key = quote_literal(&a.key);
             import_block(

@@ -222,7 +222,7 @@ impl Lowerer<'_> {
             from_unindexed: spec.moved.from_unindexed,
         };
         self.attachment_key_clashes(&moved, &roles, &root);
-        Module {
+        let module = Module {
             name: spec.module.clone(),
             description: spec.description.clone(),
             deviations,
@@ -237,7 +237,9 @@ impl Lowerer<'_> {
             allow,
             outputs,
             source,
-        }
+        };
+        self.empty_lists(&module);
+        module
     }
 
     /// A `deviations:` list (of the module, a role, a policy or a statement: `statement`),

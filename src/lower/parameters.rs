@@ -409,10 +409,6 @@ impl Lowerer<'_> {
             }
         }
         if let Some(ParamValue::List(items)) = &out {
-            if items.is_empty() {
-                self.error(&rules::PARAMETER_MISUSE, path, "a list parameter's value must have at least one item".into(), "IAM has no empty value lists, and CloudFormation cannot drop an empty list spliced next to other values; give at least one item".into());
-                return None;
-            }
             if items.iter().any(|i| i.contains(',')) {
                 self.error(
                     &rules::PARAMETER_MISUSE,
@@ -424,6 +420,35 @@ impl Lowerer<'_> {
             }
         }
         out
+    }
+
+    /// An empty list is a value only where IAM takes none: as the policy ARNs a role attaches
+    /// (`arn: ${List}`). Anywhere else (a Resource, a principal, a condition value) IAM has no
+    /// empty value list, and CloudFormation cannot drop an empty list spliced next to other
+    /// values: a default or example `[]` of a parameter used there is an error.
+    pub(super) fn empty_lists(&mut self, m: &Module) {
+        let empty =
+            |v: &Option<ParamValue>| matches!(v, Some(ParamValue::List(items)) if items.is_empty());
+        let mut bad: Vec<YamlPath> = Vec::new();
+        let mut in_templates: std::collections::HashSet<String> = std::collections::HashSet::new();
+        m.visit_templates(|t| {
+            for p in t.params() {
+                in_templates.insert(p.as_str().to_owned());
+            }
+        });
+        for p in m.params.values().filter(|p| p.kind == ParamKind::List) {
+            if !in_templates.contains(p.name.as_str()) {
+                continue;
+            }
+            for (field, value) in [("default", &p.default), ("example", &p.example)] {
+                if empty(value) {
+                    bad.push(p.origin.key(field));
+                }
+            }
+        }
+        for path in bad {
+            self.error(&rules::PARAMETER_MISUSE, &path, "a list parameter's value must have at least one item".into(), "IAM has no empty value lists, and CloudFormation cannot drop an empty list spliced next to other values; give at least one item (an empty list is a value only where the parameter is attached as policy ARNs: `arn: ${List}` under `managed_policies`)".into());
+        }
     }
 
     /// Parses a placeholder string; `ctx` decides whether a list parameter may appear.

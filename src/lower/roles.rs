@@ -30,9 +30,9 @@ impl Lowerer<'_> {
                     let path = root.key("roles").key(key);
                     l.check_key(key, &path);
                     let mut role = l.role(key, r, &path, policies);
-                    role.hatches = l
-                        .hatches(&r.hatches, &path.key("hatches"))
-                        .unwrap_or_else(|| module_hatches.to_vec());
+                    let own = l.hatches(&r.hatches, &path.key("hatches"));
+                    role.hatches = own.clone().unwrap_or_else(|| module_hatches.to_vec());
+                    l.list_replaces_hatch(&mut role, own.as_deref(), &path);
                     role
                 })
                 .collect()
@@ -185,6 +185,30 @@ impl Lowerer<'_> {
             hatches: Vec::new(),
             origin: path.clone(),
         }
+    }
+
+    /// A list parameter attachment (`arn: ${List}`) is the role's list of extra policy ARNs:
+    /// the `additional_policy_arns` hatch it would otherwise get is left out, and asking for
+    /// both on the role is an error (Terraform and CloudFormation would get two lists to
+    /// splice).
+    fn list_replaces_hatch(&mut self, role: &mut Role, own: Option<&[Hatch]>, path: &YamlPath) {
+        let Some(list) = role
+            .managed
+            .iter()
+            .find(|m| matches!(m.target, PolicyRef::Arns(_)))
+        else {
+            return;
+        };
+        if own.is_some_and(|h| h.contains(&Hatch::AdditionalPolicyArns)) {
+            let at = list.origin.clone();
+            self.error(
+                &rules::WRONG_TYPE,
+                &path.key("hatches"),
+                format!("the role attaches the list parameter at `{at}`, which takes the place of the `additional_policy_arns` hatch"),
+                "remove `additional_policy_arns` from `hatches:` (callers set the list parameter instead)".into(),
+            );
+        }
+        role.hatches.retain(|h| *h != Hatch::AdditionalPolicyArns);
     }
 
     /// A `hatches:` value: `None` when absent (the level above decides).
@@ -346,15 +370,39 @@ impl Lowerer<'_> {
                     (PolicyRef::Module(pid), names::snake(id))
                 }
                 (None, None, Some(arn)) => {
-                    let t = self.template(arn, Ctx::Scalar, &apath.key("arn"));
-                    let key = match t.as_literal() {
-                        Some(l) => names::snake(l.rsplit('/').next().unwrap_or(&l)),
-                        None => match t.as_single_param() {
-                            Some(p) => p.snake(),
-                            None => format!("arn_{i}"),
-                        },
-                    };
-                    (PolicyRef::Arn(t), key)
+                    let whole_list = arn
+                        .strip_prefix("${")
+                        .and_then(|r| r.strip_suffix('}'))
+                        .and_then(|n| self.params.get_key_value(n))
+                        .filter(|(_, x)| x.kind == ParamKind::List)
+                        .map(|(n, _)| n.clone());
+                    if let Some(list) = whole_list {
+                        let key = list.snake();
+                        if let Some(other) =
+                            out.iter().find(|m| matches!(m.target, PolicyRef::Arns(_)))
+                        {
+                            self.error(
+                                &rules::PARAMETER_MISUSE,
+                                &apath.key("arn"),
+                                format!("this role already attaches the ARNs of a list parameter (`{}`); a role attaches at most one list", other.key),
+                                "put the ARNs in one list parameter".into(),
+                            );
+                            continue;
+                        }
+                        (PolicyRef::Arns(list), key)
+                    } else {
+                        // Anything but a whole list parameter is one ARN: a list inside it is
+                        // an error, as anywhere one value is needed.
+                        let t = self.template(arn, Ctx::Scalar, &apath.key("arn"));
+                        let key = match t.as_literal() {
+                            Some(l) => names::snake(l.rsplit('/').next().unwrap_or(&l)),
+                            None => match t.as_single_param() {
+                                Some(p) => p.snake(),
+                                None => format!("arn_{i}"),
+                            },
+                        };
+                        (PolicyRef::Arn(t), key)
+                    }
                 }
                 _ => {
                     self.error(

@@ -494,6 +494,19 @@ pub enum PolicyRef {
     Module(PolicyId),
     /// Any ARN.
     Arn(Template),
+    /// Every ARN a list parameter holds, each attached (`arn: ${List}`); the list may be empty.
+    /// A role has at most one, and then no `additional_policy_arns` hatch: see
+    /// [`Role::arn_list`].
+    Arns(ParamName),
+}
+
+/// A role's one list of policy ARNs to attach, beyond its fixed attachments.
+#[derive(Debug, Clone, Copy)]
+pub enum ArnList<'a> {
+    /// The role's `additional_policy_arns` escape hatch (an input of its own, empty by default).
+    Hatch,
+    /// A list parameter of the spec, attached by `arn: ${List}` (possibly under a switch).
+    Param(&'a ManagedAttachment, &'a ParamName),
 }
 
 /// A managed policy attached to a role.
@@ -636,6 +649,26 @@ impl Role {
     /// True if the role has this escape hatch.
     pub fn has(&self, h: Hatch) -> bool {
         self.hatches.contains(&h)
+    }
+
+    /// The role's list of policy ARNs beyond its fixed attachments, if any: a list parameter
+    /// attachment or else the `additional_policy_arns` hatch (lowering keeps them exclusive).
+    pub fn arn_list(&self) -> Option<ArnList<'_>> {
+        let param = self.managed.iter().find_map(|m| match &m.target {
+            PolicyRef::Arns(p) => Some(ArnList::Param(m, p)),
+            _ => None,
+        });
+        param.or_else(|| {
+            self.has(Hatch::AdditionalPolicyArns)
+                .then_some(ArnList::Hatch)
+        })
+    }
+
+    /// The attachments of one policy each: every attachment but a list parameter's.
+    pub fn fixed_managed(&self) -> impl Iterator<Item = &ManagedAttachment> {
+        self.managed
+            .iter()
+            .filter(|m| !matches!(m.target, PolicyRef::Arns(_)))
     }
 }
 

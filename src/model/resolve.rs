@@ -290,7 +290,13 @@ impl Bindings {
                 .managed
                 .iter()
                 .filter(|a| self.on(&a.when))
-                .map(|a| self.policy_arn(m, &a.target))
+                .flat_map(|a| match &a.target {
+                    PolicyRef::Arns(p) => match self.params.get(p.as_str()) {
+                        Some(ParamValue::List(items)) => items.clone(),
+                        _ => Vec::new(),
+                    },
+                    target => vec![self.policy_arn(m, target)],
+                })
                 .collect();
             let name = match &r.name {
                 RoleName::Fixed(t) => json!(self.scalar(t)),
@@ -372,6 +378,11 @@ impl Bindings {
                 )
             }
             PolicyRef::Arn(t) => self.scalar(t),
+            // Each item is its own ARN (see the role's `managed` above); joined for one text.
+            PolicyRef::Arns(p) => match self.params.get(p.as_str()) {
+                Some(ParamValue::List(items)) => items.join(","),
+                _ => String::new(),
+            },
         }
     }
 }

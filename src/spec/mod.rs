@@ -491,7 +491,7 @@ pub struct AttachmentSpec {
     /// A customer managed policy of this module, by id.
     #[serde(default)]
     pub policy: Option<String>,
-    /// Any policy ARN.
+    /// Any policy ARN; `${List}` (a list parameter) attaches every ARN it holds, none when empty.
     #[serde(default)]
     pub arn: Option<String>,
     /// Switch.

@@ -116,9 +116,16 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
     }
     // One `AAndB` serves every resource switched by both: a clash only with another name.
     let mut both_seen = std::collections::HashSet::new();
+    // One `Has<List>` serves every role attaching that list parameter.
+    let mut lists_seen = std::collections::HashSet::new();
     for r in m.roles.values() {
         for h in &r.hatches {
             v.push((COND, format!("Has{}", h.cfn_param(&r.id)), &r.origin));
+        }
+        if let Some(crate::model::ArnList::Param(a, p)) = r.arn_list() {
+            if lists_seen.insert(p) {
+                v.push((COND, format!("Has{p}"), &a.origin));
+            }
         }
         let own = r.inline.iter().map(|p| (&p.when, &p.origin));
         let profile = r.instance_profile.iter().map(|ip| (&ip.when, &r.origin));
@@ -174,6 +181,11 @@ pub(super) fn unused_parameters(v: &mut Validator) {
     used.extend(templates.iter().map(String::as_str));
     let switches = m.switches();
     used.extend(switches.iter().map(|s| s.param.as_str()));
+    for r in m.roles.values() {
+        if let Some(crate::model::ArnList::Param(_, p)) = r.arn_list() {
+            used.insert(p.as_str());
+        }
+    }
     let mut tested = Vec::new();
     m.conditions
         .values()

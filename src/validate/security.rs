@@ -180,7 +180,7 @@ fn aws_managed_name(target: &PolicyRef) -> Option<String> {
     match target {
         PolicyRef::Aws(name) => Some(name.clone()),
         PolicyRef::Arn(t) => aws_managed_arn_name(t),
-        PolicyRef::Module(_) => None,
+        PolicyRef::Module(_) | PolicyRef::Arns(_) => None,
     }
 }
 

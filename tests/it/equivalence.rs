@@ -447,6 +447,7 @@ specs! {
     fixture_irsa_switch => "tests/fixtures/irsa-switch/spec.yaml",
     fixture_kms_key => "tests/fixtures/kms-key/spec.yaml",
     fixture_list_params => "tests/fixtures/list-params/spec.yaml",
+    fixture_managed_policy_lists => "tests/fixtures/managed-policy-lists/spec.yaml",
     fixture_parameter_constraints => "tests/fixtures/parameter-constraints/spec.yaml",
     fixture_policy_file => "tests/fixtures/policy-file/spec.yaml",
     fixture_switches => "tests/fixtures/switches/spec.yaml",
@@ -805,6 +806,45 @@ fn escape_hatches_set_do_the_same_in_both_outputs() {
             }
         }
     }
+}
+
+/// Policy ARNs from a list parameter: empty, one and several ARNs, each with the switch on and
+/// off, alike in the model, Terraform and CloudFormation (the defaults alone would try only the
+/// empty list).
+#[test]
+fn managed_policy_lists_of_every_length_alike() {
+    let case = compile_spec("tests/fixtures/managed-policy-lists/spec.yaml");
+    let parsed = parse(&case.files).unwrap();
+    let base = Bindings::defaults(&case.module);
+    let arns = [
+        "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+        "arn:aws:iam::123456789012:policy/team/extra",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaRole",
+    ];
+    let mut tried = 0;
+    for n in 0..=arns.len() {
+        for tracing in [false, true] {
+            let list = ParamValue::List(arns[..n].iter().map(|s| s.to_string()).collect());
+            let b = with_param(&base, "ExtraPolicyArns", list);
+            let b = with_param(
+                &b,
+                "TeamPolicyArns",
+                ParamValue::List(arns[n.min(1)..n].iter().map(|s| s.to_string()).collect()),
+            );
+            let b = with_param(&b, "Tracing", ParamValue::Bool(tracing));
+            let label = format!("{n} ARNs, Tracing={tracing}");
+            if let Err(e) = check(&case, &parsed, &label, &b) {
+                panic!("{e}");
+            }
+            let want = expected(&case.module, &b);
+            let processor = want["roles"]["Processor"]["managed"]
+                .as_array()
+                .map_or(0, Vec::len);
+            assert_eq!(processor, 1 + usize::from(tracing) + n, "{label}: {want}");
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 8);
 }
 
 // ---- Bad output is caught ----

@@ -369,23 +369,25 @@ impl Cfn<'_> {
                 }),
         );
         for (_, h, name) in hatch_params(self.m) {
-            let value = match h {
-                // A CommaDelimitedList is empty when its items joined are.
-                Hatch::AdditionalPolicyArns => Node::func(
-                    "Fn::Join",
-                    Node::Seq(vec![Node::str(""), Node::reference(name.clone())]),
-                ),
-                _ => Node::reference(name.clone()),
+            let cond = match h {
+                Hatch::AdditionalPolicyArns => list_not_empty(Node::reference(name.clone())),
+                _ => not_empty(Node::reference(name.clone())),
             };
+            out.push((format!("Has{name}"), cond));
+        }
+        // A list parameter attached as policy ARNs: empty attaches none.
+        let mut lists: Vec<&ParamName> = Vec::new();
+        for r in self.m.roles.values() {
+            if let Some(ArnList::Param(_, p)) = r.arn_list() {
+                if !lists.contains(&p) {
+                    lists.push(p);
+                }
+            }
+        }
+        for p in lists {
             out.push((
-                format!("Has{name}"),
-                Node::func(
-                    "Fn::Not",
-                    Node::Seq(vec![Node::func(
-                        "Fn::Equals",
-                        Node::Seq(vec![value, Node::str("")]),
-                    )]),
-                ),
+                format!("Has{p}"),
+                list_not_empty(Node::reference(p.as_str())),
             ));
         }
         let mut names: HashSet<String> = out.iter().map(|(n, _)| n.clone()).collect();
@@ -704,8 +706,7 @@ impl Cfn<'_> {
     /// policy ARN holds, unlike `,`) and splits the text again.
     fn managed_policy_arns(&self, r: &Role) -> Option<Node> {
         let spec: Vec<Node> = r
-            .managed
-            .iter()
+            .fixed_managed()
             .map(|m| {
                 let arn = self.policy_arn(&m.target);
                 match &m.when {
@@ -714,16 +715,19 @@ impl Cfn<'_> {
                 }
             })
             .collect();
-        if !r.has(Hatch::AdditionalPolicyArns) {
+        let Some(list) = r.arn_list() else {
             return (!spec.is_empty()).then_some(Node::Seq(spec));
-        }
-        let name = Hatch::AdditionalPolicyArns.cfn_param(&r.id);
+        };
+        let (name, switch) = match list {
+            ArnList::Hatch => (Hatch::AdditionalPolicyArns.cfn_param(&r.id), None),
+            ArnList::Param(m, p) => (p.to_string(), m.when.as_ref()),
+        };
         let extra = Node::reference(name.clone());
         let (with, without) = if spec.is_empty() {
             (extra, Node::reference("AWS::NoValue"))
         } else {
             let mut pieces: Vec<Node> = Vec::new();
-            for m in &r.managed {
+            for m in r.fixed_managed() {
                 let arn = self.policy_arn(&m.target);
                 let piece = Node::func(
                     "Fn::Join",
@@ -754,10 +758,18 @@ impl Cfn<'_> {
                 Node::Seq(spec),
             )
         };
-        Some(Node::func(
+        let chosen = Node::func(
             "Fn::If",
-            Node::Seq(vec![Node::Str(format!("Has{name}")), with, without]),
-        ))
+            Node::Seq(vec![Node::Str(format!("Has{name}")), with, without.clone()]),
+        );
+        // A switched list parameter attachment: its list only when the switch is on.
+        Some(match switch {
+            Some(sw) => Node::func(
+                "Fn::If",
+                Node::Seq(vec![Node::Str(self.condition_name(sw)), chosen, without]),
+            ),
+            None => chosen,
+        })
     }
 
     fn policy_arn(&self, p: &PolicyRef) -> Node {
@@ -771,6 +783,8 @@ impl Cfn<'_> {
             ),
             PolicyRef::Module(id) => Node::reference(id.pascal()),
             PolicyRef::Arn(t) => self.template(t),
+            // Spliced into the list by `managed_policy_arns`, never one item.
+            PolicyRef::Arns(p) => Node::reference(p.as_str()),
         }
     }
 
@@ -928,15 +942,6 @@ fn flag_node(p: &ParamName, value: bool) -> Node {
 
 /// A named condition's test as a CloudFormation condition function.
 fn test_node(t: &Test) -> Node {
-    let empty = |value: Node| {
-        Node::func(
-            "Fn::Not",
-            Node::Seq(vec![Node::func(
-                "Fn::Equals",
-                Node::Seq(vec![value, Node::str("")]),
-            )]),
-        )
-    };
     match t {
         Test::Flag(p) => flag_node(p, true),
         Test::Named(n, _) => Node::map(vec![("Condition", Node::str(n.as_str()))]),
@@ -944,12 +949,8 @@ fn test_node(t: &Test) -> Node {
             "Fn::Equals",
             Node::Seq(vec![Node::reference(p.as_str()), Node::str(v)]),
         ),
-        // A CommaDelimitedList is empty when its items joined are.
-        Test::NotEmpty(p, true) => empty(Node::func(
-            "Fn::Join",
-            Node::Seq(vec![Node::str(""), Node::reference(p.as_str())]),
-        )),
-        Test::NotEmpty(p, false) => empty(Node::reference(p.as_str())),
+        Test::NotEmpty(p, true) => list_not_empty(Node::reference(p.as_str())),
+        Test::NotEmpty(p, false) => not_empty(Node::reference(p.as_str())),
         Test::And(v) => operands("Fn::And", v.iter().map(test_node).collect()),
         Test::Or(v) => operands("Fn::Or", v.iter().map(test_node).collect()),
         Test::Not(x) => Node::func("Fn::Not", Node::Seq(vec![test_node(x)])),
@@ -964,4 +965,20 @@ fn operands(f: &str, mut nodes: Vec<Node>) -> Node {
         nodes.push(operands(f, rest));
     }
     Node::func(f, Node::Seq(nodes))
+}
+
+/// `Fn::Not [Fn::Equals [value, ""]]`.
+fn not_empty(value: Node) -> Node {
+    Node::func(
+        "Fn::Not",
+        Node::Seq(vec![Node::func(
+            "Fn::Equals",
+            Node::Seq(vec![value, Node::str("")]),
+        )]),
+    )
+}
+
+/// A CommaDelimitedList is empty when its items joined are.
+fn list_not_empty(list: Node) -> Node {
+    not_empty(Node::func("Fn::Join", Node::Seq(vec![Node::str(""), list])))
 }

@@ -51,6 +51,7 @@ pub(super) fn summary(s: &mut String, m: &Module) {
                 PolicyRef::Aws(n) => format!("AWS managed {}", cell_code(n)),
                 PolicyRef::Module(id) => format!("this module's policy {}", cell_code(id.as_str())),
                 PolicyRef::Arn(t) => cell_code(&t.display()),
+                PolicyRef::Arns(p) => format!("every ARN in {}", cell_code(&format!("${{{p}}}"))),
             });
         }
         for p in seen {
@@ -136,6 +137,7 @@ pub(super) fn role(s: &mut String, r: &Role) {
                 PolicyRef::Aws(n) => format!("AWS managed {}", code(n)),
                 PolicyRef::Module(id) => format!("this module's policy {}", code(id.as_str())),
                 PolicyRef::Arn(t) => code(&t.display()),
+                PolicyRef::Arns(p) => format!("every ARN in {}", code(&format!("${{{p}}}"))),
             };
             let when = a
                 .when

@@ -209,10 +209,10 @@ pub fn addresses(m: &Module) -> Vec<Address> {
             add(true, "aws_iam_policy_document", pname.clone());
             add(false, "aws_iam_role_policy", pname);
         }
-        if !r.managed.is_empty() {
+        if r.fixed_managed().next().is_some() {
             add(false, "aws_iam_role_policy_attachment", id.clone());
         }
-        if r.has(Hatch::AdditionalPolicyArns) {
+        if r.arn_list().is_some() {
             add(
                 false,
                 "aws_iam_role_policy_attachment",
@@ -522,20 +522,29 @@ impl<'a> Tf<'a> {
             );
             out.push(rp);
         }
-        if !r.managed.is_empty() {
+        if r.fixed_managed().next().is_some() {
             let mut a = Block::new("resource", &["aws_iam_role_policy_attachment", &id]);
             a.attr_expr("for_each", self.attachment_map(r));
             a.attr("role", Self::role_ref(r, "name"));
             a.attr("policy_arn", "each.value");
             out.push(a);
         }
-        if r.has(Hatch::AdditionalPolicyArns) {
-            // The caller's extra policies: counted by the list's length (known at plan time
-            // even when the ARNs are not, as terraform-aws-modules' custom_role_policy_arns).
-            let var = format!("var.{}", Hatch::AdditionalPolicyArns.tf_var(&r.id));
+        if let Some(list) = r.arn_list() {
+            // The caller's extra policies (the hatch) or a list parameter's: counted by the
+            // list's length (known at plan time even when the ARNs are not, as
+            // terraform-aws-modules' custom_role_policy_arns).
+            let (var, gate) = match list {
+                ArnList::Hatch => (
+                    format!("var.{}", Hatch::AdditionalPolicyArns.tf_var(&r.id)),
+                    role_gate.clone(),
+                ),
+                ArnList::Param(m, p) => {
+                    (format!("var.{}", p.snake()), self.gate(&[&r.when, &m.when]))
+                }
+            };
             let name = format!("{id}_additional");
             let mut a = Block::new("resource", &["aws_iam_role_policy_attachment", &name]);
-            a.attr("count", format!("{role_gate} ? length({var}) : 0"));
+            a.attr("count", format!("{gate} ? length({var}) : 0"));
             a.attr("role", Self::role_ref(r, "name"));
             a.attr("policy_arn", format!("{var}[count.index]"));
             out.push(a);
@@ -638,10 +647,10 @@ impl<'a> Tf<'a> {
                     &format!("{new}_{p}"),
                 );
             }
-            if !r.managed.is_empty() {
+            if r.fixed_managed().next().is_some() {
                 rename("aws_iam_role_policy_attachment", &old, &new);
             }
-            if r.has(Hatch::AdditionalPolicyArns) {
+            if r.arn_list().is_some() {
                 rename(
                     "aws_iam_role_policy_attachment",
                     &format!("{old}_additional"),
@@ -713,7 +722,7 @@ impl<'a> Tf<'a> {
         // Group consecutive attachments with the same switch.
         type Group = (Option<String>, Vec<(String, String)>);
         let mut groups: Vec<Group> = Vec::new();
-        for m in &r.managed {
+        for m in r.fixed_managed() {
             let cond = m.when.as_ref().map(|s| self.switch(s));
             match groups.last_mut() {
                 Some((c, v)) if *c == cond => v.push(entry(m)),
@@ -761,6 +770,8 @@ impl<'a> Tf<'a> {
             }
             PolicyRef::Module(id) => format!("aws_iam_policy.{}[0].arn", id.snake()),
             PolicyRef::Arn(t) => self.template(t),
+            // Attached by their own counted resource, never through the map.
+            PolicyRef::Arns(p) => format!("var.{}", p.snake()),
         }
     }
 

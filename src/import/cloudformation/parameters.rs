@@ -225,6 +225,10 @@ impl Cx<'_> {
                             None
                         }
                     }
+                    // An empty text is no items: what the template means by it (`Fn::Join` of
+                    // the list is empty either way), and a spec list may be empty where it
+                    // attaches policies and nowhere else, so it stays visible.
+                    ParamKind::List if text.is_empty() => Some(Y::Seq(Vec::new())),
                     ParamKind::List => Some(Y::Seq(
                         text.split(',').map(|s| Y::s(s.to_owned())).collect(),
                     )),

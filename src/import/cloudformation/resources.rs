@@ -169,6 +169,26 @@ impl Cx<'_> {
             "a ManagedPolicyArns entry cannot be expressed (the policy it attaches may deny)";
         if let Some(n) = get("ManagedPolicyArns") {
             let l = loc.key("ManagedPolicyArns");
+            // rolegen's own shape for `arn: ${List}`: the list, and the fixed ones as usual.
+            let n = match self.own_arn_list(n) {
+                Some((fixed, list, cond)) => {
+                    let w = match cond {
+                        Some(c) => self.switch_named(&c, &l),
+                        None => Ok(None),
+                    };
+                    match w {
+                        Ok(w) => {
+                            let a = Y::Map(vec![("arn".into(), Y::Str(format!("${{{list}}}")))]);
+                            out.managed.push((with_when(a, &w), l.clone()));
+                        }
+                        Err(()) => {
+                            out.refused.get_or_insert(lost_attachment.into());
+                        }
+                    }
+                    fixed
+                }
+                None => n,
+            };
             let mut tops = Vec::new();
             self.top_variants(n, &l, None, false, &mut tops);
             let mut items = Vec::new();
@@ -180,8 +200,14 @@ impl Cx<'_> {
                         }
                     }
                     other => {
+                        if let Some(p) = self.is_list_param(other).filter(|_| !unsure) {
+                            // Every ARN the list holds: `arn: ${List}`.
+                            let a = Y::Map(vec![("arn".into(), Y::Str(format!("${{{p}}}")))]);
+                            out.managed.push((with_when(a, &w), nl));
+                            continue;
+                        }
                         if self.is_list_param(other).is_some() {
-                            self.issue(&nl, "a list parameter of policy ARNs cannot be attached: a spec attaches one ARN per entry");
+                            self.issue(&nl, "a list parameter of policy ARNs under a condition that is not a switch cannot be attached");
                         } else {
                             self.issue(
                                 &nl,
@@ -881,5 +907,110 @@ fn add_inline(cx: &mut Cx, out: &mut RoleOut, name: String, y: Y, loc: &Loc) {
                 out.refused.get_or_insert(lost_deny(loc));
             }
         }
+    }
+}
+
+/// The argument list of the intrinsic `name`, or `None` when `n` is another node.
+fn fn_args<'n>(n: &'n N, name: &str) -> Option<&'n [N]> {
+    match n.as_fn() {
+        Some((f, N::Seq(v), _)) if f == name => Some(v),
+        _ => None,
+    }
+}
+
+impl Cx<'_> {
+    /// rolegen's own `ManagedPolicyArns` for a role attaching a list parameter `L` (what
+    /// `arn: ${L}` builds): `Fn::If [HasL, with, without]`, optionally inside `Fn::If [S, that,
+    /// without]` for a switched list, where `HasL` is `Fn::Not [Fn::Equals [Fn::Join ["", !Ref
+    /// L], ""]]`, `without` the fixed attachments, and `with` either `!Ref L` (no fixed ones)
+    /// or those same attachments each joined with `|`, then `L` joined with `|`, split on `|`.
+    /// Anything else is `None` (and goes the general way). Returns `without`, `L` and the
+    /// list's switch condition name.
+    pub(super) fn own_arn_list<'n>(&self, n: &'n N) -> Option<(&'n N, String, Option<String>)> {
+        let (outer, inner, outer_else) = match fn_args(n, "Fn::If") {
+            Some([c, a, b]) if fn_args(a, "Fn::If").is_some() => (Some(c.literal()?), a, Some(b)),
+            _ => (None, n, None),
+        };
+        let [c, with, without] = fn_args(inner, "Fn::If")? else {
+            return None;
+        };
+        let cname = c.literal()?;
+        let list = cname.strip_prefix("Has")?.to_owned();
+        if self.kinds.get(&list) != Some(&ParamKind::List) {
+            return None;
+        }
+        let is_ref_l = |x: &N| matches!(x.as_fn(), Some(("Ref", N::Str(r), _)) if *r == list);
+        // The condition: not (the list joined is empty).
+        let def = self.root.get("Conditions")?.get(&cname)?;
+        let [eq] = fn_args(def, "Fn::Not")? else {
+            return None;
+        };
+        let [joined, empty] = fn_args(eq, "Fn::Equals")? else {
+            return None;
+        };
+        let [sep, l] = fn_args(joined, "Fn::Join")? else {
+            return None;
+        };
+        if sep.literal()? != "" || empty.literal()? != "" || !is_ref_l(l) {
+            return None;
+        }
+        if let Some(e) = outer_else {
+            if *e != *without {
+                return None;
+            }
+        }
+        if is_ref_l(with) {
+            return without.is_no_value().then_some((without, list, outer));
+        }
+        let N::Seq(fixed) = without else {
+            return None;
+        };
+        let [bar, text] = fn_args(with, "Fn::Split")? else {
+            return None;
+        };
+        let [none, pieces] = fn_args(text, "Fn::Join")? else {
+            return None;
+        };
+        let N::Seq(pieces) = pieces else {
+            return None;
+        };
+        if bar.literal()? != "|" || none.literal()? != "" || pieces.len() != fixed.len() + 1 {
+            return None;
+        }
+        // The last piece: L joined with `|`.
+        let [sep, l] = fn_args(pieces.last()?, "Fn::Join")? else {
+            return None;
+        };
+        if sep.literal()? != "|" || !is_ref_l(l) {
+            return None;
+        }
+        // Each other piece: the same ARN (under the same condition) as the fixed item, and `|`.
+        let piece_of = |arn: &N, p: &N| -> bool {
+            match fn_args(p, "Fn::Join") {
+                Some([e, N::Seq(v)]) => {
+                    e.literal().as_deref() == Some("")
+                        && v.len() == 2
+                        && v[0] == *arn
+                        && v[1].literal().as_deref() == Some("|")
+                }
+                _ => false,
+            }
+        };
+        for (item, p) in fixed.iter().zip(pieces) {
+            let same = match (fn_args(item, "Fn::If"), fn_args(p, "Fn::If")) {
+                (Some([c1, arn, nv]), Some([c2, piece, e])) => {
+                    c1 == c2
+                        && nv.is_no_value()
+                        && e.literal().as_deref() == Some("")
+                        && piece_of(arn, piece)
+                }
+                (None, None) => piece_of(item, p),
+                _ => false,
+            };
+            if !same {
+                return None;
+            }
+        }
+        Some((without, list, outer))
     }
 }

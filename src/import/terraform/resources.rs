@@ -348,6 +348,18 @@ impl Tf {
         // An attachment that cannot be expressed may attach a Deny: the role is refused.
         let lost =
             format!("its attachment {addr} cannot be expressed (the policy it attaches may deny)");
+        if let Some((list, when)) = self.list_attachment(b, arn.as_ref(), &parent, &at) {
+            match when {
+                Ok(when) => {
+                    let y = Y::Map(vec![("arn".into(), Y::Str(format!("${{{list}}}")))]);
+                    if let Some(r) = self.roles.get_mut(&role) {
+                        r.managed.push(with_when(y, &when));
+                    }
+                }
+                Err(()) => self.refuse(&role, lost),
+            }
+            return;
+        }
         let mut items: Vec<(Result<Option<Sw>, ()>, Expr)> = Vec::new();
         match (b.body.attr("for_each").map(|a| a.expr.clone()), arn) {
             (Some(fe), Some(Expr::Var(r, s)))
@@ -366,6 +378,96 @@ impl Tf {
             }
         }
         self.attach(&role, items, &at, &lost);
+    }
+
+    /// Every ARN of a list variable attached: `count = length(var.L)` (or `cond ? length(var.L)
+    /// : 0`) with `policy_arn = var.L[count.index]`, or `for_each = toset(var.L)` (or `cond ?
+    /// toset(var.L) : []`) with `policy_arn = each.value` or `each.key`. The spec parameter
+    /// and the switch (`Err` when the condition is not one), or `None` when the block is
+    /// something else.
+    fn list_attachment(
+        &mut self,
+        b: &Block,
+        arn: Option<&Expr>,
+        parent: &Option<Sw>,
+        at: &At,
+    ) -> Option<(String, Result<Option<Sw>, ()>)> {
+        // `var.L` of a list variable: its spec parameter.
+        let list_var = |tf: &Self, e: &Expr| -> Option<(String, String)> {
+            let Expr::Var(root, steps) = e else {
+                return None;
+            };
+            let [Step::Attr(name)] = steps.as_slice() else {
+                return None;
+            };
+            if root != "var" {
+                return None;
+            }
+            match tf.var_param(name) {
+                Some((p, ParamKind::List)) => Some((name.clone(), p)),
+                _ => None,
+            }
+        };
+        // `wrap(var.L)` (or `var.L` when `wrap` is empty), alone or as `cond ? that : empty`.
+        let split = |e: &Expr, empty: &dyn Fn(&Expr) -> bool| -> Option<(Expr, Option<Expr>)> {
+            match e {
+                Expr::Cond(c, a, z) if empty(z) => Some(((**a).clone(), Some((**c).clone()))),
+                other => Some((other.clone(), None)),
+            }
+        };
+        let (var, cond) = if let Some(count) = b.body.attr("count") {
+            let zero = |z: &Expr| z.literal().as_deref() == Some("0");
+            let (inner, cond) = split(&count.expr, &zero)?;
+            let Expr::Call(f, args, false) = inner else {
+                return None;
+            };
+            let [x] = args.as_slice() else { return None };
+            if f != "length" {
+                return None;
+            }
+            let (var, p) = list_var(self, x)?;
+            // `policy_arn = var.L[count.index]`.
+            let Some(Expr::Var(root, steps)) = arn else {
+                return None;
+            };
+            let indexed = match steps.as_slice() {
+                [Step::Attr(n), Step::Index(i)] => {
+                    *n == var
+                        && matches!(i, Expr::Var(r, s) if r == "count" && matches!(s.as_slice(), [Step::Attr(a)] if a == "index"))
+                }
+                _ => false,
+            };
+            if root != "var" || !indexed {
+                return None;
+            }
+            (p, cond)
+        } else if let Some(fe) = b.body.attr("for_each") {
+            let empty = |z: &Expr| {
+                matches!(z, Expr::Tuple(v) if v.is_empty())
+                    || matches!(z, Expr::Object(v) if v.is_empty())
+            };
+            let (inner, cond) = split(&fe.expr, &empty)?;
+            let Expr::Call(f, args, false) = inner else {
+                return None;
+            };
+            let [x] = args.as_slice() else { return None };
+            if f != "toset" {
+                return None;
+            }
+            let (_, p) = list_var(self, x)?;
+            let each = matches!(arn, Some(Expr::Var(r, s)) if r == "each" && matches!(s.as_slice(), [Step::Attr(a)] if a == "value" || a == "key"));
+            if !each {
+                return None;
+            }
+            (p, cond)
+        } else {
+            return None;
+        };
+        let when = match cond {
+            None => Ok(parent.clone()),
+            Some(c) => self.one_switch(&c, parent, at),
+        };
+        Some((var, when))
     }
 
     /// Attaches each policy ARN to `role` under its switch; one that cannot be expressed
