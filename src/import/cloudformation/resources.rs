@@ -951,7 +951,7 @@ impl Cx<'_> {
         let [sep, l] = fn_args(joined, "Fn::Join")? else {
             return None;
         };
-        if sep.literal()? != "" || empty.literal()? != "" || !is_ref_l(l) {
+        if !sep.literal()?.is_empty() || !empty.literal()?.is_empty() || !is_ref_l(l) {
             return None;
         }
         if let Some(e) = outer_else {
@@ -974,7 +974,7 @@ impl Cx<'_> {
         let N::Seq(pieces) = pieces else {
             return None;
         };
-        if bar.literal()? != "|" || none.literal()? != "" || pieces.len() != fixed.len() + 1 {
+        if bar.literal()? != "|" || !none.literal()?.is_empty() || pieces.len() != fixed.len() + 1 {
             return None;
         }
         // The last piece: L joined with `|`.
