@@ -7,6 +7,7 @@
 //! a statement or a whole document it is lifted to switched statements. Whatever has no spec
 //! spelling is reported as an [`Issue`] with its location.
 
+mod arn_lists;
 mod conditions;
 mod documents;
 mod hatches;

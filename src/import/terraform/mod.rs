@@ -78,6 +78,9 @@ struct Tf {
     others: HashMap<String, Block>,
     /// The module's OIDC providers by resource name.
     providers: IndexMap<String, super::oidc::ProviderOut>,
+    /// List variables defaulting to `[]`, by spec parameter, where they are declared: the
+    /// default stays only where the spec takes an empty list ([`Tf::empty_list_defaults`]).
+    empty_lists: Vec<(String, At)>,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -169,6 +172,7 @@ pub fn import_texts(
         doc_stack: Vec::new(),
         providers: IndexMap::new(),
         others: HashMap::new(),
+        empty_lists: Vec::new(),
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -452,6 +456,7 @@ impl Tf {
             .map(|(k, e, when, alias)| (k, key_entry(e, alias, when.as_ref())))
             .collect();
         let providers = super::oidc::entries(self.providers.values());
+        self.empty_list_defaults(&mut params, [&roles, &policies, &keys, &providers]);
         let tree = spec_tree(top, params, roles, policies, keys, providers);
         let dir = self
             .files
@@ -471,6 +476,43 @@ impl Tf {
             keys: std::mem::take(&mut self.keys.map),
             introduced: std::mem::take(&mut self.introduced),
         }
+    }
+}
+
+impl Tf {
+    /// A list variable defaulting to `[]` keeps that default only where a spec list may be
+    /// empty: attached whole as policy ARNs (`arn: ${L}`). Used anywhere else (a Resource, a
+    /// principal, a condition value) a spec list needs an item (RG006), so the default is left
+    /// out and reported: whoever deploys gives the values.
+    fn empty_list_defaults(&mut self, params: &mut [(String, Y)], parts: [&Vec<(String, Y)>; 4]) {
+        for (name, at) in std::mem::take(&mut self.empty_lists) {
+            let whole = format!("${{{name}}}");
+            if !parts
+                .iter()
+                .any(|p| p.iter().any(|(_, y)| mentions(y, &whole)))
+            {
+                continue;
+            }
+            if let Some((_, Y::Map(e))) = params.iter_mut().find(|(n, _)| *n == name) {
+                e.retain(|(k, _)| k != "default");
+            }
+            self.issue(
+                &at,
+                "an empty list default cannot be expressed here (a spec list parameter used in a value has at least one item, RG006; only a list of policy ARNs may be empty); the parameter is imported without a default, so whoever deploys gives its values",
+            );
+        }
+    }
+}
+
+/// Whether `y` writes the placeholder `whole` anywhere but as a whole `arn:` attachment.
+fn mentions(y: &Y, whole: &str) -> bool {
+    match y {
+        Y::Str(s) => s.contains(whole),
+        Y::Num(_) | Y::Bool(_) => false,
+        Y::Seq(v) => v.iter().any(|x| mentions(x, whole)),
+        Y::Map(m) => m
+            .iter()
+            .any(|(k, v)| !(k == "arn" && v.as_str() == Some(whole)) && mentions(v, whole)),
     }
 }
 

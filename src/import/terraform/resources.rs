@@ -381,7 +381,7 @@ impl Tf {
     }
 
     /// Every ARN of a list variable attached: `count = length(var.L)` (or `cond ? length(var.L)
-    /// : 0`) with `policy_arn = var.L[count.index]`, or `for_each = toset(var.L)` (or `cond ?
+    /// : 0`) with `policy_arn = var.L[count.index]` (or `element(var.L, count.index)`), or `for_each = toset(var.L)` (or `cond ?
     /// toset(var.L) : []`) with `policy_arn = each.value` or `each.key`. The spec parameter
     /// and the switch (`Err` when the condition is not one), or `None` when the block is
     /// something else.
@@ -426,18 +426,21 @@ impl Tf {
                 return None;
             }
             let (var, p) = list_var(self, x)?;
-            // `policy_arn = var.L[count.index]`.
-            let Some(Expr::Var(root, steps)) = arn else {
-                return None;
-            };
-            let indexed = match steps.as_slice() {
-                [Step::Attr(n), Step::Index(i)] => {
-                    *n == var
-                        && matches!(i, Expr::Var(r, s) if r == "count" && matches!(s.as_slice(), [Step::Attr(a)] if a == "index"))
+            // `policy_arn = var.L[count.index]`, or `element(var.L, count.index)` (the same
+            // while the index stays below the length, as the count makes it).
+            let count_index = |i: &Expr| matches!(i, Expr::Var(r, s) if r == "count" && matches!(s.as_slice(), [Step::Attr(a)] if a == "index"));
+            let indexed = match arn {
+                Some(Expr::Var(root, steps)) => {
+                    root == "var"
+                        && matches!(steps.as_slice(), [Step::Attr(n), Step::Index(i)] if *n == var && count_index(i))
                 }
+                Some(Expr::Call(f, args, false)) if f == "element" => match args.as_slice() {
+                    [l, i] => list_var(self, l).is_some_and(|(n, _)| n == var) && count_index(i),
+                    _ => false,
+                },
                 _ => false,
             };
-            if root != "var" || !indexed {
+            if !indexed {
                 return None;
             }
             (p, cond)

@@ -61,10 +61,10 @@ impl Tf {
                 _ => None,
             };
             match y {
-                Some(Y::Seq(items)) if items.is_empty() => self.issue(
-                    &at,
-                    "an empty list default cannot be expressed yet (a spec list parameter has at least one item, RG006); the parameter is imported without a default, so whoever deploys gives its values",
-                ),
+                Some(Y::Seq(items)) if items.is_empty() => {
+                    self.empty_lists.push((name.clone(), at.clone()));
+                    e.push(("default".into(), Y::Seq(items)));
+                }
                 Some(y) => e.push(("default".into(), y)),
                 None if matches!(d.expr, Expr::Null) => {}
                 None => self.issue(&at, "the default cannot be expressed as a spec value"),
