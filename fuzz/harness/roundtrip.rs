@@ -878,8 +878,10 @@ pub fn expected(field: Field, s: &str) -> Option<(String, String)> {
             Part::Pseudo(Pseudo::StackName) => STACK_NAME.into(),
             Part::Param(n) if n.as_str() == "Oidc" => OIDC.into(),
             Part::Param(_) => p_default.into(),
-            // Lowering makes provider references; the placeholder parser never does.
-            Part::Lit(_) | Part::PolicyVar(_) | Part::ProviderArn(_) => String::new(),
+            // Lowering makes provider references and lookups; `parse` never does.
+            Part::Lit(_) | Part::PolicyVar(_) | Part::ProviderArn(_) | Part::Lookup(_) => {
+                String::new()
+            }
         })
     } else {
         s.to_owned()
@@ -1518,6 +1520,7 @@ pub fn shape_equivalent(field: Field, s: &str) -> String {
                 Part::Param(n) => format!("${{{}}}", n.as_str()),
                 Part::Pseudo(x) => format!("${{{}}}", x.cfn_name()),
                 Part::ProviderArn(p) => format!("${{{}.Arn}}", p.id.logical_id()),
+                Part::Lookup(l) => format!("${{{}}}", l.spec()),
             })
             .collect(),
         _ => field.benign().to_owned(),

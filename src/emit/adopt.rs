@@ -53,6 +53,9 @@ fn render(m: &Module, t: &Template, pseudos: &mut Vec<Pseudo>) -> String {
             }
             // Adoption refuses modules with OIDC providers (RG405); the ARN they would have.
             Part::ProviderArn(p) => out.push_str(&render(m, &p.arn, pseudos)),
+            // Keyed by a parameter: its default's entry (RG405 refuses a lookup keyed by a
+            // pseudo parameter in an import ID, and a parameter without a default).
+            Part::Lookup(l) => escape_into(&mut out, &lookup_default(m, l)),
         }
     }
     out
@@ -203,6 +206,20 @@ pub fn terraform(m: &Module) -> Option<String> {
     Some(out)
 }
 
+/// The value of a lookup keyed by a parameter, at the parameter's default (empty when there
+/// is none, which RG405 refuses, as it refuses a lookup keyed by a pseudo parameter).
+fn lookup_default(m: &Module, l: &Lookup) -> String {
+    let LookupKey::Param(n) = &l.by else {
+        return String::new();
+    };
+    match m.params.get(n).and_then(|p| p.default.as_ref()) {
+        Some(ParamValue::Str(s) | ParamValue::Number(s)) => {
+            l.value(s).unwrap_or_default().to_owned()
+        }
+        _ => String::new(),
+    }
+}
+
 /// Renders a template for the CloudFormation resources-to-import file: literals as they
 /// are, parameters as their defaults, pseudo parameters as `${AWS::AccountId}` and
 /// `${AWS::Partition}` tokens that the README's command fills in (the file is read by the
@@ -228,6 +245,7 @@ fn render_cfn(m: &Module, t: &Template) -> String {
                 }
             }
             Part::ProviderArn(p) => out.push_str(&render_cfn(m, &p.arn)),
+            Part::Lookup(l) => out.push_str(&lookup_default(m, l)),
         }
     }
     out

@@ -12,8 +12,8 @@
 //!   One space after `key:` and after `-`.
 //! - Keys of the spec's own structures are in the order of the serde structs in
 //!   `src/spec/mod.rs`, which is the order of the JSON Schema (`rolegen schema`): top level
-//!   `module, description, deviations, adopt, moved, allow, hatches, outputs, parameters, roles,
-//!   policies, kms_keys, oidc_providers`; a role `name, name_prefix, path, description,
+//!   `module, description, deviations, adopt, moved, allow, hatches, outputs, parameters, mappings,
+//!   roles, policies, kms_keys, oidc_providers`; a role `name, name_prefix, path, description,
 //!   deviations, max_session_duration, permissions_boundary, tags, when, allow, hatches,
 //!   instance_profile, trust, trust_document, trust_version, managed_policies,
 //!   inline_policies`; a policy document `when, allow, deviations, Version, Id, Statement,
@@ -21,7 +21,7 @@
 //!   Action, NotAction, Resource, NotResource, Condition, when, allow, deviations` (AWS's order, and the
 //!   order `rolegen import` writes).
 //! - Maps whose keys the user names keep the user's order (it is the output order): `roles`,
-//!   `parameters`, `policies`, `kms_keys`, `inline_policies`, `tags`, condition operators and
+//!   `parameters`, `mappings` (and their entries), `policies`, `kms_keys`, `inline_policies`, `tags`, condition operators and
 //!   condition keys, principals. So does a mapping with a key the schema does not know (the
 //!   linter reports it), a file that is not a spec, and any file with YAML anchors or aliases
 //!   (found by the formatter's own parser, so every run decides alike).

@@ -170,6 +170,7 @@ mod tests {
                 "outputs",
                 "parameters",
                 "conditions",
+                "mappings",
                 "roles",
                 "policies",
                 "kms_keys",

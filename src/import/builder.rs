@@ -294,7 +294,7 @@ pub(crate) fn role_entry(
     Y::Map(m)
 }
 
-/// The whole imported spec: `top` (module, description), then parameters, roles, policies,
+/// The whole imported spec: `top` (module, description), then parameters, mappings, roles, policies,
 /// KMS keys and OIDC providers, each left out when empty. A role whose escape hatches would take the name of
 /// a parameter (role `ConsumerRole` beside the template's parameter `ConsumerRoleName`: the
 /// name hatch is `ConsumerRoleName` too) keeps only the hatches that do not
@@ -302,6 +302,7 @@ pub(crate) fn role_entry(
 pub(crate) fn spec_tree(
     mut top: Vec<(String, Y)>,
     params: Vec<(String, Y)>,
+    mappings: Vec<(String, Y)>,
     mut roles: Vec<(String, Y)>,
     policies: Vec<(String, Y)>,
     keys: Vec<(String, Y)>,
@@ -319,6 +320,7 @@ pub(crate) fn spec_tree(
     }
     for (name, entries) in [
         ("parameters", params),
+        ("mappings", mappings),
         ("roles", roles),
         ("policies", policies),
         ("kms_keys", keys),
@@ -418,4 +420,24 @@ pub(crate) fn iam_arn(kind: &str, path: &Option<Template>, name: &Template) -> T
     }
     t.extend(name);
     t
+}
+
+/// A lookup table an importer read: its entries, each with its keys and text values, in the
+/// written order (a spec mapping's contents).
+pub(crate) type Table = Vec<(String, Vec<(String, String)>)>;
+
+/// A spec's `mappings:` entries: each mapping's entries, each a map of its keys.
+pub(crate) fn mappings_y(maps: &indexmap::IndexMap<String, Table>) -> Vec<(String, Y)> {
+    maps.iter()
+        .map(|(name, entries)| {
+            let entries = entries
+                .iter()
+                .map(|(e, keys)| {
+                    let keys = keys.iter().map(|(k, v)| (k.clone(), Y::s(v))).collect();
+                    (e.clone(), Y::Map(keys))
+                })
+                .collect();
+            (name.clone(), Y::Map(entries))
+        })
+        .collect()
 }

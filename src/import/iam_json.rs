@@ -651,7 +651,15 @@ pub(crate) fn emit<'p>(
         role_y.push((key, role_entry(m, None, profile, trust, managed, inline)));
     }
     let top = vec![("module".to_owned(), Y::s(module))];
-    let tree = spec_tree(top, Vec::new(), role_y, pol_y, Vec::new(), Vec::new());
+    let tree = spec_tree(
+        top,
+        Vec::new(),
+        Vec::new(),
+        role_y,
+        pol_y,
+        Vec::new(),
+        Vec::new(),
+    );
     (tree, keys.map)
 }
 

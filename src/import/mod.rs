@@ -397,6 +397,14 @@ pub(crate) fn spec_string(t: &Template) -> Result<String, SpellError> {
                 }
                 out.push_str(&oidc::provider_marker(p.id.as_str()));
             }
+            Part::Lookup(l) => {
+                if out.ends_with('$') {
+                    return Err(SpellError::Param(l.spec()));
+                }
+                out.push_str("${");
+                out.push_str(&l.spec());
+                out.push('}');
+            }
             Part::Param(n) => {
                 if out.ends_with('$') {
                     return Err(SpellError::Param(n.as_str().to_owned()));

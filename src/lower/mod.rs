@@ -8,6 +8,11 @@
 //! providers.
 
 mod conditions;
+mod mappings;
+pub(crate) use mappings::{
+    valid_entry as valid_mapping_entry, valid_name as valid_mapping_key,
+    valid_name as valid_mapping_name,
+};
 mod oidc;
 mod parameters;
 pub mod pattern;
@@ -52,6 +57,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) conds: std::collections::HashMap<String, Option<Arc<Test>>>,
     /// The named conditions that lowered, in written order.
     pub(crate) conditions: IndexMap<ParamName, NamedCondition>,
+    /// The module's mappings, lowered before any string that reads them.
+    pub(crate) mappings: IndexMap<String, Mapping>,
     pub(crate) diags: Vec<Diagnostic>,
 }
 
@@ -65,6 +72,7 @@ pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
         oidc: IndexMap::new(),
         conds: std::collections::HashMap::new(),
         conditions: IndexMap::new(),
+        mappings: IndexMap::new(),
         diags: Vec::new(),
     };
     let module = l.module(&loaded.spec, file.clone());
@@ -150,6 +158,7 @@ impl Lowerer<'_> {
                 moved: Moved::default(),
                 params: IndexMap::new(),
                 conditions: IndexMap::new(),
+                mappings: IndexMap::new(),
                 roles: IndexMap::new(),
                 policies: IndexMap::new(),
                 kms_keys: IndexMap::new(),
@@ -161,6 +170,7 @@ impl Lowerer<'_> {
         }
         self.parameters(spec, &root.key("parameters"));
         self.named_conditions(spec, &root.key("conditions"));
+        self.mappings = self.mappings(spec, &root);
         // Providers first: any string may name one (`${oidc_providers.<id>.arn}`).
         self.oidc = self.oidc_providers(spec, &root);
         let allow = self.allow(&spec.allow, &root.key("allow"));
@@ -230,6 +240,7 @@ impl Lowerer<'_> {
             moved,
             params: std::mem::take(&mut self.params),
             conditions: std::mem::take(&mut self.conditions),
+            mappings: std::mem::take(&mut self.mappings),
             roles,
             policies,
             kms_keys,

@@ -462,7 +462,9 @@ impl Lowerer<'_> {
                 arn: super::trust::oidc_provider_arn(&p.issuer),
             })))
         };
-        match template::parse_with_providers(s, |n| params.contains_key(n), provider) {
+        let mappings = &self.mappings;
+        let lookup = |body: &str| super::mappings::lookup(body, mappings, params);
+        match template::parse_with_providers(s, |n| params.contains_key(n), provider, lookup) {
             Ok(t) => {
                 let lists: Vec<&ParamName> = t
                     .params()
@@ -472,7 +474,17 @@ impl Lowerer<'_> {
                             .is_some_and(|x| x.kind == ParamKind::List)
                     })
                     .collect();
-                if ctx == Ctx::Scalar && !lists.is_empty() {
+                if !lists.is_empty() && t.lookups().next().is_some() {
+                    self.error(
+                        &rules::MAPPING,
+                        path,
+                        format!(
+                            "`{s}` holds a mapping lookup and the list parameter `{}`",
+                            lists[0]
+                        ),
+                        "write the lookup and the list in separate values".into(),
+                    );
+                } else if ctx == Ctx::Scalar && !lists.is_empty() {
                     let msg = format!(
                         "the list parameter `{}` is used where one value is needed",
                         lists[0]
@@ -518,6 +530,7 @@ impl Lowerer<'_> {
                         format!("`${{oidc_providers.{id}.{attr}}}`: a spec string takes only a provider's `arn`"),
                         format!("write `${{oidc_providers.{id}.arn}}`; the trust helpers take the provider itself (`oidc_provider: {id}`)"),
                     ),
+                    PlaceholderError::Lookup(msg, help) => (&rules::MAPPING, msg, help),
                     PlaceholderError::Undeclared(n) => {
                         let help = match closest(&n, self.params.keys().map(ParamName::as_str)) {
                             Some(c) => format!("did you mean `${{{c}}}`? Otherwise declare `{n}` under `parameters:`"),

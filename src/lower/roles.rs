@@ -48,6 +48,7 @@ impl Lowerer<'_> {
                 oidc: self.oidc.clone(),
                 conds: self.conds.clone(),
                 conditions: IndexMap::new(),
+                mappings: self.mappings.clone(),
                 diags: Vec::new(),
             };
             let (first, second) = std::thread::scope(|s| {

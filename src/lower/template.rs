@@ -33,20 +33,36 @@ pub enum PlaceholderError {
     /// `${oidc_providers.<id>.<attribute>}` that names no provider of the module, or an
     /// attribute other than `arn`: the provider id and the attribute.
     UnknownProvider(String, String),
+    /// `${mappings.<...>}` that is not a lookup of the module's mappings: the message and
+    /// the fix.
+    Lookup(String, String),
 }
 
 /// Parses `s`; `declared` says whether a `${Name}` is a declared parameter. A
-/// `${oidc_providers.<id>.arn}` is an error here (see [`parse_with_providers`]).
+/// `${oidc_providers.<id>.arn}` or `${mappings....}` is an error here (see [`parse_with_providers`]).
 pub fn parse(s: &str, declared: impl Fn(&str) -> bool) -> Result<Template, PlaceholderError> {
-    parse_with_providers(s, declared, |_| None)
+    parse_with_providers(
+        s,
+        declared,
+        |_| None,
+        |b| {
+            Err((
+                format!("`${{mappings.{b}}}`: no mappings here"),
+                String::new(),
+            ))
+        },
+    )
 }
 
 /// [`parse`], with `${oidc_providers.<id>.arn}` the ARN `provider(id)` gives (the part that
-/// references the module's provider `id`), when it gives one.
+/// references the module's provider `id`), when it gives one, and
+/// `${mappings.<Map>[<by>].<key>}` what `lookup` makes of `<Map>[<by>].<key>` (a part, or the
+/// message and fix of what is wrong).
 pub fn parse_with_providers(
     s: &str,
     declared: impl Fn(&str) -> bool,
     provider: impl Fn(&str) -> Option<Part>,
+    lookup: impl Fn(&str) -> Result<Part, (String, String)>,
 ) -> Result<Template, PlaceholderError> {
     let mut t = Template::default();
     let mut rest = s;
@@ -67,7 +83,7 @@ pub fn parse_with_providers(
         let body_start = &after[1..];
         let end = body_start.find('}').ok_or(PlaceholderError::Unterminated)?;
         let name = &body_start[..end];
-        t.push(classify(name, &declared, &provider)?);
+        t.push(classify(name, &declared, &provider, &lookup)?);
         rest = &body_start[end + 1..];
     }
     t.push(Part::Lit(rest.to_owned()));
@@ -78,9 +94,13 @@ fn classify(
     name: &str,
     declared: &impl Fn(&str) -> bool,
     provider: &impl Fn(&str) -> Option<Part>,
+    lookup: &impl Fn(&str) -> Result<Part, (String, String)>,
 ) -> Result<Part, PlaceholderError> {
     if name.is_empty() {
         return Err(PlaceholderError::Empty);
+    }
+    if let Some(body) = name.strip_prefix("mappings.") {
+        return lookup(body).map_err(|(msg, help)| PlaceholderError::Lookup(msg, help));
     }
     if let Some(rest) = name.strip_prefix("oidc_providers.") {
         let (id, attr) = rest.rsplit_once('.').unwrap_or((rest, ""));

@@ -8,7 +8,7 @@ pub mod resolve;
 pub mod template;
 
 pub use condition::{ConditionOp, ConditionTest, SetQualifier};
-pub use template::{Part, ProviderArn, Pseudo, Template};
+pub use template::{Lookup, LookupKey, Part, ProviderArn, Pseudo, Template};
 
 use crate::rules::Rule;
 use crate::source::{SourceFile, YamlPath};
@@ -93,6 +93,8 @@ pub struct Module {
     pub params: IndexMap<ParamName, Parameter>,
     /// Named conditions (`conditions:`), in written order.
     pub conditions: IndexMap<ParamName, NamedCondition>,
+    /// Lookup tables (`mappings:`), by name.
+    pub mappings: IndexMap<String, Mapping>,
     /// Roles.
     pub roles: IndexMap<RoleId, Role>,
     /// Customer managed policies.
@@ -107,6 +109,23 @@ pub struct Module {
     pub outputs: conventions::OutputSelection,
     /// The spec it came from (for diagnostics only).
     pub source: Arc<SourceFile>,
+}
+
+/// A lookup table of the spec (`mappings:`): CloudFormation `Mappings`, a Terraform map in
+/// `locals`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    /// `[A-Za-z0-9]+` (CloudFormation's rule for a mapping's name).
+    pub name: String,
+    /// Entry (a partition, a region, a parameter value) to its keys and values.
+    pub entries: IndexMap<String, IndexMap<String, String>>,
+    /// Where it is declared.
+    pub origin: YamlPath,
+}
+
+/// The Terraform local that holds the mapping `name`: `mapping_<snake name>`.
+pub fn mapping_local(name: &str) -> String {
+    format!("mapping_{}", names::snake(name))
 }
 
 /// The renames a spec declares (`moved:`): each `(earlier key, key now)`.
@@ -792,8 +811,16 @@ impl Module {
         let mut set = std::collections::BTreeSet::new();
         self.visit_templates(|t| {
             for p in &t.parts {
-                if let Part::Pseudo(x) = p {
-                    set.insert(*x);
+                match p {
+                    Part::Pseudo(x) => {
+                        set.insert(*x);
+                    }
+                    Part::Lookup(l) => {
+                        if let LookupKey::Pseudo(x) = &l.by {
+                            set.insert(*x);
+                        }
+                    }
+                    _ => {}
                 }
             }
         });
@@ -809,7 +836,7 @@ impl Module {
     }
 
     /// Calls `f` on every template in the module.
-    pub(crate) fn visit_templates(&self, mut f: impl FnMut(&Template)) {
+    pub fn visit_templates(&self, mut f: impl FnMut(&Template)) {
         for r in self.roles.values() {
             match &r.name {
                 RoleName::Fixed(t) | RoleName::Prefix(t) => f(t),

@@ -143,6 +143,10 @@ impl Bindings {
                     let v = self.scalar(&p.arn);
                     outs.iter_mut().for_each(|o| o.push_str(&v));
                 }
+                Part::Lookup(l) => {
+                    let v = self.lookup(l);
+                    outs.iter_mut().for_each(|o| o.push_str(&v));
+                }
                 Part::Param(n) => match self.params.get(n.as_str()) {
                     Some(ParamValue::List(items)) => {
                         outs = outs
@@ -161,6 +165,29 @@ impl Bindings {
             }
         }
         outs
+    }
+
+    /// The entry a lookup picks with these bindings.
+    pub fn lookup_entry(&self, l: &Lookup) -> String {
+        match &l.by {
+            LookupKey::Pseudo(p) => self.pseudo(*p).to_owned(),
+            LookupKey::Param(n) => match self.params.get(n.as_str()) {
+                Some(ParamValue::Str(s) | ParamValue::Number(s)) => s.clone(),
+                Some(ParamValue::Bool(b)) => b.to_string(),
+                Some(ParamValue::List(l)) => l.join(","),
+                None => format!("<{n}>"),
+            },
+        }
+    }
+
+    /// The value a lookup gives with these bindings; `<Map[entry] is missing>` where the
+    /// mapping has no such entry (both backends fail the deployment there).
+    pub fn lookup(&self, l: &Lookup) -> String {
+        let entry = self.lookup_entry(l);
+        match l.value(&entry) {
+            Some(v) => v.to_owned(),
+            None => format!("<{}[{entry}] is missing>", l.map),
+        }
     }
 
     /// One value (the first, for scalar positions).
@@ -472,6 +499,7 @@ impl Bindings {
                     &mut total,
                     self.expand_size(&p.arn).1.saturating_sub(2),
                 ),
+                Part::Lookup(l) => add(count, &mut total, text_size(&self.lookup(l))),
                 Part::Param(n) => match self.params.get(n.as_str()) {
                     Some(ParamValue::List(list)) => {
                         let sum: usize = list.iter().map(|i| text_size(i)).sum();

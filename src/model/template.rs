@@ -2,6 +2,7 @@
 //! pseudo parameter of the deployment, or an IAM policy variable kept for IAM to resolve.
 
 use super::{OidcProviderId, ParamName};
+use std::fmt::Write as _;
 
 /// Where a stack is deployed: the values both backends can look up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -46,6 +47,23 @@ impl Pseudo {
     }
 }
 
+/// The partitions a module is commonly deployed in: a mapping picked by `AWS::Partition`
+/// without one of them is a warning (RG021).
+pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+
+/// Every partition an entry of a mapping picked by `AWS::Partition` may name (the isolated
+/// and sovereign ones too).
+pub const KNOWN_PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
 /// One part of a [`Template`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Part {
@@ -59,6 +77,81 @@ pub enum Part {
     PolicyVar(String),
     /// The ARN of an OIDC provider the module creates.
     ProviderArn(Box<ProviderArn>),
+    /// A value of one of the module's `mappings:`, picked by the partition, the region or a
+    /// parameter.
+    Lookup(Box<Lookup>),
+}
+
+/// What picks the entry of a mapping: a pseudo parameter or a module parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LookupKey {
+    /// `AWS::Partition`, `AWS::Region`, ...
+    Pseudo(Pseudo),
+    /// A `string` or `number` parameter.
+    Param(ParamName),
+}
+
+impl LookupKey {
+    /// The spelling inside `[...]` of a spec placeholder, also the name CloudFormation's
+    /// `Ref` takes.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LookupKey::Pseudo(p) => p.cfn_name(),
+            LookupKey::Param(n) => n.as_str(),
+        }
+    }
+}
+
+/// `${mappings.<Map>[<by>].<key>}`: the value `key` of the entry of mapping `map` that `by`
+/// names (CloudFormation `Fn::FindInMap`, a Terraform map of a `locals` block indexed).
+/// `values` holds the value of `key` in every entry that has it, so anything that evaluates a
+/// template needs no module; an entry without it fails the deployment in both backends.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lookup {
+    /// The mapping's name (`PartitionMap`).
+    pub map: String,
+    /// What picks the entry.
+    pub by: LookupKey,
+    /// The second-level key (`principal`).
+    pub key: String,
+    /// `(entry, value)` for every entry of the mapping that has `key`, in the spec's order.
+    pub values: Vec<(String, String)>,
+}
+
+impl Lookup {
+    /// The value for entry `entry`, if the mapping has it.
+    pub fn value(&self, entry: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(e, _)| e == entry)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The spec spelling without `${` `}`: `mappings.PartitionMap[AWS::Partition].principal`.
+    pub fn spec(&self) -> String {
+        format!("mappings.{}[{}].{}", self.map, self.by.as_str(), self.key)
+    }
+
+    /// The name of the `Fn::Sub` variable that stands for the lookup in a CloudFormation
+    /// string (`PartitionMapPrincipal`): letters and digits only.
+    pub fn sub_var(&self) -> String {
+        let mut v = self.map.clone();
+        let mut up = true;
+        for c in self.key.chars() {
+            if c.is_ascii_alphanumeric() {
+                if up {
+                    v.push(c.to_ascii_uppercase());
+                } else {
+                    v.push(c);
+                }
+                up = false;
+            } else {
+                up = true;
+            }
+        }
+        let _ = write!(v, "By{}", self.by.as_str().replace("AWS::", ""));
+        v
+    }
 }
 
 /// The ARN of an OIDC provider of the module (`oidc_providers:`): both outputs reference the
@@ -152,10 +245,23 @@ impl Template {
         }
     }
 
-    /// Parameters the template uses, in order (with repeats).
+    /// Parameters the template uses, in order (with repeats); a mapping lookup keyed by a
+    /// parameter uses it.
     pub fn params(&self) -> impl Iterator<Item = &ParamName> {
         self.parts.iter().filter_map(|p| match p {
             Part::Param(n) => Some(n),
+            Part::Lookup(l) => match &l.by {
+                LookupKey::Param(n) => Some(n),
+                LookupKey::Pseudo(_) => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// The mapping lookups of the template, in order.
+    pub fn lookups(&self) -> impl Iterator<Item = &Lookup> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Lookup(l) => Some(&**l),
             _ => None,
         })
     }
@@ -164,7 +270,7 @@ impl Template {
     pub fn is_dynamic(&self) -> bool {
         self.parts
             .iter()
-            .any(|p| matches!(p, Part::Param(_) | Part::Pseudo(_) | Part::ProviderArn(_)))
+            .any(|p| !matches!(p, Part::Lit(_) | Part::PolicyVar(_)))
     }
 
     /// Renders with each placeholder replaced by `f(part)`; literals and policy variables as IAM sees them.
@@ -197,7 +303,9 @@ impl Template {
 
     /// Placeholders as `${Name}`; a literal `${` written as `literal_open`, a policy variable
     /// opened with `var_open`; a provider's ARN as `${<LogicalId>.Arn}` for `Fn::Sub`, else as
-    /// `${oidc_providers.<id>.arn}`.
+    /// `${oidc_providers.<id>.arn}`; a mapping lookup as its `Fn::Sub` variable
+    /// ([`Lookup::sub_var`], which the `Fn::Sub` must define), else as
+    /// `${mappings.<Map>[<by>].<key>}`.
     fn spell(&self, literal_open: &str, var_open: &str, sub: bool) -> String {
         let mut s = String::new();
         for p in &self.parts {
@@ -227,6 +335,16 @@ impl Template {
                     s.push_str("${oidc_providers.");
                     s.push_str(p.id.as_str());
                     s.push_str(".arn}");
+                }
+                Part::Lookup(l) if sub => {
+                    s.push_str("${");
+                    s.push_str(&l.sub_var());
+                    s.push('}');
+                }
+                Part::Lookup(l) => {
+                    s.push_str("${");
+                    s.push_str(&l.spec());
+                    s.push('}');
                 }
             }
         }

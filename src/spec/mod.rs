@@ -78,6 +78,15 @@ pub struct Spec {
     /// `Conditions:` of the same names, Terraform `locals`.
     #[serde(default)]
     pub conditions: IndexMap<String, NamedConditionSpec>,
+    /// Lookup tables, keyed by a name of letters and digits (`PartitionMap`): each entry (a
+    /// partition such as `aws`/`aws-cn`/`aws-us-gov`, a region, a parameter's value) maps
+    /// keys to text. A string reads one value with
+    /// `${mappings.<Map>[AWS::Partition].<key>}` (or `[AWS::Region]`, `[<Parameter>]`):
+    /// CloudFormation `Mappings` and `Fn::FindInMap`, a Terraform map in `locals` indexed by
+    /// the partition, region or variable. Deploying where the map has no entry fails in both
+    /// (the stack at `Fn::FindInMap`, the plan at the index).
+    #[serde(default)]
+    pub mappings: IndexMap<String, IndexMap<String, IndexMap<String, String>>>,
     /// Roles, keyed by a short id (`task`, `eks-pod`).
     #[serde(default)]
     pub roles: IndexMap<String, RoleSpec>,

@@ -128,6 +128,34 @@ fn adoptable(v: &mut Validator) {
             ));
         }
     }
+    // An import ID that reads a mapping by the partition or region is known only where the
+    // module is deployed.
+    let mut ids: Vec<(&crate::source::YamlPath, &Template)> = Vec::new();
+    for p in m.policies.values() {
+        ids.extend(p.path.iter().chain([&p.name]).map(|t| (&p.origin, t)));
+    }
+    for r in m.roles.values() {
+        if let RoleName::Fixed(n) = &r.name {
+            ids.push((&r.origin, n));
+        }
+        for a in &r.managed {
+            if let PolicyRef::Arn(t) = &a.target {
+                ids.push((&r.origin, t));
+            }
+        }
+        if let Some(n) = r.instance_profile.as_ref().and_then(|ip| ip.name.as_ref()) {
+            ids.push((&r.origin, n));
+        }
+    }
+    for (at, t) in ids {
+        if let Some(l) = t.lookups().find(|l| matches!(l.by, LookupKey::Pseudo(_))) {
+            found.push((
+                at.clone(),
+                format!("`{}` reads `${{{}}}`: the import ID depends on where the module is deployed", t.display(), l.spec()),
+                "write the name the existing resource has, or pick the entry by a parameter with a default".into(),
+            ));
+        }
+    }
     for p in m.policies.values().filter(|p| p.when.is_some()) {
         found.push((
             p.origin.clone(),

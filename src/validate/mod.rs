@@ -19,10 +19,11 @@ use crate::source::YamlPath;
 pub fn validate(m: &Module) -> Vec<Diagnostic> {
     // The checks are independent: they run side by side, and their findings are joined in
     // this fixed order, so the output does not depend on which finishes first.
-    let checks: [fn(&mut Validator); 9] = [
+    let checks: [fn(&mut Validator); 10] = [
         grammar::check,
         names::check,
         names::unused_parameters,
+        names::mapping_gaps,
         catalog::check,
         conditions::check,
         limits::check,

@@ -231,3 +231,71 @@ fn named_by<'t>(t: &'t Test, out: &mut Vec<&'t str>) {
         Test::Flag(_) | Test::Equals(..) | Test::NotEmpty(..) => {}
     }
 }
+
+/// Mappings a lookup may miss: picked by `AWS::Partition` without every partition, by a
+/// parameter whose allowed values they do not all cover (or that has none); and mappings no
+/// string reads.
+pub(super) fn mapping_gaps(v: &mut Validator) {
+    let m = v.m;
+    if m.mappings.is_empty() {
+        return;
+    }
+    let mut by: Vec<(String, LookupKey)> = Vec::new();
+    m.visit_templates(|t| {
+        for l in t.lookups() {
+            if !by.iter().any(|(n, b)| *n == l.map && *b == l.by) {
+                by.push((l.map.clone(), l.by.clone()));
+            }
+        }
+    });
+    for map in m.mappings.values() {
+        let missing = |wanted: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+            wanted
+                .filter(|e| !map.entries.contains_key(*e))
+                .map(|e| format!("`{e}`"))
+                .collect()
+        };
+        let mut found: Vec<(String, String)> = Vec::new();
+        if !by.iter().any(|(n, _)| *n == map.name) {
+            found.push((
+                format!(
+                    "mapping `{}` is not read by any `${{mappings.{}[...]...}}`",
+                    map.name, map.name
+                ),
+                "use it, or remove it (both outputs would carry it for nothing)".into(),
+            ));
+        }
+        for (_, key) in by.iter().filter(|(n, _)| *n == map.name) {
+            match key {
+                LookupKey::Pseudo(Pseudo::Partition) => {
+                    let lacks = missing(&mut crate::model::template::PARTITIONS.into_iter());
+                    if !lacks.is_empty() {
+                        found.push((
+                            format!("mapping `{}` is picked by `AWS::Partition` and has no entry {}: deploying there fails (CloudFormation at `Fn::FindInMap`, Terraform at the plan)", map.name, lacks.join(", ")),
+                            "add the entries, or `allow: [RG021]` when the module is deployed only where the mapping has an entry".into(),
+                        ));
+                    }
+                }
+                LookupKey::Param(n) => match m.params.get(n) {
+                    Some(p) if !p.allowed_values.is_empty() => {
+                        let lacks = missing(&mut p.allowed_values.iter().map(String::as_str));
+                        if !lacks.is_empty() {
+                            found.push((
+                                format!("mapping `{}` is picked by `{n}`, whose allowed values {} it has no entry for: deploying with them fails", map.name, lacks.join(", ")),
+                                "add the entries, or narrow the parameter's `allowed_values`".into(),
+                            ));
+                        }
+                    }
+                    _ => found.push((
+                        format!("mapping `{}` is picked by `{n}`, which may take a value the mapping has no entry for: deploying with it fails (CloudFormation at `Fn::FindInMap`, Terraform at the plan)", map.name),
+                        format!("give `{n}` `allowed_values` that the mapping covers"),
+                    )),
+                },
+                LookupKey::Pseudo(_) => {}
+            }
+        }
+        for (msg, help) in found {
+            v.report_on_key(&rules::MAPPING_GAPS, &[], &map.origin, msg, help);
+        }
+    }
+}

@@ -713,6 +713,8 @@ fn lint_deny_warnings_flags_every_trust_and_key_case() {
         ("RG014", 2),
         ("RG015", 2),
         ("RG016", 2),
+        ("RG020", 2),
+        ("RG021", 1),
         ("RG304", 1),
         ("RG310", 2),
         ("RG311", 2),

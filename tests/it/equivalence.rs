@@ -18,7 +18,7 @@ pub(crate) mod terraform_eval;
 use rolegen::build::{compile, CompileOptions};
 use rolegen::emit::OutputFile;
 use rolegen::model::resolve::Bindings;
-use rolegen::model::{Hatch, Module, ParamKind, ParamValue, Test};
+use rolegen::model::{Hatch, Lookup, LookupKey, Module, ParamKind, ParamValue, Pseudo, Test};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -183,6 +183,16 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
         }
     }
     out.push(("lists of one element".into(), one));
+    // Every entry of every mapping, picked by what the module's lookups pick it by; then
+    // leave out bindings under which a lookup misses (both backends fail the deployment
+    // there, which `mapping_lookups_fail_where_the_entry_is_missing` checks).
+    out.extend(entry_variants(m, &base));
+    let lookups = lookups(m);
+    out.retain(|(_, b)| {
+        lookups
+            .iter()
+            .all(|l| l.value(&b.lookup_entry(l)).is_some())
+    });
     let mut seen = std::collections::HashSet::new();
     out.retain(|(_, b)| seen.insert(describe(b)));
     out
@@ -268,6 +278,49 @@ fn condition_outcomes(m: &Module, base: &Bindings) -> Vec<(String, Bindings)> {
             }
         }
     }
+    out
+}
+
+/// For every lookup of the module, a binding per entry of its mapping, picked by what the
+/// lookup picks it by (the partition, the region, the account, a parameter); labelled
+/// `mappings.<Map>[<by>].<key>[<entry>]`.
+pub(crate) fn entry_variants(m: &Module, base: &Bindings) -> Vec<(String, Bindings)> {
+    let mut out = Vec::new();
+    for l in &lookups(m) {
+        for (entry, _) in &l.values {
+            let mut b = base.clone();
+            match &l.by {
+                LookupKey::Pseudo(Pseudo::Partition) => {
+                    b.partition = entry.clone();
+                    if entry == "aws-cn" {
+                        b.url_suffix = "amazonaws.com.cn".into();
+                    }
+                }
+                LookupKey::Pseudo(Pseudo::Region) => b.region = entry.clone(),
+                LookupKey::Pseudo(Pseudo::AccountId) => b.account = entry.clone(),
+                LookupKey::Pseudo(Pseudo::UrlSuffix) => b.url_suffix = entry.clone(),
+                LookupKey::Pseudo(Pseudo::StackName) => b.stack_name = entry.clone(),
+                LookupKey::Param(n) => {
+                    b.params
+                        .insert(n.as_str().to_owned(), ParamValue::Str(entry.clone()));
+                }
+            }
+            out.push((format!("{}[{entry}]", l.spec()), b));
+        }
+    }
+    out
+}
+
+/// Every mapping lookup of the module, each once.
+fn lookups(m: &Module) -> Vec<Lookup> {
+    let mut out: Vec<Lookup> = Vec::new();
+    m.visit_templates(|t| {
+        for l in t.lookups() {
+            if !out.contains(l) {
+                out.push(l.clone());
+            }
+        }
+    });
     out
 }
 
@@ -1266,4 +1319,61 @@ fn catches_a_changed_named_condition_in_either_output() {
     });
     let report = must_fail(&case, &parse(&cfn).unwrap());
     assert!(report.contains("AlarmTopicArn=Str(\"\")"), "{report}");
+}
+
+/// The `mappings` fixture: its model, files and the variants.
+fn mappings_case() -> (Case, Parsed, Vec<(String, Bindings)>) {
+    let case = compile_spec("tests/fixtures/mappings/spec.yaml");
+    let parsed = parse(&case.files).unwrap();
+    let vs = variants(&case.module);
+    (case, parsed, vs)
+}
+
+#[test]
+fn mapping_lookups_agree_for_every_entry() {
+    let (case, parsed, vs) = mappings_case();
+    // Every entry of every mapping is picked by some variant, and both outputs agree there.
+    for l in lookups(&case.module) {
+        for (entry, value) in &l.values {
+            let label = format!("{}[{entry}]", l.spec());
+            let (_, b) = vs
+                .iter()
+                .find(|(_, b)| b.lookup_entry(&l) == *entry)
+                .unwrap_or_else(|| panic!("no variant picks {label}"));
+            assert_eq!(b.lookup(&l), *value);
+            check(&case, &parsed, &label, b).unwrap();
+        }
+    }
+    // The region-keyed mapping has no GovCloud or China entry: those variants are left out.
+    assert!(!vs.iter().any(|(_, b)| b.region == "cn-north-1"));
+}
+
+#[test]
+fn mapping_lookups_fail_where_the_entry_is_missing() {
+    let (case, parsed, _) = mappings_case();
+    let mut b = Bindings::defaults(&case.module);
+    b.region = "ap-south-1".into();
+    let cfn = cloudformation(&case.module, &parsed.cfn, &b).unwrap_err();
+    assert!(
+        cfn.contains("mapping LogBuckets has no entry ap-south-1"),
+        "{cfn}"
+    );
+    let tf = terraform(&case.module, &parsed.tf, &b).unwrap_err();
+    assert!(
+        tf.contains("ap-south-1") || tf.to_lowercase().contains("index"),
+        "{tf}"
+    );
+    let l = lookups(&case.module)
+        .into_iter()
+        .find(|l| l.map == "LogBuckets")
+        .unwrap();
+    assert_eq!(b.lookup(&l), "<LogBuckets[ap-south-1] is missing>");
+    // A parameter value the mapping lacks: CloudFormation refuses it as not allowed.
+    let b = with_param(
+        &Bindings::defaults(&case.module),
+        "Environment",
+        ParamValue::Str("staging".into()),
+    );
+    assert!(cloudformation(&case.module, &parsed.cfn, &b).is_err());
+    assert!(terraform(&case.module, &parsed.tf, &b).is_err());
 }

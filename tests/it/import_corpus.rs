@@ -44,11 +44,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "SAM (`Transform: AWS::Serverless-2016-10-31`): the function's role comes from policy templates the transform expands",
     ),
     (
-        "cfn-partition-mapping",
-        "`{\"Fn::FindInMap\":[\"PartitionMap\",{\"Ref\":\"AWS::Partition\"}",
-        "`Fn::FindInMap` keyed by `AWS::Partition` (spec: no mappings)",
-    ),
-    (
         "tf-step-functions-orchestrator",
         "builds each element from the list and other values",
         "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401, CloudFormation cannot build it per element)",
@@ -534,7 +529,14 @@ fn check(name: &str, src: &Source, c: &mut Counts) -> Result<bool, String> {
         .iter()
         .map(|(s, k)| (s.clone(), pascal(k)))
         .collect();
-    for b in switch_variants(&m, &base_of(name, &m)) {
+    let base = base_of(name, &m);
+    let mut variants = switch_variants(&m, &base);
+    variants.extend(
+        crate::equivalence::entry_variants(&m, &base)
+            .into_iter()
+            .map(|(_, b)| b),
+    );
+    for b in variants {
         let b = match src.supply_introduced(&imported, &m, &b) {
             Ok(b) => b,
             Err(e) => return Err(format!("{name}: an introduced parameter's value: {e}")),

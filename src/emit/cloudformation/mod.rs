@@ -1,6 +1,7 @@
 //! The CloudFormation backend: one stack per module with Parameters, Conditions, Resources and
 //! Outputs, plus `<module>.params.json` with example values when some parameter has no default.
 
+mod mappings;
 mod policy;
 pub mod yaml;
 
@@ -107,9 +108,18 @@ impl Cfn<'_> {
             [Part::ProviderArn(p)] => {
                 return Node::Tag("!GetAtt", format!("{}.Arn", p.id.logical_id()))
             }
+            [Part::Lookup(l)] => return mappings::find_in_map(l),
             _ => {}
         }
-        Node::Tag("!Sub", t.to_sub())
+        let vars = mappings::lookup_vars(t);
+        if vars.is_empty() {
+            Node::Tag("!Sub", t.to_sub())
+        } else {
+            Node::func(
+                "Fn::Sub",
+                Node::Seq(vec![Node::Str(t.to_sub()), Node::Map(vars)]),
+            )
+        }
     }
 
     /// The stack template, written resource by resource.
@@ -128,6 +138,10 @@ impl Cfn<'_> {
         let params = self.parameters(exports);
         if !params.is_empty() {
             w.entry("Parameters", &Node::Map(params));
+        }
+        let mappings = mappings::section(self.m);
+        if !mappings.is_empty() {
+            w.entry("Mappings", &Node::Map(mappings));
         }
         let mut conditions = self.conditions();
         if exports.is_some() {

@@ -309,7 +309,7 @@ impl Cfn<'_> {
                     if n > 0 {
                         j.push(',');
                     }
-                    self.json_template(j, &c.key);
+                    self.json_template(j, &c.key, vars);
                     j.push(':');
                     self.json_values(j, &c.values, vars);
                 }
@@ -327,7 +327,7 @@ impl Cfn<'_> {
                 j.push(',');
             }
             match self.list_param(t) {
-                None => self.json_template(j, t),
+                None => self.json_template(j, t, vars),
                 Some(p) => {
                     // Elements joined by `","` inside one JSON string: ["a","b"].
                     let (pre, suf) = literal_around(t);
@@ -350,7 +350,7 @@ impl Cfn<'_> {
     }
 
     /// A template as a JSON string literal inside `Fn::Sub`.
-    fn json_template(&self, j: &mut String, t: &Template) {
+    fn json_template(&self, j: &mut String, t: &Template, vars: &mut Vec<(String, Node)>) {
         j.push('"');
         for p in &t.parts {
             match p {
@@ -363,6 +363,13 @@ impl Cfn<'_> {
                 }
                 Part::ProviderArn(p) => {
                     let _ = write!(j, "${{{}.Arn}}", p.id.logical_id());
+                }
+                Part::Lookup(l) => {
+                    let var = l.sub_var();
+                    let _ = write!(j, "${{{var}}}");
+                    if !vars.iter().any(|(n, _)| *n == var) {
+                        vars.push((var, super::mappings::find_in_map(l)));
+                    }
                 }
                 Part::PolicyVar(v) => {
                     j.push_str("${!");
@@ -407,7 +414,7 @@ fn literal_around(t: &Template) -> (String, String) {
         let text = match p {
             Part::Lit(l) => l.clone(),
             Part::PolicyVar(v) => format!("${{{v}}}"),
-            Part::Param(_) | Part::Pseudo(_) | Part::ProviderArn(_) => {
+            Part::Param(_) | Part::Pseudo(_) | Part::ProviderArn(_) | Part::Lookup(_) => {
                 seen = true;
                 continue;
             }

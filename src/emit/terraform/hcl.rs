@@ -328,6 +328,7 @@ pub(crate) fn template_expr(
         [Part::Param(p)] => return param(p),
         [Part::Pseudo(p)] => return pseudo_ref(*p).to_owned(),
         [Part::ProviderArn(p)] => return provider_arn_ref(&p.id),
+        [Part::Lookup(l)] => return lookup_ref(l, param),
         _ => {}
     }
     let mut out = String::with_capacity(32);
@@ -355,10 +356,57 @@ pub(crate) fn template_expr(
                 out.push_str(&provider_arn_ref(&p.id));
                 out.push('}');
             }
+            Part::Lookup(l) => {
+                out.push_str("${");
+                out.push_str(&lookup_ref(l, param));
+                out.push('}');
+            }
         }
     }
     out.push('"');
     out
+}
+
+/// `locals`: each mapping of the module as a map of objects, one entry a line
+/// (`aws-cn = { principal = "ec2.amazonaws.com.cn" }`); none without mappings.
+pub(crate) fn mapping_locals(m: &crate::model::Module) -> Option<Block> {
+    if m.mappings.is_empty() {
+        return None;
+    }
+    let mut b = Block::new("locals", &[]);
+    for m in m.mappings.values() {
+        let entries = m
+            .entries
+            .iter()
+            .map(|(e, keys)| {
+                let fields: Vec<String> = keys
+                    .iter()
+                    .map(|(k, v)| format!("{} = {}", map_key(k), quote_literal(v)))
+                    .collect();
+                (map_key(e), format!("{{ {} }}", fields.join(", ")))
+            })
+            .collect();
+        b.attr_expr(crate::model::mapping_local(&m.name), Expr::Map(entries));
+    }
+    Some(b)
+}
+
+/// The Terraform expression of a mapping lookup: the mapping's local indexed by the
+/// partition, region or variable, then by the key
+/// (`local.mapping_partition_map[data.aws_partition.current.partition]["principal"]`).
+pub(crate) fn lookup_ref(
+    l: &crate::model::Lookup,
+    param: &dyn Fn(&crate::model::ParamName) -> String,
+) -> String {
+    let by = match &l.by {
+        crate::model::LookupKey::Pseudo(p) => pseudo_ref(*p).to_owned(),
+        crate::model::LookupKey::Param(n) => param(n),
+    };
+    format!(
+        "local.{}[{by}][{}]",
+        crate::model::mapping_local(&l.map),
+        quote_literal(&l.key)
+    )
 }
 
 /// The Terraform expression of the ARN of the module's OIDC provider `id`. The provider is

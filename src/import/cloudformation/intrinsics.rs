@@ -5,6 +5,7 @@
 use super::*;
 use crate::import::named::{arn_template, named_type, Gives};
 use crate::model::template::{sub_parts, SubPart};
+use crate::model::{Lookup, LookupKey};
 
 impl Cx<'_> {
     pub(super) fn synth(&mut self, hint: &str, what: String, loc: &Loc) -> Option<Template> {
@@ -533,9 +534,10 @@ impl Cx<'_> {
                             None
                         }
                     },
-                    "Fn::FindInMap" if dynamic_keys(arg) => {
-                        self.synth_value("FromMap", n, ParamKind::String, loc)
-                    }
+                    "Fn::FindInMap" if dynamic_keys(arg) => match self.map_lookup(arg) {
+                        Some(t) => Some(t),
+                        None => self.synth_value("FromMap", n, ParamKind::String, loc),
+                    },
                     "Fn::FindInMap" => {
                         let v = self.find_in_map(arg, &al)?;
                         self.scalar(&v, &al)
@@ -595,6 +597,76 @@ impl Cx<'_> {
             return None;
         }
         Some(s.split(d.as_str()).map(str::to_owned).collect())
+    }
+
+    /// `Fn::FindInMap [Map, !Ref X, key]`, X a pseudo parameter or a `String`/`Number`
+    /// parameter, as the spec's lookup `${mappings.Map[X].key}` when the spec can hold the
+    /// mapping (names it takes, every entry with `key` as text, a partition mapping's entries
+    /// partitions); the mapping's text values are copied into the spec's `mappings:`. `None`
+    /// when it cannot (the caller then takes the value as a new parameter).
+    pub(super) fn map_lookup(&mut self, arg: &N) -> Option<Template> {
+        let N::Seq(v) = arg else { return None };
+        let [m, by, key] = v.as_slice() else {
+            return None;
+        };
+        let (map, key) = (m.literal()?, key.literal()?);
+        let ("Ref", r, _) = by.as_fn()? else {
+            return None;
+        };
+        let r = r.literal()?;
+        let by = match Pseudo::parse(&r) {
+            Some(p) => LookupKey::Pseudo(p),
+            None => match self.kinds.get(&r)? {
+                ParamKind::String | ParamKind::Number => LookupKey::Param(ParamName(r)),
+                _ => return None,
+            },
+        };
+        let N::Map(entries) = self.root.get("Mappings")?.get(&map)? else {
+            return None;
+        };
+        // The entries and their text values the spec can hold.
+        let mut table: Vec<(String, Vec<(String, String)>)> = Vec::new();
+        for (e, keys) in entries {
+            let N::Map(keys) = keys else { return None };
+            let text: Vec<(String, String)> = keys
+                .iter()
+                .filter(|(k, _)| crate::lower::valid_mapping_key(k))
+                .filter_map(|(k, v)| Some((k.clone(), v.literal()?)))
+                .collect();
+            if !text.iter().any(|(k, _)| *k == key) {
+                // An entry without the key (or with a list there): the lookup fails there.
+                return None;
+            }
+            table.push((e.clone(), text));
+        }
+        let names_ok = crate::lower::valid_mapping_name(&map)
+            && !table.is_empty()
+            && table
+                .iter()
+                .all(|(e, _)| crate::lower::valid_mapping_entry(e))
+            && (by != LookupKey::Pseudo(Pseudo::Partition)
+                || table
+                    .iter()
+                    .all(|(e, _)| crate::model::template::KNOWN_PARTITIONS.contains(&e.as_str())));
+        if !names_ok {
+            return None;
+        }
+        let values = table
+            .iter()
+            .filter_map(|(e, keys)| {
+                let v = keys.iter().find(|(k, _)| *k == key)?;
+                Some((e.clone(), v.1.clone()))
+            })
+            .collect();
+        self.mappings.insert(map.clone(), table);
+        Some(Template {
+            parts: vec![Part::Lookup(Box::new(Lookup {
+                map,
+                by,
+                key,
+                values,
+            }))],
+        })
     }
 
     /// True if the mapping `Fn::FindInMap` names has a list value.
@@ -680,6 +752,9 @@ impl Cx<'_> {
                     "Fn::GetAZs" => self
                         .synth_value("AZs", n, ParamKind::List, loc)
                         .map(|t| (vec![t], false)),
+                    "Fn::FindInMap" if dynamic_keys(arg) && self.map_lookup(arg).is_some() => {
+                        self.map_lookup(arg).map(|t| (vec![t], true))
+                    }
                     "Fn::FindInMap" if dynamic_keys(arg) => {
                         let kind = if self.map_has_lists(arg) {
                             ParamKind::List

@@ -197,6 +197,9 @@ struct Cx<'a> {
     left_out: Vec<String>,
     /// The template's OIDC providers by logical id.
     providers: IndexMap<String, providers::ProviderOut>,
+    /// The template's mappings that lookups read, as the spec's `mappings:` holds them
+    /// (entry, then key and text value).
+    mappings: IndexMap<String, super::builder::Table>,
     budget: Budget,
 }
 
@@ -279,6 +282,7 @@ impl<'a> Cx<'a> {
             poisoned: HashMap::new(),
             left_out: Vec::new(),
             providers: IndexMap::new(),
+            mappings: IndexMap::new(),
             budget: Budget::new(),
         }
     }
@@ -548,7 +552,8 @@ impl<'a> Cx<'a> {
                 .position(|p| l.starts_with(p))
         });
         let providers = super::oidc::entries(self.providers.values());
-        let tree = spec_tree(top, params, roles, policies, keys, providers);
+        let mappings = super::builder::mappings_y(&self.mappings);
+        let tree = spec_tree(top, params, mappings, roles, policies, keys, providers);
         let mut header = vec![format!(
             "Imported by `rolegen import --from cloudformation` from {}.",
             self.file.path.display()

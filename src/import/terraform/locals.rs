@@ -11,9 +11,56 @@ use std::collections::HashMap;
 /// size at every level): past it, the remaining `local.…` are left as written.
 const MAX_NODES: usize = 1_000_000;
 
+pub(super) use crate::import::builder::Table;
+
+/// The key a table that maps each entry straight to text (`{ us-east-1 = "127311923021" }`)
+/// gets in the spec's mapping.
+pub(super) const FLAT_KEY: &str = "value";
+
+/// A local's value as a lookup table: an object of objects of strings or numbers
+/// (`{ aws = { principal = "ec2.amazonaws.com" }, aws-cn = { … } }`), or an object of strings
+/// or numbers, each entry then holding one key, [`FLAT_KEY`].
+fn table(e: &Expr) -> Option<Table> {
+    let key = |k: &Expr| match k {
+        Expr::Var(name, steps) if steps.is_empty() => Some(name.clone()),
+        k => k.literal(),
+    };
+    let Expr::Object(entries) = e else {
+        return None;
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    let text = |x: &Expr| match x {
+        Expr::Num(n) => Some(n.clone()),
+        x => x.literal(),
+    };
+    if entries.iter().all(|(_, v)| text(v).is_some()) {
+        return entries
+            .iter()
+            .map(|(k, v)| Some((key(k)?, vec![(FLAT_KEY.to_owned(), text(v)?)])))
+            .collect::<Option<Table>>()
+            .filter(|t| !t.is_empty());
+    }
+    for (k, v) in entries {
+        let Expr::Object(fields) = v else { return None };
+        let mut row = Vec::with_capacity(fields.len());
+        for (f, x) in fields {
+            let text = match x {
+                Expr::Num(n) => n.clone(),
+                x => x.literal()?,
+            };
+            row.push((key(f)?, text));
+        }
+        out.push((key(k)?, row));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The module's locals by name, and the substitution's state.
 pub(super) struct Locals {
     defs: HashMap<String, Expr>,
+    /// The locals that are lookup tables ([`table`]): `local.X[<not a literal>]…` is left
+    /// as written for the importer to read as a spec mapping lookup.
+    tables: HashMap<String, Table>,
     /// Locals being substituted: one that refers to itself is left as written.
     active: Vec<String>,
     nodes: usize,
@@ -31,11 +78,33 @@ impl Locals {
                 }
             }
         }
+        let tables = defs
+            .iter()
+            .filter_map(|(n, e)| Some((n.clone(), table(e)?)))
+            .collect();
         Locals {
             defs,
+            tables,
             active: Vec::new(),
             nodes: 0,
         }
+    }
+
+    /// The locals that are lookup tables, by name.
+    pub(super) fn tables(&self) -> HashMap<String, Table> {
+        self.tables.clone()
+    }
+
+    /// The names of the tables that map each entry straight to text.
+    pub(super) fn flat(&self) -> std::collections::HashSet<String> {
+        self.defs
+            .iter()
+            .filter(|(n, e)| {
+                self.tables.contains_key(*n)
+                    && matches!(e, Expr::Object(v) if v.iter().all(|(_, x)| !matches!(x, Expr::Object(_))))
+            })
+            .map(|(n, _)| n.clone())
+            .collect()
     }
 
     /// Substitutes the locals in every block other than `locals` itself.
@@ -72,6 +141,18 @@ impl Locals {
         }
         if let Expr::Var(root, steps) = e {
             if root == "local" {
+                // A table indexed by a value known at deploy time: a mapping lookup.
+                if let (Some(Step::Attr(name)), Some(Step::Index(k))) =
+                    (steps.first(), steps.get(1))
+                {
+                    if self.tables.contains_key(name) && k.literal().is_none() {
+                        let mut rest: Vec<Step> = steps[1..].to_vec();
+                        self.steps(&mut rest);
+                        steps.truncate(1);
+                        steps.extend(rest);
+                        return;
+                    }
+                }
                 if let Some(Step::Attr(name)) = steps.first() {
                     let name = name.clone();
                     if let Some(value) = self.value(&name) {

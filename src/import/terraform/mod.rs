@@ -81,6 +81,12 @@ struct Tf {
     /// List variables defaulting to `[]`, by spec parameter, where they are declared: the
     /// default stays only where the spec takes an empty list ([`Tf::empty_list_defaults`]).
     empty_lists: Vec<(String, At)>,
+    /// The locals that are lookup tables, by local name.
+    local_tables: HashMap<String, locals::Table>,
+    /// Those of them that map each entry straight to text (`locals::FLAT_KEY`).
+    flat_tables: HashSet<String>,
+    /// The tables lookups read, as the spec's `mappings:` (by mapping name).
+    mappings: IndexMap<String, locals::Table>,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -151,7 +157,10 @@ pub fn import_texts(
             }
         }
     }
-    locals::Locals::collect(&blocks).substitute(&mut blocks);
+    let locals = locals::Locals::collect(&blocks);
+    let local_tables = locals.tables();
+    let flat_tables = locals.flat();
+    locals.substitute(&mut blocks);
     let mut tf = Tf {
         files: paths,
         vars: IndexMap::new(),
@@ -173,6 +182,9 @@ pub fn import_texts(
         providers: IndexMap::new(),
         others: HashMap::new(),
         empty_lists: Vec::new(),
+        local_tables,
+        flat_tables,
+        mappings: IndexMap::new(),
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -457,7 +469,8 @@ impl Tf {
             .collect();
         let providers = super::oidc::entries(self.providers.values());
         self.empty_list_defaults(&mut params, [&roles, &policies, &keys, &providers]);
-        let tree = spec_tree(top, params, roles, policies, keys, providers);
+        let mappings = super::builder::mappings_y(&self.mappings);
+        let tree = spec_tree(top, params, mappings, roles, policies, keys, providers);
         let dir = self
             .files
             .first()

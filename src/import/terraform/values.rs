@@ -2,6 +2,7 @@
 //! lists, and new parameters for what has no spec spelling.
 
 use super::*;
+use crate::model::{Lookup, LookupKey, ParamName};
 
 impl Tf {
     pub(super) fn var_param(&self, tfname: &str) -> Option<(String, ParamKind)> {
@@ -113,6 +114,26 @@ impl Tf {
                     }
                 }
             }
+            // `lookup(local.table[key], "name")` (no default: a default is not a lookup
+            // the spec can write, which fails where the entry is missing).
+            Expr::Call(f, args, false)
+                if f == "lookup"
+                    && matches!(args.as_slice(), [Expr::Var(r, s), k]
+                        if r == "local" && s.len() == 2 && k.literal().is_some()) =>
+            {
+                let (Expr::Var(_, s), Some(k)) = (&args[0], args[1].literal()) else {
+                    return None;
+                };
+                let mut steps = s.clone();
+                steps.push(Step::Attr(k));
+                match self.local_lookup(&steps) {
+                    Some(t) => Some(t),
+                    None => {
+                        self.issue(at, "this `lookup(…)` cannot be expressed in a spec");
+                        None
+                    }
+                }
+            }
             Expr::Call(f, _, _) => {
                 self.issue(at, format!("`{f}(…)` cannot be expressed in a spec"));
                 None
@@ -168,16 +189,9 @@ impl Tf {
                     }
                 }
             }
-            "data" => match (attr(0), attr(2)) {
-                (Some("aws_partition"), Some("partition")) => Some(pseudo_t(Pseudo::Partition)),
-                (Some("aws_partition"), Some("dns_suffix")) => Some(pseudo_t(Pseudo::UrlSuffix)),
-                (Some("aws_caller_identity"), Some("account_id")) => {
-                    Some(pseudo_t(Pseudo::AccountId))
-                }
-                (Some("aws_region"), Some("name" | "region" | "id")) => {
-                    Some(pseudo_t(Pseudo::Region))
-                }
-                _ => {
+            "data" => match pseudo_of(steps) {
+                Some(p) => Some(pseudo_t(p)),
+                None => {
                     let p = e.path().unwrap_or_default();
                     self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
                 }
@@ -229,6 +243,7 @@ impl Tf {
                 }
             }
             "aws_iam_openid_connect_provider" => self.provider_ref(steps, at),
+            "local" if self.local_lookup(steps).is_some() => self.local_lookup(steps),
             "local" => {
                 self.issue(
                     at,
@@ -244,6 +259,74 @@ impl Tf {
                 self.synth(&p.replace(['.', '[', ']'], "-"), format!("`{p}`"), at)
             }
         }
+    }
+
+    /// `local.<table>[<key>]["name"]` (or `.name`; `local.<table>[<key>]` of a table of text,
+    /// whose key is `value` in the spec), the key the partition, the region, the
+    /// account id or a `string`/`number` variable, every entry of the table with `name`: the
+    /// spec's lookup `${mappings.<Table>[<key>].<name>}` (the table copied into `mappings:`).
+    /// `None` when it is not one.
+    pub(super) fn local_lookup(&mut self, steps: &[Step]) -> Option<Template> {
+        let (local, k, name) = match steps {
+            [Step::Attr(local), Step::Index(k)] if self.flat_tables.contains(local) => {
+                (local, k, super::locals::FLAT_KEY.to_owned())
+            }
+            [Step::Attr(local), Step::Index(k), last] if !self.flat_tables.contains(local) => {
+                let name = match last {
+                    Step::Attr(a) => a.clone(),
+                    Step::Index(x) => x.literal()?,
+                    Step::Splat => return None,
+                };
+                (local, k, name)
+            }
+            _ => return None,
+        };
+        let table = self.local_tables.get(local)?.clone();
+        let by = match k {
+            Expr::Var(root, s) if root == "var" => match s.as_slice() {
+                [Step::Attr(v)] => match self.var_param(v)? {
+                    (p, ParamKind::String | ParamKind::Number) => LookupKey::Param(ParamName(p)),
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            Expr::Var(root, s) if root == "data" => LookupKey::Pseudo(pseudo_of(s)?),
+            _ => return None,
+        };
+        let map: String =
+            crate::model::names::pascal(local.strip_prefix("mapping_").unwrap_or(local))
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+        let values: Vec<(String, String)> = table
+            .iter()
+            .filter_map(|(e, row)| {
+                let v = row.iter().find(|(k, _)| *k == name)?;
+                Some((e.clone(), v.1.clone()))
+            })
+            .collect();
+        let ok = !map.is_empty()
+            && values.len() == table.len()
+            && table.iter().all(|(e, row)| {
+                crate::lower::valid_mapping_entry(e)
+                    && row.iter().all(|(k, _)| crate::lower::valid_mapping_key(k))
+            })
+            && (by != LookupKey::Pseudo(Pseudo::Partition)
+                || table
+                    .iter()
+                    .all(|(e, _)| crate::model::template::KNOWN_PARTITIONS.contains(&e.as_str())));
+        if !ok {
+            return None;
+        }
+        self.mappings.insert(map.clone(), table);
+        Some(Template {
+            parts: vec![Part::Lookup(Box::new(Lookup {
+                map,
+                by,
+                key: name,
+                values,
+            }))],
+        })
     }
 
     /// A spec string this importer wrote, back to a template (names of declared parameters).
@@ -314,7 +397,7 @@ impl Tf {
                         Part::Lit(l) => l.contains(','),
                         Part::Param(n) => n.as_str() != p,
                         Part::PolicyVar(_) => false,
-                        Part::Pseudo(_) | Part::ProviderArn(_) => true,
+                        Part::Pseudo(_) | Part::ProviderArn(_) | Part::Lookup(_) => true,
                     });
                 if mixed {
                     self.issue(
@@ -445,5 +528,20 @@ pub(super) fn kind(e: &Expr) -> &'static str {
         Expr::Unary(..) | Expr::Binary(..) => "an operation",
         Expr::ForTuple { .. } | Expr::ForObject { .. } => "a for expression",
         Expr::Get(..) => "an index or attribute of an expression",
+    }
+}
+
+/// The pseudo parameter a `data` source's attribute gives (`data.aws_partition.current.partition`).
+fn pseudo_of(steps: &[Step]) -> Option<Pseudo> {
+    let attr = |i: usize| match steps.get(i) {
+        Some(Step::Attr(a)) => Some(a.as_str()),
+        _ => None,
+    };
+    match (attr(0)?, attr(2)?) {
+        ("aws_partition", "partition") => Some(Pseudo::Partition),
+        ("aws_partition", "dns_suffix") => Some(Pseudo::UrlSuffix),
+        ("aws_caller_identity", "account_id") => Some(Pseudo::AccountId),
+        ("aws_region", "name" | "region" | "id") => Some(Pseudo::Region),
+        _ => None,
     }
 }

@@ -5,7 +5,7 @@
 //! on each item, `MinValue`/`MaxValue` checked), Conditions (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`), resource
 //! `Condition:`, and the intrinsics `Ref` (parameters, pseudo parameters, resources), `Fn::If`
 //! with `AWS::NoValue`, `Fn::Sub` (both forms, `${!Literal}`), `Fn::GetAtt`, `Fn::Join`,
-//! `Fn::Split` and `Fn::Select`, in short (`!Ref`) and long (`Ref:`) form. A `Ref`/`GetAtt` to a
+//! `Fn::Split`, `Fn::Select` and `Fn::FindInMap` (over `Mappings`), in short (`!Ref`) and long (`Ref:`) form. A `Ref`/`GetAtt` to a
 //! resource that is not created is an error, as it is for CloudFormation. Unknown intrinsics,
 //! resource types and properties are errors rather than silently ignored.
 
@@ -488,6 +488,23 @@ impl<'t> Resolver<'t> {
                 list.get(i)
                     .map(|x| Some(J::String(x.clone())))
                     .ok_or_else(|| format!("Fn::Select: index {i} out of range"))
+            }
+            "Fn::FindInMap" => {
+                // CloudFormation fails the stack when the mapping, the entry or the key is
+                // missing (no `DefaultValue` without the LanguageExtensions transform).
+                let s = seq(a, f, Some(3))?;
+                let map = self.string(&s[0], f)?;
+                let entry = self.string(&s[1], f)?;
+                let k = self.string(&s[2], f)?;
+                let v = get(self.t, "Mappings")
+                    .and_then(|m| get(m, &map))
+                    .ok_or_else(|| format!("Fn::FindInMap: no mapping {map}"))?;
+                let v = get(v, &entry)
+                    .ok_or_else(|| format!("Fn::FindInMap: mapping {map} has no entry {entry}"))?;
+                let v = get(v, &k)
+                    .and_then(scalar)
+                    .ok_or_else(|| format!("Fn::FindInMap: {map}.{entry} has no key {k}"))?;
+                Ok(Some(v))
             }
             other => Err(format!("{other} is not supported here")),
         }

@@ -1307,6 +1307,7 @@ impl TfModule {
         for (path, b) in &self.blocks {
             match b.identifier.as_str() {
                 "terraform" | "variable" | "output" | "data" | "resource" => {}
+                // rolegen writes `locals` for the spec's mappings.
                 "locals" => {}
                 "provider" if self.estate => {}
                 "moved" => self.check_moved(path, b)?,
