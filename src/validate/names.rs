@@ -248,6 +248,24 @@ pub(super) fn mapping_gaps(v: &mut Validator) {
             }
         }
     });
+    // Terraform's locals: one per mapping (`mapping_<snake>`) and one per named condition.
+    let mut locals: HashMap<String, String> = m
+        .conditions
+        .values()
+        .map(|c| (c.name.snake(), format!("condition `{}`", c.name)))
+        .collect();
+    for map in m.mappings.values() {
+        let local = mapping_local(&map.name);
+        if let Some(first) = locals.insert(local.clone(), format!("mapping `{}`", map.name)) {
+            v.report_on_key(
+                &rules::DUPLICATE_NAME,
+                &[],
+                &map.origin,
+                format!("mapping `{}` and {first} both become the Terraform local `{local}`", map.name),
+                "rename one of them".into(),
+            );
+        }
+    }
     for map in m.mappings.values() {
         let missing = |wanted: &mut dyn Iterator<Item = &str>| -> Vec<String> {
             wanted
