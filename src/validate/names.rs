@@ -261,7 +261,10 @@ pub(super) fn mapping_gaps(v: &mut Validator) {
                 &rules::DUPLICATE_NAME,
                 &[],
                 &map.origin,
-                format!("mapping `{}` and {first} both become the Terraform local `{local}`", map.name),
+                format!(
+                    "mapping `{}` and {first} both become the Terraform local `{local}`",
+                    map.name
+                ),
                 "rename one of them".into(),
             );
         }
