@@ -441,3 +441,16 @@ pub(crate) fn mappings_y(maps: &indexmap::IndexMap<String, Table>) -> Vec<(Strin
         })
         .collect()
 }
+
+/// Whether `y` writes the placeholder `whole` anywhere (a key such as an inline policy's name
+/// included) but as a whole `arn:` attachment.
+pub(crate) fn mentions(y: &Y, whole: &str) -> bool {
+    match y {
+        Y::Str(s) => s.contains(whole),
+        Y::Num(_) | Y::Bool(_) => false,
+        Y::Seq(v) => v.iter().any(|x| mentions(x, whole)),
+        Y::Map(m) => m.iter().any(|(k, v)| {
+            k.contains(whole) || (!(k == "arn" && v.as_str() == Some(whole)) && mentions(v, whole))
+        }),
+    }
+}

@@ -170,6 +170,13 @@ impl<'a> Resolver<'a> {
                 };
                 let v = match (is_list, v) {
                     (true, Value::String(s)) => json!(s.split(',').collect::<Vec<_>>()),
+                    // A list for a String parameter (one the import made a list of policy
+                    // ARNs): CloudFormation gets the items as comma-separated text.
+                    (false, Value::Array(items)) => json!(items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(",")),
                     (_, v) => v,
                 };
                 r.params.insert(name.clone(), v);

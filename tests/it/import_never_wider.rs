@@ -1541,18 +1541,34 @@ Resources:
             .hatches
             .contains(&rolegen::model::Hatch::AdditionalPolicyArns));
     }
-    // Beyond the idiom: a non-empty default, or the parameter used elsewhere. Not folded: the
-    // condition is not a switch, so the attachment is not imported as if absent.
-    for (from, to) in [
-        (
-            "Default: \"\"}",
-            "Default: \"arn:aws:iam::aws:policy/ReadOnlyAccess\"}",
-        ),
-        (
-            "PolicyName: read",
-            "PolicyName: !Join [\"-\", [read, !Ref Extra]]",
-        ),
-    ] {
+    // Beyond the idiom, a non-empty default: not the hatch, but the parameter as a list of
+    // policy ARNs (`arn: ${Extra}`), its default split on commas: the same ARNs attached for
+    // every value (an empty one attaches none either way).
+    let text = split.replace(
+        "Default: \"\"}",
+        "Default: \"arn:aws:iam::aws:policy/ReadOnlyAccess,arn:aws:iam::123456789012:policy/x\"}",
+    );
+    let i = import_yaml(&text);
+    assert!(!i.partial(), "{}", messages(&i));
+    assert!(!messages(&i).contains("AppAdditionalPolicyArns"));
+    let m = compile(&i.spec).expect("the spec compiles");
+    let role = m.roles.values().next().unwrap();
+    assert!(
+        matches!(&role.managed[..], [a] if matches!(&a.target, rolegen::model::PolicyRef::Arns(p) if p.as_str() == "Extra")),
+        "{}",
+        i.spec
+    );
+    assert!(
+        i.spec.contains("- arn:aws:iam::123456789012:policy/x"),
+        "{}",
+        i.spec
+    );
+    // The parameter used elsewhere as one text: neither the hatch nor a list; the role is
+    // refused (the policies it attaches may deny), never imported as if they were absent.
+    for (from, to) in [(
+        "PolicyName: read",
+        "PolicyName: !Join [\"-\", [read, !Ref Extra]]",
+    )] {
         let text = split.replace(from, to);
         assert_ne!(text, split);
         let i = import_yaml(&text);

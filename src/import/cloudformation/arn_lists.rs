@@ -4,7 +4,7 @@
 use super::*;
 
 /// The argument list of the intrinsic `name`, or `None` when `n` is another node.
-fn fn_args<'n>(n: &'n N, name: &str) -> Option<&'n [N]> {
+pub(super) fn fn_args<'n>(n: &'n N, name: &str) -> Option<&'n [N]> {
     match n.as_fn() {
         Some((f, N::Seq(v), _)) if f == name => Some(v),
         _ => None,
@@ -105,5 +105,136 @@ impl Cx<'_> {
             }
         }
         Some((without, list, outer))
+    }
+}
+
+impl Cx<'_> {
+    /// `Fn::If [HasX, list, !Ref AWS::NoValue]` where `list` is X as a list (`!Ref X` of a
+    /// CommaDelimitedList, `Fn::Split [",", !Ref X]` of a String) and `HasX` is exactly "X is
+    /// not empty" (`Fn::Not [Fn::Equals [!Ref X, ""]]`, the list joined for a list): `list`.
+    /// Attaching X's items is the same, as an empty X attaches none either way.
+    pub(super) fn guarded_list<'n>(&self, n: &'n N) -> Option<&'n N> {
+        let [c, list, none] = fn_args(n, "Fn::If")? else {
+            return None;
+        };
+        if !none.is_no_value() {
+            return None;
+        }
+        let (x, is_list) = match self.split_string_param(list) {
+            Some(x) => (x, false),
+            None => (self.is_list_param(list)?, true),
+        };
+        let def = self.root.get("Conditions")?.get(&c.literal()?)?;
+        let [eq] = fn_args(def, "Fn::Not")? else {
+            return None;
+        };
+        let [value, empty] = fn_args(eq, "Fn::Equals")? else {
+            return None;
+        };
+        let value = if is_list {
+            let [sep, l] = fn_args(value, "Fn::Join")? else {
+                return None;
+            };
+            if !sep.literal()?.is_empty() {
+                return None;
+            }
+            l
+        } else {
+            value
+        };
+        let is_ref_x = matches!(value.as_fn(), Some(("Ref", N::Str(r), _)) if *r == x);
+        (is_ref_x && empty.literal()?.is_empty()).then_some(list)
+    }
+
+    /// `Fn::Split [",", !Ref X]` with `X` a String parameter: `X`.
+    pub(super) fn split_string_param(&self, n: &N) -> Option<String> {
+        let [sep, x] = fn_args(n, "Fn::Split")? else {
+            return None;
+        };
+        match x.as_fn() {
+            Some(("Ref", N::Str(p), _))
+                if sep.literal().as_deref() == Some(",")
+                    && self.kinds.get(p) == Some(&ParamKind::String) =>
+            {
+                Some(p.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// A String parameter attached as policy ARNs by `Fn::Split [",", !Ref X]` becomes a list
+    /// parameter (CloudFormation takes the same comma-separated text for a CommaDelimitedList;
+    /// its default split the same way, empty meaning none) when the attachment is its only use
+    /// and it has no constraint a list would read differently (pattern, lengths, allowed
+    /// values). Otherwise the roles attaching it are refused: the policies it attaches may
+    /// deny.
+    pub(super) fn split_lists_to_lists(
+        &mut self,
+        params: &mut [(String, Y)],
+        roles: &mut Vec<(String, Y)>,
+        others: [&Vec<(String, Y)>; 2],
+    ) {
+        let mut seen: Vec<String> = Vec::new();
+        for (p, loc) in std::mem::take(&mut self.split_lists) {
+            if seen.contains(&p) {
+                continue;
+            }
+            seen.push(p.clone());
+            let whole = format!("${{{p}}}");
+            let elsewhere = roles
+                .iter()
+                .chain(others.into_iter().flatten())
+                .any(|(_, y)| super::super::builder::mentions(y, &whole));
+            let entry = params.iter_mut().find(|(n, _)| *n == p);
+            let plain = entry.as_ref().is_some_and(|(_, y)| match y {
+                Y::Map(e) => e
+                    .iter()
+                    .all(|(k, _)| matches!(k.as_str(), "type" | "default" | "description")),
+                _ => false,
+            });
+            if let (Some((_, Y::Map(e))), false, true) = (entry, elsewhere, plain) {
+                for (k, v) in e.iter_mut() {
+                    match k.as_str() {
+                        "type" => *v = Y::s("list"),
+                        "default" => {
+                            let text = v.as_str().unwrap_or_default().to_owned();
+                            *v = Y::Seq(if text.is_empty() {
+                                Vec::new()
+                            } else {
+                                text.split(',').map(|s| Y::s(s.to_owned())).collect()
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                self.note(
+                    &loc,
+                    format!("`{p}` (a String split on commas) is a list parameter of policy ARNs in the spec: the stack's CommaDelimitedList takes the same comma-separated text"),
+                );
+                continue;
+            }
+            self.issue(
+                &loc,
+                format!("`{p}` is split on commas here and used as one value elsewhere (or constrained as one text): it cannot be both a list of policy ARNs and a string"),
+            );
+            let attaches = |y: &Y| {
+                y.get("managed_policies").is_some_and(|m| match m {
+                    Y::Seq(v) => v
+                        .iter()
+                        .any(|a| a.get("arn").and_then(Y::as_str) == Some(whole.as_str())),
+                    _ => false,
+                })
+            };
+            roles.retain(|(key, y)| {
+                if !attaches(y) {
+                    return true;
+                }
+                self.report(
+                    &loc,
+                    format!("the role `{key}` is not imported: a ManagedPolicyArns entry cannot be expressed (the policy it attaches may deny); importing it without that would grant more"),
+                );
+                false
+            });
+        }
     }
 }

@@ -182,6 +182,9 @@ struct Cx<'a> {
     in_progress: HashSet<(String, String)>,
     keys: Keys,
     issues: Vec<Issue>,
+    /// String parameters attached as policy ARNs by `Fn::Split [",", !Ref X]`, where: they
+    /// become list parameters in `finish` when nothing else uses them.
+    split_lists: Vec<(String, Loc)>,
     key_vars: Option<Rc<Vars>>,
     roles: IndexMap<String, RoleOut>,
     policies: IndexMap<String, (String, Y, Option<Sw>)>,
@@ -274,6 +277,7 @@ impl<'a> Cx<'a> {
             in_progress: HashSet::new(),
             keys: Keys::default(),
             issues: Vec::new(),
+            split_lists: Vec::new(),
             key_vars: None,
             roles: IndexMap::new(),
             policies: IndexMap::new(),
@@ -505,7 +509,7 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let roles: Vec<(String, Y)> = kept
+        let mut roles: Vec<(String, Y)> = kept
             .into_values()
             .map(|r| {
                 let managed = r.managed.into_iter().map(|(y, _)| y).collect();
@@ -529,6 +533,8 @@ impl<'a> Cx<'a> {
             .into_values()
             .map(|k| (k.key, key_entry(k.entries, k.alias, k.when.as_ref())))
             .collect();
+        let mut params = params;
+        self.split_lists_to_lists(&mut params, &mut roles, [&policies, &keys]);
         // Parameters only what was left out used (a bucket's retention, a function's memory);
         // those the template's IAM uses stay, also when its role was not imported.
         let mut used = super::builder::words(roles.iter().chain(&policies).chain(&keys));

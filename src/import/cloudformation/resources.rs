@@ -187,7 +187,8 @@ impl Cx<'_> {
                     }
                     fixed
                 }
-                None => n,
+                // `!If [HasX, <X as a list>, !Ref AWS::NoValue]`: X's items, none when empty.
+                None => self.guarded_list(n).unwrap_or(n),
             };
             let mut tops = Vec::new();
             self.top_variants(n, &l, None, false, &mut tops);
@@ -200,8 +201,18 @@ impl Cx<'_> {
                         }
                     }
                     other => {
-                        if let Some(p) = self.is_list_param(other).filter(|_| !unsure) {
-                            // Every ARN the list holds: `arn: ${List}`.
+                        let split = self.split_string_param(other);
+                        if let Some(p) = self
+                            .is_list_param(other)
+                            .or(split.clone())
+                            .filter(|_| !unsure)
+                        {
+                            // Every ARN the list holds: `arn: ${List}`. A String split on
+                            // commas becomes a list parameter when nothing else uses it
+                            // (`finish` checks, and refuses the role otherwise).
+                            if split.is_some() {
+                                self.split_lists.push((p.clone(), nl.clone()));
+                            }
                             let a = Y::Map(vec![("arn".into(), Y::Str(format!("${{{p}}}")))]);
                             out.managed.push((with_when(a, &w), nl));
                             continue;

@@ -502,7 +502,7 @@ impl Tf {
             let whole = format!("${{{name}}}");
             if !parts
                 .iter()
-                .any(|p| p.iter().any(|(_, y)| mentions(y, &whole)))
+                .any(|p| p.iter().any(|(_, y)| super::builder::mentions(y, &whole)))
             {
                 continue;
             }
@@ -514,18 +514,6 @@ impl Tf {
                 "an empty list default cannot be expressed here (a spec list parameter used in a value has at least one item, RG006; only a list of policy ARNs may be empty); the parameter is imported without a default, so whoever deploys gives its values",
             );
         }
-    }
-}
-
-/// Whether `y` writes the placeholder `whole` anywhere but as a whole `arn:` attachment.
-fn mentions(y: &Y, whole: &str) -> bool {
-    match y {
-        Y::Str(s) => s.contains(whole),
-        Y::Num(_) | Y::Bool(_) => false,
-        Y::Seq(v) => v.iter().any(|x| mentions(x, whole)),
-        Y::Map(m) => m
-            .iter()
-            .any(|(k, v)| !(k == "arn" && v.as_str() == Some(whole)) && mentions(v, whole)),
     }
 }
 
