@@ -1565,10 +1565,16 @@ Resources:
     );
     // The parameter used elsewhere as one text: neither the hatch nor a list; the role is
     // refused (the policies it attaches may deny), never imported as if they were absent.
-    for (from, to) in [(
-        "PolicyName: read",
-        "PolicyName: !Join [\"-\", [read, !Ref Extra]]",
-    )] {
+    for (from, to) in [
+        (
+            "PolicyName: read",
+            "PolicyName: !Join [\"-\", [read, !Ref Extra]]",
+        ),
+        (
+            "AssumeRolePolicyDocument:",
+            "RoleName: !Sub \"app-${Extra}\"\n      AssumeRolePolicyDocument:",
+        ),
+    ] {
         let text = split.replace(from, to);
         assert_ne!(text, split);
         let i = import_yaml(&text);
