@@ -252,7 +252,10 @@ impl Lowerer<'_> {
         policies: &IndexMap<PolicyId, ManagedPolicy>,
         spec: &Spec,
     ) {
-        if roles.values().all(|r| r.hatches.is_empty()) {
+        if roles
+            .values()
+            .all(|r| r.hatches.is_empty() && r.arn_list().is_none())
+        {
             return;
         }
         let mut taken: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -304,15 +307,16 @@ impl Lowerer<'_> {
                     format!("var.{}", h.tf_var(&r.id)),
                     format!("the Terraform variable `{}`", h.tf_var(&r.id)),
                 ));
-                if *h == Hatch::AdditionalPolicyArns {
-                    mine.push((
-                        format!("attachment.{}_additional", r.id.snake()),
-                        format!(
-                            "the Terraform resource `aws_iam_role_policy_attachment.{}_additional`",
-                            r.id.snake()
-                        ),
-                    ));
-                }
+            }
+            // The hatch's list, or the list parameter attached in its place.
+            if r.arn_list().is_some() {
+                mine.push((
+                    format!("attachment.{}_additional", r.id.snake()),
+                    format!(
+                        "the Terraform resource `aws_iam_role_policy_attachment.{}_additional`",
+                        r.id.snake()
+                    ),
+                ));
             }
             for (name, what) in mine {
                 if let Some(other) = taken.get(&name) {
@@ -320,8 +324,8 @@ impl Lowerer<'_> {
                     self.error(
                         &rules::WRONG_TYPE,
                         &r.origin,
-                        format!("the escape hatches of role `{}` need {what}, which {other} already takes", r.id),
-                        "rename one of them, or turn the hatches of this role off (`hatches: false`, or list the ones to keep)".into(),
+                        format!("the escape hatches (or the list of policy ARNs) of role `{}` need {what}, which {other} already takes", r.id),
+                        "rename one of them (or, for an escape hatch, turn the hatches of this role off: `hatches: false`, or list the ones to keep)".into(),
                     );
                 } else {
                     taken.insert(name, format!("an escape hatch of role `{}`", r.id));

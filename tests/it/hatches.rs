@@ -161,3 +161,51 @@ fn the_workload_spec_turns_hatches_off() {
         assert!(!stack.contains(&format!("HasRole1{p}")), "{stack}");
     }
 }
+
+/// A list parameter attached as policy ARNs (`arn: ${List}`) takes the place of the role's
+/// `additional_policy_arns` hatch: the hatch is left out (asking for it on the role is an
+/// error), a second list on the role is an error, and the attachment resource it shares with
+/// the hatch is a name another role cannot take.
+#[test]
+fn a_list_of_policy_arns_replaces_the_extra_policies_hatch() {
+    let spec = |role_extra: &str, other: &str| {
+        let more = if other.contains("${More}") {
+            "  More: {type: list, default: [\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]}\n"
+        } else {
+            ""
+        };
+        format!(
+            "module: lists\nparameters:\n  Extra: {{type: list, default: []}}\n{more}roles:\n  app:\n    {ROLE}\n{role_extra}    managed_policies:\n      - arn: ${{Extra}}\n{other}"
+        )
+    };
+    let o = build(&spec("", ""));
+    assert!(codes(&o).is_empty(), "{:?}", o.diagnostics.0);
+    let role = &o.modules[0].module.roles["app"];
+    assert!(!role.has(Hatch::AdditionalPolicyArns));
+    assert!(role.has(Hatch::Name), "the other hatches stay");
+    assert!(!file(&o, "variables.tf").contains("app_additional_policy_arns"));
+    assert!(o.modules[0]
+        .files
+        .iter()
+        .any(|f| f.contents.contains("? length(var.extra) : 0")));
+    assert!(file(&o, "cloudformation/lists.yaml").contains("HasExtra"));
+
+    let o = build(&spec("    hatches: [additional_policy_arns]\n", ""));
+    assert!(codes(&o).contains(&"RG003"), "{:?}", o.diagnostics.0);
+
+    let o = build(&spec("", "      - arn: ${More}\n"));
+    assert!(codes(&o).contains(&"RG006"), "{:?}", o.diagnostics.0);
+
+    let other = format!("  app_additional:\n    {ROLE}\n");
+    let o = build(
+        &format!("{}hatches: false\n", spec("", &other))
+            .replace("module: lists\n", "module: lists\n"),
+    );
+    assert!(
+        o.diagnostics.0.iter().any(|d| d
+            .message
+            .contains("aws_iam_role_policy_attachment.app_additional")),
+        "{:?}",
+        o.diagnostics.0
+    );
+}
