@@ -167,8 +167,51 @@ def combinations(bools):
     return out
 
 
+def condition_inputs(tf_dir):
+    """{variable: [values]} that the module's named conditions (the `locals` rolegen writes)
+    compare string variables with: each literal of `var.x == "lit"`, and "" for `var.x != ""`."""
+    path = os.path.join(tf_dir, "main.tf")
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        match = re.search(r"^locals \{\n(.*?)^\}", handle.read(), re.S | re.M)
+    out = {}
+    if not match:
+        return out
+    body = match.group(1)
+    for var, lit in re.findall(r'var\.(\w+) == ("(?:[^"\\]|\\.)*")', body):
+        values = out.setdefault(var, [])
+        if json.loads(lit) not in values:
+            values.append(json.loads(lit))
+    for var in re.findall(r'var\.(\w+) != ""', body):
+        values = out.setdefault(var, [])
+        if "" not in values:
+            values.append("")
+    return out
+
+
+def with_condition_rows(combos, inputs):
+    """The combinations, plus one row per value a condition compares a string variable with
+    (from the first row), before the create = false row: every comparison both ways."""
+    if not inputs:
+        return combos
+    last = combos[-1] if combos and combos[-1].get("create") is False else None
+    rows = combos[:-1] if last else list(combos)
+    first = rows[0] if rows else {}
+    for var, values in sorted(inputs.items()):
+        for value in values:
+            rows.append(dict(first, **{var: value}))
+    return rows + ([last] if last else [])
+
+
+def hcl_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return hcl_string(value)
+
+
 def label(combo):
-    return " ".join(f"{k}={'true' if v else 'false'}" for k, v in sorted(combo.items())) or "(no bool inputs)"
+    return " ".join(f"{k}={hcl_value(v)}" for k, v in sorted(combo.items())) or "(no bool inputs)"
 
 
 # Applies per combination before terraform-apply fails (each from a reset moto).
@@ -579,7 +622,8 @@ class Runner:
         if prereq:
             out.detail("note: created in moto before each apply and each stack, as the account "
                        "would hold them (not compared): " + ", ".join(prereq))
-        combos = combinations(bools)
+        combos = with_condition_rows(combinations(bools),
+                                     condition_inputs(os.path.join(mod, "terraform")))
         for n, combo in enumerate(combos, 1):
             tag = f"combination {n}/{len(combos)} ({label(combo)})"
             try:
@@ -614,7 +658,7 @@ class Runner:
                  '',
                  f'module "{call}" {{']
         for key, value in sorted(combo.items()):
-            lines.append(f"  {key} = {'true' if value else 'false'}")
+            lines.append(f"  {key} = {hcl_value(value)}")
         # work is <module>/examples/terraform of a copy of the module.
         module_dir = os.path.dirname(os.path.dirname(work))
         if takes_stack_name(os.path.join(module_dir, "terraform")):
@@ -719,7 +763,10 @@ class Runner:
                     out.result(False, "deployed-equivalence", target,
                                f"{tag}: no stack parameter for the variable {var}")
                     return
-                values[by_var[var]] = "true" if value else "false"
+                if isinstance(value, bool):
+                    values[by_var[var]] = "true" if value else "false"
+                else:
+                    values[by_var[var]] = value
             moto.reset()
             create_prerequisites(moto, prereq)
             stack = stack_name(os.path.basename(tpl).split(".")[0])

@@ -128,6 +128,23 @@ pub(crate) fn role_trust(d: &Doc, providers: &[ProviderInfo]) -> Result<Vec<(Str
     Ok(trust_entries(d, providers))
 }
 
+/// A trust policy whose every statement has one and the same switch, for a role without one
+/// (what is left of `Principal: !If [C, X, Y]` when one branch cannot be expressed): the role
+/// takes the switch and the statements lose it. A role with an empty trust policy cannot be
+/// created, so the role exists only under that switch anyway; without this the spec would
+/// not build (RG106).
+pub(crate) fn hoist_trust_switch<'d>(d: &'d mut Doc, role: &mut Option<Sw>) -> &'d Doc {
+    let first = d.statements.first().and_then(when_of);
+    let same = d.statements.iter().all(|s| when_of(s) == first);
+    if let (None, Some(w), true) = (&role, &first, same) {
+        *role = Some(w.clone());
+        for s in &mut d.statements {
+            s.remove("when");
+        }
+    }
+    d
+}
+
 /// Trust entries of a role: helpers for obvious exact matches, else a raw `trust_document`.
 /// `providers` are the OIDC providers the import creates (`irsa` and `github` helpers with
 /// `oidc_provider: <key>`; a raw statement names one as `${oidc_providers.<key>.arn}`).
@@ -331,6 +348,52 @@ pub(crate) fn spec_tree(
         }
     }
     Y::Map(top)
+}
+
+/// The spec conditions (`conditions:`) that `used` (the words of the spec's entries) names,
+/// directly or through another condition, in the order given; `used` gains their words (the
+/// parameters they test stay).
+pub(crate) fn conditions_used(
+    named: &indexmap::IndexMap<String, Y>,
+    used: &mut HashSet<String>,
+) -> Vec<(String, Y)> {
+    let mut kept: HashSet<&str> = HashSet::new();
+    loop {
+        let next: Vec<(&String, &Y)> = named
+            .iter()
+            .filter(|(n, _)| used.contains(n.as_str()) && !kept.contains(n.as_str()))
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        for (n, y) in next {
+            kept.insert(n);
+            used.extend(words(std::iter::once(&(String::new(), y.clone()))));
+        }
+    }
+    named
+        .iter()
+        .filter(|(n, _)| kept.contains(n.as_str()))
+        .map(|(n, y)| (n.clone(), y.clone()))
+        .collect()
+}
+
+/// `tree` with `conditions:` after its `parameters:` (or after the module's header when it has
+/// none), left out when empty.
+pub(crate) fn with_conditions(mut tree: Y, conditions: Vec<(String, Y)>) -> Y {
+    if conditions.is_empty() {
+        return tree;
+    }
+    if let Y::Map(top) = &mut tree {
+        let at = top
+            .iter()
+            .position(|(k, _)| k == "parameters")
+            .map(|i| i + 1)
+            .or_else(|| top.iter().position(|(k, _)| k == "roles"))
+            .unwrap_or(top.len());
+        top.insert(at, ("conditions".into(), Y::Map(conditions)));
+    }
+    tree
 }
 
 /// The `hatches:` value for role `key` when some of its escape hatches' inputs (the

@@ -202,7 +202,7 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
 /// `equals`, every value compared with and one other; for `not_empty`, `""` and a value. With
 /// the bool parameters, every combination when there are at most 256, else each parameter's
 /// values from the defaults.
-fn condition_outcomes(m: &Module, base: &Bindings) -> Vec<(String, Bindings)> {
+pub(crate) fn condition_outcomes(m: &Module, base: &Bindings) -> Vec<(String, Bindings)> {
     let mut values: BTreeMap<String, Vec<ParamValue>> = BTreeMap::new();
     fn walk(t: &Test, out: &mut Vec<(String, String)>) {
         match t {

@@ -10,7 +10,7 @@
 //! for another reason), so the list stays true.
 
 use crate::equivalence::terraform_eval::{Inputs, TfModule};
-use crate::equivalence::{bool_params, expected, normalize};
+use crate::equivalence::{bool_params, condition_outcomes, expected, normalize};
 use crate::import::{base_bindings, compile, errors_of, first_difference};
 use rolegen::import::{self, cfn_resolve, cloudformation, Imported};
 use rolegen::model::names::{pascal, snake};
@@ -23,11 +23,6 @@ use std::path::PathBuf;
 
 /// Cases that cannot import whole yet: (case, an error message of the import says this, why).
 const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
-    (
-        "cfn-ecs-service-roles",
-        "condition `IsProd` cannot be a `when:`",
-        "a condition that compares a string parameter (`!Equals [!Ref Env, prod]`) is not a bool switch (spec: conditions beyond a bool)",
-    ),
     (
         "cfn-github-oidc-provider-and-role",
         "an OIDC provider under a Condition cannot be expressed",
@@ -265,7 +260,7 @@ fn sources() -> Vec<(String, Source)> {
 }
 
 /// The spec's bool switches on and off: every combination when there are at most three,
-/// else each flipped alone plus all on and all off.
+/// else each flipped alone plus all on and all off; and the outcomes of its named conditions.
 fn switch_variants(m: &Module, base: &Bindings) -> Vec<Bindings> {
     let bools = bool_params(m);
     let set = |b: &Bindings, k: &str, v: bool| {
@@ -292,6 +287,8 @@ fn switch_variants(m: &Module, base: &Bindings) -> Vec<Bindings> {
             out.push(bools.iter().fold(base.clone(), |b, k| set(&b, k, v)));
         }
     }
+    // Every outcome of the spec's named conditions (`IsProd: {equals: [Env, prod]}`).
+    out.extend(condition_outcomes(m, base).into_iter().map(|(_, b)| b));
     out
 }
 

@@ -1,4 +1,5 @@
-//! Conditions and `Fn::If`: conditions that test a bool parameter become `when:` switches;
+//! Conditions and `Fn::If`: conditions that test a bool parameter become `when:` switches,
+//! others a spec condition (`conditions:`) of the same name when it can express them;
 //! `Fn::If` in a list switches the item, inside a statement or a document it is lifted to
 //! switched variants.
 
@@ -10,37 +11,80 @@ impl Cx<'_> {
         let Some(N::Map(cs)) = root.get("Conditions") else {
             return;
         };
-        for (name, c) in cs {
-            let r = self.condition_of(c, 0);
-            self.conditions.insert(name.clone(), r);
+        for (name, _) in cs {
+            // Errors are reported where something names the condition.
+            let _ = self.resolve_condition(name, 0);
         }
+    }
+
+    /// A named condition as a conjunction of switches (memoised). One that is no conjunction
+    /// of bool switches but a spec condition can express (`equals`, `not_empty`, `and`, `or`,
+    /// `not`) becomes a spec condition of its own name (`named`), and one switch on it.
+    fn resolve_condition(&mut self, name: &str, depth: usize) -> Result<Vec<Sw>, String> {
+        if let Some(r) = self.conditions.get(name) {
+            return r.clone();
+        }
+        if depth > 32 {
+            return Err("conditions refer to each other in a cycle".into());
+        }
+        let root = self.root;
+        let Some(node) = root.get("Conditions").and_then(|cs| cs.get(name)) else {
+            return Err(format!("there is no condition `{name}`"));
+        };
+        let r = match self.condition_of(node, depth) {
+            Ok(v) => {
+                // Several switches: also one spec condition, for an item under no switch of
+                // its own that takes them all (`Fn::And` of two named conditions).
+                if v.len() > 1 && self.nameable(name) {
+                    if let Ok(test) = self.spec_test(node, depth) {
+                        self.combined.insert(name.to_owned(), test);
+                    }
+                }
+                Ok(v)
+            }
+            Err(why) => match self.spec_test(node, depth) {
+                Ok(test) if self.nameable(name) => {
+                    self.named.insert(name.to_owned(), test);
+                    Ok(vec![Sw {
+                        param: name.to_owned(),
+                        neg: false,
+                    }])
+                }
+                Ok(_) => Err(format!(
+                    "{why}; as a spec condition its name would meet a parameter's or one rolegen writes"
+                )),
+                Err(_) => Err(why),
+            },
+        };
+        self.conditions.insert(name.to_owned(), r.clone());
+        r
+    }
+
+    /// Whether a spec condition may take this name: not a parameter's (`when:` names both),
+    /// not one of the conditions rolegen writes.
+    fn nameable(&self, name: &str) -> bool {
+        !self.kinds.contains_key(name)
+            && !self.params_y.iter().any(|(p, _)| p == name)
+            && !name.ends_with("IsTrue")
+            && !name.ends_with("IsFalse")
+            && name != "HasExportPrefix"
     }
 
     /// A condition as a conjunction of switches: one for an equality (or its `Fn::Not`),
     /// several for an `Fn::And` of them.
-    pub(super) fn condition_of(&self, n: &N, depth: usize) -> Result<Vec<Sw>, String> {
+    pub(super) fn condition_of(&mut self, n: &N, depth: usize) -> Result<Vec<Sw>, String> {
         if depth > 32 {
             return Err("conditions refer to each other in a cycle".into());
         }
-        let named = |c: &str| -> Result<Vec<Sw>, String> {
-            match self.root.get("Conditions").and_then(|cs| cs.get(c)) {
-                Some(x) => self.condition_of(x, depth + 1),
-                None => Err(format!("there is no condition `{c}`")),
-            }
-        };
-        if let N::Map(m) = n {
-            if let [(k, N::Str(c))] = m.as_slice() {
-                if k == "Condition" {
-                    return named(c);
-                }
-            }
+        if let Some(c) = condition_ref(n) {
+            return self.resolve_condition(&c, depth + 1);
         }
         let Some((name, arg, _)) = n.as_fn() else {
             return Err("it is not an intrinsic condition function".into());
         };
         match name {
             "Condition" => match arg.literal() {
-                Some(c) => named(&c),
+                Some(c) => self.resolve_condition(&c, depth + 1),
                 None => Err("`Condition` names another condition".into()),
             },
             "Fn::Not" => {
@@ -54,18 +98,7 @@ impl Cx<'_> {
                 }
             }
             "Fn::Equals" => {
-                let N::Seq(v) = arg else {
-                    return Err("`Fn::Equals` takes two values".into());
-                };
-                let [a, b] = v.as_slice() else {
-                    return Err("`Fn::Equals` takes two values".into());
-                };
-                let (r, val) = match (a.as_fn(), b.as_fn()) {
-                    (Some(("Ref", p, _)), _) => (p, b),
-                    (_, Some(("Ref", p, _))) => (p, a),
-                    _ => return Err("it compares values other than a parameter".into()),
-                };
-                let p = r.literal().unwrap_or_default();
+                let (p, val) = self.compared(arg)?;
                 match self.kinds.get(&p) {
                     Some(ParamKind::Bool) => {}
                     Some(_) => {
@@ -75,14 +108,10 @@ impl Cx<'_> {
                     }
                     None => return Err(format!("it tests `{p}`, which is not a parameter")),
                 }
-                match val.literal().as_deref() {
-                    Some("true") => Ok(vec![Sw {
+                match val.as_str() {
+                    "true" | "false" => Ok(vec![Sw {
                         param: p,
-                        neg: false,
-                    }]),
-                    Some("false") => Ok(vec![Sw {
-                        param: p,
-                        neg: true,
+                        neg: val == "false",
                     }]),
                     _ => Err(format!(
                         "it compares `{p}` with something other than \"true\" or \"false\""
@@ -110,6 +139,137 @@ impl Cx<'_> {
         }
     }
 
+    /// `Fn::Equals [!Ref P, text]` (either order): the parameter and the text.
+    fn compared(&self, arg: &N) -> Result<(String, String), String> {
+        let N::Seq(v) = arg else {
+            return Err("`Fn::Equals` takes two values".into());
+        };
+        let [a, b] = v.as_slice() else {
+            return Err("`Fn::Equals` takes two values".into());
+        };
+        let (r, val) = match (a.as_fn(), b.as_fn()) {
+            (Some(("Ref", p, _)), _) => (p, b),
+            (_, Some(("Ref", p, _))) => (p, a),
+            _ => return Err("it compares values other than a parameter".into()),
+        };
+        let p = r.literal().unwrap_or_default();
+        match val.literal() {
+            Some(v) => Ok((p, v)),
+            None => Err(format!("it compares `{p}` with something other than text")),
+        }
+    }
+
+    /// A condition as a spec condition test (`{equals: [Env, prod]}`, `{not_empty: X}`,
+    /// `{and: [...]}`, `{or: [...]}`, `not X`), or why it cannot be one.
+    fn spec_test(&mut self, n: &N, depth: usize) -> Result<Y, String> {
+        if depth > 32 {
+            return Err("conditions refer to each other in a cycle".into());
+        }
+        let operand = |cx: &mut Self, c: &str| -> Result<Y, String> {
+            match cx.resolve_condition(c, depth + 1)?.as_slice() {
+                [] => Err(format!("condition `{c}` is always true")),
+                [one] => Ok(Y::s(one.text())),
+                many => Ok(Y::Map(vec![(
+                    "and".into(),
+                    Y::Seq(many.iter().map(|s| Y::s(s.text())).collect()),
+                )])),
+            }
+        };
+        if let Some(c) = condition_ref(n) {
+            return operand(self, &c);
+        }
+        let Some((name, arg, _)) = n.as_fn() else {
+            return Err("it is not an intrinsic condition function".into());
+        };
+        match name {
+            "Condition" => match arg.literal() {
+                Some(c) => operand(self, &c),
+                None => Err("`Condition` names another condition".into()),
+            },
+            "Fn::Not" => {
+                let x = match arg {
+                    N::Seq(v) if v.len() == 1 => &v[0],
+                    other => other,
+                };
+                Ok(negate(self.spec_test(x, depth + 1)?))
+            }
+            "Fn::And" | "Fn::Or" => {
+                let N::Seq(v) = arg else {
+                    return Err(format!("`{name}` takes a list of conditions"));
+                };
+                let mut items = Vec::new();
+                for c in v {
+                    items.push(self.spec_test(c, depth + 1)?);
+                }
+                if items.len() == 1 {
+                    return Ok(items.remove(0));
+                }
+                let key = if name == "Fn::And" { "and" } else { "or" };
+                Ok(Y::Map(vec![(key.into(), Y::Seq(items))]))
+            }
+            "Fn::Equals" => self.spec_equals(arg),
+            other => Err(format!("`{other}` is not a condition function")),
+        }
+    }
+
+    /// `Fn::Equals` as a spec test: a bool parameter with `"true"`/`"false"`, a string
+    /// parameter with text (`""`: not `not_empty`), a list parameter joined with `""`.
+    fn spec_equals(&self, arg: &N) -> Result<Y, String> {
+        if let N::Seq(v) = arg {
+            if let [a, b] = v.as_slice() {
+                let joined = |x: &N| -> Option<String> {
+                    let (f, arg, _) = x.as_fn()?;
+                    let N::Seq(j) = arg else { return None };
+                    let [sep, list] = j.as_slice() else {
+                        return None;
+                    };
+                    let (_, p, _) = list.as_fn().filter(|(r, ..)| *r == "Ref")?;
+                    let p = p.literal()?;
+                    (f == "Fn::Join"
+                        && sep.literal().as_deref() == Some("")
+                        && self.kinds.get(&p) == Some(&ParamKind::List))
+                    .then_some(p)
+                };
+                for (x, y) in [(a, b), (b, a)] {
+                    if let (Some(p), Some("")) = (joined(x), y.literal().as_deref()) {
+                        return Ok(negate(Y::Map(vec![("not_empty".into(), Y::s(p))])));
+                    }
+                }
+            }
+        }
+        let (p, val) = self.compared(arg)?;
+        match self.kinds.get(&p) {
+            Some(ParamKind::Bool) if val == "true" => Ok(Y::s(p)),
+            Some(ParamKind::Bool) if val == "false" => Ok(Y::s(format!("not {p}"))),
+            Some(ParamKind::String) if val.is_empty() => {
+                Ok(negate(Y::Map(vec![("not_empty".into(), Y::s(p))])))
+            }
+            Some(ParamKind::String) => {
+                let allowed = self
+                    .params_y
+                    .iter()
+                    .find(|(n, _)| *n == p)
+                    .and_then(|(_, y)| y.get("allowed_values"));
+                if let Some(Y::Seq(values)) = allowed {
+                    if !values.contains(&Y::s(val.clone())) {
+                        return Err(format!(
+                            "it compares `{p}` with `{val}`, which its AllowedValues exclude"
+                        ));
+                    }
+                }
+                Ok(Y::Map(vec![(
+                    "equals".into(),
+                    Y::Seq(vec![Y::s(p), Y::s(val)]),
+                )]))
+            }
+            Some(k) => Err(format!(
+                "it compares the {} parameter `{p}`; a spec condition compares a string parameter",
+                k.as_str()
+            )),
+            None => Err(format!("it tests `{p}`, which is not a parameter")),
+        }
+    }
+
     /// The switch of a named condition: `Ok(None)` when always on, `Err` (reported at `loc`)
     /// when the spec cannot express it — never "as if it were true": the caller leaves out
     /// what it switches on, or keeps what it switches off only where that narrows.
@@ -132,10 +292,20 @@ impl Cx<'_> {
                 match conj.as_slice() {
                     [] => Ok(None),
                     [one] => Ok(Some(one.clone())),
-                    _ => {
-                        self.issue(loc, format!("condition `{name}` combines several switches; a spec item has one `when:` (beside its role's)"));
-                        Err(())
-                    }
+                    _ => match self.combined.get(name).cloned() {
+                        // One spec condition of the same name says it all.
+                        Some(test) => {
+                            self.named.insert(name.to_owned(), test);
+                            Ok(Some(Sw {
+                                param: name.to_owned(),
+                                neg: false,
+                            }))
+                        }
+                        None => {
+                            self.issue(loc, format!("condition `{name}` combines several switches; a spec item has one `when:` (beside its role's)"));
+                            Err(())
+                        }
+                    },
                 }
             }
             Some(Err(why)) => {
@@ -318,6 +488,11 @@ impl Cx<'_> {
             if keep.iter().any(|k| k == c) {
                 return None;
             }
+            match p {
+                // A condition that is a spec condition of its own (switched on by name).
+                Some((param, v)) if param == c => return Some(v),
+                _ => {}
+            }
             Some(match (self.conditions.get(c), p) {
                 (Some(Ok(conj)), Some((param, v))) => {
                     conj.iter()
@@ -462,5 +637,28 @@ impl Cx<'_> {
             }
         }
         out
+    }
+}
+
+/// `{Condition: C}`: the condition named.
+fn condition_ref(n: &N) -> Option<String> {
+    match n {
+        N::Map(m) => match m.as_slice() {
+            [(k, N::Str(c))] if k == "Condition" => Some(c.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The opposite of a spec condition: `not X` for a name, `{not: test}` otherwise.
+fn negate(y: Y) -> Y {
+    match y {
+        Y::Str(s) => match s.strip_prefix("not ") {
+            Some(x) => Y::s(x),
+            None => Y::s(format!("not {s}")),
+        },
+        Y::Map(mut m) if m.len() == 1 && m[0].0 == "not" => m.remove(0).1,
+        other => Y::Map(vec![("not".into(), other)]),
     }
 }

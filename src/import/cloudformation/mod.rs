@@ -177,6 +177,10 @@ struct Cx<'a> {
     introduced: IndexMap<String, serde_json::Value>,
     /// Each condition as the conjunction of switches it is (`Fn::And` of equalities).
     conditions: HashMap<String, Result<Vec<Sw>, String>>,
+    /// Conditions that became spec conditions (`conditions:`), by name in the order read.
+    named: IndexMap<String, Y>,
+    /// Conditions that are several switches at once, as the spec condition each can be.
+    combined: HashMap<String, Y>,
     resources: IndexMap<String, (String, &'a N)>,
     cache: HashMap<(String, String), Option<Template>>,
     in_progress: HashSet<(String, String)>,
@@ -272,6 +276,8 @@ impl<'a> Cx<'a> {
             synth_by_what: HashMap::new(),
             introduced: IndexMap::new(),
             conditions: HashMap::new(),
+            named: IndexMap::new(),
+            combined: HashMap::new(),
             resources: IndexMap::new(),
             cache: HashMap::new(),
             in_progress: HashSet::new(),
@@ -538,6 +544,12 @@ impl<'a> Cx<'a> {
         // Parameters only what was left out used (a bucket's retention, a function's memory);
         // those the template's IAM uses stay, also when its role was not imported.
         let mut used = super::builder::words(roles.iter().chain(&policies).chain(&keys));
+        // In the template's order.
+        if let Some(N::Map(cs)) = self.root.get("Conditions") {
+            self.named
+                .sort_by_key(|n, _| cs.iter().position(|(c, _)| c == n));
+        }
+        let conditions = super::builder::conditions_used(&self.named, &mut used);
         used.extend(self.iam_words());
         let (mut params, unused): (Vec<_>, Vec<_>) = params
             .into_iter()
@@ -560,6 +572,7 @@ impl<'a> Cx<'a> {
         let providers = super::oidc::entries(self.providers.values());
         let mappings = super::builder::mappings_y(&self.mappings);
         let tree = spec_tree(top, params, mappings, roles, policies, keys, providers);
+        let tree = super::builder::with_conditions(tree, conditions);
         let mut header = vec![format!(
             "Imported by `rolegen import --from cloudformation` from {}.",
             self.file.path.display()

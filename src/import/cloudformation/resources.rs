@@ -150,7 +150,10 @@ impl Cx<'_> {
         }
         match get("AssumeRolePolicyDocument") {
             Some(n) => match self.document(n, &loc.key("AssumeRolePolicyDocument")) {
-                Some(d) => match role_trust(&d, &self.provider_infos()) {
+                Some(mut d) => match role_trust(
+                    &super::super::builder::hoist_trust_switch(&mut d, &mut out.when),
+                    &self.provider_infos(),
+                ) {
                     Ok(t) => out.trust = t,
                     Err(why) => {
                         out.refused.get_or_insert(why);
