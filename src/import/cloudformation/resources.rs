@@ -151,7 +151,7 @@ impl Cx<'_> {
         match get("AssumeRolePolicyDocument") {
             Some(n) => match self.document(n, &loc.key("AssumeRolePolicyDocument")) {
                 Some(mut d) => match role_trust(
-                    &super::super::builder::hoist_trust_switch(&mut d, &mut out.when),
+                    super::super::builder::hoist_trust_switch(&mut d, &mut out.when),
                     &self.provider_infos(),
                 ) {
                     Ok(t) => out.trust = t,
