@@ -130,19 +130,22 @@ pub(crate) fn role_trust(d: &Doc, providers: &[ProviderInfo]) -> Result<Vec<(Str
 
 /// A trust policy whose every statement has one and the same switch, for a role without one
 /// (what is left of `Principal: !If [C, X, Y]` when one branch cannot be expressed): the role
-/// takes the switch and the statements lose it. A role with an empty trust policy cannot be
-/// created, so the role exists only under that switch anyway; without this the spec would
-/// not build (RG106).
-pub(crate) fn hoist_trust_switch<'d>(d: &'d mut Doc, role: &mut Option<Sw>) -> &'d Doc {
+/// takes the switch and the statements lose it, and the switch is returned for the caller to
+/// report. With the switch off the trust would be empty, which IAM refuses (and the spec
+/// would not build, RG106); the source's role then fails too, so the spec holds less.
+pub(crate) fn hoist_trust_switch(d: &mut Doc, role: &mut Option<Sw>) -> Option<Sw> {
     let first = d.statements.first().and_then(when_of);
     let same = d.statements.iter().all(|s| when_of(s) == first);
-    if let (None, Some(w), true) = (&role, &first, same) {
-        *role = Some(w.clone());
-        for s in &mut d.statements {
-            s.remove("when");
+    match (&role, first, same) {
+        (None, Some(w), true) => {
+            *role = Some(w.clone());
+            for s in &mut d.statements {
+                s.remove("when");
+            }
+            Some(w)
         }
+        _ => None,
     }
-    d
 }
 
 /// Trust entries of a role: helpers for obvious exact matches, else a raw `trust_document`.

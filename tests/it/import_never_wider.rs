@@ -1158,16 +1158,18 @@ Resources:
     }
 }
 
-/// Resources under a `Condition` that is not a bool switch were imported "as if true": a role
-/// is refused, a policy keeps its Denies (always on), a key is not created.
+/// Resources under a `Condition` that is no switch the spec can express (two parameters
+/// compared) were imported "as if true": a role is refused, a policy keeps its Denies (always
+/// on), a key is not created.
 #[test]
 fn a_resource_condition_that_is_not_a_switch_is_never_as_if_true() {
     let i = import_yaml(
         r#"
 Parameters:
   Env: {Type: String, Default: prod}
+  ProdName: {Type: String, Default: prod}
 Conditions:
-  IsProd: !Equals [!Ref Env, prod]
+  IsProd: !Equals [!Ref Env, !Ref ProdName]
 Resources:
   Base:
     Type: AWS::IAM::Role

@@ -18,8 +18,8 @@ mod providers;
 mod resources;
 
 use super::builder::{
-    add_words, aws_attachment, iam_arn, key_entry, param_t, pseudo_t, role_entry, role_trust,
-    spec_tree, when_of, with_when, Doc, Sw,
+    add_words, aws_attachment, hoist_trust_switch, iam_arn, key_entry, param_t, pseudo_t,
+    role_entry, role_trust, spec_tree, when_of, with_when, Doc, Sw,
 };
 use super::narrow::{self, El, Settled};
 use super::spec_literal;

@@ -151,7 +151,15 @@ impl Cx<'_> {
         match get("AssumeRolePolicyDocument") {
             Some(n) => match self.document(n, &loc.key("AssumeRolePolicyDocument")) {
                 Some(mut d) => match role_trust(
-                    super::super::builder::hoist_trust_switch(&mut d, &mut out.when),
+                    &{
+                        if let Some(w) = hoist_trust_switch(&mut d, &mut out.when) {
+                            self.issue(
+                                &loc.key("AssumeRolePolicyDocument"),
+                                format!("every statement of the trust policy is under `when: {}`; without it the trust is empty, which IAM refuses: the role is imported with that switch", w.text()),
+                            );
+                        }
+                        d
+                    },
                     &self.provider_infos(),
                 ) {
                     Ok(t) => out.trust = t,
