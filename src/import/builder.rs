@@ -520,3 +520,24 @@ pub(crate) fn mentions(y: &Y, whole: &str) -> bool {
         }),
     }
 }
+
+/// A key's deletion window (`PendingWindowInDays`, `deletion_window_in_days`) as the spec
+/// writes it: 7 to 30 days, or `${Param}` of one parameter (the spec checks it is a number
+/// parameter); else why not.
+pub(crate) fn deletion_window(t: &Template) -> Result<Y, String> {
+    if let Some(s) = t.as_literal() {
+        return match s.trim().parse::<u32>() {
+            Ok(n) if (7..=30).contains(&n) => Ok(Y::Num(n.to_string())),
+            _ => Err(format!(
+                "a deletion window of `{s}` days cannot be expressed (KMS accepts 7 to 30)"
+            )),
+        };
+    }
+    match t.as_single_param() {
+        Some(p) => Ok(Y::Str(format!("${{{p}}}"))),
+        None => Err(format!(
+            "a deletion window of `{}` cannot be expressed: a number of days or one number parameter",
+            t.display()
+        )),
+    }
+}

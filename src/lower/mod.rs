@@ -210,6 +210,8 @@ impl Lowerer<'_> {
                     description,
                     alias,
                     rotation: k.rotation.unwrap_or(true),
+                    deletion_window: self
+                        .deletion_window(k.deletion_window.as_ref(), &path.key("deletion_window")),
                     when,
                     allow: self.allow(&k.policy.allow, &path.key("policy").key("allow")),
                     policy,

@@ -628,4 +628,39 @@ impl Lowerer<'_> {
         }
         literal
     }
+
+    /// A KMS key's `deletion_window`: 7 to 30 days, or `${Param}` of a number parameter.
+    pub(super) fn deletion_window(
+        &mut self,
+        d: Option<&crate::spec::DaysSpec>,
+        path: &YamlPath,
+    ) -> Option<Template> {
+        use crate::spec::DaysSpec;
+        let help = "write 7 to 30 (days), or `${Param}` of a number parameter (give it min_value: 7, max_value: 30)";
+        match d? {
+            DaysSpec::Days(n) if (7..=30).contains(n) => Some(Template::lit(n.to_string())),
+            DaysSpec::Days(n) => {
+                self.error(
+                    &rules::WRONG_TYPE,
+                    path,
+                    format!("deletion_window {n} is outside the 7 to 30 days KMS accepts"),
+                    help.into(),
+                );
+                None
+            }
+            DaysSpec::Param(s) => {
+                let t = self.template(s, Ctx::Scalar, path);
+                let number = t
+                    .as_single_param()
+                    .and_then(|p| self.params.get(p))
+                    .is_some_and(|p| p.kind == ParamKind::Number);
+                if number {
+                    Some(t)
+                } else {
+                    self.error(&rules::WRONG_TYPE, path, format!("deletion_window `{s}` is neither a number of days nor one number parameter"), help.into());
+                    None
+                }
+            }
+        }
+    }
 }

@@ -723,6 +723,9 @@ pub struct KmsKey {
     pub alias: Option<String>,
     /// Automatic rotation.
     pub rotation: bool,
+    /// Days before a scheduled deletion (7–30): literal digits or one number parameter; `None`
+    /// leaves AWS's default (30).
+    pub deletion_window: Option<Template>,
     /// Switch.
     pub when: Option<Switch>,
     /// Key policy.
@@ -869,6 +872,9 @@ impl Module {
             visit_doc(&p.doc, &mut f);
         }
         for k in self.kms_keys.values() {
+            if let Some(t) = &k.deletion_window {
+                f(t);
+            }
             visit_doc(&k.policy, &mut f);
         }
         for o in self.oidc_providers.values() {

@@ -165,6 +165,16 @@ pub enum HatchesSpec {
     Some(Vec<String>),
 }
 
+/// A number of days: literal, or `${Param}` of a number parameter.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DaysSpec {
+    /// `30`
+    Days(u32),
+    /// `${Window}`
+    Param(String),
+}
+
 /// A condition: the name of a bool parameter or of another condition (`not X` for the
 /// opposite), or a test.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -628,6 +638,11 @@ pub struct KmsKeySpec {
     /// Yearly automatic rotation (default on).
     #[serde(default)]
     pub rotation: Option<bool>,
+    /// Days KMS waits before deleting the key once its deletion is scheduled, 7 to 30 (AWS's
+    /// default 30 when absent), or `${Param}` of a number parameter: CloudFormation
+    /// `PendingWindowInDays`, Terraform `deletion_window_in_days`.
+    #[serde(default)]
+    pub deletion_window: Option<DaysSpec>,
     /// Switch.
     #[serde(default)]
     pub when: Option<String>,

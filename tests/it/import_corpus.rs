@@ -31,7 +31,7 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     (
         "cfn-kms-data-platform",
         "`Fn::GetAtt DataKey.Arn` (AWS::KMS::Key) cannot be expressed",
-        "a role policy naming a key of the stack (`!GetAtt Key.Arn`), a key's PendingWindowInDays, an alias named from a parameter (spec: no key ARN reference, key properties)",
+        "a role policy naming a key of the stack (`!GetAtt Key.Arn`), an alias named from a parameter (spec: no key ARN reference, no alias from a parameter)",
     ),
     (
         "cfn-sam-api",
@@ -42,11 +42,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "tf-step-functions-orchestrator",
         "builds each element from the list and other values",
         "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401, CloudFormation cannot build it per element)",
-    ),
-    (
-        "tf-kms-logs-key",
-        "deletion_window_in_days: `deletion_window_in_days` cannot be expressed",
-        "a key's deletion window (`deletion_window_in_days`, CloudFormation PendingWindowInDays; spec: no such key property)",
     ),
     (
         "tf-permissions-boundary-team",

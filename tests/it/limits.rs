@@ -285,3 +285,24 @@ fn the_stack_name_variable_is_the_modules_own() {
         "{d:?}"
     );
 }
+
+/// A KMS key's deletion window is 7 to 30 days, or one number parameter.
+#[test]
+fn a_key_deletion_window_is_7_to_30_days_or_a_number_parameter() {
+    let spec = |window: &str| {
+        format!("module: keys\nparameters:\n  Days: {{type: number, default: 14}}\n  Name: {{type: string, default: x}}\nkms_keys:\n  data:\n    deletion_window: {window}\n    policy:\n      Statement:\n        - {{Effect: Allow, Principal: {{AWS: 'arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root'}}, Action: 'kms:*', Resource: '*', allow: [RG309]}}\n")
+    };
+    let rg003 = |window: &str| {
+        let (d, _) = diagnostics(&spec(window));
+        d.into_iter()
+            .filter(|(c, m)| *c == "RG003" && m.contains("deletion_window"))
+            .count()
+    };
+    assert_eq!(rg003("7"), 0);
+    assert_eq!(rg003("30"), 0);
+    assert_eq!(rg003("${Days}"), 0);
+    assert_eq!(rg003("6"), 1);
+    assert_eq!(rg003("31"), 1);
+    assert_eq!(rg003("${Name}"), 1);
+    assert_eq!(rg003("'${Days}-1'"), 1);
+}

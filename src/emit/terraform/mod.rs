@@ -441,6 +441,11 @@ impl<'a> Tf<'a> {
                 b.attr("description", quote_literal(d));
             }
             b.attr("enable_key_rotation", k.rotation.to_string());
+            if let Some(t) = &k.deletion_window {
+                // Days as a number, or the number variable.
+                let days = t.as_literal().unwrap_or_else(|| self.template(t));
+                b.attr("deletion_window_in_days", days);
+            }
             b.attr(
                 "policy",
                 format!("data.aws_iam_policy_document.{name}_key_policy.json"),

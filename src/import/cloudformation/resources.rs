@@ -71,6 +71,13 @@ impl Cx<'_> {
         self.lit_text(n, loc, what)
     }
 
+    /// A key's `PendingWindowInDays` as the spec writes it.
+    fn days(&mut self, t: &Template, loc: &Loc) -> Option<Y> {
+        crate::import::builder::deletion_window(t)
+            .map_err(|e| self.issue(loc, e))
+            .ok()
+    }
+
     /// An inline policy's name as the spec spells its key: literal text and placeholders
     /// (`!Sub ${AWS::StackName}-access`), not switched.
     fn policy_name(&mut self, n: &N, loc: &Loc) -> Option<String> {
@@ -780,6 +787,7 @@ impl Cx<'_> {
         let props = self.props(id);
         let mut e: Vec<(String, Y)> = Vec::new();
         let mut rotation = false;
+        let mut window = None;
         let mut policy = None;
         for (k, v) in &props {
             let l = loc.key(k);
@@ -795,15 +803,21 @@ impl Cx<'_> {
                     _ => self.issue(&l, "EnableKeyRotation is a literal true or false in a spec"),
                 },
                 "KeyPolicy" => policy = self.document(v, &l),
+                "PendingWindowInDays" => {
+                    window = self.scalar(v, &l).and_then(|t| self.days(&t, &l));
+                }
                 "Enabled" | "MultiRegion" | "BypassPolicyLockoutSafetyCheck"
                     if v.literal().as_deref() == Some(if k == "Enabled" { "true" } else { "false" }) => {}
                 "KeyUsage" if v.literal().as_deref() == Some("ENCRYPT_DECRYPT") => {}
                 "KeySpec" if v.literal().as_deref() == Some("SYMMETRIC_DEFAULT") => {}
-                other => self.issue(&l, format!("the key property `{other}` cannot be expressed (a spec key is a symmetric key with a policy, description, alias and rotation)")),
+                other => self.issue(&l, format!("the key property `{other}` cannot be expressed (a spec key is a symmetric key with a policy, description, alias, rotation and deletion window)")),
             }
         }
         if !rotation {
             e.push(("rotation".into(), Y::Bool(false)));
+        }
+        if let Some(w) = window {
+            e.push(("deletion_window".into(), w));
         }
         match policy {
             Some(d) => e.push(("policy".into(), d.to_y())),

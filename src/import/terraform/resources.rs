@@ -726,6 +726,7 @@ impl Tf {
                 "count",
                 "description",
                 "enable_key_rotation",
+                "deletion_window_in_days",
                 "policy",
                 "is_enabled",
                 "key_usage",
@@ -753,6 +754,12 @@ impl Tf {
                 &at,
                 "enable_key_rotation is a literal true or false in a spec",
             ),
+        }
+        if let Some(a) = b.body.attr("deletion_window_in_days") {
+            let x = self.at(fi, a.line, &format!("{addr}: deletion_window_in_days"));
+            if let Some(w) = self.scalar(&a.expr, &x).and_then(|t| self.days(&t, &x)) {
+                e.push(("deletion_window".into(), w));
+            }
         }
         for (attr, ok) in [
             ("is_enabled", "true"),

@@ -444,6 +444,13 @@ impl Tf {
         Some(vec![self.scalar(e, at)?])
     }
 
+    /// A key's `deletion_window_in_days` as the spec writes it.
+    pub(super) fn days(&mut self, t: &Template, at: &At) -> Option<Y> {
+        crate::import::builder::deletion_window(t)
+            .map_err(|e| self.issue(at, e))
+            .ok()
+    }
+
     pub(super) fn spec_str(&mut self, t: &Template, at: &At) -> Option<String> {
         match spec_string(t) {
             Ok(s) => Some(s),
