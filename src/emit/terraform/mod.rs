@@ -2,6 +2,7 @@
 
 mod conditions;
 pub mod hcl;
+mod kms;
 mod policy;
 mod stack_name;
 mod validation;
@@ -432,33 +433,7 @@ impl<'a> Tf<'a> {
             out.push(b);
         }
         for k in self.m.kms_keys.values() {
-            let name = k.id.snake();
-            out.push(self.policy_document(&format!("{name}_key_policy"), &k.policy));
-            let gate = self.gate(&[&k.when]);
-            let mut b = Block::new("resource", &["aws_kms_key", &name]);
-            Self::count(&mut b, &gate);
-            if let Some(d) = &k.description {
-                b.attr("description", quote_literal(d));
-            }
-            b.attr("enable_key_rotation", k.rotation.to_string());
-            if let Some(t) = &k.deletion_window {
-                // Days as a number, or the number variable.
-                let days = t.as_literal().unwrap_or_else(|| self.template(t));
-                b.attr("deletion_window_in_days", days);
-            }
-            b.attr(
-                "policy",
-                format!("data.aws_iam_policy_document.{name}_key_policy.json"),
-            );
-            b.attr_expr("tags", self.tags(&IndexMap::new()));
-            out.push(b);
-            if let Some(alias) = &k.alias {
-                let mut a = Block::new("resource", &["aws_kms_alias", &name]);
-                Self::count(&mut a, &gate);
-                a.attr("name", quote_literal(&format!("alias/{alias}")));
-                a.attr("target_key_id", format!("aws_kms_key.{name}[0].key_id"));
-                out.push(a);
-            }
+            self.kms_key(&mut out, k);
         }
         for o in self.m.oidc_providers.values() {
             let mut b = Block::new(
