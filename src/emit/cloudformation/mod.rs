@@ -1,6 +1,7 @@
 //! The CloudFormation backend: one stack per module with Parameters, Conditions, Resources and
 //! Outputs, plus `<module>.params.json` with example values when some parameter has no default.
 
+mod kms;
 mod mappings;
 mod policy;
 pub mod yaml;
@@ -526,38 +527,7 @@ impl Cfn<'_> {
             ));
         }
         for k in self.m.kms_keys.values() {
-            let mut props = Vec::new();
-            if let Some(d) = &k.description {
-                props.push(("Description".to_owned(), Node::str(d)));
-            }
-            props.push((
-                "EnableKeyRotation".into(),
-                Node::Raw(k.rotation.to_string()),
-            ));
-            if let Some(t) = &k.deletion_window {
-                // Days as a number, or `!Ref` of the number parameter.
-                let days = match (t.as_literal(), t.as_single_param()) {
-                    (Some(n), _) => Node::Raw(n),
-                    (None, Some(p)) => Node::reference(p.as_str()),
-                    (None, None) => self.template(t),
-                };
-                props.push(("PendingWindowInDays".into(), days));
-            }
-            props.push(("KeyPolicy".into(), self.document(&k.policy)));
-            out.push((
-                k.id.pascal(),
-                self.resource("AWS::KMS::Key", &k.when, props, &[&self.m.allow, &k.allow]),
-            ));
-            if let Some(alias) = &k.alias {
-                let props = vec![
-                    ("AliasName".to_owned(), Node::str(format!("alias/{alias}"))),
-                    ("TargetKeyId".into(), Node::reference(k.id.pascal())),
-                ];
-                out.push((
-                    format!("{}Alias", k.id.pascal()),
-                    self.resource("AWS::KMS::Alias", &k.when, props, &[]),
-                ));
-            }
+            self.kms_key(out, k);
         }
         for o in self.m.oidc_providers.values() {
             let mut props = vec![("Url".to_owned(), self.template(&o.url()))];

@@ -1,0 +1,44 @@
+//! A KMS key of the module in the stack: the `AWS::KMS::Key` (description, rotation, deletion
+//! window, key policy) and its `AWS::KMS::Alias`.
+
+use super::yaml::Node;
+use super::{Cfn, Section};
+use crate::model::KmsKey;
+
+impl Cfn<'_> {
+    /// Writes the key's resources.
+    pub(super) fn kms_key(&self, out: &mut Section, k: &KmsKey) {
+        let mut props = Vec::new();
+        if let Some(d) = &k.description {
+            props.push(("Description".to_owned(), Node::str(d)));
+        }
+        props.push((
+            "EnableKeyRotation".into(),
+            Node::Raw(k.rotation.to_string()),
+        ));
+        if let Some(t) = &k.deletion_window {
+            // Days as a number, or `!Ref` of the number parameter.
+            let days = match (t.as_literal(), t.as_single_param()) {
+                (Some(n), _) => Node::Raw(n),
+                (None, Some(p)) => Node::reference(p.as_str()),
+                (None, None) => self.template(t),
+            };
+            props.push(("PendingWindowInDays".into(), days));
+        }
+        props.push(("KeyPolicy".into(), self.document(&k.policy)));
+        out.push((
+            k.id.pascal(),
+            self.resource("AWS::KMS::Key", &k.when, props, &[&self.m.allow, &k.allow]),
+        ));
+        if let Some(alias) = &k.alias {
+            let props = vec![
+                ("AliasName".to_owned(), Node::str(format!("alias/{alias}"))),
+                ("TargetKeyId".into(), Node::reference(k.id.pascal())),
+            ];
+            out.push((
+                format!("{}Alias", k.id.pascal()),
+                self.resource("AWS::KMS::Alias", &k.when, props, &[]),
+            ));
+        }
+    }
+}
