@@ -18,17 +18,7 @@ impl Lowerer<'_> {
     pub(super) fn named_conditions(&mut self, spec: &Spec, path: &YamlPath) {
         for name in spec.conditions.keys() {
             let cpath = path.key(name);
-            let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
-                && name.bytes().all(|b| b.is_ascii_alphanumeric())
-                && name.len() <= 255;
-            if !ok {
-                self.error_key(
-                    &rules::WRONG_TYPE,
-                    &cpath,
-                    format!("condition name `{name}` must be alphanumeric and start with a letter (CloudFormation's rule)"),
-                    format!("rename it to `{}`", crate::model::names::pascal(name)),
-                );
-            }
+            self.check_logical_name("condition", name, &cpath);
             let export = format!("Has{}", crate::model::conventions::EXPORT_PREFIX);
             if *name == export {
                 self.error_key(

@@ -12,20 +12,26 @@ use crate::spec::{ParamKindSpec, Spec};
 use crate::suggest::closest;
 
 impl Lowerer<'_> {
+    /// A name that becomes a CloudFormation logical name as written (a parameter's, a
+    /// condition's): alphanumeric, starting with a letter, at most 255 characters.
+    pub(super) fn check_logical_name(&mut self, what: &str, name: &str, path: &YamlPath) {
+        let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+            && name.len() <= 255;
+        if !ok {
+            self.error_key(
+                &rules::WRONG_TYPE,
+                path,
+                format!("{what} name `{name}` must be alphanumeric and start with a letter (CloudFormation's rule)"),
+                format!("rename it to `{}`", crate::model::names::pascal(name)),
+            );
+        }
+    }
+
     pub(super) fn parameters(&mut self, spec: &Spec, path: &YamlPath) {
         for (name, p) in &spec.parameters {
             let ppath = path.key(name);
-            let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
-                && name.bytes().all(|b| b.is_ascii_alphanumeric())
-                && name.len() <= 255;
-            if !ok {
-                self.error_key(
-                    &rules::WRONG_TYPE,
-                    &ppath,
-                    format!("parameter name `{name}` must be alphanumeric and start with a letter (CloudFormation's rule)"),
-                    format!("rename it to `{}`", crate::model::names::pascal(name)),
-                );
-            }
+            self.check_logical_name("parameter", name, &ppath);
             let tf_name = crate::model::names::snake(name);
             if crate::model::conventions::CONVENTION_VARIABLES
                 .iter()
