@@ -435,23 +435,30 @@ impl Lowerer<'_> {
     pub(super) fn empty_lists(&mut self, m: &Module) {
         let empty =
             |v: &Option<ParamValue>| matches!(v, Some(ParamValue::List(items)) if items.is_empty());
-        let mut bad: Vec<YamlPath> = Vec::new();
+        // The list parameters with an empty default or example, with where it is written; the
+        // templates are read only when there is one (the usual spec has none).
+        let mut candidates: Vec<(&str, YamlPath)> = Vec::new();
+        for p in m.params.values().filter(|p| p.kind == ParamKind::List) {
+            for (field, value) in [("default", &p.default), ("example", &p.example)] {
+                if empty(value) {
+                    candidates.push((p.name.as_str(), p.origin.key(field)));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return;
+        }
         let mut in_templates: std::collections::HashSet<String> = std::collections::HashSet::new();
         m.visit_templates(|t| {
             for p in t.params() {
                 in_templates.insert(p.as_str().to_owned());
             }
         });
-        for p in m.params.values().filter(|p| p.kind == ParamKind::List) {
-            if !in_templates.contains(p.name.as_str()) {
-                continue;
-            }
-            for (field, value) in [("default", &p.default), ("example", &p.example)] {
-                if empty(value) {
-                    bad.push(p.origin.key(field));
-                }
-            }
-        }
+        let bad: Vec<YamlPath> = candidates
+            .into_iter()
+            .filter(|(name, _)| in_templates.contains(*name))
+            .map(|(_, path)| path)
+            .collect();
         for path in bad {
             self.error(&rules::PARAMETER_MISUSE, &path, "a list parameter's value must have at least one item".into(), "IAM has no empty value lists, and CloudFormation cannot drop an empty list spliced next to other values; give at least one item (an empty list is a value only where the parameter is attached as policy ARNs: `arn: ${List}` under `managed_policies`)".into());
         }

@@ -35,16 +35,7 @@ impl Cx<'_> {
         let is_ref_l = |x: &N| matches!(x.as_fn(), Some(("Ref", N::Str(r), _)) if *r == list);
         // The condition: not (the list joined is empty).
         let def = self.root.get("Conditions")?.get(&cname)?;
-        let [eq] = fn_args(def, "Fn::Not")? else {
-            return None;
-        };
-        let [joined, empty] = fn_args(eq, "Fn::Equals")? else {
-            return None;
-        };
-        let [sep, l] = fn_args(joined, "Fn::Join")? else {
-            return None;
-        };
-        if !sep.literal()?.is_empty() || !empty.literal()?.is_empty() || !is_ref_l(l) {
+        if super::hatches::tested(def) != Some((list.as_str(), true)) {
             return None;
         }
         if let Some(e) = outer_else {
@@ -125,25 +116,7 @@ impl Cx<'_> {
             None => (self.is_list_param(list)?, true),
         };
         let def = self.root.get("Conditions")?.get(&c.literal()?)?;
-        let [eq] = fn_args(def, "Fn::Not")? else {
-            return None;
-        };
-        let [value, empty] = fn_args(eq, "Fn::Equals")? else {
-            return None;
-        };
-        let value = if is_list {
-            let [sep, l] = fn_args(value, "Fn::Join")? else {
-                return None;
-            };
-            if !sep.literal()?.is_empty() {
-                return None;
-            }
-            l
-        } else {
-            value
-        };
-        let is_ref_x = matches!(value.as_fn(), Some(("Ref", N::Str(r), _)) if *r == x);
-        (is_ref_x && empty.literal()?.is_empty()).then_some(list)
+        (super::hatches::tested(def) == Some((x.as_str(), is_list))).then_some(list)
     }
 
     /// `Fn::Split [",", !Ref X]` with `X` a String parameter: `X`.

@@ -12,8 +12,9 @@
 use super::node::N;
 use crate::model::Hatch;
 
-/// `Fn::Not [Fn::Equals [<Ref p or Fn::Join ["", Ref p]>, ""]]`: the parameter it tests.
-fn tested(cond: &N) -> Option<&str> {
+/// `Fn::Not [Fn::Equals [<Ref p or Fn::Join ["", Ref p]>, ""]]`: the parameter it tests, and
+/// whether it is joined first (the form for a `CommaDelimitedList`).
+pub(super) fn tested(cond: &N) -> Option<(&str, bool)> {
     let (not, arg, _) = cond.as_fn()?;
     let N::Seq(a) = arg else { return None };
     let [eq] = a.as_slice() else { return None };
@@ -32,9 +33,9 @@ fn tested(cond: &N) -> Option<&str> {
         }
     }
     match value.as_fn() {
-        Some(("Ref", _, _)) => reference(value),
+        Some(("Ref", _, _)) => Some((reference(value)?, false)),
         Some(("Fn::Join", N::Seq(j), _)) => match j.as_slice() {
-            [sep, list] if sep.literal().as_deref() == Some("") => reference(list),
+            [sep, list] if sep.literal().as_deref() == Some("") => Some((reference(list)?, true)),
             _ => None,
         },
         _ => None,
@@ -71,7 +72,7 @@ fn find(root: &N) -> Vec<(String, String)> {
     conds
         .iter()
         .filter_map(|(c, v)| {
-            let p = tested(v)?;
+            let (p, _) = tested(v)?;
             let def = params.iter().find(|(k, _)| k == p)?.1.get("Default")?;
             (c == &format!("Has{p}")
                 && def.literal().as_deref() == Some("")
@@ -187,7 +188,7 @@ fn foreign_hatches(root: &N) -> Vec<(String, String, String, Hatch)> {
             let tests_x = conds
                 .iter()
                 .find(|(k, _)| *k == c)
-                .is_some_and(|(_, v)| tested(v) == Some(x.as_str()));
+                .is_some_and(|(_, v)| tested(v).map(|(p, _)| p) == Some(x.as_str()));
             // `X` twice (the property, the condition), `C` once (the `Fn::If`).
             let x_twice = uses.get(x.as_str()).copied() == Some(2);
             let c_once = uses.get(c.as_str()).copied() == Some(1);
