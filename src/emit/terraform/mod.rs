@@ -3,9 +3,11 @@
 mod conditions;
 pub mod hcl;
 mod kms;
+mod moved;
 mod policy;
 mod stack_name;
 mod validation;
+mod variables;
 pub(crate) use stack_name::stack_name_description;
 use stack_name::stack_name_variable;
 
@@ -308,87 +310,6 @@ impl<'a> Tf<'a> {
         Expr::Lines(lines)
     }
 
-    fn variables(&self) -> Vec<Block> {
-        let convention = |(name, ty, default, desc): (&str, &str, &str, &str)| {
-            let mut b = Block::new("variable", &[name]);
-            b.attr("type", ty);
-            b.attr("default", default);
-            b.attr("description", quote_literal(desc));
-            b
-        };
-        let [create, tags] = CONVENTION_VARIABLES;
-        let params = self.m.params.values().map(|p| {
-            let name = p.name.snake();
-            let mut b = Block::new("variable", &[&name]);
-            let ty = match p.kind {
-                ParamKind::String => "string",
-                ParamKind::List => "list(string)",
-                ParamKind::Number => "number",
-                ParamKind::Bool => "bool",
-            };
-            b.attr("type", ty);
-            if let Some(d) = &p.default {
-                b.attr_expr("default", value_expr(d));
-            }
-            if let Some(desc) = &p.description {
-                b.attr("description", quote_literal(desc));
-            }
-            if p.secret {
-                b.attr("sensitive", "true");
-            }
-            if let Some(v) = length_validation(&name, p.min_length, p.max_length) {
-                b.block(v);
-            }
-            if let Some(v) = range_validation(&name, &p.min_value, &p.max_value) {
-                b.block(v);
-            }
-            if let Some(v) = allowed_validation(&name, p) {
-                b.block(v);
-            }
-            if p.kind == ParamKind::List && p.default.is_none() {
-                // A required list is required to hold something: used whole as a Resource, an
-                // empty one would leave the statement without a Resource.
-                let mut v = Block::new("validation", &[]);
-                v.attr("condition", format!("length(var.{name}) > 0"));
-                v.attr(
-                    "error_message",
-                    quote_literal(&format!("{name} must hold at least one value.")),
-                );
-                b.block(v);
-            }
-            if let Some(pat) = &p.pattern {
-                let re = quote_literal(&format!("^(?:{pat})$"));
-                let cond = match p.kind {
-                    ParamKind::List => {
-                        format!("alltrue([for v in var.{name} : can(regex({re}, v))])")
-                    }
-                    _ => format!("can(regex({re}, var.{name}))"),
-                };
-                let mut v = Block::new("validation", &[]);
-                v.attr("condition", cond);
-                v.attr(
-                    "error_message",
-                    quote_literal(&format!(
-                        "The value of {name} must match the pattern {pat}."
-                    )),
-                );
-                b.block(v);
-            }
-            b
-        });
-        let hatches = self
-            .m
-            .roles
-            .values()
-            .flat_map(|r| r.hatches.iter().map(move |&h| hatch_variable(r, h)));
-        std::iter::once(convention(create))
-            .chain(params)
-            .chain(stack_name_variable(self.m))
-            .chain(hatches)
-            .chain(std::iter::once(convention(tags)))
-            .collect()
-    }
-
     /// Room for a file of about `per_item` bytes per role, policy and key.
     fn writer(&self, per_item: usize) -> FileWriter {
         let items = self.m.roles.len() + self.m.policies.len() + self.m.kms_keys.len();
@@ -601,105 +522,6 @@ impl<'a> Tf<'a> {
         }
     }
 
-    /// The `moved` blocks the spec asks for (`moved:`): for each renamed role, policy or key,
-    /// from its earlier address to its address now (the whole resource, every instance);
-    /// with `from_unindexed`, from the unindexed address of every unswitched resource (as
-    /// modules before the `create` toggle wrote them) to its `[0]` instance.
-    fn moved(&self) -> Vec<Block> {
-        let moved = &self.m.moved;
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        let mut rename = |ty: &str, old: &str, new: &str| {
-            pairs.push((format!("{ty}.{old}"), format!("{ty}.{new}")));
-        };
-        for (old, new) in &moved.policies {
-            rename("aws_iam_policy", &names::snake(old), &new.snake());
-        }
-        for (old, new) in &moved.kms_keys {
-            let (old, k) = (names::snake(old), &self.m.kms_keys[new]);
-            rename("aws_kms_key", &old, &new.snake());
-            if k.alias.is_some() {
-                rename("aws_kms_alias", &old, &new.snake());
-            }
-        }
-        for (old, new) in &moved.roles {
-            let (old, r, new) = (names::snake(old), &self.m.roles[new], new.snake());
-            rename("aws_iam_role", &old, &new);
-            for p in &r.inline {
-                let p = names::snake(&p.name);
-                rename(
-                    "aws_iam_role_policy",
-                    &format!("{old}_{p}"),
-                    &format!("{new}_{p}"),
-                );
-            }
-            if r.fixed_managed().next().is_some() {
-                rename("aws_iam_role_policy_attachment", &old, &new);
-            }
-            if r.arn_list().is_some() {
-                rename(
-                    "aws_iam_role_policy_attachment",
-                    &format!("{old}_additional"),
-                    &format!("{new}_additional"),
-                );
-            }
-            if r.instance_profile.is_some() {
-                rename("aws_iam_instance_profile", &old, &new);
-            }
-        }
-        // An attachment of a renamed policy is keyed by the policy's key: its instance moves
-        // to the new key (else Terraform would detach the policy and attach it again, and the
-        // two may run in either order). After the role renames above, at the role's name now.
-        for r in self.m.roles.values().filter(|r| !r.managed.is_empty()) {
-            for (old, new) in &moved.policies {
-                let (from, to) = (names::snake(old), new.snake());
-                let attached = |key: &str| r.managed.iter().any(|m| m.key == key);
-                let renamed = r
-                    .managed
-                    .iter()
-                    .any(|m| m.key == to && matches!(&m.target, PolicyRef::Module(p) if p == new));
-                // An earlier key still used by another attachment cannot be a `moved` source.
-                if renamed && !attached(&from) {
-                    let a = format!("aws_iam_role_policy_attachment.{}", r.id.snake());
-                    pairs.push((format!("{a}[\"{from}\"]"), format!("{a}[\"{to}\"]")));
-                }
-            }
-        }
-        if moved.from_unindexed {
-            let mut unindexed = |a: String| pairs.push((a.clone(), format!("{a}[0]")));
-            for p in self.m.policies.values().filter(|p| p.when.is_none()) {
-                unindexed(format!("aws_iam_policy.{}", p.id.snake()));
-            }
-            for k in self.m.kms_keys.values().filter(|k| k.when.is_none()) {
-                unindexed(format!("aws_kms_key.{}", k.id.snake()));
-                if k.alias.is_some() {
-                    unindexed(format!("aws_kms_alias.{}", k.id.snake()));
-                }
-            }
-            for r in self.m.roles.values().filter(|r| r.when.is_none()) {
-                let id = r.id.snake();
-                unindexed(format!("aws_iam_role.{id}"));
-                for p in r.inline.iter().filter(|p| p.when.is_none()) {
-                    unindexed(format!(
-                        "aws_iam_role_policy.{id}_{}",
-                        names::snake(&p.name)
-                    ));
-                }
-                if r.instance_profile.is_some() {
-                    unindexed(format!("aws_iam_instance_profile.{id}"));
-                }
-            }
-        }
-        pairs
-            .into_iter()
-            .map(|(from, to)| {
-                let mut b = Block::new("moved", &[]);
-                b.attr("from", from);
-                b.attr("to", to);
-                b
-            })
-            .collect()
-    }
-
     /// Static keys → policy ARNs when the role is created; switched attachments merged in only
     /// when on.
     fn attachment_map(&self, r: &Role) -> Expr {
@@ -812,48 +634,6 @@ impl<'a> Tf<'a> {
             }
         }
         out.finish()
-    }
-}
-
-/// The variable of a role's escape hatch: null (or empty) by default, so the module deploys
-/// what the spec says.
-fn hatch_variable(r: &Role, h: Hatch) -> Block {
-    let name = h.tf_var(&r.id);
-    let mut b = Block::new("variable", &[&name]);
-    let (ty, default) = match h {
-        Hatch::AdditionalPolicyArns => ("list(string)", "[]"),
-        Hatch::MaxSessionDuration => ("number", "null"),
-        _ => ("string", "null"),
-    };
-    b.attr("type", ty);
-    b.attr("default", default);
-    b.attr("description", quote_literal(&h.describe(&r.id)));
-    if h == Hatch::MaxSessionDuration {
-        let mut v = Block::new("validation", &[]);
-        v.attr(
-            "condition",
-            format!("var.{name} == null ? true : var.{name} >= 3600 && var.{name} <= 43200"),
-        );
-        v.attr(
-            "error_message",
-            quote_literal(&format!(
-                "The value of {name} must be null or 3600 to 43200 seconds."
-            )),
-        );
-        b.block(v);
-    }
-    b
-}
-
-/// A parameter value as an HCL literal.
-fn value_expr(v: &ParamValue) -> Expr {
-    match v {
-        ParamValue::Str(s) => Expr::Inline(quote_literal(s)),
-        ParamValue::Number(n) => Expr::Inline(n.clone()),
-        ParamValue::Bool(b) => Expr::Inline(b.to_string()),
-        ParamValue::List(items) => {
-            policy::list_expr(items.iter().map(|s| quote_literal(s)).collect())
-        }
     }
 }
 
