@@ -68,6 +68,19 @@ pub(crate) fn with_when(mut y: Y, w: &Option<Sw>) -> Y {
     y
 }
 
+/// The opposite of a spec condition test: `not X` for a name, `{not: test}` otherwise
+/// (double negations folded).
+pub(crate) fn negate(y: Y) -> Y {
+    match y {
+        Y::Str(s) => match s.strip_prefix("not ") {
+            Some(x) => Y::s(x),
+            None => Y::s(format!("not {s}")),
+        },
+        Y::Map(mut m) if m.len() == 1 && m[0].0 == "not" => m.remove(0).1,
+        other => Y::Map(vec![("not".into(), other)]),
+    }
+}
+
 /// A policy document being imported.
 #[derive(Debug, Clone)]
 pub(crate) struct Doc {

@@ -132,10 +132,10 @@ pub(crate) fn first_difference(a: &Value, b: &Value, path: &str) -> Option<Strin
     }
 }
 
-/// Fixture modules the Terraform importer cannot read yet: OIDC providers the module creates
-/// (`aws_iam_openid_connect_provider`; issue 19). The round trip checks that importing them
-/// still reports an error, so the entry goes when the importer learns them.
-const NOT_YET_IMPORTED_TF: &[&str] = &["conditions"];
+/// Fixture modules the Terraform importer cannot read yet (issue 19). The round trip checks
+/// that importing them still reports an error, so the entry goes when the importer learns
+/// them.
+const NOT_YET_IMPORTED_TF: &[&str] = &[];
 /// Fixture stacks the CloudFormation importer cannot read yet: named conditions beyond a bool
 /// parameter (issue 19); importing them must still report an error.
 const NOT_YET_IMPORTED_CFN: &[&str] = &[];
@@ -935,19 +935,30 @@ fn terraform_written_by_rolegen_round_trips() {
             .filter(|p| p.kind == ParamKind::Bool)
             .map(|p| p.name.as_str())
             .collect();
-        for mask in 0..1u32 << bools.len().min(6) {
-            let mut b1 = Bindings::defaults(orig);
+        let mut base = Bindings::defaults(orig);
+        for (k, v) in values_by(orig, str::to_owned) {
+            base.params.insert(k, v);
+        }
+        let mut cases: Vec<Bindings> = (0..1u32 << bools.len().min(6))
+            .map(|mask| {
+                let mut b1 = base.clone();
+                for (i, name) in bools.iter().enumerate().take(6) {
+                    let on = ParamValue::Bool(mask & (1 << i) != 0);
+                    b1.params.insert((*name).to_owned(), on);
+                }
+                b1
+            })
+            .collect();
+        // Every outcome of the named conditions (`locals` in Terraform).
+        cases.extend(
+            crate::equivalence::condition_outcomes(orig, &base)
+                .into_iter()
+                .map(|(_, b)| b),
+        );
+        for b1 in cases {
             let mut b2 = Bindings::defaults(&m2);
-            for (k, v) in values_by(orig, str::to_owned) {
-                b1.params.insert(k, v);
-            }
-            for (k, v) in values_by(orig, |n| pascal(&snake(n))) {
-                b2.params.insert(k, v);
-            }
-            for (i, name) in bools.iter().enumerate().take(6) {
-                let on = ParamValue::Bool(mask & (1 << i) != 0);
-                b1.params.insert((*name).to_owned(), on.clone());
-                b2.params.insert(pascal(&snake(name)), on);
+            for (k, v) in &b1.params {
+                b2.params.insert(pascal(&snake(k)), v.clone());
             }
             let (want, got) = (b1.module(orig), b2.module(&m2));
             if let Some(d) = first_difference(&want, &got, "") {
@@ -957,6 +968,102 @@ fn terraform_written_by_rolegen_round_trips() {
         n += 1;
     }
     assert!(n >= 10, "{n}");
+}
+
+/// `count` over a string variable compared with text: a spec condition named after the local
+/// that holds it (a name taken by a parameter gets a number) or after what it tests; one
+/// compared with a value its validation excludes, or a list's `length`, is refused.
+#[test]
+fn terraform_named_conditions() {
+    let module = |counts: &[&str]| {
+        let mut tf = String::from(
+            r#"
+variable "environment" {
+  type    = string
+  default = "dev"
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "dev or prod"
+  }
+}
+variable "subnets" {
+  type    = list(string)
+  default = ["a"]
+}
+locals {
+  environment = var.environment == "prod"
+}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+"#,
+        );
+        for (i, c) in counts.iter().enumerate() {
+            tf.push_str(&format!(
+                "resource \"aws_iam_role\" \"r{i}\" {{\n  count = {c} ? 1 : 0\n  name = \"r{i}\"\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}}\n"
+            ));
+        }
+        import::terraform::import_texts(
+            Path::new("m"),
+            vec![(Path::new("m/main.tf").to_path_buf(), tf)],
+            "m",
+        )
+        .unwrap()
+    };
+    let i = module(&[
+        "local.environment",
+        "var.environment != \"prod\"",
+        "var.environment == \"dev\"",
+        "var.environment == \"dev\" && length(var.environment) > 0",
+    ]);
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    for want in [
+        "conditions:\n  Environment2:\n    equals:\n      - Environment\n      - prod\n  EnvironmentIsDev:\n    equals:\n      - Environment\n      - dev\n  HasEnvironment:\n    not_empty: Environment\n  EnvironmentIsDevAndHasEnvironment:\n    and:\n      - EnvironmentIsDev\n      - HasEnvironment\n",
+        "    when: Environment2\n",
+        "    when: not Environment2\n",
+        "    when: EnvironmentIsDev\n",
+        "    when: EnvironmentIsDevAndHasEnvironment\n",
+    ] {
+        assert!(i.spec.contains(want), "{want}\n---\n{}", i.spec);
+    }
+    let (_d, m) = compile(&i.spec, "m");
+    for (env, on) in [
+        ("dev", [false, true, true, true]),
+        ("prod", [true, false, false, false]),
+    ] {
+        let mut b = Bindings::defaults(&m);
+        b.params
+            .insert("Environment".into(), ParamValue::Str(env.into()));
+        let got = b.module(&m);
+        for (k, want) in on.iter().enumerate() {
+            assert_eq!(
+                got["roles"].get(format!("R{k}")).is_some(),
+                *want,
+                "{env} r{k}"
+            );
+        }
+    }
+    for count in [
+        "var.environment == \"qa\"",
+        "length(var.subnets) > 0",
+        "var.environment == \"prod\" || var.subnets == \"a\"",
+    ] {
+        let i = module(&[count]);
+        assert!(
+            errors_of(&i)
+                .iter()
+                .any(|e| e.contains("the role is not imported: its `count` cannot be a `when:`")),
+            "{count}: {:?}",
+            errors_of(&i)
+        );
+        assert!(!i.spec.contains("roles:"), "{count}: {}", i.spec);
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! switched variants.
 
 use super::*;
+use crate::import::builder::negate;
 
 impl Cx<'_> {
     pub(super) fn conditions(&mut self) {
@@ -648,17 +649,5 @@ fn condition_ref(n: &N) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// The opposite of a spec condition: `not X` for a name, `{not: test}` otherwise.
-fn negate(y: Y) -> Y {
-    match y {
-        Y::Str(s) => match s.strip_prefix("not ") {
-            Some(x) => Y::s(x),
-            None => Y::s(format!("not {s}")),
-        },
-        Y::Map(mut m) if m.len() == 1 && m[0].0 == "not" => m.remove(0).1,
-        other => Y::Map(vec![("not".into(), other)]),
     }
 }

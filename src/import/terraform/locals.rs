@@ -58,6 +58,8 @@ fn table(e: &Expr) -> Option<Table> {
 /// The module's locals by name, and the substitution's state.
 pub(super) struct Locals {
     defs: HashMap<String, Expr>,
+    /// The locals' names in the order they are declared.
+    order: Vec<String>,
     /// The locals that are lookup tables ([`table`]): `local.X[<not a literal>]…` is left
     /// as written for the importer to read as a spec mapping lookup.
     tables: HashMap<String, Table>,
@@ -71,10 +73,13 @@ impl Locals {
     /// wins, as Terraform rejects duplicates anyway).
     pub(super) fn collect(blocks: &[(usize, Block)]) -> Locals {
         let mut defs = HashMap::new();
+        let mut order = Vec::new();
         for (_, b) in blocks.iter().filter(|(_, b)| b.kind == "locals") {
             for item in &b.body.items {
                 if let Item::Attr(a) = item {
-                    defs.insert(a.name.clone(), a.expr.clone());
+                    if defs.insert(a.name.clone(), a.expr.clone()).is_none() {
+                        order.push(a.name.clone());
+                    }
                 }
             }
         }
@@ -84,6 +89,7 @@ impl Locals {
             .collect();
         Locals {
             defs,
+            order,
             tables,
             active: Vec::new(),
             nodes: 0,
@@ -105,6 +111,34 @@ impl Locals {
             })
             .map(|(n, _)| n.clone())
             .collect()
+    }
+
+    /// The locals that may be conditions (an operator at the top: `var.env == "prod"`,
+    /// `!local.x`, `local.a || local.b`), in declaration order, each with the locals in it
+    /// substituted as they are where they are used: the importer recovers a condition's name
+    /// by matching what it reads with these.
+    pub(super) fn conditions(&mut self) -> Vec<(String, Expr)> {
+        let names: Vec<String> = self
+            .order
+            .iter()
+            .filter(|n| {
+                matches!(
+                    self.defs.get(*n),
+                    Some(Expr::Binary(..) | Expr::Unary('!', _))
+                )
+            })
+            .cloned()
+            .collect();
+        let out = names
+            .into_iter()
+            .filter_map(|n| {
+                let v = self.value(&n)?;
+                Some((n, v))
+            })
+            .collect();
+        // The substitution proper has its own budget.
+        self.nodes = 0;
+        out
     }
 
     /// Substitutes the locals in every block other than `locals` itself.

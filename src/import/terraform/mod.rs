@@ -87,6 +87,14 @@ struct Tf {
     flat_tables: HashSet<String>,
     /// The tables lookups read, as the spec's `mappings:` (by mapping name).
     mappings: IndexMap<String, locals::Table>,
+    /// String parameters' allowed values (a condition compares with one of them).
+    allowed: HashMap<String, Vec<Y>>,
+    /// The locals that may be conditions, substituted ([`locals::Locals::conditions`]).
+    cond_locals: Vec<(String, Expr)>,
+    /// The spec conditions the module's conditions became, by name (see `switches.rs`).
+    named: IndexMap<String, Y>,
+    /// What each condition local reads as (its condition's name; `None`: not expressible).
+    local_named: HashMap<String, Option<Y>>,
 }
 
 /// A KMS key: spec key, entries, switch, alias.
@@ -157,7 +165,12 @@ pub fn import_texts(
             }
         }
     }
-    let locals = locals::Locals::collect(&blocks);
+    let mut locals = locals::Locals::collect(&blocks);
+    let cond_locals = locals
+        .conditions()
+        .into_iter()
+        .map(|(n, e)| (n, eval::fold_expr(&e)))
+        .collect();
     let local_tables = locals.tables();
     let flat_tables = locals.flat();
     locals.substitute(&mut blocks);
@@ -185,6 +198,10 @@ pub fn import_texts(
         local_tables,
         flat_tables,
         mappings: IndexMap::new(),
+        allowed: HashMap::new(),
+        cond_locals,
+        named: IndexMap::new(),
+        local_named: HashMap::new(),
     };
     for (fi, a) in &top_attrs {
         tf.issue(
@@ -324,6 +341,8 @@ impl Tf {
                 }
             }
         }
+        // The locals that are conditions claim their names first.
+        self.name_locals();
         let mut outputs: Vec<(usize, usize, String)> = Vec::new();
         for (fi, b) in &blocks {
             let addr = if b.labels.is_empty() {
@@ -470,7 +489,9 @@ impl Tf {
         let providers = super::oidc::entries(self.providers.values());
         self.empty_list_defaults(&mut params, [&roles, &policies, &keys, &providers]);
         let mappings = super::builder::mappings_y(&self.mappings);
+        let conditions = self.conditions_used([&roles, &policies, &keys, &providers]);
         let tree = spec_tree(top, params, mappings, roles, policies, keys, providers);
+        let tree = super::builder::with_conditions(tree, conditions);
         let dir = self
             .files
             .first()

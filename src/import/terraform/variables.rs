@@ -110,6 +110,7 @@ impl Tf {
                 continue;
             }
             if let Some(values) = validation_allowed(&v.body, &tfname, kind) {
+                self.allowed.insert(name.clone(), values.clone());
                 e.push(("allowed_values".into(), Y::Seq(values)));
                 continue;
             }

@@ -160,6 +160,19 @@ pub(super) fn fold_blocks(blocks: &mut Vec<(usize, Block)>) -> Vec<Problem> {
     ev.problems
 }
 
+/// `e` with what is known evaluated as [`fold_blocks`] evaluates an attribute (as written when
+/// that fails): a local's expression, to compare with what it became where it is used.
+pub(super) fn fold_expr(e: &Expr) -> Expr {
+    let mut ev = Eval {
+        env: Vec::new(),
+        nodes: 0,
+        problems: Vec::new(),
+        file: 0,
+        addr: String::new(),
+    };
+    ev.fold(e).unwrap_or_else(|_| e.clone())
+}
+
 /// A `count` known when the module is read: `N`, or `c ? N : 0` (N instances under the
 /// switch `c`), at most [`MAX_COUNT`].
 fn counted(e: &Expr) -> Option<(usize, Option<Expr>)> {
