@@ -342,9 +342,20 @@ pub(crate) fn spec_tree(
     providers: Vec<(String, Y)>,
 ) -> Y {
     let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    let lists: Vec<String> = params
+        .iter()
+        .filter(|(_, y)| y.get("type").and_then(Y::as_str) == Some("list"))
+        .map(|(n, _)| format!("${{{n}}}"))
+        .collect();
     for (key, role) in &mut roles {
+        // A role attaching a list parameter whole has it in place of that hatch.
+        let list = matches!(role.get("managed_policies"), Some(Y::Seq(v)) if v.iter().any(|m| {
+            m.get("arn")
+                .and_then(Y::as_str)
+                .is_some_and(|a| lists.iter().any(|l| l == a))
+        }));
         if let Y::Map(entries) = role {
-            if let Some(kept) = hatches_clear_of(key, &names) {
+            if let Some(kept) = hatches_clear_of(key, &names, list) {
                 if !entries.iter().any(|(k, _)| k == "hatches") {
                     entries.push(("hatches".into(), kept));
                 }
@@ -415,8 +426,9 @@ pub(crate) fn with_conditions(mut tree: Y, conditions: Vec<(String, Y)>) -> Y {
 /// The `hatches:` value for role `key` when some of its escape hatches' inputs (the
 /// CloudFormation parameter `<Role><Hatch>`, the Terraform variable `<role>_<hatch>`) are
 /// named like one of `params`: the others, or `false` when none is left; `None` when no hatch
-/// collides (the role keeps the module's hatches).
-fn hatches_clear_of(key: &str, params: &[&str]) -> Option<Y> {
+/// collides (the role keeps the module's hatches). A role that attaches a list parameter
+/// (`list`) has it in place of the `additional_policy_arns` hatch, which is not listed then.
+fn hatches_clear_of(key: &str, params: &[&str], list: bool) -> Option<Y> {
     use crate::model::names::{pascal, snake};
     use crate::model::Hatch;
     let collides = |h: Hatch| {
@@ -429,7 +441,7 @@ fn hatches_clear_of(key: &str, params: &[&str]) -> Option<Y> {
     }
     let kept: Vec<Y> = Hatch::ALL
         .into_iter()
-        .filter(|h| !collides(*h))
+        .filter(|h| !collides(*h) && !(list && *h == Hatch::AdditionalPolicyArns))
         .map(|h| Y::s(h.key()))
         .collect();
     Some(if kept.is_empty() {

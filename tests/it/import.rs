@@ -1066,6 +1066,140 @@ data "aws_iam_policy_document" "trust" {
     }
 }
 
+/// `managed_policy_arns` (and `inline_policy` blocks) are exclusive: a list variable is
+/// attached whole; an attachment (or role policy) of the module on the same role contends with
+/// it on every apply, so the role is refused rather than given both.
+#[test]
+fn terraform_exclusive_role_policies() {
+    let module = |role_extra: &str, more: &str| {
+        let tf = format!(
+            r#"
+variable "arns" {{
+  type    = list(string)
+  default = ["arn:aws:iam::111122223333:policy/a"]
+}}
+resource "aws_iam_role" "r" {{
+  name               = "r"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "ec2.amazonaws.com" }}, Action = "sts:AssumeRole" }}] }})
+  {role_extra}
+}}
+{more}
+"#
+        );
+        import::terraform::import_texts(
+            Path::new("m"),
+            vec![(Path::new("m/main.tf").to_path_buf(), tf)],
+            "m",
+        )
+        .unwrap()
+    };
+    let i = module(
+        "managed_policy_arns = concat([\"arn:aws:iam::aws:policy/ReadOnlyAccess\"], var.arns)",
+        "",
+    );
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    assert!(
+        i.spec
+            .contains("    managed_policies:\n      - aws: ReadOnlyAccess\n      - arn: ${Arns}\n"),
+        "{}",
+        i.spec
+    );
+    let attach = "resource \"aws_iam_role_policy_attachment\" \"x\" {\n  role = aws_iam_role.r.name\n  policy_arn = \"arn:aws:iam::111122223333:policy/deny-some\"\n}";
+    let shared = "resource \"aws_iam_policy_attachment\" \"x\" {\n  name = \"x\"\n  roles = [aws_iam_role.r.name]\n  policy_arn = \"arn:aws:iam::111122223333:policy/deny-some\"\n}";
+    let inline = "resource \"aws_iam_role_policy\" \"x\" {\n  name = \"x\"\n  role = aws_iam_role.r.id\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"s3:*\", Resource = \"*\" }] })\n}";
+    let inline_block = "inline_policy {\n    name = \"own\"\n    policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sqs:*\", Resource = \"*\" }] })\n  }";
+    for (role_extra, more, arg) in [
+        (
+            "managed_policy_arns = var.arns",
+            attach,
+            "managed_policy_arns",
+        ),
+        ("managed_policy_arns = []", shared, "managed_policy_arns"),
+        (inline_block, inline, "inline_policy"),
+    ] {
+        let i = module(role_extra, more);
+        let errors = errors_of(&i).join("\n");
+        assert!(
+            errors.contains(&format!(
+                "the role sets `{arg}`, which Terraform keeps exclusive"
+            )) && errors.contains("the role is not imported: its"),
+            "{errors}"
+        );
+        assert!(!i.spec.contains("roles:"), "{}", i.spec);
+    }
+    // Without a contender both read as before.
+    let i = module(inline_block, attach);
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+}
+
+/// `compact(concat(var.list, [...]))` drops `""` items: exact (the empty literals left out)
+/// when the list variable's validation pattern rejects `""`, refused otherwise.
+#[test]
+fn terraform_compact_over_a_list_variable() {
+    let module = |validation: &str| {
+        let tf = format!(
+            r#"
+variable "arns" {{
+  type    = list(string)
+  default = ["arn:aws:sqs:eu-west-1:111122223333:a"]
+  {validation}
+}}
+variable "extra" {{
+  type    = string
+  default = ""
+}}
+resource "aws_iam_role" "r" {{
+  name               = "r"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "ec2.amazonaws.com" }}, Action = "sts:AssumeRole" }}] }})
+}}
+resource "aws_iam_role_policy" "p" {{
+  name   = "p"
+  role   = aws_iam_role.r.id
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sqs:SendMessage", Resource = RESOURCES }}] }})
+}}
+"#
+        );
+        move |resources: &str| {
+            import::terraform::import_texts(
+                Path::new("m"),
+                vec![(
+                    Path::new("m/main.tf").to_path_buf(),
+                    tf.replace("RESOURCES", resources),
+                )],
+                "m",
+            )
+            .unwrap()
+        }
+    };
+    let checked = module("validation {\n    condition     = alltrue([for v in var.arns : can(regex(\"^arn:aws:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$\", v))])\n    error_message = \"queue ARNs\"\n  }");
+    let i = checked("compact(concat(var.arns, [\"arn:aws:sqs:eu-west-1:111122223333:b\", \"\"]))");
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    let (_d, m) = compile(&i.spec, "m");
+    let got = Bindings::defaults(&m).module(&m);
+    assert_eq!(
+        got["roles"]["R"]["inline"]["p"]["Statement"][0]["Resource"],
+        serde_json::json!([
+            "arn:aws:sqs:eu-west-1:111122223333:a",
+            "arn:aws:sqs:eu-west-1:111122223333:b"
+        ])
+    );
+    // A string variable that may be empty, or a list without such a validation: refused.
+    for (i, what) in [
+        (
+            checked("compact(concat(var.arns, [var.extra]))"),
+            "${Extra}",
+        ),
+        (module("")("compact(var.arns)"), "${Arns}"),
+    ] {
+        let errors = errors_of(&i).join("\n");
+        assert!(
+            errors.contains(&format!("`compact(…)` drops the empty items of `{what}`"))
+                && errors.contains("the role is not imported"),
+            "{errors}"
+        );
+    }
+}
+
 #[test]
 fn terraform_written_by_hand() {
     let dir = fixture("terraform/handwritten");

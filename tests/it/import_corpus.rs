@@ -50,8 +50,8 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     ),
     (
         "tf-ecs-task-roles",
-        "`compact(…)` making a list cannot be expressed",
-        "`compact(concat(var.list, …))`: which elements are empty depends on the variable",
+        "`compact(…)` drops the empty items of `${SecretArns}`",
+        "`compact(concat(var.list, …))`: which elements are empty depends on the variable (exact when a validation pattern on it rejects \"\")",
     ),
     (
         "tf-assumable-role-module",

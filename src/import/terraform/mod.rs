@@ -89,6 +89,8 @@ struct Tf {
     mappings: IndexMap<String, locals::Table>,
     /// String parameters' allowed values (a condition compares with one of them).
     allowed: HashMap<String, Vec<Y>>,
+    /// Parameters' validation patterns (`compact` keeps what cannot be empty).
+    patterns: HashMap<String, String>,
     /// The locals that may be conditions, substituted ([`locals::Locals::conditions`]).
     cond_locals: Vec<(String, Expr)>,
     /// The spec conditions the module's conditions became, by name (see `switches.rs`).
@@ -111,6 +113,9 @@ struct RoleOut {
     trust: Vec<(String, Y)>,
     managed: Vec<Y>,
     inline: Vec<(String, Y)>,
+    /// The arguments by which the role manages its policies exclusively
+    /// (`managed_policy_arns`, `inline_policy`).
+    exclusive: Vec<&'static str>,
     /// Why the role is not imported at all (importing it without what it lost would grant
     /// more).
     refused: Option<String>,
@@ -199,6 +204,7 @@ pub fn import_texts(
         flat_tables,
         mappings: IndexMap::new(),
         allowed: HashMap::new(),
+        patterns: HashMap::new(),
         cond_locals,
         named: IndexMap::new(),
         local_named: HashMap::new(),

@@ -209,28 +209,81 @@ impl Tf {
                 }
             }
         }
+        if b.body.blocks("inline_policy").next().is_some() {
+            out.exclusive.push("inline_policy");
+        }
         if let Some(a) = b.body.attr("managed_policy_arns") {
             let x = at(self, a.line, "managed_policy_arns");
+            out.exclusive.push("managed_policy_arns");
+            self.note(&x, "`managed_policy_arns` makes these the role's only managed policies (Terraform detaches any attached elsewhere); the spec attaches them and leaves what others attach alone");
             let lost =
                 "a managed_policy_arns entry cannot be expressed (the policy it attaches may deny)";
-            if let Expr::Tuple(items) = &a.expr {
+            let mut items = Vec::new();
+            if self.arn_list(&a.expr, &mut items) {
                 for i in items {
-                    match self.lost(|tf| tf.attachment_y(i, &x)) {
-                        (Some(y), false) => out.managed.push(y),
-                        _ => {
-                            out.refused.get_or_insert(lost.into());
-                        }
+                    match i {
+                        Ok(y) => out.managed.push(y),
+                        Err(e) => match self.lost(|tf| tf.attachment_y(&e, &x)) {
+                            (Some(y), false) => out.managed.push(y),
+                            _ => {
+                                out.refused.get_or_insert(lost.into());
+                            }
+                        },
                     }
                 }
             } else {
                 self.issue(
                     &x,
-                    "managed_policy_arns other than a list literal cannot be expressed",
+                    "managed_policy_arns other than a list, a list variable or `concat(…)` of them cannot be expressed",
                 );
                 out.refused.get_or_insert(lost.into());
             }
         }
         self.roles.insert(r, out);
+    }
+
+    /// The entries of a list of policy ARNs: a written list's items (to read one by one), a
+    /// list variable whole (`arn: ${L}`), `concat(…)` of those. False for anything else.
+    fn arn_list(&mut self, e: &Expr, out: &mut Vec<Result<Y, Expr>>) -> bool {
+        match e {
+            Expr::Tuple(items) => {
+                out.extend(items.iter().cloned().map(Err));
+                true
+            }
+            Expr::Var(r, s) if r == "var" => match s.as_slice() {
+                [Step::Attr(n)] => match self.var_param(n) {
+                    Some((p, ParamKind::List)) => {
+                        out.push(Ok(Y::Map(vec![(
+                            "arn".into(),
+                            Y::Str(format!("${{{p}}}")),
+                        )])));
+                        true
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            Expr::Call(f, args, false) if f == "concat" => {
+                args.iter().all(|a| self.arn_list(a, out))
+            }
+            _ => false,
+        }
+    }
+
+    /// Refuses `role` when it manages `what` exclusively (`managed_policy_arns`,
+    /// `inline_policy` blocks): Terraform takes away what `addr` adds whenever it applies the
+    /// role, and `addr` adds it again, so what the role holds depends on the order of applies.
+    fn exclusive_of(&mut self, role: &str, what: &str, addr: &str, at: &At) -> bool {
+        let Some(arg) = self
+            .roles
+            .get(role)
+            .and_then(|r| r.exclusive.iter().find(|e| **e == what).copied())
+        else {
+            return false;
+        };
+        self.issue(at, format!("the role sets `{arg}`, which Terraform keeps exclusive: applying the role takes away what {addr} adds and applying {addr} adds it again, so what the role holds depends on the order of applies; a spec cannot say that"));
+        self.refuse(role, format!("its `{arg}` and {addr} contend"));
+        true
     }
 
     pub(super) fn attachment_y(&mut self, e: &Expr, at: &At) -> Option<Y> {
@@ -260,6 +313,9 @@ impl Tf {
         else {
             return;
         };
+        if self.exclusive_of(&role, "inline_policy", &addr, &at) {
+            return;
+        }
         let parent = self.roles.get(&role).and_then(|r| r.when.clone());
         let when = self.count_when(&b.body, &parent, &at);
         // Whatever of this policy cannot be imported may be a Deny: the role is refused.
@@ -343,6 +399,9 @@ impl Tf {
         else {
             return;
         };
+        if self.exclusive_of(&role, "managed_policy_arns", &addr, &at) {
+            return;
+        }
         let parent = self.roles.get(&role).and_then(|r| r.when.clone());
         let arn = b.body.attr("policy_arn").map(|a| a.expr.clone());
         // An attachment that cannot be expressed may attach a Deny: the role is refused.
@@ -536,6 +595,9 @@ impl Tf {
             let Some(role) = self.role_ref(r, &at) else {
                 continue;
             };
+            if self.exclusive_of(&role, "managed_policy_arns", &addr, &at) {
+                continue;
+            }
             let parent = self.roles.get(&role).and_then(|r| r.when.clone());
             let when = self.count_when(&b.body, &parent, &at);
             self.attach(&role, vec![(when, arn.clone())], &at, &lost);

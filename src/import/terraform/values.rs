@@ -341,7 +341,27 @@ impl Tf {
             .unwrap_or_else(|_| Template::lit(s))
     }
 
-    /// A value list: items (a list variable, `concat`, a `for` over a list variable).
+    /// Whether `t` may be `""` (or hold `""` items): made of parameters only, each without a
+    /// validation pattern that rejects `""`, or of a mapping lookup.
+    fn may_be_empty(&self, t: &Template) -> bool {
+        t.parts.iter().all(|p| match p {
+            Part::Lit(l) => l.is_empty(),
+            Part::Param(n) => {
+                let pattern = self.patterns.get(n.as_str());
+                !pattern.is_some_and(|p| {
+                    crate::lower::pattern::check(p)
+                        .ok()
+                        .and_then(|ast| crate::lower::pattern::matches(p, &ast, ""))
+                        == Some(false)
+                })
+            }
+            Part::Lookup(_) => true,
+            Part::Pseudo(_) | Part::ProviderArn(_) | Part::PolicyVar(_) => false,
+        })
+    }
+
+    /// A value list: items (a list variable, `concat`, `compact`, a `for` over a list
+    /// variable).
     pub(super) fn items(&mut self, e: &Expr, at: &At) -> Option<Vec<Template>> {
         if !self.budget.tick() {
             return None;
@@ -358,6 +378,24 @@ impl Tf {
                 let mut out = Vec::new();
                 for a in args {
                     out.extend(self.items(a, at)?);
+                }
+                Some(out)
+            }
+            // `compact(list)` drops `""` (and null) items: exact where no other item can be
+            // empty (a list variable whose validation pattern rejects `""`, text, ...).
+            Expr::Call(f, args, false) if f == "compact" && args.len() == 1 => {
+                let mut out = self.items(&args[0], at)?;
+                out.retain(|t| {
+                    !t.parts
+                        .iter()
+                        .all(|p| matches!(p, Part::Lit(l) if l.is_empty()))
+                });
+                if let Some(t) = out.iter().find(|t| self.may_be_empty(t)) {
+                    self.issue(
+                        at,
+                        format!("`compact(…)` drops the empty items of `{}`, which a spec list keeps; it cannot be expressed (a validation pattern on the variable that rejects \"\" makes it exact)", t.display()),
+                    );
+                    return None;
                 }
                 Some(out)
             }

@@ -123,6 +123,7 @@ impl Tf {
                         );
                     }
                     ascii_pattern = crate::lower::pattern::printable_ascii_only(&p);
+                    self.patterns.insert(name.clone(), p.clone());
                     e.push(("pattern".into(), Y::s(p)));
                 }
                 None => self.issue(
