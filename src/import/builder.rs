@@ -441,7 +441,7 @@ fn hatches_clear_of(key: &str, params: &[&str], list: bool) -> Option<Y> {
     }
     let kept: Vec<Y> = Hatch::ALL
         .into_iter()
-        .filter(|h| !collides(*h) && !(list && *h == Hatch::AdditionalPolicyArns))
+        .filter(|h| !(collides(*h) || (list && *h == Hatch::AdditionalPolicyArns)))
         .map(|h| Y::s(h.key()))
         .collect();
     Some(if kept.is_empty() {
