@@ -131,7 +131,7 @@ fn empty_documents(v: &mut Validator) {
     docs.extend(m.policies.values().map(|p| (&p.doc, vec![&p.when])));
     docs.extend(m.kms_keys.values().map(|k| (&k.policy, vec![&k.when])));
     for (doc, on) in docs {
-        let Some(binding) = empty_binding(doc, &on) else {
+        let Some(binding) = empty_binding(m, doc, &on) else {
             continue;
         };
         let values: Vec<String> = binding
@@ -153,9 +153,33 @@ fn empty_documents(v: &mut Validator) {
 
 /// The switch values under which the document is on (`on`) but none of its statements is,
 /// if there are any; `None` when some statement is unswitched or the switches exclude it.
-fn empty_binding(doc: &PolicyDocument, on: &[&Option<Switch>]) -> Option<Vec<(String, bool)>> {
-    let mut binding: Vec<(String, bool)> = Vec::new();
+/// Bool switches are independent atoms; named conditions are decided by searching parameter
+/// values: every value an `equals` compares a parameter with, `""` and one other value (any
+/// other value decides every test as that one does), bools both ways, at most
+/// [`MAX_BINDINGS`] combinations (past that, each named condition is taken as an atom, which
+/// can only report more).
+fn empty_binding(
+    m: &Module,
+    doc: &PolicyDocument,
+    on: &[&Option<Switch>],
+) -> Option<Vec<(String, String)>> {
+    if doc.statements.is_empty() {
+        return None;
+    }
+    let on: Vec<&Switch> = on.iter().filter_map(|s| s.as_ref()).collect();
+    let off: Vec<&Switch> = doc
+        .statements
+        .iter()
+        .map(|st| st.when.as_ref())
+        .collect::<Option<_>>()?;
+    if on.iter().chain(&off).any(|s| s.test.is_some()) {
+        if let Some(found) = search_binding(m, &on, &off) {
+            return found;
+        }
+    }
+    let mut binding: Vec<(String, String)> = Vec::new();
     let mut require = |s: &Switch, value: bool| -> Option<()> {
+        let value = value.to_string();
         match binding.iter().find(|(p, _)| *p == s.param.as_str()) {
             Some((_, v)) if *v != value => None,
             Some(_) => Some(()),
@@ -165,14 +189,114 @@ fn empty_binding(doc: &PolicyDocument, on: &[&Option<Switch>]) -> Option<Vec<(St
             }
         }
     };
-    for s in on.iter().filter_map(|s| s.as_ref()) {
+    for s in &on {
         require(s, !s.negated)?;
     }
-    for st in &doc.statements {
-        let s = st.when.as_ref()?;
+    for s in &off {
         require(s, s.negated)?;
     }
-    (!doc.statements.is_empty()).then_some(binding)
+    Some(binding)
+}
+
+/// Most parameter combinations [`empty_binding`] tries.
+const MAX_BINDINGS: usize = 4096;
+
+/// [`empty_binding`] by parameter values: `Some(None)` when no values turn every `on` switch
+/// on and every `off` one off, `None` when there are too many combinations to try.
+#[allow(clippy::option_option)]
+fn search_binding(
+    m: &Module,
+    on: &[&Switch],
+    off: &[&Switch],
+) -> Option<Option<Vec<(String, String)>>> {
+    let mut params: Vec<ParamName> = Vec::new();
+    let mut compared: Vec<(ParamName, String)> = Vec::new();
+    for s in on.iter().chain(off) {
+        match &s.test {
+            Some(t) => {
+                t.params(&mut params);
+                equalities(t, &mut compared);
+            }
+            None if !params.contains(&s.param) => params.push(s.param.clone()),
+            None => {}
+        }
+    }
+    let mut values: Vec<(String, Vec<(ParamValue, String)>)> = Vec::new();
+    for p in &params {
+        let kind = m
+            .params
+            .get(p.as_str())
+            .map(|x| (x.kind, &x.allowed_values));
+        let vs = match kind {
+            Some((ParamKind::Bool, _)) => [true, false]
+                .map(|b| (ParamValue::Bool(b), b.to_string()))
+                .to_vec(),
+            Some((ParamKind::List, _)) => vec![
+                (ParamValue::List(Vec::new()), "[]".to_owned()),
+                (ParamValue::List(vec!["x".into()]), "[\"x\"]".to_owned()),
+            ],
+            Some((_, allowed)) => {
+                let mut texts: Vec<String> = compared
+                    .iter()
+                    .filter(|(q, _)| q == p)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let other = if allowed.is_empty() {
+                    texts.push(String::new());
+                    let mut o = "other".to_owned();
+                    while texts.contains(&o) {
+                        o.push('_');
+                    }
+                    Some(o)
+                } else {
+                    texts.retain(|t| allowed.contains(t));
+                    allowed.iter().find(|a| !texts.contains(a)).cloned()
+                };
+                texts.extend(other);
+                let mut seen = std::collections::HashSet::new();
+                texts.retain(|t| seen.insert(t.clone()));
+                texts
+                    .into_iter()
+                    .map(|t| (ParamValue::Str(t.clone()), format!("{t:?}")))
+                    .collect()
+            }
+            None => return None,
+        };
+        values.push((p.as_str().to_owned(), vs));
+    }
+    let mut combos: usize = 1;
+    for (_, vs) in &values {
+        combos = combos.checked_mul(vs.len())?;
+    }
+    if combos > MAX_BINDINGS {
+        return None;
+    }
+    let mut b = crate::model::resolve::Bindings::defaults(m);
+    for mut i in 0..combos {
+        let mut shown = Vec::with_capacity(values.len());
+        for (p, vs) in &values {
+            let (v, text) = &vs[i % vs.len()];
+            i /= vs.len();
+            b.params.insert(p.clone(), v.clone());
+            shown.push((p.clone(), text.clone()));
+        }
+        let wrap = |s: &Switch| Some(s.clone());
+        if on.iter().all(|s| b.on(&wrap(s))) && off.iter().all(|s| !b.on(&wrap(s))) {
+            return Some(Some(shown));
+        }
+    }
+    Some(None)
+}
+
+/// The `(parameter, text)` pairs `equals` tests in `t` compare.
+fn equalities(t: &Test, out: &mut Vec<(ParamName, String)>) {
+    match t {
+        Test::Equals(p, v) => out.push((p.clone(), v.clone())),
+        Test::Named(_, t) => equalities(t, out),
+        Test::Not(t) => equalities(t, out),
+        Test::And(v) | Test::Or(v) => v.iter().for_each(|t| equalities(t, out)),
+        Test::Flag(_) | Test::NotEmpty(..) => {}
+    }
 }
 
 fn arn_help(t: &Template, problem: &str) -> String {

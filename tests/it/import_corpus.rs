@@ -59,6 +59,11 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "a `dynamic \"condition\"` switch (the MFA condition; its Allow statement is left out, so the role is refused), names defaulting to null (spec: optional values); its list of policy ARNs (`count = length(var.arns)`, `element()`) imports",
     ),
     (
+        "tf-github-oidc-optional-provider",
+        "an OIDC provider switched by `count` cannot be expressed",
+        "the account's GitHub provider created only where `var.create_provider` (elsewhere a data source looks it up by URL), the trust choosing between the two by a conditional (spec: providers have no `when:`; both ARNs are `arn:<partition>:iam::<account>:oidc-provider/<issuer>`, so a switched provider whose reference is that ARN either way would express it)",
+    ),
+    (
         "tf-irsa-external-dns",
         "aws_iam_policy.route53: name_prefix: `name_prefix` cannot be expressed",
         "a managed policy named by `name_prefix` (spec: a policy needs a literal name)",
