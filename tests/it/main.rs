@@ -27,6 +27,7 @@ mod import;
 mod import_corpus;
 mod import_never_wider;
 mod import_terminates;
+mod import_tf_conditions;
 mod import_tf_idioms;
 mod injection;
 mod limits;
