@@ -81,8 +81,8 @@ rules! {
         "Terraform and CloudFormation would reject the module, or one resource would overwrite the other.",
         "roles:\n  app-task: ...\n  app_task: ...   # both become aws_iam_role.app_task\n\nFix: rename one." }
     PARAMETER_MISUSE = { "RG006", "parameter-misuse", Error, false, [],
-        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type, a default or example that its own `pattern` or `min_length`/`max_length` refuses, a `bool` marked `secret`.",
-        "Both backends need to know at build time whether a value is one string or many; Terraform cannot count resources by a sensitive value, so a switch cannot be secret.",
+        "A parameter is used where its type does not fit: a list where one value is needed, a non-bool in `when:`, a default of the wrong type, a default or example that its own `pattern` or `min_length`/`max_length` refuses, a `bool` marked `secret`; a piece `${split(\"<delimiter>\", <Parameter>)[<index>]}` written wrong (the delimiter not first, empty, a negative index), of a parameter that is not a `string`, or of one whose default, example or an allowed value lacks the piece.",
+        "Both backends need to know at build time whether a value is one string or many; Terraform cannot count resources by a sensitive value, so a switch cannot be secret; a missing piece fails both backends at deploy time (`Fn::Select`, an index), so a value the spec knows must have it.",
         "when: NamePrefix      # a string parameter\n\nFix: use a `bool` parameter in `when:`." }
     POLICY_FILE = { "RG007", "policy-file", Error, false, [],
         "A `policy_file:` cannot be read: it does not exist, is not JSON, or lies outside the spec's folder.",

@@ -23,7 +23,7 @@ use hcl::eval::{Context, Evaluate};
 use rolegen::diagnostics::Diagnostic;
 use rolegen::emit::OutputFile;
 use rolegen::lower::template::parse;
-use rolegen::model::{Part, Pseudo};
+use rolegen::model::{LookupKey, Part, Pseudo};
 use serde_json::Value as J;
 use serde_yaml_ng::Value as Y;
 use std::path::Path;
@@ -860,6 +860,17 @@ fn single_key(v: &J, what: &str) -> Result<String, String> {
     }
 }
 
+/// The value the harness deploys with for a pseudo parameter.
+fn pseudo_value(x: Pseudo) -> &'static str {
+    match x {
+        Pseudo::Partition => PARTITION,
+        Pseudo::AccountId => ACCOUNT,
+        Pseudo::Region => REGION,
+        Pseudo::UrlSuffix => URL_SUFFIX,
+        Pseudo::StackName => STACK_NAME,
+    }
+}
+
 /// What the field should read back as, per backend: `None` if the spec is invalid (an
 /// undeclared or malformed placeholder) and must be rejected.
 pub fn expected(field: Field, s: &str) -> Option<(String, String)> {
@@ -870,14 +881,22 @@ pub fn expected(field: Field, s: &str) -> Option<(String, String)> {
     };
     let value = if field.is_template() {
         let t = parse(s, |n| n == "Oidc" || n == "P").ok()?;
+        let value_of = |k: &LookupKey| match k {
+            LookupKey::Pseudo(x) => pseudo_value(*x),
+            LookupKey::Param(n) if n.as_str() == "Oidc" => OIDC,
+            LookupKey::Param(_) => p_default,
+        };
+        // A piece the value lacks: lowering refuses it (a parameter's default) or both
+        // backends fail; either way nothing reads back.
+        let mut pieces = Vec::new();
+        for x in t.pieces() {
+            pieces.push(x.of_value(value_of(&x.of))?.to_owned());
+        }
+        let mut pieces = pieces.into_iter();
         t.render_with(|p| match p {
-            Part::Pseudo(Pseudo::Partition) => PARTITION.into(),
-            Part::Pseudo(Pseudo::AccountId) => ACCOUNT.into(),
-            Part::Pseudo(Pseudo::Region) => REGION.into(),
-            Part::Pseudo(Pseudo::UrlSuffix) => URL_SUFFIX.into(),
-            Part::Pseudo(Pseudo::StackName) => STACK_NAME.into(),
-            Part::Param(n) if n.as_str() == "Oidc" => OIDC.into(),
-            Part::Param(_) => p_default.into(),
+            Part::Pseudo(x) => pseudo_value(*x).into(),
+            Part::Param(n) => value_of(&LookupKey::Param(n.clone())).into(),
+            Part::Piece(_) => pieces.next().unwrap_or_default(),
             // Lowering makes provider references and lookups; `parse` never does.
             Part::Lit(_) | Part::PolicyVar(_) | Part::ProviderArn(_) | Part::Lookup(_) => {
                 String::new()
@@ -1521,6 +1540,7 @@ pub fn shape_equivalent(field: Field, s: &str) -> String {
                 Part::Pseudo(x) => format!("${{{}}}", x.cfn_name()),
                 Part::ProviderArn(p) => format!("${{{}.Arn}}", p.id.logical_id()),
                 Part::Lookup(l) => format!("${{{}}}", l.spec()),
+                Part::Piece(x) => format!("${{{}}}", x.spec()),
             })
             .collect(),
         _ => field.benign().to_owned(),

@@ -56,6 +56,9 @@ fn render(m: &Module, t: &Template, pseudos: &mut Vec<Pseudo>) -> String {
             // Keyed by a parameter: its default's entry (RG405 refuses a lookup keyed by a
             // pseudo parameter in an import ID, and a parameter without a default).
             Part::Lookup(l) => escape_into(&mut out, &lookup_default(m, l)),
+            // Of a parameter: its default's piece (RG405 refuses a piece of a pseudo
+            // parameter in an import ID).
+            Part::Piece(x) => escape_into(&mut out, &piece_default(m, x)),
         }
     }
     out
@@ -220,6 +223,18 @@ fn lookup_default(m: &Module, l: &Lookup) -> String {
     }
 }
 
+/// The piece of a parameter's default (empty without one, or for a pseudo parameter's
+/// piece, both refused by RG405).
+fn piece_default(m: &Module, x: &Piece) -> String {
+    let LookupKey::Param(n) = &x.of else {
+        return String::new();
+    };
+    match m.params.get(n).and_then(|p| p.default.as_ref()) {
+        Some(ParamValue::Str(s)) => x.of_value(s).unwrap_or_default().to_owned(),
+        _ => String::new(),
+    }
+}
+
 /// Renders a template for the CloudFormation resources-to-import file: literals as they
 /// are, parameters as their defaults, pseudo parameters as `${AWS::AccountId}` and
 /// `${AWS::Partition}` tokens that the README's command fills in (the file is read by the
@@ -246,6 +261,7 @@ fn render_cfn(m: &Module, t: &Template) -> String {
             }
             Part::ProviderArn(p) => out.push_str(&render_cfn(m, &p.arn)),
             Part::Lookup(l) => out.push_str(&lookup_default(m, l)),
+            Part::Piece(x) => out.push_str(&piece_default(m, x)),
         }
     }
     out

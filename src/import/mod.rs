@@ -397,12 +397,17 @@ pub(crate) fn spec_string(t: &Template) -> Result<String, SpellError> {
                 }
                 out.push_str(&oidc::provider_marker(p.id.as_str()));
             }
-            Part::Lookup(l) => {
+            Part::Lookup(_) | Part::Piece(_) => {
+                let spec = match p {
+                    Part::Lookup(l) => l.spec(),
+                    Part::Piece(x) => x.spec(),
+                    _ => String::new(),
+                };
                 if out.ends_with('$') {
-                    return Err(SpellError::Param(l.spec()));
+                    return Err(SpellError::Param(spec));
                 }
                 out.push_str("${");
-                out.push_str(&l.spec());
+                out.push_str(&spec);
                 out.push('}');
             }
             Part::Param(n) => {

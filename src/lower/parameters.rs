@@ -487,6 +487,7 @@ impl Lowerer<'_> {
                             .is_some_and(|x| x.kind == ParamKind::List)
                     })
                     .collect();
+                self.check_pieces(&t, path);
                 if !lists.is_empty() && t.lookups().next().is_some() {
                     self.error(
                         &rules::MAPPING,
@@ -544,6 +545,7 @@ impl Lowerer<'_> {
                         format!("write `${{oidc_providers.{id}.arn}}`; the trust helpers take the provider itself (`oidc_provider: {id}`)"),
                     ),
                     PlaceholderError::Lookup(msg, help) => (&rules::MAPPING, msg, help),
+                    PlaceholderError::Piece(msg, help) => (&rules::PARAMETER_MISUSE, msg, help),
                     PlaceholderError::Undeclared(n) => {
                         let help = match closest(&n, self.params.keys().map(ParamName::as_str)) {
                             Some(c) => format!("did you mean `${{{c}}}`? Otherwise declare `{n}` under `parameters:`"),
@@ -554,6 +556,47 @@ impl Lowerer<'_> {
                 };
                 self.error(rule, path, msg, help);
                 Template::lit(s)
+            }
+        }
+    }
+
+    /// A `${split(...)[i]}` cuts a `string` parameter, and its default, example and allowed
+    /// values have the piece (a value without it fails both backends at deploy time).
+    fn check_pieces(&mut self, t: &Template, path: &YamlPath) {
+        for x in t.pieces() {
+            let crate::model::LookupKey::Param(n) = &x.of else {
+                continue;
+            };
+            let Some(p) = self.params.get(n) else {
+                continue;
+            };
+            if p.kind != ParamKind::String {
+                let msg = format!(
+                    "`${{{}}}` splits `{n}`, a {} parameter",
+                    x.spec(),
+                    p.kind.as_str()
+                );
+                self.error(&rules::PARAMETER_MISUSE, path, msg, "split a `string` parameter (CloudFormation passes a list as one comma-joined text and Terraform cannot split it)".into());
+                continue;
+            }
+            let values = [&p.default, &p.example]
+                .into_iter()
+                .filter_map(|v| match v {
+                    Some(ParamValue::Str(s)) => Some(s.clone()),
+                    _ => None,
+                })
+                .chain(p.allowed_values.iter().cloned());
+            let short: Option<String> = values.into_iter().find(|v| x.of_value(v).is_none());
+            if let Some(v) = short {
+                let msg = format!(
+                    "`${{{}}}`: `{n}`'s value `{v}` has {} piece(s) at `{}`, no piece {}",
+                    x.spec(),
+                    v.split(x.delim.as_str()).count(),
+                    x.delim,
+                    x.index
+                );
+                let help = format!("give `{n}` a default, example and allowed values that hold the delimiter at least {} time(s): where the piece is missing, CloudFormation's `Fn::Select` and Terraform's index both fail the deployment", x.index);
+                self.error(&rules::PARAMETER_MISUSE, path, msg, help);
             }
         }
     }

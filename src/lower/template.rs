@@ -1,6 +1,6 @@
 //! The placeholder parser: `${Param}`, `${AWS::Region}`, `${aws:username}`, `$${` for a literal.
 
-use crate::model::{ParamName, Part, Pseudo, Template};
+use crate::model::{LookupKey, ParamName, Part, Piece, Pseudo, Template};
 
 /// IAM policy-variable prefixes: `${prefix:...}` is kept literal for IAM.
 pub(crate) const POLICY_VARIABLE_PREFIXES: &[&str] = &[
@@ -36,6 +36,8 @@ pub enum PlaceholderError {
     /// `${mappings.<...>}` that is not a lookup of the module's mappings: the message and
     /// the fix.
     Lookup(String, String),
+    /// `${split(...)[...]}` written wrong: the message and the fix.
+    Piece(String, String),
 }
 
 /// Parses `s`; `declared` says whether a `${Name}` is a declared parameter. A
@@ -102,6 +104,9 @@ fn classify(
     if let Some(body) = name.strip_prefix("mappings.") {
         return lookup(body).map_err(|(msg, help)| PlaceholderError::Lookup(msg, help));
     }
+    if let Some(args) = name.strip_prefix("split(") {
+        return piece(name, args, declared);
+    }
     if let Some(rest) = name.strip_prefix("oidc_providers.") {
         let (id, attr) = rest.rsplit_once('.').unwrap_or((rest, ""));
         return match provider(id) {
@@ -139,6 +144,81 @@ fn classify(
     } else {
         Err(PlaceholderError::Undeclared(name.to_owned()))
     }
+}
+
+/// How a piece is written, for messages.
+const PIECE_FORM: &str = "write `${split(\"<delimiter>\", <Parameter>)[<index>]}`, the delimiter first as in CloudFormation's `Fn::Split` and Terraform's `split`, the index counted from 0";
+
+/// `split("<delim>", <Source>)[<index>]` (`args` is what follows `split(`).
+fn piece(
+    name: &str,
+    args: &str,
+    declared: &impl Fn(&str) -> bool,
+) -> Result<Part, PlaceholderError> {
+    let wrong = |what: String| PlaceholderError::Piece(what, PIECE_FORM.to_owned());
+    let Some(rest) = args.trim_start().strip_prefix('"') else {
+        return Err(wrong(format!(
+            "`${{{name}}}`: the delimiter must come first, in double quotes"
+        )));
+    };
+    let Some((delim, rest)) = rest.split_once('"') else {
+        return Err(wrong(format!(
+            "`${{{name}}}`: the delimiter's `\"` is not closed"
+        )));
+    };
+    if delim.is_empty() {
+        return Err(PlaceholderError::Piece(
+            format!("`${{{name}}}`: the delimiter is empty"),
+            "give the text to cut at (`\"//\"`, `\"/\"`, `\":\"`); CloudFormation's `Fn::Split` and Terraform's `split` do not agree on an empty one".into(),
+        ));
+    }
+    let Some(rest) = rest.trim_start().strip_prefix(',') else {
+        return Err(wrong(format!(
+            "`${{{name}}}`: expected `,` and the parameter after the delimiter"
+        )));
+    };
+    let Some((source, rest)) = rest.split_once(')') else {
+        return Err(wrong(format!("`${{{name}}}`: `split(` is not closed")));
+    };
+    let source = source.trim();
+    let Some(index) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+        return Err(wrong(format!(
+            "`${{{name}}}`: expected the index in `[...]` right after `)`"
+        )));
+    };
+    let index = match index.trim().parse::<u16>() {
+        Ok(i) => usize::from(i),
+        Err(_) if index.trim().starts_with('-') => {
+            return Err(PlaceholderError::Piece(
+                format!("`${{{name}}}`: the index `{}` is negative", index.trim()),
+                "count pieces from 0 at the start: a negative index fails both backends at deploy time (CloudFormation's `Fn::Select` and Terraform's index do not count from the end)".into(),
+            ))
+        }
+        Err(_) => {
+            return Err(wrong(format!(
+                "`${{{name}}}`: the index `{}` is not a whole number from 0 to 65535",
+                index.trim()
+            )))
+        }
+    };
+    let of = if source.starts_with('"') {
+        return Err(wrong(format!(
+            "`${{{name}}}`: the value split must be a parameter, not text"
+        )));
+    } else if let Some(p) = source.strip_prefix("AWS::") {
+        LookupKey::Pseudo(
+            Pseudo::parse(source).ok_or_else(|| PlaceholderError::UnknownPseudo(p.to_owned()))?,
+        )
+    } else if declared(source) {
+        LookupKey::Param(ParamName(source.to_owned()))
+    } else {
+        return Err(PlaceholderError::Undeclared(source.to_owned()));
+    };
+    Ok(Part::Piece(Box::new(Piece {
+        of,
+        delim: delim.to_owned(),
+        index,
+    })))
 }
 
 #[cfg(test)]
@@ -190,5 +270,39 @@ mod tests {
         );
         assert_eq!(p("${Bucket"), Err(PlaceholderError::Unterminated));
         assert_eq!(p("${}"), Err(PlaceholderError::Empty));
+    }
+
+    #[test]
+    fn pieces() {
+        let t = p(r#"${split("//", Bucket)[1]}:sub"#).unwrap();
+        let Part::Piece(x) = &t.parts[0] else {
+            panic!("{t:?}")
+        };
+        assert_eq!(
+            (x.of.as_str(), x.delim.as_str(), x.index),
+            ("Bucket", "//", 1)
+        );
+        assert_eq!(x.spec(), r#"split("//", Bucket)[1]"#);
+        assert_eq!(t.display(), r#"${split("//", Bucket)[1]}:sub"#);
+        assert_eq!(x.sub_var(), "BucketPiece1Of2F2F");
+        assert_eq!(x.of_value("https://oidc.eks/id/X"), Some("oidc.eks/id/X"));
+        assert_eq!(x.of_value("oidc.eks/id/X"), None);
+        let t = p(r#"${split( "-" ,AWS::Region )[0]}"#).unwrap();
+        assert_eq!(t.pieces().next().unwrap().of.as_str(), "AWS::Region");
+        for bad in [
+            r#"${split(Bucket, "//")[1]}"#,
+            r#"${split("", Bucket)[1]}"#,
+            r#"${split("//", Bucket)[-1]}"#,
+            r#"${split("//", Bucket)[x]}"#,
+            r#"${split("//", Bucket)}"#,
+            r#"${split("//" Bucket)[1]}"#,
+            r#"${split("//", "a//b")[1]}"#,
+        ] {
+            assert!(matches!(p(bad), Err(PlaceholderError::Piece(..))), "{bad}");
+        }
+        assert_eq!(
+            p(r#"${split("//", Buckt)[1]}"#),
+            Err(PlaceholderError::Undeclared("Buckt".into()))
+        );
     }
 }

@@ -220,6 +220,21 @@ pub(crate) fn github_subject(raw: &str, repo: &str) -> Option<Problem> {
     )
 }
 
+/// The text of a spec string outside its `${…}` placeholders (which may hold spaces:
+/// `${split("//", Url)[1]}`).
+fn outside_placeholders(raw: &str) -> String {
+    let mut out = String::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('}') {
+            Some(end) => rest = &rest[i + end + 1..],
+            None => return out + &rest[i..],
+        }
+    }
+    out + rest
+}
+
 /// RG016: an `irsa.provider` value.
 pub(crate) fn oidc_provider(raw: &str) -> Option<Problem> {
     if let Some(i) = raw.find(":oidc-provider/") {
@@ -237,7 +252,7 @@ pub(crate) fn oidc_provider(raw: &str) -> Option<Problem> {
             );
         }
     }
-    if raw.contains(char::is_whitespace) {
+    if outside_placeholders(raw).contains(char::is_whitespace) {
         return problem(
             format!("`provider: {raw}` contains whitespace"),
             format!(
@@ -355,6 +370,8 @@ mod tests {
             oidc_provider,
             &[
                 ("oidc.eks.us-east-1.amazonaws.com/id/ABC", None),
+                (r#"${split("//", Url)[1]}"#, None),
+                ("oidc.eks ${Id}", Some("write `provider: oidc.eks${Id}`")),
                 ("${OidcProvider}", None),
                 ("https://oidc.eks.us-east-1.amazonaws.com/id/ABC", fixed),
                 ("http://oidc.eks.us-east-1.amazonaws.com/id/ABC/", fixed),

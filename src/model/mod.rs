@@ -8,7 +8,7 @@ pub mod resolve;
 pub mod template;
 
 pub use condition::{ConditionOp, ConditionTest, SetQualifier};
-pub use template::{Lookup, LookupKey, Part, ProviderArn, Pseudo, Template};
+pub use template::{Lookup, LookupKey, Part, Piece, ProviderArn, Pseudo, Template};
 
 use crate::rules::Rule;
 use crate::source::{SourceFile, YamlPath};
@@ -820,6 +820,11 @@ impl Module {
                     }
                     Part::Lookup(l) => {
                         if let LookupKey::Pseudo(x) = &l.by {
+                            set.insert(*x);
+                        }
+                    }
+                    Part::Piece(x) => {
+                        if let LookupKey::Pseudo(x) = &x.of {
                             set.insert(*x);
                         }
                     }

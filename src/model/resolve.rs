@@ -147,6 +147,10 @@ impl Bindings {
                     let v = self.lookup(l);
                     outs.iter_mut().for_each(|o| o.push_str(&v));
                 }
+                Part::Piece(x) => {
+                    let v = self.piece(x);
+                    outs.iter_mut().for_each(|o| o.push_str(&v));
+                }
                 Part::Param(n) => match self.params.get(n.as_str()) {
                     Some(ParamValue::List(items)) => {
                         outs = outs
@@ -169,7 +173,13 @@ impl Bindings {
 
     /// The entry a lookup picks with these bindings.
     pub fn lookup_entry(&self, l: &Lookup) -> String {
-        match &l.by {
+        self.key_value(&l.by)
+    }
+
+    /// The value of a pseudo parameter or parameter with these bindings (a list joined by
+    /// commas, `<Name>` when unbound).
+    fn key_value(&self, k: &LookupKey) -> String {
+        match k {
             LookupKey::Pseudo(p) => self.pseudo(*p).to_owned(),
             LookupKey::Param(n) => match self.params.get(n.as_str()) {
                 Some(ParamValue::Str(s) | ParamValue::Number(s)) => s.clone(),
@@ -177,6 +187,16 @@ impl Bindings {
                 Some(ParamValue::List(l)) => l.join(","),
                 None => format!("<{n}>"),
             },
+        }
+    }
+
+    /// The piece a `${split(...)[i]}` gives with these bindings; `<split(...)[i] is out of
+    /// range>` where the value has too few pieces (both backends fail the deployment there).
+    pub fn piece(&self, x: &crate::model::Piece) -> String {
+        let value = self.key_value(&x.of);
+        match x.of_value(&value) {
+            Some(v) => v.to_owned(),
+            None => format!("<{} is out of range>", x.spec()),
         }
     }
 
@@ -500,6 +520,7 @@ impl Bindings {
                     self.expand_size(&p.arn).1.saturating_sub(2),
                 ),
                 Part::Lookup(l) => add(count, &mut total, text_size(&self.lookup(l))),
+                Part::Piece(x) => add(count, &mut total, text_size(&self.piece(x))),
                 Part::Param(n) => match self.params.get(n.as_str()) {
                     Some(ParamValue::List(list)) => {
                         let sum: usize = list.iter().map(|i| text_size(i)).sum();

@@ -80,6 +80,8 @@ pub enum Part {
     /// A value of one of the module's `mappings:`, picked by the partition, the region or a
     /// parameter.
     Lookup(Box<Lookup>),
+    /// One piece of a parameter's (or pseudo parameter's) value split at a delimiter.
+    Piece(Box<Piece>),
 }
 
 /// What picks the entry of a mapping: a pseudo parameter or a module parameter.
@@ -150,6 +152,53 @@ impl Lookup {
             }
         }
         let _ = write!(v, "By{}", self.by.as_str().replace("AWS::", ""));
+        v
+    }
+}
+
+/// `${split("<delim>", <Source>)[<index>]}`: piece `index` (counted from 0) of the value of
+/// a `string` parameter or a pseudo parameter cut at every `delim` (CloudFormation
+/// `!Select [index, !Split [delim, !Ref Source]]`, Terraform `split(delim, var.source)[index]`;
+/// both cut the same way: `"a//b"` at `"/"` is `a`, ``, `b`). Where the value has `index` or
+/// fewer pieces, both backends fail the deployment (neither wraps around nor defaults).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Piece {
+    /// The value cut.
+    pub of: LookupKey,
+    /// The delimiter: not empty, without `"` or `}`.
+    pub delim: String,
+    /// Which piece, from 0.
+    pub index: usize,
+}
+
+impl Piece {
+    /// The piece of `value`, if it has that many.
+    pub fn of_value<'a>(&self, value: &'a str) -> Option<&'a str> {
+        value.split(self.delim.as_str()).nth(self.index)
+    }
+
+    /// The spec spelling without `${` `}`: `split("//", IssuerUrl)[1]`.
+    pub fn spec(&self) -> String {
+        format!(
+            "split(\"{}\", {})[{}]",
+            self.delim,
+            self.of.as_str(),
+            self.index
+        )
+    }
+
+    /// The name of the `Fn::Sub` variable that stands for the piece in a CloudFormation
+    /// string: the source, the index and the delimiter's bytes in hex
+    /// (`IssuerUrlPiece1Of2F2F`), letters and digits only, distinct for distinct pieces.
+    pub fn sub_var(&self) -> String {
+        let mut v = match &self.of {
+            LookupKey::Pseudo(p) => p.cfn_name().replace("::", ""),
+            LookupKey::Param(n) => n.as_str().to_owned(),
+        };
+        let _ = write!(v, "Piece{}Of", self.index);
+        for b in self.delim.bytes() {
+            let _ = write!(v, "{b:02X}");
+        }
         v
     }
 }
@@ -254,6 +303,10 @@ impl Template {
                 LookupKey::Param(n) => Some(n),
                 LookupKey::Pseudo(_) => None,
             },
+            Part::Piece(x) => match &x.of {
+                LookupKey::Param(n) => Some(n),
+                LookupKey::Pseudo(_) => None,
+            },
             _ => None,
         })
     }
@@ -262,6 +315,14 @@ impl Template {
     pub fn lookups(&self) -> impl Iterator<Item = &Lookup> {
         self.parts.iter().filter_map(|p| match p {
             Part::Lookup(l) => Some(&**l),
+            _ => None,
+        })
+    }
+
+    /// The pieces (`${split(...)[i]}`) of the template, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &Piece> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Piece(x) => Some(&**x),
             _ => None,
         })
     }
@@ -305,7 +366,8 @@ impl Template {
     /// opened with `var_open`; a provider's ARN as `${<LogicalId>.Arn}` for `Fn::Sub`, else as
     /// `${oidc_providers.<id>.arn}`; a mapping lookup as its `Fn::Sub` variable
     /// ([`Lookup::sub_var`], which the `Fn::Sub` must define), else as
-    /// `${mappings.<Map>[<by>].<key>}`.
+    /// `${mappings.<Map>[<by>].<key>}`; a piece likewise ([`Piece::sub_var`], else
+    /// `${split("<d>", <Source>)[<i>]}`).
     fn spell(&self, literal_open: &str, var_open: &str, sub: bool) -> String {
         let mut s = String::new();
         for p in &self.parts {
@@ -344,6 +406,16 @@ impl Template {
                 Part::Lookup(l) => {
                     s.push_str("${");
                     s.push_str(&l.spec());
+                    s.push('}');
+                }
+                Part::Piece(x) if sub => {
+                    s.push_str("${");
+                    s.push_str(&x.sub_var());
+                    s.push('}');
+                }
+                Part::Piece(x) => {
+                    s.push_str("${");
+                    s.push_str(&x.spec());
                     s.push('}');
                 }
             }

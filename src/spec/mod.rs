@@ -69,7 +69,13 @@ pub struct Spec {
     /// `export: false` for a stack that exports nothing (no `ExportPrefix` parameter).
     #[serde(default)]
     pub outputs: Option<OutputsSpec>,
-    /// Inputs of the module.
+    /// Inputs of the module, read in strings as `${Name}`. A piece of a `string` parameter's
+    /// (or a pseudo parameter's) value cut at a delimiter is
+    /// `${split("<delimiter>", <Name>)[<index>]}`, the index from 0
+    /// (`${split("//", IssuerUrl)[1]}`: an EKS OIDC issuer URL without `https://`):
+    /// CloudFormation `Fn::Select` of `Fn::Split`, Terraform `split(...)[index]`. A value with
+    /// too few pieces fails both at deploy time; a default, example or allowed value without
+    /// the piece is an error.
     #[serde(default)]
     pub parameters: IndexMap<String, ParameterSpec>,
     /// Named conditions over the parameters (`IsProd: {equals: [Env, prod]}`,

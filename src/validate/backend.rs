@@ -128,8 +128,8 @@ fn adoptable(v: &mut Validator) {
             ));
         }
     }
-    // An import ID that reads a mapping by the partition or region is known only where the
-    // module is deployed.
+    // An import ID that reads a mapping by the partition or region, or cuts a pseudo
+    // parameter, is known only where the module is deployed.
     let mut ids: Vec<(&crate::source::YamlPath, &Template)> = Vec::new();
     for p in m.policies.values() {
         ids.extend(p.path.iter().chain([&p.name]).map(|t| (&p.origin, t)));
@@ -148,11 +148,20 @@ fn adoptable(v: &mut Validator) {
         }
     }
     for (at, t) in ids {
-        if let Some(l) = t.lookups().find(|l| matches!(l.by, LookupKey::Pseudo(_))) {
+        let by_pseudo = t
+            .lookups()
+            .find(|l| matches!(l.by, LookupKey::Pseudo(_)))
+            .map(|l| l.spec())
+            .or_else(|| {
+                t.pieces()
+                    .find(|x| matches!(x.of, LookupKey::Pseudo(_)))
+                    .map(|x| x.spec())
+            });
+        if let Some(spec) = by_pseudo {
             found.push((
                 at.clone(),
-                format!("`{}` reads `${{{}}}`: the import ID depends on where the module is deployed", t.display(), l.spec()),
-                "write the name the existing resource has, or pick the entry by a parameter with a default".into(),
+                format!("`{}` reads `${{{spec}}}`: the import ID depends on where the module is deployed", t.display()),
+                "write the name the existing resource has, or read a parameter with a default instead".into(),
             ));
         }
     }

@@ -1377,3 +1377,61 @@ fn mapping_lookups_fail_where_the_entry_is_missing() {
     assert!(cloudformation(&case.module, &parsed.cfn, &b).is_err());
     assert!(terraform(&case.module, &parsed.tf, &b).is_err());
 }
+
+/// The `split-issuer` fixture: pieces of a parameter and of the region agree for issuers of
+/// several clusters and partitions, and fail both outputs where the value has too few pieces
+/// (Terraform indexes, it does not wrap around as `element` would).
+#[test]
+fn pieces_agree_and_fail_where_the_value_is_short() {
+    let case = compile_spec("tests/fixtures/split-issuer/spec.yaml");
+    let parsed = parse(&case.files).unwrap();
+    let base = Bindings::defaults(&case.module);
+    let issuers = [
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "https://oidc.eks.us-gov-west-1.amazonaws.com/id/FEDCBA9876543210",
+        // A third piece: the index picks the second, as both backends do.
+        "https://oidc.example//extra",
+    ];
+    for issuer in issuers {
+        let b = with_param(
+            &base,
+            "ClusterOidcIssuerUrl",
+            ParamValue::Str(issuer.into()),
+        );
+        check(&case, &parsed, issuer, &b).unwrap();
+    }
+    let mut gov = base.clone();
+    gov.partition = "aws-us-gov".into();
+    gov.region = "us-gov-west-1".into();
+    check(&case, &parsed, "GovCloud", &gov).unwrap();
+    // No `//`: one piece, no piece 1.
+    let b = with_param(
+        &base,
+        "ClusterOidcIssuerUrl",
+        ParamValue::Str("oidc.eks.eu-west-1.amazonaws.com/id/ABC".into()),
+    );
+    let cfn = cloudformation(&case.module, &parsed.cfn, &b).unwrap_err();
+    assert!(cfn.contains("out of range"), "{cfn}");
+    let tf = terraform(&case.module, &parsed.tf, &b).unwrap_err();
+    assert!(tf.to_lowercase().contains("index"), "{tf}");
+    let x = case
+        .module
+        .roles
+        .values()
+        .find_map(|r| {
+            let mut found = None;
+            r.trust.statements.iter().for_each(|s| {
+                s.conditions.iter().for_each(|c| {
+                    if found.is_none() {
+                        found = c.key.pieces().next().cloned();
+                    }
+                })
+            });
+            found
+        })
+        .expect("a condition key holds the piece");
+    assert_eq!(
+        b.piece(&x),
+        "<split(\"//\", ClusterOidcIssuerUrl)[1] is out of range>"
+    );
+}

@@ -71,7 +71,13 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
 ];
 
 /// Values for parameters that have no default (else `Bindings::defaults` writes `<Name>`).
-const VALUES: &[(&str, &[(&str, &str)])] = &[];
+const VALUES: &[(&str, &[(&str, &str)])] = &[(
+    "cfn-eks-addon-issuer-url",
+    &[(
+        "OidcIssuerUrl",
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+    )],
+)];
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import_corpus")

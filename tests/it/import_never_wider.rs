@@ -56,11 +56,15 @@ fn resource_value(i: usize) -> Value {
         11 => json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}),
         12 => json!({"Fn::Join": [",", {"Ref": "Buckets"}]}),
         13 => json!({"Fn::Sub": "arn:aws:s3:::${AWS::StackName}-data/*"}),
+        // A piece of a parameter and of the region.
+        14 => {
+            json!({"Fn::Sub": ["arn:aws:s3:::${E}-${R}/*", {"E": {"Fn::Select": [0, {"Fn::Split": ["-", {"Ref": "Env"}]}]}, "R": {"Fn::Select": [1, {"Fn::Split": ["-", {"Ref": "AWS::Region"}]}]}}]})
+        }
         // No spec spelling at all (a literal `$` right before a placeholder).
         _ => json!({"Fn::Sub": "arn:aws:s3:::$${Env}/x"}),
     }
 }
-const RESOURCE_VALUES: usize = 15;
+const RESOURCE_VALUES: usize = 16;
 
 /// Values of the `aws:PrincipalTag/team` condition key.
 fn team_value(i: usize) -> Value {
@@ -1013,7 +1017,7 @@ Resources:
 /// A GitHub OIDC trust whose `sub` came from `Fn::FindInMap` (or `Select`, `Join`, `Split`,
 /// `GetAZs`) lost its whole Condition under `--allow-partial`: any workflow on GitHub could
 /// take an admin role. The value is now a parameter (a lookup the spec can write is a
-/// mapping lookup), the Condition stays.
+/// mapping lookup, a piece of a string parameter a piece), the Condition stays.
 #[test]
 fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_condition() {
     for (value, param, default) in [
@@ -1034,11 +1038,14 @@ fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_conditi
             "FromMap",
             Some(r#"["a", "b"]"#),
         ),
+        // A piece of a string parameter is a piece (exact); one its default lacks is a
+        // parameter.
         (
             "!Select [0, !Split [',', !Ref Env]]",
-            "Selected",
-            Some("prod"),
+            "split(\",\", Env)[0]",
+            None,
         ),
+        ("!Select [1, !Split [',', !Ref Env]]", "Selected", None),
         (
             "!Join ['', ['repo:', !Select [0, !GetAZs '']]]",
             "Selected",
@@ -1059,7 +1066,7 @@ fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_conditi
             "{spec}"
         );
         let m = compile(spec).unwrap_or_else(|| panic!("{value}: does not compile\n{spec}"));
-        if param.starts_with("mappings.") {
+        if param.starts_with("mappings.") || param.starts_with("split(") {
             assert!(i.introduced.is_empty(), "{value}: {spec}");
             continue;
         }

@@ -1412,3 +1412,83 @@ data "aws_iam_policy_document" "main" {{
         compile(&i.spec, "dynamic_in_statement");
     }
 }
+
+/// A piece of a variable (the EKS OIDC issuer idiom): `split("//", var.x)[1]` (through a
+/// local too) and `element(split("//", var.x), 1)` become `${split("//", Url)[1]}` (the
+/// `element` form with a note: it wraps around where the spec's piece fails); a default
+/// without the piece, a `replace(…)` (a different function), a split of a list and an empty
+/// delimiter become new parameters, reported.
+#[test]
+fn terraform_pieces_of_a_variable() {
+    let with = |expr: &str, default: &str| {
+        import_text(&format!(
+            r#"
+variable "issuer_url" {{
+  type    = string
+  default = "{default}"
+}}
+variable "zones" {{
+  type    = list(string)
+  default = ["a"]
+}}
+locals {{
+  issuer = split("//", var.issuer_url)[1]
+}}
+{TRUST}
+data "aws_iam_policy_document" "main" {{
+  statement {{
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::${{{expr}}}/*"]
+  }}
+}}
+{APP_MAIN}"#
+        ))
+    };
+    let url = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    for expr in [
+        r#"split("//", var.issuer_url)[1]"#,
+        "local.issuer",
+        r#"element(split("//", var.issuer_url), 1)"#,
+    ] {
+        let m = with(expr, url);
+        assert!(errors_of(&m).is_empty(), "{expr}: {:?}", errors_of(&m));
+        assert!(
+            m.spec
+                .contains(r#"arn:aws:s3:::${split("//", IssuerUrl)[1]}/*"#),
+            "{expr}\n{}",
+            m.spec
+        );
+        let (_d, module) = compile(&m.spec, "pieces");
+        let b = &bindings(&module, &[])[0];
+        let doc = serde_json::to_string(&b.module(&module)).unwrap();
+        assert!(
+            doc.contains("arn:aws:s3:::oidc.eks.eu-west-1.amazonaws.com/id/ABC/*"),
+            "{doc}"
+        );
+    }
+    let m = with(r#"element(split("//", var.issuer_url), 1)"#, url);
+    assert!(
+        m.issues
+            .iter()
+            .any(|i| i.to_string().contains("wraps around")),
+        "{:?}",
+        m.issues
+    );
+    for (expr, default) in [
+        (r#"split("//", var.issuer_url)[1]"#, "oidc.eks/id/ABC"),
+        (r#"replace(var.issuer_url, "https://", "")"#, url),
+        (r#"trimprefix(var.issuer_url, "https://")"#, url),
+        (r#"split("", var.issuer_url)[1]"#, url),
+    ] {
+        let m = with(expr, default);
+        assert_reported(
+            &m,
+            "cannot be expressed; the spec takes it as the new parameter",
+        );
+        assert!(!m.spec.contains("s3:::${split("), "{expr}\n{}", m.spec);
+        compile(&m.spec, "pieces_reported");
+    }
+    // A split of what the spec cannot write at all: the statement is left out, reported.
+    let m = with(r#"split(",", join(",", var.zones))[0]"#, url);
+    assert_reported(&m, "`join(…)` cannot be expressed");
+}

@@ -114,6 +114,7 @@ impl Cfn<'_> {
                 return Node::Tag("!GetAtt", format!("{}.Arn", p.id.logical_id()))
             }
             [Part::Lookup(l)] => return mappings::find_in_map(l),
+            [Part::Piece(x)] => return mappings::select_piece(x),
             _ => {}
         }
         let vars = mappings::lookup_vars(t);

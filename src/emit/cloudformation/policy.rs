@@ -364,11 +364,12 @@ impl Cfn<'_> {
                 Part::ProviderArn(p) => {
                     let _ = write!(j, "${{{}.Arn}}", p.id.logical_id());
                 }
-                Part::Lookup(l) => {
-                    let var = l.sub_var();
-                    let _ = write!(j, "${{{var}}}");
-                    if !vars.iter().any(|(n, _)| *n == var) {
-                        vars.push((var, super::mappings::find_in_map(l)));
+                Part::Lookup(_) | Part::Piece(_) => {
+                    if let Some((var, node)) = super::mappings::sub_var(p) {
+                        let _ = write!(j, "${{{var}}}");
+                        if !vars.iter().any(|(n, _)| *n == var) {
+                            vars.push((var, node));
+                        }
                     }
                 }
                 Part::PolicyVar(v) => {
@@ -414,7 +415,11 @@ fn literal_around(t: &Template) -> (String, String) {
         let text = match p {
             Part::Lit(l) => l.clone(),
             Part::PolicyVar(v) => format!("${{{v}}}"),
-            Part::Param(_) | Part::Pseudo(_) | Part::ProviderArn(_) | Part::Lookup(_) => {
+            Part::Param(_)
+            | Part::Pseudo(_)
+            | Part::ProviderArn(_)
+            | Part::Lookup(_)
+            | Part::Piece(_) => {
                 seen = true;
                 continue;
             }

@@ -329,6 +329,7 @@ pub(crate) fn template_expr(
         [Part::Pseudo(p)] => return pseudo_ref(*p).to_owned(),
         [Part::ProviderArn(p)] => return provider_arn_ref(&p.id),
         [Part::Lookup(l)] => return lookup_ref(l, param),
+        [Part::Piece(x)] => return piece_ref(x, param),
         _ => {}
     }
     let mut out = String::with_capacity(32);
@@ -359,6 +360,11 @@ pub(crate) fn template_expr(
             Part::Lookup(l) => {
                 out.push_str("${");
                 out.push_str(&lookup_ref(l, param));
+                out.push('}');
+            }
+            Part::Piece(x) => {
+                out.push_str("${");
+                out.push_str(&piece_ref(x, param));
                 out.push('}');
             }
         }
@@ -398,15 +404,34 @@ pub(crate) fn lookup_ref(
     l: &crate::model::Lookup,
     param: &dyn Fn(&crate::model::ParamName) -> String,
 ) -> String {
-    let by = match &l.by {
-        crate::model::LookupKey::Pseudo(p) => pseudo_ref(*p).to_owned(),
-        crate::model::LookupKey::Param(n) => param(n),
-    };
+    let by = key_ref(&l.by, param);
     format!(
         "local.{}[{by}][{}]",
         crate::model::mapping_local(&l.map),
         quote_literal(&l.key)
     )
+}
+
+/// The expression of a pseudo parameter or a parameter.
+fn key_ref(
+    k: &crate::model::LookupKey,
+    param: &dyn Fn(&crate::model::ParamName) -> String,
+) -> String {
+    match k {
+        crate::model::LookupKey::Pseudo(p) => pseudo_ref(*p).to_owned(),
+        crate::model::LookupKey::Param(n) => param(n),
+    }
+}
+
+/// The Terraform expression of a piece: `split("//", var.issuer_url)[1]`. An index, not
+/// `element(…)`: `element` wraps around where the value has too few pieces, an index fails
+/// the plan as CloudFormation's `Fn::Select` fails the stack.
+pub(crate) fn piece_ref(
+    x: &crate::model::Piece,
+    param: &dyn Fn(&crate::model::ParamName) -> String,
+) -> String {
+    let of = key_ref(&x.of, param);
+    format!("split({}, {of})[{}]", quote_literal(&x.delim), x.index)
 }
 
 /// The Terraform expression of the ARN of the module's OIDC provider `id`. The provider is

@@ -5,7 +5,7 @@
 use super::*;
 use crate::import::named::{arn_template, named_type, Gives};
 use crate::model::template::{sub_parts, SubPart};
-use crate::model::{Lookup, LookupKey};
+use crate::model::{Lookup, LookupKey, Piece};
 
 impl Cx<'_> {
     pub(super) fn synth(&mut self, hint: &str, what: String, loc: &Loc) -> Option<Template> {
@@ -517,7 +517,10 @@ impl Cx<'_> {
                                         None
                                     }
                                 },
-                                None => self.synth_value("Selected", n, ParamKind::String, loc),
+                                None => match self.select_piece(i, list) {
+                                    Some(t) => Some(t),
+                                    None => self.synth_value("Selected", n, ParamKind::String, loc),
+                                },
                             },
                         }
                     }
@@ -597,6 +600,55 @@ impl Cx<'_> {
             return None;
         }
         Some(s.split(d.as_str()).map(str::to_owned).collect())
+    }
+
+    /// `Fn::Select [i, Fn::Split [d, !Ref X]]`, X a pseudo parameter or a `String`
+    /// parameter, as the spec's piece `${split("d", X)[i]}` when the spec can write the
+    /// delimiter (not empty, no `"` or `}`) and the parameter's default and allowed values
+    /// have the piece (the spec refuses one without it). `None` when it cannot (the caller
+    /// then takes the value as a new parameter).
+    pub(super) fn select_piece(&self, index: usize, list: &N) -> Option<Template> {
+        let ("Fn::Split", arg, _) = list.as_fn()? else {
+            return None;
+        };
+        let N::Seq(v) = arg else { return None };
+        let [d, src] = v.as_slice() else {
+            return None;
+        };
+        let (N::Str(delim), ("Ref", r, _)) = (d, src.as_fn()?) else {
+            return None;
+        };
+        if delim.is_empty() || delim.contains(['"', '}']) {
+            return None;
+        }
+        let r = r.literal()?;
+        let x = Piece {
+            of: match Pseudo::parse(&r) {
+                Some(p) => LookupKey::Pseudo(p),
+                None if self.kinds.get(&r) == Some(&ParamKind::String) => {
+                    LookupKey::Param(ParamName(r.clone()))
+                }
+                None => return None,
+            },
+            delim: delim.clone(),
+            index,
+        };
+        if let Some(decl) = self.root.get("Parameters").and_then(|p| p.get(&r)) {
+            let mut known: Vec<String> = decl
+                .get("Default")
+                .and_then(N::literal)
+                .into_iter()
+                .collect();
+            if let Some(N::Seq(allowed)) = decl.get("AllowedValues") {
+                known.extend(allowed.iter().filter_map(N::literal));
+            }
+            if known.iter().any(|v| x.of_value(v).is_none()) {
+                return None;
+            }
+        }
+        Some(Template {
+            parts: vec![Part::Piece(Box::new(x))],
+        })
     }
 
     /// `Fn::FindInMap [Map, !Ref X, key]`, X a pseudo parameter or a `String`/`Number`

@@ -81,6 +81,9 @@ struct Tf {
     /// List variables defaulting to `[]`, by spec parameter, where they are declared: the
     /// default stays only where the spec takes an empty list ([`Tf::empty_list_defaults`]).
     empty_lists: Vec<(String, At)>,
+    /// The text default of each `string` variable that has one, by Terraform name (a piece
+    /// the default lacks is not imported: the spec refuses it).
+    text_defaults: HashMap<String, String>,
     /// The locals that are lookup tables, by local name.
     local_tables: HashMap<String, locals::Table>,
     /// Those of them that map each entry straight to text (`locals::FLAT_KEY`).
@@ -200,6 +203,7 @@ pub fn import_texts(
         providers: IndexMap::new(),
         others: HashMap::new(),
         empty_lists: Vec::new(),
+        text_defaults: HashMap::new(),
         local_tables,
         flat_tables,
         mappings: IndexMap::new(),

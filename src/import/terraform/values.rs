@@ -2,7 +2,7 @@
 //! lists, and new parameters for what has no spec spelling.
 
 use super::*;
-use crate::model::{Lookup, LookupKey, ParamName};
+use crate::model::{Lookup, LookupKey, ParamName, Piece};
 
 impl Tf {
     pub(super) fn var_param(&self, tfname: &str) -> Option<(String, ParamKind)> {
@@ -114,6 +114,38 @@ impl Tf {
                     }
                 }
             }
+            // `split("d", X)[i]`, `element(split("d", X), i)`: a piece.
+            Expr::Get(inner, steps)
+                if matches!((&**inner, steps.as_slice()),
+                    (Expr::Call(f, a, false), [Step::Index(_)]) if f == "split" && a.len() == 2) =>
+            {
+                let (Expr::Call(_, a, _), [Step::Index(i)]) = (&**inner, steps.as_slice()) else {
+                    return None;
+                };
+                self.piece(&a[0], &a[1], i, false, at)
+            }
+            Expr::Call(f, args, false)
+                if f == "element"
+                    && matches!(args.as_slice(),
+                        [Expr::Call(g, a, false), _] if g == "split" && a.len() == 2) =>
+            {
+                let [Expr::Call(_, a, _), i] = args.as_slice() else {
+                    return None;
+                };
+                self.piece(&a[0], &a[1], i, true, at)
+            }
+            // `replace(var.url, "https://", "")`, `trimprefix(…)` of anything but a provider's
+            // URL: no spec spelling (CloudFormation has no `replace`), and a piece is not the
+            // same function (it fails where the text is absent, `replace` gives the value back).
+            Expr::Call(f, args, false)
+                if (f == "replace" && args.len() == 3) || (f == "trimprefix" && args.len() == 2) =>
+            {
+                self.synth(
+                    "Replaced",
+                    format!("`{}` (a spec has no `replace`, and a piece `split(…)[i]` differs where the text is absent)", sketch(e)),
+                    at,
+                )
+            }
             // `lookup(local.table[key], "name")` (no default: a default is not a lookup
             // the spec can write, which fails where the entry is missing).
             Expr::Call(f, args, false)
@@ -149,6 +181,74 @@ impl Tf {
                 None
             }
         }
+    }
+
+    /// `split(d, x)` indexed by `index` as the spec's piece `${split("d", X)[i]}`: `x` a
+    /// `string` variable (whose default, if any, has the piece) or a pseudo parameter's data
+    /// source, `d` text the spec can write. `element(…)` (`element`) wraps around where the
+    /// value is short and the piece fails the deployment there: a note says so. Anything else
+    /// becomes a new parameter.
+    fn piece(
+        &mut self,
+        d: &Expr,
+        x: &Expr,
+        index: &Expr,
+        element: bool,
+        at: &At,
+    ) -> Option<Template> {
+        let delim = d
+            .literal()
+            .filter(|d| !d.is_empty() && !d.contains(['"', '}']));
+        let i = index.literal().and_then(|s| s.parse::<u16>().ok());
+        let of = match self.scalar(x, at)?.parts.as_slice() {
+            [Part::Pseudo(p)] => Some(LookupKey::Pseudo(*p)),
+            [Part::Param(n)]
+                if self
+                    .vars
+                    .values()
+                    .any(|(s, k)| s == n.as_str() && *k == ParamKind::String) =>
+            {
+                Some(LookupKey::Param(n.clone()))
+            }
+            _ => None,
+        };
+        let (Some(delim), Some(i), Some(of)) = (delim, i, of) else {
+            return self.synth(
+                "Piece",
+                format!("`split({}, {})[{}]` (the spec cuts a `string` variable or a pseudo parameter at text without `\"` or `}}`, at an index from 0)", sketch(d), sketch(x), sketch(index)),
+                at,
+            );
+        };
+        let x = Piece {
+            of,
+            delim,
+            index: usize::from(i),
+        };
+        if let LookupKey::Param(n) = &x.of {
+            let short = self
+                .vars
+                .iter()
+                .find(|(_, (s, _))| s == n.as_str())
+                .and_then(|(t, _)| self.text_defaults.get(t))
+                .filter(|v| x.of_value(v).is_none())
+                .cloned();
+            if let Some(v) = short {
+                return self.synth(
+                    "Piece",
+                    format!(
+                        "`{}` (the default `{v}` has no such piece, which the spec refuses)",
+                        x.spec()
+                    ),
+                    at,
+                );
+            }
+        }
+        if element && x.index > 0 {
+            self.note(at, format!("`element(split(…), {})` wraps around where the value has {} or fewer pieces; the spec's `${{{}}}` fails the deployment there instead (it never grants more)", x.index, x.index, x.spec()));
+        }
+        Some(Template {
+            parts: vec![Part::Piece(Box::new(x))],
+        })
     }
 
     pub(super) fn var(
@@ -435,7 +535,10 @@ impl Tf {
                         Part::Lit(l) => l.contains(','),
                         Part::Param(n) => n.as_str() != p,
                         Part::PolicyVar(_) => false,
-                        Part::Pseudo(_) | Part::ProviderArn(_) | Part::Lookup(_) => true,
+                        Part::Pseudo(_)
+                        | Part::ProviderArn(_)
+                        | Part::Lookup(_)
+                        | Part::Piece(_) => true,
                     });
                 if mixed {
                     self.issue(
@@ -548,6 +651,23 @@ impl Tf {
 
 /// `join("", aws_iam_openid_connect_provider.x[*].arn)`: the one provider's ARN (rolegen's own
 /// spelling for a provider counted by `var.create`; a splat of one instance joined is its ARN).
+/// A short spelling of an expression for messages and for telling new parameters apart:
+/// references, literals and calls as written, anything else `…`.
+fn sketch(e: &Expr) -> String {
+    match e {
+        Expr::Call(f, args, _) => {
+            let args: Vec<String> = args.iter().map(sketch).collect();
+            format!("{f}({})", args.join(", "))
+        }
+        Expr::Str(_) => match e.literal() {
+            Some(l) => format!("{l:?}"),
+            None => "\"…\"".into(),
+        },
+        Expr::Num(n) => n.clone(),
+        _ => e.path().unwrap_or_else(|| "…".into()),
+    }
+}
+
 fn is_provider_join(e: &Expr) -> bool {
     let Expr::Call(f, args, false) = e else {
         return false;

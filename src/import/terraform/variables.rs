@@ -60,6 +60,9 @@ impl Tf {
                 (x, ParamKind::String) => x.literal().map(Y::Str),
                 _ => None,
             };
+            if let Some(Y::Str(text)) = &y {
+                self.text_defaults.insert(tfname.clone(), text.clone());
+            }
             match y {
                 Some(Y::Seq(items)) if items.is_empty() => {
                     self.empty_lists.push((name.clone(), at.clone()));
