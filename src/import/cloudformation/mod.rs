@@ -14,6 +14,7 @@ mod hatches;
 mod intrinsics;
 pub mod node;
 mod parameters;
+mod picks;
 mod providers;
 mod resources;
 
