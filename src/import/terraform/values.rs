@@ -442,7 +442,7 @@ impl Tf {
     }
 
     /// Whether `t` may be `""` (or hold `""` items): made of parameters only, each without a
-    /// validation pattern that rejects `""`, or of a mapping lookup.
+    /// validation pattern that rejects `""`, or of a mapping lookup or a piece.
     fn may_be_empty(&self, t: &Template) -> bool {
         t.parts.iter().all(|p| match p {
             Part::Lit(l) => l.is_empty(),
@@ -455,7 +455,8 @@ impl Tf {
                         == Some(false)
                 })
             }
-            Part::Lookup(_) => true,
+            // A piece is empty where the delimiter ends the value (`a//` at `//`).
+            Part::Lookup(_) | Part::Piece(_) => true,
             Part::Pseudo(_) | Part::ProviderArn(_) | Part::PolicyVar(_) => false,
         })
     }
