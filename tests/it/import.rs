@@ -982,7 +982,8 @@ fn terraform_written_by_rolegen_round_trips() {
 }
 
 /// `count` over a string variable compared with text: a spec condition named after the local
-/// that holds it (a name taken by a parameter gets a number) or after what it tests; one
+/// that holds it (a name taken by a parameter or a hatch's condition gets a number) or after
+/// what it tests; one
 /// compared with a value its validation excludes, or a list's `length`, is refused.
 #[test]
 fn terraform_named_conditions() {
@@ -1003,6 +1004,7 @@ variable "subnets" {
 }
 locals {
   environment = var.environment == "prod"
+  has_r0_path = var.environment != ""
 }
 data "aws_iam_policy_document" "trust" {
   statement {
@@ -1032,21 +1034,25 @@ data "aws_iam_policy_document" "trust" {
         "var.environment != \"prod\"",
         "var.environment == \"dev\"",
         "var.environment == \"dev\" && length(var.environment) > 0",
+        "local.has_r0_path",
     ]);
     assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
     for want in [
-        "conditions:\n  Environment2:\n    equals:\n      - Environment\n      - prod\n  EnvironmentIsDev:\n    equals:\n      - Environment\n      - dev\n  HasEnvironment:\n    not_empty: Environment\n  EnvironmentIsDevAndHasEnvironment:\n    and:\n      - EnvironmentIsDev\n      - HasEnvironment\n",
+        // `HasR0Path` is the condition of role r0's path hatch; the same test written again
+        // is the local's condition.
+        "conditions:\n  Environment2:\n    equals:\n      - Environment\n      - prod\n  HasR0Path2:\n    not_empty: Environment\n  EnvironmentIsDev:\n    equals:\n      - Environment\n      - dev\n  EnvironmentIsDevAndHasR0Path2:\n    and:\n      - EnvironmentIsDev\n      - HasR0Path2\n",
         "    when: Environment2\n",
         "    when: not Environment2\n",
         "    when: EnvironmentIsDev\n",
-        "    when: EnvironmentIsDevAndHasEnvironment\n",
+        "    when: EnvironmentIsDevAndHasR0Path2\n",
+        "    when: HasR0Path2\n",
     ] {
         assert!(i.spec.contains(want), "{want}\n---\n{}", i.spec);
     }
     let (_d, m) = compile(&i.spec, "m");
     for (env, on) in [
-        ("dev", [false, true, true, true]),
-        ("prod", [true, false, false, false]),
+        ("dev", [false, true, true, true, true]),
+        ("prod", [true, false, false, false, true]),
     ] {
         let mut b = Bindings::defaults(&m);
         b.params

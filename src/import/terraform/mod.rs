@@ -351,8 +351,6 @@ impl Tf {
                 }
             }
         }
-        // The locals that are conditions claim their names first.
-        self.name_locals();
         let mut outputs: Vec<(usize, usize, String)> = Vec::new();
         for (fi, b) in &blocks {
             let addr = if b.labels.is_empty() {
@@ -421,6 +419,9 @@ impl Tf {
                 self.keys.assign(&name_of(b));
             }
         }
+        // The locals that are conditions claim their names first (once the spec keys, which
+        // the names of hatch conditions follow, are known).
+        self.name_locals();
         for (fi, b) in resource(&blocks, "aws_iam_openid_connect_provider") {
             self.oidc_provider(*fi, b);
         }

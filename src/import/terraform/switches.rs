@@ -336,7 +336,8 @@ impl Tf {
 
     /// Whether a new spec condition may not take `name`: a parameter's, another condition's
     /// (also as a Terraform local), or one rolegen writes (`<Flag>IsTrue`, `Not<Cond>`,
-    /// `<A>And<B>`, `Has<List>`, `HasExportPrefix`), which would not build (RG005, RG018).
+    /// `<A>And<B>`, `Has<List>`, `Has<Role><Hatch>`, `HasExportPrefix`), which would not
+    /// build (RG005, RG018).
     fn condition_name_taken(&self, name: &str) -> bool {
         if self.vars.values().any(|(p, _)| p == name)
             || name.ends_with("IsTrue")
@@ -347,6 +348,13 @@ impl Tf {
                 .vars
                 .values()
                 .any(|(p, k)| *k == ParamKind::List && name == format!("Has{p}"))
+            || name.strip_prefix("Has").is_some_and(|rest| {
+                self.keys.map.values().any(|k| {
+                    crate::model::Hatch::ALL
+                        .into_iter()
+                        .any(|h| rest == format!("{}{}", pascal(k), pascal(h.key())))
+                })
+            })
         {
             return true;
         }
