@@ -341,7 +341,7 @@ impl Allow {
 }
 
 /// Statement effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
     /// Allow.
     Allow,
@@ -505,7 +505,7 @@ pub struct InstanceProfile {
 }
 
 /// What a managed attachment points at.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PolicyRef {
     /// An AWS managed policy: path and name after `policy/` (`service-role/AmazonECSTaskExecutionRolePolicy`).
     Aws(String),

@@ -6,10 +6,12 @@ use super::Validator;
 use crate::catalog::{catalog, Action, Service};
 use crate::model::*;
 use crate::rules;
+use std::collections::HashMap;
 
 pub(super) fn check(v: &mut Validator) {
     let cat = catalog();
     let config = crate::config::project();
+    let mut known: HashMap<&str, Known> = HashMap::new();
     for (doc, scope) in v.documents() {
         for s in &doc.statements {
             let mut allows = scope.allows.clone();
@@ -28,28 +30,40 @@ pub(super) fn check(v: &mut Validator) {
                 let Some((prefix, name)) = a.split_once(':') else {
                     continue;
                 };
-                if crate::catalog::action_problem(a).is_some() {
-                    continue; // RG103 reports it
-                }
-                let wild_prefix = prefix.contains(['*', '?']);
-                if !wild_prefix && cat.service(prefix).is_none() && !config.is_extra_service(prefix)
-                {
-                    let help = match cat.suggest_service(prefix) {
-                        Some(sug) => format!("did you mean `{sug}:{name}`?"),
-                        None => {
-                            "check the prefix in the AWS Service Authorization Reference; a service newer than the catalogue goes in `[catalog] extra_actions` of rolegen.toml".into()
-                        }
-                    };
-                    v.report(
-                        &rules::UNKNOWN_SERVICE,
-                        &allows,
-                        &at,
-                        format!("`{prefix}` is not an IAM service prefix"),
-                        help,
-                    );
-                    continue;
-                }
-                let matched = cat.expand(a);
+                // What the catalogue says of an action depends on its text only: asked once
+                // per distinct action (a large module repeats the same few thousand times).
+                let known = known.entry(a.as_str()).or_insert_with(|| {
+                    if crate::catalog::action_problem(a).is_some() {
+                        Known::Malformed
+                    } else if !prefix.contains(['*', '?'])
+                        && cat.service(prefix).is_none()
+                        && !config.is_extra_service(prefix)
+                    {
+                        Known::UnknownService
+                    } else {
+                        Known::Actions(cat.expand(a))
+                    }
+                });
+                let matched = match known {
+                    Known::Malformed => continue, // RG103 reports it
+                    Known::UnknownService => {
+                        let help = match cat.suggest_service(prefix) {
+                            Some(sug) => format!("did you mean `{sug}:{name}`?"),
+                            None => {
+                                "check the prefix in the AWS Service Authorization Reference; a service newer than the catalogue goes in `[catalog] extra_actions` of rolegen.toml".into()
+                            }
+                        };
+                        v.report(
+                            &rules::UNKNOWN_SERVICE,
+                            &allows,
+                            &at,
+                            format!("`{prefix}` is not an IAM service prefix"),
+                            help,
+                        );
+                        continue;
+                    }
+                    Known::Actions(matched) => matched,
+                };
                 if matched.is_empty() && !config.matches_extra_action(a) {
                     let wild = name.contains(['*', '?']);
                     let help = match (wild, cat.suggest_action(prefix, name)) {
@@ -71,7 +85,7 @@ pub(super) fn check(v: &mut Validator) {
                     );
                     continue;
                 }
-                granted.extend(matched);
+                granted.extend(matched.iter().copied());
             }
             if s.effect != Effect::Allow
                 || s.not_action
@@ -195,4 +209,14 @@ fn resource_mismatch(t: &Template, granted: &[(&Service, &Action)]) -> Option<St
             t.display()
         )
     })
+}
+
+/// What the catalogue says of one action's text.
+enum Known<'c> {
+    /// Not `service:action` as IAM writes it (RG103 reports it).
+    Malformed,
+    /// Its service prefix is neither in the catalogue nor configured.
+    UnknownService,
+    /// The actions it names (none: unknown).
+    Actions(Vec<(&'c Service, &'c Action)>),
 }

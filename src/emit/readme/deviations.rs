@@ -52,12 +52,21 @@ pub(super) fn deviations(s: &mut String, m: &Module, detailed: bool) {
 /// `link`: the role, policy or key links to its section).
 fn located_deviations<'a>(m: &'a Module, link: bool) -> Vec<(String, &'a Deviation)> {
     let mut out = Vec::new();
-    let mut add = |owner: &str, anchor: String, part: Option<String>, devs: &'a [Deviation]| {
+    // The owner's label, its anchor and the part are spelt only for what has deviations (most
+    // roles of a large module have none).
+    let mut add = |owner: &dyn Fn() -> (String, String),
+                   part: &dyn Fn() -> Option<String>,
+                   devs: &'a [Deviation]| {
+        if devs.is_empty() {
+            return;
+        }
+        let (owner, anchor) = owner();
+        let part = part();
         for d in devs {
             let mut at = if link {
                 format!("[{owner}](#{anchor})")
             } else {
-                owner.to_owned()
+                owner.clone()
             };
             if let Some(part) = &part {
                 let _ = write!(at, ", {part}");
@@ -70,30 +79,34 @@ fn located_deviations<'a>(m: &'a Module, link: bool) -> Vec<(String, &'a Deviati
     };
     // GitHub's heading anchors: lower case, spaces to `-`, backticks dropped (keys are
     // letters, digits, `-` and `_`, which stay).
+    let label = |kind: &str, anchor: &str, id: &str| {
+        (
+            format!("{kind} {}", code(id)),
+            format!("{anchor}-{}", id.to_lowercase()),
+        )
+    };
     for r in m.roles.values() {
-        let owner = format!("Role {}", code(r.id.as_str()));
-        let anchor = format!("role-{}", r.id.as_str().to_lowercase());
-        add(&owner, anchor.clone(), None, &r.deviations);
-        add(
-            &owner,
-            anchor.clone(),
-            Some("trust".into()),
-            &r.trust.deviations,
-        );
+        let owner = || label("Role", "role", r.id.as_str());
+        add(&owner, &|| None, &r.deviations);
+        add(&owner, &|| Some("trust".into()), &r.trust.deviations);
         for p in &r.inline {
-            let part = format!("inline policy {}", code(&p.name));
-            add(&owner, anchor.clone(), Some(part), &p.doc.deviations);
+            let part = || Some(format!("inline policy {}", code(&p.name)));
+            add(&owner, &part, &p.doc.deviations);
         }
     }
     for p in m.policies.values() {
-        let owner = format!("Policy {}", code(p.id.as_str()));
-        let anchor = format!("policy-{}", p.id.as_str().to_lowercase());
-        add(&owner, anchor, None, &p.doc.deviations);
+        add(
+            &|| label("Policy", "policy", p.id.as_str()),
+            &|| None,
+            &p.doc.deviations,
+        );
     }
     for k in m.kms_keys.values() {
-        let owner = format!("KMS key {}", code(k.id.as_str()));
-        let anchor = format!("kms-key-{}", k.id.as_str().to_lowercase());
-        add(&owner, anchor, None, &k.policy.deviations);
+        add(
+            &|| label("KMS key", "kms-key", k.id.as_str()),
+            &|| None,
+            &k.policy.deviations,
+        );
     }
     out
 }

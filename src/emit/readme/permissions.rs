@@ -14,66 +14,64 @@ pub(super) fn summary(s: &mut String, m: &Module) {
         "## Permissions\n\nThe module has {}: too many for a section each. This is what they grant, summed up; `rolegen resolve <spec>` prints every policy in full as IAM JSON, and `rolegen graph <spec>` who can assume what.\n",
         count(m.roles.len(), "role")
     );
-    // Who is trusted, and by how many roles.
-    let mut principals: indexmap::IndexMap<String, usize> = indexmap::IndexMap::new();
-    let mut attached: indexmap::IndexMap<String, usize> = indexmap::IndexMap::new();
-    // (effect, service) -> (actions, roles)
-    type Grants = indexmap::IndexMap<(String, String), (std::collections::BTreeSet<String>, usize)>;
+    // Who is trusted and what is attached, by how many roles. Each distinct model value is
+    // spelt once (not once per role); roles are counted per spelling, as the table shows it.
+    let mut principals = Tally::default();
+    let mut attached = Tally::default();
+    // (effect, all but, service) -> (actions, roles)
+    type Grants<'m> =
+        indexmap::IndexMap<(Effect, bool, &'m str), (std::collections::BTreeSet<&'m str>, usize)>;
     let mut grants: Grants = indexmap::IndexMap::new();
+    let mut seen = Vec::new();
     for r in m.roles.values() {
-        let mut seen: std::collections::HashSet<String> = Default::default();
         for st in &r.trust.statements {
-            let not = if st.not_principal { "all but " } else { "" };
+            let not = st.not_principal;
             match &st.principal {
-                Some(Principal::Any) => {
-                    seen.insert(format!("{not}`*`"));
-                }
+                Some(Principal::Any) => principals.see((not, None), |_| {
+                    format!("{}`*`", if not { "all but " } else { "" })
+                }),
                 Some(Principal::Typed(map)) => {
                     for (t, values) in map {
                         for v in values {
-                            seen.insert(format!(
-                                "{not}{}: {}",
-                                t.as_str(),
-                                cell_code(&v.display())
-                            ));
+                            principals.see((not, Some((*t, v))), |_| {
+                                format!(
+                                    "{}{}: {}",
+                                    if not { "all but " } else { "" },
+                                    t.as_str(),
+                                    cell_code(&v.display())
+                                )
+                            });
                         }
                     }
                 }
                 None => {}
             }
         }
-        for p in seen {
-            *principals.entry(p).or_default() += 1;
-        }
-        let mut seen: std::collections::HashSet<String> = Default::default();
+        principals.end_role();
         for a in &r.managed {
-            seen.insert(match &a.target {
+            attached.see(&a.target, |t| match t {
                 PolicyRef::Aws(n) => format!("AWS managed {}", cell_code(n)),
                 PolicyRef::Module(id) => format!("this module's policy {}", cell_code(id.as_str())),
                 PolicyRef::Arn(t) => cell_code(&t.display()),
                 PolicyRef::Arns(p) => format!("every ARN in {}", cell_code(&format!("${{{p}}}"))),
             });
         }
-        for p in seen {
-            *attached.entry(p).or_default() += 1;
-        }
-        let mut seen: std::collections::HashSet<(String, String)> = Default::default();
+        attached.end_role();
+        seen.clear();
         for st in r.inline.iter().flat_map(|p| &p.doc.statements) {
             for a in &st.actions {
                 let service = a.split(':').next().unwrap_or(a);
-                let mut effect = st.effect.as_str().to_owned();
-                if st.not_action {
-                    effect.push_str(" (all but)");
-                }
-                let key = (effect, service.to_owned());
-                let e = grants.entry(key.clone()).or_default();
-                e.0.insert(a.clone());
-                if seen.insert(key) {
+                let key = (st.effect, st.not_action, service);
+                let e = grants.entry(key).or_default();
+                e.0.insert(a.as_str());
+                if !seen.contains(&key) {
+                    seen.push(key);
                     e.1 += 1;
                 }
             }
         }
     }
+    let (principals, attached) = (principals.rows(), attached.rows());
     let by_count =
         |v: &mut Vec<(String, usize)>| v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let table = |s: &mut String, header: &str, mut rows: Vec<(String, usize)>| {
@@ -94,17 +92,22 @@ pub(super) fn summary(s: &mut String, m: &Module) {
     };
     if !principals.is_empty() {
         s.push_str("### Trusted principals\n\n");
-        table(s, "Principal", principals.into_iter().collect());
+        table(s, "Principal", principals);
     }
     if !attached.is_empty() {
         s.push_str("### Managed policies\n\n");
-        table(s, "Policy", attached.into_iter().collect());
+        table(s, "Policy", attached);
     }
     if !grants.is_empty() {
         s.push_str("### Inline policies by service\n\n");
         let rows = grants
             .into_iter()
-            .map(|((effect, service), (actions, n))| {
+            .map(|((effect, all_but, service), (actions, n))| {
+                let effect = if all_but {
+                    format!("{} (all but)", effect.as_str())
+                } else {
+                    effect.as_str().to_owned()
+                };
                 let mut cellv = String::new();
                 push_code_list(&mut cellv, actions.iter().take(SUMMARY_ROWS));
                 if actions.len() > SUMMARY_ROWS {
@@ -114,10 +117,61 @@ pub(super) fn summary(s: &mut String, m: &Module) {
                         thousands(actions.len() - SUMMARY_ROWS)
                     );
                 }
-                (format!("{effect} | {} | {cellv}", cell(&service)), n)
+                (format!("{effect} | {} | {cellv}", cell(service)), n)
             })
             .collect();
         table(s, "Effect | Service | Actions", rows);
+    }
+}
+
+/// Roles counted per spelling of a value: each distinct value is spelt once, and a role
+/// counts once for a spelling however many of its values spell it.
+struct Tally<K> {
+    /// Value -> index of its spelling.
+    spelt: std::collections::HashMap<K, usize>,
+    /// Spelling -> roles.
+    rows: indexmap::IndexMap<String, usize>,
+    /// The spellings the current role has counted.
+    role: Vec<usize>,
+}
+
+impl<K> Default for Tally<K> {
+    fn default() -> Self {
+        Tally {
+            spelt: Default::default(),
+            rows: Default::default(),
+            role: Vec::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Tally<K> {
+    /// Counts `key` for the current role, spelling it with `spell` the first time it is met.
+    fn see(&mut self, key: K, spell: impl FnOnce(&K) -> String) {
+        let i = match self.spelt.get(&key) {
+            Some(&i) => i,
+            None => {
+                let entry = self.rows.entry(spell(&key));
+                let i = entry.index();
+                entry.or_insert(0);
+                self.spelt.insert(key, i);
+                i
+            }
+        };
+        if !self.role.contains(&i) {
+            self.role.push(i);
+            self.rows[i] += 1;
+        }
+    }
+
+    /// Ends the current role.
+    fn end_role(&mut self) {
+        self.role.clear();
+    }
+
+    /// The spellings and their role counts, in the order first met.
+    fn rows(self) -> Vec<(String, usize)> {
+        self.rows.into_iter().collect()
     }
 }
 
@@ -261,4 +315,25 @@ pub(super) fn permissions(s: &mut String, doc: &PolicyDocument) {
         s.push_str(" |\n");
     }
     s.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn a_role_counts_once_per_spelling_even_for_distinct_values() {
+        let mut t = Tally::default();
+        // Role 1: two distinct values spelt alike, and a third.
+        t.see(1, |_| "a".to_owned());
+        t.see(2, |_| "a".to_owned());
+        t.see(3, |_| "b".to_owned());
+        t.end_role();
+        // Role 2: the second value again, and the first twice.
+        t.see(2, |_| unreachable!("spelt once"));
+        t.see(1, |_| unreachable!("spelt once"));
+        t.see(1, |_| unreachable!("spelt once"));
+        t.end_role();
+        assert_eq!(t.rows(), vec![("a".to_owned(), 2), ("b".to_owned(), 1)]);
+    }
 }
