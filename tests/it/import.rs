@@ -1217,6 +1217,70 @@ resource "aws_iam_role_policy" "p" {{
     }
 }
 
+/// A document counted by the same conjunction as the role using it (the role's `when:` one
+/// named condition of it) is read.
+#[test]
+fn terraform_document_counted_like_its_role() {
+    let tf = r#"
+variable "env" {
+  type    = string
+  default = "prod"
+}
+variable "enabled" {
+  type    = bool
+  default = true
+}
+data "aws_iam_policy_document" "trust" {
+  count = var.env == "prod" && var.enabled ? 1 : 0
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  count              = var.env == "prod" && var.enabled ? 1 : 0
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust[0].json
+}
+"#;
+    let i = import::terraform::import_texts(
+        Path::new("m"),
+        vec![(Path::new("m/main.tf").to_path_buf(), tf.to_owned())],
+        "m",
+    )
+    .unwrap();
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    assert!(
+        i.spec.contains("    when: EnvIsProdAndEnabled\n"),
+        "{}",
+        i.spec
+    );
+    // Counted by only part of it: Terraform fails where the role is on and the document not.
+    let i = import::terraform::import_texts(
+        Path::new("m"),
+        vec![(
+            Path::new("m/main.tf").to_path_buf(),
+            tf.replacen(
+                "var.env == \"prod\" && var.enabled ?",
+                "var.env == \"dev\" && var.enabled ?",
+                1,
+            ),
+        )],
+        "m",
+    )
+    .unwrap();
+    assert!(
+        errors_of(&i)
+            .join("\n")
+            .contains("the document is counted by"),
+        "{:?}",
+        errors_of(&i)
+    );
+}
+
 #[test]
 fn terraform_written_by_hand() {
     let dir = fixture("terraform/handwritten");

@@ -200,6 +200,8 @@ impl Tf {
         match sw {
             Some(v) => match v.iter().find(|s| !self.ctx.contains(s)) {
                 None => true,
+                // The same conjunction its user's `when:` names as one condition.
+                Some(_) if self.conjunction_in_ctx(&v) => true,
                 Some(s) => {
                     self.issue(at, format!("the document is counted by `{}`, which what uses it is not switched by (Terraform fails where it is on and the document is not); a spec cannot say that", s.text()));
                     false

@@ -111,6 +111,28 @@ impl Tf {
         }
     }
 
+    /// Whether the switches of `v` that the reader's (`ctx`) lacks are a conjunction the
+    /// reader's `when:` names as one spec condition (`one_switch` named it).
+    pub(super) fn conjunction_in_ctx(&self, v: &[Sw]) -> bool {
+        let mut rest: Vec<&Sw> = v.iter().filter(|s| !self.ctx.contains(s)).collect();
+        let mut seen = HashSet::new();
+        rest.retain(|s| seen.insert(*s));
+        if rest.len() < 2 {
+            return false;
+        }
+        let y = Y::Map(vec![(
+            "and".into(),
+            Y::Seq(rest.iter().map(|s| Y::s(s.text())).collect()),
+        )]);
+        self.named.iter().any(|(n, t)| {
+            *t == y
+                && self.ctx.contains(&Sw {
+                    param: n.clone(),
+                    neg: false,
+                })
+        })
+    }
+
     /// `count = cond ? 1 : 0` (or `cond ? 0 : 1`) → its switch.
     pub(super) fn count_when(
         &mut self,
