@@ -266,16 +266,29 @@ pub fn map_key(k: &str) -> String {
     }
 }
 
+/// Bytes written as they are wherever they stand: printable ASCII but `\`, `"`, `$` and `%`.
+static SIMPLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0x20;
+    while c < 0x7f {
+        t[c] = !matches!(c as u8, b'\\' | b'"' | b'$' | b'%');
+        c += 1;
+    }
+    t
+};
+
 /// Escapes literal text for the inside of an HCL quoted template.
 pub fn escape_into(out: &mut String, s: &str) {
-    // Printable ASCII without `\`, `"` and template openers is written as it is.
+    // Printable ASCII without `\`, `"` and template openers is written as it is: first one
+    // pass over a table (most text has no `$` or `%` at all), then the exact test.
     let b = s.as_bytes();
-    let plain = b.iter().enumerate().all(|(i, &c)| {
-        (0x20..0x7f).contains(&c)
-            && c != b'\\'
-            && c != b'"'
-            && !((c == b'$' || c == b'%') && b.get(i + 1) == Some(&b'{'))
-    });
+    let plain = b.iter().all(|&c| SIMPLE[c as usize])
+        || b.iter().enumerate().all(|(i, &c)| {
+            (0x20..0x7f).contains(&c)
+                && c != b'\\'
+                && c != b'"'
+                && !((c == b'$' || c == b'%') && b.get(i + 1) == Some(&b'{'))
+        });
     if plain {
         out.push_str(s);
         return;
@@ -448,6 +461,52 @@ pub(crate) fn provider_arn_ref(id: &crate::model::OidcProviderId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The escaping, char by char as HCL reads a quoted template, for text with and without
+    /// the characters the fast path leaves to the exact test.
+    #[test]
+    fn escape_into_writes_plain_text_unchanged_and_escapes_the_rest() {
+        let reference = |s: &str| {
+            let mut out = String::new();
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '$' | '%' if chars.peek() == Some(&'{') => {
+                        out.push(c);
+                        out.push(c);
+                    }
+                    c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        for s in [
+            "",
+            "arn:aws:s3:::bucket-1/*",
+            "100% sure",
+            "$5",
+            "a${b}",
+            "a%{b}",
+            "$${a}",
+            "ends with $",
+            "ends with %",
+            "q\"uote",
+            "back\\slash",
+            "tab\there\nnew\r",
+            "\u{1}\u{7f}",
+            "é ü ${x}",
+        ] {
+            let mut out = String::new();
+            escape_into(&mut out, s);
+            assert_eq!(out, reference(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn aligns_runs_and_breaks_on_multiline() {
