@@ -73,7 +73,7 @@ rules! {
         "The model is typed; a value that does not fit cannot be lowered.",
         "max_session_duration: one hour\n\nFix: `max_session_duration: 3600`" }
     UNDECLARED_PARAMETER = { "RG004", "undeclared-parameter", Error, false, [],
-        "A `${Name}` placeholder names no declared parameter, pseudo parameter or IAM policy variable.",
+        "A `${Name}` placeholder names no declared parameter, pseudo parameter or IAM policy variable; a `${kms_keys.<id>.arn}` names no key of the module, a key switched by `when:`, or stands in a key policy.",
         "A typo in a placeholder would otherwise reach AWS as literal text or as an unresolved reference.",
         "name: ${NamePrefx}-task\n\nFix: declare the parameter, or correct the name (`${NamePrefix}`)." }
     DUPLICATE_NAME = { "RG005", "duplicate-name", Error, false, [],

@@ -349,6 +349,15 @@ impl<'a> Resolver<'a> {
                 self.arn("instance-profile", r, "InstanceProfileName")?
             }
             ("AWS::IAM::OIDCProvider", "Arn") => self.provider_arn(r)?,
+            // The stand-in for the key's random id that the spec's `${kms_keys.<key>.arn}`
+            // resolves to (the key imported under `spec_key` of its logical id).
+            ("AWS::KMS::Key", "Arn") => format!(
+                "arn:{}:kms:{}:{}:key/key-{{{}}}",
+                self.b.partition,
+                self.b.region,
+                self.b.account,
+                crate::model::names::pascal(&crate::import::spec_key(r))
+            ),
             (ty, a) => match self.named(r, ty, Some(a))? {
                 Some(v) => v,
                 None => format!("getatt-{r}-{a}"),

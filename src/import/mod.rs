@@ -370,9 +370,7 @@ fn escape_literal(out: &mut String, l: &str) {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum SpellError {
     /// A literal `$` right before the ARN of an OIDC provider the module creates.
-    #[error(
-        "a literal `$` right before the ARN of OIDC provider `{0}` cannot be written in a spec"
-    )]
+    #[error("a literal `$` right before `${{{0}}}` cannot be written in a spec")]
     ProviderArn(String),
     /// A literal `$` right before a parameter placeholder.
     #[error("a literal `$` right before `${{{0}}}` cannot be written in a spec (`$${{` reads as an escaped `${{`)")]
@@ -393,9 +391,11 @@ pub(crate) fn spec_string(t: &Template) -> Result<String, SpellError> {
             Part::PolicyVar(v) => escape_literal(&mut out, &format!("${{{v}}}")),
             Part::ProviderArn(p) => {
                 if out.ends_with('$') {
-                    return Err(SpellError::ProviderArn(p.id.to_string()));
+                    return Err(SpellError::ProviderArn(p.id.spec()));
                 }
-                out.push_str(&oidc::provider_marker(p.id.as_str()));
+                out.push_str("${");
+                out.push_str(&p.id.spec());
+                out.push('}');
             }
             Part::Lookup(_) | Part::Piece(_) => {
                 let spec = match p {

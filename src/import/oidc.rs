@@ -6,7 +6,7 @@
 
 use super::yaml::Y;
 use crate::lower::template;
-use crate::model::{OidcProviderId, Part, ProviderArn, Pseudo, Template};
+use crate::model::{Created, OidcProviderId, Part, ProviderArn, Pseudo, Template};
 
 /// The issuer of GitHub Actions' tokens (the `github` helper's provider URL without `https://`).
 pub(crate) const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
@@ -84,7 +84,7 @@ impl ProviderOut {
         self.entry.as_ref()?;
         Some(Template {
             parts: vec![Part::ProviderArn(Box::new(ProviderArn {
-                id: OidcProviderId(self.key.clone()),
+                id: Created::Oidc(OidcProviderId(self.key.clone())),
                 arn: self.arn.clone(),
             }))],
         })

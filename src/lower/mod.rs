@@ -8,6 +8,8 @@
 //! providers.
 
 mod conditions;
+mod kms;
+pub(crate) use kms::kms_key_arn;
 mod mappings;
 pub(crate) use mappings::{
     valid_entry as valid_mapping_entry, valid_name as valid_mapping_key,
@@ -59,6 +61,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) conditions: IndexMap<ParamName, NamedCondition>,
     /// The module's mappings, lowered before any string that reads them.
     pub(crate) mappings: IndexMap<String, Mapping>,
+    /// The module's KMS keys (whether each is switched), known before any string names one
+    /// (`${kms_keys.<id>.arn}`).
+    pub(crate) keys: IndexMap<KeyId, bool>,
     pub(crate) diags: Vec<Diagnostic>,
 }
 
@@ -73,6 +78,7 @@ pub fn lower(loaded: &LoadedSpec) -> Result<Module, Vec<Diagnostic>> {
         conds: std::collections::HashMap::new(),
         conditions: IndexMap::new(),
         mappings: IndexMap::new(),
+        keys: IndexMap::new(),
         diags: Vec::new(),
     };
     let module = l.module(&loaded.spec, file.clone());
@@ -171,8 +177,13 @@ impl Lowerer<'_> {
         self.parameters(spec, &root.key("parameters"));
         self.named_conditions(spec, &root.key("conditions"));
         self.mappings = self.mappings(spec, &root);
-        // Providers first: any string may name one (`${oidc_providers.<id>.arn}`).
+        // Providers first: any string may name one (`${oidc_providers.<id>.arn}`); keys too.
         self.oidc = self.oidc_providers(spec, &root);
+        self.keys = spec
+            .kms_keys
+            .iter()
+            .map(|(k, v)| (KeyId(k.clone()), v.when.is_some()))
+            .collect();
         let allow = self.allow(&spec.allow, &root.key("allow"));
         let policies = self.managed_policies(spec, &root.key("policies"));
         let module_hatches = self
@@ -186,17 +197,8 @@ impl Lowerer<'_> {
             self.check_key(key, &path);
             let when = self.switch(k.when.as_deref(), &path.key("when"));
             let policy = self.document(&k.policy, DocKind::Resource, &path.key("policy"));
-            let alias = self
-                .literal_text(&k.alias, "a KMS alias", &path.key("alias"))
-                .map(|a| a.strip_prefix("alias/").unwrap_or(&a).to_owned());
-            if let Some(problem) = alias.as_deref().and_then(alias_problem) {
-                self.error(
-                    &rules::WRONG_TYPE,
-                    &path.key("alias"),
-                    format!("`alias/{}` is not a valid KMS alias: {problem}", alias.as_deref().unwrap_or_default()),
-                    "an alias is `alias/` and up to 250 of [A-Za-z0-9/_-], not starting with `aws/`".into(),
-                );
-            }
+            self.no_key_arns(&policy, &path.key("policy"));
+            let alias = self.key_alias(k.alias.as_deref(), &path.key("alias"));
             let description = self.literal_text(
                 &k.description,
                 "a KMS key description",
@@ -375,7 +377,7 @@ impl Lowerer<'_> {
 }
 
 /// Why `alias` (without `alias/`) cannot be a KMS alias name, if it cannot.
-fn alias_problem(alias: &str) -> Option<&'static str> {
+pub(crate) fn alias_problem(alias: &str) -> Option<&'static str> {
     if alias.is_empty() {
         Some("it is empty")
     } else if alias.len() > 250 {

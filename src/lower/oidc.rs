@@ -179,7 +179,10 @@ impl Lowerer<'_> {
         }
         let arn = super::trust::oidc_provider_arn(&provider_issuer);
         let reference = Template {
-            parts: vec![Part::ProviderArn(Box::new(ProviderArn { id, arn }))],
+            parts: vec![Part::ProviderArn(Box::new(ProviderArn {
+                id: Created::Oidc(id),
+                arn,
+            }))],
         };
         Some((provider_issuer, reference))
     }

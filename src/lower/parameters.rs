@@ -468,10 +468,23 @@ impl Lowerer<'_> {
     pub(crate) fn template(&mut self, s: &str, ctx: Ctx, path: &YamlPath) -> Template {
         let params = &self.params;
         let oidc = &self.oidc;
-        let provider = |id: &str| {
+        let keys = &self.keys;
+        let provider = |name: &str| {
+            if let Some(id) = name.strip_prefix("kms_keys.") {
+                // A switched key may not exist: nothing outside its switch may name it.
+                let id = keys
+                    .get_key_value(id)
+                    .filter(|(_, switched)| !**switched)?
+                    .0;
+                return Some(Part::ProviderArn(Box::new(ProviderArn {
+                    id: Created::Key(id.clone()),
+                    arn: super::kms::kms_key_arn(id),
+                })));
+            }
+            let id = name.strip_prefix("oidc_providers.")?;
             let p = oidc.get(&OidcProviderId(id.to_owned()))?;
             Some(Part::ProviderArn(Box::new(ProviderArn {
-                id: p.id.clone(),
+                id: Created::Oidc(p.id.clone()),
                 arn: super::trust::oidc_provider_arn(&p.issuer),
             })))
         };
@@ -543,6 +556,23 @@ impl Lowerer<'_> {
                         &rules::OIDC_PROVIDER_RESOURCE,
                         format!("`${{oidc_providers.{id}.{attr}}}`: a spec string takes only a provider's `arn`"),
                         format!("write `${{oidc_providers.{id}.arn}}`; the trust helpers take the provider itself (`oidc_provider: {id}`)"),
+                    ),
+                    PlaceholderError::UnknownKey(id, attr) if attr == "arn" => {
+                        let msg = match self.keys.get(id.as_str()) {
+                            Some(_) => format!("`${{kms_keys.{id}.arn}}`: the key is switched by `when:`; it may not exist where this string is"),
+                            None => format!("`{id}` in `${{kms_keys.{id}.arn}}` is not a KMS key of this module"),
+                        };
+                        let help = match (self.keys.get(id.as_str()), closest(&id, self.keys.keys().map(KeyId::as_str))) {
+                            (Some(_), _) => "remove the key's `when:`, or write the key's ARN some other way (a parameter)".into(),
+                            (None, Some(c)) => format!("did you mean `${{kms_keys.{c}.arn}}`?"),
+                            (None, None) => "declare it under `kms_keys:`".into(),
+                        };
+                        (&rules::UNDECLARED_PARAMETER, msg, help)
+                    }
+                    PlaceholderError::UnknownKey(id, attr) => (
+                        &rules::UNDECLARED_PARAMETER,
+                        format!("`${{kms_keys.{id}.{attr}}}`: a spec string takes only a key's `arn`"),
+                        format!("write `${{kms_keys.{id}.arn}}`"),
                     ),
                     PlaceholderError::Lookup(msg, help) => (&rules::MAPPING, msg, help),
                     PlaceholderError::Piece(msg, help) => (&rules::PARAMETER_MISUSE, msg, help),

@@ -49,6 +49,7 @@ impl Lowerer<'_> {
                 conds: self.conds.clone(),
                 conditions: IndexMap::new(),
                 mappings: self.mappings.clone(),
+                keys: self.keys.clone(),
                 diags: Vec::new(),
             };
             let (first, second) = std::thread::scope(|s| {

@@ -33,6 +33,9 @@ pub enum PlaceholderError {
     /// `${oidc_providers.<id>.<attribute>}` that names no provider of the module, or an
     /// attribute other than `arn`: the provider id and the attribute.
     UnknownProvider(String, String),
+    /// `${kms_keys.<id>.<attribute>}` that names no KMS key of the module a string may name
+    /// (an unswitched one), or an attribute other than `arn`: the key id and the attribute.
+    UnknownKey(String, String),
     /// `${mappings.<...>}` that is not a lookup of the module's mappings: the message and
     /// the fix.
     Lookup(String, String),
@@ -56,8 +59,9 @@ pub fn parse(s: &str, declared: impl Fn(&str) -> bool) -> Result<Template, Place
     )
 }
 
-/// [`parse`], with `${oidc_providers.<id>.arn}` the ARN `provider(id)` gives (the part that
-/// references the module's provider `id`), when it gives one, and
+/// [`parse`], with `${oidc_providers.<id>.arn}` and `${kms_keys.<id>.arn}` the ARN
+/// `provider("oidc_providers.<id>")` / `provider("kms_keys.<id>")` gives (the part that
+/// references the module's provider or key), when it gives one, and
 /// `${mappings.<Map>[<by>].<key>}` what `lookup` makes of `<Map>[<by>].<key>` (a part, or the
 /// message and fix of what is wrong).
 pub fn parse_with_providers(
@@ -107,10 +111,14 @@ fn classify(
     if let Some(args) = name.strip_prefix("split(") {
         return piece(name, args, declared);
     }
-    if let Some(rest) = name.strip_prefix("oidc_providers.") {
+    for (section, key) in [("oidc_providers.", false), ("kms_keys.", true)] {
+        let Some(rest) = name.strip_prefix(section) else {
+            continue;
+        };
         let (id, attr) = rest.rsplit_once('.').unwrap_or((rest, ""));
-        return match provider(id) {
+        return match provider(&name[..section.len() + id.len()]) {
             Some(p) if attr == "arn" => Ok(p),
+            _ if key => Err(PlaceholderError::UnknownKey(id.to_owned(), attr.to_owned())),
             _ => Err(PlaceholderError::UnknownProvider(
                 id.to_owned(),
                 attr.to_owned(),

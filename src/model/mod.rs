@@ -8,7 +8,7 @@ pub mod resolve;
 pub mod template;
 
 pub use condition::{ConditionOp, ConditionTest, SetQualifier};
-pub use template::{Lookup, LookupKey, Part, Piece, ProviderArn, Pseudo, Template};
+pub use template::{Created, Lookup, LookupKey, Part, Piece, ProviderArn, Pseudo, Template};
 
 use crate::rules::Rule;
 use crate::source::{SourceFile, YamlPath};
@@ -719,8 +719,8 @@ pub struct KmsKey {
     pub id: KeyId,
     /// Description.
     pub description: Option<String>,
-    /// Alias name without `alias/`.
-    pub alias: Option<String>,
+    /// Alias name without `alias/` (may hold placeholders).
+    pub alias: Option<Template>,
     /// Automatic rotation.
     pub rotation: bool,
     /// Days before a scheduled deletion (7–30): literal digits or one number parameter; `None`
@@ -878,6 +878,9 @@ impl Module {
         }
         for k in self.kms_keys.values() {
             if let Some(t) = &k.deletion_window {
+                f(t);
+            }
+            if let Some(t) = &k.alias {
                 f(t);
             }
             visit_doc(&k.policy, &mut f);

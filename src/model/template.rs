@@ -1,7 +1,7 @@
 //! Strings with placeholders, decided once at lowering: literal text, a module parameter, a
 //! pseudo parameter of the deployment, or an IAM policy variable kept for IAM to resolve.
 
-use super::{OidcProviderId, ParamName};
+use super::{KeyId, OidcProviderId, ParamName};
 use std::fmt::Write as _;
 
 /// Where a stack is deployed: the values both backends can look up.
@@ -75,7 +75,7 @@ pub enum Part {
     Pseudo(Pseudo),
     /// An IAM policy variable such as `aws:username`, kept literal for IAM.
     PolicyVar(String),
-    /// The ARN of an OIDC provider the module creates.
+    /// The ARN of an OIDC provider or KMS key the module creates.
     ProviderArn(Box<ProviderArn>),
     /// A value of one of the module's `mappings:`, picked by the partition, the region or a
     /// parameter.
@@ -210,10 +210,39 @@ impl Piece {
 /// for everything that evaluates or measures a template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProviderArn {
-    /// The provider's key.
-    pub id: OidcProviderId,
+    /// The provider or key.
+    pub id: Created,
     /// The ARN IAM gives the provider, with placeholders.
     pub arn: Template,
+}
+
+/// A resource of the module whose ARN a string may name (see [`ProviderArn`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Created {
+    /// An OIDC provider (`${oidc_providers.<id>.arn}`).
+    Oidc(OidcProviderId),
+    /// A KMS key (`${kms_keys.<id>.arn}`; CloudFormation `!GetAtt <Key>.Arn`, Terraform
+    /// `join("", aws_kms_key.<id>[*].arn)`). Its key id is random: what evaluates a template
+    /// stands `key-{<Key>}` for it.
+    Key(KeyId),
+}
+
+impl Created {
+    /// The CloudFormation logical id of the resource.
+    pub fn logical_id(&self) -> String {
+        match self {
+            Created::Oidc(id) => id.logical_id(),
+            Created::Key(id) => id.pascal(),
+        }
+    }
+
+    /// The spec spelling without `${` `}`: `oidc_providers.<id>.arn`, `kms_keys.<id>.arn`.
+    pub fn spec(&self) -> String {
+        match self {
+            Created::Oidc(id) => format!("oidc_providers.{id}.arn"),
+            Created::Key(id) => format!("kms_keys.{id}.arn"),
+        }
+    }
 }
 
 /// A string value: literal text and placeholders.
@@ -394,9 +423,9 @@ impl Template {
                     s.push_str(".Arn}");
                 }
                 Part::ProviderArn(p) => {
-                    s.push_str("${oidc_providers.");
-                    s.push_str(p.id.as_str());
-                    s.push_str(".arn}");
+                    s.push_str("${");
+                    s.push_str(&p.id.spec());
+                    s.push('}');
                 }
                 Part::Lookup(l) if sub => {
                     s.push_str("${");

@@ -638,7 +638,9 @@ pub struct KmsKeySpec {
     /// Key description.
     #[serde(default)]
     pub description: Option<String>,
-    /// Alias, with or without the `alias/` prefix.
+    /// Alias, with or without the `alias/` prefix; may hold placeholders
+    /// (`data-platform-${Environment}`). Any string of the module names the key's ARN as
+    /// `${kms_keys.<id>.arn}` (not a key policy, and not of a key switched by `when:`).
     #[serde(default)]
     pub alias: Option<String>,
     /// Yearly automatic rotation (default on).

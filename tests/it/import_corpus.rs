@@ -29,11 +29,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "an OIDC provider created only when a switch is on, the trust choosing it or an existing one by `!If` (spec: providers have no `when:`)",
     ),
     (
-        "cfn-kms-data-platform",
-        "`Fn::GetAtt DataKey.Arn` (AWS::KMS::Key) cannot be expressed",
-        "a role policy naming a key of the stack (`!GetAtt Key.Arn`), an alias named from a parameter (spec: no key ARN reference, no alias from a parameter)",
-    ),
-    (
         "cfn-sam-api",
         "AWS::Serverless::Function is not imported",
         "SAM (`Transform: AWS::Serverless-2016-10-31`): the function's role comes from policy templates the transform expands",

@@ -1492,3 +1492,69 @@ data "aws_iam_policy_document" "main" {{
     let m = with(r#"split(",", join(",", var.zones))[0]"#, url);
     assert_reported(&m, "`join(…)` cannot be expressed");
 }
+
+/// A key of the module read by ARN (`aws_kms_key.x.arn`, `[0].arn`, `join("", x[*].arn)`)
+/// becomes `${kms_keys.<key>.arn}`, and an alias named from a variable keeps its
+/// interpolation; the spec resolves like the module.
+#[test]
+fn terraform_key_arns_and_aliases_from_variables() {
+    for arn in [
+        "aws_kms_key.data.arn",
+        "aws_kms_key.data[0].arn",
+        r#"join("", aws_kms_key.data[*].arn)"#,
+    ] {
+        let m = import_text(&format!(
+            r#"
+variable "environment" {{
+  type    = string
+  default = "dev"
+}}
+data "aws_caller_identity" "current" {{}}
+data "aws_iam_policy_document" "key" {{
+  statement {{
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:root"]
+    }}
+  }}
+}}
+resource "aws_kms_key" "data" {{
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.key.json
+}}
+resource "aws_kms_alias" "data" {{
+  name          = "alias/data-platform-${{var.environment}}"
+  target_key_id = aws_kms_key.data.key_id
+}}
+{TRUST}
+data "aws_iam_policy_document" "main" {{
+  statement {{
+    actions   = ["kms:Decrypt"]
+    resources = [{arn}]
+  }}
+}}
+{APP_MAIN}"#
+        ));
+        assert!(
+            errors_of(&m).is_empty(),
+            "{arn}: {:?}\n{}",
+            errors_of(&m),
+            m.spec
+        );
+        assert!(m.spec.contains("${kms_keys.data.arn}"), "{arn}\n{}", m.spec);
+        assert!(
+            m.spec.contains("alias: data-platform-${Environment}"),
+            "{}",
+            m.spec
+        );
+        let (_d, module) = compile(&m.spec, "key_arns");
+        let b = &bindings(&module, &[])[0];
+        let doc = serde_json::to_string(&b.module(&module)).unwrap();
+        assert!(
+            doc.contains("arn:aws:kms:us-east-1:123456789012:key/key-{Data}"),
+            "{doc}"
+        );
+    }
+}

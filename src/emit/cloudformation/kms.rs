@@ -3,7 +3,7 @@
 
 use super::yaml::Node;
 use super::{Cfn, Section};
-use crate::model::KmsKey;
+use crate::model::{KmsKey, Template};
 
 impl Cfn<'_> {
     /// Writes the key's resources.
@@ -32,7 +32,7 @@ impl Cfn<'_> {
         ));
         if let Some(alias) = &k.alias {
             let props = vec![
-                ("AliasName".to_owned(), Node::str(format!("alias/{alias}"))),
+                ("AliasName".to_owned(), self.template(&prefixed(alias))),
                 ("TargetKeyId".into(), Node::reference(k.id.pascal())),
             ];
             out.push((
@@ -41,4 +41,11 @@ impl Cfn<'_> {
             ));
         }
     }
+}
+
+/// `alias/` and the alias (both outputs name the alias with it).
+pub(crate) fn prefixed(alias: &Template) -> Template {
+    let mut t = Template::lit("alias/");
+    t.extend(alias);
+    t
 }

@@ -3,6 +3,7 @@
 
 mod conditions;
 mod kms;
+pub(crate) use kms::prefixed as kms_alias_name;
 mod mappings;
 mod parameters;
 pub(crate) use parameters::{params_file_complete, value_text};

@@ -131,7 +131,7 @@ fn what_it_creates(s: &mut String, m: &Module) {
         let alias = k
             .alias
             .as_ref()
-            .map(|a| format!(" (alias {})", code(&format!("alias/{a}"))))
+            .map(|a| format!(" (alias {})", code(&format!("alias/{}", a.display()))))
             .unwrap_or_default();
         let _ = writeln!(
             s,

@@ -447,15 +447,20 @@ pub(crate) fn piece_ref(
     format!("split({}, {of})[{}]", quote_literal(&x.delim), x.index)
 }
 
-/// The Terraform expression of the ARN of the module's OIDC provider `id`. The provider is
-/// counted (`var.create`) and the trust documents that read it are data sources that are not:
+/// The Terraform expression of the ARN of the module's OIDC provider or KMS key `id`. It is
+/// counted (`var.create`, a key also by its switch) and the documents that read it are data sources that are not:
 /// `[0]` would fail to plan with `create = false`, so the ARN is joined from the splat (empty
 /// when nothing is created, and then no role uses the document).
-pub(crate) fn provider_arn_ref(id: &crate::model::OidcProviderId) -> String {
-    format!(
-        "join(\"\", aws_iam_openid_connect_provider.{}[*].arn)",
-        id.snake()
-    )
+pub(crate) fn provider_arn_ref(id: &crate::model::Created) -> String {
+    match id {
+        crate::model::Created::Oidc(id) => format!(
+            "join(\"\", aws_iam_openid_connect_provider.{}[*].arn)",
+            id.snake()
+        ),
+        crate::model::Created::Key(id) => {
+            format!("join(\"\", aws_kms_key.{}[*].arn)", id.snake())
+        }
+    }
 }
 
 #[cfg(test)]

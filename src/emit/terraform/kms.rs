@@ -33,7 +33,10 @@ impl Tf<'_> {
         if let Some(alias) = &k.alias {
             let mut a = Block::new("resource", &["aws_kms_alias", &name]);
             Self::count(&mut a, &gate);
-            a.attr("name", quote_literal(&format!("alias/{alias}")));
+            a.attr(
+                "name",
+                self.template(&crate::emit::cloudformation::kms_alias_name(alias)),
+            );
             a.attr("target_key_id", format!("aws_kms_key.{name}[0].key_id"));
             out.push(a);
         }

@@ -5,6 +5,7 @@
 use super::*;
 use crate::import::named::{arn_template, named_type, Gives};
 use crate::model::template::{sub_parts, SubPart};
+use crate::model::{Created, KeyId, ProviderArn};
 
 impl Cx<'_> {
     pub(super) fn synth(&mut self, hint: &str, what: String, loc: &Loc) -> Option<Template> {
@@ -337,6 +338,21 @@ impl Cx<'_> {
             },
             ("AWS::IAM::ManagedPolicy", "PolicyArn") => self.policy_arn(res, loc),
             ("AWS::IAM::OIDCProvider", "Arn") => self.provider_arn(res, loc),
+            // An unswitched key of the template (a switched one stays a new parameter).
+            ("AWS::KMS::Key", "Arn")
+                if self
+                    .resources
+                    .get(res)
+                    .is_some_and(|(_, r)| r.get("Condition").is_none()) =>
+            {
+                let id = KeyId(self.keys.assign(res));
+                Some(Template {
+                    parts: vec![Part::ProviderArn(Box::new(ProviderArn {
+                        arn: crate::lower::kms_key_arn(&id),
+                        id: Created::Key(id),
+                    }))],
+                })
+            }
             ("AWS::IAM::InstanceProfile", "Arn") => {
                 match self.prop_template(res, "InstanceProfileName") {
                     Some(n) => {

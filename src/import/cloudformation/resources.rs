@@ -859,15 +859,21 @@ impl Cx<'_> {
         };
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let name =
-            get("AliasName").and_then(|n| self.plain_prop(&n, &loc.key("AliasName"), "AliasName"));
+        // Literal or with placeholders (`!Sub alias/data-platform-${Environment}`), spec
+        // spelling, `alias/` first.
+        let name = get("AliasName").and_then(|n| {
+            let l = loc.key("AliasName");
+            let t = self.scalar(&n, &l)?;
+            let s = self.spec_str(&t, &l)?;
+            s.starts_with("alias/").then_some(s)
+        });
         let target = get("TargetKeyId").and_then(|n| match n.as_fn() {
             Some(("Ref", N::Str(k), _)) => Some(k.clone()),
             Some(("Fn::GetAtt", N::Seq(v), _)) => v.first().and_then(N::literal),
             _ => None,
         });
         let (Some(name), Some(target)) = (name, target) else {
-            self.issue(&loc, "the alias needs a literal AliasName and a TargetKeyId that refers to a key of the template; not imported");
+            self.issue(&loc, "the alias needs an AliasName starting with literal `alias/` and a TargetKeyId that refers to a key of the template; not imported");
             return;
         };
         let Some(k) = self.kms.get_mut(&target) else {

@@ -855,13 +855,20 @@ impl Tf {
         let addr = format!("aws_kms_alias.{}", name_of(b));
         self.check_attrs(fi, b, &["count", "name", "target_key_id"]);
         let at = self.at(fi, b.line, &addr);
-        let name = b.body.attr("name").and_then(|a| a.expr.literal());
+        // Literal or with interpolations (`"alias/data-${var.env}"`), `alias/` first.
+        let name = match b.body.attr("name") {
+            Some(a) => self
+                .scalar(&a.expr, &at)
+                .and_then(|t| self.spec_str(&t, &at))
+                .filter(|s| s.starts_with("alias/")),
+            None => None,
+        };
         let target = b
             .body
             .attr("target_key_id")
             .and_then(|a| reference(&a.expr));
         let (Some(name), Some((ty, k, _))) = (name, target) else {
-            self.issue(&at, "the alias needs a literal name and a target_key_id of an aws_kms_key of this module; not imported");
+            self.issue(&at, "the alias needs a name starting with literal `alias/` and a target_key_id of an aws_kms_key of this module; not imported");
             return;
         };
         let parent = self.keys_out.get(&k).and_then(|x| x.2.clone());

@@ -2,7 +2,7 @@
 //! lists, and new parameters for what has no spec spelling.
 
 use super::*;
-use crate::model::{Lookup, LookupKey, ParamName, Piece};
+use crate::model::{Created, KeyId, Lookup, LookupKey, ParamName, Piece, ProviderArn};
 
 impl Tf {
     pub(super) fn var_param(&self, tfname: &str) -> Option<(String, ParamKind)> {
@@ -251,6 +251,36 @@ impl Tf {
         })
     }
 
+    /// `aws_kms_key.<k>.arn` (`[0]`, `[*]` too) of a key of the module that no switch of its
+    /// own counts: `${kms_keys.<key>.arn}`; anything else of a key is a new parameter.
+    fn key_ref(&mut self, steps: &[Step], at: &At) -> Option<Template> {
+        let name = match steps.first() {
+            Some(Step::Attr(k)) => k.clone(),
+            _ => String::new(),
+        };
+        let attr = match steps.last() {
+            Some(Step::Attr(a)) if steps.len() > 1 => a.as_str(),
+            _ => "",
+        };
+        let known = self.keys_out.contains_key(&name)
+            || self.keys_out.is_empty() && self.keys.map.contains_key(&name);
+        let switched = self.keys_out.get(&name).is_some_and(|k| k.2.is_some());
+        if attr != "arn" || !known || switched {
+            return self.synth(
+                &format!("{name}-{attr}"),
+                format!("`aws_kms_key.{name}.{attr}`"),
+                at,
+            );
+        }
+        let id = KeyId(self.keys.assign(&name));
+        Some(Template {
+            parts: vec![Part::ProviderArn(Box::new(ProviderArn {
+                arn: crate::lower::kms_key_arn(&id),
+                id: Created::Key(id),
+            }))],
+        })
+    }
+
     pub(super) fn var(
         &mut self,
         root: &str,
@@ -343,6 +373,7 @@ impl Tf {
                 }
             }
             "aws_iam_openid_connect_provider" => self.provider_ref(steps, at),
+            "aws_kms_key" => self.key_ref(steps, at),
             "local" if self.local_lookup(steps).is_some() => self.local_lookup(steps),
             "local" => {
                 self.issue(
@@ -676,7 +707,7 @@ fn is_provider_join(e: &Expr) -> bool {
     f == "join"
         && matches!(args.as_slice(), [sep, Expr::Var(r, s)]
             if sep.literal().as_deref() == Some("")
-                && r == "aws_iam_openid_connect_provider"
+                && (r == "aws_iam_openid_connect_provider" || r == "aws_kms_key")
                 && matches!(s.as_slice(), [Step::Attr(_), Step::Splat, Step::Attr(a)] if a == "arn"))
 }
 

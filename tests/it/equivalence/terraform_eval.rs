@@ -1190,7 +1190,12 @@ impl TfModule {
                 a.insert("id".into(), s(addr.to_owned()));
             }
             "aws_kms_key" => {
-                let id = format!("key-{{{addr}}}");
+                // The stand-in both evaluators and the model give a key's random id:
+                // `key-{<logical id>}` (the address where the module has no such key).
+                let id = format!(
+                    "key-{{{}}}",
+                    inp.keys.get(name).map_or(addr, String::as_str)
+                );
                 let region = &inp.region;
                 a.insert(
                     "arn".into(),
