@@ -209,7 +209,7 @@ rules! {
         "CreateRole fails at apply time.",
         "description: <1,200 characters>\n\nFix: shorten it." }
     SESSION_DURATION = { "RG204", "session-duration", Error, false, [],
-        "`max_session_duration` is outside 3,600–43,200 seconds.",
+        "`max_session_duration` is outside 3,600–43,200 seconds, or is a number parameter whose declared bounds, default or allowed values are.",
         "CreateRole fails at apply time.",
         "max_session_duration: 60\n\nFix: `max_session_duration: 3600`" }
     MANAGED_POLICY_SIZE = { "RG205", "managed-policy-size", Error, false, [],

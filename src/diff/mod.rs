@@ -511,11 +511,15 @@ fn resolved(m: &Module) -> Value {
     if let Some(Value::Object(roles)) = v.get_mut("roles") {
         for r in m.roles.values() {
             if let Some(Value::Object(role)) = roles.get_mut(&r.id.pascal()) {
-                let boundary = r.boundary.as_ref().map(|t| b.scalar(t));
+                let boundary = r.boundary.as_ref().and_then(|t| b.optional(m, t));
                 role.insert("permissions_boundary".into(), serde_json::json!(boundary));
                 role.insert(
                     "max_session_duration".into(),
-                    serde_json::json!(r.max_session.unwrap_or(DEFAULT_MAX_SESSION)),
+                    serde_json::json!(r
+                        .max_session
+                        .as_ref()
+                        .and_then(|t| b.scalar(t).parse::<u32>().ok())
+                        .unwrap_or(DEFAULT_MAX_SESSION)),
                 );
             }
         }

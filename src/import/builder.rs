@@ -550,18 +550,48 @@ pub(crate) fn mentions(y: &Y, whole: &str) -> bool {
 /// writes it: 7 to 30 days, or `${Param}` of one parameter (the spec checks it is a number
 /// parameter); else why not.
 pub(crate) fn deletion_window(t: &Template) -> Result<Y, String> {
+    bounded_number(
+        t,
+        7..=30,
+        "a deletion window",
+        "days",
+        "KMS accepts 7 to 30",
+    )
+}
+
+/// A role's maximum session (`MaxSessionDuration`, `max_session_duration`) as the spec writes
+/// it: 3600 to 43200 seconds, or `${Param}` of one parameter (the spec checks it is a number
+/// parameter in range); else why not.
+pub(crate) fn max_session(t: &Template) -> Result<Y, String> {
+    bounded_number(
+        t,
+        3600..=43_200,
+        "a maximum session",
+        "seconds",
+        "IAM accepts 3600 to 43200",
+    )
+}
+
+/// A whole number in `range`, or `${Param}` of one parameter.
+fn bounded_number(
+    t: &Template,
+    range: std::ops::RangeInclusive<u32>,
+    what: &str,
+    unit: &str,
+    accepts: &str,
+) -> Result<Y, String> {
     if let Some(s) = t.as_literal() {
         return match s.trim().parse::<u32>() {
-            Ok(n) if (7..=30).contains(&n) => Ok(Y::Num(n.to_string())),
+            Ok(n) if range.contains(&n) => Ok(Y::Num(n.to_string())),
             _ => Err(format!(
-                "a deletion window of `{s}` days cannot be expressed (KMS accepts 7 to 30)"
+                "{what} of `{s}` {unit} cannot be expressed ({accepts})"
             )),
         };
     }
     match t.as_single_param() {
         Some(p) => Ok(Y::Str(format!("${{{p}}}"))),
         None => Err(format!(
-            "a deletion window of `{}` cannot be expressed: a number of days or one number parameter",
+            "{what} of `{}` cannot be expressed: a number of {unit} or one number parameter",
             t.display()
         )),
     }

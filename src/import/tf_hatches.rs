@@ -1,6 +1,7 @@
 //! rolegen's own escape hatches in a Terraform module: variables named `<role>_<hatch>` of its
 //! `aws_iam_role.<role>` whose description starts "Escape hatch", null (or `[]`) by default. The import folds them
-//! at their default — `coalesce(var.h, x)` and `var.h == null ? x : null` become `x`, an
+//! at their default — `coalesce(var.h, x)`, `var.h == null ? x : null` and `var.h != null &&
+//! var.h != "" ? var.h : x` become `x`, an
 //! attribute that is `var.h` alone goes, and the attachment resource counted by a hatch's list
 //! goes — and drops the variables: the spec then deploys exactly what the module deploys with
 //! the hatches unset, and `rolegen build` gives its roles the hatches again.
@@ -73,6 +74,16 @@ fn folded(e: &Expr, names: &[String]) -> Option<Option<Expr>> {
                 if op == "==" && matches!(**null, Expr::Null) && hatch_var(h, names).is_some() =>
             {
                 Some(Some((**then).clone()))
+            }
+            // `var.h != null && var.h != "" ? var.h : x`, over a spec value that may be null.
+            (Expr::Binary(and, a, b), x) if and == "&&" && hatch_var(then, names).is_some() => {
+                let h = hatch_var(then, names);
+                let unset = |e: &Expr, null: bool| {
+                    matches!(e, Expr::Binary(op, l, r) if op == "!="
+                        && hatch_var(l, names) == h
+                        && if null { matches!(**r, Expr::Null) } else { literal(r).as_deref() == Some("") })
+                };
+                (unset(a, true) && unset(b, false)).then(|| Some(x.clone()))
             }
             _ => None,
         },

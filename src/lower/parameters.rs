@@ -718,14 +718,12 @@ impl Lowerer<'_> {
     /// A KMS key's `deletion_window`: 7 to 30 days, or `${Param}` of a number parameter.
     pub(super) fn deletion_window(
         &mut self,
-        d: Option<&crate::spec::DaysSpec>,
+        d: Option<&crate::spec::NumberSpec>,
         path: &YamlPath,
     ) -> Option<Template> {
-        use crate::spec::DaysSpec;
         let help = "write 7 to 30 (days), or `${Param}` of a number parameter (give it min_value: 7, max_value: 30)";
         match d? {
-            DaysSpec::Days(n) if (7..=30).contains(n) => Some(Template::lit(n.to_string())),
-            DaysSpec::Days(n) => {
+            crate::spec::NumberSpec::Value(n) if !(7..=30).contains(n) => {
                 self.error(
                     &rules::WRONG_TYPE,
                     path,
@@ -734,7 +732,24 @@ impl Lowerer<'_> {
                 );
                 None
             }
-            DaysSpec::Param(s) => {
+            d => self.number_or_param(d, "deletion_window", "a number of days", help, path),
+        }
+    }
+
+    /// A whole number written out, or `${Param}` of one number parameter (anything else is
+    /// reported: `what` is `a number of days`, `help` how to fix it). The range is the
+    /// caller's to check.
+    pub(super) fn number_or_param(
+        &mut self,
+        d: &crate::spec::NumberSpec,
+        key: &str,
+        what: &str,
+        help: &str,
+        path: &YamlPath,
+    ) -> Option<Template> {
+        match d {
+            crate::spec::NumberSpec::Value(n) => Some(Template::lit(n.to_string())),
+            crate::spec::NumberSpec::Param(s) => {
                 let t = self.template(s, Ctx::Scalar, path);
                 let number = t
                     .as_single_param()
@@ -743,7 +758,12 @@ impl Lowerer<'_> {
                 if number {
                     Some(t)
                 } else {
-                    self.error(&rules::WRONG_TYPE, path, format!("deletion_window `{s}` is neither a number of days nor one number parameter"), help.into());
+                    self.error(
+                        &rules::WRONG_TYPE,
+                        path,
+                        format!("{key} `{s}` is neither {what} nor one number parameter"),
+                        help.into(),
+                    );
                     None
                 }
             }

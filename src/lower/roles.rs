@@ -171,7 +171,15 @@ impl Lowerer<'_> {
             path: self.opt_template(&r.path, Ctx::Scalar, &path.key("path")),
             description: self.opt_template(&r.description, Ctx::Scalar, &path.key("description")),
             deviations,
-            max_session: r.max_session_duration,
+            max_session: r.max_session_duration.as_ref().and_then(|d| {
+                self.number_or_param(
+                    d,
+                    "max_session_duration",
+                    "a number of seconds",
+                    "write 3600 to 43200 (seconds), or `${Param}` of a number parameter (give it min_value: 3600, max_value: 43200)",
+                    &path.key("max_session_duration"),
+                )
+            }),
             boundary: self.opt_template(
                 &r.permissions_boundary,
                 Ctx::Scalar,

@@ -640,8 +640,8 @@ pub struct Role {
     pub description: Option<Template>,
     /// Deliberate departures of the role from the vendor document (its policies' are theirs).
     pub deviations: Vec<Deviation>,
-    /// Max session duration (seconds).
-    pub max_session: Option<u32>,
+    /// Max session duration (seconds): a number, or `${Param}` of a number parameter.
+    pub max_session: Option<Template>,
     /// Permissions boundary ARN.
     pub boundary: Option<Template>,
     /// Tags.
@@ -809,6 +809,47 @@ impl Module {
         }
     }
 
+    /// The parameter of a value that may be nothing (issue 19): a role's
+    /// `permissions_boundary` or `path` that is exactly `${P}` of a string parameter whose
+    /// default or example is `""` (neither property takes an empty value). Empty, the property
+    /// is left out in both outputs: CloudFormation `!If [Has<P>, !Ref P, !Ref AWS::NoValue]`,
+    /// Terraform `var.p == "" ? null : var.p`.
+    pub fn optional_param<'t>(&self, t: &'t Template) -> Option<&'t ParamName> {
+        let p = t.as_single_param()?;
+        let x = self.params.get(p)?;
+        let empty = [&x.default, &x.example]
+            .into_iter()
+            .flatten()
+            .any(|v| matches!(v, ParamValue::Str(s) if s.is_empty()));
+        (x.kind == ParamKind::String && empty).then_some(p)
+    }
+
+    /// The optional values' parameters of the roles (see [`Module::optional_param`]), each
+    /// once, in first-use order.
+    pub fn optional_params(&self) -> Vec<&ParamName> {
+        let mut out: Vec<&ParamName> = Vec::new();
+        for r in self.roles.values() {
+            for t in [&r.boundary, &r.path].into_iter().flatten() {
+                if let Some(p) = self.optional_param(t) {
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The CloudFormation condition an optional value's parameter is tested with: the spec's
+    /// own condition that is exactly `not_empty: P` (first in written order), else `Has<P>`.
+    pub fn has_condition(&self, p: &ParamName) -> String {
+        self.conditions
+            .values()
+            .find(|c| matches!(&*c.test, Test::NotEmpty(q, false) if q == p))
+            .map(|c| c.name.as_str().to_owned())
+            .unwrap_or_else(|| format!("Has{p}"))
+    }
+
     /// Which pseudo parameters the module uses anywhere.
     pub(crate) fn pseudos_used(&self) -> std::collections::BTreeSet<Pseudo> {
         let mut set = std::collections::BTreeSet::new();
@@ -850,7 +891,7 @@ impl Module {
                 RoleName::Fixed(t) | RoleName::Prefix(t) => f(t),
                 RoleName::Generated => {}
             }
-            [&r.path, &r.description, &r.boundary]
+            [&r.path, &r.description, &r.boundary, &r.max_session]
                 .into_iter()
                 .flatten()
                 .for_each(&mut f);

@@ -215,6 +215,13 @@ impl Bindings {
         self.expand(t).into_iter().next().unwrap_or_default()
     }
 
+    /// A value that may be nothing (see [`Module::optional_param`]): `None` when its
+    /// parameter is empty, else its value (any other template's too).
+    pub fn optional(&self, m: &Module, t: &Template) -> Option<String> {
+        let v = self.scalar(t);
+        (!v.is_empty() || m.optional_param(t).is_none()).then_some(v)
+    }
+
     fn values(&self, items: &[Template]) -> Vec<String> {
         items.iter().flat_map(|t| self.expand(t)).collect()
     }
@@ -361,7 +368,7 @@ impl Bindings {
                 r.id.pascal(),
                 json!({
                     "name": name,
-                    "path": r.path.as_ref().map(|p| self.scalar(p)).unwrap_or_else(|| "/".into()),
+                    "path": r.path.as_ref().and_then(|p| self.optional(m, p)).unwrap_or_else(|| "/".into()),
                     "trust": self.document(&r.trust),
                     "inline": inline,
                     "managed": managed,

@@ -171,13 +171,13 @@ pub enum HatchesSpec {
     Some(Vec<String>),
 }
 
-/// A number of days: literal, or `${Param}` of a number parameter.
+/// A whole number (of days, of seconds): literal, or `${Param}` of a number parameter.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
-pub enum DaysSpec {
-    /// `30`
-    Days(u32),
-    /// `${Window}`
+pub enum NumberSpec {
+    /// `30`, `3600`
+    Value(u32),
+    /// `${Window}`, `${MaxSession}`
     Param(String),
 }
 
@@ -348,7 +348,8 @@ pub struct RoleSpec {
     /// Role name prefix; the rest is generated. Exclusive with `name`.
     #[serde(default)]
     pub name_prefix: Option<String>,
-    /// IAM path, `/` by default.
+    /// IAM path, `/` by default. `${Param}` of a string parameter whose default (or example)
+    /// is `""` is a value or nothing: empty, the path is `/`.
     #[serde(default)]
     pub path: Option<String>,
     /// Role description.
@@ -358,10 +359,12 @@ pub struct RoleSpec {
     /// `deviations:`); the README lists them with the role.
     #[serde(default)]
     pub deviations: Vec<DeviationSpec>,
-    /// Maximum session duration in seconds (3600–43200).
+    /// Maximum session duration in seconds (3600–43200), or `${Param}` of a number parameter
+    /// (CloudFormation `!Ref`, Terraform `var.`; give it `min_value: 3600, max_value: 43200`).
     #[serde(default)]
-    pub max_session_duration: Option<u32>,
-    /// Permissions boundary policy ARN.
+    pub max_session_duration: Option<NumberSpec>,
+    /// Permissions boundary policy ARN. `${Param}` of a string parameter whose default (or
+    /// example) is `""` is a value or nothing: empty, the role has no boundary.
     #[serde(default)]
     pub permissions_boundary: Option<String>,
     /// Tags.
@@ -650,7 +653,7 @@ pub struct KmsKeySpec {
     /// default 30 when absent), or `${Param}` of a number parameter: CloudFormation
     /// `PendingWindowInDays`, Terraform `deletion_window_in_days`.
     #[serde(default)]
-    pub deletion_window: Option<DaysSpec>,
+    pub deletion_window: Option<NumberSpec>,
     /// Switch.
     #[serde(default)]
     pub when: Option<String>,

@@ -86,17 +86,8 @@ pub(super) fn check(v: &mut Validator) {
             }
         }
         if let Some(b) = &r.boundary {
-            let empty = b.params().find(|p| {
-                v.m.params.get(*p).is_some_and(|x| {
-                    [&x.default, &x.example]
-                        .into_iter()
-                        .flatten()
-                        .any(|val| matches!(val, ParamValue::Str(s) if s.is_empty()))
-                })
-            });
-            if let (Some(p), [Part::Param(_)]) = (empty, b.parts.as_slice()) {
-                v.report(&rules::MALFORMED_ARN, &[&r.allow], &r.origin.key("permissions_boundary"), format!("the boundary `{}` can be empty (parameter `{p}`): CloudFormation rejects an empty boundary while Terraform drops it, so the outputs would differ", b.display()), "give the parameter a policy ARN as its value; a boundary cannot be made optional by an empty value".into());
-            }
+            // `${P}` of a parameter that may be empty is a value or nothing
+            // (`Module::optional_param`): both outputs leave the boundary out when it is.
             if let Some(problem) = arn_problem(b) {
                 v.report(&rules::MALFORMED_ARN, &[&r.allow], &r.origin.key("permissions_boundary"), format!("`{}` is not a valid ARN: {problem}", b.display()), "a boundary is a policy ARN: `arn:${AWS::Partition}:iam::<account>:policy/<name>`".into());
             }

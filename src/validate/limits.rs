@@ -53,7 +53,8 @@ pub(super) fn check(v: &mut Validator) {
             ),
             RoleName::Generated => {}
         }
-        if let Some(p) = &r.path {
+        // An optional path left empty is `/`.
+        if let Some(p) = r.path.as_ref().filter(|p| b.optional(v.m, p).is_some()) {
             path(v, &b, p, &r.origin.key("path"), &allows);
         }
         // Literal names are checked when lowered; one with placeholders at its longest here.
@@ -84,10 +85,8 @@ pub(super) fn check(v: &mut Validator) {
                 );
             }
         }
-        if let Some(s) = r.max_session {
-            if !(SESSION_MIN..=SESSION_MAX).contains(&s) {
-                v.report(&rules::SESSION_DURATION, &allows, &r.origin.key("max_session_duration"), format!("max_session_duration {s} is outside {SESSION_MIN}–{SESSION_MAX} seconds (1 to 12 hours)"), "pick a value in range, e.g. 3600".into());
-            }
+        if let Some(t) = &r.max_session {
+            session(v, t, &r.origin.key("max_session_duration"), &allows);
         }
         let trust = b.document_size(&r.trust);
         if trust > TRUST_MAX {
@@ -214,6 +213,39 @@ fn name(
         {
             v.report(&rules::ROLE_NAME_LIMIT, allows, at, format!("the {what} `{lit}` contains `{c}`; IAM names allow letters, digits and +=,.@_-"), "remove the character".into());
         }
+    }
+}
+
+/// A role's maximum session: a number in range, or a number parameter whose declared bounds
+/// (or, without them, default) keep it in range.
+fn session(v: &mut Validator, t: &Template, at: &crate::source::YamlPath, allows: &[&Allow]) {
+    let range = SESSION_MIN..=SESSION_MAX;
+    let within = |s: &str| s.parse::<u32>().is_ok_and(|n| range.contains(&n));
+    let problem = match t.as_single_param().and_then(|p| v.m.params.get(p)) {
+        None => {
+            let s = t.as_literal().unwrap_or_default();
+            (!within(&s)).then(|| format!("max_session_duration {s} is outside {SESSION_MIN}–{SESSION_MAX} seconds (1 to 12 hours)"))
+        }
+        Some(p) => {
+            let default = match &p.default {
+                Some(ParamValue::Number(n)) => Some(n),
+                _ => None,
+            };
+            let declared = [&p.min_value, &p.max_value]
+                .into_iter()
+                .flatten()
+                .chain(default)
+                .chain(&p.allowed_values);
+            let outside: Vec<&String> = declared.filter(|s| !within(s)).collect();
+            (!outside.is_empty()).then(|| format!("parameter `{}` declares {} outside {SESSION_MIN}–{SESSION_MAX} seconds (1 to 12 hours), which IAM refuses", p.name, outside.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")))
+        }
+    };
+    if let Some(message) = problem {
+        let help = match t.as_single_param() {
+            Some(_) => "give the parameter `min_value: 3600` and `max_value: 43200` (or narrower) and a default in range",
+            None => "pick a value in range, e.g. 3600",
+        };
+        v.report(&rules::SESSION_DURATION, allows, at, message, help.into());
     }
 }
 

@@ -114,6 +114,14 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
         v.push((COND, format!("{}IsTrue", p.name), &p.origin));
         v.push((COND, format!("{}IsFalse", p.name), &p.origin));
     }
+    // One `Has<P>` serves every optional value of the parameter (none when the spec has its
+    // own `not_empty` condition).
+    for p in m.optional_params() {
+        let name = m.has_condition(p);
+        if !m.conditions.contains_key(name.as_str()) {
+            v.push((COND, name, &m.params[p].origin));
+        }
+    }
     // One `AAndB` serves every resource switched by both: a clash only with another name.
     let mut both_seen = std::collections::HashSet::new();
     // One `Has<List>` serves every role attaching that list parameter.

@@ -18,7 +18,9 @@ pub(crate) mod terraform_eval;
 use rolegen::build::{compile, CompileOptions};
 use rolegen::emit::OutputFile;
 use rolegen::model::resolve::Bindings;
-use rolegen::model::{Hatch, Lookup, LookupKey, Module, ParamKind, ParamValue, Pseudo, Test};
+use rolegen::model::{
+    Hatch, Lookup, LookupKey, Module, ParamKind, ParamName, ParamValue, Pseudo, Test,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -162,6 +164,7 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
         }
     }
     out.extend(condition_outcomes(m, &base));
+    out.extend(optional_values(m, &base));
     let mut gov = base.clone();
     gov.partition = "aws-us-gov".into();
     gov.region = "us-gov-west-1".into();
@@ -195,6 +198,39 @@ fn variants(m: &Module) -> Vec<(String, Bindings)> {
     });
     let mut seen = std::collections::HashSet::new();
     out.retain(|(_, b)| seen.insert(describe(b)));
+    out
+}
+
+/// Values that may be nothing (issue 19): each parameter empty and set, the others at their
+/// defaults, then every one set and every one empty.
+pub(crate) fn optional_values(m: &Module, base: &Bindings) -> Vec<(String, Bindings)> {
+    let params = m.optional_params();
+    let sample = |p: &ParamName| {
+        let path = m
+            .roles
+            .values()
+            .any(|r| r.path.as_ref().and_then(|t| m.optional_param(t)) == Some(p));
+        ParamValue::Str(match path {
+            true => "/optional/".into(),
+            false => format!("arn:aws:iam::123456789012:policy/{p}-boundary"),
+        })
+    };
+    let (mut set, mut empty) = (base.clone(), base.clone());
+    let mut out = Vec::new();
+    for p in &params {
+        let name = p.as_str();
+        out.push((format!("{name} set"), with_param(base, name, sample(p))));
+        out.push((
+            format!("{name} empty"),
+            with_param(base, name, ParamValue::Str(String::new())),
+        ));
+        set = with_param(&set, name, sample(p));
+        empty = with_param(&empty, name, ParamValue::Str(String::new()));
+    }
+    if !params.is_empty() {
+        out.push(("every optional value set".into(), set));
+        out.push(("every optional value empty".into(), empty));
+    }
     out
 }
 
@@ -332,8 +368,8 @@ pub(crate) fn expected(m: &Module, b: &Bindings) -> Value {
     let mut v = b.module(m);
     for r in m.roles.values().filter(|r| b.on(&r.when)) {
         let e = &mut v["roles"][r.id.pascal()];
-        e["boundary"] = json!(r.boundary.as_ref().map(|t| b.scalar(t)));
-        e["max_session"] = json!(r.max_session.map(|s| s.to_string()));
+        e["boundary"] = json!(r.boundary.as_ref().and_then(|t| b.optional(m, t)));
+        e["max_session"] = json!(r.max_session.as_ref().map(|t| b.scalar(t)));
         e["description"] = json!(r.description.as_ref().map(|t| b.scalar(t)));
         e["tags"] = r
             .tags
@@ -501,6 +537,7 @@ specs! {
     fixture_kms_key => "tests/fixtures/kms-key/spec.yaml",
     fixture_list_params => "tests/fixtures/list-params/spec.yaml",
     fixture_managed_policy_lists => "tests/fixtures/managed-policy-lists/spec.yaml",
+    fixture_optional_values => "tests/fixtures/optional-values/spec.yaml",
     fixture_parameter_constraints => "tests/fixtures/parameter-constraints/spec.yaml",
     fixture_policy_file => "tests/fixtures/policy-file/spec.yaml",
     fixture_switches => "tests/fixtures/switches/spec.yaml",

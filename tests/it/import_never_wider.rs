@@ -1084,7 +1084,8 @@ fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_conditi
 }
 
 /// `PermissionsBoundary: !If [HasX, !Ref X, !Ref AWS::NoValue]` was dropped, the role kept:
-/// now the role is refused, named, with why.
+/// now it is the spec's optional boundary `${X}` (issue 19), on any number of roles, and a
+/// form the spec cannot express refuses the role, named, with why.
 #[test]
 fn a_boundary_the_spec_cannot_express_refuses_the_role() {
     const OPTIONAL: &str = r#"
@@ -1101,59 +1102,78 @@ Resources:
         Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
       ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
 "#;
-    // Issue 19: the optional boundary, its parameter used nowhere else, is the role's own
-    // boundary escape hatch: the role is imported without a boundary (as the template deploys
-    // at its defaults), and the stack built from the spec takes the boundary the same way.
-    let i = import_yaml(OPTIONAL);
-    let msgs = messages(&i);
-    assert!(!i.partial(), "{msgs}");
-    assert!(
-        msgs.contains("note: Parameters.Boundary: `Boundary` (empty by default) is the permissions boundary of role `App` when set: the role's escape hatch `AppPermissionsBoundary`"),
-        "{msgs}"
-    );
-    assert!(i.spec.contains("AdministratorAccess"), "{}", i.spec);
-    assert!(!i.spec.contains("Boundary"), "{}", i.spec);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.yaml");
-    std::fs::write(&path, &i.spec).unwrap();
-    let built = rolegen::build::compile(
-        std::slice::from_ref(&path),
-        rolegen::build::CompileOptions::EMIT,
-    );
-    let module = &built.modules[0];
-    let role = module.module.roles.values().next().unwrap();
-    assert!(role.boundary.is_none());
-    assert!(role
-        .hatches
-        .contains(&rolegen::model::Hatch::PermissionsBoundary));
-    let cfn = module
-        .files
-        .iter()
-        .find(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml"))
-        .map(|f| f.contents.clone())
-        .unwrap();
-    assert!(
-        cfn.contains("PermissionsBoundary:\n        Fn::If:\n          - HasAppPermissionsBoundary\n          - !Ref AppPermissionsBoundary\n          - !Ref AWS::NoValue"),
-        "{cfn}"
-    );
-
-    // Anything more than that idiom and the role is refused, as before: the parameter used
-    // elsewhere too, a default boundary, the condition used elsewhere.
-    for (from, to) in [
-        (
+    let second = "  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]\n      AssumeRolePolicyDocument:\n        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: lambda.amazonaws.com}}]\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/PowerUserAccess]\n";
+    // The idiom alone, on two roles, with the parameter and the condition used elsewhere too
+    // (a tag, a switched attachment): every role keeps the boundary as `${Boundary}`.
+    for text in [
+        OPTIONAL.to_owned(),
+        format!("{OPTIONAL}{second}"),
+        OPTIONAL.replace(
             "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]",
-            "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n      Tags: [{Key: b, Value: !Ref Boundary}]",
+            "ManagedPolicyArns: [!If [HasBoundary, arn:aws:iam::aws:policy/AdministratorAccess, !Ref AWS::NoValue]]\n      Tags: [{Key: b, Value: !Ref Boundary}]",
         ),
+        OPTIONAL.replace(
+            "!If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]",
+            "!If [NoBoundary, !Ref AWS::NoValue, !Ref Boundary]",
+        )
+        .replace("HasBoundary: !Not [!Equals [!Ref Boundary, \"\"]]", "NoBoundary: !Equals [!Ref Boundary, \"\"]"),
+    ] {
+        let i = import_yaml(&text);
+        let msgs = messages(&i);
+        assert!(!i.partial(), "{text}: {msgs}");
+        let roles = text.matches("PermissionsBoundary: !If").count();
+        assert_eq!(
+            i.spec.matches("permissions_boundary: ${Boundary}").count(),
+            roles,
+            "{}",
+            i.spec
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.yaml");
+        std::fs::write(&path, &i.spec).unwrap();
+        let built = rolegen::build::compile(
+            std::slice::from_ref(&path),
+            rolegen::build::CompileOptions::EMIT,
+        );
+        let module = &built.modules[0];
+        assert!(!built.diagnostics.has_errors(), "{}", i.spec);
+        for role in module.module.roles.values() {
+            let b = role.boundary.as_ref().unwrap();
+            assert_eq!(
+                module.module.optional_param(b).map(|p| p.as_str()),
+                Some("Boundary")
+            );
+        }
+        let cfn = module
+            .files
+            .iter()
+            .find(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml"))
+            .map(|f| f.contents.clone())
+            .unwrap();
+        assert!(
+            cfn.contains("          - Fn::If:\n              - HasBoundary\n              - !Ref Boundary\n              - !Ref AWS::NoValue"),
+            "{cfn}"
+        );
+    }
+
+    // A form the spec cannot express refuses the role, as before: a default boundary (the
+    // spec's optional value is empty by default), no default at all, another parameter in
+    // the branch.
+    for (from, to) in [
         (
             "Default: \"\"}",
             "Default: \"arn:aws:iam::123456789012:policy/S3Only\"}",
         ),
+        ("{Type: String, Default: \"\"}", "{Type: String}"),
         (
-            "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]",
-            "ManagedPolicyArns: [!If [HasBoundary, arn:aws:iam::aws:policy/AdministratorAccess, !Ref AWS::NoValue]]",
+            "!If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]",
+            "!If [HasBoundary, !Ref Other, !Ref AWS::NoValue]",
         ),
     ] {
-        let text = OPTIONAL.replace(from, to);
+        let text = OPTIONAL.replace(from, to).replace(
+            "Parameters:\n",
+            "Parameters:\n  Other: {Type: String, Default: \"\"}\n",
+        );
         assert_ne!(text, OPTIONAL);
         let i = import_yaml(&text);
         let msgs = messages(&i);

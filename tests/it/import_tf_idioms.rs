@@ -1558,3 +1558,108 @@ data "aws_iam_policy_document" "main" {{
         );
     }
 }
+
+/// Issue 19, a value or nothing: `var.x == "" ? null : var.x`, `var.x != "" ? var.x : null`,
+/// and `var.x` of a string variable that is null by default are the spec's optional value
+/// `${X}` (its default `""`, nothing); `max_session_duration = var.n` a number parameter. A
+/// variable with another default, or a conditional over another variable, is not: the
+/// boundary is refused with its role, never dropped.
+#[test]
+fn terraform_optional_boundary_path_and_session() {
+    let module = |boundary: &str, default: &str| {
+        format!(
+            r#"
+variable "boundary" {{
+  type    = string
+  default = {default}
+}}
+variable "role_path" {{
+  type    = string
+  default = ""
+}}
+variable "max_session" {{
+  type    = number
+  default = 3600
+}}
+variable "other" {{
+  type    = string
+  default = ""
+}}
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }}
+  }}
+}}
+resource "aws_iam_role" "app" {{
+  name                 = "app"
+  path                 = var.role_path != "" ? var.role_path : null
+  max_session_duration = var.max_session
+  permissions_boundary = {boundary}
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+}}
+resource "aws_iam_role" "worker" {{
+  name                 = "worker"
+  permissions_boundary = {boundary}
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+}}
+"#
+        )
+    };
+    for (boundary, default) in [
+        (r#"var.boundary == "" ? null : var.boundary"#, r#""""#),
+        (r#"var.boundary != "" ? var.boundary : null"#, r#""""#),
+        ("var.boundary", "null"),
+        (r#"var.boundary == "" ? null : var.boundary"#, "null"),
+    ] {
+        let i = import_text(&module(boundary, default));
+        assert!(
+            errors_of(&i).is_empty(),
+            "{boundary}: {:?}\n{}",
+            errors_of(&i),
+            i.spec
+        );
+        assert_eq!(
+            i.spec.matches("permissions_boundary: ${Boundary}").count(),
+            2,
+            "{}",
+            i.spec
+        );
+        assert!(i.spec.contains("path: ${RolePath}"), "{}", i.spec);
+        assert!(
+            i.spec.contains("max_session_duration: ${MaxSession}"),
+            "{}",
+            i.spec
+        );
+        let (_d, m) = compile(&i.spec, "optional");
+        for r in m.roles.values() {
+            let b = r.boundary.as_ref().unwrap();
+            assert_eq!(
+                m.optional_param(b).map(|p| p.as_str()),
+                Some("Boundary"),
+                "{}",
+                i.spec
+            );
+        }
+    }
+    for (boundary, default) in [
+        ("var.boundary", r#""""#),
+        (r#"var.boundary == "" ? null : var.other"#, r#""""#),
+        (
+            r#"var.boundary == "" ? null : var.boundary"#,
+            r#""arn:aws:iam::123456789012:policy/b""#,
+        ),
+    ] {
+        let i = import_text(&module(boundary, default));
+        if boundary == "var.boundary" {
+            // `""` is the provider's nothing too: a plain reference imports as is.
+            assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+            continue;
+        }
+        assert_reported(&i, "its permissions_boundary cannot be expressed");
+        assert!(!i.spec.contains("worker"), "{}", i.spec);
+    }
+}

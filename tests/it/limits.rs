@@ -306,3 +306,40 @@ fn a_key_deletion_window_is_7_to_30_days_or_a_number_parameter() {
     assert_eq!(rg003("${Name}"), 1);
     assert_eq!(rg003("'${Days}-1'"), 1);
 }
+
+/// A role's maximum session is 3600 to 43200 seconds, or one number parameter whose declared
+/// bounds, default and allowed values stay in range (RG204).
+#[test]
+fn a_max_session_from_a_number_parameter_stays_in_range() {
+    let spec = |decl: &str, value: &str| {
+        format!("module: sessions\nparameters:\n  Session: {{type: number, {decl}}}\n  Name: {{type: string, default: x}}\nroles:\n  app:\n    name: app\n    max_session_duration: {value}\n    trust:\n      - service: [ec2.amazonaws.com]\n")
+    };
+    let count = |decl: &str, value: &str, code: &str| {
+        let (d, _) = diagnostics(&spec(decl, value));
+        d.into_iter()
+            .filter(|(c, m)| {
+                *c == code && (m.contains("max_session_duration") || m.contains("`Session`"))
+            })
+            .count()
+    };
+    let ok = "default: 3600, min_value: 3600, max_value: 43200";
+    assert_eq!(count(ok, "${Session}", "RG204"), 0);
+    assert_eq!(count(ok, "${Session}", "RG003"), 0);
+    assert_eq!(count("default: 7200", "${Session}", "RG204"), 0);
+    assert_eq!(count("default: 60", "${Session}", "RG204"), 1);
+    assert_eq!(
+        count("default: 3600, max_value: 86400", "${Session}", "RG204"),
+        1
+    );
+    assert_eq!(
+        count(
+            "default: 3600, allowed_values: [3600, 100]",
+            "${Session}",
+            "RG204"
+        ),
+        1
+    );
+    assert_eq!(count(ok, "60", "RG204"), 1);
+    assert_eq!(count(ok, "${Name}", "RG003"), 1);
+    assert_eq!(count(ok, "'${Session}0'", "RG003"), 1);
+}

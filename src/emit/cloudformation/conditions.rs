@@ -72,6 +72,13 @@ impl Cfn<'_> {
                 list_not_empty(Node::reference(p.as_str())),
             ));
         }
+        // A value that may be nothing, tested by a condition of the spec's own when it has one.
+        for p in self.m.optional_params() {
+            let name = self.m.has_condition(p);
+            if !self.m.conditions.contains_key(name.as_str()) {
+                out.push((name, not_empty(Node::reference(p.as_str()))));
+            }
+        }
         let mut names: HashSet<String> = out.iter().map(|(n, _)| n.clone()).collect();
         // Switched inline policies and instance profiles of switched roles need both conditions.
         for r in self.m.roles.values() {

@@ -18,12 +18,7 @@ impl Cfn<'_> {
         ));
         if let Some(t) = &k.deletion_window {
             // Days as a number, or `!Ref` of the number parameter.
-            let days = match (t.as_literal(), t.as_single_param()) {
-                (Some(n), _) => Node::Raw(n),
-                (None, Some(p)) => Node::reference(p.as_str()),
-                (None, None) => self.template(t),
-            };
-            props.push(("PendingWindowInDays".into(), days));
+            props.push(("PendingWindowInDays".into(), self.number(t)));
         }
         props.push(("KeyPolicy".into(), self.document(&k.policy)));
         out.push((

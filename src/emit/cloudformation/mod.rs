@@ -401,7 +401,7 @@ impl Cfn<'_> {
         hatched(
             "Path",
             Hatch::Path,
-            r.path.as_ref().map(|p| self.template(p)),
+            r.path.as_ref().map(|p| self.optional(p)),
         );
         if let Some(d) = &r.description {
             props.push(("Description".into(), self.template(d)));
@@ -414,12 +414,12 @@ impl Cfn<'_> {
         hatched(
             "MaxSessionDuration",
             Hatch::MaxSessionDuration,
-            r.max_session.map(|s| Node::Raw(s.to_string())),
+            r.max_session.as_ref().map(|t| self.number(t)),
         );
         hatched(
             "PermissionsBoundary",
             Hatch::PermissionsBoundary,
-            r.boundary.as_ref().map(|b| self.template(b)),
+            r.boundary.as_ref().map(|b| self.optional(b)),
         );
         props.push(("AssumeRolePolicyDocument".into(), self.document(&r.trust)));
         if let Some(arns) = self.managed_policy_arns(r) {
@@ -456,6 +456,31 @@ impl Cfn<'_> {
                 .flat_map(|p| p.doc.statements.iter().map(|s| &s.allow)),
         );
         self.resource("AWS::IAM::Role", &r.when, props, &allows)
+    }
+
+    /// A value that may be nothing (`Module::optional_param`): `!If [Has<P>, !Ref P, !Ref
+    /// AWS::NoValue]`; any other value as written.
+    fn optional(&self, t: &Template) -> Node {
+        match self.m.optional_param(t) {
+            Some(p) => Node::func(
+                "Fn::If",
+                Node::Seq(vec![
+                    Node::Str(self.m.has_condition(p)),
+                    Node::reference(p.as_str()),
+                    Node::reference("AWS::NoValue"),
+                ]),
+            ),
+            None => self.template(t),
+        }
+    }
+
+    /// A whole number written out, or `!Ref` of its number parameter.
+    pub(super) fn number(&self, t: &Template) -> Node {
+        match (t.as_literal(), t.as_single_param()) {
+            (Some(n), _) => Node::Raw(n),
+            (None, Some(p)) => Node::reference(p.as_str()),
+            (None, None) => self.template(t),
+        }
     }
 
     /// A property an escape hatch can override: `!If [Has<Hatch>, !Ref <Hatch>, <spec>]`, with

@@ -389,7 +389,7 @@ impl<'a> Tf<'a> {
             r,
             Hatch::Path,
             "path",
-            r.path.as_ref().map(|p| self.template(p)),
+            r.path.as_ref().map(|p| self.optional(p)),
             &mut b,
         );
         if let Some(d) = &r.description {
@@ -399,14 +399,16 @@ impl<'a> Tf<'a> {
             r,
             Hatch::MaxSessionDuration,
             "max_session_duration",
-            r.max_session.map(|s| s.to_string()),
+            r.max_session
+                .as_ref()
+                .map(|t| (t.as_literal().unwrap_or_else(|| self.template(t)), false)),
             &mut b,
         );
         self.hatched(
             r,
             Hatch::PermissionsBoundary,
             "permissions_boundary",
-            r.boundary.as_ref().map(|pb| self.template(pb)),
+            r.boundary.as_ref().map(|pb| self.optional(pb)),
             &mut b,
         );
         b.attr(
@@ -507,17 +509,44 @@ impl<'a> Tf<'a> {
 
     /// An attribute an escape hatch can override: `coalesce(var.<hatch>, <spec>)`, or the
     /// variable alone (null, so the provider's default) when the spec sets nothing.
-    fn hatched(&self, r: &Role, h: Hatch, attr: &'static str, spec: Option<String>, b: &mut Block) {
+    /// A value that may be nothing (`Module::optional_param`): `var.p == "" ? null : var.p`
+    /// (`true`: it can be null); any other value as written (`false`).
+    fn optional(&self, t: &Template) -> (String, bool) {
+        let v = self.template(t);
+        match self.m.optional_param(t) {
+            Some(_) => (format!("{v} == \"\" ? null : {v}"), true),
+            None => (v, false),
+        }
+    }
+
+    /// An attribute an escape hatch can override: the hatch when set (neither null nor
+    /// empty), else the spec's value. `coalesce` fails when every argument is null, so a spec
+    /// value that can be null takes the conditional.
+    fn hatched(
+        &self,
+        r: &Role,
+        h: Hatch,
+        attr: &'static str,
+        spec: Option<(String, bool)>,
+        b: &mut Block,
+    ) {
+        let var = h.tf_var(&r.id);
         match (r.has(h), spec) {
-            (false, Some(v)) => {
+            (false, Some((v, _))) => {
                 b.attr(attr, v);
             }
             (false, None) => {}
-            (true, Some(v)) => {
-                b.attr(attr, format!("coalesce(var.{}, {v})", h.tf_var(&r.id)));
+            (true, Some((v, false))) => {
+                b.attr(attr, format!("coalesce(var.{var}, {v})"));
+            }
+            (true, Some((v, true))) => {
+                b.attr(
+                    attr,
+                    format!("var.{var} != null && var.{var} != \"\" ? var.{var} : ({v})"),
+                );
             }
             (true, None) => {
-                b.attr(attr, format!("var.{}", h.tf_var(&r.id)));
+                b.attr(attr, format!("var.{var}"));
             }
         }
     }

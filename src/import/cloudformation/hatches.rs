@@ -4,10 +4,12 @@
 //! `Fn::If [Has<Parameter>, a, b]` becomes `b`, an `AWS::NoValue` drops its property or list
 //! element — and drops the parameters and conditions: the spec then deploys exactly what the
 //! template deploys with the hatches unset, and `rolegen build` gives its roles the hatches
-//! again (they are on by default). A foreign template's optional permissions boundary
-//! (`!If [HasX, !Ref X, !Ref AWS::NoValue]`, `X` empty by default and used nowhere else) or
-//! extra managed policies (`!If [HasX, !Split [",", !Ref X], !Ref AWS::NoValue]`) mean the same
-//! as the role's boundary or extra-policies hatch and are folded likewise.
+//! again (they are on by default). A foreign template's optional extra managed policies
+//! (`!If [HasX, !Split [",", !Ref X], !Ref AWS::NoValue]`, `X` empty by default and used
+//! nowhere else) mean the same as the role's extra-policies hatch and are folded likewise. (An
+//! optional permissions boundary or path, `!If [HasX, !Ref X, !Ref AWS::NoValue]`, is the
+//! spec's optional value `${X}` instead, on any number of roles: see
+//! `Cx::optional_value`.)
 
 use super::node::N;
 use crate::model::Hatch;
@@ -38,6 +40,22 @@ pub(super) fn tested(cond: &N) -> Option<(&str, bool)> {
             [sep, list] if sep.literal().as_deref() == Some("") => Some((reference(list)?, true)),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// `Fn::Equals [Ref p, ""]`: the parameter it tests (empty).
+pub(super) fn tested_empty(cond: &N) -> Option<&str> {
+    let (equals, arg, _) = cond.as_fn()?;
+    let N::Seq(pair) = arg else { return None };
+    let [value, empty] = pair.as_slice() else {
+        return None;
+    };
+    if equals != "Fn::Equals" || empty.literal().as_deref() != Some("") {
+        return None;
+    }
+    match value.as_fn() {
+        Some(("Ref", N::Str(p), _)) => Some(p.as_str()),
         _ => None,
     }
 }
@@ -108,14 +126,13 @@ fn count_words(n: &N, out: &mut std::collections::HashMap<String, usize>) {
     });
 }
 
-/// A foreign template's optional permissions boundary or extra managed policies, idioms of
-/// issue 19: on one role `PermissionsBoundary: !If [C, !Ref X, !Ref AWS::NoValue]` (`X` a
-/// String), or `ManagedPolicyArns: !If [C, !Split [",", !Ref X], !Ref AWS::NoValue]` (`X` a
+/// A foreign template's optional extra managed policies, an idiom of issue 19: on one role
+/// `ManagedPolicyArns: !If [C, !Split [",", !Ref X], !Ref AWS::NoValue]` (`X` a
 /// String) or `!If [C, !Ref X, !Ref AWS::NoValue]` (`X` a CommaDelimitedList), where `C` is
 /// `X` not empty, `X` is empty by default, and neither is used anywhere else. Each is exactly
-/// the role's own escape hatch (`<Role>PermissionsBoundary`, `<Role>AdditionalPolicyArns`:
-/// empty, nothing; set, that boundary or those policies too), which `rolegen build` gives the
-/// role: (condition, parameter, role logical id, hatch) of each.
+/// the role's own escape hatch (`<Role>AdditionalPolicyArns`: empty, nothing; set, those
+/// policies too), which `rolegen build` gives the role: (condition, parameter, role logical
+/// id, hatch) of each.
 fn foreign_hatches(root: &N) -> Vec<(String, String, String, Hatch)> {
     let (Some(N::Map(params)), Some(N::Map(conds)), Some(N::Map(resources))) = (
         root.get("Parameters"),
@@ -136,10 +153,7 @@ fn foreign_hatches(root: &N) -> Vec<(String, String, String, Hatch)> {
         }
     }
     let mut out = Vec::new();
-    let props = [
-        ("PermissionsBoundary", Hatch::PermissionsBoundary),
-        ("ManagedPolicyArns", Hatch::AdditionalPolicyArns),
-    ];
+    let props = [("ManagedPolicyArns", Hatch::AdditionalPolicyArns)];
     for (id, r) in resources {
         if r.get("Type").and_then(N::literal).as_deref() != Some("AWS::IAM::Role") {
             continue;
@@ -157,13 +171,7 @@ fn foreign_hatches(root: &N) -> Vec<(String, String, String, Hatch)> {
             };
             // The parameter and the type it must have for this property.
             let x = match (hatch, value.as_fn()) {
-                (_, Some(("Ref", N::Str(x), _))) => {
-                    let ty = match hatch {
-                        Hatch::PermissionsBoundary => "String",
-                        _ => "CommaDelimitedList",
-                    };
-                    Some((x, ty))
-                }
+                (_, Some(("Ref", N::Str(x), _))) => Some((x, "CommaDelimitedList")),
                 (Hatch::AdditionalPolicyArns, Some(("Fn::Split", N::Seq(args), _))) => {
                     match args.as_slice() {
                         [sep, list] if sep.literal().as_deref() == Some(",") => {

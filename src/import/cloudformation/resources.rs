@@ -56,6 +56,40 @@ impl Cx<'_> {
         }
     }
 
+    /// A value that may be nothing (issue 19), `!If [C, !Ref X, !Ref AWS::NoValue]` where `C`
+    /// is "`X` is not empty" and `X` a String parameter empty by default: the spec's
+    /// `${X}`, which both outputs leave out when `X` is empty (also `!If [C, !Ref
+    /// AWS::NoValue, !Ref X]` with `C` "`X` is empty"). `X`, the parameter.
+    pub(super) fn optional_value(&mut self, n: &N, loc: &Loc) -> Option<String> {
+        let ("Fn::If", N::Seq(a), _) = n.as_fn()? else {
+            return None;
+        };
+        let [c, then, otherwise] = a.as_slice() else {
+            return None;
+        };
+        let cond = self.root.get("Conditions")?.get(&c.literal()?)?;
+        let (tested, value) = match (super::hatches::tested(cond), then.is_no_value()) {
+            (Some((x, false)), false) if otherwise.is_no_value() => (x, then),
+            (None, true) => (super::hatches::tested_empty(cond)?, otherwise),
+            _ => return None,
+        };
+        let Some(("Ref", N::Str(x), _)) = value.as_fn() else {
+            return None;
+        };
+        if x != tested {
+            return None;
+        }
+        let decl = self.root.get("Parameters")?.get(x)?;
+        let string = decl.get("Type").and_then(N::literal).as_deref() == Some("String");
+        if string && decl.get("Default").and_then(N::literal).as_deref() == Some("") {
+            // Read as a reference, so the parameter is kept.
+            self.scalar(value, loc)?;
+            Some(x.clone())
+        } else {
+            None
+        }
+    }
+
     pub(super) fn template_prop(&mut self, n: &N, loc: &Loc) -> Option<String> {
         if !self.no_if(n, loc) {
             return None;
@@ -116,7 +150,9 @@ impl Cx<'_> {
             }
         }
         if let Some(n) = get("Path") {
-            if self.no_if(n, &loc.key("Path")) {
+            if let Some(p) = self.optional_value(n, &loc.key("Path")) {
+                out.props.push(("path".into(), Y::Str(format!("${{{p}}}"))));
+            } else if self.no_if(n, &loc.key("Path")) {
                 if let Some(t) = self.prop_template(id, "Path") {
                     if let Some(s) = self.spec_str(&t, &loc.key("Path")) {
                         out.props.push(("path".into(), Y::Str(s)));
@@ -131,18 +167,22 @@ impl Cx<'_> {
         }
         if let Some(n) = get("MaxSessionDuration") {
             let l = loc.key("MaxSessionDuration");
-            match n.literal().and_then(|s| s.parse::<u32>().ok()) {
-                Some(v) => out
-                    .props
-                    .push(("max_session_duration".into(), Y::Num(v.to_string()))),
-                None => self.issue(
-                    &l,
-                    "MaxSessionDuration is a literal number of seconds in a spec",
-                ),
+            if self.no_if(n, &l) {
+                if let Some(t) = self.scalar(n, &l) {
+                    match crate::import::builder::max_session(&t) {
+                        Ok(y) => out.props.push(("max_session_duration".into(), y)),
+                        Err(e) => self.issue(&l, e),
+                    }
+                }
             }
         }
         if let Some(n) = get("PermissionsBoundary") {
-            match self.lost(|cx| cx.template_prop(n, &loc.key("PermissionsBoundary"))) {
+            let l = loc.key("PermissionsBoundary");
+            let value = match self.optional_value(n, &l) {
+                Some(p) => (Some(format!("${{{p}}}")), false),
+                None => self.lost(|cx| cx.template_prop(n, &l)),
+            };
+            match value {
                 (Some(s), false) => out.props.push(("permissions_boundary".into(), Y::Str(s))),
                 _ => {
                     out.refused

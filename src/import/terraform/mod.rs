@@ -84,6 +84,13 @@ struct Tf {
     /// The text default of each `string` variable that has one, by Terraform name (a piece
     /// the default lacks is not imported: the spec refuses it).
     text_defaults: HashMap<String, String>,
+    /// String variables whose default is `null`.
+    null_defaults: HashSet<String>,
+    /// String variables whose default is `""`.
+    empty_defaults: HashSet<String>,
+    /// Spec parameters of such variables read as optional values (`permissions_boundary =
+    /// var.x`): they get the default `""` ([`Tf::null_optional_defaults`]).
+    null_optional: Vec<(String, At)>,
     /// The locals that are lookup tables, by local name.
     local_tables: HashMap<String, locals::Table>,
     /// Those of them that map each entry straight to text (`locals::FLAT_KEY`).
@@ -204,6 +211,9 @@ pub fn import_texts(
         others: HashMap::new(),
         empty_lists: Vec::new(),
         text_defaults: HashMap::new(),
+        null_defaults: HashSet::new(),
+        empty_defaults: HashSet::new(),
+        null_optional: Vec::new(),
         local_tables,
         flat_tables,
         mappings: IndexMap::new(),
@@ -499,6 +509,7 @@ impl Tf {
             .collect();
         let providers = super::oidc::entries(self.providers.values());
         self.empty_list_defaults(&mut params, [&roles, &policies, &keys, &providers]);
+        self.null_optional_defaults(&mut params, [&roles, &policies, &keys, &providers]);
         let mappings = super::builder::mappings_y(&self.mappings);
         let conditions = self.conditions_used([&roles, &policies, &keys, &providers]);
         let tree = spec_tree(top, params, mappings, roles, policies, keys, providers);
@@ -525,6 +536,41 @@ impl Tf {
 }
 
 impl Tf {
+    /// A string variable defaulting to `null` and read as an optional value (`permissions_boundary
+    /// = var.x`: null, no boundary) is the spec's optional value `${X}`, whose nothing is `""`:
+    /// its parameter gets the default `""` when nothing else uses it (anywhere else `""` and
+    /// `null` differ: Terraform refuses a null in a string template).
+    fn null_optional_defaults(
+        &mut self,
+        params: &mut [(String, Y)],
+        parts: [&Vec<(String, Y)>; 4],
+    ) {
+        for (name, at) in std::mem::take(&mut self.null_optional) {
+            let whole = format!("${{{name}}}");
+            let elsewhere = parts.iter().any(|p| {
+                p.iter().any(|(_, y)| {
+                    let mut y = y.clone();
+                    if let Y::Map(e) = &mut y {
+                        e.retain(|(k, v)| {
+                            !(matches!(k.as_str(), "permissions_boundary" | "path")
+                                && v.as_str() == Some(whole.as_str()))
+                        });
+                    }
+                    super::builder::mentions(&y, &whole)
+                })
+            });
+            if elsewhere {
+                self.note(&at, format!("`{name}` defaults to null and is used beside the optional values too: imported without a default, so whoever deploys gives it"));
+                continue;
+            }
+            if let Some((_, Y::Map(e))) = params.iter_mut().find(|(n, _)| *n == name) {
+                if !e.iter().any(|(k, _)| k == "default") {
+                    e.insert(1.min(e.len()), ("default".into(), Y::s("")));
+                }
+            }
+        }
+    }
+
     /// A list variable defaulting to `[]` keeps that default only where a spec list may be
     /// empty: attached whole as policy ARNs (`arn: ${L}`). Used anywhere else (a Resource, a
     /// principal, a condition value) a spec list needs an item (RG006), so the default is left

@@ -103,6 +103,12 @@ impl Tf {
             ("permissions_boundary", "permissions_boundary"),
         ] {
             let x = at(self, line(tf_name), tf_name);
+            if matches!(tf_name, "path" | "permissions_boundary") {
+                if let Some(s) = self.optional_attr(&b.body, tf_name, &x) {
+                    out.props.push((spec_name.into(), Y::Str(s)));
+                    continue;
+                }
+            }
             let (got, lost) = self.lost(|tf| tf.template_attr(&b.body, tf_name, &x));
             if tf_name == "permissions_boundary" && lost && b.body.attr(tf_name).is_some() {
                 out.refused
@@ -119,13 +125,11 @@ impl Tf {
             }
         }
         if let Some(a) = b.body.attr("max_session_duration") {
-            match a.expr.literal().and_then(|s| s.parse::<u32>().ok()) {
-                Some(v) => out
-                    .props
-                    .push(("max_session_duration".into(), Y::Num(v.to_string()))),
-                None => {
-                    let x = at(self, a.line, "max_session_duration");
-                    self.issue(&x, "max_session_duration is a literal number in a spec");
+            let x = at(self, a.line, "max_session_duration");
+            if let Some(t) = self.scalar(&a.expr, &x) {
+                match crate::import::builder::max_session(&t) {
+                    Ok(y) => out.props.push(("max_session_duration".into(), y)),
+                    Err(e) => self.issue(&x, e),
                 }
             }
         }

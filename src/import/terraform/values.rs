@@ -668,6 +668,47 @@ impl Tf {
         Some(Y::Seq(out))
     }
 
+    /// A value that may be nothing (issue 19): `var.x == "" ? null : var.x`, `var.x != "" ?
+    /// var.x : null`, or `var.x` alone of a string variable whose default is null (its
+    /// parameter then gets the default `""`: `Tf::null_optional_defaults`). The spec's
+    /// `${X}`, where `X` is a string parameter empty by default; `None` for anything else.
+    pub(super) fn optional_attr(&mut self, body: &Body, name: &str, at: &At) -> Option<String> {
+        let a = body.attr(name)?;
+        let var = |e: &Expr| match e {
+            Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
+                [Step::Attr(n)] => Some(n.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let empty = |e: &Expr| e.literal().as_deref() == Some("");
+        let (x, by_null) = match &a.expr {
+            Expr::Cond(c, then, otherwise) => {
+                let Expr::Binary(op, l, r) = &**c else {
+                    return None;
+                };
+                let tested = var(l).filter(|_| empty(r))?;
+                let value = match (op.as_str(), &**then, &**otherwise) {
+                    ("==", Expr::Null, v) | ("!=", v, Expr::Null) => var(v)?,
+                    _ => return None,
+                };
+                (value == tested).then_some((value, false))?
+            }
+            e => (var(e)?, true),
+        };
+        let (spec, kind) = self.vars.get(&x)?.clone();
+        if kind != ParamKind::String {
+            return None;
+        }
+        // Empty by default (the spec's nothing), or null by default (made `""`).
+        if self.null_defaults.contains(&x) {
+            self.null_optional.push((spec.clone(), at.clone()));
+        } else if by_null || !self.empty_defaults.contains(&x) {
+            return None;
+        }
+        Some(format!("${{{spec}}}"))
+    }
+
     pub(super) fn template_attr(
         &mut self,
         body: &Body,

@@ -68,8 +68,17 @@ impl Tf {
                     self.empty_lists.push((name.clone(), at.clone()));
                     e.push(("default".into(), Y::Seq(items)));
                 }
-                Some(y) => e.push(("default".into(), y)),
-                None if matches!(d.expr, Expr::Null) => {}
+                Some(y) => {
+                    if kind == ParamKind::String && y.as_str() == Some("") {
+                        self.empty_defaults.insert(tfname.clone());
+                    }
+                    e.push(("default".into(), y));
+                }
+                None if matches!(d.expr, Expr::Null) => {
+                    if kind == ParamKind::String {
+                        self.null_defaults.insert(tfname.clone());
+                    }
+                }
                 None => self.issue(&at, "the default cannot be expressed as a spec value"),
             }
         }
