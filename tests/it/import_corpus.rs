@@ -10,7 +10,7 @@
 //! for another reason), so the list stays true.
 
 use crate::equivalence::terraform_eval::{Inputs, TfModule};
-use crate::equivalence::{bool_params, condition_outcomes, expected, normalize};
+use crate::equivalence::{bool_params, condition_outcomes, expected, normalize, optional_values};
 use crate::import::{base_bindings, compile, errors_of, first_difference};
 use rolegen::import::{self, cfn_resolve, cloudformation, Imported};
 use rolegen::model::names::{pascal, snake};
@@ -290,6 +290,8 @@ fn switch_variants(m: &Module, base: &Bindings) -> Vec<Bindings> {
     }
     // Every outcome of the spec's named conditions (`IsProd: {equals: [Env, prod]}`).
     out.extend(condition_outcomes(m, base).into_iter().map(|(_, b)| b));
+    // Each value that may be nothing, empty and set (`permissions_boundary: ${Boundary}`).
+    out.extend(optional_values(m, base).into_iter().map(|(_, b)| b));
     out
 }
 

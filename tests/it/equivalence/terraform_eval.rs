@@ -1561,7 +1561,11 @@ fn collect(done: &[Evaluated], inp: &Inputs) -> Result<J, String> {
                 "inline": {},
                 "managed": [],
                 "instance_profile": null,
-                "boundary": text_or_null(a, "permissions_boundary"),
+                // The provider reads `""` as no boundary (`GetOk`), as null.
+                "boundary": match text_or_null(a, "permissions_boundary") {
+                    J::String(s) if s.is_empty() => J::Null,
+                    b => b,
+                },
                 "max_session": text_or_null(a, "max_session_duration"),
                 "description": text_or_null(a, "description"),
                 "tags": tags,
