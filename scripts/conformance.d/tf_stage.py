@@ -19,7 +19,8 @@ and `conformance_outputs.tf` (the module's outputs as one root output). Then:
   terraform-init        init -plugin-dir (offline)
   terraform-validate    validate, with the example values
   per combination of the bool inputs (each on and off at least once; pairwise when many; and
-  `create = false`), on a freshly reset moto (a module with the `stack_name` variable, which
+  `create = false`), plus one row per value a named condition compares a string with and one
+  per value that may be nothing left empty (the example sets it), on a freshly reset moto (a module with the `stack_name` variable, which
   stands for `${AWS::StackName}`, gets the name of the stack deployed-equivalence creates):
     terraform-apply       apply -auto-approve (create = false: must create nothing)
     terraform-plan-empty  plan -detailed-exitcode exits 0 (no perpetual diff)
@@ -188,6 +189,20 @@ def condition_inputs(tf_dir):
         if "" not in values:
             values.append("")
     return out
+
+
+def optional_inputs(tf_dir):
+    """{variable: [""]} for the values that may be nothing (`var.x == "" ? null : var.x`, a
+    boundary or path the spec makes optional): the module's example sets them, so one more row
+    applies each empty, and both ways are deployed."""
+    path = os.path.join(tf_dir, "main.tf")
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    return {var: [""] for var in sorted(set(
+        m.group(1) for m in re.finditer(r'var\.(\w+) == "" \? null : var\.(\w+)', text)
+        if m.group(1) == m.group(2)))}
 
 
 def with_condition_rows(combos, inputs):
@@ -622,8 +637,11 @@ class Runner:
         if prereq:
             out.detail("note: created in moto before each apply and each stack, as the account "
                        "would hold them (not compared): " + ", ".join(prereq))
-        combos = with_condition_rows(combinations(bools),
-                                     condition_inputs(os.path.join(mod, "terraform")))
+        inputs = condition_inputs(os.path.join(mod, "terraform"))
+        for var, values in optional_inputs(os.path.join(mod, "terraform")).items():
+            inputs.setdefault(var, [])
+            inputs[var] += [v for v in values if v not in inputs[var]]
+        combos = with_condition_rows(combinations(bools), inputs)
         for n, combo in enumerate(combos, 1):
             tag = f"combination {n}/{len(combos)} ({label(combo)})"
             try:
