@@ -286,10 +286,14 @@ fn plain_safe(s: &str) -> bool {
     // Only these ASCII characters, and no `: `, ` #` or two spaces (`:\t` has a tab,
     // which is not among them). Each pair has a space: text without one (most) needs only
     // the table.
-    if !b.iter().all(|&c| c < 128 && PLAIN[c as usize]) {
-        return false;
+    let mut space = false;
+    for &c in b {
+        if c >= 128 || !PLAIN[c as usize] {
+            return false;
+        }
+        space |= c == b' ';
     }
-    !b.contains(&b' ')
+    !space
         || !b
             .windows(2)
             .any(|w| matches!(w, [b':', b' '] | [b' ', b'#'] | [b' ', b' ']))
