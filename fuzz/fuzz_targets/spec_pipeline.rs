@@ -19,7 +19,7 @@ fn render_all(diags: &[Diagnostic], text: &str) {
     let mut out = NoColor::new(Vec::new());
     render::human(diags, &texts, &mut out);
     let _ = render::json(diags);
-    let _ = render::sarif(diags);
+    let _ = render::sarif(diags, &texts);
 }
 
 fuzz_target!(|data: &[u8]| {

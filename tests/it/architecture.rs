@@ -290,8 +290,9 @@ fn the_check_catches_forbidden_imports() {
     assert!(wrong[1].contains("`clap`"), "{wrong:?}");
 }
 
-/// The most lines a source file of `src/` may have: beyond it a file holds more than one
-/// concern and gets split by concern (issue 17).
+/// The most lines a Rust file of the repository (`src/`, the tests, the fuzz targets and
+/// their harness) may have: beyond it a file holds more than one concern and gets split by
+/// concern (issue 17).
 const MAX_LINES: usize = 1_000;
 
 /// Files allowed over [`MAX_LINES`] for now, each with the split that will bring it under
@@ -302,7 +303,9 @@ const LARGE_FILES: [(&str, &str); 0] = [];
 #[test]
 fn no_source_file_grows_past_the_limit() {
     let mut files = Vec::new();
-    rust_files(Path::new("src"), &mut files);
+    for dir in ["src", "tests", "fuzz/fuzz_targets", "fuzz/harness"] {
+        rust_files(Path::new(dir), &mut files);
+    }
     let mut over = Vec::new();
     for f in &files {
         let lines = fs::read_to_string(f).unwrap().lines().count();
