@@ -193,16 +193,19 @@ def condition_inputs(tf_dir):
 
 def optional_inputs(tf_dir):
     """{variable: [""]} for the values that may be nothing (`var.x == "" ? null : var.x`, a
-    boundary or path the spec makes optional): the module's example sets them, so one more row
-    applies each empty, and both ways are deployed."""
+    boundary or path the spec makes optional; a tag's `{ for k, v in { K = var.x } : k => v if
+    v != "" }`): the module's example sets them, so one more row applies each empty, and both
+    ways are deployed."""
     path = os.path.join(tf_dir, "main.tf")
     if not os.path.isfile(path):
         return {}
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    return {var: [""] for var in sorted(set(
-        m.group(1) for m in re.finditer(r'var\.(\w+) == "" \? null : var\.(\w+)', text)
-        if m.group(1) == m.group(2)))}
+    found = set(m.group(1) for m in re.finditer(r'var\.(\w+) == "" \? null : var\.(\w+)', text)
+                if m.group(1) == m.group(2))
+    # A tag that may be nothing: `{ for k, v in { K = var.x } : k => v if v != "" }`.
+    found.update(re.findall(r'\{ for k, v in \{ \S+ = var\.(\w+) \} : k => v if v != "" \}', text))
+    return {var: [""] for var in sorted(found)}
 
 
 def with_condition_rows(combos, inputs):

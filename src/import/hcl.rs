@@ -140,10 +140,20 @@ pub enum Expr {
         /// Filter.
         cond: Option<Box<Expr>>,
     },
-    /// `{for k, v in coll : kexpr => vexpr}`.
+    /// `{for k, v in coll : kexpr => vexpr if cond}` (key var optional).
     ForObject {
+        /// Key variable.
+        key: Option<String>,
+        /// Value variable.
+        value: String,
         /// Collection.
         coll: Box<Expr>,
+        /// The result's key.
+        key_expr: Box<Expr>,
+        /// The result's value.
+        body: Box<Expr>,
+        /// Filter.
+        cond: Option<Box<Expr>>,
     },
     /// A traversal applied to a non-variable expression: `(expr).attr`, `f(x)[0]`.
     Get(Box<Expr>, Vec<Step>),
@@ -385,17 +395,25 @@ impl Convert<'_> {
             }
             E::ForExpr(f) => {
                 let coll = Box::new(self.expr(&f.intro.collection_expr)?);
+                let cond = match &f.cond {
+                    Some(c) => Some(Box::new(self.expr(&c.expr)?)),
+                    None => None,
+                };
                 match &f.key_expr {
-                    Some(_) => Expr::ForObject { coll },
+                    Some(k) => Expr::ForObject {
+                        key: f.intro.key_var.as_ref().map(|k| k.as_str().to_owned()),
+                        value: f.intro.value_var.as_str().to_owned(),
+                        coll,
+                        key_expr: Box::new(self.expr(k)?),
+                        body: Box::new(self.expr(&f.value_expr)?),
+                        cond,
+                    },
                     None => Expr::ForTuple {
                         key: f.intro.key_var.as_ref().map(|k| k.as_str().to_owned()),
                         value: f.intro.value_var.as_str().to_owned(),
                         coll,
                         body: Box::new(self.expr(&f.value_expr)?),
-                        cond: match &f.cond {
-                            Some(c) => Some(Box::new(self.expr(&c.expr)?)),
-                            None => None,
-                        },
+                        cond,
                     },
                 }
             }

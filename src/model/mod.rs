@@ -810,10 +810,10 @@ impl Module {
     }
 
     /// The parameter of a value that may be nothing (issue 19): a role's
-    /// `permissions_boundary` or `path` that is exactly `${P}` of a string parameter whose
-    /// default or example is `""` (neither property takes an empty value). Empty, the property
-    /// is left out in both outputs: CloudFormation `!If [Has<P>, !Ref P, !Ref AWS::NoValue]`,
-    /// Terraform `var.p == "" ? null : var.p`.
+    /// `permissions_boundary`, `path` or tag value that is exactly `${P}` of a string
+    /// parameter whose default or example is `""`. Empty, the property (the tag) is left out in
+    /// both outputs: CloudFormation `!If [Has<P>, !Ref P, !Ref AWS::NoValue]`, Terraform
+    /// `var.p == "" ? null : var.p` (a tag: `{ for k, v in { K = var.p } : k => v if v != "" }`).
     pub fn optional_param<'t>(&self, t: &'t Template) -> Option<&'t ParamName> {
         let p = t.as_single_param()?;
         let x = self.params.get(p)?;
@@ -829,7 +829,11 @@ impl Module {
     pub fn optional_params(&self) -> Vec<&ParamName> {
         let mut out: Vec<&ParamName> = Vec::new();
         for r in self.roles.values() {
-            for t in [&r.boundary, &r.path].into_iter().flatten() {
+            for t in [&r.boundary, &r.path]
+                .into_iter()
+                .flatten()
+                .chain(r.tags.values())
+            {
                 if let Some(p) = self.optional_param(t) {
                     if !out.contains(&p) {
                         out.push(p);

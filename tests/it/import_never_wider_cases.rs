@@ -140,7 +140,7 @@ Resources:
         format!("{OPTIONAL}{second}"),
         OPTIONAL.replace(
             "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]",
-            "ManagedPolicyArns: [!If [HasBoundary, arn:aws:iam::aws:policy/AdministratorAccess, !Ref AWS::NoValue]]\n      Tags: [{Key: b, Value: !Ref Boundary}]",
+            "ManagedPolicyArns: [!If [HasBoundary, arn:aws:iam::aws:policy/AdministratorAccess, !Ref AWS::NoValue]]\n      Tags: [{Key: b, Value: !Sub 'b-${Boundary}'}]",
         ),
         OPTIONAL.replace(
             "!If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]",

@@ -443,7 +443,21 @@ impl Cfn<'_> {
             let tags = r
                 .tags
                 .iter()
-                .map(|(k, v)| Node::map(vec![("Key", Node::str(k)), ("Value", self.template(v))]))
+                .map(|(k, v)| {
+                    let tag = Node::map(vec![("Key", Node::str(k)), ("Value", self.template(v))]);
+                    // A tag that may be nothing: left out while its parameter is empty.
+                    match self.m.optional_param(v) {
+                        Some(p) => Node::func(
+                            "Fn::If",
+                            Node::Seq(vec![
+                                Node::Str(self.m.has_condition(p)),
+                                tag,
+                                Node::reference("AWS::NoValue"),
+                            ]),
+                        ),
+                        None => tag,
+                    }
+                })
                 .collect();
             props.push(("Tags".into(), Node::Seq(tags)));
         }

@@ -297,16 +297,35 @@ impl<'a> Tf<'a> {
         if own.is_empty() {
             return Expr::Inline(TAGS.into());
         }
-        let width = own
-            .keys()
-            .map(|k| map_key(k).chars().count())
+        let (optional, fixed): (Vec<_>, Vec<_>) = own
+            .iter()
+            .partition(|(_, v)| self.m.optional_param(v).is_some());
+        let width = fixed
+            .iter()
+            .map(|(k, _)| map_key(k).chars().count())
             .max()
             .unwrap_or(0);
+        // A tag that may be nothing: left out while its variable is empty (a conditional
+        // between `{}` and an object has inconsistent types in Terraform).
+        let optional: Vec<String> = optional
+            .into_iter()
+            .map(|(k, v)| {
+                format!(
+                    "{{ for k, v in {{ {} = {} }} : k => v if v != \"\" }}",
+                    map_key(k),
+                    self.template(v)
+                )
+            })
+            .collect();
+        let tail: String = optional.iter().map(|o| format!(", {o}")).collect();
+        if fixed.is_empty() {
+            return Expr::Lines(vec![format!("merge({TAGS}{tail})")]);
+        }
         let mut lines = vec![format!("merge({TAGS}, {{")];
-        for (k, v) in own {
+        for (k, v) in &fixed {
             lines.push(format!("  {:width$} = {}", map_key(k), self.template(v)));
         }
-        lines.push("})".into());
+        lines.push(format!("}}{tail})"));
         Expr::Lines(lines)
     }
 

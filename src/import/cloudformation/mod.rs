@@ -13,6 +13,7 @@ mod documents;
 mod hatches;
 mod intrinsics;
 pub mod node;
+mod optional;
 mod parameters;
 mod picks;
 mod providers;

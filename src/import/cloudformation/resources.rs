@@ -56,40 +56,6 @@ impl Cx<'_> {
         }
     }
 
-    /// A value that may be nothing (issue 19), `!If [C, !Ref X, !Ref AWS::NoValue]` where `C`
-    /// is "`X` is not empty" and `X` a String parameter empty by default: the spec's
-    /// `${X}`, which both outputs leave out when `X` is empty (also `!If [C, !Ref
-    /// AWS::NoValue, !Ref X]` with `C` "`X` is empty"). `X`, the parameter.
-    pub(super) fn optional_value(&mut self, n: &N, loc: &Loc) -> Option<String> {
-        let ("Fn::If", N::Seq(a), _) = n.as_fn()? else {
-            return None;
-        };
-        let [c, then, otherwise] = a.as_slice() else {
-            return None;
-        };
-        let cond = self.root.get("Conditions")?.get(&c.literal()?)?;
-        let (tested, value) = match (super::hatches::tested(cond), then.is_no_value()) {
-            (Some((x, false)), false) if otherwise.is_no_value() => (x, then),
-            (None, true) => (super::hatches::tested_empty(cond)?, otherwise),
-            _ => return None,
-        };
-        let Some(("Ref", N::Str(x), _)) = value.as_fn() else {
-            return None;
-        };
-        if x != tested {
-            return None;
-        }
-        let decl = self.root.get("Parameters")?.get(x)?;
-        let string = decl.get("Type").and_then(N::literal).as_deref() == Some("String");
-        if string && decl.get("Default").and_then(N::literal).as_deref() == Some("") {
-            // Read as a reference, so the parameter is kept.
-            self.scalar(value, loc)?;
-            Some(x.clone())
-        } else {
-            None
-        }
-    }
-
     pub(super) fn template_prop(&mut self, n: &N, loc: &Loc) -> Option<String> {
         if !self.no_if(n, loc) {
             return None;
@@ -396,16 +362,23 @@ impl Cx<'_> {
     }
 
     pub(super) fn tags(&mut self, n: &N, loc: &Loc) -> Option<Y> {
-        if !self.no_if(n, loc) {
-            return None;
-        }
         let N::Seq(items) = n else {
-            self.issue(loc, "Tags is a list of Key/Value mappings");
+            if self.no_if(n, loc) {
+                self.issue(loc, "Tags is a list of Key/Value mappings");
+            }
             return None;
         };
         let mut out = Vec::new();
         for (i, t) in items.iter().enumerate() {
             let l = loc.index(i);
+            // A tag that may be nothing (issue 19): the spec's `${X}`, left out while empty.
+            if let Some((k, x)) = self.optional_tag(t, &l) {
+                out.push((k, Y::Str(format!("${{{x}}}"))));
+                continue;
+            }
+            if !self.no_if(t, &l) {
+                continue;
+            }
             let (Some(k), Some(v)) = (t.get("Key"), t.get("Value")) else {
                 self.issue(&l, "a tag has a Key and a Value");
                 continue;
@@ -417,7 +390,9 @@ impl Cx<'_> {
                 continue;
             };
             if let Some(s) = self.spec_str(&t, &l.key("Value")) {
-                out.push((k, Y::Str(s)));
+                if !self.empty_valued_tag(&k, &s, &l.key("Value")) {
+                    out.push((k, Y::Str(s)));
+                }
             }
         }
         Some(Y::Map(out))

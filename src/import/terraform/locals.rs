@@ -246,7 +246,7 @@ impl Locals {
                     self.expr(c);
                 }
             }
-            Expr::ForObject { coll } => self.expr(coll),
+            Expr::ForObject { coll, .. } => self.expr(coll),
             Expr::Get(x, steps) => {
                 self.expr(x);
                 self.steps(steps);

@@ -555,6 +555,11 @@ impl Tf {
                             !(matches!(k.as_str(), "permissions_boundary" | "path")
                                 && v.as_str() == Some(whole.as_str()))
                         });
+                        for (k, v) in e.iter_mut() {
+                            if let (true, Y::Map(tags)) = (k == "tags", v) {
+                                tags.retain(|(_, v)| v.as_str() != Some(whole.as_str()));
+                            }
+                        }
                     }
                     super::builder::mentions(&y, &whole)
                 })

@@ -135,33 +135,42 @@ impl Tf {
         }
         if let Some(a) = b.body.attr("tags") {
             let x = at(self, a.line, "tags");
-            // `merge(var.tags, {...})`: the module's tags under the role's own.
-            let own = match &a.expr {
-                Expr::Call(f, args, false) if f == "merge" => match args.as_slice() {
-                    [t, own] if self.is_module_tags(t) => Some(own),
-                    _ => None,
-                },
-                e if self.is_module_tags(e) => None,
-                e => Some(e),
+            // `merge(var.tags, {...}, <optional tags>)`: the module's tags under the role's own.
+            let own: Vec<&Expr> = match &a.expr {
+                Expr::Call(f, args, false)
+                    if f == "merge" && args.first().is_some_and(|t| self.is_module_tags(t)) =>
+                {
+                    args[1..].iter().collect()
+                }
+                e if self.is_module_tags(e) => Vec::new(),
+                e => vec![e],
             };
-            match own {
-                None => {}
-                Some(Expr::Object(items)) => {
-                    let mut m = Vec::new();
-                    for (k, v) in items {
-                        let Some(k) = k.literal() else {
-                            self.issue(&x, "a tag key with an interpolation cannot be expressed");
-                            continue;
-                        };
-                        if let Some(t) = self.scalar(v, &x) {
-                            if let Some(s) = self.spec_str(&t, &x) {
-                                m.push((k, Y::Str(s)));
+            let mut m = Vec::new();
+            for e in &own {
+                match e {
+                    Expr::Object(items) => {
+                        for (k, v) in items {
+                            let Some(k) = k.literal() else {
+                                self.issue(&x, "a tag key with an interpolation cannot be expressed");
+                                continue;
+                            };
+                            if let Some(t) = self.scalar(v, &x) {
+                                if let Some(s) = self.spec_str(&t, &x) {
+                                    if !self.empty_valued_tag(&k, &s, &x) {
+                                        m.push((k, Y::Str(s)));
+                                    }
+                                }
                             }
                         }
                     }
-                    out.props.push(("tags".into(), Y::Map(m)));
+                    e => match self.optional_tag(e, &x) {
+                        Some(tag) => m.push((tag.0, Y::Str(tag.1))),
+                        None => self.issue(&x, "tags other than an object literal (or `merge(var.tags, {...})`, with `{ for k, v in { K = var.x } : k => v if v != \"\" }` for a tag that may be nothing) cannot be expressed"),
+                    },
                 }
-                Some(_) => self.issue(&x, "tags other than an object literal (or `merge(var.tags, {...})`) cannot be expressed"),
+            }
+            if !own.is_empty() {
+                out.props.push(("tags".into(), Y::Map(m)));
             }
         }
         match b.body.attr("assume_role_policy") {

@@ -696,17 +696,84 @@ impl Tf {
             }
             e => (var(e)?, true),
         };
-        let (spec, kind) = self.vars.get(&x)?.clone();
+        self.optional_var(&x, by_null, at)
+    }
+
+    /// `${X}` of the string variable `x` as a value that may be nothing: empty by default
+    /// (the spec's nothing), or null by default (its parameter then defaults to `""`); only
+    /// the latter when `null_only`.
+    fn optional_var(&mut self, x: &str, null_only: bool, at: &At) -> Option<String> {
+        let (spec, kind) = self.vars.get(x)?.clone();
         if kind != ParamKind::String {
             return None;
         }
-        // Empty by default (the spec's nothing), or null by default (made `""`).
-        if self.null_defaults.contains(&x) {
+        if self.null_defaults.contains(x) {
             self.null_optional.push((spec.clone(), at.clone()));
-        } else if by_null || !self.empty_defaults.contains(&x) {
+        } else if null_only || !self.empty_defaults.contains(x) {
             return None;
         }
         Some(format!("${{{spec}}}"))
+    }
+
+    /// A tag whose value (`spec`, as the spec writes it) is exactly a string variable empty
+    /// by default: a spec leaves such a tag out while it is empty, where the module sets it
+    /// with an empty value (a policy testing `aws:PrincipalTag` can tell the two apart).
+    /// Reported, and the tag left out.
+    pub(super) fn empty_valued_tag(&mut self, key: &str, spec: &str, at: &At) -> bool {
+        let Some(x) = spec.strip_prefix("${").and_then(|s| s.strip_suffix('}')) else {
+            return false;
+        };
+        let Some(tf) = self
+            .vars
+            .iter()
+            .find(|(tf, (name, kind))| {
+                name == x && *kind == ParamKind::String && self.empty_defaults.contains(*tf)
+            })
+            .map(|(tf, _)| tf.clone())
+        else {
+            return false;
+        };
+        self.issue(
+            at,
+            format!("the tag `{key}` is `var.{tf}`, empty by default, so it is set with an empty value; a spec leaves a tag whose value is exactly a parameter empty by default out while it is empty (`{{ for k, v in {{ {key} = var.{tf} }} : k => v if v != \"\" }}` imports as that); an empty tag cannot be expressed, the tag is left out"),
+        );
+        true
+    }
+
+    /// A tag that may be nothing, as rolegen writes it: `{ for k, v in { K = var.x } : k =>
+    /// v if v != "" }`: `K` and the spec's `${X}`.
+    pub(super) fn optional_tag(&mut self, e: &Expr, at: &At) -> Option<(String, String)> {
+        let Expr::ForObject {
+            key: Some(k),
+            value: v,
+            coll,
+            key_expr,
+            body,
+            cond: Some(cond),
+        } = e
+        else {
+            return None;
+        };
+        let is = |e: &Expr, name: &str| matches!(e, Expr::Var(r, s) if r == name && s.is_empty());
+        let Expr::Object(items) = &**coll else {
+            return None;
+        };
+        let [(tag, value)] = items.as_slice() else {
+            return None;
+        };
+        let filters_empty = matches!(&**cond, Expr::Binary(op, l, r)
+            if op == "!=" && is(l, v) && r.literal().as_deref() == Some(""));
+        if !(is(key_expr, k) && is(body, v) && filters_empty) {
+            return None;
+        }
+        let x = match value {
+            Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
+                [Step::Attr(n)] => n.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some((tag.literal()?, self.optional_var(&x, false, at)?))
     }
 
     pub(super) fn template_attr(
