@@ -28,6 +28,8 @@ moto 5.2.5 pitfalls handled (each printed as a note when it happens):
   * a CommaDelimitedList Default is not split: every parameter is passed
     explicitly, defaults included;
   * Fn::If -> AWS::NoValue inside a Statement list comes back as None: dropped;
+  * Fn::If -> AWS::NoValue inside a Tags list fails the stack (a None tag): such a
+    tag is resolved at the stack's values before the template is sent (as JSON);
   * get_role_policy may return a python repr string: parsed leniently;
   * ManagedPolicyArns are silently ignored: checked by managed-policy-arns;
   * a PolicyDocument given as a JSON string may be rejected, and moto's YAML
@@ -318,6 +320,21 @@ def template_body_for_moto(path, template, resolver, out):
     if parsed:
         reasons.append(f"{parsed} policy document(s) written as JSON strings were parsed "
                        "(moto may reject them; CloudFormation accepts them)")
+    tags = 0
+    for res in (data.get("Resources") or {}).values():
+        props = res.get("Properties") if isinstance(res, dict) else None
+        items = props.get("Tags") if isinstance(props, dict) else None
+        if not isinstance(items, list):
+            continue
+        conditional = [t for t in items if isinstance(t, dict) and "Fn::If" in t]
+        if conditional:
+            # Each `Fn::If` item resolved at the stack's values (NoValue items vanish).
+            props["Tags"] = [t for item in items
+                             for t in (resolver.resolve([item]) if item in conditional else [item])]
+            tags += len(conditional)
+    if tags:
+        reasons.append(f"{tags} Fn::If tag(s) resolved at the stack's values (moto keeps an "
+                       "AWS::NoValue tag as None and fails the stack; CloudFormation drops it)")
     is_yaml = not text.lstrip().startswith("{")
     if is_yaml and (re.search(r"!Condition\b", text) or re.search(r"!GetAtt\s*(\[|\n\s*-)", text)):
         reasons.append("moto's YAML loader mishandles !Condition / the list form of !GetAtt")
