@@ -86,6 +86,7 @@ impl ProviderOut {
             parts: vec![Part::ProviderArn(Box::new(ProviderArn {
                 id: Created::Oidc(OidcProviderId(self.key.clone())),
                 arn: self.arn.clone(),
+                when: None,
             }))],
         })
     }

@@ -111,6 +111,7 @@ impl Lowerer<'_> {
                     );
                 }
             }
+            let when = self.switch(o.when.as_deref(), &path.key("when"));
             let id = OidcProviderId(key.clone());
             out.insert(
                 id.clone(),
@@ -119,6 +120,7 @@ impl Lowerer<'_> {
                     issuer,
                     audiences,
                     thumbprints: o.thumbprints.clone(),
+                    when,
                     origin: path,
                 },
             );
@@ -149,8 +151,12 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let (provider_issuer, audiences, origin) =
-            (p.issuer.clone(), p.audiences.clone(), p.origin.clone());
+        let (provider_issuer, audiences, origin, when) = (
+            p.issuer.clone(),
+            p.audiences.clone(),
+            p.origin.clone(),
+            p.when.clone(),
+        );
         if let Some(want) = issuer {
             if provider_issuer.as_literal().as_deref() != Some(want) {
                 self.error(
@@ -182,6 +188,7 @@ impl Lowerer<'_> {
             parts: vec![Part::ProviderArn(Box::new(ProviderArn {
                 id: Created::Oidc(id),
                 arn,
+                when,
             }))],
         };
         Some((provider_issuer, reference))

@@ -479,6 +479,7 @@ impl Lowerer<'_> {
                 return Some(Part::ProviderArn(Box::new(ProviderArn {
                     id: Created::Key(id.clone()),
                     arn: super::kms::kms_key_arn(id),
+                    when: None,
                 })));
             }
             let id = name.strip_prefix("oidc_providers.")?;
@@ -486,6 +487,7 @@ impl Lowerer<'_> {
             Some(Part::ProviderArn(Box::new(ProviderArn {
                 id: Created::Oidc(p.id.clone()),
                 arn: super::trust::oidc_provider_arn(&p.issuer),
+                when: p.when.clone(),
             })))
         };
         let mappings = &self.mappings;

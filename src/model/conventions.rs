@@ -305,7 +305,7 @@ pub(crate) fn output_groups(m: &Module) -> impl Iterator<Item = OutputGroup<'_>>
     });
     let providers = m.oidc_providers.values().map(move |o| {
         let ids = (o.id.logical_id(), o.id.snake(), o.id.as_str());
-        OutputGroup::new(m, OidcProvider, ids, [UNSWITCHED, UNSWITCHED])
+        OutputGroup::new(m, OidcProvider, ids, [&o.when, UNSWITCHED])
     });
     roles.chain(policies).chain(keys).chain(providers)
 }

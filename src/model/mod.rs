@@ -750,6 +750,9 @@ pub struct OidcProvider {
     /// Thumbprints of the issuer's certificate (40 hex digits each); none lets IAM trust the
     /// issuer's certificate authority.
     pub thumbprints: Vec<String>,
+    /// Created only where the switch is on; where it is off the provider exists already
+    /// (its ARN is the same: IAM names a provider by its issuer).
+    pub when: Option<Switch>,
     /// Where it was written.
     pub origin: YamlPath,
 }
@@ -793,6 +796,9 @@ impl Module {
         for k in self.kms_keys.values() {
             add(&k.when);
             k.policy.statements.iter().for_each(|s| add(&s.when));
+        }
+        for o in self.oidc_providers.values() {
+            add(&o.when);
         }
         out
     }
@@ -858,7 +864,12 @@ impl Module {
     pub(crate) fn pseudos_used(&self) -> std::collections::BTreeSet<Pseudo> {
         let mut set = std::collections::BTreeSet::new();
         self.visit_templates(|t| {
-            for p in &t.parts {
+            // A switched provider's ARN is spelt where the switch is off.
+            let spelt = t.parts.iter().filter_map(|p| match p {
+                Part::ProviderArn(x) if x.when.is_some() => Some(&x.arn.parts),
+                _ => None,
+            });
+            for p in t.parts.iter().chain(spelt.flatten()) {
                 match p {
                     Part::Pseudo(x) => {
                         set.insert(*x);

@@ -394,22 +394,23 @@ impl Bindings {
             .map(|k| (k.id.pascal(), self.document(&k.policy)))
             .collect();
         let mut out = json!({"roles": roles, "policies": policies, "kms_keys": keys});
-        // Only modules that have providers carry the section.
-        if !m.oidc_providers.is_empty() {
-            let providers: Map<String, Value> = m
-                .oidc_providers
-                .values()
-                .map(|o| {
-                    (
-                        o.id.logical_id(),
-                        json!({
-                            "url": self.scalar(&o.url()),
-                            "client_ids": self.values(&o.audiences),
-                            "thumbprints": o.thumbprints,
-                        }),
-                    )
-                })
-                .collect();
+        // Only modules that create providers (with these values) carry the section.
+        let providers: Map<String, Value> = m
+            .oidc_providers
+            .values()
+            .filter(|o| self.on(&o.when))
+            .map(|o| {
+                (
+                    o.id.logical_id(),
+                    json!({
+                        "url": self.scalar(&o.url()),
+                        "client_ids": self.values(&o.audiences),
+                        "thumbprints": o.thumbprints,
+                    }),
+                )
+            })
+            .collect();
+        if !providers.is_empty() {
             out["oidc_providers"] = Value::Object(providers);
         }
         out

@@ -214,6 +214,18 @@ pub struct ProviderArn {
     pub id: Created,
     /// The ARN IAM gives the provider, with placeholders.
     pub arn: Template,
+    /// The switch of an OIDC provider created only where it is on (`when:`): where it is
+    /// off the provider exists already and the outputs spell `arn` (CloudFormation
+    /// `!If [<Cond>, !GetAtt <Id>.Arn, !Sub <arn>]`, Terraform `<switch> ? <ref> : "<arn>"`).
+    pub when: Option<crate::model::Switch>,
+}
+
+impl ProviderArn {
+    /// The `Fn::Sub` variable that stands for a switched provider's ARN (`<LogicalId>Arn`,
+    /// defined as the `!If`), which the `Fn::Sub` must define.
+    pub fn sub_var(&self) -> String {
+        format!("{}Arn", self.id.logical_id())
+    }
 }
 
 /// A resource of the module whose ARN a string may name (see [`ProviderArn`]).
@@ -415,6 +427,11 @@ impl Template {
                 Part::PolicyVar(v) => {
                     s.push_str(var_open);
                     s.push_str(v);
+                    s.push('}');
+                }
+                Part::ProviderArn(p) if sub && p.when.is_some() => {
+                    s.push_str("${");
+                    s.push_str(&p.sub_var());
                     s.push('}');
                 }
                 Part::ProviderArn(p) if sub => {

@@ -123,6 +123,12 @@ pub struct OidcProviderSpec {
     /// them IAM trusts the issuer's certificate authority.
     #[serde(default)]
     pub thumbprints: Vec<String>,
+    /// Create the provider only where the switch is on (a bool parameter or a condition,
+    /// `not X` negated): where it is off the account has the provider already. Either way
+    /// `${oidc_providers.<key>.arn}` and the helpers name the ARN IAM gives a provider of
+    /// that URL in the account.
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// A deliberate departure of the module from the document it implements.

@@ -360,7 +360,7 @@ fn the_comparison_sees_a_template_that_differs() {
 fn the_binary_exits_1_on_partial_imports_2_on_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let partial = fixture("partial/github-oidc-upstream.yaml");
+    let partial = fixture("partial/github-oidc-thumbprint-parameter.yaml");
     let partial = partial.to_str().unwrap();
     let o = rolegen(
         &[
@@ -380,7 +380,7 @@ fn the_binary_exits_1_on_partial_imports_2_on_bad_input() {
         String::from_utf8_lossy(&o.stderr)
     );
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("github-oidc-upstream.yaml:34:15: error: Role: Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated"), "{err}");
+    assert!(err.contains("github-oidc-thumbprint-parameter.yaml:37:15: error: Role: Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated"), "{err}");
     assert!(err.contains("--allow-partial"));
     // Nothing is written without --allow-partial; with it the spec is written, and it loads.
     assert!(!d.join("gh.yaml").exists(), "a partial import was written");

@@ -121,23 +121,66 @@ fn what_cannot_be_expressed_is_reported_with_its_location() {
     assert!(imported.spec.contains("StackId:"), "{}", imported.spec);
     assert!(!imported.spec.contains("\n  app:"), "{}", imported.spec);
 
-    let upstream =
-        cloudformation::import(&fixture("partial/github-oidc-upstream.yaml"), "gh").unwrap();
-    let text: Vec<String> = upstream.issues.iter().map(ToString::to_string).collect();
-    // The provider branch of `Federated: !If [CreateOIDCProvider, ...]` is left out; the
-    // role exists only under the other (`when: not CreateOIDCProvider`, a spec condition).
+    let partial = cloudformation::import(
+        &fixture("partial/github-oidc-thumbprint-parameter.yaml"),
+        "gh",
+    )
+    .unwrap();
+    let text: Vec<String> = partial.issues.iter().map(ToString::to_string).collect();
+    // The provider is not imported (a thumbprint from a parameter), so the branch of
+    // `Federated: !If [CreateOIDCProvider, ...]` naming it is left out; the role exists only
+    // under the other (`when: not CreateOIDCProvider`, a spec condition).
     assert!(
         text.iter().any(|t| t.contains("Principal.Federated")
             && t.contains("`GithubOidc`, which is not imported")),
         "{text:?}"
     );
     assert!(
-        upstream.spec.contains("when: not CreateOIDCProvider"),
+        partial.spec.contains("when: not CreateOIDCProvider"),
         "{}",
-        upstream.spec
+        partial.spec
     );
-    assert!(text.iter().any(|t| t.contains("GithubOidc: Condition")
-        && t.contains("an OIDC provider under a Condition cannot be expressed")));
+    assert!(text
+        .iter()
+        .any(|t| t.contains("thumbprints are literal in a spec")));
+
+    // The upstream sample as published: the provider under its Condition is `when:`, and the
+    // trust statement one per branch of its `!If` (the created provider's ARN under the
+    // condition, the parameter's ARN under its negation: neither is the other's).
+    let upstream =
+        cloudformation::import(&fixture("partial/github-oidc-upstream.yaml"), "gh").unwrap();
+    let text: Vec<String> = upstream.issues.iter().map(ToString::to_string).collect();
+    assert!(errors_of(&upstream).is_empty(), "{text:?}");
+    // The same IAM as the template where the provider is created and where an ARN is given
+    // (the template with the Version the spec writes: IAM reads a document without one as
+    // 2008-10-17, which the import notes).
+    let dir = tempfile::tempdir().unwrap();
+    let versioned = dir.path().join("github-oidc-upstream.yaml");
+    let source = fs::read_to_string(fixture("partial/github-oidc-upstream.yaml")).unwrap();
+    let source = source.replace(
+        "      AssumeRolePolicyDocument:\n",
+        "      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n",
+    );
+    fs::write(&versioned, source).unwrap();
+    for arn in [
+        "",
+        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+    ] {
+        let values = [
+            ("GitHubOrg", "octo-org"),
+            ("RepositoryName", "site"),
+            ("OIDCProviderArn", arn),
+        ];
+        round_trip(&versioned, &values, false);
+    }
+    for want in [
+        "Federated: ${oidc_providers.github-oidc.arn}",
+        "Federated: ${OIDCProviderArn}",
+        "when: not CreateOIDCProvider",
+        "    when: CreateOIDCProvider\n",
+    ] {
+        assert!(upstream.spec.contains(want), "{want}: {}", upstream.spec);
+    }
     assert!(text
         .iter()
         .any(|t| t.contains("note") && t.contains("no Version")));

@@ -24,11 +24,6 @@ use std::path::PathBuf;
 /// Cases that cannot import whole yet: (case, an error message of the import says this, why).
 const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     (
-        "cfn-github-oidc-provider-and-role",
-        "an OIDC provider under a Condition cannot be expressed",
-        "an OIDC provider created only when a switch is on, the trust choosing it or an existing one by `!If` (spec: providers have no `when:`)",
-    ),
-    (
         "cfn-sam-api",
         "AWS::Serverless::Function is not imported",
         "SAM (`Transform: AWS::Serverless-2016-10-31`): the function's role comes from policy templates the transform expands",
@@ -52,11 +47,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "tf-assumable-role-module",
         "this `dynamic \"condition\"` cannot be expanded",
         "a `dynamic \"condition\"` switch (the MFA condition; its Allow statement is left out, so the role is refused), names defaulting to null (spec: optional values); its list of policy ARNs (`count = length(var.arns)`, `element()`) imports",
-    ),
-    (
-        "tf-github-oidc-optional-provider",
-        "an OIDC provider switched by `count` cannot be expressed",
-        "the account's GitHub provider created only where `var.create_provider` (elsewhere a data source looks it up by URL), the trust choosing between the two by a conditional (spec: providers have no `when:`; both ARNs are `arn:<partition>:iam::<account>:oidc-provider/<issuer>`, so a switched provider whose reference is that ARN either way would express it)",
     ),
     (
         "tf-irsa-external-dns",

@@ -12,8 +12,9 @@ use crate::import_tf_idioms::{assert_reported, import_text, APP_MAIN, TRUST};
 /// the styles public modules use (`aws_iam_openid_connect_provider.x.arn` in `principals`,
 /// condition keys from `replace(….url, "https://", "")`), import as the `github` and `irsa`
 /// helpers naming `oidc_providers:` entries and resolve like the spec written by hand; a
-/// trust in another shape names `${oidc_providers.<key>.arn}`; a switched provider refuses
-/// the roles that trust it (never guessed).
+/// trust in another shape names `${oidc_providers.<key>.arn}`; a switched provider is
+/// `when:`, and a trust choosing it or an existing provider of its URL names it (any other
+/// choice is refused, never guessed).
 #[test]
 fn terraform_oidc_providers_and_the_trusts_that_name_them() {
     let module = r#"
@@ -133,15 +134,52 @@ oidc_providers:
     assert!(got.spec.contains("oidc_provider: github"), "{}", got.spec);
     assert!(got.spec.contains("oidc_provider: eks"), "{}", got.spec);
 
-    // Switched by a variable, or a trust without the `aud` condition: refused, never guessed.
-    let switched = module.replace(
-        "resource \"aws_iam_openid_connect_provider\" \"github\" {\n",
-        "variable \"make\" {\n  type = bool\n}\n\nresource \"aws_iam_openid_connect_provider\" \"github\" {\n  count = var.make ? 1 : 0\n",
+    // Switched by a variable: `when:`, and a trust choosing between the created provider
+    // and an existing one of the same URL (a data source) names the provider either way.
+    let switched = module
+        .replace(
+            "resource \"aws_iam_openid_connect_provider\" \"github\" {\n",
+            "variable \"make\" {\n  type = bool\n}\n\nvariable \"provider_arn\" {\n  type = string\n}\n\ndata \"aws_iam_openid_connect_provider\" \"existing\" {\n  count = var.make ? 0 : 1\n  url   = \"https://token.actions.githubusercontent.com\"\n}\n\ndata \"aws_iam_openid_connect_provider\" \"other\" {\n  url = \"https://gitlab.example.com\"\n}\n\nresource \"aws_iam_openid_connect_provider\" \"github\" {\n  count = var.make ? 1 : 0\n",
+        );
+    let choose = |fallback: &str| {
+        switched.replace(
+            "identifiers = [aws_iam_openid_connect_provider.github.arn]",
+            &format!("identifiers = [var.make ? aws_iam_openid_connect_provider.github[0].arn : {fallback}]"),
+        )
+    };
+    let i = import_text(&choose(
+        "data.aws_iam_openid_connect_provider.existing[0].arn",
+    ));
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    assert!(i.spec.contains("    when: Make\n"), "{}", i.spec);
+    assert!(i.spec.contains("oidc_provider: github"), "{}", i.spec);
+    let _ = compile(&i.spec, "m");
+    // The fallback spelt as the ARN IAM gives the provider (rolegen's own), or the choice
+    // negated: the same.
+    let spelt = "\"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/token.actions.githubusercontent.com\"";
+    let i = import_text(&choose(spelt));
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    let negated = switched.replace(
+        "identifiers = [aws_iam_openid_connect_provider.github.arn]",
+        "identifiers = [!var.make ? data.aws_iam_openid_connect_provider.existing[0].arn : aws_iam_openid_connect_provider.github[0].arn]",
     );
-    let i = import_text(&switched);
-    assert_reported(&i, "switched by `count`");
-    assert_reported(&i, "the OIDC provider is not imported");
-    assert!(!i.spec.contains("\n  deploy:"), "{}", i.spec);
+    let i = import_text(&negated);
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    // A variable's ARN (any provider), another URL's provider, or another switch: refused,
+    // never read as this provider's.
+    for fallback in [
+        "var.provider_arn",
+        "data.aws_iam_openid_connect_provider.other.arn",
+        "\"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"",
+    ] {
+        let i = import_text(&choose(fallback));
+        assert_reported(&i, "a conditional on a single value cannot be expressed");
+        assert!(!i.spec.contains("\n  deploy:"), "{fallback}: {}", i.spec);
+    }
+    let other_switch = choose("data.aws_iam_openid_connect_provider.existing[0].arn")
+        .replace("identifiers = [var.make ?", "identifiers = [!var.make ?");
+    let i = import_text(&other_switch);
+    assert_reported(&i, "a conditional on a single value cannot be expressed");
     // A wildcard subject under StringEquals: not the helper's test, the raw statement.
     let raw = module.replacen(
         r#"test     = "StringLike""#,

@@ -3,7 +3,7 @@
 //! lookups and pieces inside a longer string.
 
 use super::yaml::Node;
-use crate::model::{Lookup, Module, Part, Piece, Template};
+use crate::model::{Lookup, Module, Part, Piece, ProviderArn, Switch, Template};
 
 /// The `Mappings` section: every mapping of the spec, entries and keys in its order.
 pub(super) fn section(m: &Module) -> Vec<(String, Node)> {
@@ -52,21 +52,52 @@ pub(super) fn select_piece(x: &Piece) -> Node {
     )
 }
 
-/// The `Fn::Sub` variable that stands for a mapping lookup or a piece (its name and value),
-/// `None` for any other part.
-pub(super) fn sub_var(p: &Part) -> Option<(String, Node)> {
+/// The `Fn::Sub` variable that stands for a mapping lookup, a piece or a switched OIDC
+/// provider's ARN (its name and value), `None` for any other part.
+pub(super) fn sub_var(m: &Module, p: &Part) -> Option<(String, Node)> {
     match p {
         Part::Lookup(l) => Some((l.sub_var(), find_in_map(l))),
         Part::Piece(x) => Some((x.sub_var(), select_piece(x))),
+        Part::ProviderArn(x) => x
+            .when
+            .as_ref()
+            .map(|w| (x.sub_var(), switched_arn(m, x, w))),
         _ => None,
     }
 }
 
+/// A switched OIDC provider's ARN: `!If [<Cond>, !GetAtt <Id>.Arn, !Sub <arn>]` (where the
+/// switch is off the provider exists already, under the ARN IAM gives its issuer).
+pub(super) fn switched_arn(m: &Module, x: &ProviderArn, w: &Switch) -> Node {
+    Node::func(
+        "Fn::If",
+        Node::Seq(vec![
+            Node::Str(m.cfn_condition(w)),
+            Node::Tag("!GetAtt", format!("{}.Arn", x.id.logical_id())),
+            sub(m, &x.arn),
+        ]),
+    )
+}
+
+/// `!Sub` of a template, with the variables its lookups and pieces need.
+pub(super) fn sub(m: &Module, t: &Template) -> Node {
+    let vars = lookup_vars(m, t);
+    if vars.is_empty() {
+        Node::Tag("!Sub", t.to_sub())
+    } else {
+        Node::func(
+            "Fn::Sub",
+            Node::Seq(vec![Node::Str(t.to_sub()), Node::Map(vars)]),
+        )
+    }
+}
+
 /// The `Fn::Sub` variables that stand for the template's mapping lookups
-/// ([`Lookup::sub_var`]) and pieces ([`Piece::sub_var`]), each once.
-pub(super) fn lookup_vars(t: &Template) -> Vec<(String, Node)> {
+/// ([`Lookup::sub_var`]), pieces ([`Piece::sub_var`]) and switched providers
+/// ([`ProviderArn::sub_var`]), each once.
+pub(super) fn lookup_vars(m: &Module, t: &Template) -> Vec<(String, Node)> {
     let mut vars: Vec<(String, Node)> = Vec::new();
-    for (name, node) in t.parts.iter().filter_map(sub_var) {
+    for (name, node) in t.parts.iter().filter_map(|p| sub_var(m, p)) {
         if !vars.iter().any(|(n, _)| *n == name) {
             vars.push((name, node));
         }

@@ -112,21 +112,16 @@ impl Cfn<'_> {
             [Part::Param(p)] => return Node::reference(p.as_str()),
             [Part::Pseudo(p)] => return Node::reference(p.cfn_name()),
             [Part::ProviderArn(p)] => {
-                return Node::Tag("!GetAtt", format!("{}.Arn", p.id.logical_id()))
+                return match &p.when {
+                    Some(w) => mappings::switched_arn(self.m, p, w),
+                    None => Node::Tag("!GetAtt", format!("{}.Arn", p.id.logical_id())),
+                }
             }
             [Part::Lookup(l)] => return mappings::find_in_map(l),
             [Part::Piece(x)] => return mappings::select_piece(x),
             _ => {}
         }
-        let vars = mappings::lookup_vars(t);
-        if vars.is_empty() {
-            Node::Tag("!Sub", t.to_sub())
-        } else {
-            Node::func(
-                "Fn::Sub",
-                Node::Seq(vec![Node::Str(t.to_sub()), Node::Map(vars)]),
-            )
-        }
+        mappings::sub(self.m, t)
     }
 
     /// The stack template, written resource by resource.
@@ -325,7 +320,7 @@ impl Cfn<'_> {
             }
             out.push((
                 o.id.logical_id(),
-                self.resource("AWS::IAM::OIDCProvider", &None, props, &[]),
+                self.resource("AWS::IAM::OIDCProvider", &o.when, props, &[]),
             ));
         }
         for r in self.m.roles.values() {

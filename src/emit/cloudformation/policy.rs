@@ -361,11 +361,11 @@ impl Cfn<'_> {
                 Part::Pseudo(x) => {
                     let _ = write!(j, "${{{}}}", x.cfn_name());
                 }
-                Part::ProviderArn(p) => {
-                    let _ = write!(j, "${{{}.Arn}}", p.id.logical_id());
+                Part::ProviderArn(x) if x.when.is_none() => {
+                    let _ = write!(j, "${{{}.Arn}}", x.id.logical_id());
                 }
-                Part::Lookup(_) | Part::Piece(_) => {
-                    if let Some((var, node)) = super::mappings::sub_var(p) {
+                Part::ProviderArn(_) | Part::Lookup(_) | Part::Piece(_) => {
+                    if let Some((var, node)) = super::mappings::sub_var(self.m, p) {
                         let _ = write!(j, "${{{var}}}");
                         if !vars.iter().any(|(n, _)| *n == var) {
                             vars.push((var, node));

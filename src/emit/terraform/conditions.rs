@@ -18,15 +18,7 @@ pub(super) enum Prec {
 impl Tf<'_> {
     /// A `when:` switch: `var.flag`, `!var.flag`, `local.is_prod`, `!local.is_prod`.
     pub(super) fn switch(&self, s: &Switch) -> String {
-        let r = match &s.test {
-            Some(_) => format!("local.{}", s.param.snake()),
-            None => self.var(&s.param),
-        };
-        if s.negated {
-            format!("!{r}")
-        } else {
-            r
-        }
+        super::hcl::switch_expr(s, &|p| self.var(p))
     }
 
     /// `var.create`, and the switches that apply: `var.create && var.a && !var.b`.

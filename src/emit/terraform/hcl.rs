@@ -340,7 +340,7 @@ pub(crate) fn template_expr(
     match t.parts.as_slice() {
         [Part::Param(p)] => return param(p),
         [Part::Pseudo(p)] => return pseudo_ref(*p).to_owned(),
-        [Part::ProviderArn(p)] => return provider_arn_ref(&p.id),
+        [Part::ProviderArn(p)] => return provider_arn_expr(p, param),
         [Part::Lookup(l)] => return lookup_ref(l, param),
         [Part::Piece(x)] => return piece_ref(x, param),
         _ => {}
@@ -367,7 +367,7 @@ pub(crate) fn template_expr(
             }
             Part::ProviderArn(p) => {
                 out.push_str("${");
-                out.push_str(&provider_arn_ref(&p.id));
+                out.push_str(&provider_arn_expr(p, param));
                 out.push('}');
             }
             Part::Lookup(l) => {
@@ -445,6 +445,41 @@ pub(crate) fn piece_ref(
 ) -> String {
     let of = key_ref(&x.of, param);
     format!("split({}, {of})[{}]", quote_literal(&x.delim), x.index)
+}
+
+/// The ARN of a provider or key of the module ([`provider_arn_ref`]); a switched OIDC
+/// provider's is `<switch> ? <ref> : "<arn>"`, the ARN IAM gives an existing provider of its
+/// issuer where the module does not create it.
+fn provider_arn_expr(
+    p: &crate::model::ProviderArn,
+    param: &dyn Fn(&crate::model::ParamName) -> String,
+) -> String {
+    let reference = provider_arn_ref(&p.id);
+    let Some(w) = &p.when else {
+        return reference;
+    };
+    format!(
+        "{} ? {reference} : {}",
+        switch_expr(w, param),
+        template_expr(&p.arn, param)
+    )
+}
+
+/// A `when:` switch: `var.flag`, `!var.flag`, `local.is_prod`, `!local.is_prod`; `param`
+/// renders a bool parameter.
+pub(crate) fn switch_expr(
+    s: &crate::model::Switch,
+    param: &dyn Fn(&crate::model::ParamName) -> String,
+) -> String {
+    let r = match &s.test {
+        Some(_) => format!("local.{}", s.param.snake()),
+        None => param(&s.param),
+    };
+    if s.negated {
+        format!("!{r}")
+    } else {
+        r
+    }
 }
 
 /// The Terraform expression of the ARN of the module's OIDC provider or KMS key `id`. It is

@@ -380,7 +380,7 @@ impl<'a> Tf<'a> {
                 "resource",
                 &["aws_iam_openid_connect_provider", &o.id.snake()],
             );
-            Self::count(&mut b, CREATE);
+            Self::count(&mut b, &self.gate(&[&o.when]));
             b.attr("url", self.template(&o.url()));
             let ids: Vec<String> = o.audiences.iter().map(|a| self.template(a)).collect();
             b.attr("client_id_list", format!("[{}]", ids.join(", ")));

@@ -421,6 +421,10 @@ impl Cx<'_> {
     }
 
     pub(super) fn collect_ifs(&self, n: &N, loc: &Loc, out: &mut Vec<(String, Loc)>) {
+        if self.provider_choice(n).is_some() {
+            // The same ARN either way: no switch.
+            return;
+        }
         match n {
             N::Fn(name, arg, short) => {
                 let al = loc.arg(name, *short);
@@ -456,6 +460,9 @@ impl Cx<'_> {
     pub(super) fn subst(&self, n: &N, on: &dyn Fn(&str) -> Option<bool>) -> Option<N> {
         if n.is_no_value() || !self.budget.tick() {
             return None;
+        }
+        if let Some(p) = self.provider_choice(n) {
+            return Some(p.clone());
         }
         match n {
             N::Fn(name, arg, short) => {

@@ -350,6 +350,7 @@ impl Cx<'_> {
                     parts: vec![Part::ProviderArn(Box::new(ProviderArn {
                         arn: crate::lower::kms_key_arn(&id),
                         id: Created::Key(id),
+                        when: None,
                     }))],
                 })
             }
@@ -566,6 +567,10 @@ impl Cx<'_> {
                             None => "Import".into(),
                         };
                         self.synth_value(&hint, n, ParamKind::String, loc)
+                    }
+                    "Fn::If" if self.provider_choice(n).is_some() => {
+                        let p = self.provider_choice(n)?;
+                        self.scalar(p, &al.index(1))
                     }
                     "Fn::If" if Self::value_ifs_only(n, &n_cond(arg)) => {
                         // A value chosen at deploy time by a condition the spec cannot

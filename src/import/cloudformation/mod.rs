@@ -545,7 +545,9 @@ impl<'a> Cx<'a> {
         self.split_lists_to_lists(&mut params, &mut roles, [&policies, &keys]);
         // Parameters only what was left out used (a bucket's retention, a function's memory);
         // those the template's IAM uses stay, also when its role was not imported.
-        let mut used = super::builder::words(roles.iter().chain(&policies).chain(&keys));
+        let providers = super::oidc::entries(self.providers.values());
+        let mut used =
+            super::builder::words(roles.iter().chain(&policies).chain(&keys).chain(&providers));
         // In the template's order.
         if let Some(N::Map(cs)) = self.root.get("Conditions") {
             self.named
@@ -571,7 +573,6 @@ impl<'a> Cx<'a> {
                 .iter()
                 .position(|p| l.starts_with(p))
         });
-        let providers = super::oidc::entries(self.providers.values());
         let mappings = super::builder::mappings_y(&self.mappings);
         let tree = spec_tree(top, params, mappings, roles, policies, keys, providers);
         let tree = super::builder::with_conditions(tree, conditions);

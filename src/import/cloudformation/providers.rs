@@ -32,16 +32,15 @@ impl Cx<'_> {
     /// The spec entry of provider `id`, when the spec can hold it exactly.
     fn provider_entry(&mut self, id: &str, key: &str) -> Option<(Y, ProviderInfo, Template)> {
         let loc = res_loc(id).key("Properties");
-        match self.resource_when(id) {
-            Ok(None) => {}
-            Ok(Some(_)) | Err(()) => {
-                self.issue(
-                    &res_loc(id).key("Condition"),
-                    "an OIDC provider under a Condition cannot be expressed: a spec's providers are created with the module (they have no `when:`)",
-                );
-                return None;
-            }
-        }
+        // Under a Condition: `when:` (where it is off the account has the provider already;
+        // whatever names it then is the same ARN, see `provider_choice`).
+        let Ok(when) = self.resource_when(id) else {
+            self.issue(
+                &res_loc(id).key("Condition"),
+                "an OIDC provider under a Condition a spec cannot express is not imported",
+            );
+            return None;
+        };
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v);
         for (k, v) in &props {
@@ -122,7 +121,10 @@ impl Cx<'_> {
                 }
             }
         }
-        let (entry, info) = oidc::entry(key, issuer_s, audiences, thumbprints);
+        let (mut entry, info) = oidc::entry(key, issuer_s, audiences, thumbprints);
+        if let Some(w) = when {
+            entry.set("when", Y::s(w.text()));
+        }
         Some((entry, info, issuer))
     }
 
@@ -152,6 +154,50 @@ impl Cx<'_> {
             );
         }
         t
+    }
+
+    /// The provider an `Fn::If` chooses either way, as the branch that names it:
+    /// `!If [C, !Ref P, <P's ARN>]` (or `!GetAtt P.Arn`) where `C` is provider `P`'s own
+    /// Condition and the other branch is `!Sub` of the ARN IAM gives an existing provider of
+    /// P's URL: where `C` is off the account has that provider already, and the spec's
+    /// `${oidc_providers.<key>.arn}` is that ARN either way.
+    pub(super) fn provider_choice<'n>(&self, n: &'n N) -> Option<&'n N> {
+        let Some(("Fn::If", arg, _)) = n.as_fn() else {
+            return None;
+        };
+        let N::Seq(a) = arg else { return None };
+        let [c, on, off] = a.as_slice() else {
+            return None;
+        };
+        let p = match on.as_fn()? {
+            ("Ref", r, _) => r.literal()?,
+            ("Fn::GetAtt", N::Seq(v), _) => match v.as_slice() {
+                [r, att] if att.literal().as_deref() == Some("Arn") => r.literal()?,
+                _ => return None,
+            },
+            ("Fn::GetAtt", r, _) => r.literal()?.strip_suffix(".Arn")?.to_owned(),
+            _ => return None,
+        };
+        let out = self.providers.get(&p)?;
+        out.entry.as_ref()?;
+        let (_, res) = self.resources.get(&p)?;
+        if res.get("Condition")?.literal()? != c.literal()? {
+            return None;
+        }
+        let spelt = match off {
+            N::Str(s) => s.as_str(),
+            N::Sub(s, vars) if vars.is_empty() => s.as_str(),
+            N::Fn(f, x, _) if f == "Fn::Sub" => match &**x {
+                N::Str(s) => s.as_str(),
+                N::Seq(v) => match v.as_slice() {
+                    [N::Str(s)] => s.as_str(),
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (spelt == out.arn.to_sub()).then_some(on)
     }
 
     /// What the trust-helper reader needs of every imported provider.

@@ -78,6 +78,11 @@ struct Tf {
     others: HashMap<String, Block>,
     /// The module's OIDC providers by resource name.
     providers: IndexMap<String, super::oidc::ProviderOut>,
+    /// The switches of those created only where one is on (`count = c ? 1 : 0`).
+    provider_switches: HashMap<String, Sw>,
+    /// `data "aws_iam_openid_connect_provider"` blocks by name: an existing provider looked
+    /// up by its URL (`providers.rs`, `Tf::provider_choice`).
+    oidc_data: HashMap<String, Block>,
     /// List variables defaulting to `[]`, by spec parameter, where they are declared: the
     /// default stays only where the spec takes an empty list ([`Tf::empty_list_defaults`]).
     empty_lists: Vec<(String, At)>,
@@ -208,6 +213,8 @@ pub fn import_texts(
         ctx: Vec::new(),
         doc_stack: Vec::new(),
         providers: IndexMap::new(),
+        provider_switches: HashMap::new(),
+        oidc_data: HashMap::new(),
         others: HashMap::new(),
         empty_lists: Vec::new(),
         text_defaults: HashMap::new(),
@@ -375,6 +382,10 @@ impl Tf {
                     self.docs.insert(name_of(b), (*fi, b.clone()));
                 }
                 ("data", Some("aws_partition" | "aws_caller_identity" | "aws_region")) => {}
+                ("data", Some("aws_iam_openid_connect_provider")) => {
+                    self.oidc_data.insert(name_of(b), b.clone());
+                    self.note(&at, "an existing OIDC provider looked up by URL: read where a switched provider's ARN falls back to it (the spec names the ARN IAM gives a provider of that URL)");
+                }
                 (
                     "resource",
                     Some(

@@ -84,9 +84,12 @@ impl Tf {
             Expr::Num(n) => Some(Template::lit(n.clone())),
             Expr::Bool(b) => Some(Template::lit(b.to_string())),
             Expr::Var(root, steps) => self.var(root, steps, e, at),
-            Expr::Cond(..) => {
-                self.issue(at, "a conditional on a single value cannot be expressed: a spec switches whole roles, policies, attachments and statements");
-                None
+            Expr::Cond(c, then, otherwise) => {
+                let t = self.provider_choice(c, then, otherwise, at);
+                if t.is_none() {
+                    self.issue(at, "a conditional on a single value cannot be expressed: a spec switches whole roles, policies, attachments and statements");
+                }
+                t
             }
             Expr::Call(f, args, _) if f == "tostring" && args.len() == 1 => {
                 self.scalar(&args[0], at)
@@ -277,6 +280,7 @@ impl Tf {
             parts: vec![Part::ProviderArn(Box::new(ProviderArn {
                 arn: crate::lower::kms_key_arn(&id),
                 id: Created::Key(id),
+                when: None,
             }))],
         })
     }
@@ -808,7 +812,7 @@ fn sketch(e: &Expr) -> String {
     }
 }
 
-fn is_provider_join(e: &Expr) -> bool {
+pub(super) fn is_provider_join(e: &Expr) -> bool {
     let Expr::Call(f, args, false) = e else {
         return false;
     };

@@ -61,6 +61,8 @@ pub struct TfModule {
 fn known_attrs(kind: &str, ty: &str) -> Option<&'static [&'static str]> {
     Some(match (kind, ty) {
         ("data", "aws_partition" | "aws_caller_identity" | "aws_region") => &[],
+        // An existing provider looked up by URL (its ARN is computed as a created one's).
+        ("data", "aws_iam_openid_connect_provider") => &["url"],
         ("data", "aws_iam_policy_document") => &[
             "version",
             "policy_id",
