@@ -1,13 +1,81 @@
 //! The `rolegen` binary: parse, run, exit with the code the run chose.
 
+use std::alloc::{GlobalAlloc, Layout};
+use std::ffi::c_void;
+
 /// See Cargo.toml: a faster allocator for an allocation-heavy compiler.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Allocator = Allocator;
 
-// mimalloc's calls (mimalloc.h), part of the bundled library the allocator links.
+// mimalloc's calls (mimalloc.h), part of the bundled library the `mimalloc` crate links.
 extern "C" {
     fn mi_version() -> std::ffi::c_int;
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    fn mi_malloc(size: usize) -> *mut c_void;
+    fn mi_zalloc(size: usize) -> *mut c_void;
+    fn mi_realloc(p: *mut c_void, size: usize) -> *mut c_void;
+    fn mi_free(p: *mut c_void);
+}
+
+/// The alignment every `mi_malloc` block has (`MI_MAX_ALIGN_SIZE` in mimalloc's types.h: 16 on
+/// the 64-bit targets we build for, as glibc's `malloc`).
+const MALLOC_ALIGN: usize = 16;
+
+/// mimalloc, called the way the standard library calls the system `malloc`: the plain calls
+/// when the layout asks no more alignment than they give, the aligned ones (through the
+/// `mimalloc` crate) otherwise. The crate's own `GlobalAlloc` always takes the aligned path,
+/// which cost ~25 instructions more per call on the ~6 million allocations of a 10,000-role
+/// build (`docs/performance.md`, session 10).
+struct Allocator;
+
+impl Allocator {
+    /// Whether `mi_malloc` of `layout.size()` bytes is aligned enough: blocks are aligned to
+    /// [`MALLOC_ALIGN`], and a smaller block to at least its size rounded up to a power of
+    /// two, which `align <= size` covers (sizes are multiples of the alignment).
+    fn plain(layout: &Layout) -> bool {
+        layout.align() <= MALLOC_ALIGN && layout.align() <= layout.size()
+    }
+}
+
+// SAFETY: every block comes from mimalloc and goes back to it (`mi_free` frees blocks of both
+// the plain and the aligned calls); the plain calls are used only where their alignment meets
+// the layout's.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if Self::plain(&layout) {
+            // SAFETY: see the impl.
+            unsafe { mi_malloc(layout.size()).cast() }
+        } else {
+            // SAFETY: the caller's contract, passed on.
+            unsafe { mimalloc::MiMalloc.alloc(layout) }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if Self::plain(&layout) {
+            // SAFETY: see the impl.
+            unsafe { mi_zalloc(layout.size()).cast() }
+        } else {
+            // SAFETY: the caller's contract, passed on.
+            unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, so from mimalloc.
+        unsafe { mi_free(ptr.cast()) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // The block keeps its alignment; the new size decides whether the plain call gives it.
+        if layout.align() <= MALLOC_ALIGN && layout.align() <= new_size {
+            // SAFETY: `ptr` came from this allocator, so from mimalloc.
+            unsafe { mi_realloc(ptr.cast(), new_size).cast() }
+        } else {
+            // SAFETY: the caller's contract, passed on.
+            unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+        }
+    }
 }
 
 /// `mi_option_purge_delay` in mimalloc's option list (`mi_option_e` in mimalloc.h), the same
