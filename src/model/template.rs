@@ -300,6 +300,17 @@ impl Template {
 
     /// The text if the template is all literal (policy variables count as literal text).
     pub fn as_literal(&self) -> Option<String> {
+        self.literal().map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Template::as_literal`] without a copy when the template is one piece of literal text
+    /// (most are): the emitters' hot path.
+    pub fn literal(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self.parts.as_slice() {
+            [] => return Some(std::borrow::Cow::Borrowed("")),
+            [Part::Lit(l)] => return Some(std::borrow::Cow::Borrowed(l)),
+            _ => {}
+        }
         let mut s = String::new();
         for p in &self.parts {
             match p {
@@ -312,7 +323,7 @@ impl Template {
                 _ => return None,
             }
         }
-        Some(s)
+        Some(std::borrow::Cow::Owned(s))
     }
 
     /// Its literal text with every placeholder and policy variable left out (what a

@@ -529,11 +529,11 @@ fn pyyaml_reads_every_written_string_as_that_string() {
         .iter()
         .map(|s| {
             yaml::to_string(&Node::Map(vec![
-                ("v".into(), Node::Str(s.clone())),
-                ("l".into(), Node::Seq(vec![Node::Str(s.clone())])),
+                ("v".into(), Node::str(s.clone())),
+                ("l".into(), Node::Seq(vec![Node::str(s.clone())])),
                 (
                     "m".into(),
-                    Node::Map(vec![(s.clone(), Node::Raw("1".into()))]),
+                    Node::Map(vec![(s.clone().into(), Node::raw("1"))]),
                 ),
             ]))
         })

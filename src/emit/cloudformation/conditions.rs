@@ -3,8 +3,8 @@
 
 use super::*;
 
-impl Cfn<'_> {
-    pub(super) fn conditions(&self) -> Vec<(String, Node)> {
+impl<'a> Cfn<'a> {
+    pub(super) fn conditions(&self) -> Vec<(Text<'a>, Node<'a>)> {
         let mut switches = self.m.switches();
         let mut known: HashSet<Switch> = switches.iter().cloned().collect();
         // A document emitted as JSON variants branches on the positive condition of each switch.
@@ -25,11 +25,11 @@ impl Cfn<'_> {
         switches.dedup();
         let used = self.switches_referenced();
         // The spec's named conditions in written order, then what the switches need.
-        let mut out: Vec<(String, Node)> = self
+        let mut out: Vec<(Text<'a>, Node<'a>)> = self
             .m
             .conditions
             .values()
-            .map(|c| (c.name.as_str().to_owned(), test_node(&c.test)))
+            .map(|c| (c.name.as_str().into(), test_node(&c.test)))
             .collect();
         out.extend(
             switches
@@ -42,12 +42,12 @@ impl Cfn<'_> {
                             "Fn::Not",
                             Node::Seq(vec![Node::map(vec![(
                                 "Condition",
-                                Node::str(s.param.as_str()),
+                                Node::str(s.param.as_str().to_owned()),
                             )])]),
                         ),
-                        None => flag_node(&s.param, !s.negated),
+                        None => flag_node(&s.param, !s.negated).into_owned(),
                     };
-                    (self.condition_name(s), value)
+                    (self.condition_name(s).into(), value)
                 }),
         );
         for (_, h, name) in hatch_params(self.m) {
@@ -55,7 +55,7 @@ impl Cfn<'_> {
                 Hatch::AdditionalPolicyArns => list_not_empty(Node::reference(name.clone())),
                 _ => not_empty(Node::reference(name.clone())),
             };
-            out.push((format!("Has{name}"), cond));
+            out.push((format!("Has{name}").into(), cond));
         }
         // A list parameter attached as policy ARNs: empty attaches none.
         let mut lists: Vec<&ParamName> = Vec::new();
@@ -68,7 +68,7 @@ impl Cfn<'_> {
         }
         for p in lists {
             out.push((
-                format!("Has{p}"),
+                format!("Has{p}").into(),
                 list_not_empty(Node::reference(p.as_str())),
             ));
         }
@@ -76,10 +76,10 @@ impl Cfn<'_> {
         for p in self.m.optional_params() {
             let name = self.m.has_condition(p);
             if !self.m.conditions.contains_key(name.as_str()) {
-                out.push((name, not_empty(Node::reference(p.as_str()))));
+                out.push((name.into(), not_empty(Node::reference(p.as_str()))));
             }
         }
-        let mut names: HashSet<String> = out.iter().map(|(n, _)| n.clone()).collect();
+        let mut names: HashSet<String> = out.iter().map(|(n, _)| n.to_string()).collect();
         // Switched inline policies and instance profiles of switched roles need both conditions.
         for r in self.m.roles.values() {
             let own = r.inline.iter().map(|p| &p.when);
@@ -91,10 +91,10 @@ impl Cfn<'_> {
                         continue;
                     }
                     let cond = |s: &Switch| {
-                        Node::map(vec![("Condition", Node::Str(self.condition_name(s)))])
+                        Node::map(vec![("Condition", Node::str(self.condition_name(s)))])
                     };
                     out.push((
-                        name,
+                        name.into(),
                         Node::func("Fn::And", Node::Seq(vec![cond(a), cond(b)])),
                     ));
                 }
@@ -105,7 +105,7 @@ impl Cfn<'_> {
 
     /// Switches some resource or some statement outside JSON-variant documents refers to by
     /// condition name (a negated switch used only inside JSON variants never is).
-    pub(super) fn switches_referenced(&self) -> HashSet<&Switch> {
+    pub(super) fn switches_referenced(&self) -> HashSet<&'a Switch> {
         let mut used = HashSet::new();
         for d in self.documents().filter(|d| !policy::needs_json(d)) {
             used.extend(d.statements.iter().filter_map(|st| st.when.as_ref()));
@@ -123,7 +123,7 @@ impl Cfn<'_> {
 }
 
 /// `Fn::Equals [!Ref Flag, "true"]` (`"false"` when `value` is false).
-fn flag_node(p: &ParamName, value: bool) -> Node {
+fn flag_node(p: &ParamName, value: bool) -> Node<'_> {
     let value = if value { "true" } else { "false" };
     Node::func(
         "Fn::Equals",
@@ -132,7 +132,7 @@ fn flag_node(p: &ParamName, value: bool) -> Node {
 }
 
 /// A named condition's test as a CloudFormation condition function.
-fn test_node(t: &Test) -> Node {
+fn test_node(t: &Test) -> Node<'_> {
     match t {
         Test::Flag(p) => flag_node(p, true),
         Test::Named(n, _) => Node::map(vec![("Condition", Node::str(n.as_str()))]),
@@ -149,7 +149,7 @@ fn test_node(t: &Test) -> Node {
 }
 
 /// `Fn::And`/`Fn::Or` of the conditions, nested when there are more than CloudFormation's ten.
-fn operands(f: &str, mut nodes: Vec<Node>) -> Node {
+fn operands<'a>(f: &'a str, mut nodes: Vec<Node<'a>>) -> Node<'a> {
     let max = MAX_CONDITION_OPERANDS;
     if nodes.len() > max {
         let rest = nodes.split_off(max - 1);

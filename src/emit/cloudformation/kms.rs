@@ -5,16 +5,16 @@ use super::yaml::Node;
 use super::{Cfn, Section};
 use crate::model::{KmsKey, Template};
 
-impl Cfn<'_> {
+impl<'a> Cfn<'a> {
     /// Writes the key's resources.
-    pub(super) fn kms_key(&self, out: &mut Section, k: &KmsKey) {
+    pub(super) fn kms_key(&self, out: &mut Section, k: &'a KmsKey) {
         let mut props = Vec::new();
         if let Some(d) = &k.description {
-            props.push(("Description".to_owned(), Node::str(d)));
+            props.push(("Description".into(), Node::str(d)));
         }
         props.push((
             "EnableKeyRotation".into(),
-            Node::Raw(k.rotation.to_string()),
+            Node::raw(k.rotation.to_string()),
         ));
         if let Some(t) = &k.deletion_window {
             // Days as a number, or `!Ref` of the number parameter.
@@ -26,8 +26,9 @@ impl Cfn<'_> {
             self.resource("AWS::KMS::Key", &k.when, props, &[&self.m.allow, &k.allow]),
         ));
         if let Some(alias) = &k.alias {
+            let name = prefixed(alias);
             let props = vec![
-                ("AliasName".to_owned(), self.template(&prefixed(alias))),
+                ("AliasName".into(), self.template(&name).into_owned()),
                 ("TargetKeyId".into(), Node::reference(k.id.pascal())),
             ];
             out.push((

@@ -17,7 +17,7 @@ use crate::model::conventions::{
 };
 use crate::model::*;
 use std::collections::HashSet;
-use yaml::Node;
+use yaml::{Node, Text};
 
 /// Emits a CloudFormation stack.
 pub struct CloudFormation;
@@ -65,9 +65,9 @@ pub(crate) fn import_template(m: &Module) -> String {
     Cfn { m, import: true }.stack()
 }
 
-impl Cfn<'_> {
+impl<'a> Cfn<'a> {
     /// String and list parameters; `Ref` to them is text.
-    fn is_text(&self, p: &ParamName) -> bool {
+    fn is_text(&self, p: &'a ParamName) -> bool {
         self.m
             .params
             .get(p)
@@ -87,7 +87,7 @@ impl Cfn<'_> {
         }
     }
 
-    fn is_list(&self, p: &ParamName) -> bool {
+    fn is_list(&self, p: &'a ParamName) -> bool {
         self.m
             .params
             .get(p)
@@ -95,26 +95,26 @@ impl Cfn<'_> {
     }
 
     /// The condition a switch names (see [`Module::cfn_condition`]).
-    fn condition_name(&self, s: &Switch) -> String {
+    fn condition_name(&self, s: &'a Switch) -> String {
         self.m.cfn_condition(s)
     }
 
     /// A scalar template: literal string, `!Ref`, or `!Sub`.
-    fn template(&self, t: &Template) -> Node {
-        if let Some(l) = t.as_literal() {
+    fn template<'t>(&self, t: &'t Template) -> Node<'t> {
+        if let Some(l) = t.literal() {
             return Node::Str(l);
         }
         match t.parts.as_slice() {
             // `Ref` of a Number parameter is a number to some readers; strings need `Fn::Sub`.
             [Part::Param(p)] if !self.is_text(p) => {
-                return Node::Tag("!Sub", format!("${{{}}}", p.as_str()))
+                return Node::tag("!Sub", format!("${{{}}}", p.as_str()))
             }
             [Part::Param(p)] => return Node::reference(p.as_str()),
             [Part::Pseudo(p)] => return Node::reference(p.cfn_name()),
             [Part::ProviderArn(p)] => {
                 return match &p.when {
                     Some(w) => mappings::switched_arn(self.m, p, w),
-                    None => Node::Tag("!GetAtt", format!("{}.Arn", p.id.logical_id())),
+                    None => Node::tag("!GetAtt", format!("{}.Arn", p.id.logical_id())),
                 }
             }
             [Part::Lookup(l)] => return mappings::find_in_map(l),
@@ -134,7 +134,7 @@ impl Cfn<'_> {
             .description
             .clone()
             .unwrap_or_else(|| format!("IAM roles of the {} module", self.m.name));
-        w.entry("Description", &Node::Str(desc));
+        w.entry("Description", &Node::str(desc));
         let exports = longest_export(self.m).filter(|_| !self.import);
         w.entry("Metadata", &self.interface(exports.is_some()));
         let params = self.parameters(exports);
@@ -177,7 +177,7 @@ impl Cfn<'_> {
     /// `AWS::CloudFormation::Interface`: the console's parameter groups (in the order the
     /// spec first names them, the ungrouped under "Parameters", the export prefix last, when
     /// the stack exports anything) and labels.
-    fn interface(&self, exports: bool) -> Node {
+    fn interface(&self, exports: bool) -> Node<'a> {
         let mut groups: Vec<(&str, Vec<Node>)> = Vec::new();
         let grouped = self
             .m
@@ -208,12 +208,7 @@ impl Cfn<'_> {
             .values()
             .filter_map(|p| Some((p.name.as_str(), p.label.as_deref()?)))
             .chain(exports.then_some((EXPORT_PREFIX, "Export name prefix")))
-            .map(|(name, label)| {
-                (
-                    name.to_owned(),
-                    Node::map(vec![("default", Node::str(label))]),
-                )
-            })
+            .map(|(name, label)| (name.into(), Node::map(vec![("default", Node::str(label))])))
             .collect();
         Node::map(vec![(
             "AWS::CloudFormation::Interface",
@@ -224,7 +219,7 @@ impl Cfn<'_> {
         )])
     }
 
-    fn documents(&self) -> impl Iterator<Item = &PolicyDocument> {
+    fn documents(&self) -> impl Iterator<Item = &'a PolicyDocument> {
         self.m
             .roles
             .values()
@@ -235,11 +230,11 @@ impl Cfn<'_> {
 
     fn resource(
         &self,
-        ty: &str,
+        ty: &'static str,
         when: &Option<Switch>,
-        props: Vec<(String, Node)>,
+        props: Vec<(Text<'a>, Node<'a>)>,
         allow: &[&Allow],
-    ) -> Node {
+    ) -> Node<'a> {
         self.resource_if(
             ty,
             when.as_ref().map(|sw| self.condition_name(sw)),
@@ -250,14 +245,14 @@ impl Cfn<'_> {
 
     fn resource_if(
         &self,
-        ty: &str,
+        ty: &'static str,
         condition: Option<String>,
-        props: Vec<(String, Node)>,
+        props: Vec<(Text<'a>, Node<'a>)>,
         allow: &[&Allow],
-    ) -> Node {
-        let mut e: Vec<(String, Node)> = vec![("Type".into(), Node::str(ty))];
+    ) -> Node<'a> {
+        let mut e: Vec<(Text<'a>, Node<'a>)> = vec![("Type".into(), Node::str(ty))];
         if let Some(c) = condition {
-            e.push(("Condition".into(), Node::Str(c)));
+            e.push(("Condition".into(), Node::str(c)));
         }
         if self.import {
             e.push(("DeletionPolicy".into(), Node::str("Retain")));
@@ -285,7 +280,7 @@ impl Cfn<'_> {
 
     fn resources(&self, out: &mut Section) {
         for p in self.m.policies.values() {
-            let mut props = vec![("ManagedPolicyName".to_owned(), self.template(&p.name))];
+            let mut props = vec![("ManagedPolicyName".into(), self.template(&p.name))];
             if let Some(path) = &p.path {
                 props.push(("Path".into(), self.template(path)));
             }
@@ -307,7 +302,8 @@ impl Cfn<'_> {
             self.kms_key(out, k);
         }
         for o in self.m.oidc_providers.values() {
-            let mut props = vec![("Url".to_owned(), self.template(&o.url()))];
+            let url = o.url();
+            let mut props = vec![("Url".into(), self.template(&url).into_owned())];
             props.push((
                 "ClientIdList".into(),
                 Node::Seq(o.audiences.iter().map(|a| self.template(a)).collect()),
@@ -330,7 +326,7 @@ impl Cfn<'_> {
             // breaks tools that read the list (moto crashes on the null element).
             for p in r.inline.iter().filter(|p| p.when.is_some()) {
                 let props = vec![
-                    ("PolicyName".to_owned(), self.template(&p.iam_name)),
+                    ("PolicyName".into(), self.template(&p.iam_name)),
                     ("PolicyDocument".into(), self.document(&p.doc)),
                     (
                         "Roles".into(),
@@ -359,7 +355,7 @@ impl Cfn<'_> {
                     (None, _) => self.hatched(r, Hatch::Name, None),
                 };
                 if let Some(n) = name {
-                    props.push(("InstanceProfileName".to_owned(), n));
+                    props.push(("InstanceProfileName".into(), n));
                 }
                 if let Some(p) = &ip.path {
                     props.push(("Path".into(), self.template(p)));
@@ -381,15 +377,15 @@ impl Cfn<'_> {
         }
     }
 
-    fn role(&self, r: &Role) -> Node {
-        let mut props: Vec<(String, Node)> = Vec::new();
+    fn role(&self, r: &'a Role) -> Node<'a> {
+        let mut props: Vec<(Text<'a>, Node<'a>)> = Vec::new();
         let name = match &r.name {
             RoleName::Fixed(n) => Some(self.template(n)),
             _ => None,
         };
-        let mut hatched = |key: &str, h: Hatch, spec: Option<Node>| {
+        let mut hatched = |key: &'static str, h: Hatch, spec: Option<Node<'a>>| {
             if let Some(v) = self.hatched(r, h, spec) {
-                props.push((key.to_owned(), v));
+                props.push((key.into(), v));
             }
         };
         hatched("RoleName", Hatch::Name, name);
@@ -401,9 +397,9 @@ impl Cfn<'_> {
         if let Some(d) = &r.description {
             props.push(("Description".into(), self.template(d)));
         }
-        let mut hatched = |key: &str, h: Hatch, spec: Option<Node>| {
+        let mut hatched = |key: &'static str, h: Hatch, spec: Option<Node<'a>>| {
             if let Some(v) = self.hatched(r, h, spec) {
-                props.push((key.to_owned(), v));
+                props.push((key.into(), v));
             }
         };
         hatched(
@@ -445,7 +441,7 @@ impl Cfn<'_> {
                         Some(p) => Node::func(
                             "Fn::If",
                             Node::Seq(vec![
-                                Node::Str(self.m.has_condition(p)),
+                                Node::str(self.m.has_condition(p)),
                                 tag,
                                 Node::reference("AWS::NoValue"),
                             ]),
@@ -469,12 +465,12 @@ impl Cfn<'_> {
 
     /// A value that may be nothing (`Module::optional_param`): `!If [Has<P>, !Ref P, !Ref
     /// AWS::NoValue]`; any other value as written.
-    fn optional(&self, t: &Template) -> Node {
+    fn optional(&self, t: &'a Template) -> Node<'a> {
         match self.m.optional_param(t) {
             Some(p) => Node::func(
                 "Fn::If",
                 Node::Seq(vec![
-                    Node::Str(self.m.has_condition(p)),
+                    Node::str(self.m.has_condition(p)),
                     Node::reference(p.as_str()),
                     Node::reference("AWS::NoValue"),
                 ]),
@@ -484,9 +480,9 @@ impl Cfn<'_> {
     }
 
     /// A whole number written out, or `!Ref` of its number parameter.
-    pub(super) fn number(&self, t: &Template) -> Node {
+    pub(super) fn number(&self, t: &'a Template) -> Node<'a> {
         match (t.as_literal(), t.as_single_param()) {
-            (Some(n), _) => Node::Raw(n),
+            (Some(n), _) => Node::raw(n),
             (None, Some(p)) => Node::reference(p.as_str()),
             (None, None) => self.template(t),
         }
@@ -494,7 +490,7 @@ impl Cfn<'_> {
 
     /// A property an escape hatch can override: `!If [Has<Hatch>, !Ref <Hatch>, <spec>]`, with
     /// `AWS::NoValue` when the spec sets nothing.
-    fn hatched(&self, r: &Role, h: Hatch, spec: Option<Node>) -> Option<Node> {
+    fn hatched(&self, r: &'a Role, h: Hatch, spec: Option<Node<'a>>) -> Option<Node<'a>> {
         if !r.has(h) {
             return spec;
         }
@@ -502,7 +498,7 @@ impl Cfn<'_> {
         Some(Node::func(
             "Fn::If",
             Node::Seq(vec![
-                Node::Str(format!("Has{name}")),
+                Node::str(format!("Has{name}")),
                 Node::reference(name),
                 spec.unwrap_or_else(|| Node::reference("AWS::NoValue")),
             ]),
@@ -513,7 +509,7 @@ impl Cfn<'_> {
     /// and with the additional-policies hatch set, its ARNs too. CloudFormation cannot append
     /// one list to another, so that branch joins every ARN with `|` (a character no IAM
     /// policy ARN holds, unlike `,`) and splits the text again.
-    fn managed_policy_arns(&self, r: &Role) -> Option<Node> {
+    fn managed_policy_arns(&self, r: &'a Role) -> Option<Node<'a>> {
         let spec: Vec<Node> = r
             .fixed_managed()
             .map(|m| {
@@ -546,7 +542,7 @@ impl Cfn<'_> {
                     Some(sw) => Node::func(
                         "Fn::If",
                         Node::Seq(vec![
-                            Node::Str(self.condition_name(sw)),
+                            Node::str(self.condition_name(sw)),
                             piece,
                             Node::str(""),
                         ]),
@@ -569,21 +565,21 @@ impl Cfn<'_> {
         };
         let chosen = Node::func(
             "Fn::If",
-            Node::Seq(vec![Node::Str(format!("Has{name}")), with, without.clone()]),
+            Node::Seq(vec![Node::str(format!("Has{name}")), with, without.clone()]),
         );
         // A switched list parameter attachment: its list only when the switch is on.
         Some(match switch {
             Some(sw) => Node::func(
                 "Fn::If",
-                Node::Seq(vec![Node::Str(self.condition_name(sw)), chosen, without]),
+                Node::Seq(vec![Node::str(self.condition_name(sw)), chosen, without]),
             ),
             None => chosen,
         })
     }
 
-    fn policy_arn(&self, p: &PolicyRef) -> Node {
+    fn policy_arn(&self, p: &'a PolicyRef) -> Node<'a> {
         match p {
-            PolicyRef::Aws(name) => Node::Tag(
+            PolicyRef::Aws(name) => Node::tag(
                 "!Sub",
                 format!(
                     "arn:${{AWS::Partition}}:iam::aws:policy/{}",
@@ -600,13 +596,13 @@ impl Cfn<'_> {
     fn outputs(&self, out: &mut Section) {
         let mut output = |name: String, desc: String, value: Node, when: Option<String>| {
             let mut e = vec![
-                ("Description".to_owned(), Node::Str(desc)),
+                ("Description".into(), Node::str(desc)),
                 ("Value".into(), value),
             ];
             if let Some(cond) = when {
                 // Not exported: while another stack imports an export, CloudFormation refuses
                 // the update that removes it, so the switch could not be turned off.
-                e.push(("Condition".into(), Node::Str(cond)));
+                e.push(("Condition".into(), Node::str(cond)));
                 out.push((name, Node::Map(e)));
                 return;
             }
@@ -621,8 +617,8 @@ impl Cfn<'_> {
                 "Fn::If",
                 Node::Seq(vec![
                     Node::str(HAS_EXPORT_PREFIX),
-                    Node::Tag("!Sub", format!("${{{EXPORT_PREFIX}}}-{name}")),
-                    Node::Tag("!Sub", format!("${{AWS::StackName}}-{name}")),
+                    Node::tag("!Sub", format!("${{{EXPORT_PREFIX}}}-{name}")),
+                    Node::tag("!Sub", format!("${{AWS::StackName}}-{name}")),
                 ]),
             );
             e.push(("Export".into(), Node::map(vec![("Name", export)])));
@@ -633,7 +629,7 @@ impl Cfn<'_> {
             for k in g.kinds() {
                 let target = format!("{}{}", g.logical_id, k.cfn_resource);
                 let value = match k.value {
-                    OutputValue::GetAtt(a) => Node::Tag("!GetAtt", format!("{target}.{a}")),
+                    OutputValue::GetAtt(a) => Node::tag("!GetAtt", format!("{target}.{a}")),
                     OutputValue::Ref => Node::reference(target),
                     OutputValue::RolePath => self
                         .m

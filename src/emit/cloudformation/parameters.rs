@@ -3,13 +3,13 @@
 
 use super::*;
 
-impl Cfn<'_> {
+impl<'a> Cfn<'a> {
     /// The spec's parameters, then `ExportPrefix` when outputs are exported: its length is
     /// capped so that `<prefix>-<longest output>` fits CloudFormation's 255 characters.
-    pub(super) fn parameters(&self, longest_export: Option<usize>) -> Vec<(String, Node)> {
+    pub(super) fn parameters(&self, longest_export: Option<usize>) -> Vec<(Text<'a>, Node<'a>)> {
         let export_prefix = longest_export.map(|len| {
             (
-                EXPORT_PREFIX.to_owned(),
+                EXPORT_PREFIX.into(),
                 Node::map(vec![
                     ("Type", Node::str("String")),
                     (
@@ -44,7 +44,7 @@ impl Cfn<'_> {
             .params
             .values()
             .map(|p| {
-                let mut e: Vec<(String, Node)> = Vec::new();
+                let mut e: Vec<(Text<'a>, Node<'a>)> = Vec::new();
                 let ty = match p.kind {
                     ParamKind::String | ParamKind::Bool => "String",
                     ParamKind::List => "CommaDelimitedList",
@@ -55,10 +55,10 @@ impl Cfn<'_> {
                     e.push(("Description".into(), Node::str(d)));
                 }
                 if let Some(d) = &p.default {
-                    e.push(("Default".into(), Node::Str(value_text(d))));
+                    e.push(("Default".into(), Node::str(value_text(d))));
                 }
                 if p.secret {
-                    e.push(("NoEcho".into(), Node::Raw("true".into())));
+                    e.push(("NoEcho".into(), Node::raw("true")));
                 }
                 if p.kind == ParamKind::Bool {
                     e.push((
@@ -67,16 +67,16 @@ impl Cfn<'_> {
                     ));
                 }
                 if let Some(n) = p.min_length {
-                    e.push(("MinLength".into(), Node::Raw(n.to_string())));
+                    e.push(("MinLength".into(), Node::raw(n.to_string())));
                 }
                 if let Some(n) = p.max_length {
-                    e.push(("MaxLength".into(), Node::Raw(n.to_string())));
+                    e.push(("MaxLength".into(), Node::raw(n.to_string())));
                 }
                 if let Some(n) = &p.min_value {
-                    e.push(("MinValue".into(), Node::Raw(n.clone())));
+                    e.push(("MinValue".into(), Node::raw(n.clone())));
                 }
                 if let Some(n) = &p.max_value {
-                    e.push(("MaxValue".into(), Node::Raw(n.clone())));
+                    e.push(("MaxValue".into(), Node::raw(n.clone())));
                 }
                 // For a CommaDelimitedList, CloudFormation checks every item. Strings even for
                 // a Number, as its Default is written (cfn-lint compares them as written).
@@ -97,7 +97,7 @@ impl Cfn<'_> {
                         };
                         e.push((
                             "ConstraintDescription".into(),
-                            Node::Str(format!("{each} match the pattern {pat}")),
+                            Node::str(format!("{each} match the pattern {pat}")),
                         ));
                     }
                     (None, ParamKind::String | ParamKind::List)
@@ -111,9 +111,9 @@ impl Cfn<'_> {
                     }
                     _ => {}
                 }
-                (p.name.as_str().to_owned(), Node::Map(e))
+                (p.name.as_str().into(), Node::Map(e))
             })
-            .chain(hatch_params(self.m).map(|(r, h, name)| (name, hatch_parameter(r, h))))
+            .chain(hatch_params(self.m).map(|(r, h, name)| (name.into(), hatch_parameter(r, h))))
             .chain(export_prefix)
             .collect()
     }
@@ -124,14 +124,14 @@ pub(super) const HATCH_GROUP: &str =
     "Escape hatches (the caller's choice; empty: as the spec says)";
 
 /// The parameter of an escape hatch: empty by default (the spec's value).
-fn hatch_parameter(r: &Role, h: Hatch) -> Node {
+fn hatch_parameter(r: &Role, h: Hatch) -> Node<'_> {
     let ty = match h {
         Hatch::AdditionalPolicyArns => "CommaDelimitedList",
         _ => "String",
     };
     let mut e = vec![
         ("Type", Node::str(ty)),
-        ("Description", Node::Str(h.describe(&r.id))),
+        ("Description", Node::str(h.describe(&r.id))),
         ("Default", Node::str("")),
     ];
     if h == Hatch::MaxSessionDuration {

@@ -2,18 +2,18 @@
 //! statements, `Fn::Split`/`Fn::Join` for list parameters; and, where a condition KEY holds a
 //! placeholder (IRSA `${OidcProvider}:sub`), one `Fn::Sub` JSON string per switch combination.
 
-use super::yaml::Node;
+use super::yaml::{Node, Text};
 use super::Cfn;
 use crate::model::*;
 use std::fmt::Write;
 
-impl Cfn<'_> {
+impl<'a> Cfn<'a> {
     /// A document as a node.
-    pub(super) fn document(&self, doc: &PolicyDocument) -> Node {
+    pub(super) fn document(&self, doc: &'a PolicyDocument) -> Node<'a> {
         if needs_json(doc) {
             return self.json_variants(doc);
         }
-        let mut entries = vec![("Version".to_owned(), Node::str(&doc.version))];
+        let mut entries = vec![("Version".into(), Node::str(&doc.version))];
         if let Some(id) = &doc.id {
             entries.push(("Id".into(), Node::str(id)));
         }
@@ -33,7 +33,7 @@ impl Cfn<'_> {
     }
 
     /// `Fn::If [Cond, node, !Ref AWS::NoValue]`.
-    pub(super) fn if_node(&self, sw: &Switch, node: Node) -> Node {
+    pub(super) fn if_node(&self, sw: &'a Switch, node: Node<'a>) -> Node<'a> {
         Node::func(
             "Fn::If",
             Node::Seq(vec![
@@ -44,8 +44,8 @@ impl Cfn<'_> {
         )
     }
 
-    fn statement(&self, s: &Statement) -> Node {
-        let mut e: Vec<(String, Node)> = Vec::new();
+    fn statement(&self, s: &'a Statement) -> Node<'a> {
+        let mut e: Vec<(Text<'a>, Node<'a>)> = Vec::new();
         if let Some(sid) = &s.sid {
             e.push(("Sid".into(), Node::str(sid)));
         }
@@ -60,7 +60,7 @@ impl Cfn<'_> {
                 Principal::Any => Node::str("*"),
                 Principal::Typed(m) => Node::Map(
                     m.iter()
-                        .map(|(t, v)| (t.as_str().to_owned(), self.values(v)))
+                        .map(|(t, v)| (t.as_str().into(), self.values(v)))
                         .collect(),
                 ),
             };
@@ -83,14 +83,14 @@ impl Cfn<'_> {
             ));
         }
         if !s.conditions.is_empty() {
-            let mut ops: Vec<(String, Node)> = Vec::new();
+            let mut ops: Vec<(Text<'a>, Node<'a>)> = Vec::new();
             for c in &s.conditions {
                 let op = c.op.to_string();
                 let key = c.key.as_literal().unwrap_or_default();
                 let val = self.values(&c.values);
                 match ops.iter_mut().find(|(o, _)| *o == op) {
-                    Some((_, Node::Map(m))) => m.push((key, val)),
-                    _ => ops.push((op, Node::Map(vec![(key, val)]))),
+                    Some((_, Node::Map(m))) => m.push((key.into(), val)),
+                    _ => ops.push((op.into(), Node::Map(vec![(key.into(), val)]))),
                 }
             }
             e.push(("Condition".into(), Node::Map(ops)));
@@ -99,7 +99,7 @@ impl Cfn<'_> {
     }
 
     /// A value list: one value is a scalar, several a sequence; list parameters expand.
-    pub(super) fn values(&self, items: &[Template]) -> Node {
+    pub(super) fn values(&self, items: &'a [Template]) -> Node<'a> {
         let lists: Vec<Option<&ParamName>> = items.iter().map(|t| self.list_param(t)).collect();
         if lists.iter().all(Option::is_none) {
             return one_or_seq(items.iter().map(|t| self.template(t)).collect());
@@ -131,7 +131,7 @@ impl Cfn<'_> {
     }
 
     /// `pre${L}suf` for each element, joined by commas (validation guarantees pre/suf are literal).
-    fn expanded_list(&self, t: &Template, p: &ParamName) -> Node {
+    fn expanded_list(&self, t: &'a Template, p: &'a ParamName) -> Node<'a> {
         let (pre, suf) = literal_around(t);
         let list = Node::reference(p.as_str());
         if pre.is_empty() && suf.is_empty() {
@@ -158,7 +158,7 @@ impl Cfn<'_> {
     }
 
     /// Nested `Fn::If` over every combination of the document's switches, each leaf a JSON string.
-    fn json_variants(&self, doc: &PolicyDocument) -> Node {
+    fn json_variants(&self, doc: &'a PolicyDocument) -> Node<'a> {
         let mut params: Vec<&ParamName> = Vec::new();
         for s in &doc.statements {
             if let Some(sw) = &s.when {
@@ -172,10 +172,10 @@ impl Cfn<'_> {
 
     fn json_tree(
         &self,
-        doc: &PolicyDocument,
+        doc: &'a PolicyDocument,
         params: &[&ParamName],
         chosen: &mut Vec<(ParamName, bool)>,
-    ) -> Node {
+    ) -> Node<'a> {
         let Some((first, rest)) = params.split_first() else {
             return self.json_leaf(doc, chosen);
         };
@@ -193,14 +193,14 @@ impl Cfn<'_> {
         Node::func("Fn::If", Node::Seq(vec![Node::str(cond), on, off]))
     }
 
-    fn json_leaf(&self, doc: &PolicyDocument, chosen: &[(ParamName, bool)]) -> Node {
+    fn json_leaf(&self, doc: &'a PolicyDocument, chosen: &[(ParamName, bool)]) -> Node<'a> {
         let active = |s: &Statement| match &s.when {
             None => true,
             Some(sw) => chosen
                 .iter()
                 .any(|(p, v)| *p == sw.param && *v != sw.negated),
         };
-        let mut vars: Vec<(String, Node)> = Vec::new();
+        let mut vars: Vec<(Text<'a>, Node<'a>)> = Vec::new();
         let mut j = String::with_capacity(512);
         j.push_str("{\"Version\":");
         json_lit(&mut j, &doc.version);
@@ -220,15 +220,20 @@ impl Cfn<'_> {
         j.push_str("]}");
         if vars.is_empty() && !has_sub_variable(&j) {
             // No placeholder: a plain JSON string (cfn-lint W1020 flags a needless Fn::Sub).
-            Node::Str(j.replace("${!", "${"))
+            Node::str(j.replace("${!", "${"))
         } else if vars.is_empty() {
-            Node::Tag("!Sub", j)
+            Node::tag("!Sub", j)
         } else {
-            Node::func("Fn::Sub", Node::Seq(vec![Node::Str(j), Node::Map(vars)]))
+            Node::func("Fn::Sub", Node::Seq(vec![Node::str(j), Node::Map(vars)]))
         }
     }
 
-    fn json_statement(&self, j: &mut String, s: &Statement, vars: &mut Vec<(String, Node)>) {
+    fn json_statement(
+        &self,
+        j: &mut String,
+        s: &'a Statement,
+        vars: &mut Vec<(Text<'a>, Node<'a>)>,
+    ) {
         j.push('{');
         if let Some(sid) = &s.sid {
             j.push_str("\"Sid\":");
@@ -320,7 +325,12 @@ impl Cfn<'_> {
         j.push('}');
     }
 
-    fn json_values(&self, j: &mut String, items: &[Template], vars: &mut Vec<(String, Node)>) {
+    fn json_values(
+        &self,
+        j: &mut String,
+        items: &'a [Template],
+        vars: &mut Vec<(Text<'a>, Node<'a>)>,
+    ) {
         j.push('[');
         for (i, t) in items.iter().enumerate() {
             if i > 0 {
@@ -337,7 +347,7 @@ impl Cfn<'_> {
                         "Fn::Join",
                         Node::Seq(vec![Node::str(delim), Node::reference(p.as_str())]),
                     );
-                    vars.push((var.clone(), join));
+                    vars.push((var.clone().into(), join));
                     j.push('"');
                     json_escape_sub(j, &pre);
                     let _ = write!(j, "${{{var}}}");
@@ -350,7 +360,7 @@ impl Cfn<'_> {
     }
 
     /// A template as a JSON string literal inside `Fn::Sub`.
-    fn json_template(&self, j: &mut String, t: &Template, vars: &mut Vec<(String, Node)>) {
+    fn json_template(&self, j: &mut String, t: &'a Template, vars: &mut Vec<(Text<'a>, Node<'a>)>) {
         j.push('"');
         for p in &t.parts {
             match p {

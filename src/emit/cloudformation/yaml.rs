@@ -6,39 +6,75 @@
 //! `2012-10-17`, `12:30`, `0x1F`, `~`, leading indicators, `: ` and ` #` inside.
 
 use crate::emit::push_spaces;
+use std::borrow::Cow;
 use std::fmt::Write;
+
+/// Text of a [`Node`]: borrowed from the model or a constant where it can be, owned where it
+/// is made (a formatted `!Sub`, a condition name). The tree of one resource is written and
+/// dropped at once, and most of its text already exists: borrowing it saves an allocation
+/// and a copy per key and scalar.
+pub type Text<'a> = Cow<'a, str>;
 
 /// A YAML node.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
+pub enum Node<'a> {
     /// A string, quoted when needed.
-    Str(String),
+    Str(Text<'a>),
     /// A scalar written as is (numbers, `true`/`false` that are meant as booleans).
-    Raw(String),
+    Raw(Text<'a>),
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
     /// A mapping in insertion order.
-    Map(Vec<(String, Node)>),
+    Map(Vec<(Text<'a>, Node<'a>)>),
     /// A short-form intrinsic on a scalar: `!Ref Name`.
-    Tag(&'static str, String),
+    Tag(&'static str, Text<'a>),
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// A string node.
-    pub fn str(s: impl Into<String>) -> Node {
+    pub fn str(s: impl Into<Text<'a>>) -> Node<'a> {
         Node::Str(s.into())
     }
+    /// A scalar written as is.
+    pub fn raw(s: impl Into<Text<'a>>) -> Node<'a> {
+        Node::Raw(s.into())
+    }
+    /// A short-form intrinsic: `!Sub text`.
+    pub fn tag(tag: &'static str, s: impl Into<Text<'a>>) -> Node<'a> {
+        Node::Tag(tag, s.into())
+    }
     /// `!Ref name`.
-    pub fn reference(name: impl Into<String>) -> Node {
+    pub fn reference(name: impl Into<Text<'a>>) -> Node<'a> {
         Node::Tag("!Ref", name.into())
     }
     /// A mapping from pairs.
-    pub fn map(pairs: Vec<(&str, Node)>) -> Node {
-        Node::Map(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    pub fn map(pairs: Vec<(&'a str, Node<'a>)>) -> Node<'a> {
+        Node::Map(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (Cow::Borrowed(k), v))
+                .collect(),
+        )
     }
     /// A one-key mapping: `{Fn::If: [...]}`.
-    pub(crate) fn func(name: &str, arg: Node) -> Node {
-        Node::Map(vec![(name.to_owned(), arg)])
+    pub(crate) fn func(name: &'a str, arg: Node<'a>) -> Node<'a> {
+        Node::Map(vec![(Cow::Borrowed(name), arg)])
+    }
+
+    /// The same node owning all its text (for a node made of a temporary value).
+    pub fn into_owned(self) -> Node<'static> {
+        let own = |s: Text| -> Text<'static> { Cow::Owned(s.into_owned()) };
+        match self {
+            Node::Str(s) => Node::Str(own(s)),
+            Node::Raw(s) => Node::Raw(own(s)),
+            Node::Tag(t, s) => Node::Tag(t, own(s)),
+            Node::Seq(v) => Node::Seq(v.into_iter().map(Node::into_owned).collect()),
+            Node::Map(v) => Node::Map(
+                v.into_iter()
+                    .map(|(k, v)| (own(k), v.into_owned()))
+                    .collect(),
+            ),
+        }
     }
 }
 
@@ -146,7 +182,7 @@ fn write_inline(out: &mut String, n: &Node) {
     }
 }
 
-fn write_map(out: &mut String, entries: &[(String, Node)], level: usize) {
+fn write_map(out: &mut String, entries: &[(Text, Node)], level: usize) {
     for (i, (k, v)) in entries.iter().enumerate() {
         if i > 0 {
             push_spaces(out, level);
