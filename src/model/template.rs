@@ -421,10 +421,20 @@ impl Template {
     /// `${mappings.<Map>[<by>].<key>}`; a piece likewise ([`Piece::sub_var`], else
     /// `${split("<d>", <Source>)[<i>]}`).
     fn spell(&self, literal_open: &str, var_open: &str, sub: bool) -> String {
-        let mut s = String::new();
+        // Room for the literal text and a short placeholder per other part: one allocation
+        // for most templates.
+        let room = self
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(l) => l.len(),
+                _ => 24,
+            })
+            .sum();
+        let mut s = String::with_capacity(room);
         for p in &self.parts {
             match p {
-                Part::Lit(l) => s.push_str(&l.replace("${", literal_open)),
+                Part::Lit(l) => push_replacing(&mut s, l, "${", literal_open),
                 Part::Param(n) => {
                     s.push_str("${");
                     s.push_str(n.as_str());
@@ -521,6 +531,18 @@ pub fn sub_parts(s: &str) -> Vec<SubPart<'_>> {
         out.push(SubPart::Text(rest));
     }
     out
+}
+
+/// Appends `text` with every `from` replaced by `to` (what `str::replace` gives, without its
+/// new `String`).
+fn push_replacing(out: &mut String, text: &str, from: &str, to: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        out.push_str(&rest[..i]);
+        out.push_str(to);
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]

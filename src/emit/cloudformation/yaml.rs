@@ -300,17 +300,30 @@ const fn plain_table() -> [bool; 128] {
 
 static PLAIN: [bool; 128] = plain_table();
 
+/// Bytes that may start a plain scalar: any byte but ASCII digits, `+`, `-`, `.` and the
+/// indicators `?:,[]{}#&*!|>'"%@\`~=` and space (a non-ASCII first byte fails the table pass).
+const fn plain_first_table() -> [bool; 256] {
+    let mut t = [true; 256];
+    let not = b"0123456789+-.?:,[]{}#&*!|>'\"%@`~= ";
+    let mut i = 0;
+    while i < not.len() {
+        t[not[i] as usize] = false;
+        i += 1;
+    }
+    t
+}
+
+static PLAIN_FIRST: [bool; 256] = plain_first_table();
+
 /// Whether `s` can be written plain: one pass over its bytes.
 fn plain_safe(s: &str) -> bool {
     let b = s.as_bytes();
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
-    // Digits, signs and dots start numbers, dates and times in some YAML version.
-    if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
-        return false;
-    }
-    if b"?:,[]{}#&*!|>'\"%@`~= ".contains(&first) {
+    // Digits, signs and dots start numbers, dates and times in some YAML version; the
+    // indicators start other nodes.
+    if !PLAIN_FIRST[first as usize] {
         return false;
     }
     if last == b' ' || last == b':' {
