@@ -32,6 +32,7 @@ mod import_never_wider_cases;
 mod import_optional;
 mod import_terminates;
 mod import_terraform;
+mod import_tf_compact;
 mod import_tf_conditions;
 mod import_tf_idioms;
 mod import_tf_values;

@@ -84,9 +84,7 @@ impl Tf {
         for item in &b.body.items {
             match item {
                 hcl::Item::Block(s) if s.kind == "statement" => {
-                    if let Some(y) = self.statement(fi, &s.body, &addr, s.line) {
-                        statements.push(y);
-                    }
+                    statements.extend(self.statement(fi, &s.body, &addr, s.line, true));
                 }
                 hcl::Item::Block(d)
                     if d.kind == "dynamic"
@@ -106,7 +104,8 @@ impl Tf {
                         }
                     };
                     for c in d.body.blocks("content") {
-                        if let Some(y) = self.statement(fi, &c.body, &addr, c.line) {
+                        // Under a switch of its own: not split by `compact` (one `when:`).
+                        for y in self.statement(fi, &c.body, &addr, c.line, false) {
                             match &when {
                                 Ok(w) => statements.push(with_when(y, w)),
                                 Err(()) => statements.extend(self.unswitched(y, &dat)),
@@ -274,14 +273,16 @@ impl Tf {
     }
 
     /// A `statement` block, element by element; what the spec cannot express is settled by
-    /// [`narrow::settle`].
+    /// [`narrow::settle`]. With `split`, `resources = compact(…)` of optional values makes
+    /// several statements (`compact.rs`).
     pub(super) fn statement(
         &mut self,
         fi: usize,
         body: &Body,
         addr: &str,
         line: usize,
-    ) -> Option<Y> {
+        split: bool,
+    ) -> Vec<Y> {
         let at = |tf: &Tf, l: usize, what: &str| tf.at(fi, l, &format!("{addr}: {what}"));
         let mut els: Vec<(String, El)> = Vec::new();
         if let Some(a) = body.attr("sid") {
@@ -313,6 +314,7 @@ impl Tf {
             },
         };
         els.push(("Effect".into(), effect));
+        let mut optional: Option<super::compact::Split> = None;
         let principals = |tf: &mut Tf, kind: &str| -> Option<El> {
             let blocks: Vec<&Block> = body.blocks(kind).collect();
             if blocks.is_empty() {
@@ -366,6 +368,24 @@ impl Tf {
         ] {
             if let Some(a) = body.attr(tf_name) {
                 let x = at(self, a.line, tf_name);
+                if split && tf_name == "resources" {
+                    if let Some(read) = self.compact_resources(&a.expr, &x) {
+                        let el = match read {
+                            // The statement is read with its first item; `split_statement`
+                            // gives each statement its items.
+                            Some(s) if !s.optional.is_empty() => {
+                                let first = s.fixed.first().unwrap_or(&s.optional[0].0);
+                                let el = El::Exact(Y::Seq(vec![Y::s(first.as_str())]));
+                                optional = Some(s);
+                                el
+                            }
+                            Some(s) => El::Exact(Y::Seq(s.fixed.into_iter().map(Y::Str).collect())),
+                            None => El::Lost,
+                        };
+                        els.push((key.into(), el));
+                        continue;
+                    }
+                }
                 let (y, lost) = self.lost(|tf| {
                     if literal {
                         tf.literal_items(&a.expr, &x, "actions")
@@ -488,7 +508,13 @@ impl Tf {
         });
         let x = at(self, line, "statement");
         let settled = narrow::settle(els);
-        self.settled(&x, settled)
+        let Some(y) = self.settled(&x, settled) else {
+            return Vec::new();
+        };
+        match optional {
+            Some(s) => self.split_statement(y, s, &x),
+            None => vec![y],
+        }
     }
 
     /// `jsonencode({...})`: the object with template values.

@@ -12,6 +12,7 @@
 //! `aws_iam_policy_attachment`.
 //! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
+mod compact;
 mod derived;
 mod documents;
 mod eval;

@@ -328,7 +328,7 @@ impl Tf {
 
     /// The name of spec condition `y`: the one it already has, else the local's (`local`) or
     /// one after what it tests, numbered when taken.
-    fn name_test(&mut self, y: Y, local: Option<&str>) -> Option<String> {
+    pub(super) fn name_test(&mut self, y: Y, local: Option<&str>) -> Option<String> {
         if let Some((n, _)) = self.named.iter().find(|(_, t)| **t == y) {
             return Some(n.clone());
         }

@@ -478,7 +478,7 @@ impl Tf {
 
     /// Whether `t` may be `""` (or hold `""` items): made of parameters only, each without a
     /// validation pattern that rejects `""`, or of a mapping lookup or a piece.
-    fn may_be_empty(&self, t: &Template) -> bool {
+    pub(super) fn may_be_empty(&self, t: &Template) -> bool {
         t.parts.iter().all(|p| match p {
             Part::Lit(l) => l.is_empty(),
             Part::Param(n) => {
