@@ -107,7 +107,8 @@ pub fn terraform(m: &Module) -> Option<String> {
         );
     }
     for r in m.roles.values() {
-        let RoleName::Fixed(name) = &r.name else {
+        // A name that may be nothing is no known import ID (validation says so).
+        let Some(name) = r.name.fixed().filter(|n| m.optional_param(n).is_none()) else {
             continue;
         };
         let id = r.id.snake();
@@ -299,7 +300,8 @@ pub(crate) fn resources_to_import(m: &Module) -> Option<String> {
         ));
     }
     for r in m.roles.values() {
-        let RoleName::Fixed(name) = &r.name else {
+        // A name that may be nothing is no known import ID (validation says so).
+        let Some(name) = r.name.fixed().filter(|n| m.optional_param(n).is_none()) else {
             continue;
         };
         let role = render_cfn(m, name);

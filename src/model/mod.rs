@@ -491,6 +491,14 @@ impl RoleName {
             RoleName::Generated => None,
         }
     }
+
+    /// The written name (not a prefix).
+    pub fn fixed(&self) -> Option<&Template> {
+        match self {
+            RoleName::Fixed(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// An instance profile for a role.
@@ -815,11 +823,12 @@ impl Module {
         }
     }
 
-    /// The parameter of a value that may be nothing (issue 19): a role's
+    /// The parameter of a value that may be nothing (issue 19): a role's `name`,
     /// `permissions_boundary`, `path` or tag value that is exactly `${P}` of a string
     /// parameter whose default or example is `""`. Empty, the property (the tag) is left out in
-    /// both outputs: CloudFormation `!If [Has<P>, !Ref P, !Ref AWS::NoValue]`, Terraform
-    /// `var.p == "" ? null : var.p` (a tag: `{ for k, v in { K = var.p } : k => v if v != "" }`).
+    /// both outputs (a name: the deployment tool generates one): CloudFormation `!If [Has<P>,
+    /// !Ref P, !Ref AWS::NoValue]`, Terraform `var.p == "" ? null : var.p` (a tag: `{ for k, v
+    /// in { K = var.p } : k => v if v != "" }`).
     pub fn optional_param<'t>(&self, t: &'t Template) -> Option<&'t ParamName> {
         let p = t.as_single_param()?;
         let x = self.params.get(p)?;
@@ -835,7 +844,7 @@ impl Module {
     pub fn optional_params(&self) -> Vec<&ParamName> {
         let mut out: Vec<&ParamName> = Vec::new();
         for r in self.roles.values() {
-            for t in [&r.boundary, &r.path]
+            for t in [r.name.fixed(), r.boundary.as_ref(), r.path.as_ref()]
                 .into_iter()
                 .flatten()
                 .chain(r.tags.values())

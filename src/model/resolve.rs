@@ -352,16 +352,15 @@ impl Bindings {
                     target => vec![self.policy_arn(m, target)],
                 })
                 .collect();
-            let name = match &r.name {
-                RoleName::Fixed(t) => json!(self.scalar(t)),
-                _ => Value::Null,
-            };
+            // A name that may be nothing is generated while empty (null).
+            let name = r.name.fixed().and_then(|t| self.optional(m, t));
             let profile = r
                 .instance_profile
                 .as_ref()
                 .filter(|ip| self.on(&ip.when))
-                .map(|ip| match (&ip.name, &r.name) {
-                    (Some(n), _) | (None, RoleName::Fixed(n)) => json!(self.scalar(n)),
+                .map(|ip| match (&ip.name, &name) {
+                    (Some(n), _) => json!(self.scalar(n)),
+                    (None, Some(n)) => json!(n),
                     _ => json!(true),
                 });
             roles.insert(

@@ -104,11 +104,15 @@ fn adoptable(v: &mut Validator) {
         ));
     }
     for r in m.roles.values() {
-        if !matches!(r.name, RoleName::Fixed(_)) {
+        if !r
+            .name
+            .fixed()
+            .is_some_and(|n| m.optional_param(n).is_none())
+        {
             found.push((
                 r.origin.clone(),
                 format!(
-                    "role `{}` has no fixed name: its import ID (the role name) is not known",
+                    "role `{}` has no fixed name (or one that is generated while its parameter is empty): its import ID (the role name) is not known",
                     r.id.as_str()
                 ),
                 "give the role the `name` it has in the account".into(),

@@ -167,3 +167,161 @@ fn terraform_optional_tag_imports_as_the_specs() {
         assert!(!i.spec.contains("${CostCenter}"), "{}", i.spec);
     }
 }
+
+/// A CloudFormation role whose name may be nothing, with its instance profile named like it,
+/// and a policy of another role that names its ARN.
+const CFN_NAME: &str = r#"
+Parameters:
+  RoleName:
+    Type: String
+    Default: ""
+Conditions:
+  HasRoleName: !Not [!Equals [!Ref RoleName, ""]]
+Resources:
+  Runner:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [HasRoleName, !Ref RoleName, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+  RunnerProfile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      InstanceProfileName: !If [HasRoleName, !Ref RoleName, !Ref AWS::NoValue]
+      Roles: [!Ref Runner]
+"#;
+
+#[test]
+fn cloudformation_optional_role_name_round_trips_empty_and_set() {
+    let (_d, path) = template(CFN_NAME);
+    for values in [&[][..], &[("RoleName", "runner")][..]] {
+        let i = round_trip(&path, values, false);
+        assert!(i.spec.contains("name: ${RoleName}"), "{}", i.spec);
+        assert!(i.spec.contains("instance_profile: true"), "{}", i.spec);
+        let (_c, m) = compile(&i.spec, "t");
+        let r = m.roles.values().next().unwrap();
+        let n = r.name.fixed().unwrap();
+        assert_eq!(m.optional_param(n).map(|p| p.as_str()), Some("RoleName"));
+    }
+}
+
+/// The ARN (or name) of a role whose name may be nothing is never spelt from its parameter:
+/// while it is empty the name is generated. It becomes a new parameter, reported.
+#[test]
+fn cloudformation_references_to_an_optional_name_are_not_spelt_from_it() {
+    let text = format!(
+        "{CFN_NAME}  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        Statement: [{{Effect: Allow, Action: sts:AssumeRole, Principal: {{Service: codebuild.amazonaws.com}}}}]
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Version: \"2012-10-17\"
+            Statement:
+              - {{Effect: Allow, Action: iam:PassRole, Resource: !GetAtt Runner.Arn}}
+              - {{Effect: Allow, Action: iam:GetRole, Resource: !Sub \"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/${{Runner}}\"}}
+"
+    );
+    let (_d, path) = template(&text);
+    let i = rolegen::import::cloudformation::import(&path, "t").unwrap();
+    let all: Vec<String> = i.issues.iter().map(ToString::to_string).collect();
+    assert!(
+        all.iter().any(|e| e.contains("the ARN of role `Runner`")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter().any(|e| e.contains("the name of role `Runner`")),
+        "{all:?}"
+    );
+    assert!(!i.spec.contains("role/${RoleName}"), "{}", i.spec);
+}
+
+/// A Terraform role whose name may be nothing (`name`: `arg`), with its instance profile.
+fn tf_name(default: &str, name: &str, extra: &str) -> String {
+    format!(
+        r#"
+variable "role_name" {{
+  type    = string
+  default = {default}
+}}
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }}
+  }}
+}}
+resource "aws_iam_role" "runner" {{
+  name               = {name}
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+{extra}}}
+resource "aws_iam_instance_profile" "runner" {{
+  name = {name}
+  role = aws_iam_role.runner.name
+}}
+"#
+    )
+}
+
+#[test]
+fn terraform_optional_role_name_imports_as_the_specs() {
+    for (default, name) in [
+        ("null", "var.role_name"),
+        (r#""""#, r#"var.role_name == "" ? null : var.role_name"#),
+        ("null", r#"var.role_name != "" ? var.role_name : null"#),
+    ] {
+        let i = import_text(&tf_name(default, name, ""));
+        assert!(errors_of(&i).is_empty(), "{name}: {:?}", errors_of(&i));
+        assert!(i.spec.contains("name: ${RoleName}"), "{}", i.spec);
+        assert!(i.spec.contains("instance_profile: true"), "{}", i.spec);
+        let (_c, m) = compile(&i.spec, "t");
+        let r = m.roles.values().next().unwrap();
+        let n = r.name.fixed().unwrap();
+        assert_eq!(
+            m.optional_param(n).map(|p| p.as_str()),
+            Some("RoleName"),
+            "{}",
+            i.spec
+        );
+    }
+    // Beside a prefix (the terraform-aws-modules idiom): the prefix is reported, left out.
+    let i = import_text(&tf_name(
+        "null",
+        "var.role_name",
+        "  name_prefix        = \"runner-\"\n",
+    ));
+    assert_reported(&i, "a `name_prefix` beside a name that may be nothing");
+    assert!(!i.spec.contains("name_prefix"), "{}", i.spec);
+}
+
+/// References to the role's ARN are never spelt from a name that may be nothing.
+#[test]
+fn terraform_references_to_an_optional_name_are_not_spelt_from_it() {
+    let extra = r#"  inline_policy {
+    name = "self"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "iam:GetRole", Resource = aws_iam_role.other.arn }]
+    })
+  }
+"#;
+    let module = format!(
+        "{}resource \"aws_iam_role\" \"other\" {{\n  name               = var.role_name\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}}\n",
+        tf_name("null", "\"runner\"", extra)
+    );
+    let i = import_text(&module);
+    assert!(!i.spec.contains("role/${RoleName}"), "{}", i.spec);
+    let all: Vec<String> = i.issues.iter().map(ToString::to_string).collect();
+    assert!(
+        all.iter().any(|e| e.contains("aws_iam_role.other.arn")),
+        "{all:?}\n{}",
+        i.spec
+    );
+}

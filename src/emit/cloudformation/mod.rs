@@ -350,7 +350,7 @@ impl<'a> Cfn<'a> {
                     (Some(n), _) => Some(self.template(n)),
                     // Named like the role, the name hatch included.
                     (None, RoleName::Fixed(n)) => {
-                        self.hatched(r, Hatch::Name, Some(self.template(n)))
+                        self.hatched(r, Hatch::Name, Some(self.optional(n)))
                     }
                     (None, _) => self.hatched(r, Hatch::Name, None),
                 };
@@ -379,10 +379,8 @@ impl<'a> Cfn<'a> {
 
     fn role(&self, r: &'a Role) -> Node<'a> {
         let mut props: Vec<(Text<'a>, Node<'a>)> = Vec::new();
-        let name = match &r.name {
-            RoleName::Fixed(n) => Some(self.template(n)),
-            _ => None,
-        };
+        // A name that may be nothing: generated while its parameter is empty.
+        let name = r.name.fixed().map(|n| self.optional(n));
         let mut hatched = |key: &'static str, h: Hatch, spec: Option<Node<'a>>| {
             if let Some(v) = self.hatched(r, h, spec) {
                 props.push((key.into(), v));

@@ -102,6 +102,9 @@ fn what_it_creates(s: &mut String, m: &Module) {
             .map(|w| format!(" (when {})", code(&w.display())))
             .unwrap_or_default();
         let name = match &r.name {
+            RoleName::Fixed(t) if m.optional_param(t).is_some() => {
+                format!("{}, generated while empty", code(&t.display()))
+            }
             RoleName::Fixed(t) => code(&t.display()),
             RoleName::Prefix(t) => format!("prefix {}", code(&t.display())),
             RoleName::Generated => "generated name".into(),

@@ -497,31 +497,21 @@ impl<'a> Tf<'a> {
 
     /// `name` / `name_prefix` of a role (or of its instance profile, named like it), with the
     /// role's name hatch: the caller's name when set, else the spec's.
+    /// A name that may be nothing is null while its variable is empty (the provider generates
+    /// one).
     fn name_attrs(&self, r: &Role, name: &RoleName, b: &mut Block) {
-        let spec = name.template().map(|t| self.template(t));
-        if !r.has(Hatch::Name) {
-            match (name, spec) {
-                (RoleName::Fixed(_), Some(t)) => {
-                    b.attr("name", t);
-                }
-                (RoleName::Prefix(_), Some(t)) => {
+        match name {
+            RoleName::Fixed(t) => self.hatched(r, Hatch::Name, "name", Some(self.optional(t)), b),
+            RoleName::Generated => self.hatched(r, Hatch::Name, "name", None, b),
+            RoleName::Prefix(t) => {
+                let t = self.template(t);
+                if r.has(Hatch::Name) {
+                    let var = format!("var.{}", Hatch::Name.tf_var(&r.id));
+                    b.attr("name", var.clone());
+                    b.attr("name_prefix", format!("{var} == null ? {t} : null"));
+                } else {
                     b.attr("name_prefix", t);
                 }
-                _ => {}
-            }
-            return;
-        }
-        let var = format!("var.{}", Hatch::Name.tf_var(&r.id));
-        match (name, spec) {
-            (RoleName::Fixed(_), Some(t)) => {
-                b.attr("name", format!("coalesce({var}, {t})"));
-            }
-            (RoleName::Prefix(_), Some(t)) => {
-                b.attr("name", var.clone());
-                b.attr("name_prefix", format!("{var} == null ? {t} : null"));
-            }
-            _ => {
-                b.attr("name", var);
             }
         }
     }

@@ -237,6 +237,11 @@ impl Cx<'_> {
             return None;
         };
         match ty.as_str() {
+            "AWS::IAM::Role" if self.optional_name(name, "RoleName").is_some() => self.synth(
+                &format!("{name}Name"),
+                format!("the name of role `{name}` (generated while its name parameter is empty)"),
+                loc,
+            ),
             "AWS::IAM::Role" => match self.prop_template(name, "RoleName") {
                 Some(t) => Some(t),
                 None => self.synth(
@@ -325,6 +330,14 @@ impl Cx<'_> {
             return None;
         };
         match (ty.as_str(), attr) {
+            // Never spelt from a name that may be nothing: the role's name is generated while
+            // its parameter is empty.
+            ("AWS::IAM::Role", "Arn") if self.optional_name(res, "RoleName").is_some() => self
+                .synth(
+                    &format!("{res}Arn"),
+                    format!("the ARN of role `{res}` (its name is generated while its name parameter is empty)"),
+                    loc,
+                ),
             ("AWS::IAM::Role", "Arn") => match self.prop_template(res, "RoleName") {
                 Some(n) => {
                     let path = self.prop_template(res, "Path");

@@ -64,6 +64,9 @@ struct RoleOut {
     props: Vec<(String, Y)>,
     when: Option<Sw>,
     fixed_name: Option<Template>,
+    /// The parameter of a name that may be nothing (`RoleName: !If [HasX, !Ref X, !Ref
+    /// AWS::NoValue]`): generated while it is empty.
+    optional_name: Option<String>,
     profile: Option<Y>,
     trust: Vec<(String, Y)>,
     managed: Vec<(Y, Loc)>,

@@ -68,6 +68,16 @@ impl Cx<'_> {
         Some(x)
     }
 
+    /// The parameter `X` of a name that may be nothing, `prop` of the resource `id` written
+    /// `!If [C, !Ref X, !Ref AWS::NoValue]` (see [`Cx::optional_branch`]): the name is generated
+    /// while `X` is empty, so nothing can spell it (or an ARN) from `X`.
+    pub(super) fn optional_name(&self, id: &str, prop: &str) -> Option<String> {
+        let (_, r) = self.resources.get(id)?;
+        let n = r.get("Properties")?.get(prop)?;
+        let (v, x) = self.optional_branch(n)?;
+        matches!(v.as_fn(), Some(("Ref", N::Str(r), _)) if *r == x).then_some(x)
+    }
+
     /// A tag that may be nothing, `!If [C, {Key: k, Value: !Ref X}, !Ref AWS::NoValue]`:
     /// `k` and `X`.
     pub(super) fn optional_tag(&mut self, n: &N, loc: &Loc) -> Option<(String, String)> {

@@ -106,7 +106,12 @@ impl Cx<'_> {
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v);
         // Name first (evaluated once, cached for references).
         if let Some(n) = get("RoleName") {
-            if self.no_if(n, &loc.key("RoleName")) {
+            let l = loc.key("RoleName");
+            // A name that may be nothing: generated while its parameter is empty.
+            if let Some(p) = self.optional_value(n, &l) {
+                out.props.push(("name".into(), Y::Str(format!("${{{p}}}"))));
+                out.optional_name = Some(p);
+            } else if self.no_if(n, &l) {
                 if let Some(t) = self.prop_template(id, "RoleName") {
                     out.fixed_name = Some(t.clone());
                     if let Some(s) = self.spec_str(&t, &loc.key("RoleName")) {
@@ -604,8 +609,11 @@ impl Cx<'_> {
                 );
             }
         }
-        let name =
-            get("InstanceProfileName").and_then(|_| self.prop_template(id, "InstanceProfileName"));
+        // Named like a role whose name may be nothing (rolegen's own form), or not at all.
+        let optional = self.optional_name(id, "InstanceProfileName");
+        let name = get("InstanceProfileName")
+            .filter(|_| optional.is_none())
+            .and_then(|_| self.prop_template(id, "InstanceProfileName"));
         let path = get("Path").and_then(|_| self.prop_template(id, "Path"));
         let Some(mut out) = self.roles.swap_remove(&role) else {
             return;
@@ -637,9 +645,16 @@ impl Cx<'_> {
             );
         } else {
             let y = match (&name, &path) {
+                _ if optional.is_some() && optional != out.optional_name => {
+                    self.issue(&loc.key("InstanceProfileName"), "an instance profile name that may be nothing, other than its role's, cannot be expressed: a spec names the profile like the role, or with a fixed `name`");
+                    None
+                }
+                (None, None) if optional.is_some() => Some(Y::Bool(true)),
                 (Some(n), None) if Some(n) == out.fixed_name.as_ref() => Some(Y::Bool(true)),
-                (None, None) if out.fixed_name.is_none() => Some(Y::Bool(true)),
-                (None, _) if out.fixed_name.is_some() => {
+                (None, None) if out.fixed_name.is_none() && out.optional_name.is_none() => {
+                    Some(Y::Bool(true))
+                }
+                (None, _) if out.fixed_name.is_some() || out.optional_name.is_some() => {
                     self.issue(&loc, "an instance profile without a name on a named role cannot be expressed: a spec names it like the role");
                     Some(Y::Bool(true))
                 }

@@ -124,6 +124,9 @@ struct RoleOut {
     props: Vec<(String, Y)>,
     when: Option<Sw>,
     name: Option<Template>,
+    /// A name that may be nothing (the spec's `${X}`): generated while empty, so references
+    /// to the role's name or ARN are never spelt from it (`name` stays `None`).
+    optional_name: Option<String>,
     path: Option<Template>,
     profile: Option<Y>,
     trust: Vec<(String, Y)>,
@@ -549,7 +552,7 @@ impl Tf {
 
 impl Tf {
     /// A string variable defaulting to `null` and read as an optional value (`permissions_boundary
-    /// = var.x`: null, no boundary) is the spec's optional value `${X}`, whose nothing is `""`:
+    /// = var.x`: null, no boundary; `name = var.x`: null, a generated name) is the spec's optional value `${X}`, whose nothing is `""`:
     /// its parameter gets the default `""` when nothing else uses it (anywhere else `""` and
     /// `null` differ: Terraform refuses a null in a string template).
     fn null_optional_defaults(
@@ -564,7 +567,7 @@ impl Tf {
                     let mut y = y.clone();
                     if let Y::Map(e) = &mut y {
                         e.retain(|(k, v)| {
-                            !(matches!(k.as_str(), "permissions_boundary" | "path")
+                            !(matches!(k.as_str(), "name" | "permissions_boundary" | "path")
                                 && v.as_str() == Some(whole.as_str()))
                         });
                         for (k, v) in e.iter_mut() {

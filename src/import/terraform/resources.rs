@@ -103,8 +103,11 @@ impl Tf {
             ("permissions_boundary", "permissions_boundary"),
         ] {
             let x = at(self, line(tf_name), tf_name);
-            if matches!(tf_name, "path" | "permissions_boundary") {
+            if matches!(tf_name, "name" | "path" | "permissions_boundary") {
                 if let Some(s) = self.optional_attr(&b.body, tf_name, &x) {
+                    if tf_name == "name" {
+                        out.optional_name = Some(s.clone());
+                    }
                     out.props.push((spec_name.into(), Y::Str(s)));
                     continue;
                 }
@@ -123,6 +126,11 @@ impl Tf {
                 }
                 out.props.push((spec_name.into(), Y::Str(s)));
             }
+        }
+        if out.optional_name.is_some() && out.props.iter().any(|(k, _)| k == "name_prefix") {
+            let x = at(self, line("name_prefix"), "name_prefix");
+            self.issue(&x, "a `name_prefix` beside a name that may be nothing cannot be expressed (a spec role has either `name` or `name_prefix`); the prefix is left out: while the name is empty the role's name is generated whole");
+            out.props.retain(|(k, _)| k != "name_prefix");
         }
         if let Some(a) = b.body.attr("max_session_duration") {
             let x = at(self, a.line, "max_session_duration");
@@ -745,7 +753,12 @@ impl Tf {
                 return;
             }
         };
-        let name = self.template_attr(&b.body, "name", &at);
+        // Named like a role whose name may be nothing (rolegen's own form).
+        let optional = self.optional_attr(&b.body, "name", &at);
+        let name = match optional {
+            Some(_) => None,
+            None => self.template_attr(&b.body, "name", &at),
+        };
         let path = self.template_attr(&b.body, "path", &at);
         let prefix = self.template_attr(&b.body, "name_prefix", &at);
         // rolegen gives the profile of a `name_prefix` role the same prefix.
@@ -764,10 +777,15 @@ impl Tf {
             return;
         };
         let y = match (&name, &path) {
+            _ if optional.is_some() && optional != r.optional_name => {
+                self.issue(&at, "an instance profile name that may be nothing, other than its role's, cannot be expressed: a spec names the profile like the role, or with a fixed `name`");
+                return;
+            }
+            (None, None) if optional.is_some() => Y::Bool(true),
             (None, None) if prefix.is_some() && role_prefix.is_some() => Y::Bool(true),
             (Some((n, _)), None) if Some(n) == r.name.as_ref() => Y::Bool(true),
-            (None, None) if r.name.is_none() => Y::Bool(true),
-            (None, _) if r.name.is_some() => {
+            (None, None) if r.name.is_none() && r.optional_name.is_none() => Y::Bool(true),
+            (None, _) if r.name.is_some() || r.optional_name.is_some() => {
                 self.issue(&at, "an instance profile without a name on a named role cannot be expressed: a spec names it like the role");
                 Y::Bool(true)
             }

@@ -551,7 +551,9 @@ impl TfModule {
                 a.insert("id".into(), s(addr.to_owned()));
             }
             "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => {
-                if !a.contains_key("name") {
+                // The provider generates a name when none is given, or an empty one.
+                if !get(a, "name").is_some_and(|n| !n.is_empty()) {
+                    a.shift_remove("name");
                     a.insert(GENERATED.into(), H::Bool(true));
                 }
                 let n = get(a, "name").unwrap_or_else(|| generated(a));
