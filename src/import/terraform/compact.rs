@@ -2,14 +2,18 @@
 //! drops the items that are `""`; a spec list keeps them. A statement's resources are a union
 //! (the statement applies to each one alone exactly as to the list), so the statement is the
 //! same as one statement for the items that cannot be empty plus one per optional item
-//! `${X}`, switched by `not_empty: X` — for an Allow and for a Deny alike. Only `Resource`
-//! splits this way: `NotResource` is an intersection (one statement per item would deny or
-//! allow more), and what else `compact` wraps stays as `Tf::items` reads it.
+//! `${X}`, switched by `not_empty: X` — for an Allow and for a Deny alike — as long as one
+//! item cannot be empty (where all are, the source's statement has no Resource, which IAM
+//! refuses). Only `Resource` splits this way: `NotResource` is an intersection (one statement
+//! per item would deny or allow more), and what else `compact` wraps stays as `Tf::items`
+//! reads it. Statements of `aws_iam_policy_document` (not under a switch of their own) and of
+//! `jsonencode` documents (`Resource = compact(…)`) are split.
 
 use super::*;
 
 /// What `compact(…)` of a statement's resources splits into: the spec strings that are
 /// always there, and per optional item its spec string and the parameter it is.
+#[derive(Debug, Clone)]
 pub(super) struct Split {
     /// Items that cannot be `""`.
     pub(super) fixed: Vec<String>,

@@ -542,6 +542,17 @@ impl Tf {
                         );
                         return None;
                     };
+                    // A statement's resources as `compact` of optional values: split later.
+                    if k == "Resource" {
+                        match self.compact_resources(v, at) {
+                            Some(Some(split)) if !split.optional.is_empty() => {
+                                m.push((k, J::Compact(split)));
+                                continue;
+                            }
+                            Some(None) => return None,
+                            _ => {}
+                        }
+                    }
                     m.push((k, self.json_value(v, at)?));
                 }
                 J::Obj(m)
@@ -666,10 +677,19 @@ impl Tf {
                 continue;
             };
             let mut els: Vec<(String, El)> = Vec::new();
+            let mut optional: Option<super::compact::Split> = None;
             for key in crate::spec::STATEMENT_KEYS {
                 let Some(v) = sm.iter().find(|(n, _)| n == key).map(|(_, v)| v) else {
                     continue;
                 };
+                if let J::Compact(split) = v {
+                    // Read with its first item; `split_statement` gives each its items.
+                    let first = split.fixed.first().unwrap_or(&split.optional[0].0);
+                    let first = Y::Seq(vec![Y::s(first.as_str())]);
+                    els.push((key.into(), El::Exact(first)));
+                    optional = Some(split.clone());
+                    continue;
+                }
                 if key == "Sid" && lit(Some(v)).as_deref() == Some("") {
                     self.note(
                         at,
@@ -738,7 +758,10 @@ impl Tf {
             }
             let settled = narrow::settle(els);
             if let Some(y) = self.settled(at, settled) {
-                out.push(y);
+                match optional {
+                    Some(split) => out.extend(self.split_statement(y, split, at)),
+                    None => out.push(y),
+                }
             }
         }
         Some((version, id, out))
@@ -748,6 +771,8 @@ impl Tf {
         let ts: Vec<Template> = match v {
             J::Str(t) => vec![t.clone()],
             J::List(ts) => ts.clone(),
+            // Split where the statement is read; anywhere else it is not a value list.
+            J::Compact(_) => return None,
             J::Arr(items) => {
                 let mut out = Vec::new();
                 for i in items {
@@ -797,6 +822,8 @@ type Parts = (Option<String>, Option<String>, Vec<Y>);
 pub(super) enum J {
     Str(Template),
     List(Vec<Template>),
+    /// A statement's `Resource = compact([...])` of optional values (`compact.rs`).
+    Compact(super::compact::Split),
     Arr(Vec<J>),
     Obj(Vec<(String, J)>),
 }

@@ -1,8 +1,8 @@
 # Queue worker (Lambda) role from a shared module: the queue it consumes is required, a
 # dead-letter queue (and the key it is encrypted with) only where the caller has one ("" by
 # default). The module lists the ARNs with `compact([...])`, the idiom modules use so that an
-# absent one leaves no empty item; a Deny keeps the worker from deleting or purging either
-# queue.
+# absent one leaves no empty item (in a policy document and in a jsonencode policy); a Deny
+# keeps the worker from deleting or purging either queue.
 
 variable "name" {
   type    = string
@@ -97,6 +97,22 @@ resource "aws_iam_role_policy" "worker" {
   name   = "worker"
   role   = aws_iam_role.worker.id
   policy = data.aws_iam_policy_document.worker.json
+}
+
+# Results go back to the queue it came from or, once retries are exhausted, to the
+# dead-letter queue: written inline with jsonencode, as many modules do.
+resource "aws_iam_role_policy" "requeue" {
+  name = "requeue"
+  role = aws_iam_role.worker.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "Requeue"
+      Effect   = "Allow"
+      Action   = ["sqs:SendMessage"]
+      Resource = compact([var.queue_arn, var.dead_letter_queue_arn])
+    }]
+  })
 }
 
 resource "aws_lambda_function" "worker" {
