@@ -3,7 +3,8 @@
 //! Terraform `{ for k, v in { K = var.x } : k => v if v != "" }`) imports as the spec's
 //! `${X}`, and resolves like its source with the parameter empty and set; a tag that the
 //! source sets with an empty value cannot be expressed and is reported, never silently turned
-//! into no tag.
+//! into no tag. A role name that may be nothing (name or generated) imports the same way, and
+//! nothing spells the role's name or ARN from it; `adopt: true` refuses such a role.
 
 use crate::import::{compile, errors_of, round_trip};
 use crate::import_tf_idioms::{assert_reported, import_text};
@@ -274,6 +275,8 @@ resource "aws_iam_instance_profile" "runner" {{
 fn terraform_optional_role_name_imports_as_the_specs() {
     for (default, name) in [
         ("null", "var.role_name"),
+        // The provider generates a name for "" as for null.
+        (r#""""#, "var.role_name"),
         (r#""""#, r#"var.role_name == "" ? null : var.role_name"#),
         ("null", r#"var.role_name != "" ? var.role_name : null"#),
     ] {
@@ -312,16 +315,57 @@ fn terraform_references_to_an_optional_name_are_not_spelt_from_it() {
     })
   }
 "#;
-    let module = format!(
-        "{}resource \"aws_iam_role\" \"other\" {{\n  name               = var.role_name\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}}\n",
-        tf_name("null", "\"runner\"", extra)
+    for default in ["null", r#""""#] {
+        let module = format!(
+            "{}resource \"aws_iam_role\" \"other\" {{\n  name               = var.role_name\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}}\n",
+            tf_name(default, "\"runner\"", extra)
+        );
+        let i = import_text(&module);
+        assert!(!i.spec.contains("role/${RoleName}"), "{}", i.spec);
+        let all: Vec<String> = i.issues.iter().map(ToString::to_string).collect();
+        assert!(
+            all.iter().any(|e| e.contains("aws_iam_role.other.arn")),
+            "{default}: {all:?}\n{}",
+            i.spec
+        );
+    }
+}
+
+/// `adopt: true` needs every role's import ID: a name that may be nothing is none (RG405),
+/// while a fixed name beside it is fine.
+#[test]
+fn adoption_refuses_a_name_that_may_be_nothing() {
+    let spec = r#"module: adopt-optional
+adopt: true
+parameters:
+  InstanceName: {type: string, default: ""}
+roles:
+  runner:
+    name: ${InstanceName}
+    trust:
+      - service: [ec2.amazonaws.com]
+  fixed:
+    name: fixed
+    trust:
+      - service: [ec2.amazonaws.com]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("adopt-optional.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let out = rolegen::build::compile(
+        std::slice::from_ref(&path),
+        rolegen::build::CompileOptions::VALIDATE,
     );
-    let i = import_text(&module);
-    assert!(!i.spec.contains("role/${RoleName}"), "{}", i.spec);
-    let all: Vec<String> = i.issues.iter().map(ToString::to_string).collect();
+    let found: Vec<String> = out
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.rule.code == "RG405")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        all.iter().any(|e| e.contains("aws_iam_role.other.arn")),
-        "{all:?}\n{}",
-        i.spec
+        found[0].contains("role `runner`") && found[0].contains("generated while"),
+        "{found:?}"
     );
 }

@@ -120,6 +120,11 @@ impl Tf {
             }
             if let Some((t, s)) = got {
                 match tf_name {
+                    // `name = var.x` empty by default: the provider generates a name for "" as
+                    // for null, so it is a name that may be nothing, never spelt in an ARN.
+                    "name" if self.empty_default_var(&s).is_some() => {
+                        out.optional_name = Some(s.clone());
+                    }
                     "name" => out.name = Some(t),
                     "path" => out.path = Some(t),
                     _ => {}
@@ -754,11 +759,19 @@ impl Tf {
             }
         };
         // Named like a role whose name may be nothing (rolegen's own form).
-        let optional = self.optional_attr(&b.body, "name", &at);
-        let name = match optional {
+        let mut optional = self.optional_attr(&b.body, "name", &at);
+        let mut name = match optional {
             Some(_) => None,
             None => self.template_attr(&b.body, "name", &at),
         };
+        // `name = var.x` empty by default: generated for "" as for null.
+        if let Some((_, s)) = name
+            .as_ref()
+            .filter(|(_, s)| self.empty_default_var(s).is_some())
+        {
+            optional = Some(s.clone());
+            name = None;
+        }
         let path = self.template_attr(&b.body, "path", &at);
         let prefix = self.template_attr(&b.body, "name_prefix", &at);
         // rolegen gives the profile of a `name_prefix` role the same prefix.

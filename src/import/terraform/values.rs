@@ -719,22 +719,24 @@ impl Tf {
         Some(format!("${{{spec}}}"))
     }
 
-    /// A tag whose value (`spec`, as the spec writes it) is exactly a string variable empty
-    /// by default: a spec leaves such a tag out while it is empty, where the module sets it
-    /// with an empty value (a policy testing `aws:PrincipalTag` can tell the two apart).
-    /// Reported, and the tag left out.
-    pub(super) fn empty_valued_tag(&mut self, key: &str, spec: &str, at: &At) -> bool {
-        let Some(x) = spec.strip_prefix("${").and_then(|s| s.strip_suffix('}')) else {
-            return false;
-        };
-        let Some(tf) = self
-            .vars
+    /// The variable whose parameter `spec` (as the spec writes a value) is exactly, when it
+    /// is a string variable empty by default.
+    pub(super) fn empty_default_var(&self, spec: &str) -> Option<String> {
+        let x = spec.strip_prefix("${")?.strip_suffix('}')?;
+        self.vars
             .iter()
             .find(|(tf, (name, kind))| {
                 name == x && *kind == ParamKind::String && self.empty_defaults.contains(*tf)
             })
             .map(|(tf, _)| tf.clone())
-        else {
+    }
+
+    /// A tag whose value (`spec`, as the spec writes it) is exactly a string variable empty
+    /// by default: a spec leaves such a tag out while it is empty, where the module sets it
+    /// with an empty value (a policy testing `aws:PrincipalTag` can tell the two apart).
+    /// Reported, and the tag left out.
+    pub(super) fn empty_valued_tag(&mut self, key: &str, spec: &str, at: &At) -> bool {
+        let Some(tf) = self.empty_default_var(spec) else {
             return false;
         };
         self.issue(
