@@ -14,11 +14,19 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
     let mut v = Vec::new();
     for p in m.policies.values() {
         let (t, c) = (p.id.snake(), p.id.pascal());
-        v.push(("Terraform data source", format!("{t}_policy"), &p.origin));
+        v.push((
+            "Terraform data source",
+            [&*t, "_policy"].concat(),
+            &p.origin,
+        ));
         v.push(("Terraform aws_iam_policy", t.clone(), &p.origin));
-        v.push(("Terraform output", format!("{t}_policy_arn"), &p.origin));
+        v.push(("Terraform output", [&*t, "_policy_arn"].concat(), &p.origin));
         v.push(("CloudFormation logical id", c.clone(), &p.origin));
-        v.push(("CloudFormation output", format!("{c}PolicyArn"), &p.origin));
+        v.push((
+            "CloudFormation output",
+            [&*c, "PolicyArn"].concat(),
+            &p.origin,
+        ));
     }
     for o in m.oidc_providers.values() {
         let (t, c) = (o.id.snake(), o.id.logical_id());
@@ -29,64 +37,68 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
         ));
         v.push((
             "Terraform output",
-            format!("{t}_oidc_provider_arn"),
+            [&*t, "_oidc_provider_arn"].concat(),
             &o.origin,
         ));
         v.push(("CloudFormation logical id", c.clone(), &o.origin));
-        v.push(("CloudFormation output", format!("{c}Arn"), &o.origin));
+        v.push(("CloudFormation output", [&*c, "Arn"].concat(), &o.origin));
     }
     for k in m.kms_keys.values() {
         let (t, c) = (k.id.snake(), k.id.pascal());
         v.push((
             "Terraform data source",
-            format!("{t}_key_policy"),
+            [&*t, "_key_policy"].concat(),
             &k.origin,
         ));
         v.push(("Terraform aws_kms_key", t.clone(), &k.origin));
-        v.push(("Terraform output", format!("{t}_key_arn"), &k.origin));
-        v.push(("Terraform output", format!("{t}_key_id"), &k.origin));
+        v.push(("Terraform output", [&*t, "_key_arn"].concat(), &k.origin));
+        v.push(("Terraform output", [&*t, "_key_id"].concat(), &k.origin));
         v.push(("CloudFormation logical id", c.clone(), &k.origin));
         if k.alias.is_some() {
-            v.push(("CloudFormation logical id", format!("{c}Alias"), &k.origin));
+            v.push((
+                "CloudFormation logical id",
+                [&*c, "Alias"].concat(),
+                &k.origin,
+            ));
         }
-        v.push(("CloudFormation output", format!("{c}KeyArn"), &k.origin));
-        v.push(("CloudFormation output", format!("{c}KeyId"), &k.origin));
+        v.push(("CloudFormation output", [&*c, "KeyArn"].concat(), &k.origin));
+        v.push(("CloudFormation output", [&*c, "KeyId"].concat(), &k.origin));
     }
     for r in m.roles.values() {
         let (t, c) = (r.id.snake(), r.id.pascal());
-        v.push(("Terraform data source", format!("{t}_trust"), &r.origin));
+        v.push(("Terraform data source", [&*t, "_trust"].concat(), &r.origin));
         v.push(("Terraform aws_iam_role", t.clone(), &r.origin));
         v.push(("CloudFormation logical id", c.clone(), &r.origin));
         for suffix in ["arn", "name", "unique_id"] {
-            v.push(("Terraform output", format!("{t}_{suffix}"), &r.origin));
+            v.push(("Terraform output", [&*t, "_", &*suffix].concat(), &r.origin));
         }
         for suffix in ["Arn", "Name"] {
-            v.push(("CloudFormation output", format!("{c}{suffix}"), &r.origin));
+            v.push(("CloudFormation output", [&*c, &*suffix].concat(), &r.origin));
         }
         if r.instance_profile.is_some() {
             v.push((
                 "CloudFormation logical id",
-                format!("{c}InstanceProfile"),
+                [&*c, "InstanceProfile"].concat(),
                 &r.origin,
             ));
             v.push((
                 "Terraform output",
-                format!("{t}_instance_profile_arn"),
+                [&*t, "_instance_profile_arn"].concat(),
                 &r.origin,
             ));
             v.push((
                 "Terraform output",
-                format!("{t}_instance_profile_name"),
+                [&*t, "_instance_profile_name"].concat(),
                 &r.origin,
             ));
             v.push((
                 "CloudFormation output",
-                format!("{c}InstanceProfileArn"),
+                [&*c, "InstanceProfileArn"].concat(),
                 &r.origin,
             ));
             v.push((
                 "CloudFormation output",
-                format!("{c}InstanceProfileName"),
+                [&*c, "InstanceProfileName"].concat(),
                 &r.origin,
             ));
         }
@@ -107,7 +119,7 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
     for c in m.conditions.values() {
         let n = c.name.as_str();
         v.push((COND, n.to_owned(), &c.origin));
-        v.push((COND, format!("Not{n}"), &c.origin));
+        v.push((COND, ["Not", &*n].concat(), &c.origin));
         v.push(("Terraform local", c.name.snake(), &c.origin));
     }
     for p in m.params.values().filter(|p| p.kind == ParamKind::Bool) {
@@ -132,7 +144,7 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
         }
         if let Some(crate::model::ArnList::Param(a, p)) = r.arn_list() {
             if lists_seen.insert(p) {
-                v.push((COND, format!("Has{p}"), &a.origin));
+                v.push((COND, ["Has", p.as_str()].concat(), &a.origin));
             }
         }
         let own = r.inline.iter().map(|p| (&p.when, &p.origin));

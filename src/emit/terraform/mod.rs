@@ -284,12 +284,12 @@ impl<'a> Tf<'a> {
 
     /// `count = <gate> ? 1 : 0`: every resource of the module hangs off `var.create`.
     fn count(b: &mut Block, gate: &str) {
-        b.attr("count", format!("{gate} ? 1 : 0"));
+        b.attr("count", [gate, " ? 1 : 0"].concat());
     }
 
     /// `aws_iam_role.x[0].name` (every resource is counted).
     fn role_ref(r: &Role, attr: &str) -> String {
-        format!("aws_iam_role.{}[0].{attr}", r.id.snake())
+        ["aws_iam_role.", &r.id.snake(), "[0].", attr].concat()
     }
 
     /// The module-wide `tags` variable merged under a resource's own tags.
@@ -399,7 +399,7 @@ impl<'a> Tf<'a> {
 
     fn role(&self, r: &Role, out: &mut FileWriter) {
         let id = r.id.snake();
-        out.push(self.policy_document(&format!("{id}_trust"), &r.trust));
+        out.push(self.policy_document(&[&*id, "_trust"].concat(), &r.trust));
         let mut b = Block::new("resource", &["aws_iam_role", &id]);
         let role_gate = self.gate(&[&r.when]);
         Self::count(&mut b, &role_gate);
@@ -432,12 +432,12 @@ impl<'a> Tf<'a> {
         );
         b.attr(
             "assume_role_policy",
-            format!("data.aws_iam_policy_document.{id}_trust.json"),
+            ["data.aws_iam_policy_document.", &*id, "_trust.json"].concat(),
         );
         b.attr_expr("tags", self.tags(&r.tags));
         out.push(b);
         for p in &r.inline {
-            let pname = format!("{id}_{}", names::snake(&p.name));
+            let pname = [&*id, "_", &names::snake(&p.name)].concat();
             out.push(self.policy_document(&pname, &p.doc));
             let mut rp = Block::new("resource", &["aws_iam_role_policy", &pname]);
             Self::count(&mut rp, &self.gate(&[&r.when, &p.when]));
@@ -445,7 +445,7 @@ impl<'a> Tf<'a> {
             rp.attr("role", Self::role_ref(r, "id"));
             rp.attr(
                 "policy",
-                format!("data.aws_iam_policy_document.{pname}.json"),
+                ["data.aws_iam_policy_document.", &*pname, ".json"].concat(),
             );
             out.push(rp);
         }
@@ -539,22 +539,24 @@ impl<'a> Tf<'a> {
         spec: Option<(String, bool)>,
         b: &mut Block,
     ) {
-        let var = h.tf_var(&r.id);
-        match (r.has(h), spec) {
-            (false, Some((v, _))) => {
+        if !r.has(h) {
+            if let Some((v, _)) = spec {
                 b.attr(attr, v);
             }
-            (false, None) => {}
-            (true, Some((v, false))) => {
+            return;
+        }
+        let var = h.tf_var(&r.id);
+        match spec {
+            Some((v, false)) => {
                 b.attr(attr, format!("coalesce(var.{var}, {v})"));
             }
-            (true, Some((v, true))) => {
+            Some((v, true)) => {
                 b.attr(
                     attr,
                     format!("var.{var} != null && var.{var} != \"\" ? var.{var} : ({v})"),
                 );
             }
-            (true, None) => {
+            None => {
                 b.attr(attr, format!("var.{var}"));
             }
         }
