@@ -579,10 +579,11 @@ impl<'a> Cfn<'a> {
         match p {
             PolicyRef::Aws(name) => Node::tag(
                 "!Sub",
-                format!(
-                    "arn:${{AWS::Partition}}:iam::aws:policy/{}",
-                    name.replace("${", "${!")
-                ),
+                [
+                    "arn:${AWS::Partition}:iam::aws:policy/",
+                    &name.replace("${", "${!"),
+                ]
+                .concat(),
             ),
             PolicyRef::Module(id) => Node::reference(id.pascal()),
             PolicyRef::Arn(t) => self.template(t),
@@ -625,9 +626,9 @@ impl<'a> Cfn<'a> {
         for g in output_groups(self.m) {
             let when = self.both(g.when[0], g.when[1]);
             for k in g.kinds() {
-                let target = format!("{}{}", g.logical_id, k.cfn_resource);
+                let target = [&*g.logical_id, k.cfn_resource].concat();
                 let value = match k.value {
-                    OutputValue::GetAtt(a) => Node::tag("!GetAtt", format!("{target}.{a}")),
+                    OutputValue::GetAtt(a) => Node::tag("!GetAtt", [&*target, ".", a].concat()),
                     OutputValue::Ref => Node::reference(target),
                     OutputValue::RolePath => self
                         .m
@@ -637,7 +638,7 @@ impl<'a> Cfn<'a> {
                         .map_or_else(|| Node::str("/"), |p| self.template(p)),
                 };
                 output(
-                    format!("{}{}", g.logical_id, k.cfn_suffix),
+                    [&*g.logical_id, k.cfn_suffix].concat(),
                     k.what.replace("{}", g.key),
                     value,
                     when.clone(),

@@ -207,10 +207,10 @@ pub fn addresses(m: &Module) -> Vec<Address> {
     }
     for r in m.roles.values() {
         let id = r.id.snake();
-        add(true, "aws_iam_policy_document", format!("{id}_trust"));
+        add(true, "aws_iam_policy_document", [&*id, "_trust"].concat());
         add(false, "aws_iam_role", id.clone());
         for p in &r.inline {
-            let pname = format!("{id}_{}", names::snake(&p.name));
+            let pname = [&*id, "_", &names::snake(&p.name)].concat();
             add(true, "aws_iam_policy_document", pname.clone());
             add(false, "aws_iam_role_policy", pname);
         }
@@ -221,7 +221,7 @@ pub fn addresses(m: &Module) -> Vec<Address> {
             add(
                 false,
                 "aws_iam_role_policy_attachment",
-                format!("{id}_additional"),
+                [&*id, "_additional"].concat(),
             );
         }
         if r.instance_profile.is_some() {
@@ -666,9 +666,18 @@ impl<'a> Tf<'a> {
         for g in output_groups(self.m) {
             for k in g.kinds() {
                 output(
-                    format!("{}_{}", g.tf_name, k.tf_suffix),
+                    [&*g.tf_name, "_", k.tf_suffix].concat(),
                     k.what.replace("{}", g.key),
-                    format!("one({}.{}[*].{})", k.owner.tf_type(), g.tf_name, k.tf_attr),
+                    [
+                        "one(",
+                        k.owner.tf_type(),
+                        ".",
+                        &g.tf_name,
+                        "[*].",
+                        k.tf_attr,
+                        ")",
+                    ]
+                    .concat(),
                     self.sensitive_output(&g, k),
                 );
             }
