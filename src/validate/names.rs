@@ -70,10 +70,10 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
         v.push(("Terraform aws_iam_role", t.clone(), &r.origin));
         v.push(("CloudFormation logical id", c.clone(), &r.origin));
         for suffix in ["arn", "name", "unique_id"] {
-            v.push(("Terraform output", [&*t, "_", &*suffix].concat(), &r.origin));
+            v.push(("Terraform output", [&*t, "_", suffix].concat(), &r.origin));
         }
         for suffix in ["Arn", "Name"] {
-            v.push(("CloudFormation output", [&*c, &*suffix].concat(), &r.origin));
+            v.push(("CloudFormation output", [&*c, suffix].concat(), &r.origin));
         }
         if r.instance_profile.is_some() {
             v.push((
@@ -119,7 +119,7 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
     for c in m.conditions.values() {
         let n = c.name.as_str();
         v.push((COND, n.to_owned(), &c.origin));
-        v.push((COND, ["Not", &*n].concat(), &c.origin));
+        v.push((COND, ["Not", n].concat(), &c.origin));
         v.push(("Terraform local", c.name.snake(), &c.origin));
     }
     for p in m.params.values().filter(|p| p.kind == ParamKind::Bool) {
