@@ -46,7 +46,7 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     (
         "tf-assumable-role-module",
         "this `dynamic \"condition\"` cannot be expanded",
-        "a `dynamic \"condition\"` switch (the MFA condition; its Allow statement is left out, so the role is refused), names defaulting to null (spec: optional values); its list of policy ARNs (`count = length(var.arns)`, `element()`) imports",
+        "a `dynamic \"condition\"` switch (the MFA condition; its Allow statement is left out, so the role is refused), and a null-default `name_prefix` beside the null-default name (spec: either `name` or `name_prefix`; the name imports as a name that may be nothing); its list of policy ARNs (`count = length(var.arns)`, `element()`) imports",
     ),
     (
         "tf-irsa-external-dns",
