@@ -33,6 +33,10 @@ pub(super) fn check(v: &mut Validator) {
     for r in v.m.roles.values() {
         let allows = [&r.allow];
         match &r.name {
+            // A name that may be nothing is empty by default: checked at its example.
+            RoleName::Fixed(t) if v.m.optional_param(t).is_some() => {
+                optional_name(v, &b, t, &r.origin.key("name"), &allows);
+            }
             RoleName::Fixed(t) => name(
                 v,
                 &b,
@@ -213,6 +217,51 @@ fn name(
         {
             v.report(&rules::ROLE_NAME_LIMIT, allows, at, format!("the {what} `{lit}` contains `{c}`; IAM names allow letters, digits and +=,.@_-"), "remove the character".into());
         }
+    }
+}
+
+/// A role name that may be nothing (`name: ${P}`, `P` empty by default): empty, the name is
+/// generated; its example (what the parameter is for) is checked like a name, length and
+/// characters.
+fn optional_name(
+    v: &mut Validator,
+    b: &Bindings,
+    t: &Template,
+    at: &crate::source::YamlPath,
+    allows: &[&Allow],
+) {
+    let Some(p) = v.m.optional_param(t) else {
+        return;
+    };
+    let Some(ParamValue::Str(ex)) = v.m.params.get(p).and_then(|x| x.example.clone()) else {
+        return;
+    };
+    if ex.is_empty() {
+        return;
+    }
+    let mut with = b.clone();
+    with.params
+        .insert(p.as_str().to_owned(), ParamValue::Str(ex.clone()));
+    name(
+        v,
+        &with,
+        t,
+        ROLE_NAME_MAX,
+        "role name (at its parameter's example)",
+        at,
+        allows,
+    );
+    if let Some(c) = ex
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
+    {
+        v.report(
+            &rules::ROLE_NAME_LIMIT,
+            allows,
+            at,
+            format!("the role name's example `{ex}` (parameter `{p}`) contains `{c}`; IAM names allow letters, digits and +=,.@_-"),
+            "fix the example (and the parameter's pattern, if it admits the character)".into(),
+        );
     }
 }
 

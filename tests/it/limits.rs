@@ -343,3 +343,22 @@ fn a_max_session_from_a_number_parameter_stays_in_range() {
     assert_eq!(count(ok, "${Name}", "RG003"), 1);
     assert_eq!(count(ok, "'${Session}0'", "RG003"), 1);
 }
+
+/// A role name that may be nothing (`name: ${P}`, `P` empty by default) is generated while
+/// empty, so the empty default is not measured; its example is, length and characters (RG201).
+#[test]
+fn a_name_that_may_be_nothing_is_checked_at_its_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.yaml");
+    let rg201 = |example: &str| {
+        let spec = format!(
+            "module: optional-name\nparameters:\n  InstanceName:\n    type: string\n    default: \"\"\n{example}roles:\n  runner:\n    name: ${{InstanceName}}\n    trust:\n      - service: [ec2.amazonaws.com]\n"
+        );
+        fs::write(&path, spec).unwrap();
+        codes(&path).iter().filter(|c| **c == "RG201").count()
+    };
+    assert_eq!(rg201(""), 0);
+    assert_eq!(rg201("    example: runner-01\n"), 0);
+    assert_eq!(rg201(&format!("    example: {}\n", "r".repeat(65))), 1);
+    assert_eq!(rg201("    example: runner one\n"), 1);
+}
