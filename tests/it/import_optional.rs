@@ -369,3 +369,61 @@ roles:
         "{found:?}"
     );
 }
+
+/// A path that may be nothing is `/` while empty: a reference to the role's ARN is not spelt
+/// with it (nor without it), so a Deny naming the role is never narrowed (never wider).
+#[test]
+fn terraform_references_to_a_role_with_an_optional_path_are_not_spelt() {
+    for path in [
+        r#"var.role_path == "" ? null : var.role_path"#,
+        r#"var.role_path != "" ? var.role_path : null"#,
+        "var.role_path",
+    ] {
+        let module = format!(
+            r#"
+variable "role_path" {{
+  type    = string
+  default = ""
+}}
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }}
+  }}
+}}
+resource "aws_iam_role" "admin" {{
+  name               = "admin"
+  path               = {path}
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}}
+resource "aws_iam_role" "deploy" {{
+  name               = "deploy"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  inline_policy {{
+    name = "no-admin"
+    policy = jsonencode({{
+      Version   = "2012-10-17"
+      Statement = [{{ Effect = "Deny", Action = "iam:PassRole", Resource = aws_iam_role.admin.arn }}]
+    }})
+  }}
+}}
+"#
+        );
+        let i = import_text(&module);
+        assert!(!i.spec.contains("role/admin"), "{path}: {}", i.spec);
+        assert!(
+            !i.spec.contains("role${RolePath}admin"),
+            "{path}: {}",
+            i.spec
+        );
+        let all: Vec<String> = i.issues.iter().map(ToString::to_string).collect();
+        assert!(
+            all.iter().any(|e| e.contains("aws_iam_role.admin.arn")),
+            "{path}: {all:?}\n{}",
+            i.spec
+        );
+    }
+}

@@ -128,6 +128,8 @@ struct RoleOut {
     /// to the role's name or ARN are never spelt from it (`name` stays `None`).
     optional_name: Option<String>,
     path: Option<Template>,
+    /// The path may be nothing (`/` while empty): the role's ARN is not spelt from it.
+    optional_path: bool,
     profile: Option<Y>,
     trust: Vec<(String, Y)>,
     managed: Vec<Y>,

@@ -105,8 +105,10 @@ impl Tf {
             let x = at(self, line(tf_name), tf_name);
             if matches!(tf_name, "name" | "path" | "permissions_boundary") {
                 if let Some(s) = self.optional_attr(&b.body, tf_name, &x) {
-                    if tf_name == "name" {
-                        out.optional_name = Some(s.clone());
+                    match tf_name {
+                        "name" => out.optional_name = Some(s.clone()),
+                        "path" => out.optional_path = true,
+                        _ => {}
                     }
                     out.props.push((spec_name.into(), Y::Str(s)));
                     continue;
@@ -126,6 +128,8 @@ impl Tf {
                         out.optional_name = Some(s.clone());
                     }
                     "name" => out.name = Some(t),
+                    // Likewise a path: `/` while empty.
+                    "path" if self.empty_default_var(&s).is_some() => out.optional_path = true,
                     "path" => out.path = Some(t),
                     _ => {}
                 }

@@ -341,9 +341,11 @@ impl Tf {
                     })?,
                 );
                 let name = self.role_name_t(r);
+                // A path that may be nothing is `/` while empty: the ARN is not known.
+                let known_path = !self.roles.get(r).is_some_and(|x| x.optional_path);
                 match (a, name) {
                     ("name" | "id", Some(n)) => Some(n),
-                    ("arn", Some(n)) => {
+                    ("arn", Some(n)) if known_path => {
                         let path = self.roles.get(r).and_then(|x| x.path.clone());
                         Some(iam_arn("role", &path, &n))
                     }
