@@ -427,3 +427,47 @@ resource "aws_iam_role" "deploy" {{
         );
     }
 }
+
+/// CloudFormation: the ARN of a role whose path may be nothing becomes a new parameter (not
+/// spelt with or without the path), and the path itself imports without an error.
+#[test]
+fn cloudformation_references_to_a_role_with_an_optional_path_are_not_spelt() {
+    let (_d, path) = template(CFN_PATH);
+    let i = rolegen::import::cloudformation::import(&path, "t").unwrap();
+    let errors = errors_of(&i);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("its path is `/`"), "{errors:?}");
+    assert!(i.spec.contains("Resource: ${AdminArn}"), "{}", i.spec);
+    assert!(i.spec.contains("path: ${RolePath}"), "{}", i.spec);
+}
+
+const CFN_PATH: &str = r#"
+Parameters:
+  RolePath:
+    Type: String
+    Default: ""
+Conditions:
+  HasRolePath: !Not [!Equals [!Ref RolePath, ""]]
+Resources:
+  Admin:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: admin
+      Path: !If [HasRolePath, !Ref RolePath, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
+      Policies:
+        - PolicyName: no-admin
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Deny, Action: iam:PassRole, Resource: !GetAtt Admin.Arn}
+"#;

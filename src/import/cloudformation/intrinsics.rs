@@ -338,6 +338,12 @@ impl Cx<'_> {
                     format!("the ARN of role `{res}` (its name is generated while its name parameter is empty)"),
                     loc,
                 ),
+            // Nor from a path that may be nothing (`/` while its parameter is empty).
+            ("AWS::IAM::Role", "Arn") if self.optional_name(res, "Path").is_some() => self.synth(
+                &format!("{res}Arn"),
+                format!("the ARN of role `{res}` (its path is `/` while its path parameter is empty)"),
+                loc,
+            ),
             ("AWS::IAM::Role", "Arn") => match self.prop_template(res, "RoleName") {
                 Some(n) => {
                     let path = self.prop_template(res, "Path");

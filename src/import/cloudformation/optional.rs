@@ -68,9 +68,9 @@ impl Cx<'_> {
         Some(x)
     }
 
-    /// The parameter `X` of a name that may be nothing, `prop` of the resource `id` written
-    /// `!If [C, !Ref X, !Ref AWS::NoValue]` (see [`Cx::optional_branch`]): the name is generated
-    /// while `X` is empty, so nothing can spell it (or an ARN) from `X`.
+    /// The parameter `X` of a name (or path) that may be nothing, `prop` of the resource `id`
+    /// written `!If [C, !Ref X, !Ref AWS::NoValue]` (see [`Cx::optional_branch`]): the name is
+    /// generated (the path `/`) while `X` is empty, so nothing can spell an ARN from `X`.
     pub(super) fn optional_name(&self, id: &str, prop: &str) -> Option<String> {
         let (_, r) = self.resources.get(id)?;
         let n = r.get("Properties")?.get(prop)?;
