@@ -539,6 +539,16 @@ fn parse_f64(scalar: &str) -> Option<f64> {
     None
 }
 
+/// Whether a scalar can be read as a number at all: every form the parsers above accept
+/// (decimal, `0x`/`0o`/`0b`, floats, `.inf`, `.nan`, signed or not) starts with a digit, a
+/// sign or a dot. Most scalars of a spec are names and ARNs: they skip the parsers.
+fn may_be_number(scalar: &str) -> bool {
+    matches!(
+        scalar.as_bytes().first(),
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.')
+    )
+}
+
 fn digits_but_not_number(scalar: &str) -> bool {
     let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
     scalar.len() > 1 && scalar.starts_with('0') && scalar[1..].bytes().all(|b| b.is_ascii_digit())
@@ -550,6 +560,9 @@ fn visit_untagged_scalar<'de, V: Visitor<'de>>(visitor: V, v: &str) -> Result<V:
     }
     if let Some(b) = parse_bool(v) {
         return visitor.visit_bool(b);
+    }
+    if !may_be_number(v) {
+        return visitor.visit_str(v);
     }
     if let Some(int) = parse_unsigned_int(v, u64::from_str_radix) {
         return visitor.visit_u64(int);
@@ -569,4 +582,52 @@ fn visit_untagged_scalar<'de, V: Visitor<'de>>(visitor: V, v: &str) -> Result<V:
         }
     }
     visitor.visit_str(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`may_be_number`] is only a shortcut: a scalar it rejects is no number to any parser.
+    #[test]
+    fn what_may_not_be_a_number_parses_as_none() {
+        let alphabet: Vec<char> = "0123456789+-._xobeEiInNfaA:/ ${}".chars().collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rejected = 0;
+        for word in ["inf", "nan", "Infinity", "NaN", "e5", "x10", " 1", "_1"] {
+            assert!(!may_be_number(word));
+            assert!(parse_f64(word).is_none(), "{word}");
+        }
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = 1 + (seed % 6) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (8 + 6 * i)) % alphabet.len() as u64) as usize])
+                .collect();
+            if may_be_number(&s) {
+                continue;
+            }
+            rejected += 1;
+            assert!(
+                parse_unsigned_int(&s, u64::from_str_radix).is_none(),
+                "{s:?}"
+            );
+            assert!(
+                parse_negative_int(&s, i64::from_str_radix).is_none(),
+                "{s:?}"
+            );
+            assert!(
+                parse_unsigned_int(&s, u128::from_str_radix).is_none(),
+                "{s:?}"
+            );
+            assert!(
+                parse_negative_int(&s, i128::from_str_radix).is_none(),
+                "{s:?}"
+            );
+            assert!(parse_f64(&s).is_none(), "{s:?}");
+        }
+        assert!(rejected > 50_000, "{rejected}");
+    }
 }
