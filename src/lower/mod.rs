@@ -158,6 +158,7 @@ impl Lowerer<'_> {
             // Stop here: lowering a runaway spec would only spend time on a build that fails.
             return Module {
                 name: spec.module.clone(),
+                pseudos: Default::default(),
                 description: None,
                 deviations: Vec::new(),
                 adopt: spec.adopt,
@@ -238,6 +239,7 @@ impl Lowerer<'_> {
         self.attachment_key_clashes(&moved, &roles, &root);
         let module = Module {
             name: spec.module.clone(),
+            pseudos: Default::default(),
             description: spec.description.clone(),
             deviations,
             adopt: spec.adopt,

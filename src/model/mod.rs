@@ -109,6 +109,9 @@ pub struct Module {
     pub outputs: conventions::OutputSelection,
     /// The spec it came from (for diagnostics only).
     pub source: Arc<SourceFile>,
+    /// [`Module::pseudos_used`], found on first use (a walk over every template; the model
+    /// is not changed after lowering).
+    pub(crate) pseudos: std::sync::OnceLock<std::collections::BTreeSet<Pseudo>>,
 }
 
 /// A lookup table of the spec (`mappings:`): CloudFormation `Mappings`, a Terraform map in
@@ -870,7 +873,11 @@ impl Module {
     }
 
     /// Which pseudo parameters the module uses anywhere.
-    pub(crate) fn pseudos_used(&self) -> std::collections::BTreeSet<Pseudo> {
+    pub(crate) fn pseudos_used(&self) -> &std::collections::BTreeSet<Pseudo> {
+        self.pseudos.get_or_init(|| self.find_pseudos())
+    }
+
+    fn find_pseudos(&self) -> std::collections::BTreeSet<Pseudo> {
         let mut set = std::collections::BTreeSet::new();
         self.visit_templates(|t| {
             // A switched provider's ARN is spelt where the switch is off.
