@@ -5,6 +5,14 @@
 /// ASCII input (every action and nearly every pattern) is compared byte by byte without
 /// allocating; other text is lower-cased character by character (Unicode rules) first.
 pub fn matches(pattern: &str, text: &str) -> bool {
+    // Most comparisons fail on the first character (`s3:GetObject` against `iam:PassRole`):
+    // an ASCII letter that is no wildcard must meet the same letter, in either case, before
+    // either string is scanned.
+    if let (Some(&p), Some(&t)) = (pattern.as_bytes().first(), text.as_bytes().first()) {
+        if p.is_ascii() && t.is_ascii() && p != b'*' && p != b'?' && !p.eq_ignore_ascii_case(&t) {
+            return false;
+        }
+    }
     if pattern.is_ascii() && text.is_ascii() {
         return glob(
             pattern.as_bytes(),
@@ -30,12 +38,13 @@ fn glob<T: Copy>(
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (is_any(p[pi]) || eq(p[pi], t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && is_star(p[pi]) {
+        // A `*` is a wildcard even where the text holds a `*` too (`*` matches `*x`).
+        if pi < p.len() && is_star(p[pi]) {
             star = Some((pi, ti));
             pi += 1;
+        } else if pi < p.len() && (is_any(p[pi]) || eq(p[pi], t[ti])) {
+            pi += 1;
+            ti += 1;
         } else if let Some((sp, st)) = star {
             pi = sp + 1;
             ti = st + 1;
@@ -62,6 +71,8 @@ mod tests {
         assert!(matches("*", ""));
         assert!(!matches("?", ""));
         assert!(matches("a**", "a"));
+        assert!(matches("*", "*x"));
+        assert!(matches("s3:*", "s3:*Object"));
     }
 
     #[test]
@@ -71,5 +82,39 @@ mod tests {
         assert!(!matches("e*", "école"));
         // 'İ' lower-cases to two characters ('i' + combining dot).
         assert!(matches("i??", "İx"));
+    }
+
+    /// The plain definition: lower-case both (Unicode rules), then `*` any run, `?` one.
+    fn reference(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, _) => t.is_empty(),
+            (Some('*'), _) => reference(&p[1..], t) || (!t.is_empty() && reference(p, &t[1..])),
+            (Some(_), None) => false,
+            (Some(&a), Some(&b)) => (a == '?' || a == b) && reference(&p[1..], &t[1..]),
+        }
+    }
+
+    #[test]
+    fn matches_its_definition() {
+        // ASCII of both cases, wildcards, and characters whose lower case is ASCII or longer.
+        let alphabet: Vec<char> = "aAbB:*?\u{212A}kKİié".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..100_000 {
+            let mut word = |max: u64| -> String {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (0..seed % max)
+                    .map(|i| alphabet[((seed >> (8 + 5 * i)) % alphabet.len() as u64) as usize])
+                    .collect()
+            };
+            let (p, t) = (word(5), word(6));
+            let lower = |s: &str| -> Vec<char> { s.chars().flat_map(char::to_lowercase).collect() };
+            assert_eq!(
+                matches(&p, &t),
+                reference(&lower(&p), &lower(&t)),
+                "{p:?} {t:?}"
+            );
+        }
     }
 }
