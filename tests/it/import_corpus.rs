@@ -45,8 +45,8 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     ),
     (
         "tf-assumable-role-module",
-        "this `dynamic \"condition\"` cannot be expanded",
-        "a `dynamic \"condition\"` switch (the MFA condition; its Allow statement is left out, so the role is refused), and a null-default `name_prefix` beside the null-default name (spec: either `name` or `name_prefix`; the name imports as a name that may be nothing); its list of policy ARNs (`count = length(var.arns)`, `element()`) imports",
+        "a `name_prefix` beside a name that may be nothing cannot be expressed",
+        "a null-default `name_prefix` beside the null-default name (spec: either `name` or `name_prefix`; the name imports as a name that may be nothing, the prefix is left out); the `dynamic \"condition\"` MFA switch imports (the trust statement split under `when: RoleRequiresMfa` / `when: not RoleRequiresMfa`), its list of policy ARNs (`count = length(var.arns)`, `element()`) too",
     ),
     (
         "tf-irsa-external-dns",

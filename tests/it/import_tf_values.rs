@@ -441,12 +441,14 @@ data "aws_iam_policy_document" "main" {{
 {APP_MAIN}"#
         )
     };
+    // Over a list variable (a switch `var.mfa ? [1] : []` splits the statement instead:
+    // `import_tf_cond_switch`).
     let condition = r#"dynamic "condition" {
-      for_each = var.mfa ? [1] : []
+      for_each = var.trusted
       content {
-        test     = "Bool"
-        variable = "aws:MultiFactorAuthPresent"
-        values   = ["true"]
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = [condition.value]
       }
     }"#;
     // In the permissions: the Allow is left out, the Deny kept without the condition.
@@ -457,11 +459,7 @@ data "aws_iam_policy_document" "main" {{
     let deny = import_text(&module("Deny", condition));
     assert_reported(&deny, "the statement's conditions are lost");
     assert!(deny.spec.contains("s3:GetObject"), "{}", deny.spec);
-    assert!(
-        !deny.spec.contains("MultiFactorAuthPresent"),
-        "{}",
-        deny.spec
-    );
+    assert!(!deny.spec.contains("aws:PrincipalArn"), "{}", deny.spec);
     // Principals from a `dynamic "principals"` over a variable: lost, the Allow left out.
     let principals = r#"dynamic "principals" {
       for_each = var.trusted
@@ -473,14 +471,14 @@ data "aws_iam_policy_document" "main" {{
     let p = import_text(&module("Allow", principals));
     assert_reported(&p, "the statement's principals are lost");
     assert!(!p.spec.contains("s3:GetObject"), "{}", p.spec);
-    // In the trust: nothing is left, the role is refused (it was imported without MFA).
+    // In the trust: nothing is left, the role is refused (it was imported without its condition).
     let trust = module("Allow", "").replace(
         "      identifiers = [\"arn:aws:iam::111122223333:root\"]\n    }\n  }\n}",
         &format!(
             "      identifiers = [\"arn:aws:iam::111122223333:root\"]\n    }}\n    {condition}\n  }}\n}}"
         ),
     );
-    assert!(trust.contains("var.mfa"), "{trust}");
+    assert!(trust.contains("for_each = var.trusted"), "{trust}");
     let t = import_text(&trust);
     assert_reported(&t, "no statement of its trust policy could be imported");
     assert!(!t.spec.contains("name: app"), "{}", t.spec);

@@ -34,6 +34,7 @@ mod import_terminates;
 mod import_terraform;
 mod import_tf_compact;
 mod import_tf_compact_prop;
+mod import_tf_cond_switch;
 mod import_tf_conditions;
 mod import_tf_idioms;
 mod import_tf_values;

@@ -408,40 +408,10 @@ impl Tf {
         for c in body.blocks("condition") {
             any_cond = true;
             let x = at(self, c.line, "condition");
-            let (entry, lost) = self.lost(|tf| {
-                let test = c.body.attr("test").and_then(|a| a.expr.literal());
-                let variable = c.body.attr("variable").map(|a| a.expr.clone());
-                let values = c.body.attr("values").map(|a| a.expr.clone());
-                let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
-                    tf.issue(
-                        &x,
-                        "a condition needs a literal test, a variable and values",
-                    );
-                    return None;
-                };
-                let kt = tf.scalar(&variable, &x)?;
-                let key = tf.spec_str(&kt, &x)?;
-                let v = tf.values_y(&values, &x)?;
-                Some((test, key, v))
-            });
-            let Some((test, key, v)) = entry.filter(|_| !lost) else {
-                cond_lost = true;
-                continue;
-            };
-            let entry = match conds.iter_mut().find(|(t, _)| *t == test) {
-                Some((_, e)) => e,
-                None => {
-                    conds.push((test.clone(), Y::map()));
-                    &mut conds.last_mut().expect("just pushed").1
-                }
-            };
-            if entry.get(&key).is_some() {
-                self.issue(&x, format!("a second `{test}` condition on `{key}` cannot be expressed (a spec condition block has one entry per key)"));
-                cond_lost = true;
-                continue;
-            }
-            entry.set(&key, v);
+            cond_lost |= !self.condition_entry(&c.body, &x, &mut conds);
         }
+        // `dynamic "condition"` over a switch: read below, once the rest is known.
+        let mut dyns: Vec<&Block> = Vec::new();
         // What is left unread in the statement (a `dynamic "condition"` over a switch the
         // evaluator could not expand, anything else) may restrict it: its principals or its
         // conditions are lost, so the statement is settled as such (an Allow is left out,
@@ -464,6 +434,12 @@ impl Tf {
                     | "condition"
             ) {
                 continue;
+            }
+            if let hcl::Item::Block(b) = item {
+                if super::cond_switch::condition_switch(b).is_some() {
+                    dyns.push(b);
+                    continue;
+                }
             }
             let x = at(self, l, name);
             match (name, label.map(String::as_str)) {
@@ -489,26 +465,31 @@ impl Tf {
                 }
             }
         }
-        if any_cond {
-            els.push((
-                "Condition".into(),
-                if cond_lost {
-                    El::Part(Y::Map(conds))
-                } else {
-                    El::Exact(Y::Map(conds))
-                },
-            ));
-        }
-        // The spec's order of statement elements.
-        els.sort_by_key(|(k, _)| {
-            crate::spec::STATEMENT_KEYS
-                .iter()
-                .position(|x| x == k)
-                .unwrap_or(usize::MAX)
-        });
         let x = at(self, line, "statement");
-        let settled = narrow::settle(els);
-        let Some(y) = self.settled(&x, settled) else {
+        if let Some(d) = dyns.first() {
+            let dx = at(self, d.line, "dynamic");
+            let splittable = split && optional.is_none();
+            match self.switched_conditions(&dyns, &conds, splittable, &dx) {
+                super::cond_switch::CondSwitch::On(on, lost) => {
+                    conds = on;
+                    any_cond = true;
+                    cond_lost |= lost;
+                }
+                super::cond_switch::CondSwitch::Switched(sw, on, lost) => {
+                    return self.split_by_condition(
+                        els,
+                        (conds, any_cond, cond_lost),
+                        (sw, on, lost),
+                        &x,
+                    );
+                }
+                super::cond_switch::CondSwitch::Lost => {
+                    any_cond = true;
+                    cond_lost = true;
+                }
+            }
+        }
+        let Some(y) = self.settle_statement(els, conds, any_cond, cond_lost, &x) else {
             return Vec::new();
         };
         match optional {

@@ -13,6 +13,7 @@
 //! The `.tf` files are parsed by `hcl-edit` into the importer's view of HCL ([`super::hcl`]).
 
 mod compact;
+mod cond_switch;
 mod derived;
 mod documents;
 mod eval;
