@@ -4,21 +4,26 @@
 //! `Fn::GetAZs`, `Fn::ImportValue !Sub`, `Fn::If` on bool switches and on conditions that are
 //! not, `Fn::If` in `Effect`, whole statements, policies and attachments under `Fn::If`,
 //! `NotAction`/`NotResource`, `Deny`, resource `Condition`s, permissions boundaries under
-//! `Fn::If [HasX, !Ref X, !Ref AWS::NoValue]` — and imported, partial or not. The spec is
+//! `Fn::If [HasX, !Ref X, !Ref AWS::NoValue]`, an OIDC provider under a condition (the bool
+//! switch's too) named through `!If [C, !GetAtt P.Arn, !Sub <its ARN>]` or a fallback that is
+//! not its ARN (a parameter, another account's), a role name, path or tag that may be nothing
+//! — and imported, partial or not. The spec is
 //! compiled and resolved with the parameters at the defaults the import wrote (a parameter
 //! it introduced without a default gets the template's value, computed by the resolver) and
 //! the template is resolved as CloudFormation would; then the brute-force oracle
 //! (`tests/it/oracle`) evaluates every concrete request — permission (action × resource ×
 //! context) and trust (principal × action × context) — and every request the spec allows
-//! must be allowed by the template.
+//! must be allowed by the template. The role's name and path are the template's (or left out
+//! by a partial import) and every tag the spec sets the template sets alike. The request side
+//! is `import_never_wider_eval`.
 //!
 //! The property fails when a widening is put back: with `narrow::settle` keeping an Allow
 //! whose Condition was lost, it finds a counterexample within the first cases (see the note
 //! of issue 15).
 
-use crate::oracle;
-
-use oracle::{condition_holds, glob};
+use crate::import_never_wider_eval::{
+    permission_requests, permitted, role_of, trust_requests, trusted,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use rolegen::import::{cfn_resolve, cloudformation};
@@ -29,13 +34,16 @@ use std::cell::Cell;
 use std::path::Path;
 
 const ACCOUNT: &str = "123456789012";
-const S3_ONLY: &str = "arn:aws:iam::123456789012:policy/S3Only";
-const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
-const TEAM: &str = "aws:PrincipalTag/team";
-const SUB: &str = "token.actions.githubusercontent.com:sub";
-const AUD: &str = "token.actions.githubusercontent.com:aud";
-const PROVIDER: &str =
+pub(crate) const S3_ONLY: &str = "arn:aws:iam::123456789012:policy/S3Only";
+pub(crate) const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+pub(crate) const TEAM: &str = "aws:PrincipalTag/team";
+pub(crate) const SUB: &str = "token.actions.githubusercontent.com:sub";
+pub(crate) const AUD: &str = "token.actions.githubusercontent.com:aud";
+pub(crate) const PROVIDER: &str =
     "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+/// Another account's provider of the same issuer: the ARN a fallback parameter or literal names.
+pub(crate) const OTHER_PROVIDER: &str =
+    "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com";
 
 /// Values of a resource element.
 fn resource_value(i: usize) -> Value {
@@ -99,8 +107,9 @@ fn sub_value(i: usize) -> Value {
 }
 const SUB_VALUES: usize = 8;
 
-/// Principals of a trust statement: type and value.
-fn principal(i: usize) -> (&'static str, Value) {
+/// Principals of a trust statement: type and value. `switched`: the template's provider is
+/// under `OnC`, so a reference to it is rolegen's choice (its ARN spelt where it is off).
+fn principal(i: usize, switched: bool) -> (&'static str, Value) {
     match i {
         0 => ("Service", json!("ec2.amazonaws.com")),
         1 => ("Federated", json!(PROVIDER)),
@@ -114,6 +123,8 @@ fn principal(i: usize) -> (&'static str, Value) {
             json!({"Fn::If": ["IsProd", "arn:aws:iam::123456789012:root", "arn:aws:iam::999999999999:root"]}),
         ),
         // The template's own OIDC provider (issue 19): its ARN is `PROVIDER`.
+        6 if switched => ("Federated", provider_choice(1)),
+        7 if switched => ("Federated", provider_choice(5)),
         6 => ("Federated", json!({"Ref": "GitHubProvider"})),
         7 => (
             "Federated",
@@ -123,6 +134,29 @@ fn principal(i: usize) -> (&'static str, Value) {
     }
 }
 const PRINCIPALS: usize = 9;
+
+/// The provider's ARN spelt (what its switch's off branch names: the account has it).
+fn provider_spelt() -> Value {
+    json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"})
+}
+
+/// How a trust statement names the template's provider (issue 19, session 10): 0 `!Ref`;
+/// 1 and 5 rolegen's choice `!If [OnC, P's ARN, spelt]` (exact where `OnC` is P's own
+/// Condition, lifted per branch otherwise); refused-as-one forms, lifted per branch: 2 a
+/// parameter ARN fallback, 3 a literal other account's ARN, 4 a choice on another switch
+/// (`Both`, which implies every condition the provider may have).
+fn provider_choice(i: usize) -> Value {
+    let getatt = json!({"Fn::GetAtt": ["GitHubProvider", "Arn"]});
+    match i {
+        1 => json!({"Fn::If": ["OnC", getatt, provider_spelt()]}),
+        5 => json!({"Fn::If": ["OnC", {"Ref": "GitHubProvider"}, provider_spelt()]}),
+        2 => json!({"Fn::If": ["OnC", getatt, {"Ref": "ProviderArn"}]}),
+        3 => json!({"Fn::If": ["OnC", getatt, OTHER_PROVIDER]}),
+        4 => json!({"Fn::If": ["Both", getatt, provider_spelt()]}),
+        _ => json!({"Ref": "GitHubProvider"}),
+    }
+}
+const CHOICES: usize = 6;
 
 fn effect(i: usize) -> Value {
     match i {
@@ -183,8 +217,21 @@ struct Tpl {
     policy: Vec<Stmt>,
     policy_wrap: usize,
     extra: Option<(usize, Vec<Stmt>)>,
-    /// The OIDC provider: 0 plain, 1 under the condition `IsProd`, 2 with Tags.
+    /// The OIDC provider: 0 plain, 1 under the condition `IsProd`, 2 with Tags, 3 under the
+    /// bool switch's condition `OnC` (switched: where it is off the account has it).
     provider: usize,
+    /// How the `github` statement names the provider ([`provider_choice`]).
+    choice: usize,
+    /// The role's name: 0 `app`; 1 `!If [HasName, !Ref AppName, !Ref AWS::NoValue]`, with
+    /// `AppName` empty by default (generated) when `.1` is false.
+    name: (usize, bool),
+    /// The role's path: 0 none; 1 `!If [HasPath, !Ref AppPath, !Ref AWS::NoValue]`, `AppPath`
+    /// empty by default when `.1` is false.
+    path: (usize, bool),
+    /// A role tag `team`: 0 none; 1 `!If [HasTeamTag, {team: !Ref TeamTag}, !Ref
+    /// AWS::NoValue]`; 2 plain `{team: !Ref TeamTag}` (set empty while `TeamTag` is: refused).
+    /// `TeamTag` is empty by default when `.1` is false.
+    tag: (usize, bool),
     /// A trust statement exactly as the `github` helper writes it, naming the provider, with
     /// this `sub` value (index into [`sub_value`]), if any.
     github: Option<usize>,
@@ -247,9 +294,15 @@ fn tpl() -> impl Strategy<Value = Tpl> {
         0..3usize,
         prop::option::weighted(0.4, (0..3usize, prop::collection::vec(stmt(), 1..=2))),
         (
-            prop::sample::select(vec![0usize, 0, 0, 0, 0, 0, 0, 0, 1, 2]),
+            prop::sample::select(vec![0usize, 0, 0, 0, 0, 0, 1, 2, 3, 3]),
             prop::option::weighted(0.4, 0..SUB_VALUES),
-            prop::bool::weighted(0.05),
+            prop::bool::weighted(0.08),
+            0..CHOICES,
+        ),
+        (
+            (prop::sample::select(vec![0usize, 0, 1]), any::<bool>()),
+            (prop::sample::select(vec![0usize, 0, 1]), any::<bool>()),
+            (prop::sample::select(vec![0usize, 0, 1, 2]), any::<bool>()),
         ),
     )
         .prop_map(
@@ -259,10 +312,11 @@ fn tpl() -> impl Strategy<Value = Tpl> {
                 policy,
                 policy_wrap,
                 extra,
-                (provider, github, clean),
+                (provider, github, clean, choice),
+                (name, path, tag),
             )| {
                 if clean {
-                    return clean_tpl(github.unwrap_or(0) % 2);
+                    return clean_tpl(github.unwrap_or(0) % 2, choice % 2 == 1, name, path, tag);
                 }
                 Tpl {
                     role_condition,
@@ -274,6 +328,10 @@ fn tpl() -> impl Strategy<Value = Tpl> {
                     policy_wrap,
                     extra,
                     provider,
+                    choice,
+                    name,
+                    path,
+                    tag,
                     github,
                 }
             },
@@ -281,9 +339,17 @@ fn tpl() -> impl Strategy<Value = Tpl> {
 }
 
 /// A template the spec expresses whole (every construct exact): a service trust and the
-/// `github` helper's statement naming the template's provider, one plain Allow. Whole imports
-/// are compared both ways, so these check that the provider's trust comes across exactly.
-fn clean_tpl(sub: usize) -> Tpl {
+/// `github` helper's statement naming the template's provider — plain, or `switched` (under
+/// `OnC`, named through rolegen's choice) — one plain Allow, and the optional name, path and
+/// tag drawn (all exact but the plain tag set empty, refused). Whole imports are compared both ways, so these check that the provider's trust
+/// comes across exactly.
+fn clean_tpl(
+    sub: usize,
+    switched: bool,
+    name: (usize, bool),
+    path: (usize, bool),
+    tag: (usize, bool),
+) -> Tpl {
     let plain = |actions: Vec<usize>, principals: Vec<usize>| Stmt {
         effect: 0,
         not_action: false,
@@ -303,7 +369,13 @@ fn clean_tpl(sub: usize) -> Tpl {
         policy: vec![plain(vec![0], Vec::new())],
         policy_wrap: 0,
         extra: None,
-        provider: 0,
+        provider: if switched { 3 } else { 0 },
+        choice: usize::from(switched),
+        name,
+        path,
+        // The plain tag set empty is refused (partial): a whole import of it would change
+        // the tag, which the comparison of whole imports catches.
+        tag,
         github: Some(sub),
     }
 }
@@ -352,7 +424,7 @@ fn conditions_json(conds: &[Cond]) -> Value {
     Value::Object(ops)
 }
 
-fn stmt_json(s: &Stmt, trust: bool) -> Value {
+fn stmt_json(s: &Stmt, trust: bool, switched: bool) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("Effect".into(), effect(s.effect));
     let actions: Vec<Value> = s
@@ -378,7 +450,7 @@ fn stmt_json(s: &Stmt, trust: bool) -> Value {
     if trust {
         let mut p = serde_json::Map::new();
         for &i in &s.principals {
-            let (ty, v) = principal(i);
+            let (ty, v) = principal(i, switched);
             let list = p.entry(ty.to_owned()).or_insert_with(|| json!([]));
             if let Value::Array(items) = list {
                 items.push(v);
@@ -412,15 +484,41 @@ fn boundary_json(t: &Tpl) -> Option<Value> {
     }
 }
 
+/// The role's `Tags`, if any ([`Tpl::tag`]).
+fn tags_json(t: &Tpl) -> Option<Value> {
+    let tag = json!({"Key": "team", "Value": {"Ref": "TeamTag"}});
+    match t.tag.0 {
+        1 => Some(json!([{"Fn::If": ["HasTeamTag", tag, {"Ref": "AWS::NoValue"}]}])),
+        2 => Some(json!([tag])),
+        _ => None,
+    }
+}
+
 fn template(t: &Tpl) -> Value {
+    let switched = t.provider == 3;
     let doc = |stmts: &[Stmt], trust: bool| {
         json!({
             "Version": "2012-10-17",
-            "Statement": stmts.iter().map(|s| stmt_json(s, trust)).collect::<Vec<_>>()
+            "Statement": stmts.iter().map(|s| stmt_json(s, trust, switched)).collect::<Vec<_>>()
         })
     };
     let mut props = serde_json::Map::new();
-    props.insert("RoleName".into(), json!("app"));
+    let optional =
+        |has: &str, p: &str| json!({"Fn::If": [has, {"Ref": p}, {"Ref": "AWS::NoValue"}]});
+    props.insert(
+        "RoleName".into(),
+        if t.name.0 == 1 {
+            optional("HasName", "AppName")
+        } else {
+            json!("app")
+        },
+    );
+    if t.path.0 == 1 {
+        props.insert("Path".into(), optional("HasPath", "AppPath"));
+    }
+    if let Some(tags) = tags_json(t) {
+        props.insert("Tags".into(), tags);
+    }
     let mut trust = doc(&t.trust, true);
     if let (Some(sub), Some(Value::Array(list))) = (t.github, trust.get_mut("Statement")) {
         // `sub` under the test the helper chooses: beside `aud` for a literal subject.
@@ -429,9 +527,15 @@ fn template(t: &Tpl) -> Value {
         } else {
             json!({"StringEquals": {AUD: "sts.amazonaws.com"}, "StringLike": {SUB: sub_value(sub)}})
         };
+        // A switched provider is never named by a plain `!Ref` (absent where it is off).
+        let choice = if switched && t.choice == 0 {
+            1
+        } else {
+            t.choice
+        };
         list.push(json!({
             "Effect": "Allow",
-            "Principal": {"Federated": {"Ref": "GitHubProvider"}},
+            "Principal": {"Federated": provider_choice(choice)},
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": condition
         }));
@@ -489,6 +593,7 @@ fn template(t: &Tpl) -> Value {
     });
     match t.provider {
         1 => provider["Condition"] = json!("IsProd"),
+        3 => provider["Condition"] = json!("OnC"),
         2 => provider["Properties"]["Tags"] = json!([{"Key": "team", "Value": "ops"}]),
         _ => {}
     }
@@ -519,6 +624,10 @@ fn template(t: &Tpl) -> Value {
             "TeamList": {"Type": "String", "Default": "ops,dev"},
             "Org": {"Type": "String", "Default": "acme"},
             "Eff": {"Type": "String", "Default": "Allow"},
+            "ProviderArn": {"Type": "String", "Default": OTHER_PROVIDER},
+            "AppName": {"Type": "String", "Default": if t.name.1 { "app-x" } else { "" }},
+            "AppPath": {"Type": "String", "Default": if t.path.1 { "/team/" } else { "" }},
+            "TeamTag": {"Type": "String", "Default": if t.tag.1 { "ops" } else { "" }},
             "Retention": {"Type": "Number", "Default": 30, "MinValue": 1}
         },
         "Mappings": {
@@ -535,234 +644,13 @@ fn template(t: &Tpl) -> Value {
             "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
             "OnC": {"Fn::Equals": [{"Ref": "On"}, "true"]},
             "Both": {"Fn::And": [{"Condition": "OnC"}, {"Condition": "IsProd"}]},
-            "HasBoundary": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Boundary"}, ""]}]}
+            "HasBoundary": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Boundary"}, ""]}]},
+            "HasName": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AppName"}, ""]}]},
+            "HasPath": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AppPath"}, ""]}]},
+            "HasTeamTag": {"Fn::Not": [{"Fn::Equals": [{"Ref": "TeamTag"}, ""]}]}
         },
         "Resources": resources
     })
-}
-
-// ---- Requests and their evaluation against resolved IAM JSON. ----
-
-const REQ_ACTIONS: &[&str] = &[
-    "s3:GetObject",
-    "s3:PutObject",
-    "iam:PassRole",
-    "kms:Decrypt",
-];
-const REQ_RESOURCES: &[&str] = &[
-    "arn:aws:s3:::b/x",
-    "arn:aws:s3:::c/y",
-    "arn:aws:s3:::d/z",
-    "imported:prod-bucket",
-    "us-east-1a",
-];
-const REQ_TEAMS: &[Option<&str>] = &[None, Some("ops"), Some("dev"), Some("imported:team")];
-const REQ_SUBS: &[Option<&str>] = &[
-    None,
-    Some("repo:acme/app:ref:refs/heads/main"),
-    Some("repo:acme/app:environment:prod"),
-    Some("repo:evil/x:ref:refs/heads/main"),
-];
-const REQ_PRINCIPALS: &[(&str, &str)] = &[
-    ("Service", "ec2.amazonaws.com"),
-    ("Federated", PROVIDER),
-    ("AWS", "imported:deployer"),
-    ("AWS", "arn:aws:iam::123456789012:root"),
-    ("AWS", "arn:aws:iam::999999999999:root"),
-];
-const REQ_TRUST_ACTIONS: &[&str] = &["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"];
-
-#[derive(Debug, Clone, Copy)]
-struct Req {
-    action: &'static str,
-    resource: Option<&'static str>,
-    principal: Option<(&'static str, &'static str)>,
-    team: Option<&'static str>,
-    sub: Option<&'static str>,
-    aud: Option<&'static str>,
-}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn principal_matches(p: &Value, req: &Req) -> bool {
-    let Some((ty, val)) = req.principal else {
-        return true;
-    };
-    match p {
-        Value::String(s) => s == "*",
-        Value::Object(m) => m
-            .iter()
-            .any(|(t, v)| t == ty && strings(Some(v)).iter().any(|x| x == val || x == "*")),
-        _ => false,
-    }
-}
-
-fn statement_matches(s: &Value, req: &Req) -> bool {
-    let any = |pats: Vec<String>, text: &str, ci: bool| pats.iter().any(|p| glob(p, text, ci));
-    let action = match (s.get("Action"), s.get("NotAction")) {
-        (Some(a), _) => any(strings(Some(a)), req.action, true),
-        (None, Some(n)) => !any(strings(Some(n)), req.action, true),
-        _ => false,
-    };
-    let resource = match (req.resource, s.get("Resource"), s.get("NotResource")) {
-        (None, _, _) => true,
-        (Some(r), Some(p), _) => any(strings(Some(p)), r, false),
-        (Some(r), None, Some(n)) => !any(strings(Some(n)), r, false),
-        (Some(_), None, None) => false,
-    };
-    let principal = match (s.get("Principal"), s.get("NotPrincipal")) {
-        (Some(p), _) => principal_matches(p, req),
-        (None, Some(n)) => !principal_matches(n, req),
-        _ => true,
-    };
-    let condition = match s.get("Condition") {
-        Some(Value::Object(ops)) => ops.iter().all(|(op, keys)| {
-            keys.as_object().is_some_and(|keys| {
-                keys.iter().all(|(k, vals)| {
-                    let v = match k.as_str() {
-                        TEAM => req.team,
-                        SUB => req.sub,
-                        AUD => req.aud,
-                        _ => None,
-                    };
-                    let vals = strings(Some(vals));
-                    let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
-                    condition_holds(op, v, &vals)
-                })
-            })
-        }),
-        _ => true,
-    };
-    action && resource && principal && condition
-}
-
-/// (some Allow matches, some Deny matches) over documents.
-fn decide<'a>(docs: impl Iterator<Item = &'a Value>, req: &Req) -> (bool, bool) {
-    let (mut allow, mut deny) = (false, false);
-    for d in docs {
-        for s in d
-            .get("Statement")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if statement_matches(s, req) {
-                match s.get("Effect").and_then(Value::as_str) {
-                    Some("Allow") => allow = true,
-                    _ => deny = true,
-                }
-            }
-        }
-    }
-    (allow, deny)
-}
-
-/// A resolved role's permissions and trust.
-struct Role {
-    trust: Value,
-    docs: Vec<Value>,
-    boundary: Option<Value>,
-}
-
-fn allow_all(action: &str) -> Value {
-    json!({"Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
-}
-
-fn role_of(resolved: &Value, key: &str, boundary: Option<String>) -> Option<Role> {
-    let r = resolved.get("roles")?.get(key)?;
-    let mut docs: Vec<Value> = r
-        .get("inline")
-        .and_then(Value::as_object)
-        .map(|m| m.values().cloned().collect())
-        .unwrap_or_default();
-    for arn in strings(r.get("managed")) {
-        // The only managed policy the templates attach.
-        docs.push(if arn == ADMIN {
-            allow_all("*")
-        } else {
-            json!({"Statement": []})
-        });
-    }
-    let boundary = boundary.map(|b| {
-        if b == S3_ONLY {
-            allow_all("s3:*")
-        } else {
-            json!({"Statement": []})
-        }
-    });
-    Some(Role {
-        trust: r.get("trust").cloned().unwrap_or(Value::Null),
-        docs,
-        boundary,
-    })
-}
-
-fn permitted(r: &Role, req: &Req) -> bool {
-    let (allow, deny) = decide(r.docs.iter(), req);
-    let within = match &r.boundary {
-        Some(b) => {
-            let (a, d) = decide(std::iter::once(b), req);
-            a && !d
-        }
-        None => true,
-    };
-    allow && !deny && within
-}
-
-fn trusted(r: &Role, req: &Req) -> bool {
-    let (allow, deny) = decide(std::iter::once(&r.trust), req);
-    allow && !deny
-}
-
-fn permission_requests() -> Vec<Req> {
-    let mut out = Vec::new();
-    for &action in REQ_ACTIONS {
-        for &resource in REQ_RESOURCES {
-            for &team in REQ_TEAMS {
-                out.push(Req {
-                    action,
-                    resource: Some(resource),
-                    principal: None,
-                    team,
-                    sub: None,
-                    aud: None,
-                });
-            }
-        }
-    }
-    out
-}
-
-fn trust_requests() -> Vec<Req> {
-    let mut out = Vec::new();
-    for &action in REQ_TRUST_ACTIONS {
-        for &principal in REQ_PRINCIPALS {
-            for &team in REQ_TEAMS {
-                for &sub in REQ_SUBS {
-                    for aud in [None, Some("sts.amazonaws.com")] {
-                        out.push(Req {
-                            action,
-                            resource: None,
-                            principal: Some(principal),
-                            team,
-                            sub,
-                            aud,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 pub(crate) fn compile(text: &str) -> Option<Module> {
@@ -798,6 +686,10 @@ struct Seen {
     requests: Cell<usize>,
     /// Specs whose role trusts the template's OIDC provider through a helper.
     provider_helpers: Cell<usize>,
+    /// Whole imports of a template whose provider is switched (`when:` on the provider).
+    switched_whole: Cell<usize>,
+    /// Roles compared whose name, path or tag may be nothing.
+    optional_values: Cell<usize>,
 }
 
 fn bump(c: &Cell<usize>, n: usize) {
@@ -824,6 +716,9 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
         bump(&seen.roles_refused, 1);
     } else if imported.spec.contains("oidc_provider: git-hub-provider") {
         bump(&seen.provider_helpers, 1);
+    }
+    if t.provider == 3 && !imported.partial() {
+        bump(&seen.switched_whole, 1);
     }
     for on in [true, false] {
         let mut orig = Bindings::defaults(&m);
@@ -899,6 +794,30 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
                     imported.spec
                 )));
             };
+            let wanted_tags = match tags_json(t) {
+                Some(e) => cfn_resolve::resolve_value(path, &text, &e, &orig)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?,
+                None => None,
+            };
+            if t.name.0 + t.path.0 + t.tag.0 > 0 {
+                bump(&seen.optional_values, 1);
+            }
+            same_identity(
+                &got,
+                &want,
+                key,
+                spec_role,
+                &b,
+                &m,
+                wanted_tags,
+                !imported.partial(),
+            )
+            .map_err(|e| {
+                TestCaseError::fail(format!(
+                    "{e} (On={on})\n--- template\n{text}\n--- spec\n{}",
+                    imported.spec
+                ))
+            })?;
             // An import that says it is whole (no error: exit 0) grants exactly what the
             // template grants, not less either.
             let whole = !imported.partial();
@@ -937,6 +856,55 @@ fn check(t: &Tpl, seen: &Seen) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The role's name and path are the template's (another name is another principal, another
+/// path another ARN) or, in a partial import, left out; and every tag the spec sets the template sets to the same value (a tag
+/// is matched by `aws:PrincipalTag` conditions elsewhere); a whole import sets them all.
+#[allow(clippy::too_many_arguments)]
+fn same_identity(
+    got: &Value,
+    want: &Value,
+    key: &str,
+    spec_role: Option<&rolegen::model::Role>,
+    b: &Bindings,
+    m: &Module,
+    wanted_tags: Option<Value>,
+    whole: bool,
+) -> Result<(), String> {
+    // A partial import may leave a name or path out (reported): generated, or `/`.
+    for (field, left_out) in [("name", Value::Null), ("path", json!("/"))] {
+        let (g, w) = (&got["roles"][key][field], &want["roles"][key][field]);
+        if g != w && (whole || *g != left_out) {
+            return Err(format!(
+                "role {key}: the spec's {field} is {g}, the template's {w}"
+            ));
+        }
+    }
+    let got_tags: std::collections::BTreeMap<String, String> = spec_role
+        .into_iter()
+        .flat_map(|r| r.tags.iter())
+        .filter_map(|(k, v)| b.optional(m, v).map(|v| (k.clone(), v)))
+        .collect();
+    let want_tags: std::collections::BTreeMap<String, String> = wanted_tags
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((
+                t.get("Key")?.as_str()?.to_owned(),
+                t.get("Value")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    let extra = got_tags.iter().any(|(k, v)| want_tags.get(k) != Some(v));
+    if extra || (whole && got_tags != want_tags) {
+        return Err(format!(
+            "role {key}: the spec's tags {got_tags:?}, the template's {want_tags:?}"
+        ));
+    }
+    Ok(())
+}
+
 fn cases() -> u32 {
     std::env::var("IMPORT_NEVER_WIDER_CASES")
         .ok()
@@ -956,12 +924,14 @@ fn every_cloudformation_import_is_within_its_template() {
     let seen = Seen::default();
     let result = runner.run(&tpl(), |t| check(&t, &seen));
     eprintln!(
-        "import_never_wider: {} templates ({} partial, {} specs that do not compile, {} with the role refused, {} trusting the template's OIDC provider through a helper), {} introduced parameters with a default and {} supplied, {} requests compared",
+        "import_never_wider: {} templates ({} partial, {} specs that do not compile, {} with the role refused, {} trusting the template's OIDC provider through a helper, {} whole with the provider switched), {} roles compared with an optional name, path or tag, {} introduced parameters with a default and {} supplied, {} requests compared",
         seen.cases.get(),
         seen.partial.get(),
         seen.not_compiling.get(),
         seen.roles_refused.get(),
         seen.provider_helpers.get(),
+        seen.switched_whole.get(),
+        seen.optional_values.get(),
         seen.introduced_defaults.get(),
         seen.introduced_supplied.get(),
         seen.requests.get()
@@ -976,6 +946,9 @@ fn every_cloudformation_import_is_within_its_template() {
     assert!(seen.not_compiling.get() * 2 < seen.cases.get());
     // ... and the template's OIDC provider comes across as a helper's in some.
     assert!(seen.provider_helpers.get() > 0);
+    // ... and a switched provider imports whole in some (its `when:` and rolegen's choice).
+    assert!(seen.switched_whole.get() > 0);
+    assert!(seen.optional_values.get() > 0);
 }
 
 // ---- Each case of issue 15, as found: what the import once did, and what it does now. ----
