@@ -230,3 +230,90 @@ fn shapes_the_spec_cannot_hold_leave_the_allow_out() {
         assert!(!i.spec.contains("sts:AssumeRole"), "{says}:\n{}", i.spec);
     }
 }
+
+/// Every switch form the importer reads, on an Allow and a Deny, with and without a fixed
+/// condition beside: at every value of the variables the statement has the MFA condition
+/// exactly where the source's `for_each` holds one element (named conditions, `!`, `&&`,
+/// `||` through a local, the switch written either way round).
+#[test]
+fn the_conditions_hold_exactly_where_the_switch_is_on() {
+    type On = fn(bool, bool, &str) -> bool;
+    let forms: [(&str, On); 7] = [
+        ("var.a ? [1] : []", |a, _, _| a),
+        ("var.a ? [] : [1]", |a, _, _| !a),
+        ("!var.a ? [1] : []", |a, _, _| !a),
+        ("var.a && var.b ? [1] : []", |a, b, _| a && b),
+        ("var.env == \"prod\" ? [1] : []", |_, _, e| e == "prod"),
+        ("var.env != \"\" ? [] : [1]", |_, _, e| e.is_empty()),
+        ("local.strict ? [1] : []", |a, _, e| a || e == "prod"),
+    ];
+    let fixed = "\n    condition {\n      test     = \"StringEquals\"\n      variable = \"aws:RequestedRegion\"\n      values   = [\"eu-west-1\"]\n    }";
+    for (for_each, on) in forms {
+        for effect in ["Allow", "Deny"] {
+            for extra in ["", fixed] {
+                let mfa = dynamic(for_each, "Bool", "aws:MultiFactorAuthPresent", "\"true\"");
+                let tf = format!(
+                    r#"
+variable "a" {{
+  type    = bool
+  default = true
+}}
+variable "b" {{
+  type    = bool
+  default = false
+}}
+variable "env" {{
+  type    = string
+  default = "dev"
+}}
+locals {{
+  strict = var.a || var.env == "prod"
+}}
+{}
+data "aws_iam_policy_document" "main" {{
+  statement {{
+    sid       = "Read"
+    effect    = "{effect}"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+{mfa}{extra}
+  }}
+}}
+{}"#,
+                    crate::import_tf_idioms::TRUST,
+                    crate::import_tf_idioms::APP_MAIN
+                );
+                let i = crate::import_tf_idioms::import_text(&tf);
+                let case = format!("{for_each} {effect} {:?}", !extra.is_empty());
+                assert!(
+                    errors_of(&i).is_empty(),
+                    "{case}: {:?}\n{}",
+                    errors_of(&i),
+                    i.spec
+                );
+                let (_d, m) = compile(&i.spec, "m");
+                for a in [true, false] {
+                    for b in [true, false] {
+                        for env in ["prod", "dev", ""] {
+                            let mut bind = Bindings::defaults(&m);
+                            bind.params.insert("A".into(), ParamValue::Bool(a));
+                            bind.params.insert("B".into(), ParamValue::Bool(b));
+                            bind.params
+                                .insert("Env".into(), ParamValue::Str(env.into()));
+                            let got = bind.module(&m);
+                            let list = got["roles"]["App"]["inline"]["main"]["Statement"]
+                                .as_array()
+                                .unwrap_or_else(|| panic!("{case}: {got}"));
+                            let at = format!("{case} a={a} b={b} env={env:?}: {list:?}");
+                            assert_eq!(list.len(), 1, "{at}");
+                            let c = &list[0]["Condition"];
+                            assert_eq!(c.get("Bool").is_some(), on(a, b, env), "{at}\n{}", i.spec);
+                            assert_eq!(c.get("StringEquals").is_some(), !extra.is_empty(), "{at}");
+                            assert_eq!(list[0]["Effect"], effect, "{at}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
