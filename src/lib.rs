@@ -15,6 +15,7 @@ pub mod diff;
 pub mod emit;
 pub mod fmt;
 pub mod graph;
+pub mod hash;
 pub mod import;
 pub mod jobs;
 pub mod lower;

@@ -4,14 +4,14 @@
 
 use super::Validator;
 use crate::catalog::{catalog, Action, Service};
+use crate::hash::FastMap as HashMap;
 use crate::model::*;
 use crate::rules;
-use std::collections::HashMap;
 
 pub(super) fn check(v: &mut Validator) {
     let cat = catalog();
     let config = crate::config::project();
-    let mut known: HashMap<&str, Known> = HashMap::new();
+    let mut known: HashMap<&str, Known> = HashMap::default();
     for (doc, scope) in v.documents() {
         for s in &doc.statements {
             let mut allows = scope.allows.clone();

@@ -16,9 +16,9 @@
 
 use super::Validator;
 use crate::catalog::{catalog, Action, Catalog, ConditionKey, KeyType, Service};
+use crate::hash::FastMap as HashMap;
 use crate::model::*;
 use crate::rules;
-use std::collections::HashMap;
 
 /// What the catalogue says of a condition key as written: `None` when it is not checked (a
 /// prefix of no catalogue service), `Some(None)` when the key is unknown.
@@ -48,13 +48,13 @@ pub(super) fn check(v: &mut Validator) {
     // The same keys and action lists come back statement after statement (a module of many
     // similar roles): every catalogue answer is looked up once. Per key as written: what the
     // catalogue knows of it.
-    let mut known_of: HashMap<String, Option<Option<ConditionKey>>> = HashMap::new();
+    let mut known_of: HashMap<String, Option<Option<ConditionKey>>> = HashMap::default();
     // Per key (lower case): up to three actions of its own service it is a key of; empty when
     // it is not judged (see the module docs).
-    let mut owners: HashMap<String, Vec<String>> = HashMap::new();
+    let mut owners: HashMap<String, Vec<String>> = HashMap::default();
     // Per key as written and the statement's actions as written: whether the key applies to
     // one of them (`None`: the actions cannot judge it).
-    let mut applies_of: HashMap<String, HashMap<Vec<String>, Option<bool>>> = HashMap::new();
+    let mut applies_of: HashMap<String, HashMap<Vec<String>, Option<bool>>> = HashMap::default();
     for (doc, scope) in v.documents() {
         for s in &doc.statements {
             let allows = || {

@@ -4,10 +4,11 @@
 //! are both `app_x_y`; a role `worker-instance-profile` meets `worker`'s instance profile).
 
 use super::Validator;
+use crate::hash::FastMap;
 use crate::model::*;
 use crate::rules;
 use crate::source::YamlPath;
-use std::collections::hash_map::{Entry, HashMap};
+use std::collections::hash_map::Entry;
 
 /// (namespace, identifier, where it comes from) for everything the backends name.
 pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> {
@@ -163,7 +164,8 @@ pub(crate) fn identifiers(m: &Module) -> Vec<(&'static str, String, &YamlPath)> 
 
 pub(super) fn check(v: &mut Validator) {
     let ids = identifiers(v.m);
-    let mut seen: HashMap<(&'static str, String), &YamlPath> = HashMap::with_capacity(ids.len());
+    let mut seen: FastMap<(&'static str, String), &YamlPath> =
+        FastMap::with_capacity_and_hasher(ids.len(), Default::default());
     let mut clashes = Vec::new();
     // One hash and no clone per identifier (the entry API), the map sized once.
     for (ns, id, origin) in ids {
@@ -269,7 +271,7 @@ pub(super) fn mapping_gaps(v: &mut Validator) {
         }
     });
     // Terraform's locals: one per mapping (`mapping_<snake>`) and one per named condition.
-    let mut locals: HashMap<String, String> = m
+    let mut locals: std::collections::HashMap<String, String> = m
         .conditions
         .values()
         .map(|c| (c.name.snake(), format!("condition `{}`", c.name)))

@@ -128,9 +128,9 @@ pub(super) fn summary(s: &mut String, m: &Module) {
 /// counts once for a spelling however many of its values spell it.
 struct Tally<K> {
     /// Value -> index of its spelling.
-    spelt: std::collections::HashMap<K, usize>,
+    spelt: crate::hash::FastMap<K, usize>,
     /// Spelling -> roles.
-    rows: indexmap::IndexMap<String, usize>,
+    rows: indexmap::IndexMap<String, usize, foldhash::fast::RandomState>,
     /// The spellings the current role has counted.
     role: Vec<usize>,
 }

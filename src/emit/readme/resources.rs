@@ -52,7 +52,7 @@ pub(super) fn resources(s: &mut String, m: &Module, detailed: bool) {
     } else {
         // Types in the order main.tf first writes them, with their count and first name.
         let mut types: Vec<(&crate::emit::terraform::Address, usize)> = Vec::new();
-        let mut index: std::collections::HashMap<(bool, &str), usize> = Default::default();
+        let mut index: crate::hash::FastMap<(bool, &str), usize> = Default::default();
         for a in &addresses {
             match index.get(&(a.data, a.ty)) {
                 Some(&i) => types[i].1 += 1,
