@@ -8,3 +8,6 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 
 /// A `HashSet` with [`foldhash`]'s fast hasher.
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
+/// An `IndexMap` (insertion order) with [`foldhash`]'s fast hasher.
+pub type FastIndexMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;

@@ -130,7 +130,7 @@ struct Tally<K> {
     /// Value -> index of its spelling.
     spelt: crate::hash::FastMap<K, usize>,
     /// Spelling -> roles.
-    rows: indexmap::IndexMap<String, usize, foldhash::fast::RandomState>,
+    rows: crate::hash::FastIndexMap<String, usize>,
     /// The spellings the current role has counted.
     role: Vec<usize>,
 }
