@@ -38,6 +38,7 @@ mod import_tf_compact_prop;
 mod import_tf_cond_switch;
 mod import_tf_conditions;
 mod import_tf_idioms;
+mod import_tf_provider_prop;
 mod import_tf_values;
 mod injection;
 mod limits;
