@@ -30,6 +30,7 @@ mod import_corpus;
 mod import_never_wider;
 mod import_never_wider_cases;
 mod import_never_wider_eval;
+mod import_never_wider_values;
 mod import_optional;
 mod import_terminates;
 mod import_terraform;
