@@ -29,11 +29,11 @@ const MALLOC_ALIGN: usize = 16;
 struct Allocator;
 
 impl Allocator {
-    /// Whether `mi_malloc` of `layout.size()` bytes is aligned enough: blocks are aligned to
+    /// Whether `mi_malloc` of `size` bytes is aligned to `align`: blocks are aligned to
     /// [`MALLOC_ALIGN`], and a smaller block to at least its size rounded up to a power of
     /// two, which `align <= size` covers (sizes are multiples of the alignment).
-    fn plain(layout: &Layout) -> bool {
-        layout.align() <= MALLOC_ALIGN && layout.align() <= layout.size()
+    fn plain(align: usize, size: usize) -> bool {
+        align <= MALLOC_ALIGN && align <= size
     }
 }
 
@@ -42,7 +42,7 @@ impl Allocator {
 // the layout's.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if Self::plain(&layout) {
+        if Self::plain(layout.align(), layout.size()) {
             // SAFETY: see the impl.
             unsafe { mi_malloc(layout.size()).cast() }
         } else {
@@ -52,7 +52,7 @@ unsafe impl GlobalAlloc for Allocator {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if Self::plain(&layout) {
+        if Self::plain(layout.align(), layout.size()) {
             // SAFETY: see the impl.
             unsafe { mi_zalloc(layout.size()).cast() }
         } else {
@@ -68,7 +68,7 @@ unsafe impl GlobalAlloc for Allocator {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // The block keeps its alignment; the new size decides whether the plain call gives it.
-        if layout.align() <= MALLOC_ALIGN && layout.align() <= new_size {
+        if Self::plain(layout.align(), new_size) {
             // SAFETY: `ptr` came from this allocator, so from mimalloc.
             unsafe { mi_realloc(ptr.cast(), new_size).cast() }
         } else {
