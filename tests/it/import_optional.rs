@@ -7,7 +7,7 @@
 //! nothing spells the role's name or ARN from it; `adopt: true` refuses such a role.
 
 use crate::import::{compile, errors_of, round_trip};
-use crate::import_tf_idioms::{assert_reported, import_text};
+use crate::import_tf_idioms::{assert_reported, import_text, EC2_TRUST};
 
 /// A CloudFormation template with an optional tag and a fixed one.
 const CFN_TAG: &str = r#"
@@ -110,16 +110,7 @@ variable "cost_center" {{
   type    = string
   default = {default}
 }}
-data "aws_iam_policy_document" "trust" {{
-  statement {{
-    actions = ["sts:AssumeRole"]
-    principals {{
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }}
-  }}
-}}
-resource "aws_iam_role" "app" {{
+{EC2_TRUST}resource "aws_iam_role" "app" {{
   name               = "app"
   assume_role_policy = data.aws_iam_policy_document.trust.json
   tags               = {tags}
@@ -250,16 +241,7 @@ variable "role_name" {{
   type    = string
   default = {default}
 }}
-data "aws_iam_policy_document" "trust" {{
-  statement {{
-    actions = ["sts:AssumeRole"]
-    principals {{
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }}
-  }}
-}}
-resource "aws_iam_role" "runner" {{
+{EC2_TRUST}resource "aws_iam_role" "runner" {{
   name               = {name}
   assume_role_policy = data.aws_iam_policy_document.trust.json
 {extra}}}
@@ -385,16 +367,7 @@ variable "role_path" {{
   type    = string
   default = ""
 }}
-data "aws_iam_policy_document" "trust" {{
-  statement {{
-    actions = ["sts:AssumeRole"]
-    principals {{
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }}
-  }}
-}}
-resource "aws_iam_role" "admin" {{
+{EC2_TRUST}resource "aws_iam_role" "admin" {{
   name               = "admin"
   path               = {path}
   assume_role_policy = data.aws_iam_policy_document.trust.json

@@ -80,6 +80,18 @@ data "aws_iam_policy_document" "trust" {
 }
 "#;
 
+/// The trust document `trust` of an EC2 role (no leading blank line, for `format!` modules).
+pub(crate) const EC2_TRUST: &str = r#"data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+"#;
+
 /// `count = var.create ? 1 : 0` on documents and resources and `data.x[0].json`,
 /// `aws_iam_role.x[0].id` references (terraform-aws-modules' style): the same IAM as the
 /// module without the counts; a document counted by a switch its user does not have is

@@ -6,7 +6,7 @@
 //! spec cannot carry is reported, never guessed.
 
 use crate::import::{bindings, compile, errors_of};
-use crate::import_tf_idioms::{assert_reported, import_text, APP_MAIN, TRUST};
+use crate::import_tf_idioms::{assert_reported, import_text, APP_MAIN, EC2_TRUST, TRUST};
 
 /// A GitHub deploy role and an EKS add-on role trusting OIDC providers the module creates, in
 /// the styles public modules use (`aws_iam_openid_connect_provider.x.arn` in `principals`,
@@ -659,16 +659,7 @@ variable "other" {{
   type    = string
   default = ""
 }}
-data "aws_iam_policy_document" "trust" {{
-  statement {{
-    actions = ["sts:AssumeRole"]
-    principals {{
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }}
-  }}
-}}
-resource "aws_iam_role" "app" {{
+{EC2_TRUST}resource "aws_iam_role" "app" {{
   name                 = "app"
   path                 = var.role_path != "" ? var.role_path : null
   max_session_duration = var.max_session
