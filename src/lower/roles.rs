@@ -462,9 +462,9 @@ impl Lowerer<'_> {
                 id: id.clone(),
                 name: self.template(&p.name, Ctx::Scalar, &ppath.key("name")),
                 path: self.opt_template(&p.path, Ctx::Scalar, &ppath.key("path")),
-                description: self.literal_text(
+                description: self.opt_template(
                     &p.description,
-                    "a managed policy description",
+                    Ctx::Scalar,
                     &ppath.key("description"),
                 ),
                 when: self.switch(

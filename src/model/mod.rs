@@ -711,8 +711,9 @@ pub struct ManagedPolicy {
     pub name: Template,
     /// Path.
     pub path: Option<Template>,
-    /// Description.
-    pub description: Option<String>,
+    /// Description (may hold placeholders; IAM keeps it from creation on: a new value
+    /// replaces the policy).
+    pub description: Option<Template>,
     /// Document.
     pub doc: PolicyDocument,
     /// Switch (from the document's `when`).
@@ -943,9 +944,10 @@ impl Module {
         }
         for p in self.policies.values() {
             f(&p.name);
-            if let Some(t) = &p.path {
-                f(t);
-            }
+            [&p.path, &p.description]
+                .into_iter()
+                .flatten()
+                .for_each(&mut f);
             visit_doc(&p.doc, &mut f);
         }
         for k in self.kms_keys.values() {

@@ -628,7 +628,7 @@ impl Bindings {
 
 /// Every length-limited value of the module with the limit AWS puts on it (role names 64,
 /// prefixes 38, managed policy, inline policy and instance profile names 128, tag values 256,
-/// role descriptions 1000): the ones a stack name's length can push over.
+/// role and managed policy descriptions 1000): the ones a stack name's length can push over.
 fn limited(m: &Module) -> Vec<(&Template, usize)> {
     let mut v = Vec::new();
     for r in m.roles.values() {
@@ -646,7 +646,10 @@ fn limited(m: &Module) -> Vec<(&Template, usize)> {
         v.extend(r.tags.values().map(|t| (t, 256)));
         v.extend(r.inline.iter().map(|p| (&p.iam_name, 128)));
     }
-    v.extend(m.policies.values().map(|p| (&p.name, 128)));
+    for p in m.policies.values() {
+        v.push((&p.name, 128));
+        v.extend(p.description.iter().map(|d| (d, 1000)));
+    }
     v
 }
 

@@ -358,7 +358,8 @@ pub struct RoleSpec {
     /// is `""` is a value or nothing: empty, the path is `/`.
     #[serde(default)]
     pub path: Option<String>,
-    /// Role description.
+    /// Role description, at most 1,000 characters of tab, newline and Latin-1 text (may hold
+    /// placeholders).
     #[serde(default)]
     pub description: Option<String>,
     /// Deliberate departures of this role from the vendor document (see the module's
@@ -633,7 +634,9 @@ pub struct ManagedPolicySpec {
     /// IAM path.
     #[serde(default)]
     pub path: Option<String>,
-    /// Description.
+    /// Description, at most 1,000 characters (may hold placeholders). IAM cannot change a
+    /// policy's description: a new value (a parameter it uses set otherwise) replaces the
+    /// policy.
     #[serde(default)]
     pub description: Option<String>,
     /// The document.

@@ -153,15 +153,18 @@ pub(super) fn check(v: &mut Validator) {
         if let Some(path_t) = &p.path {
             path(v, &b, path_t, &p.origin.key("path"), &[&p.allow]);
         }
-        if p.description
+        // IAM's CreatePolicy bounds a description's length only (no character pattern), with
+        // its placeholders at their values (`${AWS::StackName}` at its room, RG201).
+        let n = p
+            .description
             .as_ref()
-            .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
-        {
+            .map_or(0, |d| b.scalar(d).chars().count());
+        if n > DESCRIPTION_MAX {
             v.report(
                 &rules::DESCRIPTION_LIMIT,
                 &[&p.allow],
                 &p.origin.key("description"),
-                format!("the description is over {DESCRIPTION_MAX} characters"),
+                format!("the description is {n} characters; IAM allows {DESCRIPTION_MAX}"),
                 "shorten it".into(),
             );
         }

@@ -369,7 +369,8 @@ pub(crate) fn lookups(m: &Module) -> Vec<Lookup> {
 // ---- The three sides ----
 
 /// What the model means: `Bindings::module`, plus the role and policy attributes that are not
-/// grants but must still agree (boundary, max session, description, tags, policy path).
+/// grants but must still agree (boundary, max session, description, tags, policy path and
+/// description).
 pub(crate) fn expected(m: &Module, b: &Bindings) -> Value {
     let mut v = b.module(m);
     for r in m.roles.values().filter(|r| b.on(&r.when)) {
@@ -385,8 +386,9 @@ pub(crate) fn expected(m: &Module, b: &Bindings) -> Value {
             .into();
     }
     for p in m.policies.values().filter(|p| b.on(&p.when)) {
-        v["policies"][p.id.pascal()]["path"] =
-            json!(p.path.as_ref().map(|t| b.scalar(t)).unwrap_or("/".into()));
+        let e = &mut v["policies"][p.id.pascal()];
+        e["path"] = json!(p.path.as_ref().map(|t| b.scalar(t)).unwrap_or("/".into()));
+        e["description"] = json!(p.description.as_ref().map(|t| b.scalar(t)));
     }
     v
 }

@@ -34,11 +34,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401, CloudFormation cannot build it per element)",
     ),
     (
-        "tf-permissions-boundary-team",
-        "a managed policy description is literal in a spec",
-        "a managed policy description with an interpolation (spec: literal)",
-    ),
-    (
         "tf-ecs-task-roles",
         "`compact(…)` drops the empty items of `${SecretArns}`",
         "`compact(concat(var.list, …))`: which elements are empty depends on the variable (exact when a validation pattern on it rejects \"\")",

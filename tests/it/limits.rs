@@ -362,3 +362,31 @@ fn a_name_that_may_be_nothing_is_checked_at_its_example() {
     assert_eq!(rg201(&format!("    example: {}\n", "r".repeat(65))), 1);
     assert_eq!(rg201("    example: runner one\n"), 1);
 }
+
+/// A managed policy's description may hold placeholders: it is measured (1,000, RG203) with the
+/// parameters at their defaults, and `${AWS::StackName}` in it bounds the stack name as a
+/// role description does.
+#[test]
+fn a_managed_policy_description_is_measured_at_its_values() {
+    let spec = |default: &str, description: &str| {
+        format!(
+            "module: described\nparameters:\n  Team: {{type: string, default: {default}}}\nroles:\n  app:\n    trust: [{{service: lambda.amazonaws.com}}]\n    managed_policies: [{{policy: reader}}]\npolicies:\n  reader:\n    name: reader\n    description: {description}\n    document:\n      Statement:\n        - {{Effect: Allow, Action: sqs:ReceiveMessage, Resource: 'arn:${{AWS::Partition}}:sqs:*:*:q'}}\n"
+        )
+    };
+    let (d, m) = diagnostics(&spec("search", "Boundary of the ${Team} team"));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(m.unwrap().stack_name_max(), 128);
+    // 980 characters of text and a 21-character default: 1,001.
+    let text = format!("{} ${{Team}}", "d".repeat(979));
+    let (d, _) = diagnostics(&spec(&"t".repeat(21), &text));
+    let rg203: Vec<_> = d.iter().filter(|(c, _)| *c == "RG203").collect();
+    assert_eq!(rg203.len(), 1, "{d:?}");
+    assert!(rg203[0].1.contains("1001 characters"), "{rg203:?}");
+    let (d, _) = diagnostics(&spec(&"t".repeat(20), &text));
+    assert!(d.is_empty(), "{d:?}");
+    // 1,000 - len("-search") - 900 = 93.
+    let description = format!("${{AWS::StackName}}-${{Team}}{}", "d".repeat(900));
+    let (d, m) = diagnostics(&spec("search", &description));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(m.unwrap().stack_name_max(), 93);
+}

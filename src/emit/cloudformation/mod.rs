@@ -285,7 +285,7 @@ impl<'a> Cfn<'a> {
                 props.push(("Path".into(), self.template(path)));
             }
             if let Some(d) = &p.description {
-                props.push(("Description".into(), Node::str(d)));
+                props.push(("Description".into(), self.template(d)));
             }
             props.push(("PolicyDocument".into(), self.document(&p.doc)));
             out.push((

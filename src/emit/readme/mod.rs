@@ -74,7 +74,7 @@ fn render(m: &Module) -> String {
         for p in m.policies.values() {
             let _ = writeln!(s, "## Policy {}\n", code(p.id.as_str()));
             if let Some(d) = &p.description {
-                let _ = writeln!(s, "{}\n", prose(d));
+                let _ = writeln!(s, "{}\n", prose(&d.display()));
             }
             permissions(&mut s, &p.doc);
             deviation_list(&mut s, &p.doc.deviations);

@@ -363,7 +363,7 @@ impl<'a> Tf<'a> {
                 b.attr("path", self.template(path));
             }
             if let Some(d) = &p.description {
-                b.attr("description", quote_literal(d));
+                b.attr("description", self.template(d));
             }
             b.attr(
                 "policy",

@@ -720,9 +720,7 @@ impl Cx<'_> {
             }
         }
         if let Some(n) = get("Description") {
-            if let Some(s) =
-                self.plain_prop(&n, &loc.key("Description"), "a managed policy description")
-            {
+            if let Some(s) = self.template_prop(&n, &loc.key("Description")) {
                 m.push(("description".into(), Y::Str(s)));
             }
         }

@@ -708,11 +708,8 @@ impl Tf {
         if let Some((_, s)) = self.template_attr(&b.body, "path", &at) {
             m.push(("path".into(), Y::Str(s)));
         }
-        if let Some(d) = b.body.attr("description").map(|a| a.expr.clone()) {
-            match d.literal() {
-                Some(s) => m.push(("description".into(), Y::Str(s))),
-                None => self.issue(&at, "a managed policy description is literal in a spec"),
-            }
+        if let Some((_, s)) = self.template_attr(&b.body, "description", &at) {
+            m.push(("description".into(), Y::Str(s)));
         }
         self.ctx = when.iter().cloned().collect();
         let doc = b

@@ -741,6 +741,7 @@ pub fn resolve(t: &Y, inp: &Inputs) -> Result<J, String> {
                     json!({
                         "name": text_or_null(p.get("ManagedPolicyName")),
                         "path": p.get("Path").and_then(text).unwrap_or_else(|| "/".into()),
+                        "description": text_or_null(p.get("Description")),
                         "document": document(p.get("PolicyDocument").cloned(), &format!("{id}: PolicyDocument"))?,
                     }),
                 );

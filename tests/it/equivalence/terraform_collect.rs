@@ -217,6 +217,7 @@ pub(crate) fn collect(done: &[Evaluated], inp: &Inputs) -> Result<J, String> {
             json!({
                 "name": fixed_name(&i.attrs),
                 "path": text_or_null(&i.attrs, "path"),
+                "description": text_or_null(&i.attrs, "description"),
                 "document": parse_doc(&i.attrs, "policy", &i.addr)?,
             }),
         );
