@@ -50,6 +50,27 @@ pub(crate) fn when_of(y: &Y) -> Option<Sw> {
     y.get("when").and_then(Y::as_str).map(Sw::parse)
 }
 
+/// The statements one source statement became under exclusive switches (an `Fn::If` inside
+/// it, or around it with the same `Sid` in both branches): IAM and RG005 want one statement
+/// per `Sid`, so each copy after the first whose `Sid` is taken gets its switch appended
+/// (`Mfa` under `when: not RequireMfa` becomes `MfaNotRequireMfa`), as the Terraform importer
+/// names the copy it splits off a `dynamic "condition"`.
+pub(crate) fn distinct_sids(statements: &mut [Y]) {
+    let mut seen: Vec<String> = Vec::new();
+    for y in statements.iter_mut() {
+        let Some(sid) = y.get("Sid").and_then(Y::as_str).map(str::to_owned) else {
+            continue;
+        };
+        if seen.contains(&sid) {
+            if let Some(w) = when_of(y) {
+                let not = if w.neg { "Not" } else { "" };
+                y.set("Sid", Y::s(format!("{sid}{not}{}", w.param)));
+            }
+        }
+        seen.push(sid);
+    }
+}
+
 /// An instance profile's spec value with its own switch (beyond its role's), if any.
 pub(crate) fn profile_when(y: Y, own: &Option<Sw>) -> Y {
     match (y, own) {

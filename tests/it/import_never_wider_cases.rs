@@ -4,9 +4,11 @@
 //! condition, a Deny, a Terraform or IAM JSON source, a list of managed policies from a
 //! parameter — imported and checked to be refused, reported or kept exactly, never widened.
 
+use crate::equivalence::with_param;
 use crate::import_never_wider::compile;
 use rolegen::import::cloudformation;
 use rolegen::model::resolve::Bindings;
+use rolegen::model::ParamValue;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -371,6 +373,91 @@ Resources:
         "{msgs}"
     );
     assert!(msgs.contains("it is kept denying more"), "{msgs}");
+}
+
+/// The MFA idiom `Condition: !If [C, {Bool: {aws:MultiFactorAuthPresent: "true"}}, !Ref
+/// AWS::NoValue]` (or one operator under the `!If`): under a switch the statement is two, each
+/// exactly the template's for its outcome (their `Sid`s kept apart); under a condition the
+/// spec cannot express, the Allow is left out whole (never kept without MFA) and a Deny kept
+/// both ways (denying more).
+#[test]
+fn a_switched_mfa_condition_is_split_or_never_dropped() {
+    let template = |cond: &str| {
+        format!(
+            r#"
+Parameters:
+  Mfa: {{Type: String, AllowedValues: ["true", "false"], Default: "true"}}
+  A: {{Type: String, Default: x}}
+  B: {{Type: String, Default: y}}
+Conditions:
+  RequireMfa: !Equals [!Ref Mfa, "true"]
+  Same: !Equals [!Ref A, !Ref B]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Account
+            Effect: Allow
+            Action: sts:AssumeRole
+            Principal: {{AWS: "arn:aws:iam::111122223333:root"}}
+            Condition: !If [{cond}, {{Bool: {{aws:MultiFactorAuthPresent: "true"}}}}, !Ref AWS::NoValue]
+          - {{Effect: Allow, Action: sts:AssumeRole, Principal: {{Service: ec2.amazonaws.com}}}}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Deny
+                Action: iam:*
+                Resource: "*"
+                Condition:
+                  Bool: !If [{cond}, {{aws:MultiFactorAuthPresent: "false"}}, !Ref AWS::NoValue]
+"#
+        )
+    };
+    let switched = import_yaml(&template("RequireMfa"));
+    let errors = crate::import::errors_of(&switched);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        switched.spec.contains("Sid: AccountNotMfa"),
+        "{}",
+        switched.spec
+    );
+    let m = compile(&switched.spec).unwrap();
+    for (on, trust_conds, deny_conds) in [(true, 1, 1), (false, 0, 0)] {
+        let b = with_param(&Bindings::defaults(&m), "Mfa", ParamValue::Bool(on));
+        let got = b.module(&m);
+        let trust = &got["roles"]["App"]["trust"]["Statement"];
+        assert_eq!(trust.as_array().unwrap().len(), 2, "{on}: {trust}");
+        let n = |s: &Value| {
+            s.get("Condition")
+                .map_or(0, |c| c.as_object().unwrap().len())
+        };
+        assert_eq!(n(&trust[0]), trust_conds, "{on}: {trust}");
+        let deny = &got["roles"]["App"]["inline"]["p"]["Statement"];
+        assert_eq!(n(&deny[0]), deny_conds, "{on}: {deny}");
+    }
+    let unsure = import_yaml(&template("Same"));
+    let spec = &unsure.spec;
+    assert!(!spec.contains("111122223333"), "{spec}");
+    let m = compile(spec).unwrap();
+    let got = Bindings::defaults(&m).module(&m);
+    let deny = &got["roles"]["App"]["inline"]["p"]["Statement"];
+    assert!(
+        deny.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.get("Condition").is_none()),
+        "the Deny without its condition is kept: {deny}"
+    );
+    let msgs = messages(&unsure);
+    assert!(
+        msgs.contains("this Allow statement is under a switch the spec cannot express"),
+        "{msgs}"
+    );
 }
 
 fn tf(text: &str) -> rolegen::import::Imported {

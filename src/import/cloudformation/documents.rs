@@ -195,6 +195,14 @@ impl Cx<'_> {
     }
 
     pub(super) fn statement_item(&mut self, n: &N, loc: &Loc) -> Vec<Y> {
+        let mut out = self.statement_variants(n, loc);
+        crate::import::builder::distinct_sids(&mut out);
+        out
+    }
+
+    /// The statements one statement item is under its switches (one per outcome of the
+    /// `Fn::If`s around and inside it).
+    fn statement_variants(&mut self, n: &N, loc: &Loc) -> Vec<Y> {
         let mut tops = Vec::new();
         self.top_variants(n, loc, None, false, &mut tops);
         let mut out = Vec::new();
