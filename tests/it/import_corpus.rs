@@ -34,9 +34,9 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401, CloudFormation cannot build it per element)",
     ),
     (
-        "tf-ecs-task-roles",
-        "`compact(…)` drops the empty items of `${SecretArns}`",
-        "`compact(concat(var.list, …))`: which elements are empty depends on the variable (exact when a validation pattern on it rejects \"\")",
+        "tf-sqs-worker-optional-queues",
+        "accepts `\"\"`, and a spec parameter has one pattern",
+        "`compact(concat(var.list, …))` over a list whose validation accepts `\"\"` items (a spec parameter has one pattern, which would have to take `\"\"` and refuse it)",
     ),
     (
         "tf-assumable-role-module",
@@ -58,6 +58,63 @@ const VALUES: &[(&str, &[(&str, &str)])] = &[(
         "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
     )],
 )];
+
+/// List values given to a parameter beside its default: (case, parameter, values). Each
+/// value the spec's pattern accepts must resolve as the source does; one it refuses (an
+/// item `""`, which the source's `compact(…)` drops) is a deploy the spec fails, never one
+/// that grants more.
+const LIST_VALUES: &[(&str, &str, &[&[&str]])] = &[(
+    "tf-ecs-task-roles",
+    "SecretArns",
+    &[
+        &[
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:a-1",
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-2",
+        ],
+        &[""],
+        &[
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:a-1",
+            "",
+        ],
+    ],
+)];
+
+/// The bindings `LIST_VALUES` gives a case whose spec's pattern accepts them; those it
+/// refuses are checked to be refused (`Err` where one is not).
+fn list_variants(name: &str, m: &Module, base: &Bindings) -> Result<Vec<Bindings>, String> {
+    let mut out = Vec::new();
+    for (_, param, values) in LIST_VALUES.iter().filter(|(n, _, _)| *n == name) {
+        let p = m
+            .params
+            .get(*param)
+            .ok_or_else(|| format!("{name}: no parameter {param}"))?;
+        let accepts = |item: &str| {
+            p.pattern.as_deref().map_or(true, |pat| {
+                rolegen::lower::pattern::check(pat)
+                    .ok()
+                    .and_then(|ast| rolegen::lower::pattern::matches(pat, &ast, item))
+                    .unwrap_or(true)
+            })
+        };
+        for v in *values {
+            if v.iter().all(|i| accepts(i)) {
+                let mut b = base.clone();
+                let items = v.iter().map(|s| (*s).to_owned()).collect();
+                b.params
+                    .insert((*param).to_owned(), ParamValue::List(items));
+                out.push(b);
+            } else if !v.contains(&"") {
+                return Err(format!("{name}: {param}'s pattern refuses {v:?}"));
+            }
+        }
+        if values.iter().any(|v| v.contains(&"")) && accepts("") {
+            return Err(format!(
+                "{name}: {param} takes an empty item, which the source drops"
+            ));
+        }
+    }
+    Ok(out)
+}
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import_corpus")
@@ -521,6 +578,7 @@ fn check(name: &str, src: &Source, c: &mut Counts) -> Result<bool, String> {
             .into_iter()
             .map(|(_, b)| b),
     );
+    variants.extend(list_variants(name, &m, &base)?);
     for b in variants {
         let b = match src.supply_introduced(&imported, &m, &b) {
             Ok(b) => b,

@@ -56,6 +56,10 @@ impl Tf {
                 split.fixed.push(s);
                 continue;
             }
+            if self.compact_identity(&t, at) {
+                split.fixed.push(s);
+                continue;
+            }
             let single = t.as_single_param().filter(|p| {
                 self.vars
                     .values()
@@ -64,10 +68,8 @@ impl Tf {
             match single {
                 Some(p) => split.optional.push((s, p.as_str().to_owned())),
                 None => {
-                    self.issue(
-                        at,
-                        format!("`compact(…)` drops the empty items of `{}`, which a spec list keeps; it cannot be expressed (a validation pattern on the variable that rejects \"\" makes it exact)", t.display()),
-                    );
+                    let msg = self.compact_refused(&t);
+                    self.issue(at, msg);
                     return None;
                 }
             }
@@ -121,5 +123,62 @@ impl Tf {
             out.push(with_when(c, &Some(Sw::parse(&name))));
         }
         out
+    }
+}
+
+impl Tf {
+    /// Why `compact(…)` over `t` is refused, and what makes it importable.
+    pub(super) fn compact_refused(&self, t: &Template) -> String {
+        let pattern = t
+            .as_single_param()
+            .and_then(|p| self.patterns.get(p.as_str()));
+        let why = match pattern {
+            Some(p) => format!("its pattern `{p}` accepts `\"\"`, and a spec parameter has one pattern: make the pattern need a character (`+` for `*`, no `(…)?` around it)"),
+            None => "a validation on the variable that rejects `\"\"` makes it exact: `can(regex(\"^…$\", var.x))` with a pattern that needs a character, or for a list `alltrue([for s in var.x : s != \"\"])`".to_owned(),
+        };
+        format!("`compact(…)` drops the empty items of `{}`, which a spec list keeps; it cannot be expressed ({why})", t.display())
+    }
+
+    /// `compact(…)` over a whole list variable `t` without a pattern of its own: read as the
+    /// identity, the list's items then needing a character (the pattern
+    /// [`variables::ITEM_NOT_EMPTY`], added in [`Tf::compacted_lists`]). Never wider: where
+    /// no item is `""` both are the same list, and where one is the spec's deploy fails
+    /// (validation) where the source's leaves the item out. `false` for anything else.
+    pub(super) fn compact_identity(&mut self, t: &Template, at: &At) -> bool {
+        let Some(p) = t.as_single_param().map(|p| p.as_str().to_owned()) else {
+            return false;
+        };
+        let list = self
+            .vars
+            .values()
+            .any(|(n, k)| *n == p && *k == ParamKind::List);
+        if !list || self.patterns.contains_key(&p) {
+            return false;
+        }
+        self.patterns
+            .insert(p.clone(), variables::ITEM_NOT_EMPTY.to_owned());
+        self.compacted.insert(p, at.clone());
+        true
+    }
+
+    /// Gives each list parameter `compact` was read as the identity over its pattern, with a
+    /// note (narrower: an empty item now fails the deploy); a default holding `""` is refused.
+    pub(super) fn compacted_lists(&mut self, params: &mut [(String, Y)]) {
+        for (name, at) in std::mem::take(&mut self.compacted) {
+            let Some((_, Y::Map(e))) = params.iter_mut().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            let empty_item = e.iter().any(|(k, v)| {
+                k == "default"
+                    && matches!(v, Y::Seq(items) if items.iter().any(|i| i.as_str() == Some("")))
+            });
+            if empty_item {
+                let msg = format!("`compact(…)` over `${{{name}}}` drops the `\"\"` its default holds, which a spec list keeps; it cannot be expressed (drop the `\"\"` from the default)");
+                self.issue(&at, msg);
+                continue;
+            }
+            e.push(("pattern".into(), Y::s(variables::ITEM_NOT_EMPTY)));
+            self.note(&at, format!("`compact(…)` over `${{{name}}}` is read as the list itself, whose items get the pattern `{}`: narrower, a deploy with an empty item (or one holding a comma) fails where the source leaves the item out", variables::ITEM_NOT_EMPTY));
+        }
     }
 }

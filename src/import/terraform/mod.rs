@@ -108,6 +108,9 @@ struct Tf {
     allowed: HashMap<String, Vec<Y>>,
     /// Parameters' validation patterns (`compact` keeps what cannot be empty).
     patterns: HashMap<String, String>,
+    /// List parameters `compact(…)` runs over, read as the identity: they get the pattern
+    /// [`variables::ITEM_NOT_EMPTY`] ([`Tf::compacted_lists`]), by where `compact` is.
+    compacted: IndexMap<String, At>,
     /// The locals that may be conditions, substituted ([`locals::Locals::conditions`]).
     cond_locals: Vec<(String, Expr)>,
     /// The spec conditions the module's conditions became, by name (see `switches.rs`).
@@ -233,6 +236,7 @@ pub fn import_texts(
         mappings: IndexMap::new(),
         allowed: HashMap::new(),
         patterns: HashMap::new(),
+        compacted: IndexMap::new(),
         cond_locals,
         named: IndexMap::new(),
         local_named: HashMap::new(),
@@ -526,6 +530,7 @@ impl Tf {
             .map(|(k, e, when, alias)| (k, key_entry(e, alias, when.as_ref())))
             .collect();
         let providers = super::oidc::entries(self.providers.values());
+        self.compacted_lists(&mut params);
         self.empty_list_defaults(&mut params, [&roles, &policies, &keys, &providers]);
         self.null_optional_defaults(&mut params, [&roles, &policies, &keys, &providers]);
         let mappings = super::builder::mappings_y(&self.mappings);

@@ -483,15 +483,10 @@ impl Tf {
     pub(super) fn may_be_empty(&self, t: &Template) -> bool {
         t.parts.iter().all(|p| match p {
             Part::Lit(l) => l.is_empty(),
-            Part::Param(n) => {
-                let pattern = self.patterns.get(n.as_str());
-                !pattern.is_some_and(|p| {
-                    crate::lower::pattern::check(p)
-                        .ok()
-                        .and_then(|ast| crate::lower::pattern::matches(p, &ast, ""))
-                        == Some(false)
-                })
-            }
+            Part::Param(n) => !self
+                .patterns
+                .get(n.as_str())
+                .is_some_and(|p| self.pattern_rejects_empty(p)),
             // A piece is empty where the delimiter ends the value (`a//` at `//`).
             Part::Lookup(_) | Part::Piece(_) => true,
             Part::Pseudo(_) | Part::ProviderArn(_) | Part::PolicyVar(_) => false,
@@ -528,11 +523,16 @@ impl Tf {
                         .iter()
                         .all(|p| matches!(p, Part::Lit(l) if l.is_empty()))
                 });
-                if let Some(t) = out.iter().find(|t| self.may_be_empty(t)) {
-                    self.issue(
-                        at,
-                        format!("`compact(…)` drops the empty items of `{}`, which a spec list keeps; it cannot be expressed (a validation pattern on the variable that rejects \"\" makes it exact)", t.display()),
-                    );
+                let mut refused = None;
+                for t in &out {
+                    if self.may_be_empty(t) && !self.compact_identity(t, at) {
+                        refused = Some(t);
+                        break;
+                    }
+                }
+                if let Some(t) = refused {
+                    let msg = self.compact_refused(t);
+                    self.issue(at, msg);
                     return None;
                 }
                 Some(out)

@@ -89,6 +89,7 @@ impl Tf {
         let mut lengths: Vec<(String, Y)> = Vec::new();
         let mut length_at = None;
         let mut ascii_pattern = false;
+        let mut not_empty_at = None;
         for v in b.body.blocks("validation") {
             // rolegen's own check that a required list is not empty: built again from the spec.
             let required_list = v.body.attr("condition").is_some_and(|c| match &c.expr {
@@ -121,6 +122,10 @@ impl Tf {
                 }
                 continue;
             }
+            if kind == ParamKind::List && validation_items_not_empty(&v.body, &tfname) {
+                not_empty_at = Some(v.line);
+                continue;
+            }
             if let Some(values) = validation_allowed(&v.body, &tfname, kind) {
                 self.allowed.insert(name.clone(), values.clone());
                 e.push(("allowed_values".into(), Y::Seq(values)));
@@ -143,6 +148,10 @@ impl Tf {
                     "a validation other than a whole-value regex cannot be expressed",
                 ),
             }
+        }
+        if let Some(line) = not_empty_at {
+            let at = self.at(fi, line, &format!("variable.{tfname}"));
+            self.items_not_empty(&name, &mut e, &at);
         }
         match length_at {
             Some(_) if ascii_pattern => e.extend(lengths),
@@ -174,6 +183,45 @@ impl Tf {
             }
         }
         Some((name, Y::Map(e)))
+    }
+}
+
+/// The spec pattern of a list whose items are never `""`: any text but a comma, which a
+/// CloudFormation list cannot hold in an item anyway (it splits there).
+pub(super) const ITEM_NOT_EMPTY: &str = "[^,]+";
+
+impl Tf {
+    /// A list variable whose items may not be `""` (its own validation, or `compact` over it
+    /// read as the identity): the spec pattern [`ITEM_NOT_EMPTY`], unless a pattern of its own
+    /// already rejects `""`. `false` (reported) where its pattern accepts `""`: a spec has one
+    /// pattern per parameter and regular expressions here have no intersection.
+    pub(super) fn items_not_empty(
+        &mut self,
+        name: &str,
+        e: &mut Vec<(String, Y)>,
+        at: &At,
+    ) -> bool {
+        if let Some(p) = self.patterns.get(name) {
+            if self.pattern_rejects_empty(p) {
+                return true;
+            }
+            let msg = format!("`{name}`'s items may not be `\"\"`, and its pattern `{p}` accepts `\"\"`: a spec parameter has one pattern, so this cannot be expressed (write the pattern so that it needs a character: `+` for `*`)");
+            self.issue(at, msg);
+            return false;
+        }
+        self.patterns
+            .insert(name.to_owned(), ITEM_NOT_EMPTY.to_owned());
+        e.push(("pattern".into(), Y::s(ITEM_NOT_EMPTY)));
+        self.note(at, format!("`{name}`: no item may be `\"\"`, read as the pattern `{ITEM_NOT_EMPTY}` (narrower: an item holding a comma is refused too, which a CloudFormation list cannot hold)"));
+        true
+    }
+
+    /// Whether pattern `p` cannot match `""` (a pattern rolegen cannot read is taken to match it).
+    pub(super) fn pattern_rejects_empty(&self, p: &str) -> bool {
+        crate::lower::pattern::check(p)
+            .ok()
+            .and_then(|ast| crate::lower::pattern::matches(p, &ast, ""))
+            == Some(false)
     }
 }
 
@@ -276,6 +324,36 @@ pub(super) fn validation_allowed(body: &Body, var: &str, kind: ParamKind) -> Opt
             (_, v) => v.literal().map(Y::Str),
         })
         .collect()
+}
+
+/// `alltrue([for s in var.x : s != ""])` (or `"" != s`, `length(s) > 0`): no item of the list
+/// is `""`.
+pub(super) fn validation_items_not_empty(body: &Body, var: &str) -> bool {
+    let Some(Expr::Call(f, args, false)) = body.attr("condition").map(|c| &c.expr) else {
+        return false;
+    };
+    let [Expr::ForTuple {
+        key: None,
+        value,
+        coll,
+        body,
+        cond: None,
+    }] = args.as_slice()
+    else {
+        return false;
+    };
+    let item = |e: &Expr| matches!(e, Expr::Var(root, steps) if root == value && steps.is_empty());
+    let empty = |e: &Expr| e.literal().is_some_and(|l| l.is_empty());
+    let test = match &**body {
+        Expr::Binary(op, l, r) if op == "!=" => (item(l) && empty(r)) || (empty(l) && item(r)),
+        Expr::Binary(op, l, r) if op == ">" => {
+            r.literal().as_deref() == Some("0")
+                && matches!(&**l, Expr::Call(g, a, false) if g == "length"
+                    && matches!(a.as_slice(), [x] if item(x)))
+        }
+        _ => false,
+    };
+    f == "alltrue" && is_var(coll, var) && test
 }
 
 /// `can(regex("^(?:P)$", var.x))` or `alltrue([for v in var.x : can(regex("^(?:P)$", v))])`.

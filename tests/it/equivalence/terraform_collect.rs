@@ -194,6 +194,21 @@ pub(crate) fn collect(done: &[Evaluated], inp: &Inputs) -> Result<J, String> {
             v.push(arn);
         }
     }
+    for (_, i) in of(done, "aws_iam_policy_attachment") {
+        let arn = text_or_null(&i.attrs, "policy_arn");
+        let Some(H::Array(names)) = i.attrs.get("roles") else {
+            return Err(format!("{}: no roles", i.addr));
+        };
+        for n in names {
+            let n = h_text(n).ok_or_else(|| format!("{}: a role that is not text", i.addr))?;
+            let logical = by_name.get(&n).ok_or_else(|| {
+                format!("{}: role `{n}` is not a role this module creates", i.addr)
+            })?;
+            if let Some(J::Array(v)) = roles[logical].get_mut("managed") {
+                v.push(arn.clone());
+            }
+        }
+    }
     for (_, i) in of(done, "aws_iam_instance_profile") {
         let logical = role_of(&i.attrs, &i.addr)?;
         let entry = &mut roles[&logical]["instance_profile"];

@@ -83,6 +83,8 @@ fn known_attrs(kind: &str, ty: &str) -> Option<&'static [&'static str]> {
         ],
         ("resource", "aws_iam_role_policy") => &["name", "role", "policy"],
         ("resource", "aws_iam_role_policy_attachment") => &["role", "policy_arn"],
+        // Exclusive across the account; here, the module's roles it names.
+        ("resource", "aws_iam_policy_attachment") => &["name", "roles", "policy_arn"],
         ("resource", "aws_iam_policy") => &[
             "name",
             "name_prefix",
@@ -571,7 +573,9 @@ impl TfModule {
                 a.insert("unique_id".into(), s(format!("AID{{{addr}}}")));
                 a.insert("policy_id".into(), s(format!("ANP{{{addr}}}")));
             }
-            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => {
+            "aws_iam_role_policy"
+            | "aws_iam_role_policy_attachment"
+            | "aws_iam_policy_attachment" => {
                 a.insert("id".into(), s(addr.to_owned()));
             }
             "aws_kms_key" => {
