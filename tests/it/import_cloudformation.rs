@@ -607,3 +607,41 @@ Resources:
         .to_string()
         .contains("`!GetAtt Logs.Arn` (AWS::Logs::LogGroup, not imported) is spelt as its ARN")));
 }
+
+/// SAM (decision: rolegen does not re-implement the transform): the `Transform` and each
+/// `AWS::Serverless::*` resource are errors that say how to get the expanded template; another
+/// macro is reported without that advice.
+#[test]
+fn a_sam_template_is_imported_after_the_transform() {
+    let hint = "--template-stage Processed";
+    let sam = cloudformation::import_text(
+        std::path::Path::new("sam.yaml"),
+        &fs::read_to_string("tests/import_corpus/cfn-sam-api.yaml").unwrap(),
+        "sam",
+    )
+    .unwrap();
+    let errors = errors_of(&sam);
+    for needle in [
+        "uses a Transform (AWS::Serverless-2016-10-31)",
+        "`Globals` is a section of SAM templates",
+        "AWS::Serverless::Function is not imported",
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains(needle) && e.contains(hint)),
+            "{needle}: {errors:?}"
+        );
+    }
+    let include =
+        "Transform: [AWS::LanguageExtensions]\nResources:\n  Topic: {Type: AWS::SNS::Topic}\n";
+    let other = cloudformation::import_text(std::path::Path::new("t.yaml"), include, "t").unwrap();
+    let errors = errors_of(&other);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("uses a Transform (AWS::LanguageExtensions)")),
+        "{errors:?}"
+    );
+    assert!(!errors.iter().any(|e| e.contains(hint)), "{errors:?}");
+}

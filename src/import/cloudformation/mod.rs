@@ -215,6 +215,31 @@ struct Cx<'a> {
     budget: Budget,
 }
 
+/// What to do with a SAM template: rolegen reads templates after the transform (it does not
+/// re-implement SAM's policy templates and generated roles).
+const SAM_PROCESSED: &str = "SAM templates are imported after the transform: deploy the stack (or create a change set), then `aws cloudformation get-template --stack-name NAME --template-stage Processed --query TemplateBody` gives the expanded template to import";
+
+/// The issue of a template's `Transform` section: macros are not expanded; for SAM's
+/// transform, how to get the expanded template.
+fn transform_issue(v: &N) -> String {
+    let names: Vec<String> = match v {
+        N::Seq(items) => items.iter().filter_map(N::literal).collect(),
+        other => other.literal().into_iter().collect(),
+    };
+    let sam = names.iter().any(|n| n.starts_with("AWS::Serverless"));
+    let which = if names.is_empty() {
+        "several".to_owned()
+    } else {
+        names.join(", ")
+    };
+    let mut s = format!("the template uses a Transform ({which}); macros are not expanded, resources they would create are not imported");
+    if sam {
+        s.push_str("; ");
+        s.push_str(SAM_PROCESSED);
+    }
+    s
+}
+
 /// Why a resource of type `ty` that the importer does not read holds IAM (the import is then
 /// partial), or `None` when leaving it out loses no IAM: IAM resources rolegen does not import
 /// (users, groups, SAML providers, ...), resource policies (`AWS::S3::BucketPolicy`,
@@ -227,7 +252,10 @@ fn iam_in(ty: &str, r: Option<&N>) -> Option<String> {
     if ty.ends_with("Policy") || ty == "AWS::Lambda::Permission" {
         return Some("it is a resource policy".into());
     }
-    if ty == "AWS::CloudFormation::Stack" || ty.starts_with("AWS::Serverless::") {
+    if ty.starts_with("AWS::Serverless::") {
+        return Some(format!("it may create IAM of its own; {SAM_PROCESSED}"));
+    }
+    if ty == "AWS::CloudFormation::Stack" {
         return Some("it may create IAM of its own".into());
     }
     fn statement_at(n: &N, path: &mut Vec<String>) -> bool {
@@ -375,12 +403,10 @@ impl<'a> Cx<'a> {
                         self.note(&loc, "template Metadata other than the console's parameter groups and labels is not imported");
                     }
                 }
-                "Transform" => self.issue(
+                "Transform" => self.issue(&loc, transform_issue(v)),
+                "Globals" => self.issue(
                     &loc,
-                    format!(
-                        "the template uses a Transform ({}); macros are not expanded, resources they would create are not imported",
-                        v.literal().unwrap_or_else(|| "several".into())
-                    ),
+                    format!("`Globals` is a section of SAM templates, which the transform expands; {SAM_PROCESSED}"),
                 ),
                 "Rules" => self.issue(
                     &loc,
