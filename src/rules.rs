@@ -197,8 +197,8 @@ rules! {
         "IAM compares the request's value as the operator's type; on a key of another type the condition may never match. Access Analyzer reports the same mismatch.",
         "Condition:\n  ArnLike: {aws:SourceAccount: '111122223333'}\n\nFix: `StringEquals: {aws:SourceAccount: '111122223333'}`." }
     ROLE_NAME_LIMIT = { "RG201", "role-name-limit", Error, false, [],
-        "A role name (or name prefix) is longer than IAM allows: 64 characters (38 for a prefix), or uses characters outside `[\\w+=,.@-]`.",
-        "CreateRole fails at apply time. A name holding `${AWS::StackName}` is measured with the shortest stack name (1 character): the room it leaves is the longest stack name the module takes, which Terraform's `stack_name` validation checks (CloudFormation cannot measure it before deploying).",
+        "A role or policy name (or name prefix) is longer than IAM allows: 64 characters for a role (38 for a prefix), 128 for a managed or inline policy (102 for a managed policy's prefix), or uses characters outside `[\\w+=,.@-]`.",
+        "CreateRole or CreatePolicy fails at apply time; Terraform's provider refuses a longer prefix at plan (it appends 26 characters). A name holding `${AWS::StackName}` is measured with the shortest stack name (1 character): the room it leaves is the longest stack name the module takes, which Terraform's `stack_name` validation checks (CloudFormation cannot measure it before deploying).",
         "name: a-very-long-prefix-...-role (70 characters)\n\nFix: shorten it." }
     PATH_LIMIT = { "RG202", "path-limit", Error, false, [],
         "A path is longer than 512 characters or is not `/` or `/segment/.../`.",
@@ -305,7 +305,7 @@ rules! {
         "CloudFormation (and cfn-lint: E3010, E6010, E2010) rejects such a template, although the Terraform module of the same spec is fine. Every role adds a resource and four outputs (ARN, name, unique id, path; six with an instance profile). Every role also has one parameter per escape hatch (five unless the spec turns them off).",
         "A spec with 40 roles and their escape hatches: 200 hatch parameters, plus the spec's own.\n\nFix: `hatches: false` at module level (or `hatches: [additional_policy_arns]`, the ones callers need); for outputs, `outputs: {roles: [arn]}` keeps one per role; for resources, split the spec into modules of at most 50 roles, or `allow: [{code: RG404, reason: Terraform only}]` at module level when the stack is not deployed." }
     ADOPT_UNRESOLVED = { "RG405", "adopt-unresolved", Error, false, [],
-        "A module with `adopt: true` holds something whose import ID is not known when the module is built: a role without a fixed `name` (a `name_prefix` or a generated name), a resource switched by `when:`, a KMS key, or a parameter without a default.",
+        "A module with `adopt: true` holds something whose import ID is not known when the module is built: a role or managed policy without a fixed `name` (a `name_prefix` or a generated name), a resource switched by `when:`, a KMS key, or a parameter without a default.",
         "The adoption files (`adopt/main.tf` import blocks, the CloudFormation resources-to-import file) name every existing resource by its ID (role name, `role:policy`, `role/arn`, policy ARN, instance profile name). An ID that depends on a value given at deploy time, or a resource that may not exist, cannot be written, and adopting only part of a module would recreate the rest.",
         "adopt: true\nparameters: {Prefix: {type: string}}\nroles: {app: {name: ${Prefix}-app, ...}}\n\nFix: give Prefix a default (the value the existing roles use), or remove `adopt: true`." }
     DEFAULT_NOT_DEPLOYABLE = { "RG406", "default-not-deployable", Warning, true, ["W1031"],

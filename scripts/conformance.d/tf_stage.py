@@ -396,6 +396,40 @@ def substitute(value, mapping):
     return value
 
 
+def state_policy_names(state):
+    """{resource name: policy name} of every aws_iam_policy in `terraform show -json` state."""
+    found = {}
+
+    def walk(module):
+        for res in module.get("resources") or []:
+            if res.get("mode") == "managed" and res.get("type") == "aws_iam_policy":
+                name = (res.get("values") or {}).get("name")
+                if name:
+                    found[res["name"]] = name
+        for child in module.get("child_modules") or []:
+            walk(child)
+
+    walk((state.get("values") or {}).get("root_module") or {})
+    return found
+
+
+def generated_policies(template):
+    """Logical ids of the stack's managed policies without a ManagedPolicyName: CloudFormation
+    generates their names (<stack>-<LogicalId>-<random>), Terraform completes a `name_prefix`
+    or generates one. Neither side's name is the other's, so both are compared as the
+    stand-in the Rust evaluators use, keyed by the policy's id: <generated:<snake id>>."""
+    return sorted(logical for logical, res in (template.get("Resources") or {}).items()
+                  if isinstance(res, dict) and res.get("Type") == "AWS::IAM::ManagedPolicy"
+                  and "ManagedPolicyName" not in (res.get("Properties") or {}))
+
+
+def generated_mapping(names):
+    """[(generated name, <generated:id>)] for substitute(), longest first: the name is replaced
+    in the policy's ARN (the snapshot's key, the roles' attachments) and its name alike."""
+    return sorted(((n, f"<generated:{i}>") for i, n in names.items() if n),
+                  key=lambda kv: -len(kv[0]))
+
+
 def token_mapping(outputs, shared):
     """[(value, <output>)], longest value first, for every string output value. A value several
     outputs hold (a role's name and its instance profile's) takes the first of them, in name
@@ -747,6 +781,14 @@ class Runner:
             out.detail(errors(text))
         if combo.get("create") is False:
             return
+        # Terraform's names of its policies, by resource name (from the state, before destroy).
+        tf_policies = {}
+        rc, text = self.terraform(work, "show", "-json", color=False)
+        if rc == 0:
+            try:
+                tf_policies = state_policy_names(json.loads(text))
+            except ValueError:
+                pass
         outputs = {}
         rc, text = self.terraform(work, "output", "-json")
         if rc == 0:
@@ -765,9 +807,11 @@ class Runner:
             else:
                 out.result(True, "terraform-destroy", target, f"{tag}: nothing left")
         if os.path.isfile(tpl):
-            self.equivalence(target, tpl, combo, tag, snap, outputs, notes, moto, out, prereq)
+            self.equivalence(target, tpl, combo, tag, (snap, tf_policies), outputs, notes, moto,
+                             out, prereq)
 
-    def equivalence(self, target, tpl, combo, tag, tf_snap, tf_outputs, notes, moto, out, prereq):
+    def equivalence(self, target, tpl, combo, tag, tf_state, tf_outputs, notes, moto, out, prereq):
+        tf_snap, tf_policies = tf_state
         try:
             template = ct.load_template(tpl)
             unsupported = ct.moto_unsupported(template)
@@ -814,6 +858,11 @@ class Runner:
             out.result(False, "deployed-equivalence", target, f"{tag}: {type(exc).__name__}: {exc}")
             return
         shared = {snake(k) for k in tf_outputs} & {snake(k) for k in cfn_outputs}
+        generated = generated_policies(template)
+        tf_snap = substitute(tf_snap, generated_mapping(
+            {snake(g): tf_policies.get(snake(g)) for g in generated}))
+        cfn_snap = substitute(cfn_snap, generated_mapping(
+            {snake(g): (physical.get(g) or "").rsplit("/", 1)[-1] for g in generated}))
         tf_c = canonical(substitute(tf_snap, token_mapping(tf_outputs, shared)))
         cfn_c = canonical(substitute(cfn_snap, token_mapping(cfn_outputs, shared)))
         # Key managed policies and keys by their (substituted) ARN; then compare.

@@ -81,25 +81,29 @@ pub fn terraform(m: &Module) -> Option<String> {
     let at = |res: &str| format!("module.{module}.{res}");
     let mut pseudos = Vec::new();
     let mut body = String::new();
+    // A policy without a fixed name has no known ARN (validation refuses it with `adopt`).
     let policy_arn = |p: &ManagedPolicy, pseudos: &mut Vec<Pseudo>| {
+        let name = p.name.fixed()?;
         let path = p
             .path
             .as_ref()
             .map_or_else(|| "/".to_owned(), |t| render(m, t, pseudos));
-        let name = render(m, &p.name, pseudos);
+        let name = render(m, name, pseudos);
         for x in [Pseudo::Partition, Pseudo::AccountId] {
             if !pseudos.contains(&x) {
                 pseudos.push(x);
             }
         }
-        format!(
+        Some(format!(
             "arn:${{{}}}:iam::${{{}}}:policy{path}{name}",
             pseudo_ref(Pseudo::Partition),
             pseudo_ref(Pseudo::AccountId)
-        )
+        ))
     };
     for p in m.policies.values() {
-        let arn = policy_arn(p, &mut pseudos);
+        let Some(arn) = policy_arn(p, &mut pseudos) else {
+            continue;
+        };
         import_block(
             &mut body,
             &at(&format!("aws_iam_policy.{}[0]", p.id.snake())),
@@ -140,10 +144,16 @@ pub fn terraform(m: &Module) -> Option<String> {
                     escape_into(&mut s, n);
                     s
                 }
-                PolicyRef::Module(pid) => match m.policies.get(pid) {
-                    Some(p) => policy_arn(p, &mut pseudos),
-                    None => continue,
-                },
+                PolicyRef::Module(pid) => {
+                    match m
+                        .policies
+                        .get(pid)
+                        .and_then(|p| policy_arn(p, &mut pseudos))
+                    {
+                        Some(arn) => arn,
+                        None => continue,
+                    }
+                }
                 PolicyRef::Arn(t) => render(m, t, &mut pseudos),
                 // Attached by count from the list, like the extra-policies hatch: not imported
                 // (attaching a policy a role already has changes nothing).
@@ -284,13 +294,16 @@ pub(crate) fn resources_to_import(m: &Module) -> Option<String> {
     };
     let mut list = Vec::new();
     for p in m.policies.values() {
+        let Some(name) = p.name.fixed() else {
+            continue;
+        };
         let path = p
             .path
             .as_ref()
             .map_or_else(|| "/".to_owned(), |t| render_cfn(m, t));
         let arn = format!(
             "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:policy{path}{}",
-            render_cfn(m, &p.name)
+            render_cfn(m, name)
         );
         list.push(entry(
             "AWS::IAM::ManagedPolicy",

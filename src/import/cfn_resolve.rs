@@ -11,7 +11,7 @@ use super::cloudformation::node::{self, N};
 use super::InputError;
 use crate::model::resolve::Bindings;
 use crate::model::template::{sub_parts, SubPart};
-use crate::model::ParamValue;
+use crate::model::{ParamValue, PolicyId};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -308,6 +308,23 @@ impl<'a> Resolver<'a> {
         ))
     }
 
+    /// A managed policy's ARN; one without a `ManagedPolicyName` has the stand-in name every
+    /// evaluator gives a generated policy name ([`PolicyId::generated_name`], by the key the
+    /// import gives the logical id, as a key's ARN below).
+    fn policy_arn(&self, id: &str) -> Result<String, ResolveError> {
+        if self.prop(id, "ManagedPolicyName")?.is_some() {
+            return self.arn("policy", id, "ManagedPolicyName");
+        }
+        let name =
+            PolicyId::generated_name(&crate::model::names::pascal(&crate::import::spec_key(id)));
+        Ok(format!(
+            "arn:{}:iam::{}:policy{}{name}",
+            self.b.partition,
+            self.b.account,
+            self.path_of(id)?,
+        ))
+    }
+
     fn reference(&self, name: &str) -> Result<Option<Value>, ResolveError> {
         let b = self.b;
         Ok(Some(match name {
@@ -321,9 +338,7 @@ impl<'a> Resolver<'a> {
             n => match self.resources.get(n) {
                 Some((ty, _)) => match *ty {
                     "AWS::IAM::Role" => json!(self.name_of(n, "RoleName")?),
-                    "AWS::IAM::ManagedPolicy" => {
-                        json!(self.arn("policy", n, "ManagedPolicyName")?)
-                    }
+                    "AWS::IAM::ManagedPolicy" => json!(self.policy_arn(n)?),
                     "AWS::IAM::InstanceProfile" => json!(self.name_of(n, "InstanceProfileName")?),
                     "AWS::IAM::OIDCProvider" => json!(self.provider_arn(n)?),
                     ty => match self.named(n, ty, None)? {
@@ -343,8 +358,7 @@ impl<'a> Resolver<'a> {
             .ok_or_else(|| invalid(format!("`Fn::GetAtt {r}.{a}`: no such resource")))?;
         Ok(json!(match (*ty, a) {
             ("AWS::IAM::Role", "Arn") => self.arn("role", r, "RoleName")?,
-            ("AWS::IAM::ManagedPolicy", "PolicyArn") =>
-                self.arn("policy", r, "ManagedPolicyName")?,
+            ("AWS::IAM::ManagedPolicy", "PolicyArn") => self.policy_arn(r)?,
             ("AWS::IAM::InstanceProfile", "Arn") => {
                 self.arn("instance-profile", r, "InstanceProfileName")?
             }
@@ -631,7 +645,8 @@ impl<'a> Resolver<'a> {
                     policies.insert(
                         id.clone(),
                         json!({
-                            "name": self.name_of(id, "ManagedPolicyName")?,
+                            // A generated name is null, as the model's.
+                            "name": self.prop(id, "ManagedPolicyName")?.map(|v| text(&v)).transpose()?,
                             "document": self.document(self.prop(id, "PolicyDocument")?)?,
                         }),
                     );
@@ -683,7 +698,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 "AWS::IAM::ManagedPolicy" => {
-                    let arn = self.arn("policy", id, "ManagedPolicyName")?;
+                    let arn = self.policy_arn(id)?;
                     for r in targets(id, "Roles")? {
                         if let Some(Value::Object(role)) =
                             role_ids.get(&r).and_then(|rid| roles.get_mut(rid))

@@ -81,22 +81,7 @@ impl Lowerer<'_> {
         path: &YamlPath,
         policies: &IndexMap<PolicyId, ManagedPolicy>,
     ) -> Role {
-        let name = match (&r.name, &r.name_prefix) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    &rules::WRONG_TYPE,
-                    &path.key("name_prefix"),
-                    "a role has either `name` or `name_prefix`, not both".into(),
-                    "remove one".into(),
-                );
-                RoleName::Generated
-            }
-            (Some(n), None) => RoleName::Fixed(self.template(n, Ctx::Scalar, &path.key("name"))),
-            (None, Some(p)) => {
-                RoleName::Prefix(self.template(p, Ctx::Scalar, &path.key("name_prefix")))
-            }
-            (None, None) => RoleName::Generated,
-        };
+        let name = self.iam_name("role", (&r.name, &r.name_prefix), path);
         let when = self.switch(r.when.as_deref(), &path.key("when"));
         let tags = r
             .tags
@@ -448,6 +433,31 @@ impl Lowerer<'_> {
         out
     }
 
+    /// A role's or managed policy's `name` / `name_prefix` (at most one; neither: generated).
+    fn iam_name(
+        &mut self,
+        what: &str,
+        (name, prefix): (&Option<String>, &Option<String>),
+        path: &YamlPath,
+    ) -> RoleName {
+        match (name, prefix) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    &rules::WRONG_TYPE,
+                    &path.key("name_prefix"),
+                    format!("a {what} has either `name` or `name_prefix`, not both"),
+                    "remove one".into(),
+                );
+                RoleName::Generated
+            }
+            (Some(n), None) => RoleName::Fixed(self.template(n, Ctx::Scalar, &path.key("name"))),
+            (None, Some(p)) => {
+                RoleName::Prefix(self.template(p, Ctx::Scalar, &path.key("name_prefix")))
+            }
+            (None, None) => RoleName::Generated,
+        }
+    }
+
     pub(super) fn managed_policies(
         &mut self,
         spec: &Spec,
@@ -460,7 +470,7 @@ impl Lowerer<'_> {
             let id = PolicyId(key.clone());
             let mp = ManagedPolicy {
                 id: id.clone(),
-                name: self.template(&p.name, Ctx::Scalar, &ppath.key("name")),
+                name: self.iam_name("managed policy", (&p.name, &p.name_prefix), &ppath),
                 path: self.opt_template(&p.path, Ctx::Scalar, &ppath.key("path")),
                 description: self.opt_template(
                     &p.description,

@@ -69,6 +69,16 @@ name_type!(
     OidcProviderId
 );
 
+impl PolicyId {
+    /// The stand-in every evaluator (the model, the CloudFormation resolver, the Terraform
+    /// evaluation of the tests) gives the name of a policy whose name is generated (a prefix
+    /// or none): `<generated:<Pascal id>>`, so the ARNs attachments resolve to compare alike
+    /// (CloudFormation generates the whole name, Terraform completes the prefix).
+    pub fn generated_name(logical_id: &str) -> String {
+        format!("<generated:{logical_id}>")
+    }
+}
+
 impl OidcProviderId {
     /// The CloudFormation logical id of the provider: `<Pascal>OidcProvider`.
     pub fn logical_id(&self) -> String {
@@ -486,6 +496,9 @@ pub enum RoleName {
     Generated,
 }
 
+/// A customer managed policy's name: named like a role (fixed, a prefix, or generated).
+pub type PolicyName = RoleName;
+
 impl RoleName {
     /// The written name or prefix; `None` when the name is generated.
     pub fn template(&self) -> Option<&Template> {
@@ -707,8 +720,8 @@ impl Role {
 pub struct ManagedPolicy {
     /// Key in the spec.
     pub id: PolicyId,
-    /// Name.
-    pub name: Template,
+    /// Name: fixed, a prefix, or generated.
+    pub name: PolicyName,
     /// Path.
     pub path: Option<Template>,
     /// Description (may hold placeholders; IAM keeps it from creation on: a new value
@@ -943,7 +956,9 @@ impl Module {
             }
         }
         for p in self.policies.values() {
-            f(&p.name);
+            if let Some(t) = p.name.template() {
+                f(t);
+            }
             [&p.path, &p.description]
                 .into_iter()
                 .flatten()

@@ -382,7 +382,8 @@ impl Bindings {
             .map(|p| {
                 (
                     p.id.pascal(),
-                    json!({"name": self.scalar(&p.name), "document": self.document(&p.doc)}),
+                    // A generated name (a prefix or none) is null, as a role's.
+                    json!({"name": p.name.fixed().map(|t| self.scalar(t)), "document": self.document(&p.doc)}),
                 )
             })
             .collect();
@@ -425,7 +426,10 @@ impl Bindings {
                     .and_then(|p| p.path.as_ref())
                     .map(|p| self.scalar(p))
                     .unwrap_or_else(|| "/".into());
-                let name = mp.map(|p| self.scalar(&p.name)).unwrap_or_default();
+                let name = match mp.map(|p| &p.name) {
+                    Some(RoleName::Fixed(t)) => self.scalar(t),
+                    _ => PolicyId::generated_name(&id.pascal()),
+                };
                 format!(
                     "arn:{}:iam::{}:policy{path}{name}",
                     self.partition, self.account
@@ -627,8 +631,9 @@ impl Bindings {
 }
 
 /// Every length-limited value of the module with the limit AWS puts on it (role names 64,
-/// prefixes 38, managed policy, inline policy and instance profile names 128, tag values 256,
-/// role and managed policy descriptions 1000): the ones a stack name's length can push over.
+/// prefixes 38, managed policy prefixes 102, managed policy, inline policy and instance
+/// profile names 128, tag values 256, role and managed policy descriptions 1000): the ones a
+/// stack name's length can push over.
 fn limited(m: &Module) -> Vec<(&Template, usize)> {
     let mut v = Vec::new();
     for r in m.roles.values() {
@@ -647,7 +652,11 @@ fn limited(m: &Module) -> Vec<(&Template, usize)> {
         v.extend(r.inline.iter().map(|p| (&p.iam_name, 128)));
     }
     for p in m.policies.values() {
-        v.push((&p.name, 128));
+        match &p.name {
+            RoleName::Fixed(t) => v.push((t, 128)),
+            RoleName::Prefix(t) => v.push((t, 102)),
+            RoleName::Generated => {}
+        }
         v.extend(p.description.iter().map(|d| (d, 1000)));
     }
     v

@@ -630,7 +630,12 @@ pub struct StatementSpec {
 #[serde(deny_unknown_fields)]
 pub struct ManagedPolicySpec {
     /// Policy name (may hold placeholders).
-    pub name: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Policy name prefix; the rest is generated (Terraform `name_prefix`; CloudFormation
+    /// generates the whole name). Exclusive with `name`; with neither, the name is generated.
+    #[serde(default)]
+    pub name_prefix: Option<String>,
     /// IAM path.
     #[serde(default)]
     pub path: Option<String>,

@@ -136,7 +136,17 @@ fn adoptable(v: &mut Validator) {
     // parameter, is known only where the module is deployed.
     let mut ids: Vec<(&crate::source::YamlPath, &Template)> = Vec::new();
     for p in m.policies.values() {
-        ids.extend(p.path.iter().chain([&p.name]).map(|t| (&p.origin, t)));
+        ids.extend(p.path.iter().chain(p.name.fixed()).map(|t| (&p.origin, t)));
+        if p.name.fixed().is_none() {
+            found.push((
+                p.origin.clone(),
+                format!(
+                    "policy `{}` has no fixed name (a `name_prefix` or a generated name): its import ID (the policy ARN) is not known",
+                    p.id.as_str()
+                ),
+                "give the policy the `name` it has in the account".into(),
+            ));
+        }
     }
     for r in m.roles.values() {
         if let RoleName::Fixed(n) = &r.name {

@@ -11,6 +11,11 @@ use crate::rules;
 pub(crate) const ROLE_NAME_MAX: usize = 64;
 /// Role name prefix length (Terraform appends 26 characters).
 pub(crate) const ROLE_NAME_PREFIX_MAX: usize = 38;
+/// Managed policy name length.
+pub(crate) const POLICY_NAME_MAX: usize = 128;
+/// Managed policy name prefix length (Terraform appends 26 characters; the provider refuses
+/// a longer `name_prefix`).
+pub(crate) const POLICY_NAME_PREFIX_MAX: usize = 102;
 /// Path length.
 pub(crate) const PATH_MAX: usize = 512;
 /// Description length.
@@ -141,15 +146,27 @@ pub(super) fn check(v: &mut Validator) {
         if size > MANAGED_POLICY_MAX {
             v.report(&rules::MANAGED_POLICY_SIZE, &[&p.allow], &p.origin.key("document"), format!("the policy is {size} characters (whitespace excluded); IAM allows {MANAGED_POLICY_MAX} for a managed policy"), "split it into two policies, or use wildcards".into());
         }
-        name(
-            v,
-            &b,
-            &p.name,
-            128,
-            "policy name",
-            &p.origin.key("name"),
-            &[&p.allow],
-        );
+        match &p.name {
+            RoleName::Fixed(t) => name(
+                v,
+                &b,
+                t,
+                POLICY_NAME_MAX,
+                "policy name",
+                &p.origin.key("name"),
+                &[&p.allow],
+            ),
+            RoleName::Prefix(t) => name(
+                v,
+                &b,
+                t,
+                POLICY_NAME_PREFIX_MAX,
+                "policy name prefix (Terraform appends 26 characters)",
+                &p.origin.key("name_prefix"),
+                &[&p.allow],
+            ),
+            RoleName::Generated => {}
+        }
         if let Some(path_t) = &p.path {
             path(v, &b, path_t, &p.origin.key("path"), &[&p.allow]);
         }

@@ -43,11 +43,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "a `name_prefix` beside a name that may be nothing cannot be expressed",
         "a null-default `name_prefix` beside the null-default name (spec: either `name` or `name_prefix`; the name imports as a name that may be nothing, the prefix is left out); the `dynamic \"condition\"` MFA switch imports (the trust statement split under `when: RoleRequiresMfa` / `when: not RoleRequiresMfa`), its list of policy ARNs (`count = length(var.arns)`, `element()`) too",
     ),
-    (
-        "tf-irsa-external-dns",
-        "aws_iam_policy.route53: name_prefix: `name_prefix` cannot be expressed",
-        "a managed policy named by `name_prefix` (spec: a policy needs a literal name)",
-    ),
 ];
 
 /// Values for parameters that have no default (else `Bindings::defaults` writes `<Name>`).

@@ -44,6 +44,7 @@ mod import_tf_values;
 mod injection;
 mod limits;
 mod owned_folders;
+mod policy_names;
 mod properties;
 mod readme;
 mod real_iam;

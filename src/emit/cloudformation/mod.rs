@@ -280,7 +280,11 @@ impl<'a> Cfn<'a> {
 
     fn resources(&self, out: &mut Section) {
         for p in self.m.policies.values() {
-            let mut props = vec![("ManagedPolicyName".into(), self.template(&p.name))];
+            // CloudFormation has no prefix: a policy without a fixed name is named by the stack.
+            let mut props = Vec::new();
+            if let RoleName::Fixed(n) = &p.name {
+                props.push(("ManagedPolicyName".into(), self.template(n)));
+            }
             if let Some(path) = &p.path {
                 props.push(("Path".into(), self.template(path)));
             }

@@ -101,14 +101,7 @@ fn what_it_creates(s: &mut String, m: &Module) {
             .as_ref()
             .map(|w| format!(" (when {})", code(&w.display())))
             .unwrap_or_default();
-        let name = match &r.name {
-            RoleName::Fixed(t) if m.optional_param(t).is_some() => {
-                format!("{}, generated while empty", code(&t.display()))
-            }
-            RoleName::Fixed(t) => code(&t.display()),
-            RoleName::Prefix(t) => format!("prefix {}", code(&t.display())),
-            RoleName::Generated => "generated name".into(),
-        };
+        let name = name_text(m, &r.name);
         let _ = writeln!(
             s,
             "- IAM role **{}** ({name}){when}: {} inline, {} managed{}",
@@ -127,7 +120,7 @@ fn what_it_creates(s: &mut String, m: &Module) {
             s,
             "- Customer managed policy **{}** ({})",
             cell(p.id.as_str()),
-            code(&p.name.display())
+            name_text(m, &p.name)
         );
     }
     for k in m.kms_keys.values() {
@@ -149,6 +142,18 @@ fn what_it_creates(s: &mut String, m: &Module) {
             cell(o.id.as_str()),
             code(&o.url().display())
         );
+    }
+}
+
+/// How the list of resources shows a role's or policy's name.
+fn name_text(m: &Module, name: &RoleName) -> String {
+    match name {
+        RoleName::Fixed(t) if m.optional_param(t).is_some() => {
+            format!("{}, generated while empty", code(&t.display()))
+        }
+        RoleName::Fixed(t) => code(&t.display()),
+        RoleName::Prefix(t) => format!("prefix {}", code(&t.display())),
+        RoleName::Generated => "generated name".into(),
     }
 }
 

@@ -358,7 +358,15 @@ impl<'a> Tf<'a> {
             out.push(self.policy_document(&format!("{name}_policy"), &p.doc));
             let mut b = Block::new("resource", &["aws_iam_policy", &name]);
             Self::count(&mut b, &self.gate(&[&p.when]));
-            b.attr("name", self.template(&p.name));
+            match &p.name {
+                RoleName::Fixed(t) => {
+                    b.attr("name", self.template(t));
+                }
+                RoleName::Prefix(t) => {
+                    b.attr("name_prefix", self.template(t));
+                }
+                RoleName::Generated => {}
+            }
             if let Some(path) = &p.path {
                 b.attr("path", self.template(path));
             }

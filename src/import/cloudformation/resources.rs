@@ -692,22 +692,15 @@ impl Cx<'_> {
         let props = self.props(id);
         let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let mut m: Vec<(String, Y)> = Vec::new();
-        match get("ManagedPolicyName") {
-            Some(n) => {
-                if self.no_if(&n, &loc.key("ManagedPolicyName")) {
-                    if let Some(t) = self.prop_template(id, "ManagedPolicyName") {
-                        if let Some(s) = self.spec_str(&t, &loc.key("ManagedPolicyName")) {
-                            m.push(("name".into(), Y::Str(s)));
-                        }
+        // Without a ManagedPolicyName CloudFormation generates the name: a spec policy with
+        // neither `name` nor `name_prefix` (the stack generates it too).
+        if let Some(n) = get("ManagedPolicyName") {
+            if self.no_if(&n, &loc.key("ManagedPolicyName")) {
+                if let Some(t) = self.prop_template(id, "ManagedPolicyName") {
+                    if let Some(s) = self.spec_str(&t, &loc.key("ManagedPolicyName")) {
+                        m.push(("name".into(), Y::Str(s)));
                     }
                 }
-            }
-            None => {
-                self.issue(
-                    &loc,
-                    format!("the managed policy has no ManagedPolicyName (CloudFormation generates one); a spec names it: `{id}`"),
-                );
-                m.push(("name".into(), Y::s(id)));
             }
         }
         if let Some(n) = get("Path") {

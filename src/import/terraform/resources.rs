@@ -690,7 +690,18 @@ impl Tf {
     pub(super) fn policy(&mut self, fi: usize, b: &Block) {
         let p = name_of(b);
         let addr = format!("aws_iam_policy.{p}");
-        self.check_attrs(fi, b, &["count", "name", "path", "description", "policy"]);
+        self.check_attrs(
+            fi,
+            b,
+            &[
+                "count",
+                "name",
+                "name_prefix",
+                "path",
+                "description",
+                "policy",
+            ],
+        );
         let at = self.at(fi, b.line, &addr);
         let key = self.keys.assign(&p);
         let (when, unsure) = match self.count_when(&b.body, &None, &at) {
@@ -698,11 +709,20 @@ impl Tf {
             Err(()) => (None, true),
         };
         let mut m = Vec::new();
-        match self.template_attr(&b.body, "name", &at) {
-            Some((_, s)) => m.push(("name".to_owned(), Y::Str(s))),
-            None => {
-                self.issue(&at, format!("the policy has no literal name (name_prefix or generated); a spec names it: `{p}`"));
-                m.push(("name".into(), Y::s(&p)));
+        // `name`, else `name_prefix`, else a generated name (the spec says neither).
+        if let Some(k) = ["name", "name_prefix"]
+            .into_iter()
+            .find(|k| b.body.attr(k).is_some())
+        {
+            match self.template_attr(&b.body, k, &at) {
+                Some((_, s)) => m.push((k.to_owned(), Y::Str(s))),
+                None => {
+                    self.issue(
+                        &at,
+                        format!("the policy's `{k}` cannot be expressed; a spec names it: `{p}`"),
+                    );
+                    m.push(("name".into(), Y::s(&p)));
+                }
             }
         }
         if let Some((_, s)) = self.template_attr(&b.body, "path", &at) {

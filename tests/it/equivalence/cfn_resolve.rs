@@ -287,7 +287,11 @@ impl<'t> Resolver<'t> {
     }
 
     fn iam_arn(&self, kind: &str, id: &str, name_prop: &str) -> Result<String, String> {
-        let name = self.physical_name(id, name_prop)?;
+        let name = match self.prop_text(id, name_prop)? {
+            // The stand-in every evaluator gives a policy's generated name.
+            None if kind == "policy" => rolegen::model::PolicyId::generated_name(id),
+            _ => self.physical_name(id, name_prop)?,
+        };
         let path = self.prop_text(id, "Path")?.unwrap_or_else(|| "/".into());
         Ok(format!(
             "arn:{}:iam::{}:{kind}{path}{name}",

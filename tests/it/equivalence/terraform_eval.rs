@@ -16,6 +16,7 @@ use super::terraform_documents::{
 use super::terraform_functions::functions;
 use hcl::eval::Context;
 use hcl::{Block, Body, Expression, Number, Value as H};
+use rolegen::model::PolicyId;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
 
@@ -558,7 +559,15 @@ impl TfModule {
                     a.shift_remove("name");
                     a.insert(GENERATED.into(), H::Bool(true));
                 }
-                let n = get(a, "name").unwrap_or_else(|| generated(a));
+                // A policy's generated name is the stand-in the model and the CloudFormation
+                // resolver give it (by its logical id), so the ARNs attachments hold compare.
+                let n = match get(a, "name") {
+                    Some(n) => n,
+                    None if ty == "aws_iam_policy" => PolicyId::generated_name(
+                        inp.policies.get(name).map_or(name, String::as_str),
+                    ),
+                    None => generated(a),
+                };
                 let path = get(a, "path").unwrap_or_else(|| "/".into());
                 let kind = match ty {
                     "aws_iam_role" => "role",
