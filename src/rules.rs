@@ -290,7 +290,7 @@ rules! {
         "Principal: {AWS: '*'}\nCondition:\n  StringEquals:\n    kms:ViaService: s3.${AWS::Region}.amazonaws.com\n\nFix: add `kms:CallerAccount: ${AWS::AccountId}` to the `StringEquals` block." }
     LIST_IN_STRING = { "RG401", "list-in-string", Error, false, [],
         "A `list` parameter is used inside a string where a backend cannot expand it: two list parameters in one string, a list where one value is required, or (CloudFormation) a list inside a string that also holds other placeholders.",
-        "CloudFormation has no map over a list: `Fn::Join`'s delimiter cannot contain functions, so `arn:${AWS::Partition}:s3:::${Buckets}/*` cannot be built per element.",
+        "CloudFormation has no map over a list: `Fn::Join`'s delimiter and `Fn::Sub`'s template are literal text, and `Fn::Sub` does not substitute inside a variable's value, so a deploy-time value (a pseudo parameter, another parameter) appears in the output only as many times as the template writes it, while `arn:${AWS::Partition}:s3:::${Buckets}/*` needs it once per item, however many items the list is given. Literal text around the list is built per item (`!Split` of `!Join`s), and a comma in it would split one item into two.",
         "Resource: arn:${AWS::Partition}:s3:::${Buckets}/*\n\nFix: make the list hold whole ARNs, or write the partition literally if the module is single-partition." }
     SWITCH_LIMIT = { "RG402", "switch-limit", Error, false, [],
         "A policy document whose condition keys contain parameters has more than 4 distinct `when:` switches.",

@@ -31,7 +31,7 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     (
         "tf-step-functions-orchestrator",
         "builds each element from the list and other values",
-        "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401, CloudFormation cannot build it per element)",
+        "`[for s in var.list : \"${local.arn}:${s}\"]`: a list parameter in a string with other placeholders (spec: RG401; CloudFormation's `Fn::Join` delimiter and `Fn::Sub` template are literal, so a deploy-time value cannot be repeated once per item)",
     ),
     (
         "tf-sqs-worker-optional-queues",

@@ -738,3 +738,51 @@ Resources:
         );
     }
 }
+
+/// A list parameter expanded inside a string (one string per item) gives the text around it
+/// alone where CloudFormation is handed an empty list (`""` is one empty item), and with a
+/// trailing wildcard that names more than any item (`arn:aws:s3:::data-*`). So an empty
+/// default or example of such a list is refused (RG006); the Terraform importer keeps no `[]`
+/// default for one (reported: whoever deploys gives the items), and refuses a `for` whose
+/// string holds a deploy-time value (RG401: CloudFormation cannot repeat it per item), leaving
+/// the Allow out rather than dropping the value.
+#[test]
+fn a_list_expanded_in_a_string_is_never_wider_when_empty() {
+    for field in ["default", "example"] {
+        let spec = format!(
+            "module: m\nparameters:\n  Suffixes: {{type: list, {field}: []}}\nroles:\n  app:\n    name: app\n    trust:\n      - service: [ec2.amazonaws.com]\n    inline_policies:\n      p:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:aws:s3:::data-${{Suffixes}}*\n"
+        );
+        assert!(compile(&spec).is_none(), "{spec}");
+    }
+    let module = |default: &str, each: &str| {
+        tf(&TF_ROLE.replace("COUNT", "").replace(
+            "STATEMENTS",
+            &format!(
+                "statement {{\n    actions   = [\"s3:GetObject\"]\n    resources = [for s in var.suffixes : \"{each}\"]\n  }}\n}}\nvariable \"suffixes\" {{\n  type    = list(string)\n  default = {default}"
+            ),
+        ))
+    };
+    let i = module("[]", "arn:aws:s3:::data-${s}*");
+    assert!(
+        messages(&i).contains("an empty list default cannot be expressed here"),
+        "{}",
+        messages(&i)
+    );
+    assert!(
+        i.spec.contains("arn:aws:s3:::data-${Suffixes}*"),
+        "{}",
+        i.spec
+    );
+    let m = compile(&i.spec).unwrap_or_else(|| panic!("{}", i.spec));
+    assert!(m.params["Suffixes"].default.is_none(), "{}", i.spec);
+    let i = module(
+        "[\"a\"]",
+        "arn:${data.aws_partition.current.partition}:s3:::data-${s}*",
+    );
+    assert!(
+        messages(&i).contains("builds each element from the list and other values"),
+        "{}",
+        messages(&i)
+    );
+    assert!(!i.spec.contains("s3:GetObject"), "{}", i.spec);
+}

@@ -581,7 +581,7 @@ impl Tf {
                 if mixed {
                     self.issue(
                         at,
-                        format!("`[for … in var.{name} : …]` builds each element from the list and other values (`{}`); a spec can put a list parameter in a string only beside literal text, so this cannot be expressed", t.display()),
+                        format!("`[for … in var.{name} : …]` builds each element from the list and other values (`{}`); a spec can put a list parameter in a string only beside literal text (RG401: CloudFormation cannot repeat a deploy-time value once per item), so this cannot be expressed (write the rest of the string literally, or let the variable hold whole values)", t.display()),
                     );
                     return None;
                 }
