@@ -581,14 +581,13 @@ impl<'a> Cfn<'a> {
 
     fn policy_arn(&self, p: &'a PolicyRef) -> Node<'a> {
         match p {
-            PolicyRef::Aws(name) => Node::tag(
-                "!Sub",
-                [
-                    "arn:${AWS::Partition}:iam::aws:policy/",
-                    &name.replace("${", "${!"),
-                ]
-                .concat(),
-            ),
+            PolicyRef::Aws(name) => {
+                // The name is literal text: `Template::to_sub` escapes a `${` in it as `${!`.
+                let mut arn = Template::lit("arn:");
+                arn.push(Part::Pseudo(Pseudo::Partition));
+                arn.push(Part::Lit(format!(":iam::aws:policy/{name}")));
+                Node::tag("!Sub", arn.to_sub())
+            }
             PolicyRef::Module(id) => Node::reference(id.pascal()),
             PolicyRef::Arn(t) => self.template(t),
             // Spliced into the list by `managed_policy_arns`, never one item.
