@@ -6,6 +6,7 @@
 
 use crate::equivalence::with_param;
 use crate::import_never_wider::compile;
+use crate::template_text::{cfn_optional_app, cfn_optional_role};
 use rolegen::import::cloudformation;
 use rolegen::model::resolve::Bindings;
 use rolegen::model::ParamValue;
@@ -120,31 +121,24 @@ fn a_deploy_time_value_in_a_trust_condition_is_a_parameter_not_a_dropped_conditi
 /// form the spec cannot express refuses the role, named, with why.
 #[test]
 fn a_boundary_the_spec_cannot_express_refuses_the_role() {
-    const OPTIONAL: &str = r#"
-Parameters:
-  Boundary: {Type: String, Default: ""}
-Conditions:
-  HasBoundary: !Not [!Equals [!Ref Boundary, ""]]
-Resources:
-  App:
-    Type: AWS::IAM::Role
-    Properties:
-      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]
-      AssumeRolePolicyDocument:
-        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
-      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
-"#;
-    let second = "  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]\n      AssumeRolePolicyDocument:\n        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: lambda.amazonaws.com}}]\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/PowerUserAccess]\n";
+    let admin = "      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n";
+    let optional = cfn_optional_app("PermissionsBoundary", "Boundary", "!Ref Boundary", admin);
+    let second = cfn_optional_role(
+        "Worker",
+        "lambda.amazonaws.com",
+        ("PermissionsBoundary", "Boundary", "!Ref Boundary"),
+        "      ManagedPolicyArns: [arn:aws:iam::aws:policy/PowerUserAccess]\n",
+    );
     // The idiom alone, on two roles, with the parameter and the condition used elsewhere too
     // (a tag, a switched attachment): every role keeps the boundary as `${Boundary}`.
     for text in [
-        OPTIONAL.to_owned(),
-        format!("{OPTIONAL}{second}"),
-        OPTIONAL.replace(
+        optional.clone(),
+        format!("{optional}{second}"),
+        optional.replace(
             "ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]",
             "ManagedPolicyArns: [!If [HasBoundary, arn:aws:iam::aws:policy/AdministratorAccess, !Ref AWS::NoValue]]\n      Tags: [{Key: b, Value: !Sub 'b-${Boundary}'}]",
         ),
-        OPTIONAL.replace(
+        optional.replace(
             "!If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]",
             "!If [NoBoundary, !Ref AWS::NoValue, !Ref Boundary]",
         )
@@ -202,11 +196,11 @@ Resources:
             "!If [HasBoundary, !Ref Other, !Ref AWS::NoValue]",
         ),
     ] {
-        let text = OPTIONAL.replace(from, to).replace(
+        let text = optional.replace(from, to).replace(
             "Parameters:\n",
             "Parameters:\n  Other: {Type: String, Default: \"\"}\n",
         );
-        assert_ne!(text, OPTIONAL);
+        assert_ne!(text, optional);
         let i = import_yaml(&text);
         let msgs = messages(&i);
         assert!(
@@ -651,23 +645,13 @@ fn iam_json_never_widens() {
 /// not folded (and never imported as if the policies were attached or absent).
 #[test]
 fn optional_managed_policies_from_a_parameter_are_the_roles_hatch() {
-    let split = r#"
-Parameters:
-  Extra: {Type: String, Default: ""}
-Conditions:
-  HasExtra: !Not [!Equals [!Ref Extra, ""]]
-Resources:
-  App:
-    Type: AWS::IAM::Role
-    Properties:
-      ManagedPolicyArns: !If [HasExtra, !Split [",", !Ref Extra], !Ref AWS::NoValue]
-      AssumeRolePolicyDocument:
-        Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]
-      Policies:
-        - PolicyName: read
-          PolicyDocument:
-            Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}]
-"#;
+    let read = "      Policies:\n        - PolicyName: read\n          PolicyDocument:\n            Statement: [{Effect: Allow, Action: s3:GetObject, Resource: \"arn:aws:s3:::b/*\"}]\n";
+    let split = cfn_optional_app(
+        "ManagedPolicyArns",
+        "Extra",
+        "!Split [\",\", !Ref Extra]",
+        read,
+    );
     let list = split
         .replace("Type: String, Default", "Type: CommaDelimitedList, Default")
         .replace("!Split [\",\", !Ref Extra]", "!Ref Extra")
@@ -676,7 +660,7 @@ Resources:
             "!Equals [!Join [\"\", !Ref Extra], \"\"]",
         );
     assert_ne!(list, split);
-    for text in [split.to_owned(), list] {
+    for text in [split.clone(), list] {
         let i = import_yaml(&text);
         let msgs = messages(&i);
         assert!(!i.partial(), "{msgs}\n{text}");

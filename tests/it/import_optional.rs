@@ -8,6 +8,7 @@
 
 use crate::import::{compile, errors_of, round_trip};
 use crate::import_tf_idioms::{assert_reported, import_text, EC2_TRUST};
+use crate::template_text::{role, variables};
 
 /// A CloudFormation template with an optional tag and a fixed one.
 const CFN_TAG: &str = r#"
@@ -100,23 +101,16 @@ fn cloudformation_tags_the_spec_cannot_express_are_reported() {
 
 /// A Terraform module with an optional tag as rolegen writes it.
 fn tf_tag(default: &str, tags: &str) -> String {
-    format!(
-        r#"
-variable "tags" {{
-  type    = map(string)
-  default = {{}}
-}}
-variable "cost_center" {{
-  type    = string
-  default = {default}
-}}
-{EC2_TRUST}resource "aws_iam_role" "app" {{
-  name               = "app"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = {tags}
-}}
-"#
-    )
+    let vars = variables(&[
+        ("tags", "map(string)", "{}"),
+        ("cost_center", "string", default),
+    ]);
+    let role = role(
+        "app",
+        r#""app""#,
+        &format!("  tags               = {tags}\n"),
+    );
+    format!("\n{vars}{EC2_TRUST}{role}")
 }
 
 #[test]
@@ -235,17 +229,11 @@ fn cloudformation_references_to_an_optional_name_are_not_spelt_from_it() {
 
 /// A Terraform role whose name may be nothing (`name`: `arg`), with its instance profile.
 fn tf_name(default: &str, name: &str, extra: &str) -> String {
+    let vars = variables(&[("role_name", "string", default)]);
+    let role = role("runner", name, extra);
     format!(
         r#"
-variable "role_name" {{
-  type    = string
-  default = {default}
-}}
-{EC2_TRUST}resource "aws_iam_role" "runner" {{
-  name               = {name}
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-{extra}}}
-resource "aws_iam_instance_profile" "runner" {{
+{vars}{EC2_TRUST}{role}resource "aws_iam_instance_profile" "runner" {{
   name = {name}
   role = aws_iam_role.runner.name
 }}
@@ -361,18 +349,15 @@ fn terraform_references_to_a_role_with_an_optional_path_are_not_spelt() {
         r#"var.role_path != "" ? var.role_path : null"#,
         "var.role_path",
     ] {
+        let vars = variables(&[("role_path", "string", r#""""#)]);
+        let admin = role(
+            "admin",
+            r#""admin""#,
+            &format!("  path               = {path}\n"),
+        );
         let module = format!(
             r#"
-variable "role_path" {{
-  type    = string
-  default = ""
-}}
-{EC2_TRUST}resource "aws_iam_role" "admin" {{
-  name               = "admin"
-  path               = {path}
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-}}
-resource "aws_iam_role" "deploy" {{
+{vars}{EC2_TRUST}{admin}resource "aws_iam_role" "deploy" {{
   name               = "deploy"
   assume_role_policy = data.aws_iam_policy_document.trust.json
   inline_policy {{

@@ -5,7 +5,9 @@
 //! `import`.
 
 use crate::import::{compile, errors_of, first_difference, fixture, root, NOT_YET_IMPORTED_TF};
+use crate::import_tf_idioms::{import_text, TRUST};
 use crate::support::rolegen;
+use crate::template_text::{role, variables};
 use rolegen::import::{self, Level};
 use rolegen::model::resolve::Bindings;
 use rolegen::model::{Module, ParamKind, ParamValue};
@@ -561,50 +563,45 @@ resource "aws_iam_instance_profile" "this" {
     assert_eq!(role.tags["team"].as_literal().as_deref(), Some("platform"));
 }
 
+/// The module of the two tests below: variables `name` and `bucket_arns` (its default
+/// `arns`), and a Lambda role `app` named by `name` with the inline policy `read` of S3 objects
+/// in `resources` (HCL expressions).
+fn app_reading(arns: &str, resources: &str, name: &str) -> String {
+    let vars = variables(&[
+        ("name", "string", r#""app""#),
+        ("bucket_arns", "list(string)", arns),
+    ]);
+    let role = role("app", name, "");
+    format!(
+        r#"
+{vars}{TRUST}
+data "aws_iam_policy_document" "read" {{
+  statement {{
+    actions   = ["s3:GetObject"]
+    resources = {resources}
+  }}
+}}
+
+{role}
+resource "aws_iam_role_policy" "read" {{
+  name   = "read"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.read.json
+}}
+"#
+    )
+}
+
 /// `"${...}"` around a whole value (how Terraform 0.11 wrote every reference, and many
 /// modules still do) reads as the value itself, as Terraform reads it: a module written that
 /// way imports to the same spec as the one written with bare references.
 #[test]
 fn terraform_whole_string_interpolation_is_the_value() {
-    let bare = r#"
-variable "name" {
-  type    = string
-  default = "app"
-}
-
-variable "bucket_arns" {
-  type    = list(string)
-  default = ["arn:aws:s3:::a", "arn:aws:s3:::b"]
-}
-
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "read" {
-  statement {
-    actions   = ["s3:GetObject"]
-    resources = var.bucket_arns
-  }
-}
-
-resource "aws_iam_role" "app" {
-  name               = var.name
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-}
-
-resource "aws_iam_role_policy" "read" {
-  name   = "read"
-  role   = aws_iam_role.app.id
-  policy = data.aws_iam_policy_document.read.json
-}
-"#;
+    let bare = app_reading(
+        r#"["arn:aws:s3:::a", "arn:aws:s3:::b"]"#,
+        "var.bucket_arns",
+        "var.name",
+    );
     let wrapped = bare
         .replace("= var.bucket_arns", "= \"${var.bucket_arns}\"")
         .replace("= var.name", "= \"${var.name}\"")
@@ -618,11 +615,7 @@ resource "aws_iam_role_policy" "read" {
         )
         .replace("= aws_iam_role.app.id", "= \"${aws_iam_role.app.id}\"");
     assert_eq!(wrapped.matches("\"${").count(), 5);
-    let import_text = |text: &str| {
-        let path = PathBuf::from("main.tf");
-        import::terraform::import_texts(Path::new("m"), vec![(path, text.to_owned())], "m").unwrap()
-    };
-    let (a, b) = (import_text(bare), import_text(&wrapped));
+    let (a, b) = (import_text(&bare), import_text(&wrapped));
     assert!(errors_of(&a).is_empty(), "{:?}", errors_of(&a));
     assert_eq!(a.spec, b.spec);
     assert_eq!(a.issues, b.issues);
@@ -649,45 +642,11 @@ resource "aws_iam_role_policy" "read" {
 /// reported where it is used, not followed forever.
 #[test]
 fn terraform_locals_are_read_where_they_are_used() {
-    let inline = r#"
-variable "name" {
-  type    = string
-  default = "app"
-}
-
-variable "bucket_arns" {
-  type    = list(string)
-  default = ["arn:aws:s3:::a"]
-}
-
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "read" {
-  statement {
-    actions   = ["s3:GetObject"]
-    resources = concat(var.bucket_arns, ["arn:aws:s3:::shared"])
-  }
-}
-
-resource "aws_iam_role" "app" {
-  name               = "${var.name}-svc"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-}
-
-resource "aws_iam_role_policy" "read" {
-  name   = "read"
-  role   = aws_iam_role.app.id
-  policy = data.aws_iam_policy_document.read.json
-}
-"#;
+    let inline = app_reading(
+        r#"["arn:aws:s3:::a"]"#,
+        r#"concat(var.bucket_arns, ["arn:aws:s3:::shared"])"#,
+        r#""${var.name}-svc""#,
+    );
     let with_locals = format!(
         "{}\nlocals {{\n  prefix = \"${{var.name}}-svc\"\n  arns   = concat(var.bucket_arns, [local.shared])\n  shared = \"arn:aws:s3:::shared\"\n  trust  = data.aws_iam_policy_document.trust\n}}\n",
         inline
@@ -702,11 +661,7 @@ resource "aws_iam_role_policy" "read" {
             )
     );
     assert_eq!(with_locals.matches("local.").count(), 4);
-    let import_text = |text: &str| {
-        let path = PathBuf::from("main.tf");
-        import::terraform::import_texts(Path::new("m"), vec![(path, text.to_owned())], "m").unwrap()
-    };
-    let (a, b) = (import_text(inline), import_text(&with_locals));
+    let (a, b) = (import_text(&inline), import_text(&with_locals));
     assert!(errors_of(&a).is_empty(), "{:?}", errors_of(&a));
     assert!(errors_of(&b).is_empty(), "{:?}", errors_of(&b));
     assert_eq!(a.spec, b.spec);

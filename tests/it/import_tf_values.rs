@@ -7,6 +7,7 @@
 
 use crate::import::{bindings, compile, errors_of};
 use crate::import_tf_idioms::{assert_reported, import_text, APP_MAIN, EC2_TRUST, TRUST};
+use crate::template_text::variables;
 
 /// A GitHub deploy role and an EKS add-on role trusting OIDC providers the module creates, in
 /// the styles public modules use (`aws_iam_openid_connect_provider.x.arn` in `principals`,
@@ -203,19 +204,14 @@ oidc_providers:
 /// a spec that does not build (found by the import corpus, issue 19 part 4).
 #[test]
 fn terraform_for_over_a_list_variable() {
+    let vars = variables(&[
+        ("steps", "list(string)", r#"["a", "b"]"#),
+        ("prefix", "string", r#""wf""#),
+    ]);
     let module = |element: &str| {
         format!(
             r#"
-variable "steps" {{
-  type    = list(string)
-  default = ["a", "b"]
-}}
-
-variable "prefix" {{
-  type    = string
-  default = "wf"
-}}
-
+{vars}
 data "aws_partition" "current" {{}}
 {TRUST}
 data "aws_iam_policy_document" "main" {{
@@ -267,14 +263,11 @@ data "aws_iam_policy_document" "main" {{
 /// attribute stays a parameter without a default (reported).
 #[test]
 fn terraform_arns_of_named_resources() {
+    let vars = variables(&[("app", "string", r#""shop""#)]);
     let module = |extra: &str| {
         format!(
             r#"
-variable "app" {{
-  type    = string
-  default = "shop"
-}}
-{TRUST}
+{vars}{TRUST}
 resource "aws_s3_bucket" "data" {{
   bucket = "${{var.app}}-data"
 }}
@@ -402,19 +395,18 @@ data "aws_iam_policy_document" "main" {{
 /// a Deny is kept without it (it denies more).
 #[test]
 fn terraform_an_unexpanded_dynamic_in_a_statement_restricts_it() {
+    let vars = variables(&[
+        ("mfa", "bool", "true"),
+        (
+            "trusted",
+            "list(string)",
+            r#"["arn:aws:iam::111122223333:root"]"#,
+        ),
+    ]);
     let module = |effect: &str, block: &str| {
         format!(
             r#"
-variable "mfa" {{
-  type    = bool
-  default = true
-}}
-
-variable "trusted" {{
-  type    = list(string)
-  default = ["arn:aws:iam::111122223333:root"]
-}}
-
+{vars}
 data "aws_iam_policy_document" "trust" {{
   statement {{
     actions = ["sts:AssumeRole"]
@@ -495,17 +487,13 @@ data "aws_iam_policy_document" "main" {{
 #[test]
 fn terraform_pieces_of_a_variable() {
     let with = |expr: &str, default: &str| {
+        let vars = variables(&[
+            ("issuer_url", "string", &format!("\"{default}\"")),
+            ("zones", "list(string)", r#"["a"]"#),
+        ]);
         import_text(&format!(
             r#"
-variable "issuer_url" {{
-  type    = string
-  default = "{default}"
-}}
-variable "zones" {{
-  type    = list(string)
-  default = ["a"]
-}}
-locals {{
+{vars}locals {{
   issuer = split("//", var.issuer_url)[1]
 }}
 {TRUST}
@@ -641,25 +629,15 @@ data "aws_iam_policy_document" "main" {{
 #[test]
 fn terraform_optional_boundary_path_and_session() {
     let module = |boundary: &str, default: &str| {
+        let vars = variables(&[
+            ("boundary", "string", default),
+            ("role_path", "string", r#""""#),
+            ("max_session", "number", "3600"),
+            ("other", "string", r#""""#),
+        ]);
         format!(
             r#"
-variable "boundary" {{
-  type    = string
-  default = {default}
-}}
-variable "role_path" {{
-  type    = string
-  default = ""
-}}
-variable "max_session" {{
-  type    = number
-  default = 3600
-}}
-variable "other" {{
-  type    = string
-  default = ""
-}}
-{EC2_TRUST}resource "aws_iam_role" "app" {{
+{vars}{EC2_TRUST}resource "aws_iam_role" "app" {{
   name                 = "app"
   path                 = var.role_path != "" ? var.role_path : null
   max_session_duration = var.max_session

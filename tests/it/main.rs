@@ -50,3 +50,4 @@ mod readme;
 mod real_iam;
 mod rules;
 mod seeds;
+mod template_text;
