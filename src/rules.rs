@@ -312,6 +312,10 @@ rules! {
         "A trust principal that is on with the parameters' defaults is, with those defaults, an ARN without an account id (`arn:aws:iam:::root`): a parameter that may stay empty in another mode (`default: \"\"`) is empty here.",
         "IAM refuses such a principal, so the module (and the stack: cfn-lint W1031 resolves the defaults the same way) does not deploy with its defaults; the caller must give the value in this mode. Allow it, with the reason, when the parameter is needed only in this mode and left empty in the other.",
         "parameters:\n  AgentAccountId: {type: string, default: \"\"}\ntrust:\n  - account: ${AgentAccountId}\n    when: not OnEc2\n\nFix: remove the default (the value is then required), or `allow: [{code: RG406, reason: ...}]` on the trust entry when the other mode needs no value." }
+    EMPTY_ITEM_IN_STRING = { "RG407", "empty-item-in-string", Warning, true, [],
+        "A `list` parameter is expanded inside a string with literal text (one string per item: `arn:aws:s3:::data-${Suffixes}*`), and nothing keeps its items from being empty: no `pattern`, or one that matches `\"\"`, and no `allowed_values` that leave `\"\"` out.",
+        "CloudFormation has no empty `CommaDelimitedList`: a stack given an empty list (`\"\"`) has one empty item, which makes the text around the list alone, and next to a wildcard that names everything the items could (`arn:aws:s3:::data-*`), where Terraform given `[]` makes no string. An empty item does the same in both.",
+        "parameters:\n  Suffixes: {type: list, default: [raw]}\n...\n            Resource: arn:aws:s3:::data-${Suffixes}*\n\nFix: `pattern: \"[a-z0-9-]+\"` on Suffixes (or `[^,]+`): both backends then refuse an empty item at deploy time." }
 }
 
 /// Looks a rule up by code (case-insensitive).

@@ -257,6 +257,9 @@ pub struct Parameter {
     pub group: Option<String>,
     /// A secret: Terraform `sensitive = true`, CloudFormation `NoEcho: true`.
     pub secret: bool,
+    /// Whether a value (each item of a list) may be `""`: no `pattern`, or one that matches
+    /// `""`, and no `allowed_values` that leave `""` out.
+    pub takes_empty: bool,
     /// Where it was declared.
     pub origin: YamlPath,
 }

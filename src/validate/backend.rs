@@ -368,6 +368,9 @@ pub(super) fn check(v: &mut Validator) {
                     .any(|p| matches!(p, Part::Lit(l) if l.contains(',')));
                 if t.parts.len() > 1 && (other_dynamic || lit_comma) {
                     v.report(&rules::LIST_IN_STRING, &allows, &s.origin.key(field), format!("`{}` puts the list parameter `{list}` inside a string with other placeholders; CloudFormation cannot build it per element", t.display()), "make the list hold whole values (full ARNs), or write the rest of the string literally".into());
+                } else if t.parts.len() > 1 && m.params.get(list).is_some_and(|p| p.takes_empty) {
+                    let around = t.display().replace(&format!("${{{list}}}"), "");
+                    v.report(&rules::EMPTY_ITEM_IN_STRING, &allows, &s.origin.key(field), format!("`{}` is one string per item of `{list}`, whose items may be empty: a CloudFormation stack given an empty list gets `{around}`", t.display()), format!("give `{list}` a `pattern` that needs a character (`[^,]+`, or the items' shape)"));
                 }
             }
         }
