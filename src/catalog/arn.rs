@@ -55,7 +55,7 @@ pub(super) struct Pattern {
 
 impl Pattern {
     pub(super) fn new(pattern: &str) -> Pattern {
-        let nodes = tokenize(pattern, |_| vec![Node::VarOne, Node::VarStar]);
+        let nodes = tokenize(pattern, |_| &[Node::VarOne, Node::VarStar]);
         let colons = segment_colons(&nodes);
         Pattern { nodes, colons }
     }
@@ -73,10 +73,10 @@ impl ArnQuery {
     /// characters, any other `${…}` a policy variable.
     pub(super) fn new(arn: &str) -> ArnQuery {
         let nodes = tokenize(arn, |name| match name {
-            "*" => vec![Node::Lit('*')],
-            "?" => vec![Node::Lit('?')],
-            "$" => vec![Node::Lit('$')],
-            _ => vec![Node::Star],
+            "*" => &[Node::Lit('*')],
+            "?" => &[Node::Lit('?')],
+            "$" => &[Node::Lit('$')],
+            _ => &[Node::Star],
         });
         let colons = segment_colons(&nodes);
         ArnQuery {
@@ -97,45 +97,58 @@ impl ArnQuery {
         let (Some(q_colons), Some(p_colons)) = (self.colons, pattern.colons) else {
             return intersect(&self.nodes, p, scratch);
         };
-        let (mut q_start, mut p_start, mut total) = (0, 0, 0);
+        // The resource part first: it is where most patterns of a service differ (`job/…`,
+        // `accesspoint/…`), so a mismatch is found before the four segments they share.
+        let mut total = intersect(
+            &self.nodes[q_colons[4] + 1..],
+            &p[p_colons[4] + 1..],
+            scratch,
+        )?;
+        let (mut q_start, mut p_start) = (0, 0);
         for (segment, (q_end, p_end)) in q_colons.into_iter().zip(p_colons).enumerate() {
             // An empty account names a resource AWS owns and shares with every account
             // (`arn:aws:ssm:*::document/AWS-RunShellScript`): it fits the pattern's
             // `${Account}` placeholder. An empty region stays a mismatch.
             let q_segment = &self.nodes[q_start..q_end];
             let p_segment = &p[p_start..p_end];
-            if q_segment.is_empty()
+            if !(q_segment.is_empty()
                 && segment == 4
-                && p_segment.first().is_some_and(|n| n.is_placeholder())
+                && p_segment.first().is_some_and(|n| n.is_placeholder()))
             {
-                (q_start, p_start) = (q_end + 1, p_end + 1);
-                continue;
+                total += intersect(q_segment, p_segment, scratch)?;
             }
-            total += intersect(q_segment, p_segment, scratch)?;
             (q_start, p_start) = (q_end + 1, p_end + 1);
         }
-        Some(total + intersect(&self.nodes[q_start..], &p[p_start..], scratch)?)
+        Some(total)
     }
 }
 
-/// Splits text into nodes; `${name}` becomes `braced(name)`, `*` and `?` wildcards.
-fn tokenize(text: &str, braced: impl Fn(&str) -> Vec<Node>) -> Vec<Node> {
+/// Splits text into nodes; `${name}` becomes `braced(name)`, `*` and `?` wildcards. ASCII
+/// text (all of most ARNs) is read a byte at a time.
+fn tokenize(text: &str, braced: impl Fn(&str) -> &'static [Node]) -> Vec<Node> {
     let mut nodes = Vec::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if let Some(inner) = rest.strip_prefix("${") {
-            if let Some(end) = inner.find('}') {
-                nodes.extend(braced(&inner[..end]));
-                rest = &inner[end + 1..];
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if !b.is_ascii() {
+            let c = text[i..].chars().next().unwrap_or_default();
+            nodes.push(Node::Lit(c));
+            i += c.len_utf8();
+            continue;
+        }
+        if b == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            if let Some(end) = text[i + 2..].find('}') {
+                nodes.extend_from_slice(braced(&text[i + 2..i + 2 + end]));
+                i += end + 3;
                 continue;
             }
         }
-        nodes.push(match c {
-            '*' => Node::Star,
-            '?' => Node::One,
-            _ => Node::Lit(c),
+        nodes.push(match b {
+            b'*' => Node::Star,
+            b'?' => Node::One,
+            _ => Node::Lit(char::from(b)),
         });
-        rest = &rest[c.len_utf8()..];
+        i += 1;
     }
     nodes
 }
