@@ -168,7 +168,9 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
         let (prefix, raw) = entry
             .strip_prefix('"')
             .and_then(|e| e.split_once("\":"))
-            .filter(|(p, raw)| !p.contains(['"', '\\']) && raw.starts_with('{') && raw.ends_with('}'))
+            .filter(|(p, raw)| {
+                !p.contains(['"', '\\']) && raw.starts_with('{') && raw.ends_with('}')
+            })
             .ok_or_else(|| format!("not a service line: {:?}", &l[..l.len().min(60)]))?;
         services.push(Service {
             prefix,

@@ -367,13 +367,14 @@ impl Service {
     /// What the catalogue says of the service, parsed on the first question. The embedded
     /// file is checked whole by the catalogue's tests, so a failure here is a build defect.
     fn body(&self) -> &Body {
-        self.body.get_or_init(|| match load::parse_service(self.raw) {
-            Ok(body) => body,
-            Err(err) => panic!(
-                "embedded data/iam-catalog.json is invalid: service {}: {err}",
-                self.prefix
-            ),
-        })
+        self.body
+            .get_or_init(|| match load::parse_service(self.raw) {
+                Ok(body) => body,
+                Err(err) => panic!(
+                    "embedded data/iam-catalog.json is invalid: service {}: {err}",
+                    self.prefix
+                ),
+            })
     }
 
     /// The IAM prefix, such as `s3`.

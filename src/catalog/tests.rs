@@ -423,7 +423,10 @@ fn parser_reads_the_format_and_rejects_bad_input() {
     // The outline reads; the service fails when it is read.
     let outline = load::parse(bad_level).expect("the outline is valid");
     let err = load::check_services(&outline).unwrap_err();
-    assert!(err.contains("service zz: action b: unknown access level"), "{err}");
+    assert!(
+        err.contains("service zz: action b: unknown access level"),
+        "{err}"
+    );
     for broken in [
         text.replace("\n}}", "\n}"),
         text.replace("\"services\":{\n", "\"services\":{"),
