@@ -151,7 +151,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
     let meta: RawMeta = serde_json::from_str(meta.strip_suffix(',').unwrap_or(meta))
         .map_err(|e| format!("meta: {e}"))?;
     check_format(&meta)?;
-    if line("\"services\":{")? != "" {
+    if !line("\"services\":{")?.is_empty() {
         return Err("`\"services\":{` is not alone on its line".into());
     }
     let mut services = Vec::new();
