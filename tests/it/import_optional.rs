@@ -429,3 +429,26 @@ Resources:
             Statement:
               - {Effect: Deny, Action: iam:PassRole, Resource: !GetAtt Admin.Arn}
 "#;
+
+/// An optional name whose parameter is not empty by default is refused (the `!If` cannot be
+/// expressed); the role and its instance profile are imported with generated names, and the
+/// parameter, which nothing in the spec uses any more, is dropped with a note instead of kept
+/// unused.
+#[test]
+fn cloudformation_a_refused_optional_name_drops_its_parameter() {
+    let (_d, path) = template(&CFN_NAME.replace("Default: \"\"", "Default: runner"));
+    let i = rolegen::import::cloudformation::import(&path, "t").unwrap();
+    let errors = errors_of(&i);
+    assert!(errors.iter().any(|e| e.contains("Fn::If")), "{errors:?}");
+    assert!(!i.spec.contains("RoleName"), "{}", i.spec);
+    let notes: Vec<String> = i.issues.iter().map(ToString::to_string).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("parameter `RoleName` is left out: the spec does not use it")),
+        "{notes:?}"
+    );
+    let (_c, m) = compile(&i.spec, "t");
+    assert!(m.params.is_empty());
+    assert!(m.roles.values().next().unwrap().instance_profile.is_some());
+}

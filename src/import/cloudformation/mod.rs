@@ -68,6 +68,8 @@ struct RoleOut {
     /// AWS::NoValue]`): generated while it is empty.
     optional_name: Option<String>,
     profile: Option<Y>,
+    /// The logical id of the instance profile read into `profile`.
+    profile_id: Option<String>,
     trust: Vec<(String, Y)>,
     managed: Vec<(Y, Loc)>,
     inline: Vec<(String, Y)>,
@@ -492,9 +494,12 @@ impl<'a> Cx<'a> {
 
     /// Every word in the template's IAM resources (`AWS::IAM::*`, `AWS::KMS::*`) and in the
     /// Conditions they name, transitively: the parameters the template's IAM uses.
-    fn iam_words(&self) -> HashSet<String> {
+    fn iam_words(&self, imported: &HashSet<String>) -> HashSet<String> {
         let mut out = HashSet::new();
-        for (ty, r) in self.resources.values() {
+        for (id, (ty, r)) in &self.resources {
+            if imported.contains(id) {
+                continue;
+            }
             if ty.starts_with("AWS::IAM::") || ty.starts_with("AWS::KMS::") {
                 hatches::each_text(r, &mut |t| add_words(t, &mut out));
             }
@@ -546,6 +551,12 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        // The resources whose IAM the spec holds as its roles (with their instance profiles).
+        let imported: HashSet<String> = kept
+            .iter()
+            .flat_map(|(id, r)| [Some(id.clone()), r.profile_id.clone()])
+            .flatten()
+            .collect();
         let mut roles: Vec<(String, Y)> = kept
             .into_values()
             .map(|r| {
@@ -573,7 +584,8 @@ impl<'a> Cx<'a> {
         let mut params = params;
         self.split_lists_to_lists(&mut params, &mut roles, [&policies, &keys]);
         // Parameters only what was left out used (a bucket's retention, a function's memory);
-        // those the template's IAM uses stay, also when its role was not imported.
+        // those the template's IAM uses stay when their role was not imported. What an
+        // imported role used and the spec does not (a name the import refused) goes too.
         let providers = super::oidc::entries(self.providers.values());
         let mut used =
             super::builder::words(roles.iter().chain(&policies).chain(&keys).chain(&providers));
@@ -583,14 +595,22 @@ impl<'a> Cx<'a> {
                 .sort_by_key(|n, _| cs.iter().position(|(c, _)| c == n));
         }
         let conditions = super::builder::conditions_used(&self.named, &mut used);
-        used.extend(self.iam_words());
+        used.extend(self.iam_words(&imported));
+        let template_iam = self.iam_words(&HashSet::new());
         let (mut params, unused): (Vec<_>, Vec<_>) = params
             .into_iter()
             .partition(|(name, _)| used.contains(name.as_str()));
         params.extend(self.synth.iter().cloned());
         for (name, _) in unused {
-            self.left_out.push(format!("parameter {name}"));
             let loc = Loc::root().key("Parameters").key(&name);
+            if template_iam.contains(name.as_str()) {
+                self.note(
+                    &loc,
+                    format!("parameter `{name}` is left out: the spec does not use it (what used it in the imported roles could not be expressed; the errors say where)"),
+                );
+                continue;
+            }
+            self.left_out.push(format!("parameter {name}"));
             self.note(
                 &loc,
                 format!("parameter `{name}` is left out: no IAM the spec holds uses it"),

@@ -48,7 +48,7 @@ impl Cx<'_> {
                 t if t.starts_with("AWS::SSM::Parameter::Value<") => {
                     // Only what is left out uses it (a launch template's AMI): it is left out
                     // with them (a note), whatever its type.
-                    if self.iam_words().contains(name.as_str()) {
+                    if self.iam_words(&HashSet::new()).contains(name.as_str()) {
                         self.issue(&loc.key("Type"), format!("`{t}` reads its value from SSM Parameter Store at deploy time; the spec takes the value itself"));
                     }
                     if t.contains("List<") || t.ends_with("CommaDelimitedList>") {

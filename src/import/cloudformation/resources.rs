@@ -676,6 +676,7 @@ impl Cx<'_> {
                 }
             };
             out.profile = y.map(|y| crate::import::builder::profile_when(y, &own));
+            out.profile_id = out.profile.as_ref().map(|_| id.to_owned());
         }
         self.roles.insert(role, out);
         self.sort_roles();
