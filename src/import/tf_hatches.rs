@@ -75,20 +75,47 @@ fn folded(e: &Expr, names: &[String]) -> Option<Option<Expr>> {
             {
                 Some(Some((**then).clone()))
             }
+            // `(var.h != null && var.h != "") || named ? null : x` (a role's prefix beside
+            // its name that may be nothing): `named ? null : x`.
+            (Expr::Binary(or, set, named), _)
+                if or == "||"
+                    && matches!(&**then, Expr::Null)
+                    && hatch_set(set, names).is_some() =>
+            {
+                Some(Some(Expr::Cond(
+                    named.clone(),
+                    then.clone(),
+                    otherwise.clone(),
+                )))
+            }
             // `var.h != null && var.h != "" ? var.h : x`, over a spec value that may be null.
-            (Expr::Binary(and, a, b), x) if and == "&&" && hatch_var(then, names).is_some() => {
-                let h = hatch_var(then, names);
-                let unset = |e: &Expr, null: bool| {
-                    matches!(e, Expr::Binary(op, l, r) if op == "!="
-                        && hatch_var(l, names) == h
-                        && if null { matches!(**r, Expr::Null) } else { literal(r).as_deref() == Some("") })
-                };
-                (unset(a, true) && unset(b, false)).then(|| Some(x.clone()))
+            (set, x) if hatch_var(then, names).is_some() => {
+                (hatch_set(set, names) == hatch_var(then, names)).then(|| Some(x.clone()))
             }
             _ => None,
         },
         _ => None,
     }
+}
+
+/// `var.h != null && var.h != ""`: the hatch `h` is set; `h`.
+fn hatch_set<'a>(e: &Expr, names: &'a [String]) -> Option<&'a String> {
+    let Expr::Binary(and, a, b) = e else {
+        return None;
+    };
+    let unset = |e: &Expr, null: bool| match e {
+        Expr::Binary(op, l, r) if op == "!=" => {
+            let empty = if null {
+                matches!(**r, Expr::Null)
+            } else {
+                literal(r).as_deref() == Some("")
+            };
+            hatch_var(l, names).filter(|_| empty)
+        }
+        _ => None,
+    };
+    let h = unset(a, true)?;
+    (and == "&&" && unset(b, false) == Some(h)).then_some(h)
 }
 
 /// Folds the module's escape hatches at their defaults; the variables dropped.

@@ -441,6 +441,12 @@ impl Lowerer<'_> {
         path: &YamlPath,
     ) -> RoleName {
         match (name, prefix) {
+            // A role's name that may be nothing with a prefix for while it is (validation
+            // checks that the name may be nothing).
+            (Some(n), Some(p)) if what == "role" => RoleName::FixedOrPrefix(
+                self.template(n, Ctx::Scalar, &path.key("name")),
+                self.template(p, Ctx::Scalar, &path.key("name_prefix")),
+            ),
             (Some(_), Some(_)) => {
                 self.error(
                     &rules::WRONG_TYPE,

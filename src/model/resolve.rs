@@ -640,6 +640,7 @@ fn limited(m: &Module) -> Vec<(&Template, usize)> {
         match &r.name {
             RoleName::Fixed(t) => v.push((t, 64)),
             RoleName::Prefix(t) => v.push((t, 38)),
+            RoleName::FixedOrPrefix(t, p) => v.extend([(t, 64), (p, 38)]),
             RoleName::Generated => {}
         }
         if let Some(t) = r.instance_profile.as_ref().and_then(|ip| ip.name.as_ref()) {
@@ -653,7 +654,8 @@ fn limited(m: &Module) -> Vec<(&Template, usize)> {
     }
     for p in m.policies.values() {
         match &p.name {
-            RoleName::Fixed(t) => v.push((t, 128)),
+            // A policy has no name-or-prefix (lowering refuses both).
+            RoleName::Fixed(t) | RoleName::FixedOrPrefix(t, _) => v.push((t, 128)),
             RoleName::Prefix(t) => v.push((t, 102)),
             RoleName::Generated => {}
         }

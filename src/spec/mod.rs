@@ -351,7 +351,9 @@ pub struct RoleSpec {
     /// Role name (may hold placeholders).
     #[serde(default)]
     pub name: Option<String>,
-    /// Role name prefix; the rest is generated. Exclusive with `name`.
+    /// Role name prefix; the rest is generated. Exclusive with `name`, but for a name that
+    /// may be nothing (`${RoleName}`, empty by default): the name, else this prefix
+    /// (Terraform; CloudFormation generates the name), else a generated name.
     #[serde(default)]
     pub name_prefix: Option<String>,
     /// IAM path, `/` by default. `${Param}` of a string parameter whose default (or example)

@@ -60,6 +60,32 @@ pub(super) fn check(v: &mut Validator) {
                 &r.origin.key("name_prefix"),
                 &allows,
             ),
+            RoleName::FixedOrPrefix(t, p) => {
+                if v.m.optional_param(t).is_none() {
+                    v.report(&rules::WRONG_TYPE, &allows, &r.origin.key("name_prefix"), format!("a role has both `name` and `name_prefix` only when the name may be nothing (`${{Param}}` of a string parameter whose default or example is `\"\"`); `{}` is always a name, so the prefix is never used", t.display()), "remove `name_prefix`, or make the name such a parameter".into());
+                }
+                if p.as_literal().is_none() && v.m.optional_param(p).is_none() {
+                    v.report(&rules::WRONG_TYPE, &allows, &r.origin.key("name_prefix"), format!("the prefix beside a name that may be nothing is literal text or `${{Param}}` of a string parameter that may be empty; `{}` is neither (CloudFormation, which has no prefix, could not use its parameters)", p.display()), "write the prefix literally, or as one such parameter".into());
+                }
+                optional_name(v, &b, t, &r.origin.key("name"), &allows);
+                // A prefix that may be nothing is checked at its parameter's example.
+                let mut with = b.clone();
+                if let Some(x) = v.m.optional_param(p).and_then(|x| v.m.params.get(x)) {
+                    if let Some(ex) = &x.example {
+                        with.params.insert(x.name.as_str().to_owned(), ex.clone());
+                    }
+                }
+                let at = r.origin.key("name_prefix");
+                name(
+                    v,
+                    &with,
+                    p,
+                    ROLE_NAME_PREFIX_MAX,
+                    "role name prefix",
+                    &at,
+                    &allows,
+                );
+            }
             RoleName::Generated => {}
         }
         // An optional path left empty is `/`.
@@ -147,7 +173,7 @@ pub(super) fn check(v: &mut Validator) {
             v.report(&rules::MANAGED_POLICY_SIZE, &[&p.allow], &p.origin.key("document"), format!("the policy is {size} characters (whitespace excluded); IAM allows {MANAGED_POLICY_MAX} for a managed policy"), "split it into two policies, or use wildcards".into());
         }
         match &p.name {
-            RoleName::Fixed(t) => name(
+            RoleName::Fixed(t) | RoleName::FixedOrPrefix(t, _) => name(
                 v,
                 &b,
                 t,

@@ -38,11 +38,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "accepts `\"\"`, and a spec parameter has one pattern",
         "`compact(concat(var.list, …))` over a list whose validation accepts `\"\"` items (a spec parameter has one pattern, which would have to take `\"\"` and refuse it)",
     ),
-    (
-        "tf-assumable-role-module",
-        "a `name_prefix` beside a name that may be nothing cannot be expressed",
-        "a null-default `name_prefix` beside the null-default name (spec: either `name` or `name_prefix`; the name imports as a name that may be nothing, the prefix is left out); the `dynamic \"condition\"` MFA switch imports (the trust statement split under `when: RoleRequiresMfa` / `when: not RoleRequiresMfa`), its list of policy ARNs (`count = length(var.arns)`, `element()`) too",
-    ),
 ];
 
 /// Values for parameters that have no default (else `Bindings::defaults` writes `<Name>`).

@@ -264,14 +264,22 @@ fn terraform_optional_role_name_imports_as_the_specs() {
             i.spec
         );
     }
-    // Beside a prefix (the terraform-aws-modules idiom): the prefix is reported, left out.
+    // Beside a prefix (the terraform-aws-modules idiom): the name, else the prefix.
     let i = import_text(&tf_name(
         "null",
         "var.role_name",
         "  name_prefix        = \"runner-\"\n",
     ));
-    assert_reported(&i, "a `name_prefix` beside a name that may be nothing");
-    assert!(!i.spec.contains("name_prefix"), "{}", i.spec);
+    assert!(errors_of(&i).is_empty(), "{:?}", errors_of(&i));
+    assert!(
+        i.spec
+            .contains("name: ${RoleName}\n    name_prefix: runner-\n"),
+        "{}",
+        i.spec
+    );
+    let (_c, m) = compile(&i.spec, "t");
+    let r = m.roles.values().next().unwrap();
+    assert!(r.name.fallback_prefix().is_some(), "{}", i.spec);
 }
 
 /// References to the role's ARN are never spelt from a name that may be nothing.

@@ -1,4 +1,5 @@
-//! Customer managed policies named by `name_prefix` or by nobody (issue 19): what both outputs
+//! Customer managed policies named by `name_prefix` or by nobody, and a role name that may be
+//! nothing with a prefix beside it (issue 19): what both outputs
 //! write for them, what both importers read, and that an ARN of such a policy is never spelt
 //! from a name (attachments take the resource's ARN; any other reference becomes a reported
 //! parameter, or refuses what holds it).
@@ -209,4 +210,36 @@ fn cloudformation_import_of_an_unnamed_policy_has_neither_name_nor_prefix() {
     // `!Ref Reader` in a document is the policy's ARN: not spelt from a name it lacks.
     assert!(!spec.contains(":policy/"), "{spec}");
     assert!(!i.introduced.is_empty(), "{spec}");
+}
+
+const ROLE: &str = r#"
+module: name-or-prefix
+parameters:
+  RoleName: {type: string, default: ""}
+  RoleNamePrefix: {type: string, default: ""}
+roles:
+  ops:
+    name: ${RoleName}
+    name_prefix: ${RoleNamePrefix}
+    trust:
+      - service: ec2.amazonaws.com
+"#;
+
+#[test]
+fn a_role_name_that_may_be_nothing_with_a_prefix_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("name-or-prefix.yaml");
+    std::fs::write(&spec, ROLE).unwrap();
+    let out = build(&[spec], CompileOptions::EMIT);
+    let m = out.modules.first().expect("the spec compiles");
+    let file = |p: &str| &m.files.iter().find(|f| f.path == p).unwrap().contents;
+    let tf = file("terraform/main.tf");
+    // The prefix only while the name (and the name hatch) is empty.
+    assert!(tf.contains("name_prefix          = (var.ops_name != null && var.ops_name != \"\") || var.role_name != \"\" ? null : (var.role_name_prefix == \"\" ? null : var.role_name_prefix)"), "{tf}");
+    let cfn = file("cloudformation/name-or-prefix.yaml");
+    // No prefix in CloudFormation: the name while given, else generated; a prefix given
+    // without a name is refused by the stack's Rules.
+    assert!(cfn.contains("  OpsNamePrefix:\n    Assertions:"), "{cfn}");
+    assert!(cfn.contains("- !Ref RoleNamePrefix"), "{cfn}");
+    assert!(!cfn.contains("!Sub ${RoleNamePrefix}"), "{cfn}");
 }

@@ -9,6 +9,7 @@ mod parameters;
 pub(crate) use parameters::{params_file_complete, value_text};
 use parameters::{params_json, HATCH_GROUP};
 mod policy;
+mod rules;
 pub mod yaml;
 
 use super::{Backend, OutputFile};
@@ -160,6 +161,10 @@ impl<'a> Cfn<'a> {
         }
         if !conditions.is_empty() {
             w.entry("Conditions", &Node::Map(conditions));
+        }
+        let rules = rules::section(self.m);
+        if !rules.is_empty() {
+            w.entry("Rules", &Node::Map(rules));
         }
         w.begin("Resources");
         self.resources(&mut Section(&mut w));
@@ -353,7 +358,8 @@ impl<'a> Cfn<'a> {
                 let name = match (&ip.name, &r.name) {
                     (Some(n), _) => Some(self.template(n)),
                     // Named like the role, the name hatch included.
-                    (None, RoleName::Fixed(n)) => {
+                    // CloudFormation has no prefix: generated while the name is empty.
+                    (None, RoleName::Fixed(n) | RoleName::FixedOrPrefix(n, _)) => {
                         self.hatched(r, Hatch::Name, Some(self.optional(n)))
                     }
                     (None, _) => self.hatched(r, Hatch::Name, None),

@@ -153,6 +153,11 @@ fn name_text(m: &Module, name: &RoleName) -> String {
         }
         RoleName::Fixed(t) => code(&t.display()),
         RoleName::Prefix(t) => format!("prefix {}", code(&t.display())),
+        RoleName::FixedOrPrefix(t, p) => format!(
+            "{}, else prefix {} (Terraform), generated while empty",
+            code(&t.display()),
+            code(&p.display())
+        ),
         RoleName::Generated => "generated name".into(),
     }
 }

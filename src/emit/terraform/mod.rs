@@ -359,7 +359,8 @@ impl<'a> Tf<'a> {
             let mut b = Block::new("resource", &["aws_iam_policy", &name]);
             Self::count(&mut b, &self.gate(&[&p.when]));
             match &p.name {
-                RoleName::Fixed(t) => {
+                // A policy has no name-or-prefix (lowering refuses both).
+                RoleName::Fixed(t) | RoleName::FixedOrPrefix(t, _) => {
                     b.attr("name", self.template(t));
                 }
                 RoleName::Prefix(t) => {
@@ -510,6 +511,19 @@ impl<'a> Tf<'a> {
     fn name_attrs(&self, r: &Role, name: &RoleName, b: &mut Block) {
         match name {
             RoleName::Fixed(t) => self.hatched(r, Hatch::Name, "name", Some(self.optional(t)), b),
+            // The prefix only while the name (and the name hatch) is empty.
+            RoleName::FixedOrPrefix(t, p) => {
+                self.hatched(r, Hatch::Name, "name", Some(self.optional(t)), b);
+                let mut named = format!("{} != \"\"", self.template(t));
+                if r.has(Hatch::Name) {
+                    let var = format!("var.{}", Hatch::Name.tf_var(&r.id));
+                    named = format!("({var} != null && {var} != \"\") || {named}");
+                }
+                b.attr(
+                    "name_prefix",
+                    format!("{named} ? null : ({})", self.optional(p).0),
+                );
+            }
             RoleName::Generated => self.hatched(r, Hatch::Name, "name", None, b),
             RoleName::Prefix(t) => {
                 let t = self.template(t);

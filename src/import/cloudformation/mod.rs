@@ -198,6 +198,9 @@ struct Cx<'a> {
     split_lists: Vec<(String, Loc)>,
     key_vars: Option<Rc<Vars>>,
     roles: IndexMap<String, RoleOut>,
+    /// rolegen's own `Rules` of a role's prefix beside its name that may be nothing: role
+    /// logical id → (the name's parameter, the prefix's parameter).
+    name_prefixes: HashMap<String, (String, String)>,
     policies: IndexMap<String, (String, Y, Option<Sw>)>,
     kms: IndexMap<String, KeyOut>,
     /// Error issues that lost part of the input (not those carried as a new parameter):
@@ -321,6 +324,7 @@ impl<'a> Cx<'a> {
             split_lists: Vec::new(),
             key_vars: None,
             roles: IndexMap::new(),
+            name_prefixes: HashMap::new(),
             policies: IndexMap::new(),
             kms: IndexMap::new(),
             lossy: 0,
@@ -410,10 +414,7 @@ impl<'a> Cx<'a> {
                     &loc,
                     format!("`Globals` is a section of SAM templates, which the transform expands; {SAM_PROCESSED}"),
                 ),
-                "Rules" => self.issue(
-                    &loc,
-                    "template Rules (parameter assertions) cannot be expressed in a spec",
-                ),
+                "Rules" => self.rules(v, &loc),
                 other => self.issue(&loc, format!("unknown template section `{other}`")),
             }
         }

@@ -90,4 +90,62 @@ impl Cx<'_> {
         self.ref_of(v.get("Value")?, &x, loc)?;
         Some((key, x))
     }
+
+    /// The template's `Rules`: rolegen's own `<Role>NamePrefix` (a prefix parameter refused
+    /// while the role's name parameter is empty, `Fn::Or [Fn::Not [Fn::Equals [!Ref N, ""]],
+    /// Fn::Equals [!Ref P, ""]]`) is the role's `name_prefix: ${P}` beside `name: ${N}`;
+    /// any other rule cannot be expressed.
+    pub(super) fn rules(&mut self, v: &N, loc: &Loc) {
+        let N::Map(rules) = v else {
+            return self.issue(loc, "Rules is a map of rules");
+        };
+        for (id, rule) in rules {
+            match own_name_prefix(rule) {
+                Some(pair) if id.ends_with("NamePrefix") => {
+                    let role = id.trim_end_matches("NamePrefix").to_owned();
+                    self.name_prefixes.insert(role, pair);
+                }
+                _ => self.issue(
+                    &loc.key(id),
+                    "template Rules (parameter assertions) cannot be expressed in a spec",
+                ),
+            }
+        }
+    }
+}
+
+/// `{Assertions: [{Assert: Fn::Or [Fn::Not [Fn::Equals [!Ref N, ""]], Fn::Equals [!Ref P,
+/// ""]], AssertDescription: ...}]}`: `(N, P)`.
+fn own_name_prefix(rule: &N) -> Option<(String, String)> {
+    let N::Map(m) = rule else { return None };
+    let [(k, N::Seq(asserts))] = m.as_slice() else {
+        return None;
+    };
+    let [a] = asserts.as_slice() else { return None };
+    if k != "Assertions" {
+        return None;
+    }
+    let empty = |n: &N| -> Option<String> {
+        let ("Fn::Equals", N::Seq(pair), _) = n.as_fn()? else {
+            return None;
+        };
+        let [r, e] = pair.as_slice() else { return None };
+        let ("Ref", N::Str(p), _) = r.as_fn()? else {
+            return None;
+        };
+        (e.literal().as_deref() == Some("")).then(|| p.clone())
+    };
+    let ("Fn::Or", N::Seq(or), _) = a.get("Assert")?.as_fn()? else {
+        return None;
+    };
+    let [not, prefix] = or.as_slice() else {
+        return None;
+    };
+    let ("Fn::Not", N::Seq(inner), _) = not.as_fn()? else {
+        return None;
+    };
+    let [named] = inner.as_slice() else {
+        return None;
+    };
+    Some((empty(named)?, empty(prefix)?))
 }

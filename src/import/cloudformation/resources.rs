@@ -110,6 +110,11 @@ impl Cx<'_> {
             // A name that may be nothing: generated while its parameter is empty.
             if let Some(p) = self.optional_value(n, &l) {
                 out.props.push(("name".into(), Y::Str(format!("${{{p}}}"))));
+                // rolegen's own prefix for while it is empty (its `Rules`).
+                if let Some((_, prefix)) = self.name_prefixes.get(id).filter(|(n, _)| *n == p) {
+                    out.props
+                        .push(("name_prefix".into(), Y::Str(format!("${{{prefix}}}"))));
+                }
                 out.optional_name = Some(p);
             } else if self.no_if(n, &l) {
                 if let Some(t) = self.prop_template(id, "RoleName") {

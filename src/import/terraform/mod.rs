@@ -575,8 +575,10 @@ impl Tf {
                     let mut y = y.clone();
                     if let Y::Map(e) = &mut y {
                         e.retain(|(k, v)| {
-                            !(matches!(k.as_str(), "name" | "permissions_boundary" | "path")
-                                && v.as_str() == Some(whole.as_str()))
+                            !(matches!(
+                                k.as_str(),
+                                "name" | "name_prefix" | "permissions_boundary" | "path"
+                            ) && v.as_str() == Some(whole.as_str()))
                         });
                         for (k, v) in e.iter_mut() {
                             if let (true, Y::Map(tags)) = (k == "tags", v) {

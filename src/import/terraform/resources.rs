@@ -103,7 +103,16 @@ impl Tf {
             ("permissions_boundary", "permissions_boundary"),
         ] {
             let x = at(self, line(tf_name), tf_name);
-            if matches!(tf_name, "name" | "path" | "permissions_boundary") {
+            // A prefix beside a name that may be nothing may be nothing too.
+            let optional = matches!(tf_name, "name" | "path" | "permissions_boundary")
+                || (tf_name == "name_prefix" && out.optional_name.is_some());
+            if tf_name == "name_prefix" {
+                if let Some(s) = self.own_prefix(&b.body, out.optional_name.as_deref(), &x) {
+                    out.props.push((spec_name.into(), Y::Str(s)));
+                    continue;
+                }
+            }
+            if optional {
                 if let Some(s) = self.optional_attr(&b.body, tf_name, &x) {
                     match tf_name {
                         "name" => out.optional_name = Some(s.clone()),
@@ -136,9 +145,11 @@ impl Tf {
                 out.props.push((spec_name.into(), Y::Str(s)));
             }
         }
-        if out.optional_name.is_some() && out.props.iter().any(|(k, _)| k == "name_prefix") {
+        // A `name_prefix` beside a name that may be nothing is the spec's name-or-prefix
+        // (both keys). Beside a name that is always given the provider refuses the pair.
+        if out.name.is_some() && out.props.iter().any(|(k, _)| k == "name_prefix") {
             let x = at(self, line("name_prefix"), "name_prefix");
-            self.issue(&x, "a `name_prefix` beside a name that may be nothing cannot be expressed (a spec role has either `name` or `name_prefix`); the prefix is left out: while the name is empty the role's name is generated whole");
+            self.issue(&x, "`name` and `name_prefix` together: the provider refuses the pair while the name is given, and this name always is");
             out.props.retain(|(k, _)| k != "name_prefix");
         }
         if let Some(a) = b.body.attr("max_session_duration") {
@@ -794,7 +805,16 @@ impl Tf {
             name = None;
         }
         let path = self.template_attr(&b.body, "path", &at);
-        let prefix = self.template_attr(&b.body, "name_prefix", &at);
+        // Beside a name that may be nothing, rolegen's own prefix for while it is empty.
+        let own_prefix = optional
+            .clone()
+            .and_then(|n| self.own_prefix(&b.body, Some(&n), &at));
+        let prefix = match own_prefix {
+            Some(p) => Some(p),
+            None => self
+                .template_attr(&b.body, "name_prefix", &at)
+                .map(|(_, s)| s),
+        };
         // rolegen gives the profile of a `name_prefix` role the same prefix.
         let role_prefix = self.roles.get(&role).and_then(|r| {
             r.props.iter().find_map(|(k, v)| match (k.as_str(), v) {
@@ -802,7 +822,7 @@ impl Tf {
                 _ => None,
             })
         });
-        if let Some((_, p)) = &prefix {
+        if let Some(p) = &prefix {
             if name.is_some() || role_prefix.as_ref() != Some(p) {
                 self.issue(&at, "an instance profile `name_prefix` other than its role's cannot be expressed: a spec names the profile like the role, or with a fixed `name`");
             }

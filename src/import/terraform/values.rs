@@ -680,6 +680,45 @@ impl Tf {
     /// `${X}`, where `X` is a string parameter empty by default; `None` for anything else.
     pub(super) fn optional_attr(&mut self, body: &Body, name: &str, at: &At) -> Option<String> {
         let a = body.attr(name)?;
+        self.optional_expr(&a.expr, at)
+    }
+
+    /// rolegen's own prefix beside a name that may be nothing (`name`): `name_prefix =
+    /// var.n != "" ? null : x` where `var.n` is that name, `x` a literal or a value that may
+    /// be nothing; `None` for any other form.
+    pub(super) fn own_prefix(
+        &mut self,
+        body: &Body,
+        name: Option<&str>,
+        at: &At,
+    ) -> Option<String> {
+        let Expr::Cond(c, then, x) = &body.attr("name_prefix")?.expr else {
+            return None;
+        };
+        let (Expr::Binary(op, l, r), Expr::Null) = (&**c, &**then) else {
+            return None;
+        };
+        let Expr::Var(root, steps) = &**l else {
+            return None;
+        };
+        let [Step::Attr(n)] = steps.as_slice() else {
+            return None;
+        };
+        let named = format!("${{{}}}", self.vars.get(n)?.0);
+        if op != "!=" || root != "var" || r.literal().as_deref() != Some("") {
+            return None;
+        }
+        if Some(named.as_str()) != name {
+            return None;
+        }
+        match self.optional_expr(x, at) {
+            Some(s) => Some(s),
+            None => x.literal(),
+        }
+    }
+
+    /// [`Tf::optional_attr`] of an expression.
+    pub(super) fn optional_expr(&mut self, e: &Expr, at: &At) -> Option<String> {
         let var = |e: &Expr| match e {
             Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
                 [Step::Attr(n)] => Some(n.clone()),
@@ -688,7 +727,7 @@ impl Tf {
             _ => None,
         };
         let empty = |e: &Expr| e.literal().as_deref() == Some("");
-        let (x, by_null) = match &a.expr {
+        let (x, by_null) = match e {
             Expr::Cond(c, then, otherwise) => {
                 let Expr::Binary(op, l, r) = &**c else {
                     return None;
