@@ -1,7 +1,8 @@
 //! `rolegen import` of CloudFormation templates, what it reads and what it reports: escaping of
 //! placeholders and policy variables, what cannot be expressed (reported at its location),
 //! what is not IAM (left out with a note), OIDC providers (exactly or not at all), a hatch
-//! named like a parameter, and the ARNs of named resources. Helpers come from `import`.
+//! named like a parameter, the ARNs of named resources, and a string per item of a list
+//! parameter (`!Split` of `!Sub`/`!Join`). Helpers come from `import`.
 
 use crate::import::{compile, errors_of, fixture, round_trip};
 use crate::support::rolegen;
@@ -644,4 +645,65 @@ fn a_sam_template_is_imported_after_the_transform() {
         "{errors:?}"
     );
     assert!(!errors.iter().any(|e| e.contains(hint)), "{errors:?}");
+}
+
+/// A string per item of a list parameter, as templates build it: `!Split [",", !Sub
+/// ["pre${Items}suf", {Items: !Join ["suf,pre", !Ref List]}]]` (or the same with `!Join ["",
+/// [pre, !Join […], suf]]`) is the spec's `pre${List}suf`, and resolves as the template does.
+/// Text around the list that holds a placeholder is not read that way: the `Fn::Join`
+/// delimiter is literal, so such text is not what every item gets (RG401).
+#[test]
+fn cloudformation_string_per_item_of_a_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = |resource: &str| {
+        format!(
+            r#"
+Parameters:
+  Buckets: {{Type: CommaDelimitedList, Default: "raw,curated"}}
+Resources:
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: reader
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: {resource}
+"#
+        )
+    };
+    for (i, resource) in [
+        r#"!Split [",", !Sub ["arn:aws:s3:::data-${Items}/*", {Items: !Join ["/*,arn:aws:s3:::data-", !Ref Buckets]}]]"#,
+        r#"!Split [",", !Join ["", ["arn:aws:s3:::data-", !Join ["/*,arn:aws:s3:::data-", !Ref Buckets], "/*"]]]"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = dir.path().join(format!("per-item-{i}.yaml"));
+        fs::write(&path, template(resource)).unwrap();
+        let imported = round_trip(&path, &[], false);
+        assert!(
+            imported.spec.contains("- arn:aws:s3:::data-${Buckets}/*"),
+            "{}",
+            imported.spec
+        );
+    }
+    // The partition in the text around the list: not every item's (the delimiter says
+    // `${AWS::Partition}` literally), so not `${Buckets}` per item.
+    let path = dir.path().join("per-item-dynamic.yaml");
+    fs::write(
+        &path,
+        template(r#"!Split [",", !Sub ["arn:${AWS::Partition}:s3:::${Items}/*", {Items: !Join ["/*,arn:${AWS::Partition}:s3:::", !Ref Buckets]}]]"#),
+    )
+    .unwrap();
+    let imported = cloudformation::import(&path, "per-item-dynamic").unwrap();
+    assert!(!imported.spec.contains("${Buckets}/*"), "{}", imported.spec);
 }

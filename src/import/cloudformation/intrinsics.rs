@@ -806,6 +806,9 @@ impl Cx<'_> {
         let Some(d) = d.literal() else {
             return unsupported(self);
         };
+        if let Some(t) = (d == ",").then(|| self.per_item(x)).flatten() {
+            return Some(vec![t]);
+        }
         let Some(("Fn::Join", N::Seq(j), jshort)) = x.as_fn() else {
             return unsupported(self);
         };
@@ -827,6 +830,67 @@ impl Cx<'_> {
             out.push(self.join_part(p, &d, &jl.index(i))?);
         }
         Some(out)
+    }
+
+    /// The text `Fn::Split [",", x]` cuts into one string per item of a list parameter, with
+    /// literal text around each (a spec's `pre${List}suf`): `!Sub ["pre${Items}suf", {Items:
+    /// !Join ["suf,pre", !Ref List]}]` or `!Join ["", [pre, !Join ["suf,pre", !Ref List], suf]]`.
+    /// `None` for anything else: text around the list that holds a placeholder or a comma (the
+    /// delimiter is literal, so such text would not be the same in every item), or a delimiter
+    /// that is not exactly `suf,pre`.
+    fn per_item(&self, x: &N) -> Option<Template> {
+        let sub = match x.as_fn() {
+            Some(("Fn::Sub", N::Seq(a), _)) => match a.as_slice() {
+                [N::Str(s), N::Map(vars)] => Some((s, vars)),
+                _ => return None,
+            },
+            _ => None,
+        };
+        let (pre, list, delim, suf) = match sub {
+            Some((s, vars)) => {
+                let [(name, v)] = vars.as_slice() else {
+                    return None;
+                };
+                let (pre, suf) = s.split_once(&format!("${{{name}}}"))?;
+                let ("Fn::Join", N::Seq(j), _) = v.as_fn()? else {
+                    return None;
+                };
+                let [delim, list] = j.as_slice() else {
+                    return None;
+                };
+                (pre.to_owned(), list, delim.literal()?, suf.to_owned())
+            }
+            None => {
+                let ("Fn::Join", N::Seq(j), _) = x.as_fn()? else {
+                    return None;
+                };
+                let [empty, N::Seq(three)] = j.as_slice() else {
+                    return None;
+                };
+                let [pre, inner, suf] = three.as_slice() else {
+                    return None;
+                };
+                let ("Fn::Join", N::Seq(ij), _) = inner.as_fn()? else {
+                    return None;
+                };
+                let [delim, list] = ij.as_slice() else {
+                    return None;
+                };
+                if !empty.literal()?.is_empty() {
+                    return None;
+                }
+                (pre.literal()?, list, delim.literal()?, suf.literal()?)
+            }
+        };
+        let plain = |t: &str| !t.contains("${") && !t.contains(',');
+        if !plain(&pre) || !plain(&suf) || delim != format!("{suf},{pre}") {
+            return None;
+        }
+        let list = self.is_list_param(list)?;
+        let mut t = Template::lit(pre);
+        t.push(Part::Param(ParamName(list)));
+        t.push(Part::Lit(suf));
+        Some(t)
     }
 
     pub(super) fn join_part(&mut self, p: &N, d: &str, loc: &Loc) -> Option<Template> {
