@@ -18,6 +18,7 @@ mod parameters;
 mod picks;
 mod providers;
 mod resources;
+mod value_lists;
 
 use super::builder::{
     add_words, aws_attachment, hoist_trust_switch, iam_arn, key_entry, param_t, pseudo_t,
