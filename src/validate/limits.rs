@@ -257,6 +257,17 @@ fn name(
         );
     }
     if let Some(lit) = t.as_literal() {
+        // IAM and the provider need at least one character (`name_prefix = ""` fails the
+        // plan); a name or prefix that may be nothing is a parameter, never empty text.
+        if lit.is_empty() {
+            v.report(
+                &rules::ROLE_NAME_LIMIT,
+                allows,
+                at,
+                format!("the {what} is empty; IAM needs at least 1 character"),
+                "write the name, or leave the key out to have one generated".into(),
+            );
+        }
         if let Some(c) = lit
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
