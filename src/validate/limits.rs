@@ -92,6 +92,20 @@ pub(super) fn check(v: &mut Validator) {
         if let Some(p) = r.path.as_ref().filter(|p| b.optional(v.m, p).is_some()) {
             path(v, &b, p, &r.origin.key("path"), &allows);
         }
+        // An instance profile's own name: IAM's limits are a policy name's (1 to 128 of
+        // letters, digits and +=,.@_-); named like the role, the role's name is checked.
+        if let Some(n) = r.instance_profile.as_ref().and_then(|ip| ip.name.as_ref()) {
+            let at = r.origin.key("instance_profile").key("name");
+            name(
+                v,
+                &b,
+                n,
+                POLICY_NAME_MAX,
+                "instance profile name",
+                &at,
+                &allows,
+            );
+        }
         // Literal names are checked when lowered; one with placeholders at its longest here.
         for p in r.inline.iter().filter(|p| p.iam_name.is_dynamic()) {
             let allows = [&r.allow, &p.allow];
