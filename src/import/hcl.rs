@@ -160,6 +160,17 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// The name of an input variable read whole: `x` of `var.x`.
+    pub fn input_var(&self) -> Option<&str> {
+        match self {
+            Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
+                [Step::Attr(n)] => Some(n),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The text of a template without interpolations.
     pub fn literal(&self) -> Option<String> {
         match self {

@@ -35,13 +35,8 @@ fn attr<'a>(b: &'a Block, name: &str) -> Option<&'a Expr> {
 
 /// `var.<name>` when `name` is a hatch variable.
 fn hatch_var<'a>(e: &Expr, names: &'a [String]) -> Option<&'a String> {
-    match e {
-        Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
-            [Step::Attr(n)] => names.iter().find(|h| *h == n),
-            _ => None,
-        },
-        _ => None,
-    }
+    let n = e.input_var()?;
+    names.iter().find(|h| *h == n)
 }
 
 /// True if `e` mentions a hatch variable anywhere (`var.h[count.index]`, `length(var.h)`).

@@ -84,12 +84,10 @@ impl Lowerer<'_> {
             self.pattern_and_length(p, kind, &ppath, &values);
             let (min_value, max_value, allowed_values) =
                 self.value_bounds(p, kind, &ppath, &values);
-            let pattern_takes_empty = p.pattern.as_deref().map_or(true, |pat| {
-                super::pattern::check(pat)
-                    .ok()
-                    .and_then(|ast| super::pattern::matches(pat, &ast, ""))
-                    != Some(false)
-            });
+            let pattern_takes_empty = !p
+                .pattern
+                .as_deref()
+                .is_some_and(super::pattern::rejects_empty);
             let takes_empty = pattern_takes_empty
                 && (allowed_values.is_empty() || allowed_values.iter().any(String::is_empty));
             self.params.insert(

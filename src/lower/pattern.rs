@@ -145,6 +145,15 @@ pub fn matcher(pattern: &str, ast: &Ast) -> Option<regex::Regex> {
     regex::Regex::new(&format!("^(?:{})$", to_rust(pattern, ast))).ok()
 }
 
+/// Whether `pattern` cannot match `""` (a pattern rolegen cannot read or build is taken to
+/// match it).
+pub fn rejects_empty(pattern: &str) -> bool {
+    check(pattern)
+        .ok()
+        .and_then(|ast| matches(pattern, &ast, ""))
+        == Some(false)
+}
+
 /// Whether `value` matches the checked pattern as a whole, as Terraform's validation and
 /// CloudFormation's AllowedPattern match it; `None` if the `regex` crate cannot build it
 /// (its size limits are not Go's).

@@ -293,11 +293,7 @@ impl Tf {
 
     /// The parameter `var.x` is (not a module convention).
     fn var_of(&self, e: &Expr) -> Option<(String, ParamKind)> {
-        let Expr::Var(r, s) = e else { return None };
-        match s.as_slice() {
-            [Step::Attr(n)] if r == "var" => self.var_param(n),
-            _ => None,
-        }
+        self.var_param(e.input_var()?)
     }
 
     /// The test of a local that is a condition: its name when it is one of its own (the name

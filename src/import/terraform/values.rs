@@ -486,7 +486,7 @@ impl Tf {
             Part::Param(n) => !self
                 .patterns
                 .get(n.as_str())
-                .is_some_and(|p| self.pattern_rejects_empty(p)),
+                .is_some_and(|p| crate::lower::pattern::rejects_empty(p)),
             // A piece is empty where the delimiter ends the value (`a//` at `//`).
             Part::Lookup(_) | Part::Piece(_) => true,
             Part::Pseudo(_) | Part::ProviderArn(_) | Part::PolicyVar(_) => false,
@@ -698,14 +698,8 @@ impl Tf {
         let (Expr::Binary(op, l, r), Expr::Null) = (&**c, &**then) else {
             return None;
         };
-        let Expr::Var(root, steps) = &**l else {
-            return None;
-        };
-        let [Step::Attr(n)] = steps.as_slice() else {
-            return None;
-        };
-        let named = format!("${{{}}}", self.vars.get(n)?.0);
-        if op != "!=" || root != "var" || r.literal().as_deref() != Some("") {
+        let named = format!("${{{}}}", self.vars.get(l.input_var()?)?.0);
+        if op != "!=" || r.literal().as_deref() != Some("") {
             return None;
         }
         if Some(named.as_str()) != name {
@@ -719,13 +713,7 @@ impl Tf {
 
     /// [`Tf::optional_attr`] of an expression.
     pub(super) fn optional_expr(&mut self, e: &Expr, at: &At) -> Option<String> {
-        let var = |e: &Expr| match e {
-            Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
-                [Step::Attr(n)] => Some(n.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
+        let var = |e: &Expr| e.input_var().map(str::to_owned);
         let empty = |e: &Expr| e.literal().as_deref() == Some("");
         let (x, by_null) = match e {
             Expr::Cond(c, then, otherwise) => {
@@ -813,13 +801,7 @@ impl Tf {
         if !(is(key_expr, k) && is(body, v) && filters_empty) {
             return None;
         }
-        let x = match value {
-            Expr::Var(root, steps) if root == "var" => match steps.as_slice() {
-                [Step::Attr(n)] => n.clone(),
-                _ => return None,
-            },
-            _ => return None,
-        };
+        let x = value.input_var()?.to_owned();
         Some((tag.literal()?, self.optional_var(&x, false, at)?))
     }
 

@@ -202,7 +202,7 @@ impl Tf {
         at: &At,
     ) -> bool {
         if let Some(p) = self.patterns.get(name) {
-            if self.pattern_rejects_empty(p) {
+            if crate::lower::pattern::rejects_empty(p) {
                 return true;
             }
             let msg = format!("`{name}`'s items may not be `\"\"`, and its pattern `{p}` accepts `\"\"`: a spec parameter has one pattern, so this cannot be expressed (write the pattern so that it needs a character: `+` for `*`)");
@@ -214,14 +214,6 @@ impl Tf {
         e.push(("pattern".into(), Y::s(ITEM_NOT_EMPTY)));
         self.note(at, format!("`{name}`: no item may be `\"\"`, read as the pattern `{ITEM_NOT_EMPTY}` (narrower: an item holding a comma is refused too, which a CloudFormation list cannot hold)"));
         true
-    }
-
-    /// Whether pattern `p` cannot match `""` (a pattern rolegen cannot read is taken to match it).
-    pub(super) fn pattern_rejects_empty(&self, p: &str) -> bool {
-        crate::lower::pattern::check(p)
-            .ok()
-            .and_then(|ast| crate::lower::pattern::matches(p, &ast, ""))
-            == Some(false)
     }
 }
 
@@ -275,8 +267,7 @@ pub(super) fn validation_length(body: &Body, var: &str) -> Option<(Option<u32>, 
 
 /// Whether `e` is `var.<var>`.
 fn is_var(e: &Expr, var: &str) -> bool {
-    matches!(e, Expr::Var(root, steps)
-        if root == "var" && matches!(steps.as_slice(), [Step::Attr(a)] if a == var))
+    e.input_var() == Some(var)
 }
 
 /// The bounds of `var.x >= A`, `var.x <= B` or both joined by `&&`, the validation of a number
