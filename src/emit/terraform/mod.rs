@@ -516,8 +516,8 @@ impl<'a> Tf<'a> {
                 self.hatched(r, Hatch::Name, "name", Some(self.optional(t)), b);
                 let mut named = format!("{} != \"\"", self.template(t));
                 if r.has(Hatch::Name) {
-                    let var = format!("var.{}", Hatch::Name.tf_var(&r.id));
-                    named = format!("({var} != null && {var} != \"\") || {named}");
+                    let set = hatch_set(&Hatch::Name.tf_var(&r.id));
+                    named = format!("({set}) || {named}");
                 }
                 b.attr(
                     "name_prefix",
@@ -573,10 +573,7 @@ impl<'a> Tf<'a> {
                 b.attr(attr, format!("coalesce(var.{var}, {v})"));
             }
             Some((v, true)) => {
-                b.attr(
-                    attr,
-                    format!("var.{var} != null && var.{var} != \"\" ? var.{var} : ({v})"),
-                );
+                b.attr(attr, format!("{} ? var.{var} : ({v})", hatch_set(&var)));
             }
             None => {
                 b.attr(attr, format!("var.{var}"));
@@ -706,6 +703,12 @@ impl<'a> Tf<'a> {
         }
         out.finish()
     }
+}
+
+/// `var.<var> != null && var.<var> != ""`: an escape hatch variable is set (the spelling
+/// `import::tf_hatches` reads back).
+fn hatch_set(var: &str) -> String {
+    format!("var.{var} != null && var.{var} != \"\"")
 }
 
 #[cfg(test)]
