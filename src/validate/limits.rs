@@ -69,12 +69,7 @@ pub(super) fn check(v: &mut Validator) {
                 }
                 optional_name(v, &b, t, &r.origin.key("name"), &allows);
                 // A prefix that may be nothing is checked at its parameter's example.
-                let mut with = b.clone();
-                if let Some(x) = v.m.optional_param(p).and_then(|x| v.m.params.get(x)) {
-                    if let Some(ex) = &x.example {
-                        with.params.insert(x.name.as_str().to_owned(), ex.clone());
-                    }
-                }
+                let with = at_example(v, &b, p);
                 let at = r.origin.key("name_prefix");
                 name(
                     v,
@@ -291,6 +286,18 @@ fn name(
     }
 }
 
+/// `b` with the parameter of `t`, a value that may be nothing, at its example (what the
+/// parameter is for); `b` as it is when `t` is no such value or its parameter has no example.
+fn at_example(v: &Validator, b: &Bindings, t: &Template) -> Bindings {
+    let mut with = b.clone();
+    if let Some(x) = v.m.optional_param(t).and_then(|p| v.m.params.get(p)) {
+        if let Some(ex) = &x.example {
+            with.params.insert(x.name.as_str().to_owned(), ex.clone());
+        }
+    }
+    with
+}
+
 /// A role name that may be nothing (`name: ${P}`, `P` empty by default): empty, the name is
 /// generated; its example (what the parameter is for) is checked like a name, length and
 /// characters.
@@ -310,9 +317,7 @@ fn optional_name(
     if ex.is_empty() {
         return;
     }
-    let mut with = b.clone();
-    with.params
-        .insert(p.as_str().to_owned(), ParamValue::Str(ex.clone()));
+    let with = at_example(v, b, t);
     name(
         v,
         &with,
