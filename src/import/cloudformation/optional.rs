@@ -2,6 +2,7 @@
 //! String parameter `X`, empty by default, for being empty. The spec's `${X}` on a role's
 //! boundary, path or a tag, which both outputs leave out while `X` is empty.
 
+use super::arn_lists::fn_args;
 use super::*;
 
 impl Cx<'_> {
@@ -126,25 +127,18 @@ fn own_name_prefix(rule: &N) -> Option<(String, String)> {
         return None;
     }
     let empty = |n: &N| -> Option<String> {
-        let ("Fn::Equals", N::Seq(pair), _) = n.as_fn()? else {
+        let [r, e] = fn_args(n, "Fn::Equals")? else {
             return None;
         };
-        let [r, e] = pair.as_slice() else { return None };
         let ("Ref", N::Str(p), _) = r.as_fn()? else {
             return None;
         };
         (e.literal().as_deref() == Some("")).then(|| p.clone())
     };
-    let ("Fn::Or", N::Seq(or), _) = a.get("Assert")?.as_fn()? else {
+    let [not, prefix] = fn_args(a.get("Assert")?, "Fn::Or")? else {
         return None;
     };
-    let [not, prefix] = or.as_slice() else {
-        return None;
-    };
-    let ("Fn::Not", N::Seq(inner), _) = not.as_fn()? else {
-        return None;
-    };
-    let [named] = inner.as_slice() else {
+    let [named] = fn_args(not, "Fn::Not")? else {
         return None;
     };
     Some((empty(named)?, empty(prefix)?))

@@ -2,6 +2,7 @@
 //! parameters spliced in whole or one string per item (`Fn::Split` of `Fn::Join`/`Fn::Sub`),
 //! and a list as spec YAML.
 
+use super::arn_lists::fn_args;
 use super::intrinsics::{dynamic_keys, n_cond};
 use super::*;
 
@@ -94,10 +95,9 @@ impl Cx<'_> {
             if s[at + marker.len()..].contains(&marker) {
                 continue;
             }
-            let Some(("Fn::Join", N::Seq(j), _)) = v.as_fn() else {
+            let Some([d, list]) = fn_args(v, "Fn::Join") else {
                 continue;
             };
-            let [d, list] = j.as_slice() else { continue };
             let Some(list) = self.is_list_param(list) else {
                 continue;
             };
@@ -185,28 +185,19 @@ impl Cx<'_> {
                     return None;
                 };
                 let (pre, suf) = s.split_once(&format!("${{{name}}}"))?;
-                let ("Fn::Join", N::Seq(j), _) = v.as_fn()? else {
-                    return None;
-                };
-                let [delim, list] = j.as_slice() else {
+                let [delim, list] = fn_args(v, "Fn::Join")? else {
                     return None;
                 };
                 (pre.to_owned(), list, delim.literal()?, suf.to_owned())
             }
             None => {
-                let ("Fn::Join", N::Seq(j), _) = x.as_fn()? else {
-                    return None;
-                };
-                let [empty, N::Seq(three)] = j.as_slice() else {
+                let [empty, N::Seq(three)] = fn_args(x, "Fn::Join")? else {
                     return None;
                 };
                 let [pre, inner, suf] = three.as_slice() else {
                     return None;
                 };
-                let ("Fn::Join", N::Seq(ij), _) = inner.as_fn()? else {
-                    return None;
-                };
-                let [delim, list] = ij.as_slice() else {
+                let [delim, list] = fn_args(inner, "Fn::Join")? else {
                     return None;
                 };
                 if !empty.literal()?.is_empty() {
